@@ -1,0 +1,27 @@
+/** Start-up loading shared by commands: catalog, controls and attestations from files or the bundle. */
+import { loadAttestations, type Attestation } from '../mappings/attestations.js';
+import { loadCatalog, type Catalog } from '../mappings/catalog.js';
+import { controlFiles, loadControls, type Control } from '../mappings/controls.js';
+import { BUNDLED_CATALOG, BUNDLED_CONTROLS_DIR } from '../paths.js';
+
+export interface MappingOptions {
+  readonly catalog?: string | undefined;
+  /** Extra control files or directories, added to the bundled ones. */
+  readonly controls?: readonly string[] | undefined;
+  readonly bundledControls?: boolean | undefined;
+  readonly attestations?: string | undefined;
+}
+
+export interface Mappings {
+  readonly catalog: Catalog;
+  readonly controls: readonly Control[];
+  readonly attestations: readonly Attestation[];
+}
+
+export function loadMappings(options: MappingOptions): Mappings {
+  const catalog = loadCatalog(options.catalog ?? BUNDLED_CATALOG);
+  const paths = [...(options.bundledControls === false ? [] : [BUNDLED_CONTROLS_DIR]), ...(options.controls ?? [])];
+  const controls = loadControls(paths.flatMap(controlFiles), [catalog]);
+  const attestations = options.attestations ? loadAttestations(options.attestations, [catalog], catalog.id) : [];
+  return { catalog, controls, attestations };
+}

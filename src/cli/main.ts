@@ -1,0 +1,122 @@
+/** The `kansa` command line. Every command returns an exit code; only main() touches process streams. */
+import { Command, CommanderError, Option } from 'commander';
+import { z } from 'zod';
+import { InputError, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
+import { evaluate } from '../evaluate/evaluate.js';
+import { INPUT_FORMATS, readAwsConfigFiles, type InputFormat } from '../inputs/aws-config-file.js';
+import { attestationsFileSchema, catalogFileSchema, controlsFileSchema } from '../mappings/schemas.js';
+import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
+import { VERSION } from '../paths.js';
+import { loadMappings } from './load.js';
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly now: () => Date;
+}
+
+const processIo: Io = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  now: () => new Date(),
+};
+
+const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema } as const;
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command('kansa')
+    .description('Continuous compliance for the Japanese public-sector cloud procurement checklist (クラウドサービス調達仕様)')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError();
+
+  const mappingOptions = (command: Command): Command =>
+    command
+      .option('--catalog <file>', 'requirement catalog file (default: the bundled 66-item catalog)')
+      .option('--controls <path...>', 'extra control files or directories, added to the bundled controls')
+      .option('--attestations <file>', 'attestations for manual and partial requirements (YAML)');
+
+  mappingOptions(program.command('catalog').description('list the requirement catalog and the controls that evidence each item'))
+    .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action((options: { catalog?: string; controls?: string[]; output: 'table' | 'json' }) => {
+      const { catalog, controls } = loadMappings(options);
+      const requirements = catalog.requirements.map((r) => ({
+        id: r.id,
+        category: r.category.id,
+        automation: r.automation,
+        title_en: r.titleEn,
+        text_ja: r.textJa,
+        controls: controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(r.id) || r.listedControls.includes(c.id)).map((c) => c.id),
+      }));
+      if (options.output === 'json') {
+        io.stdout(`${JSON.stringify({ id: catalog.id, version: catalog.version, requirements }, null, 2)}\n`);
+        return;
+      }
+      io.stdout(`${catalog.titleJa} / ${catalog.titleEn} (${catalog.id} ${catalog.version}): ${requirements.length} requirements\n`);
+      for (const category of catalog.categories) {
+        io.stdout(`\n${category.id}. ${category.nameJa} / ${category.nameEn}\n`);
+        for (const r of requirements.filter((x) => x.category === category.id)) {
+          io.stdout(`  ${r.id.padEnd(6)} ${r.automation.padEnd(10)} ${r.title_en}\n         ${r.text_ja}\n`);
+          if (r.controls.length > 0) io.stdout(`         controls: ${r.controls.join(', ')}\n`);
+        }
+      }
+    });
+
+  mappingOptions(program.command('evaluate').description('evaluate exported AWS Config data offline with the agent\'s engine'))
+    .requiredOption('--input <file...>', 'AWS Config snapshot file (.json or .json.gz), JSON array or JSON Lines of configuration items')
+    .addOption(new Option('--format <format>', 'input format (default: detected)').choices(INPUT_FORMATS))
+    .addOption(new Option('--output <format>', 'output format').choices(Object.keys(ASSESSMENT_FORMATS)).default('table'))
+    .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))
+    .option('--now <timestamp>', 'evaluate as of this time (ISO 8601), e.g. to check attestation expiry ahead')
+    .action(
+      (options: {
+        input: string[];
+        format?: InputFormat;
+        output: AssessmentFormat;
+        failOn?: 'noncompliant' | 'unknown';
+        now?: string;
+        catalog?: string;
+        controls?: string[];
+        attestations?: string;
+      }) => {
+        const now = options.now === undefined ? io.now() : parseNow(options.now);
+        const mappings = loadMappings(options);
+        const inventory = readAwsConfigFiles(options.input, options.format, now);
+        const assessment = evaluate(inventory.resources, inventory.coverage, mappings.controls, mappings.catalog, mappings.attestations, now);
+        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: mappings.catalog }));
+        if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;
+        if (options.failOn === 'unknown' && assessment.summary.noncompliant + assessment.summary.unknown > 0) exitCode = EXIT_NONCOMPLIANT;
+      },
+    );
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a mapping file format, for editors')
+    .addArgument(new Command().createArgument('<kind>', 'file kind').choices(Object.keys(SCHEMAS)))
+    .action((kind: keyof typeof SCHEMAS) => {
+      io.stdout(`${JSON.stringify(z.toJSONSchema(SCHEMAS[kind], { io: 'input' }), null, 2)}\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof InputError) {
+      io.stderr(`kansa: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`kansa: internal error: ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
+    return EXIT_USAGE + 1;
+  }
+}
+
+function parseNow(text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new InputError('--now', '', `expected an ISO 8601 timestamp, got "${text}"`);
+  return date;
+}

@@ -1,0 +1,350 @@
+/**
+ * Pure evaluation: (resources, coverage, controls, catalog, attestations, now) → Assessment. No I/O.
+ *
+ * Resources can be fed one at a time (`Evaluation.add`), so collectors stream pages straight in and
+ * the raw estate is never held whole; controls that read other resources (`context`) are the
+ * exception: their resources are buffered until `finish`.
+ */
+import type { Program } from '../cel/cel.js';
+import { attestationFor, type Attestation } from '../mappings/attestations.js';
+import type { Catalog, Requirement } from '../mappings/catalog.js';
+import type { Control } from '../mappings/controls.js';
+import { scopeCovers, type CollectionScope, type Resource } from '../model/resource.js';
+import type { Assessment, ControlTally, Finding, FindingStatus, RequirementResult, RequirementState } from './assessment.js';
+
+export interface EvaluationOptions {
+  /** Passing findings are evidence for reports, but cost memory on large estates; metrics need only tallies. */
+  readonly keepPassingFindings: boolean;
+}
+
+interface ControlOutcome {
+  pass: number;
+  fail: number;
+  unknown: number;
+}
+
+interface ExistsAccumulator {
+  readonly account: string;
+  readonly region: string;
+  satisfiedBy?: Resource;
+  candidates: number;
+  unknownReasons: string[];
+  failReasons: string[];
+}
+
+const MAX_REASONS_KEPT = 3;
+
+export class Evaluation {
+  private readonly immediateByType = new Map<string, Control[]>();
+  private readonly deferredByType = new Map<string, Control[]>();
+  /** control id → context name → key → resources */
+  private readonly contextIndexes = new Map<string, Map<string, Map<unknown, Resource[]>>>();
+  private readonly contextByType = new Map<string, { control: Control; name: string; key: Program }[]>();
+  private readonly deferred = new Map<string, Resource[]>();
+  private readonly findings: Finding[] = [];
+  private readonly tallies = new Map<string, ControlTally>();
+  private readonly outcomes = new Map<string, ControlOutcome>();
+  private readonly existsState = new Map<string, Map<string, ExistsAccumulator>>();
+  private readonly requirementRefs = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly controls: readonly Control[],
+    private readonly catalog: Catalog,
+    private readonly options: EvaluationOptions,
+  ) {
+    for (const control of controls) {
+      const target = control.context.length > 0 ? this.deferredByType : this.immediateByType;
+      for (const type of control.resourceTypes) push(target, type, control);
+      this.outcomes.set(control.id, { pass: 0, fail: 0, unknown: 0 });
+      if (control.kind === 'exists') this.existsState.set(control.id, new Map());
+      if (control.context.length > 0) {
+        this.deferred.set(control.id, []);
+        const indexes = new Map<string, Map<unknown, Resource[]>>();
+        for (const spec of control.context) {
+          indexes.set(spec.name, new Map());
+          push(this.contextByType, spec.type, { control, name: spec.name, key: spec.key });
+        }
+        this.contextIndexes.set(control.id, indexes);
+      }
+      this.requirementRefs.set(control.id, requirementsOf(control, catalog));
+    }
+  }
+
+  /** Resource types any control reads: what collectors should fetch. */
+  static typesNeeded(controls: readonly Control[]): Set<string> {
+    const types = new Set<string>();
+    for (const c of controls) {
+      for (const t of c.resourceTypes) types.add(t);
+      for (const x of c.context) types.add(x.type);
+    }
+    return types;
+  }
+
+  add(resource: Resource): void {
+    for (const entry of this.contextByType.get(resource.type) ?? []) {
+      const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
+      if (key?.ok) push(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, resource);
+    }
+    for (const control of this.deferredByType.get(resource.type) ?? []) this.deferred.get(control.id)!.push(resource);
+    const immediate = this.immediateByType.get(resource.type);
+    if (immediate) {
+      const bindings = { resource };
+      for (const control of immediate) this.check(control, resource, bindings);
+    }
+  }
+
+  finish(coverage: readonly CollectionScope[], attestations: readonly Attestation[], now: Date): Assessment {
+    for (const control of this.controls) {
+      const resources = this.deferred.get(control.id);
+      if (!resources) continue;
+      const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
+      for (const resource of resources) this.check(control, resource, { ...bindings, resource });
+      resources.length = 0;
+    }
+    for (const control of this.controls) {
+      if (control.kind === 'exists') this.finishExists(control, coverage);
+      else this.finishEach(control, coverage);
+    }
+    const requirements = this.catalog.requirements.map((r) => this.requirementResult(r, attestations, now));
+    const summary: Record<RequirementState, number> = { compliant: 0, noncompliant: 0, unknown: 0, not_assessed: 0 };
+    for (const r of requirements) summary[r.status]++;
+    return {
+      catalog: { id: this.catalog.id, version: this.catalog.version },
+      generatedAt: now.toISOString(),
+      summary,
+      requirements,
+      findings: this.findings,
+      tallies: [...this.tallies.values()],
+      coverage,
+    };
+  }
+
+  private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
+    const verdict = judge(control, resource, bindings);
+    if (verdict === undefined) return; // not applicable (`where` is false)
+    if (control.kind === 'exists') {
+      this.accumulateExists(control, resource, verdict);
+      return;
+    }
+    this.tally(control, resource.account, verdict.status);
+    this.record(control, {
+      account: resource.account,
+      region: resource.region,
+      resourceType: resource.type,
+      resourceId: resource.id,
+      scope: 'resource',
+      ...verdict,
+    });
+  }
+
+  private accumulateExists(control: Control, resource: Resource, verdict: Verdict): void {
+    const key = control.scope === 'region' ? `${resource.account}|${resource.region}` : resource.account;
+    const scopes = this.existsState.get(control.id)!;
+    let acc = scopes.get(key);
+    if (!acc) {
+      acc = { account: resource.account, region: control.scope === 'region' ? resource.region : '', candidates: 0, unknownReasons: [], failReasons: [] };
+      scopes.set(key, acc);
+    }
+    acc.candidates++;
+    if (verdict.status === 'pass') acc.satisfiedBy ??= resource;
+    const reasons = verdict.status === 'unknown' ? acc.unknownReasons : acc.failReasons;
+    if (verdict.status !== 'pass' && reasons.length < MAX_REASONS_KEPT) reasons.push(`${resource.id}: ${verdict.reason ?? ''}`);
+  }
+
+  private finishExists(control: Control, coverage: readonly CollectionScope[]): void {
+    const scopes = this.existsState.get(control.id)!;
+    // Every collected scope is a place where the resource must exist, found or not.
+    const targets = new Map<string, { account: string; region: string; problems: string[]; collected: boolean }>();
+    for (const scope of relevantScopes(control, coverage)) {
+      const key = control.scope === 'region' ? `${scope.account}|${scope.region}` : scope.account;
+      let target = targets.get(key);
+      if (!target) {
+        target = { account: scope.account, region: control.scope === 'region' ? scope.region : '', problems: [], collected: false };
+        targets.set(key, target);
+      }
+      if (scope.outcome.status === 'ok') target.collected = true;
+      else target.problems.push(`${scope.region}: ${describeOutcome(scope)}`);
+    }
+    for (const [key, acc] of scopes) {
+      if (!targets.has(key)) targets.set(key, { account: acc.account, region: acc.region, problems: [], collected: true });
+    }
+    const type = control.resourceTypes.join(',');
+    for (const [key, target] of targets) {
+      const acc = scopes.get(key);
+      const base = {
+        account: target.account,
+        region: target.region,
+        resourceType: type,
+        scope: control.scope === 'region' ? ('region' as const) : ('account' as const),
+      };
+      let status: FindingStatus;
+      let reason: string;
+      let resourceId = control.scope === 'region' ? `${target.account}/${target.region}` : target.account;
+      if (acc?.satisfiedBy) {
+        status = 'pass';
+        resourceId = acc.satisfiedBy.id;
+        reason = `satisfied by ${acc.satisfiedBy.arn || acc.satisfiedBy.id}`;
+      } else if (target.problems.length > 0 || (acc && acc.unknownReasons.length > 0) || !target.collected) {
+        status = 'unknown';
+        reason = [
+          ...target.problems.map((p) => `collection incomplete (${p})`),
+          ...(acc?.unknownReasons ?? []),
+          ...(target.collected ? [] : ['not collected']),
+        ].join('; ');
+      } else {
+        status = 'fail';
+        reason = acc && acc.candidates > 0
+          ? `none of ${acc.candidates} ${type} qualifies: ${acc.failReasons.join('; ')}`
+          : `no ${type} in this ${control.scope}`;
+      }
+      this.tally(control, target.account, status);
+      this.record(control, { ...base, resourceId, status, reason });
+    }
+  }
+
+  /** Failed or stale collection makes the scope's answer incomplete: say so rather than pass. */
+  private finishEach(control: Control, coverage: readonly CollectionScope[]): void {
+    for (const scope of relevantScopes(control, coverage)) {
+      this.tally(control, scope.account, undefined);
+      if (scope.outcome.status === 'ok') continue;
+      this.tally(control, scope.account, 'unknown');
+      this.record(control, {
+        account: scope.account,
+        region: scope.region,
+        resourceType: control.resourceTypes.join(','),
+        resourceId: `${scope.account}/${scope.region}`,
+        scope: 'region',
+        status: 'unknown',
+        reason: describeOutcome(scope),
+      });
+    }
+    // A control with no resources in fully collected scopes holds vacuously.
+    const outcome = this.outcomes.get(control.id)!;
+    const collected = relevantScopes(control, coverage).some((s) => s.outcome.status === 'ok');
+    if (collected && outcome.pass + outcome.fail + outcome.unknown === 0) outcome.pass++;
+  }
+
+  private tally(control: Control, account: string, status: FindingStatus | undefined): void {
+    const key = `${control.id}|${account}`;
+    let tally = this.tallies.get(key);
+    if (!tally) {
+      tally = { control: control.id, provider: control.provider, account, checked: 0, failing: 0, unknown: 0 };
+      this.tallies.set(key, tally);
+    }
+    if (status === undefined) return;
+    tally.checked++;
+    if (status === 'fail') tally.failing++;
+    else if (status === 'unknown') tally.unknown++;
+  }
+
+  private record(control: Control, partial: Omit<Finding, 'control' | 'provider' | 'severity' | 'requirements'>): void {
+    this.outcomes.get(control.id)![partial.status]++;
+    if (partial.status === 'pass' && !this.options.keepPassingFindings) return;
+    this.findings.push({
+      control: control.id,
+      requirements: this.requirementRefs.get(control.id)!,
+      provider: control.provider,
+      severity: control.severity,
+      ...partial,
+    });
+  }
+
+  private requirementResult(requirement: Requirement, attestations: readonly Attestation[], now: Date): RequirementResult {
+    const controls = this.controls.filter((c) => this.requirementRefs.get(c.id)!.includes(requirement.id)).map((c) => c.id);
+    const outcomes = controls.map((id) => this.outcomes.get(id)!);
+    const base = { id: requirement.id, category: requirement.category.id, automation: requirement.automation, controls };
+    const attestation = attestationFor(attestations, this.catalog.id, requirement.id, now);
+    const attestationField = attestation.state === 'missing' ? {} : { attestation: { ...attestation.attestation, state: attestation.state } };
+    const failing = controls.filter((_, i) => outcomes[i]!.fail > 0);
+    const unknown = controls.filter((_, i) => outcomes[i]!.unknown > 0);
+    const withData = outcomes.filter((o) => o.pass + o.fail + o.unknown > 0).length;
+    const attestationProblem = (): string =>
+      attestation.state === 'missing'
+        ? 'no attestation'
+        : attestation.state === 'expired'
+          ? `attestation expired on ${attestation.attestation.expires}`
+          : attestation.state === 'future'
+            ? `attestation takes effect on ${attestation.attestation.attested}`
+            : '';
+    const result = (status: RequirementState, reason: string): RequirementResult => ({ ...base, status, reason, ...attestationField });
+
+    switch (requirement.automation) {
+      case 'manual':
+        return attestation.state === 'valid'
+          ? result('compliant', `attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
+          : result('not_assessed', attestationProblem());
+      case 'automated':
+      case 'partial': {
+        if (failing.length > 0) return result('noncompliant', `failing controls: ${failing.join(', ')}`);
+        if (unknown.length > 0) return result('unknown', `controls with unknown results: ${unknown.join(', ')}`);
+        if (controls.length === 0) return result('unknown', 'no control evidences this requirement');
+        if (withData === 0) return result('unknown', 'no data collected for its controls');
+        if (requirement.automation === 'automated') return result('compliant', `all ${withData} controls with data pass`);
+        return attestation.state === 'valid'
+          ? result('compliant', `controls pass; attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
+          : result('not_assessed', `controls pass; ${attestationProblem()}`);
+      }
+    }
+  }
+}
+
+type Verdict = { readonly status: FindingStatus; readonly reason?: string };
+
+/** One control × one resource. `undefined` when the control does not apply to this resource. */
+function judge(control: Control, resource: Resource, bindings: Readonly<Record<string, unknown>>): Verdict | undefined {
+  if (resource.malformed !== undefined) return { status: 'unknown', reason: `malformed ${resource.type}: ${resource.malformed}` };
+  if (control.where) {
+    const applies = control.where.evaluate(bindings);
+    if (!applies.ok) return { status: 'unknown', reason: `cannot decide applicability: ${applies.error}` };
+    if (applies.value !== true) return undefined;
+  }
+  const result = control.expression.evaluate(bindings);
+  if (!result.ok) return { status: 'unknown', reason: `cannot evaluate: ${result.error}` };
+  if (result.value === true) return { status: 'pass' };
+  if (result.value !== false) return { status: 'unknown', reason: `expression returned ${typeof result.value}, expected bool` };
+  if (!control.reason) return { status: 'fail', reason: control.titleEn };
+  const reason = control.reason.evaluate(bindings);
+  return { status: 'fail', reason: reason.ok && typeof reason.value === 'string' ? reason.value : control.titleEn };
+}
+
+function relevantScopes(control: Control, coverage: readonly CollectionScope[]): CollectionScope[] {
+  return coverage.filter((s) => s.provider === control.provider && control.resourceTypes.some((t) => scopeCovers(s, t)));
+}
+
+function describeOutcome(scope: CollectionScope): string {
+  switch (scope.outcome.status) {
+    case 'ok':
+      return `collected at ${scope.outcome.collectedAt}`;
+    case 'failed':
+      return `collection failed: ${scope.outcome.error}`;
+    case 'stale':
+      return `data stale: last successful collection ${scope.outcome.lastSuccessAt} (${scope.outcome.error})`;
+  }
+}
+
+function requirementsOf(control: Control, catalog: Catalog): readonly string[] {
+  const ids = new Set(control.requirements[catalog.id] ?? []);
+  for (const r of catalog.requirements) if (r.listedControls.includes(control.id)) ids.add(r.id);
+  return [...ids];
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Convenience for whole inventories already in memory (tests, offline files). */
+export function evaluate(
+  resources: Iterable<Resource>,
+  coverage: readonly CollectionScope[],
+  controls: readonly Control[],
+  catalog: Catalog,
+  attestations: readonly Attestation[],
+  now: Date,
+  options: EvaluationOptions = { keepPassingFindings: true },
+): Assessment {
+  const evaluation = new Evaluation(controls, catalog, options);
+  for (const resource of resources) evaluation.add(resource);
+  return evaluation.finish(coverage, attestations, now);
+}

@@ -1,0 +1,68 @@
+import { InputError } from '../errors.js';
+import { catalogFileSchema, type AutomationClass } from './schemas.js';
+import { loadYamlFile } from './yaml-file.js';
+
+export interface Category {
+  readonly id: string;
+  readonly nameJa: string;
+  readonly nameEn: string;
+}
+
+export interface Requirement {
+  readonly id: string;
+  readonly category: Category;
+  readonly automation: AutomationClass;
+  readonly titleEn: string;
+  readonly textJa: string;
+  readonly rationale: string;
+  readonly textNote?: string;
+  /** Controls the catalog itself lists for this item (controls can also point at it). */
+  readonly listedControls: readonly string[];
+}
+
+export interface Catalog {
+  readonly id: string;
+  readonly version: string;
+  readonly titleJa: string;
+  readonly titleEn: string;
+  readonly file: string;
+  readonly categories: readonly Category[];
+  readonly requirements: readonly Requirement[];
+}
+
+/** Loads a catalog file; fails with file, line, path and reason on any problem. */
+export function loadCatalog(file: string): Catalog {
+  const { value, locate } = loadYamlFile(file, catalogFileSchema);
+  const categories = new Map<string, Category>();
+  value.categories.forEach((c, index) => {
+    if (categories.has(c.id)) throw new InputError(locate(['categories', index, 'id']), `categories[${index}].id`, `duplicate category id "${c.id}"`);
+    categories.set(c.id, { id: c.id, nameJa: c.name_ja, nameEn: c.name_en });
+  });
+  const seen = new Set<string>();
+  const requirements = value.requirements.map((r, index): Requirement => {
+    const at = (field: string): [string, string] => [locate(['requirements', index, field]), `requirements[${index}].${field}`];
+    if (seen.has(r.id)) throw new InputError(...at('id'), `duplicate requirement id "${r.id}"`);
+    seen.add(r.id);
+    const category = categories.get(r.category);
+    if (!category) throw new InputError(...at('category'), `unknown category "${r.category}" (declared: ${[...categories.keys()].join(', ')})`);
+    return {
+      id: r.id,
+      category,
+      automation: r.automation,
+      titleEn: r.title_en,
+      textJa: r.text_ja,
+      rationale: r.rationale,
+      ...(r.text_note === undefined ? {} : { textNote: r.text_note }),
+      listedControls: r.controls ?? [],
+    };
+  });
+  return {
+    id: value.id,
+    version: value.version,
+    titleJa: value.title_ja,
+    titleEn: value.title_en,
+    file,
+    categories: [...categories.values()],
+    requirements,
+  };
+}
