@@ -17,6 +17,8 @@ export const EXIT_USAGE = 2;
 
 export type Result<T, E = string> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
+/** The message of anything thrown (duck-typed: errors from other realms are not `instanceof Error`). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return String(error);
 }

@@ -35,7 +35,7 @@ function parseDocument(value: unknown, what: string): Json {
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      throw new Error(`${what} is not valid JSON (${errorMessage(error)})`);
+      throw new Error(`${what} is not valid JSON (${errorMessage(error)})`, { cause: error });
     }
     if (parsed === null) return {};
     if (!isObject(parsed)) throw new Error(`${what} is a JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}, expected an object`);

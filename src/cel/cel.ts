@@ -36,7 +36,7 @@ export function celCompiler(variables: readonly string[]): (source: string, expe
         source,
         evaluate(bindings) {
           try {
-            return { ok: true, value: parsed(bindings as Record<string, unknown>) as unknown };
+            return { ok: true, value: parsed(bindings) as unknown };
           } catch (error) {
             return { ok: false, error: firstLine(error) };
           }

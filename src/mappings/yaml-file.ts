@@ -33,7 +33,7 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): Pars
 
 export function parseYamlText<S extends z.ZodType>(file: string, text: string, schema: S): ParsedFile<z.output<S>> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   const syntaxError = doc.errors[0];
   if (syntaxError) {
     const pos = syntaxError.linePos?.[0];
