@@ -17,7 +17,7 @@ export interface EvaluationOptions {
   readonly keepPassingFindings: boolean;
 }
 
-interface ControlOutcome {
+export interface ControlOutcome {
   pass: number;
   fail: number;
   unknown: number;
@@ -46,6 +46,7 @@ export class Evaluation {
   private readonly outcomes = new Map<string, ControlOutcome>();
   private readonly existsState = new Map<string, Map<string, ExistsAccumulator>>();
   private readonly requirementRefs = new Map<string, readonly string[]>();
+
 
   constructor(
     private readonly controls: readonly Control[],
@@ -93,7 +94,8 @@ export class Evaluation {
     }
   }
 
-  finish(coverage: readonly CollectionScope[], attestations: readonly Attestation[], now: Date): Assessment {
+  /** Closes this evaluation: the result of one collection run, ready to be combined by `assess`. */
+  partial(coverage: readonly CollectionScope[]): PartialResult {
     for (const control of this.controls) {
       const resources = this.deferred.get(control.id);
       if (!resources) continue;
@@ -105,18 +107,11 @@ export class Evaluation {
       if (control.kind === 'exists') this.finishExists(control, coverage);
       else this.finishEach(control, coverage);
     }
-    const requirements = this.catalog.requirements.map((r) => this.requirementResult(r, attestations, now));
-    const summary: Record<RequirementState, number> = { compliant: 0, noncompliant: 0, unknown: 0, not_assessed: 0 };
-    for (const r of requirements) summary[r.status]++;
-    return {
-      catalog: { id: this.catalog.id, version: this.catalog.version },
-      generatedAt: now.toISOString(),
-      summary,
-      requirements,
-      findings: this.findings,
-      tallies: [...this.tallies.values()],
-      coverage,
-    };
+    return { findings: this.findings, tallies: [...this.tallies.values()], outcomes: this.outcomes, coverage };
+  }
+
+  finish(coverage: readonly CollectionScope[], attestations: readonly Attestation[], now: Date): Assessment {
+    return assess([{ result: this.partial(coverage) }], this.controls, this.catalog, attestations, now);
   }
 
   private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
@@ -248,44 +243,112 @@ export class Evaluation {
       ...partial,
     });
   }
+}
 
-  private requirementResult(requirement: Requirement, attestations: readonly Attestation[], now: Date): RequirementResult {
-    const controls = this.controls.filter((c) => this.requirementRefs.get(c.id)!.includes(requirement.id)).map((c) => c.id);
-    const outcomes = controls.map((id) => this.outcomes.get(id)!);
-    const base = { id: requirement.id, category: requirement.category.id, automation: requirement.automation, controls };
-    const attestation = attestationFor(attestations, this.catalog.id, requirement.id, now);
-    const attestationField = attestation.state === 'missing' ? {} : { attestation: { ...attestation.attestation, state: attestation.state } };
-    const failing = controls.filter((_, i) => outcomes[i]!.fail > 0);
-    const unknown = controls.filter((_, i) => outcomes[i]!.unknown > 0);
-    const withData = outcomes.filter((o) => o.pass + o.fail + o.unknown > 0).length;
-    const attestationProblem = (): string =>
-      attestation.state === 'missing'
-        ? 'no attestation'
-        : attestation.state === 'expired'
-          ? `attestation expired on ${attestation.attestation.expires}`
-          : attestation.state === 'future'
-            ? `attestation takes effect on ${attestation.attestation.attested}`
-            : '';
-    const result = (status: RequirementState, reason: string): RequirementResult => ({ ...base, status, reason, ...attestationField });
+function requirementResult(
+  requirement: Requirement,
+  catalog: Catalog,
+  controlIds: readonly string[],
+  outcomes: ReadonlyMap<string, ControlOutcome>,
+  attestations: readonly Attestation[],
+  now: Date,
+): RequirementResult {
+  const controls = controlIds;
+  const none: ControlOutcome = { pass: 0, fail: 0, unknown: 0 };
+  const outcomesOf = controls.map((id) => outcomes.get(id) ?? none);
+  const base = { id: requirement.id, category: requirement.category.id, automation: requirement.automation, controls };
+  const attestation = attestationFor(attestations, catalog.id, requirement.id, now);
+  const attestationField = attestation.state === 'missing' ? {} : { attestation: { ...attestation.attestation, state: attestation.state } };
+  const failing = controls.filter((_, i) => outcomesOf[i]!.fail > 0);
+  const unknown = controls.filter((_, i) => outcomesOf[i]!.unknown > 0);
+  const withData = outcomesOf.filter((o) => o.pass + o.fail + o.unknown > 0).length;
+  const attestationProblem = (): string =>
+    attestation.state === 'missing'
+      ? 'no attestation'
+      : attestation.state === 'expired'
+        ? `attestation expired on ${attestation.attestation.expires}`
+        : attestation.state === 'future'
+          ? `attestation takes effect on ${attestation.attestation.attested}`
+          : '';
+  const result = (status: RequirementState, reason: string): RequirementResult => ({ ...base, status, reason, ...attestationField });
 
-    switch (requirement.automation) {
-      case 'manual':
-        return attestation.state === 'valid'
-          ? result('compliant', `attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
-          : result('not_assessed', attestationProblem());
-      case 'automated':
-      case 'partial': {
-        if (failing.length > 0) return result('noncompliant', `failing controls: ${failing.join(', ')}`);
-        if (unknown.length > 0) return result('unknown', `controls with unknown results: ${unknown.join(', ')}`);
-        if (controls.length === 0) return result('unknown', 'no control evidences this requirement');
-        if (withData === 0) return result('unknown', 'no data collected for its controls');
-        if (requirement.automation === 'automated') return result('compliant', `all ${withData} controls with data pass`);
-        return attestation.state === 'valid'
-          ? result('compliant', `controls pass; attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
-          : result('not_assessed', `controls pass; ${attestationProblem()}`);
-      }
+  switch (requirement.automation) {
+    case 'manual':
+      return attestation.state === 'valid'
+        ? result('compliant', `attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
+        : result('not_assessed', attestationProblem());
+    case 'automated':
+    case 'partial': {
+      if (failing.length > 0) return result('noncompliant', `failing controls: ${failing.join(', ')}`);
+      if (unknown.length > 0) return result('unknown', `controls with unknown results: ${unknown.join(', ')}`);
+      if (controls.length === 0) return result('unknown', 'no control evidences this requirement');
+      if (withData === 0) return result('unknown', 'no data collected for its controls');
+      if (requirement.automation === 'automated') return result('compliant', `all ${withData} controls with data pass`);
+      return attestation.state === 'valid'
+        ? result('compliant', `controls pass; attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
+        : result('not_assessed', `controls pass; ${attestationProblem()}`);
     }
   }
+}
+
+/** What one collection run produced, before requirement verdicts: combinable across runs and providers. */
+export interface PartialResult {
+  readonly findings: readonly Finding[];
+  readonly tallies: readonly ControlTally[];
+  readonly outcomes: ReadonlyMap<string, ControlOutcome>;
+  readonly coverage: readonly CollectionScope[];
+}
+
+export interface PartialInput {
+  readonly result: PartialResult;
+  /** Set when the run's data is older than its staleness limit: every verdict from it becomes unknown. */
+  readonly stale?: { readonly lastSuccessAt: string; readonly reason: string };
+}
+
+/**
+ * Combines partial results (one per collector run) into the Assessment: requirement verdicts per the
+ * rules in ARCHITECTURE.md. Stale data never keeps an old pass or fail: it turns into unknown.
+ */
+export function assess(
+  partials: readonly PartialInput[],
+  controls: readonly Control[],
+  catalog: Catalog,
+  attestations: readonly Attestation[],
+  now: Date,
+): Assessment {
+  const outcomes = new Map<string, ControlOutcome>();
+  const findings: Finding[] = [];
+  const tallies: ControlTally[] = [];
+  const coverage: CollectionScope[] = [];
+  for (const { result, stale } of partials) {
+    for (const [id, o] of result.outcomes) {
+      const sum = outcomes.get(id) ?? { pass: 0, fail: 0, unknown: 0 };
+      if (stale) sum.unknown += o.pass + o.fail + o.unknown;
+      else {
+        sum.pass += o.pass;
+        sum.fail += o.fail;
+        sum.unknown += o.unknown;
+      }
+      outcomes.set(id, sum);
+    }
+    if (!stale) {
+      findings.push(...result.findings);
+      tallies.push(...result.tallies);
+      coverage.push(...result.coverage);
+      continue;
+    }
+    const reason = `data stale: last successful collection ${stale.lastSuccessAt} (${stale.reason})`;
+    for (const f of result.findings) findings.push({ ...f, status: 'unknown', reason: f.status === 'unknown' ? f.reason ?? reason : reason });
+    for (const t of result.tallies) tallies.push({ ...t, failing: 0, unknown: t.checked });
+    for (const s of result.coverage) coverage.push({ ...s, outcome: { status: 'stale', lastSuccessAt: stale.lastSuccessAt, error: stale.reason } });
+  }
+  const refs = new Map(controls.map((c) => [c.id, requirementsOf(c, catalog)]));
+  const requirements = catalog.requirements.map((r) =>
+    requirementResult(r, catalog, controls.filter((c) => refs.get(c.id)!.includes(r.id)).map((c) => c.id), outcomes, attestations, now),
+  );
+  const summary: Record<RequirementState, number> = { compliant: 0, noncompliant: 0, unknown: 0, not_assessed: 0 };
+  for (const r of requirements) summary[r.status]++;
+  return { catalog: { id: catalog.id, version: catalog.version }, generatedAt: now.toISOString(), summary, requirements, findings, tallies, coverage };
 }
 
 type Verdict = { readonly status: FindingStatus; readonly reason?: string };

@@ -2,7 +2,7 @@
 import type { Attestation } from '../../src/mappings/attestations.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadControls } from '../../src/mappings/controls.js';
-import { evaluate } from '../../src/evaluate/evaluate.js';
+import { assess, evaluate, Evaluation } from '../../src/evaluate/evaluate.js';
 import type { CollectionScope, Resource } from '../../src/model/resource.js';
 import { tempFiles } from '../support/files.js';
 
@@ -139,5 +139,19 @@ describe('finding and requirement verdicts', () => {
     const a = evaluate(volumes, [ok()], controls, catalog, [], NOW, { keepPassingFindings: false });
     expect(a.tallies.find((t) => t.control === 'disk-encrypted')).toMatchObject({ account: ACCOUNT, checked: 50, failing: 5, unknown: 2 });
     expect(a.findings.filter((f) => f.control === 'disk-encrypted')).toHaveLength(7);
+  });
+
+  it('stale data turns every verdict from it into unknown, never keeping an old pass or fail', () => {
+    const evaluation = new Evaluation(controls, catalog, { keepPassingFindings: true });
+    evaluation.add(resource('AWS::EC2::Volume', 'vol-1', { encrypted: true }));
+    evaluation.add(resource('AWS::EC2::Volume', 'vol-2', { encrypted: false }));
+    const partial = evaluation.partial([ok()]);
+    expect(status(assess([{ result: partial }], controls, catalog, [], NOW), '1-1')).toBe('noncompliant');
+    const stale = assess([{ result: partial, stale: { lastSuccessAt: '2026-06-15T08:00:00.000Z', reason: 'older than 3600 s' } }], controls, catalog, [], NOW);
+    expect(status(stale, '1-1')).toBe('unknown');
+    expect(stale.findings.map((f) => f.status)).toEqual(['unknown', 'unknown']);
+    expect(stale.findings[0]?.reason).toBe('data stale: last successful collection 2026-06-15T08:00:00.000Z (older than 3600 s)');
+    expect(stale.tallies.find((t) => t.control === 'disk-encrypted')).toMatchObject({ checked: 2, failing: 0, unknown: 2 });
+    expect(stale.coverage[0]?.outcome.status).toBe('stale');
   });
 });
