@@ -149,7 +149,7 @@ describe('finding and requirement verdicts', () => {
     expect(status(assess([{ result: partial }], controls, catalog, [], NOW), '1-1')).toBe('noncompliant');
     const stale = assess([{ result: partial, stale: { lastSuccessAt: '2026-06-15T08:00:00.000Z', reason: 'older than 3600 s' } }], controls, catalog, [], NOW);
     expect(status(stale, '1-1')).toBe('unknown');
-    expect(stale.findings.map((f) => f.status)).toEqual(['unknown', 'unknown']);
+    expect(stale.findings.map((f) => f.status)).toEqual(['unknown', 'unknown', 'unknown']); // two volumes and the trail scope
     expect(stale.findings[0]?.reason).toBe('data stale: last successful collection 2026-06-15T08:00:00.000Z (older than 3600 s)');
     expect(stale.tallies.find((t) => t.control === 'disk-encrypted')).toMatchObject({ checked: 2, failing: 0, unknown: 2 });
     expect(stale.coverage[0]?.outcome.status).toBe('stale');
