@@ -1,0 +1,47 @@
+/** The contract every collector implements: fetch and normalize, stream resources, report scopes. */
+import type { CollectionScope, ProviderId, Resource } from '../src/model/resource.js';
+
+export interface ApiCallRecorder {
+  /** One API call attempt; `code` is "200" on success, else the provider's error code. */
+  apiCall(provider: ProviderId, operation: string, code: string): void;
+  /** One clock sample from a provider response's Date header (seconds, local − provider). */
+  clockSample(reference: string, offsetSeconds: number, roundTripSeconds: number): void;
+}
+
+export interface CollectorLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  debug(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface CollectContext {
+  /** Resource types the enabled controls read: collect only these. */
+  readonly types: ReadonlySet<string>;
+  /** Receives every resource as its page arrives; the collector keeps none. */
+  readonly onResource: (resource: Resource) => void;
+  readonly recorder: ApiCallRecorder;
+  readonly logger: CollectorLogger;
+  readonly signal: AbortSignal;
+  readonly now: () => Date;
+}
+
+/** Per-account outcome of a run, for `kansa_collector_up` and friends. */
+export interface AccountOutcome {
+  readonly account: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly durationSeconds: number;
+  readonly resources: number;
+}
+
+export interface CollectorRun {
+  readonly coverage: readonly CollectionScope[];
+  readonly accounts: readonly AccountOutcome[];
+}
+
+export interface Collector {
+  readonly provider: ProviderId;
+  /** Stable name used in metrics (`collector` label). */
+  readonly name: string;
+  collect(context: CollectContext): Promise<CollectorRun>;
+}

@@ -1,0 +1,157 @@
+/**
+ * The agent's state machine: runs collectors, streams their resources into an evaluation, keeps the
+ * latest partial result per collector, and recomputes the Assessment that every output reads.
+ */
+import type { Collector, CollectorRun } from '../../collectors/types.js';
+import type { Assessment } from '../evaluate/assessment.js';
+import { assess, Evaluation, type PartialInput, type PartialResult } from '../evaluate/evaluate.js';
+import type { Mappings } from '../cli/load.js';
+import type { Control } from '../mappings/controls.js';
+import type { Logger } from '../log.js';
+import { errorMessage } from '../errors.js';
+import { ClockEstimator } from './clock.js';
+
+/** Attestations expire by the day: re-derive verdicts at least this often even without new data. */
+const RECOMPUTE_AT_LEAST_EVERY_MS = 60_000;
+
+export interface CollectorState {
+  readonly collector: Collector;
+  readonly staleAfterSeconds: number;
+  running: boolean;
+  lastRun?: {
+    readonly startedAt: Date;
+    readonly finishedAt: Date;
+    readonly durationSeconds: number;
+    readonly run: CollectorRun;
+    readonly partial: PartialResult;
+  };
+  /** Last time each account was collected without error (for kansa_collector_last_success_timestamp_seconds). */
+  readonly lastSuccessByAccount: Map<string, Date>;
+  lastError?: string;
+}
+
+export interface ApiCallCounter {
+  inc(labels: { provider: string; operation: string; code: string }): void;
+}
+
+export class Agent {
+  readonly collectors: CollectorState[];
+  readonly clocks = new Map<string, ClockEstimator>();
+  private assessment: Assessment | undefined;
+  private firstAssessmentDone = false;
+  /** Recompute on read only when something time-dependent may have changed (staleness, expiry). */
+  private recomputeAfter = 0;
+
+  constructor(
+    private readonly mappings: Mappings,
+    collectors: readonly { collector: Collector; staleAfterSeconds: number }[],
+    private readonly deps: {
+      logger: Logger;
+      now: () => Date;
+      apiCalls: ApiCallCounter;
+      disabledControls?: ReadonlySet<string>;
+      /** One-shot scans report passing findings too; the long-running agent keeps only tallies of them. */
+      keepPassingFindings?: boolean;
+      /** Called with the running resource count of a scan (progress display). */
+      onProgress?: (collector: string, resources: number) => void;
+    },
+  ) {
+    this.collectors = collectors.map(({ collector, staleAfterSeconds }) => ({ collector, staleAfterSeconds, running: false, lastSuccessByAccount: new Map() }));
+  }
+
+  get controls(): readonly Control[] {
+    return this.mappings.controls.filter((c) => !this.deps.disabledControls?.has(c.id));
+  }
+
+  get catalog(): Mappings['catalog'] {
+    return this.mappings.catalog;
+  }
+
+  get attestations(): Mappings['attestations'] {
+    return this.mappings.attestations;
+  }
+
+  /** The latest Assessment (recomputed for staleness on every read), or undefined before the first run. */
+  latest(): Assessment | undefined {
+    if (this.firstAssessmentDone && this.deps.now().getTime() >= this.recomputeAfter) this.recompute();
+    return this.assessment;
+  }
+
+  get ready(): boolean {
+    return this.firstAssessmentDone;
+  }
+
+  /** One collection + evaluation for one collector. Never throws: failures are recorded as state. */
+  async runCollector(state: CollectorState, signal: AbortSignal): Promise<void> {
+    if (state.running) return;
+    state.running = true;
+    const startedAt = this.deps.now();
+    const started = performance.now();
+    const controls = this.controls.filter((c) => c.provider === state.collector.provider);
+    const evaluation = new Evaluation(controls, this.mappings.catalog, { keepPassingFindings: this.deps.keepPassingFindings ?? false });
+    let seen = 0;
+    const { logger } = this.deps;
+    logger.info({ collector: state.collector.name }, 'scan started');
+    try {
+      const run = await state.collector.collect({
+        types: Evaluation.typesNeeded(controls),
+        onResource: (resource) => {
+          evaluation.add(resource);
+          if (this.deps.onProgress && ++seen % 1000 === 0) this.deps.onProgress(state.collector.name, seen);
+        },
+        recorder: {
+          apiCall: (provider, operation, code) => this.deps.apiCalls.inc({ provider, operation, code }),
+          clockSample: (reference, offsetSeconds, roundTripSeconds) => {
+            let clock = this.clocks.get(reference);
+            if (!clock) this.clocks.set(reference, (clock = new ClockEstimator()));
+            clock.add({ offsetSeconds, roundTripSeconds });
+          },
+        },
+        logger,
+        signal,
+        now: this.deps.now,
+      });
+      if (signal.aborted) {
+        logger.warn({ collector: state.collector.name }, 'scan abandoned at shutdown');
+        return;
+      }
+      const finishedAt = this.deps.now();
+      const partial = evaluation.partial(run.coverage);
+      state.lastRun = { startedAt, finishedAt, durationSeconds: (performance.now() - started) / 1000, run, partial };
+      for (const account of run.accounts) if (account.ok) state.lastSuccessByAccount.set(account.account, finishedAt);
+      delete state.lastError;
+      this.firstAssessmentDone = true;
+      this.recompute();
+      const failed = run.coverage.filter((s) => s.outcome.status !== 'ok').length;
+      logger.info(
+        { collector: state.collector.name, durationSeconds: state.lastRun.durationSeconds, scopes: run.coverage.length, failedScopes: failed, resources: run.accounts.reduce((n, a) => n + a.resources, 0), summary: this.assessment?.summary },
+        'scan finished',
+      );
+    } catch (error) {
+      state.lastError = errorMessage(error);
+      logger.error({ collector: state.collector.name, error: state.lastError }, 'scan failed');
+    } finally {
+      state.running = false;
+    }
+  }
+
+  private recompute(): void {
+    const now = this.deps.now();
+    const partials: PartialInput[] = [];
+    for (const state of this.collectors) {
+      if (!state.lastRun) continue;
+      const ageSeconds = (now.getTime() - state.lastRun.finishedAt.getTime()) / 1000;
+      partials.push(
+        ageSeconds > state.staleAfterSeconds
+          ? { result: state.lastRun.partial, stale: { lastSuccessAt: state.lastRun.finishedAt.toISOString(), reason: `older than ${state.staleAfterSeconds} s` } }
+          : { result: state.lastRun.partial },
+      );
+    }
+    this.assessment = assess(partials, this.controls, this.mappings.catalog, this.mappings.attestations, now);
+    const deadlines = this.collectors
+      .filter((s) => s.lastRun)
+      .map((s) => s.lastRun!.finishedAt.getTime() + s.staleAfterSeconds * 1000)
+      .filter((t) => t > now.getTime());
+    this.recomputeAfter = Math.min(now.getTime() + RECOMPUTE_AT_LEAST_EVERY_MS, ...deadlines.map((t) => t + 1));
+  }
+}

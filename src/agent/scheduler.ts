@@ -1,0 +1,68 @@
+/**
+ * Runs each collector on its own cron schedule (node-cron): once at start-up, never overlapping
+ * itself, with optional random jitter; stop() abandons in-flight scans through their AbortSignal.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Agent, CollectorState } from './agent.js';
+import type { Logger } from '../log.js';
+
+export interface ScheduleSpec {
+  readonly state: CollectorState;
+  readonly cron: string;
+  readonly jitterSeconds: number;
+}
+
+export class Scheduler {
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly agent: Agent,
+    private readonly logger: Logger,
+  ) {}
+
+  start(specs: readonly ScheduleSpec[], runAtStart = true): void {
+    for (const spec of specs) {
+      const task = cron.schedule(
+        spec.cron,
+        async () => {
+          if (spec.jitterSeconds > 0) await this.delay(Math.random() * spec.jitterSeconds * 1000);
+          await this.trigger(spec.state);
+        },
+        { name: spec.state.collector.name, noOverlap: true },
+      );
+      this.tasks.push(task);
+      if (runAtStart) void this.trigger(spec.state);
+    }
+  }
+
+  /** Runs one collection now unless one is already running for this collector (no overlap). */
+  trigger(state: CollectorState): Promise<void> {
+    if (state.running || this.abort.signal.aborted) {
+      if (state.running) this.logger.warn({ collector: state.collector.name }, 'previous scan still running; skipping this run');
+      return Promise.resolve();
+    }
+    const run = this.agent.runCollector(state, this.abort.signal).finally(() => this.inFlight.delete(run));
+    this.inFlight.add(run);
+    return run;
+  }
+
+  /** Stops scheduling; in-flight scans are abandoned (their API calls aborted) and awaited. */
+  async stop(): Promise<void> {
+    for (const task of this.tasks) await task.stop();
+    for (const task of this.tasks) await task.destroy();
+    this.abort.abort(new Error('shutting down'));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.abort.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+  }
+}

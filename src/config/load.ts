@@ -1,0 +1,33 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { loadYamlFile, parseYamlText } from '../mappings/yaml-file.js';
+import { configSchema, type AgentConfig } from './schema.js';
+
+/** Loads and validates the agent configuration; relative paths in it are relative to the file. */
+export function loadConfig(file: string): AgentConfig {
+  const { value, locate } = loadYamlFile(file, configSchema);
+  const base = dirname(file);
+  const rel = (path: string): string => (isAbsolute(path) ? path : resolve(base, path));
+  const aws = value.collectors.aws;
+  if (aws && aws.enabled && aws.accounts.length === 0 && !aws.aggregator) {
+    throw new InputError(locate(['collectors', 'aws']), 'collectors.aws', 'expected "accounts" (per-account collection) or "aggregator" (organization-wide)');
+  }
+  return {
+    ...value,
+    ...(value.catalog === undefined ? {} : { catalog: rel(value.catalog) }),
+    ...(value.attestations === undefined ? {} : { attestations: rel(value.attestations) }),
+    controls: value.controls.map(rel),
+  };
+}
+
+/** The configuration used when none is given: every default, no collectors (the sandbox adds its own). */
+export function defaultConfig(): AgentConfig {
+  return parseYamlText('(defaults)', '{}', configSchema).value;
+}
+
+export function parseListen(address: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new InputError('--listen', '', `expected host:port, got "${address}"`);
+  return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
+}
