@@ -2,6 +2,7 @@
  * Runs each collector on its own cron schedule (node-cron): once at start-up, never overlapping
  * itself, with optional random jitter; stop() abandons in-flight scans through their AbortSignal.
  */
+import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Agent, CollectorState } from './agent.js';
 import type { Logger } from '../log.js';
@@ -20,7 +21,10 @@ export class Scheduler {
   constructor(
     private readonly agent: Agent,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // Every concurrent API call listens on this signal; hundreds are normal, not a leak.
+    setMaxListeners(10_000, this.abort.signal);
+  }
 
   start(specs: readonly ScheduleSpec[], runAtStart = true): void {
     for (const spec of specs) {

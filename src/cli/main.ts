@@ -1,4 +1,5 @@
 /** The `kansa` command line. Every command returns an exit code; only main() touches process streams. */
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { InputError, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
@@ -7,7 +8,15 @@ import { INPUT_FORMATS, readAwsConfigFiles, type InputFormat } from '../inputs/a
 import { attestationsFileSchema, catalogFileSchema, controlsFileSchema } from '../mappings/schemas.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
-import { loadMappings } from './load.js';
+import { loadMappings, type Mappings } from './load.js';
+import { defaultConfig, loadConfig } from '../config/load.js';
+import { configSchema, type AgentConfig } from '../config/schema.js';
+import { createLogger } from '../log.js';
+import { startAgent } from '../agent/runtime.js';
+import { Agent } from '../agent/agent.js';
+import { buildCollectors } from '../../collectors/registry.js';
+import { createRegistry } from '../metrics/metrics.js';
+import { withSandbox, type SandboxRun } from './sandbox.js';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -21,7 +30,9 @@ const processIo: Io = {
   now: () => new Date(),
 };
 
-const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema } as const;
+const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, config: configSchema } as const;
+
+const DEFAULT_SANDBOX_RESOURCES = 2000;
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = EXIT_OK;
@@ -91,6 +102,90 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       },
     );
 
+  const agentOptions = (command: Command): Command =>
+    command
+      .option('--config <file>', 'agent configuration (YAML)')
+      .option('--sandbox', 'start the embedded sandbox cloud on loopback and collect from it (no account needed)')
+      .option('--sandbox-resources <n>', 'size of the sandbox estate', (v) => positiveInt('--sandbox-resources', v), DEFAULT_SANDBOX_RESOURCES);
+
+  agentOptions(program.command('run').description('run the agent: scheduled collection, /metrics, /healthz, /readyz'))
+    .option('--listen <host:port>', 'listen address (overrides the configuration)')
+    .action(async (options: AgentCliOptions & { listen?: string }) => {
+      const prepared = await prepareAgent(options);
+      const logger = createLogger(prepared.config.log.level);
+      if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
+      if (buildCollectors(prepared.config).length === 0) logger.warn({}, 'no collector is enabled: configure collectors.aws, or use --sandbox');
+      let running: Awaited<ReturnType<typeof startAgent>>;
+      try {
+        running = await startAgent({ config: prepared.config, mappings: prepared.mappings, overrides: prepared.sandbox?.overrides ?? {}, logger, ...(options.listen ? { listen: options.listen } : {}) });
+      } catch (error) {
+        await prepared.sandbox?.close();
+        throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
+      }
+      io.stderr(`kansa: serving ${running.url}/metrics (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string): void => {
+          logger.info({ signal }, 'shutting down');
+          void running
+            .stop()
+            .then(() => prepared.sandbox?.close())
+            .then(() => {
+              logger.info({}, 'stopped');
+              resolve();
+            });
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+    });
+
+  agentOptions(program.command('scan').description('collect and evaluate once; print the same JSON contract as `kansa evaluate`'))
+    .addOption(new Option('--output <format>', 'output format').choices(Object.keys(ASSESSMENT_FORMATS)).default('table'))
+    .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))
+    .action(async (options: AgentCliOptions & { output: AssessmentFormat; failOn?: 'noncompliant' | 'unknown' }) => {
+      const prepared = await prepareAgent(options);
+      try {
+        const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
+        const configured = buildCollectors(prepared.config, prepared.sandbox?.overrides ?? {});
+        if (configured.length === 0) throw new InputError(options.config ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, or use --sandbox');
+        const progress = process.stderr.isTTY ? (name: string, n: number): void => void process.stderr.write(`\r${name}: ${n} resources evaluated`) : undefined;
+        const agent = new Agent(prepared.mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
+          logger,
+          now: io.now,
+          apiCalls: createRegistry().apiCalls,
+          disabledControls: new Set(prepared.config.disabledControls),
+          keepPassingFindings: true,
+          ...(progress ? { onProgress: progress } : {}),
+        });
+        const abort = new AbortController();
+        setMaxListeners(10_000, abort.signal);
+        for (const state of agent.collectors) await agent.runCollector(state, abort.signal);
+        if (progress) process.stderr.write('\n');
+        const assessment = agent.latest();
+        const failedRun = agent.collectors.find((s) => s.lastError !== undefined);
+        if (!assessment || failedRun) throw new Error(`scan failed: ${failedRun?.lastError ?? 'no assessment'}`);
+        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: prepared.mappings.catalog }));
+        if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;
+        if (options.failOn === 'unknown' && assessment.summary.noncompliant + assessment.summary.unknown > 0) exitCode = EXIT_NONCOMPLIANT;
+      } finally {
+        await prepared.sandbox?.close();
+      }
+    });
+
+  program
+    .command('validate')
+    .description('validate an agent configuration and everything it references (catalog, controls, attestations)')
+    .requiredOption('--config <file>', 'agent configuration (YAML)')
+    .action((options: { config: string }) => {
+      const config = loadConfig(options.config);
+      const mappings = mappingsFor(config);
+      const collectors = buildCollectors(config);
+      io.stdout(
+        `${options.config}: valid — catalog ${mappings.catalog.id} ${mappings.catalog.version} (${mappings.catalog.requirements.length} requirements), ` +
+          `${mappings.controls.length} controls, ${mappings.attestations.length} attestations, collectors: ${collectors.map((c) => `${c.collector.name} (${c.schedule})`).join(', ') || 'none'}\n`,
+      );
+    });
+
   program
     .command('schema')
     .description('print the JSON Schema of a mapping file format, for editors')
@@ -113,6 +208,30 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     io.stderr(`kansa: internal error: ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
     return EXIT_USAGE + 1;
   }
+}
+
+interface AgentCliOptions {
+  config?: string;
+  sandbox?: boolean;
+  sandboxResources: number;
+}
+
+function mappingsFor(config: AgentConfig): Mappings {
+  return loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+}
+
+async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
+  const config = options.config ? loadConfig(options.config) : defaultConfig();
+  const mappings = mappingsFor(config);
+  if (!options.sandbox) return { config, mappings };
+  const sandbox = await withSandbox(config, { resources: options.sandboxResources });
+  return { config: sandbox.config, mappings, sandbox };
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InputError(flag, '', `expected a positive integer, got "${value}"`);
+  return n;
 }
 
 function parseNow(text: string): Date {

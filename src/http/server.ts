@@ -17,7 +17,7 @@ const INDEX = `<!doctype html><html><head><meta charset="utf-8"><title>kansa</ti
 
 export async function startEndpoint(options: EndpointOptions): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

@@ -1,0 +1,71 @@
+/** The sandbox's call log: every request any provider handler saw, including rejected and unknown ones. */
+import type { ProviderId } from '../model/resource.js';
+
+export interface CallRecord {
+  readonly provider: ProviderId;
+  readonly operation: string;
+  /** The caller (AWS account id), or '' when the request carried no usable identity. */
+  readonly account: string;
+  readonly region: string;
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** Error code when the call failed (`ThrottlingException`, …). */
+  readonly error?: string;
+}
+
+export interface CallSummary {
+  readonly total: number;
+  readonly byOperation: Readonly<Record<string, number>>;
+  readonly byStatus: Readonly<Record<string, number>>;
+  /** The most recent calls, oldest first (bounded: see CallLog). */
+  readonly list: readonly CallRecord[];
+}
+
+/** Operations that only read: anything else reaching the sandbox is a write the agent must never make. */
+const READ_ONLY_OPERATION = /^(Select|BatchGet|Describe|Get|List)[A-Z]/;
+
+export function isReadOnlyOperation(operation: string): boolean {
+  return READ_ONLY_OPERATION.test(operation);
+}
+
+export class CallLog {
+  private records: CallRecord[] = [];
+  private total = 0;
+  private byOperation = new Map<string, number>();
+  private byStatus = new Map<string, number>();
+  private writes = new Set<string>();
+
+  /** `listLimit` bounds memory for long runs; counts stay exact beyond it. */
+  constructor(private readonly listLimit = 200_000) {}
+
+  record(call: CallRecord): void {
+    this.total++;
+    this.byOperation.set(call.operation, (this.byOperation.get(call.operation) ?? 0) + 1);
+    this.byStatus.set(String(call.status), (this.byStatus.get(String(call.status)) ?? 0) + 1);
+    if (!isReadOnlyOperation(call.operation)) this.writes.add(call.operation);
+    this.records.push(call);
+    if (this.records.length > this.listLimit) this.records = this.records.slice(-Math.floor(this.listLimit / 2));
+  }
+
+  summary(): CallSummary {
+    return {
+      total: this.total,
+      byOperation: Object.fromEntries(this.byOperation),
+      byStatus: Object.fromEntries(this.byStatus),
+      list: [...this.records],
+    };
+  }
+
+  /** Operations called that are not read-only, in first-seen order. */
+  writeOperations(): string[] {
+    return [...this.writes];
+  }
+
+  reset(): void {
+    this.records = [];
+    this.total = 0;
+    this.byOperation = new Map();
+    this.byStatus = new Map();
+    this.writes = new Set();
+  }
+}

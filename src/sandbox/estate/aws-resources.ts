@@ -1,0 +1,1118 @@
+/**
+ * Per-type generators for the AWS sandbox estate. Each one turns (scope, k, seeded rng) into a
+ * configuration item whose field names follow real AWS Config items (awslabs/aws-config-resource-schema
+ * and recorded items): camelCase for EC2/S3/RDS/KMS/CloudTrail/IAM/Logs, the CloudFormation-style
+ * PascalCase that AWS Config uses for registry-based types (GuardDuty, Events, Backup, ELBv2, DHCP options).
+ *
+ * Compliance is mixed on purpose: roughly one security group in ten opens an administrative port to the
+ * world, some buckets lack a TLS-only policy, some regions lack a GuardDuty detector, and so on.
+ */
+import { BASE32_ALPHABET, base32ToHex, hexToBase32, unitHash, type Rng } from './random.js';
+
+export interface AwsRelationship {
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly resourceName?: string;
+  readonly relationshipName: string;
+}
+
+/** What a type generator produces; the estate adds identity and timestamps. */
+export interface GeneratedResource {
+  readonly name?: string;
+  readonly arn: string;
+  readonly availabilityZone: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly relationships?: readonly AwsRelationship[];
+  readonly configuration: Record<string, unknown>;
+  /** Values are objects, except documents AWS Config itself stores as strings (ACLs, key policies). */
+  readonly supplementary?: Record<string, unknown>;
+  /** Types whose items carry no resourceCreationTime. */
+  readonly noCreationTime?: boolean;
+}
+
+export interface ScopeFacts {
+  readonly seed: number;
+  readonly account: string;
+  readonly accountIndex: number;
+  readonly accounts: readonly string[];
+  readonly region: string;
+  readonly regions: readonly string[];
+  /** The first region: where per-account singletons (trail, account public access block) live. */
+  readonly isHomeRegion: boolean;
+}
+
+export interface ItemContext extends ScopeFacts {
+  readonly k: number;
+  /** Resources of this scope that exist regardless of the estate size; items `k < fixed` are those. */
+  readonly fixed: number;
+  readonly id: string;
+  readonly rng: Rng;
+  readonly createdMs: number;
+  /** Id of item `k mod count` of another type in the same account × region, if any exist. */
+  ref(type: string, k: number): string | undefined;
+}
+
+export interface AwsTypeSpec {
+  readonly type: string;
+  /** Relative share of the scaled part of the estate (0 for singleton-only types). */
+  readonly weight: number;
+  /** Recorded with awsRegion `global` (IAM). */
+  readonly global?: boolean;
+  fixed(scope: ScopeFacts): number;
+  /** Builds the resource id around a 16-hex-digit token that encodes (scope, k). */
+  formatId(token: string, rng: Rng, scope: ScopeFacts, k: number): string;
+  /** Recovers the token from an id, or undefined when the id cannot be one of ours. */
+  tokenOf(id: string): string | undefined;
+  generate(ctx: ItemContext): GeneratedResource;
+}
+
+export const EC2_SECURITY_GROUP = 'AWS::EC2::SecurityGroup';
+export const EC2_VOLUME = 'AWS::EC2::Volume';
+export const S3_BUCKET = 'AWS::S3::Bucket';
+export const LOGS_LOG_GROUP = 'AWS::Logs::LogGroup';
+export const KMS_KEY = 'AWS::KMS::Key';
+export const RDS_DB_INSTANCE = 'AWS::RDS::DBInstance';
+export const CLOUDTRAIL_TRAIL = 'AWS::CloudTrail::Trail';
+export const EC2_VPC = 'AWS::EC2::VPC';
+export const EC2_FLOW_LOG = 'AWS::EC2::FlowLog';
+export const GUARDDUTY_DETECTOR = 'AWS::GuardDuty::Detector';
+export const WAFV2_WEB_ACL = 'AWS::WAFv2::WebACL';
+export const EC2_DHCP_OPTIONS = 'AWS::EC2::DHCPOptions';
+export const EC2_SUBNET = 'AWS::EC2::Subnet';
+export const ELBV2_LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
+export const EVENTS_RULE = 'AWS::Events::Rule';
+export const BACKUP_PLAN = 'AWS::Backup::BackupPlan';
+export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = 'AWS::S3::AccountPublicAccessBlock';
+export const IAM_ROLE = 'AWS::IAM::Role';
+
+/** The Taipei Local Zone of Tokyo: physically outside Japan, so one subnet there is a residency finding. */
+export const LOCAL_ZONE = 'ap-northeast-1-tpe-1a';
+
+const NOT_APPLICABLE = 'Not Applicable';
+const REGIONAL = 'Regional';
+const HEX16 = /[0-9a-f]{16}/;
+
+// ---------------------------------------------------------------- shared helpers
+
+function suffixToken(prefix: string): (id: string) => string | undefined {
+  return (id) => (id.startsWith(prefix) && id.length === prefix.length + 16 && HEX16.test(id.slice(prefix.length)) ? id.slice(prefix.length) : undefined);
+}
+
+function trailingToken(id: string): string | undefined {
+  const token = id.slice(-16);
+  return /^[0-9a-f]{16}$/.test(token) ? token : undefined;
+}
+
+/** A UUID whose first 16 hex digits (dashes aside, version nibble skipped) are the token. */
+function uuidFromToken(token: string, rng: Rng): string {
+  const variant = rng.pick(['8', '9', 'a', 'b'] as const);
+  return `${token.slice(0, 8)}-${token.slice(8, 12)}-4${token.slice(12, 15)}-${variant}${token.slice(15, 16)}${rng.hex(2)}-${rng.hex(12)}`;
+}
+
+function tokenFromUuid(id: string): string | undefined {
+  const m = /^([0-9a-f]{8})-([0-9a-f]{4})-4([0-9a-f]{3})-[89ab]([0-9a-f])[0-9a-f]{2}-[0-9a-f]{12}$/.exec(id);
+  return m ? `${m[1]}${m[2]}${m[3]}${m[4]}` : undefined;
+}
+
+const AZ_LETTERS: Readonly<Record<string, readonly [string, ...string[]]>> = {
+  'ap-northeast-1': ['a', 'c', 'd'],
+  'ap-northeast-3': ['a', 'b', 'c'],
+  'us-east-1': ['a', 'b', 'c', 'd', 'e', 'f'],
+};
+
+function availabilityZone(region: string, rng: Rng): string {
+  return `${region}${rng.pick(AZ_LETTERS[region] ?? ['a', 'b', 'c'])}`;
+}
+
+const ENVIRONMENTS = [
+  ['prod', 5],
+  ['stg', 3],
+  ['dev', 2],
+] as const satisfies readonly [readonly [string, number], ...(readonly [string, number])[]];
+const SYSTEMS = ['juminkiroku', 'zeimu', 'fukushi', 'kokuho', 'portal', 'gyosei-dx', 'shared'] as const;
+
+function baseTags(rng: Rng, name: string): Record<string, string> {
+  const tags: Record<string, string> = {
+    Name: name,
+    Environment: rng.weighted(ENVIRONMENTS),
+    System: rng.pick(SYSTEMS),
+  };
+  if (rng.chance(0.4)) tags.DataClassification = rng.pick(['confidential', 'internal', 'public']);
+  return tags;
+}
+
+/** EC2-style tag list inside `configuration`. */
+function tagList(tags: Readonly<Record<string, string>>): { key: string; value: string }[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function kmsKeyArn(region: string, account: string, rng: Rng): string {
+  return `arn:aws:kms:${region}:${account}:key/${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
+}
+
+/** Japanese regions replicate to each other; others to a sibling in their geography. */
+function partnerRegion(region: string): string {
+  if (region === 'ap-northeast-1') return 'ap-northeast-3';
+  if (region === 'ap-northeast-3') return 'ap-northeast-1';
+  return region === 'us-east-1' ? 'us-west-2' : 'us-east-1';
+}
+
+// ---------------------------------------------------------------- EC2 security group
+
+interface PermissionSpec {
+  readonly protocol: string;
+  readonly from?: number;
+  readonly to?: number;
+  readonly v4?: readonly string[];
+  readonly v6?: readonly string[];
+  readonly groups?: readonly { groupId: string; userId: string }[];
+  /** Old items list CIDRs only as `ipRanges` strings. */
+  readonly legacy?: boolean;
+}
+
+function permission(spec: PermissionSpec): Record<string, unknown> {
+  const v4 = spec.v4 ?? [];
+  const v6 = spec.v6 ?? [];
+  const out: Record<string, unknown> = { ipProtocol: spec.protocol };
+  if (spec.protocol !== '-1') {
+    out.fromPort = spec.from ?? 0;
+    out.toPort = spec.to ?? spec.from ?? 65535;
+  }
+  out.ipRanges = [...v4];
+  if (!spec.legacy) {
+    out.ipv4Ranges = v4.map((cidrIp) => ({ cidrIp }));
+    out.ipv6Ranges = v6.map((cidrIpv6) => ({ cidrIpv6 }));
+  }
+  out.prefixListIds = [];
+  out.userIdGroupPairs = (spec.groups ?? []).map((g) => ({ groupId: g.groupId, userId: g.userId }));
+  return out;
+}
+
+const WORLD4 = '0.0.0.0/0';
+const WORLD6 = '::/0';
+
+/** The ~10% of groups that expose an administrative or database port to the internet. */
+const OPEN_ADMIN_RULES: readonly [PermissionSpec, ...PermissionSpec[]] = [
+  { protocol: 'tcp', from: 22, to: 22, v4: [WORLD4] },
+  { protocol: 'tcp', from: 3389, to: 3389, v6: [WORLD6] },
+  { protocol: 'tcp', from: 3389, to: 3389, v4: [WORLD4], v6: [WORLD6] },
+  { protocol: 'tcp', from: 0, to: 65535, v4: [WORLD4] },
+  { protocol: '-1', v4: [WORLD4] },
+  { protocol: 'tcp', from: 5432, to: 5432, v4: [WORLD4] },
+  { protocol: 'tcp', from: 22, to: 22, v4: [WORLD4], legacy: true },
+];
+
+const securityGroup: AwsTypeSpec = {
+  type: EC2_SECURITY_GROUP,
+  weight: 20,
+  fixed: () => 0,
+  formatId: (token) => `sg-0${token}`,
+  tokenOf: suffixToken('sg-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const role = rng.weighted([
+      ['web', 4],
+      ['app', 4],
+      ['db', 3],
+      ['internal', 2],
+      ['bastion', 1],
+      ['empty', 1],
+    ] as const);
+    const system = rng.pick(SYSTEMS);
+    const groupName = `${role}-${system}-${rng.hex(4)}`;
+    const vpcId = ctx.ref(EC2_VPC, ctx.k) ?? `vpc-0${rng.hex(16)}`;
+    const vpcCidr = `10.${rng.int(0, 255)}.0.0/16`;
+    const peerGroup = { groupId: `sg-0${rng.hex(16)}`, userId: account };
+    const ingress: PermissionSpec[] = [];
+    switch (role) {
+      case 'web':
+        ingress.push({ protocol: 'tcp', from: 443, to: 443, v4: [WORLD4], v6: rng.chance(0.5) ? [WORLD6] : [] });
+        if (rng.chance(0.6)) ingress.push({ protocol: 'tcp', from: 80, to: 80, v4: [WORLD4] });
+        break;
+      case 'app':
+        ingress.push({ protocol: 'tcp', from: 8080, to: 8080, v4: [vpcCidr] });
+        if (rng.chance(0.5)) ingress.push({ protocol: 'tcp', from: 1024, to: 65535, v4: [`10.${rng.int(0, 255)}.0.0/16`] });
+        break;
+      case 'db':
+        // Reachable only from the application tier's group: no CIDR at all.
+        ingress.push({ protocol: 'tcp', from: 5432, to: 5432, groups: [peerGroup] });
+        if (rng.chance(0.3)) ingress.push({ protocol: 'tcp', from: 5432, to: 5432, v4: [vpcCidr] });
+        break;
+      case 'internal':
+        ingress.push({ protocol: '-1', v4: ['10.0.0.0/8'] });
+        break;
+      case 'bastion':
+        ingress.push({ protocol: 'tcp', from: 22, to: 22, v4: ['203.0.113.0/24', '198.51.100.16/28'] });
+        break;
+      case 'empty':
+        break;
+    }
+    if (rng.chance(0.1)) ingress.push(rng.pick(OPEN_ADMIN_RULES));
+    const tags = { ...baseTags(rng, groupName), System: system };
+    return {
+      name: groupName,
+      arn: `arn:aws:ec2:${region}:${account}:security-group/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      tags,
+      relationships: [{ resourceType: EC2_VPC, resourceId: vpcId, relationshipName: 'Is contained in Vpc' }],
+      configuration: {
+        ownerId: account,
+        groupName,
+        groupId: id,
+        description: `${role} tier for ${system}`,
+        ipPermissions: ingress.map(permission),
+        ipPermissionsEgress: [permission({ protocol: '-1', v4: [WORLD4] })],
+        vpcId,
+        tags: tagList(tags),
+      },
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- EC2 volume
+
+const volume: AwsTypeSpec = {
+  type: EC2_VOLUME,
+  weight: 18,
+  fixed: () => 0,
+  formatId: (token) => `vol-0${token}`,
+  tokenOf: suffixToken('vol-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const az = availabilityZone(region, rng);
+    const encrypted = rng.chance(0.92);
+    const attached = rng.chance(0.8);
+    const instanceId = `i-0${rng.hex(16)}`;
+    const volumeType = rng.weighted([
+      ['gp3', 6],
+      ['gp2', 3],
+      ['io2', 1],
+    ] as const);
+    const size = rng.pick([8, 20, 30, 50, 100, 200, 500] as const);
+    const created = iso(ctx.createdMs);
+    const tags = baseTags(rng, `${rng.pick(SYSTEMS)}-data-${rng.hex(4)}`);
+    const configuration: Record<string, unknown> = {
+      volumeId: id,
+      size,
+      snapshotId: rng.chance(0.3) ? `snap-0${rng.hex(16)}` : '',
+      availabilityZone: az,
+      state: attached ? 'in-use' : 'available',
+      createTime: created,
+      attachments: attached
+        ? [{ volumeId: id, instanceId, device: '/dev/xvda', state: 'attached', attachTime: created, deleteOnTermination: true }]
+        : [],
+      tags: tagList(tags),
+      volumeType,
+      iops: volumeType === 'gp2' ? Math.max(100, size * 3) : 3000,
+      encrypted,
+      multiAttachEnabled: false,
+      fastRestored: false,
+    };
+    if (volumeType === 'gp3') configuration.throughput = 125;
+    if (encrypted) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:volume/${id}`,
+      availabilityZone: az,
+      tags,
+      relationships: attached ? [{ resourceType: 'AWS::EC2::Instance', resourceId: instanceId, relationshipName: 'Is attached to Instance' }] : [],
+      configuration,
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- S3 bucket
+
+const BUCKET_PURPOSES = ['data', 'logs', 'backup', 'static', 'archive', 'upload', 'report'] as const;
+
+function bucketPolicy(bucket: string, account: string, rng: Rng): string | null {
+  const statements: Record<string, unknown>[] = [];
+  if (rng.chance(0.7)) {
+    statements.push({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  }
+  if (rng.chance(0.4)) {
+    statements.push({
+      Sid: 'AllowAccountRead',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+    });
+  }
+  return statements.length === 0 ? null : JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+const bucket: AwsTypeSpec = {
+  type: S3_BUCKET,
+  weight: 14,
+  fixed: () => 0,
+  formatId: (token, rng) => `${rng.pick(SYSTEMS)}-${rng.pick(BUCKET_PURPOSES)}-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const ownerId = rng.hex(64);
+    const encryption = rng.weighted([
+      ['AES256', 6],
+      ['aws:kms', 3],
+      ['none', 1],
+    ] as const);
+    const publicAccessBlocked = rng.chance(0.85);
+    const supplementary: Record<string, unknown> = {
+      AccessControlList: JSON.stringify({
+        grantSet: null,
+        grantList: [{ grantee: { id: ownerId, displayName: null }, permission: 'FullControl' }],
+        owner: { displayName: null, id: ownerId },
+        isRequesterCharged: false,
+      }),
+      BucketAccelerateConfiguration: { status: null },
+      BucketLoggingConfiguration: rng.chance(0.6)
+        ? { destinationBucketName: `shared-logs-${account}-${region}`, logFilePrefix: `s3/${id}/` }
+        : { destinationBucketName: null, logFilePrefix: null },
+      BucketNotificationConfiguration: { configurations: {} },
+      BucketPolicy: { policyText: bucketPolicy(id, account, rng) },
+      BucketVersioningConfiguration: {
+        status: rng.weighted([
+          ['Enabled', 6],
+          ['Off', 3],
+          ['Suspended', 1],
+        ] as const),
+        isMfaDeleteEnabled: null,
+      },
+      IsRequesterPaysEnabled: false,
+      PublicAccessBlockConfiguration: {
+        blockPublicAcls: publicAccessBlocked,
+        ignorePublicAcls: publicAccessBlocked,
+        blockPublicPolicy: publicAccessBlocked || rng.chance(0.5),
+        restrictPublicBuckets: publicAccessBlocked,
+      },
+    };
+    if (encryption !== 'none') {
+      supplementary.ServerSideEncryptionConfiguration = {
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: {
+              sseAlgorithm: encryption,
+              kmsMasterKeyID: encryption === 'aws:kms' ? kmsKeyArn(region, account, rng) : null,
+            },
+            bucketKeyEnabled: encryption === 'aws:kms',
+          },
+        ],
+      };
+    }
+    if (rng.chance(0.12)) {
+      const destination = `${id.slice(0, 30)}-replica-${partnerRegion(region)}`;
+      supplementary.BucketReplicationConfiguration = {
+        roleARN: `arn:aws:iam::${account}:role/service-role/s3-replication`,
+        rules: [
+          {
+            id: 'replicate-all',
+            prefix: '',
+            status: 'Enabled',
+            destinationConfig: { bucketARN: `arn:aws:s3:::${destination}`, storageClass: 'STANDARD_IA' },
+          },
+        ],
+      };
+    }
+    return {
+      name: id,
+      arn: `arn:aws:s3:::${id}`,
+      availabilityZone: REGIONAL,
+      tags: baseTags(rng, id),
+      configuration: { name: id, owner: { displayName: null, id: ownerId }, creationDate: iso(ctx.createdMs) },
+      supplementary,
+    };
+  },
+};
+
+// ---------------------------------------------------------------- CloudWatch Logs log group
+
+const logGroup: AwsTypeSpec = {
+  type: LOGS_LOG_GROUP,
+  weight: 14,
+  fixed: () => 0,
+  formatId: (token, rng) =>
+    `${rng.pick(['/aws/lambda/', '/ecs/', '/aws/rds/instance/', '/app/', '/aws/vpc/flowlogs/'] as const)}${rng.pick(SYSTEMS)}-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const retention = rng.weighted([
+      [undefined, 25],
+      [7, 5],
+      [30, 10],
+      [90, 15],
+      [365, 15],
+      [400, 10],
+      [731, 8],
+      [1827, 7],
+      [3653, 5],
+    ] as const);
+    const configuration: Record<string, unknown> = {
+      logGroupName: id,
+      creationTime: ctx.createdMs,
+      metricFilterCount: rng.int(0, 3),
+      arn: `arn:aws:logs:${region}:${account}:log-group:${id}:*`,
+      storedBytes: rng.int(0, 5_000_000_000),
+    };
+    if (retention !== undefined) configuration.retentionInDays = retention;
+    if (rng.chance(0.3)) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    return {
+      name: id,
+      arn: `arn:aws:logs:${region}:${account}:log-group:${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      tags: rng.chance(0.5) ? baseTags(rng, id) : {},
+      configuration,
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- KMS key
+
+const kmsKey: AwsTypeSpec = {
+  type: KMS_KEY,
+  weight: 4,
+  fixed: () => 0,
+  formatId: uuidFromToken,
+  tokenOf: tokenFromUuid,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const managed = rng.chance(0.25);
+    const state = managed
+      ? 'Enabled'
+      : rng.weighted([
+          ['Enabled', 18],
+          ['Disabled', 1],
+          ['PendingDeletion', 1],
+        ] as const);
+    const rotation = managed || rng.chance(0.7);
+    const arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+    const policy = {
+      Version: '2012-10-17',
+      Id: managed ? 'auto-ebs-2' : 'key-default-1',
+      Statement: [
+        { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
+      ],
+    };
+    const tags = managed ? {} : baseTags(rng, `cmk-${rng.pick(SYSTEMS)}`);
+    const configuration: Record<string, unknown> = {
+      keyId: id,
+      arn,
+      creationDate: ctx.createdMs,
+      enabled: state === 'Enabled',
+      description: managed ? 'Default key that protects my EBS volumes when no other key is defined' : `CMK for ${tags.System ?? 'shared'}`,
+      keyUsage: 'ENCRYPT_DECRYPT',
+      keyState: state,
+      origin: 'AWS_KMS',
+      keyManager: managed ? 'AWS' : 'CUSTOMER',
+      customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
+      keySpec: 'SYMMETRIC_DEFAULT',
+      encryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+      signingAlgorithms: [],
+      multiRegion: false,
+      awsaccountId: account,
+    };
+    if (state === 'PendingDeletion') configuration.deletionDate = ctx.createdMs + 30 * 86_400_000;
+    return {
+      arn,
+      availabilityZone: NOT_APPLICABLE,
+      tags,
+      configuration,
+      supplementary: {
+        KeyRotationStatus: rotation,
+        Policy: JSON.stringify(policy, null, 2),
+        Tags: Object.entries(tags).map(([tagKey, tagValue]) => ({ tagKey, tagValue })),
+      },
+    };
+  },
+};
+
+// ---------------------------------------------------------------- RDS DB instance
+
+const rdsInstance: AwsTypeSpec = {
+  type: RDS_DB_INSTANCE,
+  weight: 4,
+  fixed: () => 0,
+  formatId: (token, rng) => `db-${hexToBase32(token)}${rng.chars(BASE32_ALPHABET, 13)}`,
+  tokenOf: (id) => (id.startsWith('db-') && id.length === 29 ? base32ToHex(id.slice(3, 16)) : undefined),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const engine = rng.weighted([
+      ['postgres', 5],
+      ['mysql', 3],
+      ['oracle-se2', 1],
+      ['sqlserver-se', 1],
+    ] as const);
+    const identifier = `${rng.pick(SYSTEMS)}-${engine.split('-')[0] ?? engine}-${rng.hex(4)}`;
+    const multiAZ = rng.chance(0.6);
+    const az = availabilityZone(region, rng);
+    const encrypted = rng.chance(0.9);
+    const sg = ctx.ref(EC2_SECURITY_GROUP, ctx.k) ?? `sg-0${rng.hex(16)}`;
+    const vpcId = ctx.ref(EC2_VPC, ctx.k) ?? `vpc-0${rng.hex(16)}`;
+    const arn = `arn:aws:rds:${region}:${account}:db:${identifier}`;
+    const tags = baseTags(rng, identifier);
+    const replicated = rng.chance(0.3);
+    const configuration: Record<string, unknown> = {
+      dBInstanceIdentifier: identifier,
+      dBInstanceClass: rng.pick(['db.t3.medium', 'db.m6g.large', 'db.r6g.xlarge'] as const),
+      engine,
+      engineVersion: engine === 'postgres' ? '16.4' : engine === 'mysql' ? '8.0.39' : '19.0.0.0.ru-2024-10.rur-2024-10.r1',
+      dBInstanceStatus: 'available',
+      masterUsername: 'admin',
+      endpoint: { address: `${identifier}.c${rng.hex(10)}.${region}.rds.amazonaws.com`, port: engine === 'postgres' ? 5432 : 3306 },
+      allocatedStorage: rng.pick([20, 100, 500] as const),
+      instanceCreateTime: iso(ctx.createdMs),
+      preferredBackupWindow: '17:00-17:30',
+      backupRetentionPeriod: rng.weighted([
+        [0, 1],
+        [1, 1],
+        [7, 4],
+        [14, 2],
+        [35, 2],
+      ] as const),
+      dBSecurityGroups: [],
+      vpcSecurityGroups: [{ vpcSecurityGroupId: sg, status: 'active' }],
+      dBSubnetGroup: { dBSubnetGroupName: 'default', dBSubnetGroupDescription: 'default', vpcId, subnetGroupStatus: 'Complete', subnets: [] },
+      availabilityZone: az,
+      preferredMaintenanceWindow: 'sun:18:00-sun:18:30',
+      pendingModifiedValues: {},
+      multiAZ,
+      autoMinorVersionUpgrade: rng.chance(0.85),
+      readReplicaDBInstanceIdentifiers: [],
+      licenseModel: engine === 'postgres' ? 'postgresql-license' : engine === 'mysql' ? 'general-public-license' : 'license-included',
+      publiclyAccessible: rng.chance(0.05),
+      storageType: 'gp3',
+      dbInstancePort: 0,
+      storageEncrypted: encrypted,
+      dbiResourceId: id,
+      cACertificateIdentifier: 'rds-ca-rsa2048-g1',
+      copyTagsToSnapshot: rng.chance(0.7),
+      monitoringInterval: rng.pick([0, 60] as const),
+      iAMDatabaseAuthenticationEnabled: rng.chance(0.3),
+      deletionProtection: rng.chance(0.7),
+      dBInstanceArn: arn,
+      dBInstanceAutomatedBackupsReplications: replicated
+        ? [{ dBInstanceAutomatedBackupsArn: `arn:aws:rds:${partnerRegion(region)}:${account}:auto-backup:ab-${rng.hex(26)}` }]
+        : [],
+    };
+    if (encrypted) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    return {
+      name: identifier,
+      arn,
+      availabilityZone: multiAZ ? 'Multiple Availability Zones' : az,
+      tags,
+      relationships: [
+        { resourceType: 'AWS::RDS::DBSubnetGroup', resourceId: 'default', relationshipName: 'Is associated with DBSubnetGroup' },
+        { resourceType: EC2_SECURITY_GROUP, resourceId: sg, relationshipName: 'Is associated with SecurityGroup' },
+      ],
+      configuration,
+      supplementary: { Tags: Object.entries(tags).map(([key, value]) => ({ key, value })) },
+    };
+  },
+};
+
+// ---------------------------------------------------------------- CloudTrail trail (one per account)
+
+const trail: AwsTypeSpec = {
+  type: CLOUDTRAIL_TRAIL,
+  weight: 0,
+  fixed: (scope) => (scope.isHomeRegion ? 1 : 0),
+  formatId: (token) => `management-events-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const arn = `arn:aws:cloudtrail:${region}:${account}:trail/${id}`;
+    // Log file validation alternates per account so one member account is always non-compliant.
+    const validation = ctx.accountIndex % 2 === 0;
+    const configuration: Record<string, unknown> = {
+      name: id,
+      s3BucketName: `cloudtrail-logs-${account}`,
+      s3KeyPrefix: 'AWSLogs',
+      includeGlobalServiceEvents: true,
+      isMultiRegionTrail: true,
+      homeRegion: region,
+      trailARN: arn,
+      logFileValidationEnabled: validation,
+      cloudWatchLogsLogGroupArn: `arn:aws:logs:${region}:${account}:log-group:aws-cloudtrail-logs:*`,
+      cloudWatchLogsRoleArn: `arn:aws:iam::${account}:role/CloudTrail_CloudWatchLogs_Role`,
+      hasCustomEventSelectors: false,
+      hasInsightSelectors: false,
+      isOrganizationTrail: false,
+    };
+    if (rng.chance(0.5)) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    return { name: id, arn, availabilityZone: REGIONAL, configuration, supplementary: { Tags: [] } };
+  },
+};
+
+// ---------------------------------------------------------------- VPC (a default VPC everywhere) and flow logs
+
+const vpc: AwsTypeSpec = {
+  type: EC2_VPC,
+  weight: 2,
+  fixed: () => 1,
+  formatId: (token) => `vpc-0${token}`,
+  tokenOf: suffixToken('vpc-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const isDefault = ctx.k === 0;
+    const cidr = isDefault ? '172.31.0.0/16' : `10.${ctx.k % 256}.0.0/16`;
+    const tags = isDefault ? {} : baseTags(rng, `${rng.pick(SYSTEMS)}-vpc`);
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:vpc/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      tags,
+      configuration: {
+        cidrBlock: cidr,
+        dhcpOptionsId: ctx.ref(EC2_DHCP_OPTIONS, ctx.k) ?? 'default',
+        state: 'available',
+        vpcId: id,
+        ownerId: account,
+        instanceTenancy: 'default',
+        ipv6CidrBlockAssociationSet: [],
+        cidrBlockAssociationSet: [{ associationId: `vpc-cidr-assoc-0${rng.hex(16)}`, cidrBlock: cidr, cidrBlockState: { state: 'associated' } }],
+        isDefault,
+        tags: tagList(tags),
+      },
+      supplementary: {},
+    };
+  },
+};
+
+const flowLog: AwsTypeSpec = {
+  type: EC2_FLOW_LOG,
+  weight: 2,
+  fixed: () => 0,
+  formatId: (token) => `fl-0${token}`,
+  tokenOf: suffixToken('fl-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const vpcId = ctx.ref(EC2_VPC, ctx.k) ?? `vpc-0${rng.hex(16)}`;
+    const toS3 = rng.chance(0.4);
+    const configuration: Record<string, unknown> = {
+      creationTime: iso(ctx.createdMs),
+      deliverLogsStatus: rng.chance(0.95) ? 'SUCCESS' : 'FAILED',
+      flowLogId: id,
+      flowLogStatus: 'ACTIVE',
+      resourceId: vpcId,
+      trafficType: rng.weighted([
+        ['ALL', 8],
+        ['REJECT', 2],
+        ['ACCEPT', 1],
+      ] as const),
+      logDestinationType: toS3 ? 's3' : 'cloud-watch-logs',
+      logDestination: toS3 ? `arn:aws:s3:::vpc-flow-logs-${account}` : `arn:aws:logs:${region}:${account}:log-group:/aws/vpc/flowlogs/${vpcId}`,
+      logFormat: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+      maxAggregationInterval: 600,
+    };
+    if (toS3) {
+      configuration.destinationOptions = { fileFormat: 'parquet', hiveCompatiblePartitions: false, perHourPartition: true };
+    } else {
+      configuration.logGroupName = `/aws/vpc/flowlogs/${vpcId}`;
+      configuration.deliverLogsPermissionArn = `arn:aws:iam::${account}:role/flow-logs-delivery`;
+    }
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:vpc-flow-log/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      relationships: [{ resourceType: EC2_VPC, resourceId: vpcId, relationshipName: 'Is associated with Vpc' }],
+      configuration,
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- GuardDuty detector (per account × region, some missing)
+
+/** Regions without a detector: about one in five, and always the last account's last region. */
+export function guardDutyMissing(scope: ScopeFacts): boolean {
+  const lastAccount = scope.accountIndex === scope.accounts.length - 1;
+  const lastRegion = scope.region === scope.regions[scope.regions.length - 1];
+  if (lastAccount && lastRegion && scope.regions.length > 1) return true;
+  if (scope.accountIndex === 0 && scope.isHomeRegion) return false;
+  return unitHash(scope.seed, 'guardduty', scope.account, scope.region) < 0.2;
+}
+
+const detector: AwsTypeSpec = {
+  type: GUARDDUTY_DETECTOR,
+  weight: 0,
+  fixed: (scope) => (guardDutyMissing(scope) ? 0 : 1),
+  formatId: (token, rng) => `${token}${rng.hex(16)}`,
+  tokenOf: (id) => (/^[0-9a-f]{32}$/.test(id) ? id.slice(0, 16) : undefined),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const enabled = rng.chance(0.9);
+    return {
+      arn: `arn:aws:guardduty:${region}:${account}:detector/${id}`,
+      availabilityZone: REGIONAL,
+      configuration: {
+        Id: id,
+        Enable: enabled,
+        FindingPublishingFrequency: rng.pick(['SIX_HOURS', 'FIFTEEN_MINUTES', 'ONE_HOUR'] as const),
+        DataSources: {
+          S3Logs: { Enable: enabled && rng.chance(0.8) },
+          Kubernetes: { AuditLogs: { Enable: enabled && rng.chance(0.5) } },
+          MalwareProtection: { ScanEc2InstanceWithFindings: { EbsVolumes: enabled && rng.chance(0.5) } },
+        },
+        Tags: [],
+      },
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- WAFv2 web ACL
+
+const webAcl: AwsTypeSpec = {
+  type: WAFV2_WEB_ACL,
+  weight: 1,
+  fixed: () => 0,
+  formatId: uuidFromToken,
+  tokenOf: tokenFromUuid,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const name = `${rng.pick(SYSTEMS)}-web-acl-${rng.hex(4)}`;
+    const arn = `arn:aws:wafv2:${region}:${account}:regional/webacl/${name}/${id}`;
+    const managedGroups = rng.chance(0.8) ? ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'] : [];
+    return {
+      name,
+      arn,
+      availabilityZone: REGIONAL,
+      configuration: {
+        name,
+        id,
+        arn,
+        description: '',
+        defaultAction: { allow: {} },
+        capacity: managedGroups.length * 700,
+        rules: managedGroups.map((group, priority) => ({
+          name: `AWS-${group}`,
+          priority,
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: group } },
+          overrideAction: { none: {} },
+          visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: true, metricName: `AWS-${group}` },
+        })),
+        visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: rng.chance(0.9), metricName: name },
+        managedByFirewallManager: false,
+        labelNamespace: `awswaf:${account}:webacl:${name}:`,
+      },
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- DHCP options (default everywhere, custom NTP in some places)
+
+const dhcpOptions: AwsTypeSpec = {
+  type: EC2_DHCP_OPTIONS,
+  weight: 0,
+  fixed: (scope) => 1 + (unitHash(scope.seed, 'dhcp', scope.account, scope.region) < 0.4 ? 1 : 0),
+  formatId: (token) => `dopt-0${token}`,
+  tokenOf: suffixToken('dopt-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const configuration: Record<string, unknown> =
+      ctx.k === 0
+        ? {
+            DhcpOptionsId: id,
+            DomainName: region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`,
+            DomainNameServers: ['AmazonProvidedDNS'],
+          }
+        : {
+            DhcpOptionsId: id,
+            DomainName: 'corp.example.lg.jp',
+            DomainNameServers: ['10.0.0.2', '10.0.0.3'],
+            NtpServers: [rng.weighted([
+              ['ntp.nict.jp', 3],
+              ['169.254.169.123', 2],
+              ['pool.ntp.org', 1],
+            ] as const)],
+            NetbiosNodeType: 2,
+          };
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:dhcp-options/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      configuration,
+      supplementary: {},
+      noCreationTime: true,
+    };
+  },
+};
+
+// ---------------------------------------------------------------- subnets (one in a Local Zone outside Japan)
+
+function hostsLocalZoneSubnet(scope: ScopeFacts): boolean {
+  const accountIndex = Math.min(1, scope.accounts.length - 1);
+  return scope.region === 'ap-northeast-1' && scope.accountIndex === accountIndex;
+}
+
+const subnet: AwsTypeSpec = {
+  type: EC2_SUBNET,
+  weight: 7,
+  fixed: (scope) => (hostsLocalZoneSubnet(scope) ? 1 : 0),
+  formatId: (token) => `subnet-0${token}`,
+  tokenOf: suffixToken('subnet-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const inLocalZone = ctx.k < ctx.fixed;
+    const az = inLocalZone ? LOCAL_ZONE : availabilityZone(region, rng);
+    const vpcId = ctx.ref(EC2_VPC, ctx.k) ?? `vpc-0${rng.hex(16)}`;
+    const tags = baseTags(rng, `${rng.pick(['public', 'private', 'isolated'] as const)}-${az}`);
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:subnet/${id}`,
+      availabilityZone: az,
+      tags,
+      relationships: [{ resourceType: EC2_VPC, resourceId: vpcId, relationshipName: 'Is contained in Vpc' }],
+      configuration: {
+        availabilityZone: az,
+        availabilityZoneId: inLocalZone ? 'apne1-tpe1-az1' : `${region.replace(/^ap-northeast-/, 'apne').replace(/^us-east-/, 'use')}-az${rng.int(1, 4)}`,
+        availableIpAddressCount: rng.int(10, 250),
+        cidrBlock: `10.${ctx.k % 256}.${rng.int(0, 255)}.0/24`,
+        defaultForAz: false,
+        mapPublicIpOnLaunch: rng.chance(0.2),
+        state: 'available',
+        subnetId: id,
+        vpcId,
+        ownerId: account,
+        assignIpv6AddressOnCreation: false,
+        ipv6CidrBlockAssociationSet: [],
+        tags: tagList(tags),
+        subnetArn: `arn:aws:ec2:${region}:${account}:subnet/${id}`,
+      },
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- ELBv2 listener
+
+const listener: AwsTypeSpec = {
+  type: ELBV2_LISTENER,
+  weight: 4,
+  fixed: () => 0,
+  formatId: (token, rng, scope) =>
+    `arn:aws:elasticloadbalancing:${scope.region}:${scope.account}:listener/app/${rng.pick(SYSTEMS)}-alb/${rng.hex(16)}/${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const https = rng.chance(0.6);
+    const lbArn = id.replace(':listener/', ':loadbalancer/').replace(/\/[0-9a-f]{16}$/, '');
+    const targetGroup = `arn:aws:elasticloadbalancing:${region}:${account}:targetgroup/tg-${rng.hex(6)}/${rng.hex(16)}`;
+    const redirect = !https && rng.chance(0.7);
+    const configuration: Record<string, unknown> = {
+      ListenerArn: id,
+      LoadBalancerArn: lbArn,
+      Port: https ? 443 : 80,
+      Protocol: https ? 'HTTPS' : 'HTTP',
+      DefaultActions: [
+        redirect
+          ? { Type: 'redirect', Order: 1, RedirectConfig: { Protocol: 'HTTPS', Port: '443', Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_301' } }
+          : { Type: 'forward', Order: 1, TargetGroupArn: targetGroup, ForwardConfig: { TargetGroups: [{ TargetGroupArn: targetGroup, Weight: 1 }] } },
+      ],
+    };
+    if (https) {
+      configuration.SslPolicy = rng.weighted([
+        ['ELBSecurityPolicy-TLS13-1-2-2021-06', 6],
+        ['ELBSecurityPolicy-2016-08', 3],
+        ['ELBSecurityPolicy-TLS-1-0-2015-04', 1],
+      ] as const);
+      configuration.Certificates = [{ CertificateArn: `arn:aws:acm:${region}:${account}:certificate/${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}` }];
+    }
+    return { arn: id, availabilityZone: NOT_APPLICABLE, configuration, supplementary: {}, noCreationTime: true };
+  },
+};
+
+// ---------------------------------------------------------------- EventBridge rules (an AWS Health rule in some accounts)
+
+function hasHealthRule(scope: ScopeFacts): boolean {
+  return scope.isHomeRegion && (scope.accountIndex === 0 || unitHash(scope.seed, 'health', scope.account) < 0.5);
+}
+
+const eventsRule: AwsTypeSpec = {
+  type: EVENTS_RULE,
+  weight: 2,
+  fixed: (scope) => (hasHealthRule(scope) ? 1 : 0),
+  formatId: (token, rng, scope, k) => {
+    const healthRule = k === 0 && hasHealthRule(scope);
+    return `${healthRule ? 'aws-health-notify' : rng.pick(['nightly-batch', 'config-change', 'guardduty-findings', 'ecs-task-stopped'] as const)}-${token}`;
+  },
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const health = ctx.k < ctx.fixed;
+    const arn = `arn:aws:events:${region}:${account}:rule/${id}`;
+    const configuration: Record<string, unknown> = {
+      Arn: arn,
+      Name: id,
+      EventBusName: 'default',
+      State: rng.chance(0.95) ? 'ENABLED' : 'DISABLED',
+      Targets: [{ Id: 'notify', Arn: `arn:aws:sns:${region}:${account}:${health ? 'health-notifications' : 'ops-notifications'}` }],
+    };
+    if (health) {
+      configuration.State = 'ENABLED';
+      configuration.Description = 'Notify operators of AWS Health events';
+      configuration.EventPattern = JSON.stringify({ source: ['aws.health'], 'detail-type': ['AWS Health Event'] });
+    } else if (id.startsWith('nightly-batch')) {
+      configuration.ScheduleExpression = 'cron(0 15 * * ? *)';
+    } else {
+      configuration.EventPattern = JSON.stringify({ source: [rng.pick(['aws.config', 'aws.guardduty', 'aws.ecs'] as const)] });
+    }
+    return { arn, availabilityZone: NOT_APPLICABLE, configuration, supplementary: {}, noCreationTime: true };
+  },
+};
+
+// ---------------------------------------------------------------- AWS Backup plan
+
+const backupPlan: AwsTypeSpec = {
+  type: BACKUP_PLAN,
+  weight: 1,
+  fixed: () => 0,
+  formatId: uuidFromToken,
+  tokenOf: tokenFromUuid,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const name = `${rng.pick(SYSTEMS)}-daily`;
+    const arn = `arn:aws:backup:${region}:${account}:backup-plan:${id}`;
+    const copy = rng.chance(0.5);
+    return {
+      name,
+      arn,
+      availabilityZone: NOT_APPLICABLE,
+      configuration: {
+        BackupPlanId: id,
+        BackupPlanArn: arn,
+        VersionId: rng.hex(32),
+        BackupPlan: {
+          BackupPlanName: name,
+          BackupPlanRule: [
+            {
+              RuleName: 'daily',
+              TargetBackupVault: 'Default',
+              ScheduleExpression: 'cron(0 17 * * ? *)',
+              StartWindowMinutes: 60,
+              CompletionWindowMinutes: 10080,
+              Lifecycle: { DeleteAfterDays: rng.pick([7, 35, 365] as const) },
+              EnableContinuousBackup: false,
+              CopyActions: copy
+                ? [{ DestinationBackupVaultArn: `arn:aws:backup:${partnerRegion(region)}:${account}:backup-vault:Default`, Lifecycle: { DeleteAfterDays: 35 } }]
+                : [],
+            },
+          ],
+        },
+      },
+      supplementary: {},
+    };
+  },
+};
+
+// ---------------------------------------------------------------- S3 account public access block (one per account)
+
+const accountPublicAccessBlock: AwsTypeSpec = {
+  type: S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+  weight: 0,
+  fixed: (scope) => (scope.isHomeRegion ? 1 : 0),
+  // The resource id is the account id itself; the estate locates it by account.
+  formatId: (_token, _rng, scope) => scope.account,
+  tokenOf: () => undefined,
+  generate(ctx) {
+    const { rng } = ctx;
+    const all = ctx.accountIndex === 0 || rng.chance(0.6);
+    return {
+      arn: '',
+      availabilityZone: NOT_APPLICABLE,
+      configuration: {
+        blockPublicAcls: all || rng.chance(0.5),
+        ignorePublicAcls: all || rng.chance(0.5),
+        blockPublicPolicy: all,
+        restrictPublicBuckets: all || rng.chance(0.5),
+      },
+      supplementary: {},
+      noCreationTime: true,
+    };
+  },
+};
+
+// ---------------------------------------------------------------- IAM role (global)
+
+const ROLE_PURPOSES = ['ecs-task', 'lambda-exec', 'ci-deploy', 'readonly-audit', 'ops-admin', 'backup-service', 'ec2-ssm'] as const;
+
+const iamRole: AwsTypeSpec = {
+  type: IAM_ROLE,
+  weight: 7,
+  global: true,
+  fixed: () => 0,
+  formatId: (token, rng) => `AROA${hexToBase32(token)}${rng.chars(BASE32_ALPHABET, 4)}`,
+  tokenOf: (id) => (id.startsWith('AROA') && id.length === 21 ? base32ToHex(id.slice(4, 17)) : undefined),
+  generate(ctx) {
+    const { rng, account, id } = ctx;
+    const purpose = rng.pick(ROLE_PURPOSES);
+    const roleName = `${purpose}-${rng.hex(6)}`;
+    const path = purpose === 'backup-service' ? '/service-role/' : '/';
+    const arn = `arn:aws:iam::${account}:role${path}${roleName}`;
+    const principal =
+      purpose === 'ci-deploy' || purpose === 'ops-admin' || purpose === 'readonly-audit'
+        ? { AWS: `arn:aws:iam::${ctx.accounts[0] ?? account}:root` }
+        : { Service: purpose === 'lambda-exec' ? 'lambda.amazonaws.com' : purpose === 'ecs-task' ? 'ecs-tasks.amazonaws.com' : purpose === 'backup-service' ? 'backup.amazonaws.com' : 'ec2.amazonaws.com' };
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] };
+    const policies =
+      purpose === 'ops-admin' || (purpose === 'ci-deploy' && rng.chance(0.3))
+        ? [{ policyName: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }]
+        : purpose === 'readonly-audit'
+          ? [{ policyName: 'SecurityAudit', policyArn: 'arn:aws:iam::aws:policy/SecurityAudit' }]
+          : [{ policyName: `${purpose}-policy`, policyArn: `arn:aws:iam::${account}:policy/${purpose}-policy` }];
+    const tags = rng.chance(0.5) ? baseTags(rng, roleName) : {};
+    return {
+      name: roleName,
+      arn,
+      availabilityZone: NOT_APPLICABLE,
+      tags,
+      configuration: {
+        path,
+        roleName,
+        roleId: id,
+        arn,
+        createDate: iso(ctx.createdMs),
+        // AWS Config records the trust policy URL-encoded, as IAM returns it.
+        assumeRolePolicyDocument: encodeURIComponent(JSON.stringify(trust)),
+        instanceProfileList: [],
+        rolePolicyList: [],
+        attachedManagedPolicies: policies,
+        permissionsBoundary: null,
+        tags: tagList(tags),
+        roleLastUsed: null,
+      },
+      supplementary: {},
+    };
+  },
+};
+
+/** Every type the AWS sandbox serves, in the canonical order that Select results follow. */
+export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
+  securityGroup,
+  volume,
+  bucket,
+  logGroup,
+  kmsKey,
+  rdsInstance,
+  trail,
+  vpc,
+  flowLog,
+  detector,
+  webAcl,
+  dhcpOptions,
+  subnet,
+  listener,
+  eventsRule,
+  backupPlan,
+  accountPublicAccessBlock,
+  iamRole,
+];

@@ -1,0 +1,114 @@
+/**
+ * Runs the sandbox cloud on its own:
+ *   node dist/src/sandbox/main.js --port 4566 --resources 100000 [--seed 1] [--accounts a,b,c] [--regions r1,r2]
+ *     [--latency-ms N] [--throttle-rate R] [--throttle-retry-after S] [--server-error-rate R]
+ *     [--access-denied a,b] [--malformed-rate R] [--truncated-page-rate R] [--clock-skew S] [--rate-per-second N]
+ */
+import { parseArgs } from 'node:util';
+import { startSandbox, type Faults } from './server.js';
+
+const USAGE = 'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] [fault flags]';
+
+function number(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new Error(`--${name} expects a number, got '${value}'`);
+  return parsed;
+}
+
+/** Drops absent options so they fall back to their defaults. */
+function compact<T extends Record<string, unknown>>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      resources: { type: 'string' },
+      seed: { type: 'string' },
+      accounts: { type: 'string' },
+      regions: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'throttle-rate': { type: 'string' },
+      'throttle-retry-after': { type: 'string' },
+      'server-error-rate': { type: 'string' },
+      'access-denied': { type: 'string' },
+      'malformed-rate': { type: 'string' },
+      'truncated-page-rate': { type: 'string' },
+      'clock-skew': { type: 'string' },
+      'rate-per-second': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const faults: Faults = compact({
+    latencyMs: number('latency-ms', values['latency-ms']),
+    throttleRate: number('throttle-rate', values['throttle-rate']),
+    throttleRetryAfterSeconds: number('throttle-retry-after', values['throttle-retry-after']),
+    serverErrorRate: number('server-error-rate', values['server-error-rate']),
+    accessDeniedAccounts: list(values['access-denied']),
+    malformedRate: number('malformed-rate', values['malformed-rate']),
+    truncatedPageRate: number('truncated-page-rate', values['truncated-page-rate']),
+    clockSkewSeconds: number('clock-skew', values['clock-skew']),
+    ratePerSecond: number('rate-per-second', values['rate-per-second']),
+  });
+  const seed = number('seed', values.seed);
+  const resources = number('resources', values.resources);
+  const accounts = list(values.accounts);
+  const regions = list(values.regions);
+  const sandbox = await startSandbox({
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    port: number('port', values.port) ?? 4566,
+    aws: {
+      ...(seed !== undefined ? { seed } : {}),
+      ...(resources !== undefined ? { resources } : {}),
+      ...(accounts ? { accounts } : {}),
+      ...(regions ? { regions } : {}),
+    },
+    faults,
+  });
+  const { aws } = sandbox;
+  console.log(
+    JSON.stringify(
+      {
+        aws: {
+          endpoint: aws.endpoint,
+          aggregatorName: aws.aggregatorName,
+          managementAccount: aws.managementAccount,
+          regions: aws.regions,
+          resources: aws.estate.total,
+          credentials: Object.fromEntries(aws.accounts.map((a) => [a, aws.credentialsFor(a)])),
+        },
+        faults: sandbox.faults(),
+      },
+      null,
+      2,
+    ),
+  );
+  const stop = (): void => {
+    const summary = sandbox.calls();
+    console.error(`sandbox: stopping after ${summary.total} calls ${JSON.stringify(summary.byOperation)}`);
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`sandbox: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(USAGE);
+  process.exit(2);
+});

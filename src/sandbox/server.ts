@@ -1,0 +1,137 @@
+/**
+ * The embedded sandbox cloud: one local server that speaks each provider's real wire protocol over a
+ * deterministic, lazily generated estate, with fault knobs and a call log. Shared by the demo, the
+ * tests and the benchmarks.
+ *
+ * Providers are mounted as ProviderHandlers on a listener that speaks their transport. AWS Config
+ * (awsJson1_1 over plain HTTP) is mounted today; Azure ARM (HTTPS) and GCP Cloud Asset (gRPC over
+ * HTTP/2) will each get their own listener and `sandbox.azure` / `sandbox.gcp` facade, sharing the
+ * FaultInjector and the CallLog.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR, AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-config.js';
+import { CallLog, type CallSummary } from './calls.js';
+import { AwsEstate, type AwsEstateDescription, type AwsEstateOptions } from './estate/aws.js';
+import { FaultInjector, type Faults } from './faults.js';
+import { BodyTooLargeError, readBody, send, type ProviderHandler } from './http.js';
+
+export { sandboxAccessKeyFor } from './aws-config.js';
+export type { Faults } from './faults.js';
+export type { CallRecord, CallSummary } from './calls.js';
+export type { AwsEstateOptions, AwsEstateDescription } from './estate/aws.js';
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Longer than any SDK's idle socket timeout, so clients reuse connections instead of racing a close. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0: a free port. */
+  readonly port?: number;
+  readonly aws?: AwsEstateOptions;
+  readonly faults?: Faults;
+}
+
+export interface StaticCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface SandboxAws {
+  /** `http://host:port`: pass as `endpoint` to ConfigServiceClient. */
+  readonly endpoint: string;
+  readonly aggregatorName: string;
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  readonly managementAccount: string;
+  readonly homeRegion: string;
+  readonly estate: AwsEstateDescription;
+  credentialsFor(account: string): StaticCredentials;
+}
+
+export interface Sandbox {
+  readonly aws: SandboxAws;
+  /** Replaces every fault knob (omitted ones are off); takes effect on the next request. */
+  setFaults(faults: Faults): void;
+  faults(): Faults;
+  calls(): CallSummary;
+  /** Operations called that are not read-only (Select*, BatchGet*, Describe*, Get*, List*). */
+  writeOperations(): string[];
+  resetCalls(): void;
+  close(): Promise<void>;
+}
+
+function endpointHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const estate = new AwsEstate(options.aws);
+  const faults = new FaultInjector(options.faults ?? {}, estate.seed);
+  const callLog = new CallLog();
+  const aws = new AwsConfigHandler(estate, faults, callLog, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
+  const handlers: readonly ProviderHandler[] = [aws];
+
+  const server: Server = createServer({ keepAlive: true, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1000 }, (req, res) => {
+    void route(handlers, req, res);
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const description = estate.describe();
+
+  return {
+    aws: {
+      endpoint: `http://${endpointHost(host)}:${port}`,
+      aggregatorName: aws.aggregatorName,
+      accounts: estate.accounts,
+      regions: estate.regions,
+      managementAccount: estate.managementAccount,
+      homeRegion: estate.homeRegion,
+      estate: description,
+      credentialsFor(account) {
+        if (!estate.accounts.includes(account)) throw new Error(`sandbox: account ${account} is not part of the estate (${estate.accounts.join(', ')})`);
+        return { accessKeyId: sandboxAccessKeyFor(account), secretAccessKey: AWS_SANDBOX_SECRET };
+      },
+    },
+    setFaults: (next) => faults.set(next),
+    faults: () => faults.current(),
+    calls: () => callLog.summary(),
+    writeOperations: () => callLog.writeOperations(),
+    resetCalls: () => callLog.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function route(handlers: readonly ProviderHandler[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const handler = handlers.find((h) => h.matches(req));
+    if (!handler) {
+      req.resume();
+      send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ message: `no sandbox provider serves ${req.method ?? ''} ${req.url ?? ''}` }));
+      return;
+    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    await handler.handle(req, body, res);
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const tooLarge = error instanceof BodyTooLargeError;
+    send(res, tooLarge ? 413 : 500, { 'Content-Type': 'application/json', Connection: 'close' }, JSON.stringify({ message: tooLarge ? error.message : 'sandbox internal error' }));
+  }
+}
