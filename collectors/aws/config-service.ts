@@ -73,6 +73,8 @@ export class AwsConfigCollector implements Collector {
   constructor(
     private readonly config: AwsCollectorConfig,
     private readonly clientFor: ConfigClientFactory,
+    /** Injectable so tests can observe backoff and Retry-After without waiting. */
+    private readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
   ) {
     this.retry = { ...DEFAULT_RETRY, maxAttempts: config.maxAttempts };
   }
@@ -280,7 +282,12 @@ export class AwsConfigCollector implements Collector {
 
   private async call<T>(context: CollectContext, limit: Semaphore, operation: string, fn: () => Promise<T>): Promise<T> {
     const result = await limit.run(() =>
-      withRetry(fn, { policy: this.retry, signal: context.signal, onAttempt: (code) => context.recorder.apiCall('aws', operation, code) }),
+      withRetry(fn, {
+        policy: this.retry,
+        signal: context.signal,
+        onAttempt: (code) => context.recorder.apiCall('aws', operation, code),
+        ...(this.sleep ? { sleep: this.sleep } : {}),
+      }),
     );
     if (!result.ok) throw new ScopeFailure(result.error);
     return result.value;

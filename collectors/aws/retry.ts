@@ -100,7 +100,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function withRetry<T>(
   call: () => Promise<T>,
-  options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void },
+  options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void> },
 ): Promise<{ ok: true; value: T } | { ok: false; error: CallError; attempts: number }> {
   let last: CallError | undefined;
   for (let attempt = 0; attempt < options.policy.maxAttempts; attempt++) {
@@ -116,7 +116,7 @@ export async function withRetry<T>(
       if (!last.retryable || attempt === options.policy.maxAttempts - 1) return { ok: false, error: last, attempts: attempt + 1 };
       const delay = last.retryAfterMs !== undefined ? Math.min(last.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy);
       try {
-        await sleep(delay, options.signal);
+        await (options.sleep ?? sleep)(delay, options.signal);
       } catch {
         break;
       }

@@ -1,0 +1,154 @@
+/**
+ * The AWS collector through the real @aws-sdk/client-config-service against the sandbox's AWS Config
+ * protocol: paging, aggregator, BatchGet, throttling, server errors, access denied, malformed rows,
+ * truncated pages. No SDK mocks.
+ */
+import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
+import type { CollectorRun } from '../../../collectors/types.js';
+import { sandboxAwsClients } from '../../../src/cli/sandbox.js';
+import { awsCollectorSchema } from '../../../src/config/schema.js';
+import { Evaluation } from '../../../src/evaluate/evaluate.js';
+import type { Resource } from '../../../src/model/resource.js';
+import { expectedCount } from '../../../src/sandbox/estate/aws.js';
+import { startSandbox, type Faults, type Sandbox } from '../../../src/sandbox/server.js';
+import { bundledMappings, NOW } from '../../support/evaluate.js';
+
+const RESOURCES = 800;
+const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))];
+
+interface Collected {
+  resources: Resource[];
+  run: CollectorRun;
+  calls: Map<string, number>;
+  sleeps: number[];
+}
+
+const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+
+async function collect(sandbox: Sandbox, config: Record<string, unknown> = {}): Promise<Collected> {
+  const collectorConfig = awsCollectorSchema.parse({
+    regions: sandbox.aws.regions,
+    accounts: sandbox.aws.accounts.map((id) => ({ id })),
+    maxAttempts: 6,
+    ...config,
+  });
+  const sleeps: number[] = [];
+  const collector = new AwsConfigCollector(collectorConfig, sandboxAwsClients(sandbox), (ms) => {
+    sleeps.push(ms);
+    return Promise.resolve();
+  });
+  const resources: Resource[] = [];
+  const calls = new Map<string, number>();
+  const run = await collector.collect({
+    types: new Set(TYPES),
+    onResource: (r) => resources.push(r),
+    recorder: {
+      apiCall: (_provider, operation, code) => calls.set(`${operation} ${code}`, (calls.get(`${operation} ${code}`) ?? 0) + 1),
+      clockSample: () => undefined,
+    },
+    logger: silent,
+    signal: new AbortController().signal,
+    now: () => NOW,
+  });
+  return { resources, run, calls, sleeps };
+}
+
+const uniqueKeys = (resources: readonly Resource[]): Set<string> => new Set(resources.map((r) => `${r.account}|${r.region}|${r.type}|${r.id}`));
+const count = (calls: Map<string, number>, prefix: string): number => [...calls].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+
+describe('AWS Config collector against the sandbox', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ aws: { resources: RESOURCES, seed: 7 } });
+  });
+  afterAll(async () => sandbox.close());
+  beforeEach(() => {
+    sandbox.setFaults({});
+    sandbox.resetCalls();
+  });
+  const expected = (): number => expectedCount(sandbox.aws.estate, { types: TYPES });
+
+  it('pages through every resource of the needed types, once each, with read-only calls', async () => {
+    const { resources, run, calls } = await collect(sandbox);
+    expect(resources.length).toBe(expected());
+    expect(uniqueKeys(resources).size).toBe(resources.length);
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    expect(run.coverage).toHaveLength(sandbox.aws.accounts.length * sandbox.aws.regions.length);
+    expect(run.accounts.map((a) => a.ok)).toEqual(sandbox.aws.accounts.map(() => true));
+    expect(resources.filter((r) => r.malformed !== undefined)).toEqual([]);
+    // S3 buckets come through BatchGet, with their supplementary configuration parsed
+    expect(count(calls, 'BatchGetResourceConfig 200')).toBeGreaterThan(0);
+    const bucket = resources.find((r) => r.type === 'AWS::S3::Bucket');
+    expect(bucket?.supplementary).toHaveProperty('ServerSideEncryptionConfiguration');
+    expect(sandbox.writeOperations()).toEqual([]);
+    // only the types controls read were asked for
+    expect(new Set(resources.map((r) => r.type)).size).toBeLessThanOrEqual(TYPES.length);
+    expect(resources.every((r) => TYPES.includes(r.type))).toBe(true);
+  });
+
+  it('collects the same estate through an organization aggregator', async () => {
+    const direct = await collect(sandbox);
+    const { resources, run, calls } = await collect(sandbox, { accounts: [], aggregator: { name: sandbox.aws.aggregatorName, region: sandbox.aws.homeRegion } });
+    expect(uniqueKeys(resources)).toEqual(uniqueKeys(direct.resources));
+    expect(count(calls, 'SelectAggregateResourceConfig 200')).toBeGreaterThan(0);
+    expect(count(calls, 'BatchGetAggregateResourceConfig 200')).toBeGreaterThan(0);
+    expect(count(calls, 'SelectResourceConfig')).toBe(0);
+    expect(new Set(run.coverage.map((s) => s.account))).toEqual(new Set(sandbox.aws.accounts));
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+  });
+
+  it.each<[string, Faults, number | undefined]>([
+    ['throttling with Retry-After', { throttleRate: 0.3, throttleRetryAfterSeconds: 2 }, 2000],
+    ['throttling without Retry-After', { throttleRate: 0.3 }, undefined],
+  ])('survives %s, honouring the hint, and counts every attempt', async (_what, faults, retryAfterMs) => {
+    sandbox.setFaults({ ...faults, seed: 3 });
+    const { resources, run, calls, sleeps } = await collect(sandbox, { maxAttempts: 12 });
+    expect(resources.length).toBe(expected());
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    const throttled = count(calls, 'SelectResourceConfig ThrottlingException') + count(calls, 'BatchGetResourceConfig ThrottlingException');
+    expect(throttled).toBeGreaterThan(0);
+    expect(sleeps).toHaveLength(throttled);
+    if (retryAfterMs !== undefined) expect(new Set(sleeps)).toEqual(new Set([retryAfterMs]));
+    else expect(Math.max(...sleeps)).toBeLessThanOrEqual(20_000);
+  });
+
+  it('retries server errors and truncated pages to a complete result', async () => {
+    sandbox.setFaults({ serverErrorRate: 0.2, truncatedPageRate: 0.2, seed: 5 });
+    const { resources, run, calls } = await collect(sandbox, { maxAttempts: 12 });
+    expect(resources.length).toBe(expected());
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    expect(count(calls, 'SelectResourceConfig DeserializationError')).toBeGreaterThan(0);
+    expect([...calls.keys()].some((k) => /InternalFailure|ServiceUnavailable|InternalServerError/.test(k))).toBe(true);
+  });
+
+  it('marks only the denied account failed; the rest completes', async () => {
+    const denied = sandbox.aws.accounts[1]!;
+    sandbox.setFaults({ accessDeniedAccounts: [denied] });
+    const { resources, run, calls } = await collect(sandbox);
+    expect(run.coverage.filter((s) => s.account === denied).map((s) => s.outcome.status)).toEqual(sandbox.aws.regions.map(() => 'failed'));
+    expect(run.coverage.filter((s) => s.account !== denied).every((s) => s.outcome.status === 'ok')).toBe(true);
+    expect(run.accounts.find((a) => a.account === denied)).toMatchObject({ ok: false, error: expect.stringContaining('AccessDeniedException') as unknown });
+    expect(resources.some((r) => r.account === denied)).toBe(false);
+    expect(resources.length).toBe(expectedCount(sandbox.aws.estate, { types: TYPES }) - expectedCount(sandbox.aws.estate, { types: TYPES, account: denied }));
+    // a permission error is not retried: per region, one Select for most types and one key Select for S3, each tried once
+    expect(count(calls, 'SelectResourceConfig AccessDeniedException')).toBe(sandbox.aws.regions.length * 2);
+  });
+
+  it('turns malformed rows into malformed resources, not a failed scan', async () => {
+    sandbox.setFaults({ malformedRate: 0.05, seed: 9 });
+    const { resources, run } = await collect(sandbox);
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    const malformed = resources.filter((r) => r.malformed !== undefined);
+    expect(malformed.length).toBeGreaterThan(0);
+    expect(malformed.length).toBeLessThan(resources.length / 5);
+    expect(malformed[0]?.malformed).toMatch(/not valid JSON|expected an object/);
+  });
+
+  it('gives up on a scope after the bounded attempts and says why', async () => {
+    sandbox.setFaults({ truncatedPageRate: 1 });
+    const { run, sleeps } = await collect(sandbox, { maxAttempts: 3 });
+    expect(run.coverage.every((s) => s.outcome.status === 'failed')).toBe(true);
+    expect(run.coverage[0]?.outcome).toMatchObject({ error: expect.stringContaining('DeserializationError') as unknown });
+    expect(sleeps.length).toBeGreaterThan(0);
+  });
+});
