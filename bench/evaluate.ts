@@ -102,8 +102,11 @@ function measure(file: string): void {
   );
 }
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, measure: { type: 'string' } } });
-if (values.measure) {
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, measure: { type: 'string' }, live: { type: 'boolean' }, 'throttle-rate': { type: 'string' }, 'throttle-n': { type: 'string' } } });
+if (values.live) {
+  const { runLive } = await import('./live.js');
+  await runLive(process.argv.slice(2));
+} else if (values.measure) {
   measure(values.measure);
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'kansa-bench-'));

@@ -14,6 +14,7 @@ import {
 import type { AwsCollectorConfig } from '../../src/config/schema.js';
 import { errorMessage } from '../../src/errors.js';
 import { GLOBAL_REGION, type CollectionScope } from '../../src/model/resource.js';
+import { TokenBucket } from '../../src/util/rate-limit.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
 import { normalizeConfigItem } from './normalize.js';
@@ -23,6 +24,8 @@ import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './re
 export const SELECT_PAGE_SIZE = 100;
 /** BatchGetResourceConfig / BatchGetAggregateResourceConfig accept at most 100 keys a call. */
 export const BATCH_GET_SIZE = 100;
+/** Rows evaluated between yields to the event loop while a page is processed. */
+const ROWS_BETWEEN_YIELDS = 20;
 /** AWS Config rejects query expressions longer than this. */
 const MAX_EXPRESSION_LENGTH = 4096;
 
@@ -92,7 +95,7 @@ export class AwsConfigCollector implements Collector {
     account: AwsCollectorConfig['accounts'][number],
   ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
-    const limit = new Semaphore(this.config.concurrencyPerAccount);
+    const limit = this.limiter();
     const seenGlobal = new Set<string>();
     let resources = 0;
     const coverage = await Promise.all(
@@ -149,7 +152,7 @@ export class AwsConfigCollector implements Collector {
   ): Promise<CollectorRun> {
     const started = performance.now();
     const client = this.instrument(this.clientFor({ region: aggregator.region, ...(aggregator.roleArn ? { roleArn: aggregator.roleArn } : {}) }), context);
-    const limit = new Semaphore(this.config.concurrencyPerAccount);
+    const limit = this.limiter();
     const scopes = new Map<string, { account: string; region: string }>();
     const perAccount = new Map<string, number>();
     for (const account of this.config.accounts) for (const region of this.config.regions) scopes.set(`${account.id}|${region}`, { account: account.id, region });
@@ -208,7 +211,7 @@ export class AwsConfigCollector implements Collector {
   /** Runs the Select queries (and BatchGets) for the given types, emitting every item. */
   private async selectAll(
     context: CollectContext,
-    limit: Semaphore,
+    limit: Limiter,
     types: readonly string[],
     emit: (item: unknown) => void,
     api: {
@@ -256,7 +259,7 @@ export class AwsConfigCollector implements Collector {
 
   private async pages(
     context: CollectContext,
-    limit: Semaphore,
+    limit: Limiter,
     operation: string,
     expression: string,
     select: (expression: string, nextToken: string | undefined) => Promise<SelectPage>,
@@ -266,7 +269,10 @@ export class AwsConfigCollector implements Collector {
     do {
       const token = nextToken;
       const page = await this.call(context, limit, operation, () => select(expression, token));
+      let handled = 0;
       for (const text of page.Results ?? []) {
+        // Evaluation happens as rows arrive: hand the event loop back now and then so scrapes stay fast.
+        if (++handled % ROWS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve));
         let row: unknown;
         try {
           row = JSON.parse(text);
@@ -280,9 +286,16 @@ export class AwsConfigCollector implements Collector {
     } while (nextToken !== undefined);
   }
 
-  private async call<T>(context: CollectContext, limit: Semaphore, operation: string, fn: () => Promise<T>): Promise<T> {
-    const result = await limit.run(() =>
-      withRetry(fn, {
+  /** Per-account (or per-aggregator) concurrency and optional pacing. */
+  private limiter(): Limiter {
+    const rate = this.config.requestsPerSecondPerAccount;
+    return { concurrency: new Semaphore(this.config.concurrencyPerAccount), ...(rate ? { pace: new TokenBucket(rate) } : {}) };
+  }
+
+  private async call<T>(context: CollectContext, limit: Limiter, operation: string, fn: () => Promise<T>): Promise<T> {
+    const paced = limit.pace ? async (): Promise<T> => (await limit.pace!.take(context.signal), fn()) : fn;
+    const result = await limit.concurrency.run(() =>
+      withRetry(paced, {
         policy: this.retry,
         signal: context.signal,
         onAttempt: (code) => context.recorder.apiCall('aws', operation, code),
@@ -310,6 +323,11 @@ export class AwsConfigCollector implements Collector {
     );
     return client;
   }
+}
+
+interface Limiter {
+  readonly concurrency: Semaphore;
+  readonly pace?: TokenBucket;
 }
 
 interface BatchKey {

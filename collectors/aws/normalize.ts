@@ -82,14 +82,189 @@ function parseRelationships(value: unknown): Relationship[] {
   }));
 }
 
-/** Per-type canonicalization of spellings that changed over AWS Config's history. */
-const typeNormalizers: Readonly<Record<string, (configuration: Json) => Json>> = {
-  'AWS::EC2::SecurityGroup': (c) => ({
-    ...c,
-    ipPermissions: canonicalPermissions(c.ipPermissions),
-    ipPermissionsEgress: canonicalPermissions(c.ipPermissionsEgress),
+/** The two documents of an item that type normalizers may rewrite. */
+interface Documents {
+  readonly configuration: Json;
+  readonly supplementary: Json;
+}
+
+/**
+ * Per-type canonicalization: spellings that changed over AWS Config's history, and documents AWS Config
+ * stores as (URL-encoded) JSON strings, parsed once here so controls read them as data.
+ */
+const typeNormalizers: Readonly<Record<string, (documents: Documents) => Documents>> = {
+  'AWS::EC2::SecurityGroup': ({ configuration: c, supplementary }) => ({
+    configuration: {
+      ...c,
+      ipPermissions: canonicalPermissions(c.ipPermissions),
+      ipPermissionsEgress: canonicalPermissions(c.ipPermissionsEgress),
+    },
+    supplementary,
   }),
+  // The bucket policy is a JSON string inside an object; it is parsed into `policy` next to `policyText`.
+  'AWS::S3::Bucket': ({ configuration, supplementary: s }) => {
+    const bucketPolicy = s.BucketPolicy;
+    if (!isObject(bucketPolicy) || bucketPolicy.policyText === undefined || bucketPolicy.policyText === null) return { configuration, supplementary: s };
+    return {
+      configuration,
+      supplementary: { ...s, BucketPolicy: { ...bucketPolicy, policy: canonicalPolicy(bucketPolicy.policyText, 'BucketPolicy.policyText') } },
+    };
+  },
+  'AWS::KMS::Key': ({ configuration, supplementary: s }) => ({
+    configuration,
+    supplementary: s.Policy === undefined || s.Policy === null ? s : { ...s, Policy: canonicalPolicy(s.Policy, 'Policy') },
+  }),
+  // IAM documents are URL-encoded JSON strings in AWS Config items.
+  'AWS::IAM::Role': ({ configuration: c, supplementary }) => ({
+    configuration: {
+      ...c,
+      ...(c.assumeRolePolicyDocument === undefined || c.assumeRolePolicyDocument === null
+        ? {}
+        : { assumeRolePolicyDocument: canonicalPolicy(c.assumeRolePolicyDocument, 'assumeRolePolicyDocument') }),
+      rolePolicyList: inlinePolicies(c.rolePolicyList, 'rolePolicyList'),
+      attachedManagedPolicies: listOrEmpty(c.attachedManagedPolicies, 'attachedManagedPolicies'),
+    },
+    supplementary,
+  }),
+  'AWS::IAM::User': ({ configuration: c, supplementary }) => ({
+    configuration: {
+      ...c,
+      userPolicyList: inlinePolicies(c.userPolicyList, 'userPolicyList'),
+      attachedManagedPolicies: listOrEmpty(c.attachedManagedPolicies, 'attachedManagedPolicies'),
+    },
+    supplementary,
+  }),
+  'AWS::IAM::Group': ({ configuration: c, supplementary }) => ({
+    configuration: {
+      ...c,
+      groupPolicyList: inlinePolicies(c.groupPolicyList, 'groupPolicyList'),
+      attachedManagedPolicies: listOrEmpty(c.attachedManagedPolicies, 'attachedManagedPolicies'),
+    },
+    supplementary,
+  }),
+  'AWS::IAM::Policy': ({ configuration: c, supplementary }) => ({
+    configuration: {
+      ...c,
+      policyVersionList: listOrEmpty(c.policyVersionList, 'policyVersionList').map((v, i) =>
+        isObject(v) && v.document !== undefined && v.document !== null
+          ? { ...v, document: canonicalPolicy(v.document, `policyVersionList[${i}].document`) }
+          : v,
+      ),
+    },
+    supplementary,
+  }),
+  // EventBridge returns the event pattern as a JSON string.
+  'AWS::Events::Rule': ({ configuration: c, supplementary }) => ({
+    configuration: typeof c.EventPattern === 'string' ? { ...c, EventPattern: parseDocument(c.EventPattern, 'EventPattern') } : c,
+    supplementary,
+  }),
+  'AWS::EC2::DHCPOptions': ({ configuration: c, supplementary }) => ({ configuration: canonicalDhcpOptions(c), supplementary }),
 };
+
+/**
+ * IAM-style policy documents (IAM, S3 bucket and KMS key policies) in one shape, so controls need not
+ * care how the author wrote them: `Statement` is always a list; in each statement `Action`, `NotAction`,
+ * `Resource`, `NotResource` are lists, `Principal`/`NotPrincipal` are maps of lists (`"*"` becomes
+ * `{"AWS": ["*"]}`, which IAM treats alike) and `Condition` maps operator → context key → list of
+ * strings. Context keys are lower-cased (IAM compares them case-insensitively); values are strings
+ * (`true` → `"true"`). Absent parts become empty lists/maps.
+ */
+export function canonicalPolicy(value: unknown, what: string): Json {
+  const document = parsePolicyDocument(value, what);
+  const statements = document.Statement === undefined ? [] : Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  return {
+    ...document,
+    Statement: statements.map((statement: unknown, index): Json => {
+      if (!isObject(statement)) throw new Error(`${what}: Statement[${index}] is not an object`);
+      return {
+        ...statement,
+        Sid: str(statement.Sid),
+        Effect: str(statement.Effect),
+        Action: stringList(statement.Action),
+        NotAction: stringList(statement.NotAction),
+        Resource: stringList(statement.Resource),
+        NotResource: stringList(statement.NotResource),
+        Principal: canonicalPrincipal(statement.Principal),
+        NotPrincipal: canonicalPrincipal(statement.NotPrincipal),
+        Condition: canonicalCondition(statement.Condition, `${what}: Statement[${index}].Condition`),
+      };
+    }),
+  };
+}
+
+/** A policy document as an object, a JSON string or (IAM in AWS Config) a URL-encoded JSON string. */
+function parsePolicyDocument(value: unknown, what: string): Json {
+  if (typeof value === 'string' && !value.trimStart().startsWith('{')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch (error) {
+      throw new Error(`${what} is neither JSON nor URL-encoded JSON (${errorMessage(error)})`, { cause: error });
+    }
+    return parseDocument(decoded, what);
+  }
+  return parseDocument(value, what);
+}
+
+function stringList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+}
+
+function canonicalPrincipal(value: unknown): Record<string, string[]> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'string') return { AWS: [value] };
+  if (!isObject(value)) return { AWS: stringList(value) };
+  const out: Record<string, string[]> = {};
+  for (const [kind, ids] of Object.entries(value)) out[kind] = stringList(ids);
+  return out;
+}
+
+function canonicalCondition(value: unknown, what: string): Record<string, Record<string, string[]>> {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw new Error(`${what} is not an object`);
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const [operator, entries] of Object.entries(value)) {
+    if (!isObject(entries)) throw new Error(`${what}.${operator} is not an object`);
+    const keys: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(entries)) {
+      keys[key.toLowerCase()] = (Array.isArray(values) ? values : [values]).map((v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v)));
+    }
+    out[operator] = keys;
+  }
+  return out;
+}
+
+function inlinePolicies(value: unknown, what: string): unknown[] {
+  return listOrEmpty(value, what).map((p, i) =>
+    isObject(p) && p.policyDocument !== undefined && p.policyDocument !== null
+      ? { ...p, policyDocument: canonicalPolicy(p.policyDocument, `${what}[${i}].policyDocument`) }
+      : p,
+  );
+}
+
+function listOrEmpty(value: unknown, what: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new Error(`${what} is not a list`);
+  return value;
+}
+
+/**
+ * AWS Config records DHCP option sets in the CloudFormation shape (`NtpServers`, a list); the EC2 API
+ * shape (`dhcpConfigurations: [{key: "ntp-servers", values: [{value}]}]`) is folded into it.
+ */
+function canonicalDhcpOptions(c: Json): Json {
+  const fromApi = (key: string): string[] | undefined => {
+    const list = c.dhcpConfigurations ?? c.DhcpConfigurations;
+    if (!Array.isArray(list)) return undefined;
+    const entry: unknown = list.find((e: unknown) => isObject(e) && str(e.key ?? e.Key) === key);
+    if (!isObject(entry)) return undefined;
+    return asList(entry.values ?? entry.Values).map((v) => (isObject(v) ? str(v.value ?? v.Value) : str(v)));
+  };
+  const ntp = c.NtpServers;
+  const ntpServers = typeof ntp === 'string' ? ntp.split(',').map((s) => s.trim()).filter((s) => s !== '') : Array.isArray(ntp) ? ntp.map(str) : fromApi('ntp-servers');
+  return ntpServers === undefined ? c : { ...c, NtpServers: ntpServers };
+}
 
 /** Old items list `ipRanges` as CIDR strings; newer ones carry `ipv4Ranges`/`ipv6Ranges` objects (often both). */
 function canonicalPermissions(value: unknown): Json[] {
@@ -139,10 +314,13 @@ export function normalizeConfigItem(item: unknown): NormalizeOutcome {
   const id = str(item.resourceId);
   if (!type || !id) return { kind: 'resource', resource: malformed(item, `configuration item lacks ${type ? 'resourceId' : 'resourceType'}`) };
   try {
-    let configuration = parseDocument(item.configuration, 'configuration');
+    let documents: Documents = {
+      configuration: parseDocument(item.configuration, 'configuration'),
+      supplementary: parseSupplementary(item.supplementaryConfiguration),
+    };
     const normalizeType = typeNormalizers[type];
-    if (normalizeType) configuration = normalizeType(configuration);
-    const supplementary = parseSupplementary(item.supplementaryConfiguration);
+    if (normalizeType) documents = normalizeType(documents);
+    const { configuration, supplementary } = documents;
     return {
       kind: 'resource',
       resource: {

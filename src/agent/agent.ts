@@ -11,6 +11,9 @@ import type { Logger } from '../log.js';
 import { errorMessage } from '../errors.js';
 import { ClockEstimator } from './clock.js';
 
+/** Lets pending I/O (scrapes, API responses) run between slices of CPU work. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Attestations expire by the day: re-derive verdicts at least this often even without new data. */
 const RECOMPUTE_AT_LEAST_EVERY_MS = 60_000;
 
@@ -116,6 +119,7 @@ export class Agent {
         return;
       }
       const finishedAt = this.deps.now();
+      await evaluation.drainDeferred(yieldToEventLoop);
       const partial = evaluation.partial(run.coverage);
       state.lastRun = { startedAt, finishedAt, durationSeconds: (performance.now() - started) / 1000, run, partial };
       for (const account of run.accounts) if (account.ok) state.lastSuccessByAccount.set(account.account, finishedAt);

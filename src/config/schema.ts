@@ -44,6 +44,11 @@ export const awsCollectorSchema = z.strictObject({
     .describe('Organization-wide collection from one aggregator (SelectAggregateResourceConfig) instead of per-account'),
   endpoint: z.url().optional().describe('AWS Config endpoint override (VPC endpoint, tests); AWS_ENDPOINT_URL also works'),
   concurrencyPerAccount: z.number().int().min(1).max(32).default(4),
+  requestsPerSecondPerAccount: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Client-side pacing of AWS Config calls per account (or per aggregator); unset: no pacing, throttling is handled by retries'),
   maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per API call, with backoff that honours Retry-After'),
 });
 export type AwsCollectorConfig = z.output<typeof awsCollectorSchema>;

@@ -95,6 +95,23 @@ export class Evaluation {
   }
 
   /** Closes this evaluation: the result of one collection run, ready to be combined by `assess`. */
+  /**
+   * Evaluates the buffered resources of context-reading controls in slices, calling `pause` between
+   * slices, so a long-running agent keeps answering scrapes. `partial` does whatever is left at once.
+   */
+  async drainDeferred(pause: () => Promise<void>, sliceSize = 500): Promise<void> {
+    for (const control of this.controls) {
+      const resources = this.deferred.get(control.id);
+      if (!resources || resources.length === 0) continue;
+      const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
+      for (let start = 0; start < resources.length; start += sliceSize) {
+        for (const resource of resources.slice(start, start + sliceSize)) this.check(control, resource, { ...bindings, resource });
+        await pause();
+      }
+      resources.length = 0;
+    }
+  }
+
   partial(coverage: readonly CollectionScope[]): PartialResult {
     for (const control of this.controls) {
       const resources = this.deferred.get(control.id);
@@ -332,9 +349,10 @@ export function assess(
       outcomes.set(id, sum);
     }
     if (!stale) {
-      findings.push(...result.findings);
-      tallies.push(...result.tallies);
-      coverage.push(...result.coverage);
+      // Loops, not push(...spread): a large estate has more findings than the call stack has room for arguments.
+      for (const f of result.findings) findings.push(f);
+      for (const t of result.tallies) tallies.push(t);
+      for (const s of result.coverage) coverage.push(s);
       continue;
     }
     const reason = `data stale: last successful collection ${stale.lastSuccessAt} (${stale.reason})`;

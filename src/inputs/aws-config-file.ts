@@ -33,7 +33,7 @@ export function readAwsConfigFiles(files: readonly string[], format: InputFormat
       if (outcome.kind === 'skipped') skipped++;
       else fileResources.push(outcome.resource);
     }
-    resources.push(...fileResources);
+    for (const r of fileResources) resources.push(r);
     coverage.push(...coverageOf(fileResources, parsed.format === 'snapshot', now));
   }
   return { resources, coverage: mergeCoverage(coverage), skipped };

@@ -19,7 +19,9 @@ import { BodyTooLargeError, readBody, send, type ProviderHandler } from './http.
 export { sandboxAccessKeyFor } from './aws-config.js';
 export type { Faults } from './faults.js';
 export type { CallRecord, CallSummary } from './calls.js';
-export type { AwsEstateOptions, AwsEstateDescription } from './estate/aws.js';
+export type { AwsEstateOptions, AwsEstateDescription, AwsScopeCount } from './estate/aws.js';
+export { describeEstate, expectedCount, minimumCalls, AWS_RESOURCE_TYPES } from './estate/aws.js';
+export { SELECT_MAX_PAGE_SIZE, SELECT_DEFAULT_PAGE_SIZE, BATCH_GET_MAX_KEYS, SELECT_OMITS_SUPPLEMENTARY } from './aws-config.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Longer than any SDK's idle socket timeout, so clients reuse connections instead of racing a close. */

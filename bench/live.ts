@@ -1,0 +1,185 @@
+/**
+ * Live benchmark: `npm run bench -- --live [--n 10000,100000,1000000] [--throttle-rate 20]`.
+ * For each N, a sandbox process serves the estate and a fresh agent process scans it through the real
+ * SDK while scraping its own /metrics. Prints resources/s, API calls ÷ lower bound, peak RSS, series on
+ * /metrics, scrape time and event-loop delay p99 during the scan; then a throttled scan against the
+ * sandbox's per-account rate limit: scan time ÷ (calls ÷ allowed rate).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { Writable } from 'node:stream';
+import { AwsConfigCollector, BATCH_GET_SIZE, SELECT_PAGE_SIZE, TYPES_NEEDING_BATCH_GET } from '../collectors/aws/config-service.js';
+import { Agent } from '../src/agent/agent.js';
+import { loadMappings } from '../src/cli/load.js';
+import { awsCollectorSchema } from '../src/config/schema.js';
+import { Evaluation } from '../src/evaluate/evaluate.js';
+import { startEndpoint } from '../src/http/server.js';
+import { createLogger } from '../src/log.js';
+import { createRegistry, registerAgentMetrics } from '../src/metrics/metrics.js';
+import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from '../src/sandbox/aws-config.js';
+import { describeEstate } from '../src/sandbox/estate/aws.js';
+
+const SEED = 1;
+
+interface Measurement {
+  n: number;
+  resources: number;
+  scanSeconds: number;
+  calls: number;
+  lowerBound: number;
+  selectOnlyBound: number;
+  peakRssMb: number;
+  series: number;
+  kansaSeries: number;
+  scrapeP99Ms: number;
+  scrapes: number;
+  loopDelayP99Ms: number;
+  failedScopes: number;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(endpoint: string, n: number, ratePerSecond: number | undefined): Promise<Measurement> {
+  const mappings = loadMappings({});
+  const estate = describeEstate({ resources: n, seed: SEED });
+  const controls = mappings.controls.filter((c) => c.provider === 'aws');
+  const types = Evaluation.typesNeeded(controls);
+  // Lower bound: every (account, region, type) needs ceil(count / page) Select pages; types whose Select
+  // rows lack supplementary data also need ceil(count / 100) BatchGet calls.
+  let lowerBound = 0;
+  let selectOnlyBound = 0;
+  const byScope = new Map<string, number>();
+  for (const s of estate.scopes) {
+    if (!types.has(s.type)) continue;
+    const pages = Math.ceil(s.count / SELECT_PAGE_SIZE);
+    selectOnlyBound += pages;
+    lowerBound += pages + (TYPES_NEEDING_BATCH_GET.has(s.type) ? Math.ceil(s.count / BATCH_GET_SIZE) : 0);
+    byScope.set(`${s.account}|${s.region}`, 0);
+  }
+  const config = awsCollectorSchema.parse({
+    regions: estate.regions,
+    accounts: estate.accounts.map((id) => ({ id })),
+    ...(ratePerSecond ? { requestsPerSecondPerAccount: ratePerSecond } : {}),
+  });
+  const collector = new AwsConfigCollector(config, (target) =>
+    new ConfigServiceClient({
+      region: target.region,
+      endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: sandboxAccessKeyFor(target.account ?? estate.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
+    }),
+  );
+  const { registry, apiCalls } = createRegistry();
+  const logger = createLogger('warn', new Writable({ write: (_c, _e, done) => done() }));
+  const agent = new Agent(mappings, [{ collector, staleAfterSeconds: 86_400 }], { logger, now: () => new Date(), apiCalls });
+  registerAgentMetrics(registry, agent, { version: 'bench' });
+  const server = await startEndpoint({ host: '127.0.0.1', port: 0, registry, ready: () => agent.ready, onError: () => undefined });
+
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const scrapeMs: number[] = [];
+  let scanning = true;
+  const scraper = (async () => {
+    while (scanning) {
+      const t0 = performance.now();
+      await (await fetch(`${server.url}/metrics`)).text();
+      scrapeMs.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  const abort = new AbortController();
+  setMaxListeners(10_000, abort.signal);
+  loop.enable();
+  const started = performance.now();
+  await agent.runCollector(agent.collectors[0]!, abort.signal);
+  const scanSeconds = (performance.now() - started) / 1000;
+  loop.disable();
+  scanning = false;
+  await scraper;
+
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));
+  const calls = (await apiCalls.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const run = agent.collectors[0]!.lastRun;
+  await server.close();
+  return {
+    n,
+    resources: run?.run.accounts.reduce((sum, a) => sum + a.resources, 0) ?? 0,
+    scanSeconds,
+    calls,
+    lowerBound,
+    selectOnlyBound,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    series: samples.length,
+    kansaSeries: samples.filter((l) => l.startsWith('kansa_')).length,
+    scrapeP99Ms: percentile(scrapeMs, 99),
+    scrapes: scrapeMs.length,
+    loopDelayP99Ms: loop.percentile(99) / 1e6,
+    failedScopes: run?.run.coverage.filter((s) => s.outcome.status !== 'ok').length ?? -1,
+  };
+}
+
+/** Starts the sandbox in its own process so its work does not distort the agent's figures. */
+async function withSandboxProcess<T>(n: number, extraArgs: string[], body: (endpoint: string) => Promise<T>): Promise<T> {
+  const main = fileURLToPath(new URL('../src/sandbox/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, '--port', '0', '--resources', String(n), '--seed', String(SEED), ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      try {
+        resolve((JSON.parse(out) as { aws: { endpoint: string } }).aws.endpoint);
+      } catch {
+        // not complete yet
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  try {
+    return await body(endpoint);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function runMeasureChild(endpoint: string, n: number, rate: number | undefined): Measurement {
+  const args = [fileURLToPath(import.meta.url), '--measure', endpoint, '--n', String(n), ...(rate ? ['--rate', String(rate)] : [])];
+  return JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Measurement;
+}
+
+export async function runLive(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { n: { type: 'string', default: '10000,100000,1000000' }, 'throttle-rate': { type: 'string', default: '20' }, 'throttle-n': { type: 'string', default: '20000' }, live: { type: 'boolean' } },
+  });
+  console.log(`node ${process.version}; sandbox in its own process; agent scrapes its own /metrics every 200 ms during the scan`);
+  console.log('        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  (÷select-only)  peak RSS MB  series (kansa)  scrape p99 ms  loop delay p99 ms  failed scopes');
+  for (const n of values.n.split(',').map(Number)) {
+    const m = await withSandboxProcess(n, [], (endpoint) => Promise.resolve(runMeasureChild(endpoint, n, undefined)));
+    console.log(
+      `${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(m.calls / m.selectOnlyBound).toFixed(3).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${m.scrapeP99Ms.toFixed(1).padStart(14)} ${m.loopDelayP99Ms.toFixed(1).padStart(18)} ${String(m.failedScopes).padStart(14)}`,
+    );
+  }
+  const rate = Number(values['throttle-rate']);
+  const tn = Number(values['throttle-n']);
+  const accounts = describeEstate({ resources: tn, seed: SEED }).accounts.length;
+  const m = await withSandboxProcess(tn, ['--rate-per-second', String(rate)], (endpoint) => Promise.resolve(runMeasureChild(endpoint, tn, rate)));
+  const ideal = m.calls / (rate * accounts);
+  console.log(
+    `\nthrottled: N=${tn}, sandbox allows ${rate} calls/s per account (${accounts} accounts): ${m.calls} calls in ${m.scanSeconds.toFixed(1)} s; ` +
+      `ideal ${ideal.toFixed(1)} s; ratio ${(m.scanSeconds / ideal).toFixed(3)}; failed scopes ${m.failedScopes}; resources ${m.resources}`,
+  );
+}
+
+const { values } = parseArgs({ options: { measure: { type: 'string' }, n: { type: 'string' }, rate: { type: 'string' } }, strict: false });
+if (typeof values.measure === 'string') {
+  const m = await measure(values.measure, Number(values.n), typeof values.rate === 'string' ? Number(values.rate) : undefined);
+  process.stdout.write(JSON.stringify(m));
+}

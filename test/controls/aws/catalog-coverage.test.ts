@@ -1,0 +1,28 @@
+/** Properties of the bundled AWS controls as a whole. */
+import { ResourceType } from '@aws-sdk/client-config-service';
+import { bundledMappings } from '../../support/evaluate.js';
+
+describe('the bundled AWS controls', () => {
+  const { controls, catalog } = bundledMappings();
+  const aws = controls.filter((c) => c.provider === 'aws');
+
+  it('evidence every requirement the catalog classes automated or partial', () => {
+    const evidenced = new Set(aws.flatMap((c) => c.requirements[catalog.id] ?? []));
+    const missing = catalog.requirements.filter((r) => r.automation !== 'manual' && !evidenced.has(r.id)).map((r) => r.id);
+    expect(missing).toEqual([]);
+  });
+
+  it('only read resource types that AWS Config records', () => {
+    // Over a complete AWS Config snapshot a control on an unrecorded type would pass vacuously.
+    const recorded = new Set<string>(Object.values(ResourceType));
+    const types = new Set(aws.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
+    expect([...types].filter((t) => !recorded.has(t))).toEqual([]);
+  });
+
+  it('give every failing verdict a reason and cite the checklist in the rationale', () => {
+    for (const control of aws) {
+      expect({ id: control.id, reason: control.reason !== undefined || control.kind === 'exists' }).toEqual({ id: control.id, reason: true });
+      expect({ id: control.id, cites: /\b\d{1,2}-\d{1,2}\b/.test(control.rationale) }).toEqual({ id: control.id, cites: true });
+    }
+  });
+});

@@ -1,0 +1,160 @@
+/** Encryption at rest (mappings/controls/aws/encryption.yaml), on real-shaped AWS Config items. */
+import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { historyItems, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
+
+const KMS_KEY = 'arn:aws:kms:ap-northeast-1:111122223333:key/0f6a3c1e-8d2b-4b57-9a61-3c1d2e4f5a6b';
+
+describe('aws-s3-bucket-default-encryption', () => {
+  const control = 'aws-s3-bucket-default-encryption';
+  const bucket = (name: string, supplementary: Record<string, unknown>): Record<string, unknown> =>
+    configItem({ type: 'AWS::S3::Bucket', id: name, arn: `arn:aws:s3:::${name}`, configuration: { name, creationDate: '2025-04-01T02:00:00.000Z' }, supplementary });
+
+  it('passes SSE-KMS and SSE-S3 default encryption', () => {
+    const f = findingsOf(
+      assess([
+        bucket('kms-bucket', { ServerSideEncryptionConfiguration: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyID: KMS_KEY }, bucketKeyEnabled: true }] } }),
+        // API responses carry supplementary documents as JSON strings.
+        bucket('s3-bucket', { ServerSideEncryptionConfiguration: '{"rules":[{"applyServerSideEncryptionByDefault":{"sseAlgorithm":"AES256","kmsMasterKeyID":null},"bucketKeyEnabled":false}]}' }),
+      ]),
+      control,
+    );
+    expect(f['kms-bucket']).toEqual({ status: 'pass' });
+    expect(f['s3-bucket']).toEqual({ status: 'pass' });
+  });
+
+  it('fails the Cloud Custodian sample bucket that has no default encryption recorded', () => {
+    const [row] = selectRows('select_s3_bucket_no_sse');
+    const item = { ...row, resourceType: 'AWS::S3::Bucket', resourceId: 'c7n-ssm-build', resourceName: 'c7n-ssm-build', awsAccountId: '644160558196' };
+    expect(findingsOf(assess([item]), control)['c7n-ssm-build']).toEqual({
+      status: 'fail',
+      reason: 'no default encryption (ServerSideEncryptionConfiguration) recorded for bucket c7n-ssm-build',
+    });
+  });
+
+  it('fails a rule without an algorithm and names what was recorded', () => {
+    const f = findingsOf(assess([bucket('odd-bucket', { ServerSideEncryptionConfiguration: { rules: [{ applyServerSideEncryptionByDefault: null, bucketKeyEnabled: false }] } })]), control);
+    expect(f['odd-bucket']).toEqual({ status: 'fail', reason: 'default encryption rule with sseAlgorithm (none)' });
+  });
+
+  it('is unknown when the encryption document cannot be parsed', () => {
+    const f = findingsOf(assess([bucket('broken-bucket', { ServerSideEncryptionConfiguration: '{"rules":[' })]), control);
+    expect(f['broken-bucket']?.status).toBe('unknown');
+    expect(f['broken-bucket']?.reason).toContain('ServerSideEncryptionConfiguration is not valid JSON');
+  });
+});
+
+describe('aws-ebs-volume-encrypted', () => {
+  const control = 'aws-ebs-volume-encrypted';
+
+  it('passes the aws-config-rdk encrypted volume and the encrypted volume of a history response', () => {
+    const f = findingsOf(assess([rdkItem('AWS_EC2_Volume'), ...historyItems('history_ebs_volume_encrypted_and_deleted')]), control);
+    expect(f['vol-a416b170']).toEqual({ status: 'pass' });
+    // The newest history item is ResourceDeleted and is skipped; the older one is an encrypted volume.
+    expect(f['vol-12345']).toEqual({ status: 'pass' });
+  });
+
+  it('fails an unencrypted volume', () => {
+    const item = configItem({ type: 'AWS::EC2::Volume', id: 'vol-0a1b2c3d4e5f60718', configuration: { volumeId: 'vol-0a1b2c3d4e5f60718', size: 100, availabilityZone: 'ap-northeast-1a', encrypted: false, volumeType: 'gp3' } });
+    expect(findingsOf(assess([item]), control)['vol-0a1b2c3d4e5f60718']).toEqual({ status: 'fail', reason: 'volume vol-0a1b2c3d4e5f60718 is not encrypted (encrypted = false)' });
+  });
+
+  it('is unknown when the item does not say whether the volume is encrypted', () => {
+    const item = configItem({ type: 'AWS::EC2::Volume', id: 'vol-0ffee', configuration: { volumeId: 'vol-0ffee', size: 8 } });
+    expect(findingsOf(assess([item]), control)['vol-0ffee']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-rds-storage-encrypted', () => {
+  const control = 'aws-rds-storage-encrypted';
+  const clusters = selectRows('select_rds_cluster').map((row) => {
+    const configuration = row.configuration as Record<string, unknown>;
+    return { ...row, resourceType: 'AWS::RDS::DBCluster', resourceName: configuration.dbclusterIdentifier, awsAccountId: '644160558196', awsRegion: 'us-east-2' };
+  });
+
+  it('passes the aws-config-rdk instance and the encrypted Custodian cluster, fails the unencrypted one', () => {
+    const f = findingsOf(assess([rdkItem('AWS_RDS_DBInstance'), ...clusters]), control);
+    expect(f['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toEqual({ status: 'pass' });
+    expect(f['cluster-H6LU56TOHIKJLGS5GVL52DBOOE']).toEqual({ status: 'pass' });
+    expect(f['cluster-MPL6FOB4KMWTPPCZB3YS7RUSYM']).toEqual({ status: 'fail', reason: 'DB cluster test-cluster has storageEncrypted = false' });
+  });
+
+  it('is unknown without storageEncrypted', () => {
+    const item = configItem({ type: 'AWS::RDS::DBInstance', id: 'db-NOFIELD', name: 'legacy', configuration: { dBInstanceIdentifier: 'legacy', engine: 'postgres' } });
+    expect(findingsOf(assess([item]), control)['db-NOFIELD']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-rds-snapshot-encrypted', () => {
+  const control = 'aws-rds-snapshot-encrypted';
+
+  it('reads encrypted on DB snapshots and storageEncrypted on cluster snapshots', () => {
+    const f = findingsOf(
+      assess([
+        configItem({ type: 'AWS::RDS::DBSnapshot', id: 'rds:orders-2026-10-29', configuration: { dBSnapshotIdentifier: 'rds:orders-2026-10-29', encrypted: true, snapshotType: 'automated' } }),
+        configItem({ type: 'AWS::RDS::DBClusterSnapshot', id: 'manual-ledger', configuration: { dbclusterSnapshotIdentifier: 'manual-ledger', storageEncrypted: false, snapshotType: 'manual' } }),
+        configItem({ type: 'AWS::RDS::DBClusterSnapshot', id: 'mystery', configuration: { dbclusterSnapshotIdentifier: 'mystery' } }),
+      ]),
+      control,
+    );
+    expect(f['rds:orders-2026-10-29']).toEqual({ status: 'pass' });
+    expect(f['manual-ledger']).toEqual({ status: 'fail', reason: 'snapshot manual-ledger is not encrypted' });
+    expect(f.mystery?.status).toBe('unknown');
+  });
+});
+
+describe('aws-efs-encrypted', () => {
+  const control = 'aws-efs-encrypted';
+  const fs = (id: string, extra: Record<string, unknown>): Record<string, unknown> =>
+    configItem({ type: 'AWS::EFS::FileSystem', id, configuration: { FileSystemId: id, PerformanceMode: 'generalPurpose', ThroughputMode: 'bursting', ...extra } });
+
+  it('passes, fails and is unknown on Encrypted', () => {
+    const f = findingsOf(assess([fs('fs-0aa', { Encrypted: true, KmsKeyId: KMS_KEY }), fs('fs-0bb', { Encrypted: false }), fs('fs-0cc', {})]), control);
+    expect(f['fs-0aa']).toEqual({ status: 'pass' });
+    expect(f['fs-0bb']).toEqual({ status: 'fail', reason: 'file system fs-0bb has Encrypted = false' });
+    expect(f['fs-0cc']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-kms-cmk-rotation-enabled', () => {
+  const control = 'aws-kms-cmk-rotation-enabled';
+  const customerKey = (id: string, supplementary: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::KMS::Key',
+      id,
+      configuration: { keyId: id, enabled: true, keyManager: 'CUSTOMER', keyState: 'Enabled', keyUsage: 'ENCRYPT_DECRYPT', origin: 'AWS_KMS', keySpec: 'SYMMETRIC_DEFAULT', customerMasterKeySpec: 'SYMMETRIC_DEFAULT', multiRegion: false, ...extra },
+      supplementary,
+    });
+
+  it('fails the Cloud Custodian customer key whose rotation is off', () => {
+    const [row] = selectRows('select_kms_key_rotation_off');
+    const item = { ...row, resourceType: 'AWS::KMS::Key', awsAccountId: '644160558196', awsRegion: 'us-east-2' };
+    expect(findingsOf(assess([item]), control)['9975ba19-f8ff-444b-9c21-8d42cc6dc45b']).toEqual({
+      status: 'fail',
+      reason: 'key 9975ba19-f8ff-444b-9c21-8d42cc6dc45b has KeyRotationStatus false',
+    });
+  });
+
+  it('passes rotating keys, whether the status is a boolean (snapshot) or a string (API)', () => {
+    const f = findingsOf(assess([customerKey('key-snapshot', { KeyRotationStatus: true }), customerKey('key-api', { KeyRotationStatus: 'true' })]), control);
+    expect(f['key-snapshot']).toEqual({ status: 'pass' });
+    expect(f['key-api']).toEqual({ status: 'pass' });
+  });
+
+  it('is unknown, never failing, when AWS Config did not record the rotation status', () => {
+    expect(findingsOf(assess([customerKey('key-no-status', {})]), control)['key-no-status']?.status).toBe('unknown');
+  });
+
+  it('does not judge AWS managed, asymmetric, imported, disabled or replica keys', () => {
+    const f = findingsOf(
+      assess([
+        rdkItem('AWS_KMS_Key'),
+        customerKey('key-rsa', {}, { keySpec: 'RSA_2048', customerMasterKeySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }),
+        customerKey('key-imported', {}, { origin: 'EXTERNAL' }),
+        customerKey('key-disabled', {}, { enabled: false, keyState: 'Disabled' }),
+        customerKey('key-replica', {}, { multiRegion: true, multiRegionConfiguration: { multiRegionKeyType: 'REPLICA' } }),
+      ]),
+      control,
+    );
+    expect(f).toEqual({});
+  });
+});

@@ -1,0 +1,121 @@
+/** Firewall and remote access (mappings/controls/aws/firewall.yaml). */
+import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { historyItems, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
+
+/** A Select row carries only the selected fields; add the identity the query left out. */
+function fromSelect(name: string): Record<string, unknown> {
+  const [row] = selectRows(name);
+  const configuration = row!.configuration as Record<string, unknown>;
+  return { ...row, resourceType: 'AWS::EC2::SecurityGroup', resourceId: configuration.groupId, awsAccountId: configuration.ownerId, awsRegion: 'us-east-2' };
+}
+
+function sg(id: string, ipPermissions: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return configItem({
+    type: 'AWS::EC2::SecurityGroup',
+    id,
+    configuration: {
+      groupId: id,
+      groupName: `app-${id}`,
+      description: 'application tier',
+      ownerId: '111122223333',
+      vpcId: 'vpc-0a1b2c3d4e5f60001',
+      ipPermissions,
+      ipPermissionsEgress: [{ ipProtocol: '-1', ipv4Ranges: [{ cidrIp: '0.0.0.0/0' }], ipv6Ranges: [], prefixListIds: [], userIdGroupPairs: [], ipRanges: ['0.0.0.0/0'] }],
+      ...extra,
+    },
+  });
+}
+
+const rule = (ipProtocol: string, fromPort: number | undefined, toPort: number | undefined, sources: Record<string, unknown>): Record<string, unknown> => ({
+  ipProtocol,
+  ...(fromPort === undefined ? {} : { fromPort }),
+  ...(toPort === undefined ? {} : { toPort }),
+  ipv4Ranges: [],
+  ipv6Ranges: [],
+  prefixListIds: [],
+  userIdGroupPairs: [],
+  ...sources,
+});
+const world4 = { ipv4Ranges: [{ cidrIp: '0.0.0.0/0' }] };
+const world6 = { ipv6Ranges: [{ cidrIpv6: '::/0' }] };
+
+describe('aws-sg-admin-ports-closed-to-world', () => {
+  const control = 'aws-sg-admin-ports-closed-to-world';
+
+  it('fails the Cloud Custodian launch-wizard group with SSH open to the world', () => {
+    const f = findingsOf(assess([fromSelect('select_sg_ssh_22_open_world')]), control);
+    expect(f['sg-04ececeaf1ed666cb']).toEqual({ status: 'fail', reason: 'tcp/22 open to 0.0.0.0/0' });
+  });
+
+  it('reads the old ipRanges string lists (aws-config-rdk item, configuration item version 1.2)', () => {
+    expect(findingsOf(assess([rdkItem('AWS_EC2_SecurityGroup')]), control)['sg-1d56fc66']).toEqual({ status: 'fail', reason: 'tcp/22 open to 0.0.0.0/0' });
+  });
+
+  it('passes Cloud Custodian groups: 8080 open to the world, group-pair-only, no ingress, one /32 source', () => {
+    const [latest8080] = historyItems('history_sg_8080_open_world');
+    const [pairOnly] = historyItems('history_sg_group_pair_only');
+    const f = findingsOf(assess([latest8080, pairOnly, fromSelect('select_sg_no_ingress'), fromSelect('select_sg_default_restricted')]), control);
+    expect(f['sg-a38ed1de']).toEqual({ status: 'pass' });
+    expect(f['sg-65229a0c']).toEqual({ status: 'pass' });
+    expect(f['sg-0f026884bba48e350']).toEqual({ status: 'pass' });
+    expect(f['sg-6c7fa917']).toEqual({ status: 'pass' });
+  });
+
+  it('covers IPv6, port ranges containing admin ports, all-protocol rules and numeric protocols', () => {
+    const f = findingsOf(
+      assess([
+        sg('sg-ipv6', [rule('tcp', 3389, 3389, world6)]),
+        sg('sg-range', [rule('tcp', 3300, 3400, world4)]),
+        sg('sg-all-ports', [rule('tcp', 0, 65535, { ...world4, ...world6 })]),
+        sg('sg-all-traffic', [rule('-1', undefined, undefined, world4)]),
+        sg('sg-udp-netbios', [rule('udp', 137, 139, world4)]),
+        sg('sg-numeric', [rule('6', 5432, 5432, world4)]),
+      ]),
+      control,
+    );
+    expect(f['sg-ipv6']).toEqual({ status: 'fail', reason: 'tcp/3389 open to ::/0' });
+    expect(f['sg-range']).toEqual({ status: 'fail', reason: 'tcp/3300-3400 open to 0.0.0.0/0' });
+    expect(f['sg-all-ports']).toEqual({ status: 'fail', reason: 'tcp/0-65535 open to 0.0.0.0/0' });
+    expect(f['sg-all-traffic']).toEqual({ status: 'fail', reason: 'all traffic open to 0.0.0.0/0' });
+    expect(f['sg-udp-netbios']).toEqual({ status: 'fail', reason: 'udp/137-139 open to 0.0.0.0/0' });
+    expect(f['sg-numeric']).toEqual({ status: 'fail', reason: '6/5432 open to 0.0.0.0/0' });
+  });
+
+  it('passes admin ports reachable only from prefix lists, security groups or private ranges, and web ports or ICMP open to all', () => {
+    const f = findingsOf(
+      assess([
+        sg('sg-prefix-list', [rule('tcp', 22, 22, { prefixListIds: [{ prefixListId: 'pl-0123456789abcdef0', description: 'office' }] })]),
+        sg('sg-from-bastion', [rule('tcp', 22, 22, { userIdGroupPairs: [{ groupId: 'sg-0bastion000000001', userId: '111122223333' }] })]),
+        sg('sg-private', [rule('tcp', 3306, 3306, { ipv4Ranges: [{ cidrIp: '10.0.0.0/8' }] }), rule('tcp', 22, 22, { ipv6Ranges: [{ cidrIpv6: '2001:db8::/32' }] })]),
+        sg('sg-web', [rule('tcp', 443, 443, { ...world4, ...world6 }), rule('tcp', 8000, 8999, world4), rule('icmp', -1, -1, world4)]),
+      ]),
+      control,
+    );
+    for (const id of ['sg-prefix-list', 'sg-from-bastion', 'sg-private', 'sg-web']) expect(f[id]).toEqual({ status: 'pass' });
+  });
+
+  it('is unknown when the permissions are not a list', () => {
+    const f = findingsOf(assess([sg('sg-garbled', 'tcp/22')]), control);
+    expect(f['sg-garbled']).toEqual({ status: 'unknown', reason: 'malformed AWS::EC2::SecurityGroup: security group permissions are not a list' });
+  });
+});
+
+describe('aws-sg-default-restricts-all', () => {
+  const control = 'aws-sg-default-restricts-all';
+
+  it('fails the Cloud Custodian default group that still has rules, listing them', () => {
+    expect(findingsOf(assess([fromSelect('select_sg_default_restricted')]), control)['sg-6c7fa917']).toEqual({
+      status: 'fail',
+      reason: 'default security group of vpc-d2d616b5 has 1 inbound and 1 outbound rule(s): in -1 from 108.56.181.242/32 sg-6c7fa917; out -1 to 0.0.0.0/0',
+    });
+  });
+
+  it('passes an emptied default group and ignores other groups', () => {
+    const f = findingsOf(assess([sg('sg-default-empty', [], { groupName: 'default', ipPermissionsEgress: [] }), sg('sg-app', [rule('tcp', 443, 443, world4)])]), control);
+    expect(f).toEqual({ 'sg-default-empty': { status: 'pass' } });
+  });
+
+  it('is unknown when the default group cannot be read', () => {
+    expect(findingsOf(assess([sg('sg-default-garbled', { ipProtocol: 'tcp' }, { groupName: 'default' })]), control)['sg-default-garbled']?.status).toBe('unknown');
+  });
+});

@@ -1,0 +1,200 @@
+/** Data residency (mappings/controls/aws/residency.yaml). */
+import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { ACCOUNT, rdkItem } from '../../fixtures/aws/samples.js';
+
+function bucket(name: string, region: string, supplementary: Record<string, unknown> = {}): Record<string, unknown> {
+  return configItem({ type: 'AWS::S3::Bucket', id: name, region, arn: `arn:aws:s3:::${name}`, configuration: { name, creationDate: '2025-04-01T02:00:00.000Z' }, supplementary });
+}
+
+describe('aws-data-stored-in-japan', () => {
+  const control = 'aws-data-stored-in-japan';
+
+  it('passes data stores in Tokyo and Osaka and ignores global resources', () => {
+    const f = findingsOf(
+      assess([
+        bucket('tokyo-data', 'ap-northeast-1'),
+        configItem({ type: 'AWS::DynamoDB::Table', id: 'orders', region: 'ap-northeast-3', configuration: { tableName: 'orders', tableStatus: 'ACTIVE' } }),
+        configItem({ type: 'AWS::IAM::Role', id: 'AROAEXAMPLEROLE00001', region: 'global', name: 'deploy', configuration: { roleName: 'deploy', assumeRolePolicyDocument: '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D' } }),
+      ]),
+      control,
+    );
+    expect(f).toEqual({ 'tokyo-data': { status: 'pass' }, orders: { status: 'pass' } });
+  });
+
+  it('fails the aws-config-rdk bucket and DB instance recorded in us-east-1', () => {
+    const f = findingsOf(assess([rdkItem('AWS_S3_Bucket'), rdkItem('AWS_RDS_DBInstance')]), control);
+    expect(f['mborch-test-bucket-config-item']).toEqual({ status: 'fail', reason: 'region us-east-1 is outside Japan' });
+    expect(f['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toEqual({ status: 'fail', reason: 'region us-east-1 is outside Japan' });
+  });
+
+  it('is unknown for a data store whose item does not say where it is', () => {
+    const item = { ...bucket('somewhere', 'ap-northeast-1') };
+    delete item.awsRegion;
+    const f = findingsOf(assess([item]), control);
+    expect(f.somewhere?.status).toBe('unknown');
+    expect(f.somewhere?.reason).toContain('awsRegion not recorded for this item');
+  });
+});
+
+describe('aws-zone-in-japan', () => {
+  const control = 'aws-zone-in-japan';
+  const subnet = (id: string, zone: string, region = 'ap-northeast-1'): Record<string, unknown> =>
+    configItem({ type: 'AWS::EC2::Subnet', id, region, configuration: { subnetId: id, vpcId: 'vpc-0aaa0000000000001', cidrBlock: '10.10.8.0/24', availabilityZone: zone, state: 'available', mapPublicIpOnLaunch: false } });
+
+  it('passes the Regions\' own zones and the KDDI Wavelength Zone in Tokyo', () => {
+    const instance = configItem({ type: 'AWS::EC2::Instance', id: 'i-0123456789abcdef0', configuration: { instanceId: 'i-0123456789abcdef0', instanceType: 'm7g.large', placement: { availabilityZone: 'ap-northeast-1c', tenancy: 'default' } } });
+    const f = findingsOf(assess([subnet('subnet-0a', 'ap-northeast-1a'), subnet('subnet-0b', 'ap-northeast-3b', 'ap-northeast-3'), subnet('subnet-0wl', 'ap-northeast-1-wl1-nrt-wlz-1'), instance]), control);
+    expect(Object.values(f).every((x) => x.status === 'pass')).toBe(true);
+    expect(Object.keys(f)).toHaveLength(4);
+  });
+
+  it('fails a subnet in the Taipei Local Zone of ap-northeast-1 and a volume in an unknown edge zone', () => {
+    const volume = configItem({ type: 'AWS::EC2::Volume', id: 'vol-0edge', configuration: { volumeId: 'vol-0edge', availabilityZone: 'ap-northeast-1-xyz-1a', encrypted: true } });
+    const f = findingsOf(assess([subnet('subnet-0tpe', 'ap-northeast-1-tpe-1a'), volume]), control);
+    expect(f['subnet-0tpe']).toEqual({ status: 'fail', reason: 'availability zone ap-northeast-1-tpe-1a is the Taipei Local Zone (Taiwan)' });
+    expect(f['vol-0edge']).toEqual({ status: 'fail', reason: 'availability zone ap-northeast-1-xyz-1a is an edge zone not known to be in Japan' });
+  });
+
+  it('is unknown when an instance item has no placement, and leaves Regions abroad to aws-data-stored-in-japan', () => {
+    const instance = configItem({ type: 'AWS::EC2::Instance', id: 'i-0noplacement', configuration: { instanceId: 'i-0noplacement' } });
+    const f = findingsOf(assess([instance, subnet('subnet-0oregon', 'us-west-2a', 'us-west-2')]), control);
+    expect(Object.keys(f)).toEqual(['i-0noplacement']);
+    expect(f['i-0noplacement']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-s3-replication-in-japan', () => {
+  const control = 'aws-s3-replication-in-japan';
+  const replicating = (name: string, rules: Record<string, { target: string; status: string }>): Record<string, unknown> =>
+    bucket(name, 'ap-northeast-1', {
+      BucketReplicationConfiguration: {
+        roleARN: `arn:aws:iam::${ACCOUNT}:role/s3-replication`,
+        rules: Object.fromEntries(
+          Object.entries(rules).map(([id, r]) => [id, { id, prefix: '', status: r.status, priority: 1, destinationConfig: { bucketARN: `arn:aws:s3:::${r.target}`, storageClass: 'STANDARD_IA' } }]),
+        ),
+      },
+    });
+
+  it('passes replication to Osaka and ignores disabled rules and buckets without replication', () => {
+    const f = findingsOf(
+      assess([
+        replicating('records', { 'to-osaka': { target: 'records-osaka', status: 'Enabled' }, 'old-to-oregon': { target: 'records-oregon', status: 'Disabled' } }),
+        bucket('records-osaka', 'ap-northeast-3'),
+        bucket('records-oregon', 'us-west-2'),
+      ]),
+      control,
+    );
+    expect(f).toEqual({ records: { status: 'pass' } });
+  });
+
+  it('fails replication to a bucket in another country, resolving its Region through the inventory', () => {
+    const f = findingsOf(assess([replicating('invoices', { dr: { target: 'invoices-dr', status: 'Enabled' } }), bucket('invoices-dr', 'us-west-2')]), control);
+    expect(f.invoices).toEqual({ status: 'fail', reason: 'replicates to invoices-dr in us-west-2 (outside Japan)' });
+  });
+
+  it('is unknown when the destination bucket is not in the inventory', () => {
+    const f = findingsOf(assess([replicating('shared', { partner: { target: 'partner-bucket', status: 'Enabled' } })]), control);
+    expect(f.shared?.status).toBe('unknown');
+    expect(f.shared?.reason).toContain('replication destination bucket partner-bucket is not in the collected inventory');
+  });
+});
+
+describe('aws-rds-backup-replication-in-japan', () => {
+  const control = 'aws-rds-backup-replication-in-japan';
+  const instance = (name: string, replications?: unknown): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::RDS::DBInstance',
+      id: `db-${name.toUpperCase()}`,
+      name,
+      configuration: { dBInstanceIdentifier: name, engine: 'postgres', ...(replications === undefined ? {} : { dBInstanceAutomatedBackupsReplications: replications }) },
+    });
+
+  it('passes no replication and replication to Osaka, fails replication to Oregon', () => {
+    const f = findingsOf(
+      assess([
+        instance('plain'),
+        instance('to-osaka', [{ dBInstanceAutomatedBackupsArn: `arn:aws:rds:ap-northeast-3:${ACCOUNT}:auto-backup:ab-osaka00000000000000000001` }]),
+        instance('to-oregon', [{ dBInstanceAutomatedBackupsArn: `arn:aws:rds:us-west-2:${ACCOUNT}:auto-backup:ab-oregon0000000000000000001` }]),
+      ]),
+      control,
+    );
+    expect(f['db-PLAIN']).toEqual({ status: 'pass' });
+    expect(f['db-TO-OSAKA']).toEqual({ status: 'pass' });
+    expect(f['db-TO-OREGON']).toEqual({ status: 'fail', reason: 'automated backups replicated to us-west-2 (outside Japan)' });
+  });
+
+  it('is unknown when a replication entry has no ARN', () => {
+    expect(findingsOf(assess([instance('odd', [{}])]), control)['db-ODD']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-backup-copy-in-japan', () => {
+  const control = 'aws-backup-copy-in-japan';
+  const plan = (id: string, name: string, copyTo: string[] | undefined): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::Backup::BackupPlan',
+      id,
+      name,
+      configuration: {
+        BackupPlanId: id,
+        BackupPlanArn: `arn:aws:backup:ap-northeast-1:${ACCOUNT}:backup-plan:${id}`,
+        BackupPlan: {
+          BackupPlanName: name,
+          BackupPlanRule: [
+            {
+              RuleName: 'daily', TargetBackupVault: 'Default', ScheduleExpression: 'cron(0 17 * * ? *)', StartWindowMinutes: 60, CompletionWindowMinutes: 180, Lifecycle: { DeleteAfterDays: 35 },
+              ...(copyTo === undefined ? {} : { CopyActions: copyTo.map((arn) => ({ DestinationBackupVaultArn: arn, Lifecycle: { DeleteAfterDays: 35 } })) }),
+            },
+          ],
+        },
+      },
+    });
+
+  it('passes plans without copies or copying to Osaka, fails a copy to Oregon', () => {
+    const oregon = `arn:aws:backup:us-west-2:${ACCOUNT}:backup-vault:dr-vault`;
+    const f = findingsOf(
+      assess([
+        plan('1a2b3c4d-0000-4000-8000-000000000001', 'local-only', undefined),
+        plan('1a2b3c4d-0000-4000-8000-000000000002', 'to-osaka', [`arn:aws:backup:ap-northeast-3:${ACCOUNT}:backup-vault:osaka-vault`]),
+        plan('1a2b3c4d-0000-4000-8000-000000000003', 'to-oregon', [oregon]),
+      ]),
+      control,
+    );
+    expect(f['1a2b3c4d-0000-4000-8000-000000000001']).toEqual({ status: 'pass' });
+    expect(f['1a2b3c4d-0000-4000-8000-000000000002']).toEqual({ status: 'pass' });
+    expect(f['1a2b3c4d-0000-4000-8000-000000000003']).toEqual({ status: 'fail', reason: `backup plan to-oregon copies to ${oregon} (outside Japan)` });
+  });
+
+  it('is unknown when the plan document is missing', () => {
+    const item = configItem({ type: 'AWS::Backup::BackupPlan', id: 'plan-without-document', configuration: { BackupPlanId: 'plan-without-document' } });
+    expect(findingsOf(assess([item]), control)['plan-without-document']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-dynamodb-replicas-in-japan', () => {
+  const control = 'aws-dynamodb-replicas-in-japan';
+  const table = (name: string, replicas?: unknown): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::DynamoDB::Table',
+      id: name,
+      configuration: { tableName: name, tableStatus: 'ACTIVE', globalTableVersion: '2019.11.21', ...(replicas === undefined ? {} : { replicas }) },
+    });
+
+  it('passes single-Region and Japan-only tables, fails a replica in us-east-1', () => {
+    const f = findingsOf(
+      assess([
+        table('sessions'),
+        table('carts', [{ regionName: 'ap-northeast-1', replicaStatus: 'ACTIVE' }, { regionName: 'ap-northeast-3', replicaStatus: 'ACTIVE' }]),
+        table('profiles', [{ regionName: 'ap-northeast-1', replicaStatus: 'ACTIVE' }, { regionName: 'us-east-1', replicaStatus: 'ACTIVE' }]),
+      ]),
+      control,
+    );
+    expect(f.sessions).toEqual({ status: 'pass' });
+    expect(f.carts).toEqual({ status: 'pass' });
+    expect(f.profiles).toEqual({ status: 'fail', reason: 'table profiles has replicas in us-east-1 (outside Japan)' });
+  });
+
+  it('is unknown when a replica entry has no Region', () => {
+    expect(findingsOf(assess([table('odd', [{ replicaStatus: 'CREATING' }])]), control).odd?.status).toBe('unknown');
+  });
+});
