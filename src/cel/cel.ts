@@ -16,7 +16,11 @@ export interface Program {
 
 /** Builds a compiler whose expressions may only read the given variables (all dynamically typed). */
 export function celCompiler(variables: readonly string[]): (source: string, expected: CelType) => Result<Program> {
-  let env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true });
+  let env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+    // `unknown("why")`: a control says the data cannot decide it; the finding becomes unknown with that reason.
+    .registerFunction('unknown(string): bool', (reason: string): boolean => {
+      throw new UndecidableError(reason);
+    });
   for (const name of variables) env = env.registerVariable(name, 'dyn');
   return (source, expected) => {
     let parsed: ReturnType<Environment['parse']>;
@@ -46,6 +50,14 @@ export function celCompiler(variables: readonly string[]): (source: string, expe
   };
 }
 
+/** Thrown by the CEL function `unknown(reason)`; its message is the whole reason. */
+export class UndecidableError extends Error {
+  override readonly name = 'UndecidableError';
+}
+
 function firstLine(error: unknown): string {
+  const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+  if (cause instanceof UndecidableError) return cause.message;
+  if (error instanceof UndecidableError) return error.message;
   return (errorMessage(error).split('\n')[0] ?? '').trim();
 }

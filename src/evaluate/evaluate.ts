@@ -9,7 +9,7 @@ import type { Program } from '../cel/cel.js';
 import { attestationFor, type Attestation } from '../mappings/attestations.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
 import type { Control } from '../mappings/controls.js';
-import { scopeCovers, type CollectionScope, type Resource } from '../model/resource.js';
+import { GLOBAL_REGION, scopeCovers, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Assessment, ControlTally, Finding, FindingStatus, RequirementResult, RequirementState } from './assessment.js';
 
 export interface EvaluationOptions {
@@ -150,6 +150,8 @@ export class Evaluation {
   }
 
   private accumulateExists(control: Control, resource: Resource, verdict: Verdict): void {
+    // Global resources (IAM) carry the pseudo-region "global": they belong to no region to satisfy.
+    if (control.scope === 'region' && resource.region === GLOBAL_REGION) return;
     const key = control.scope === 'region' ? `${resource.account}|${resource.region}` : resource.account;
     const scopes = this.existsState.get(control.id)!;
     let acc = scopes.get(key);
@@ -168,6 +170,7 @@ export class Evaluation {
     // Every collected scope is a place where the resource must exist, found or not.
     const targets = new Map<string, { account: string; region: string; problems: string[]; collected: boolean }>();
     for (const scope of relevantScopes(control, coverage)) {
+      if (control.scope === 'region' && scope.region === GLOBAL_REGION) continue;
       const key = control.scope === 'region' ? `${scope.account}|${scope.region}` : scope.account;
       let target = targets.get(key);
       if (!target) {

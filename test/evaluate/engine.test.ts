@@ -1,0 +1,57 @@
+/** Engine details: region-scoped existence ignores the global pseudo-region; CEL unknown("why"). */
+import { loadCatalog } from '../../src/mappings/catalog.js';
+import { loadControls } from '../../src/mappings/controls.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import type { CollectionScope, Resource } from '../../src/model/resource.js';
+import { tempFiles } from '../support/files.js';
+
+const files = tempFiles({
+  'catalog.yaml': `id: t\nversion: "1"\ntitle_ja: テ\ntitle_en: T\ncategories: [{ id: "1", name_ja: 一, name_en: One }]\nrequirements:\n  - { id: "1-1", category: "1", automation: automated, title_en: x, text_ja: x, rationale: r }\n`,
+  'controls.yaml': `controls:
+  - id: detector-everywhere
+    title: { ja: 検知, en: Detector in every region }
+    provider: aws
+    resourceTypes: [AWS::GuardDuty::Detector, AWS::IAM::Role]
+    kind: exists
+    scope: region
+    where: resource.type == "AWS::GuardDuty::Detector"
+    expression: resource.configuration.Enable == true
+    severity: high
+    rationale: r
+    remediation: r
+    requirements: { t: ["1-1"] }
+  - id: tagged-or-undecidable
+    title: { ja: タグ, en: Owner tag }
+    provider: aws
+    resourceTypes: [AWS::EC2::Volume]
+    kind: each
+    expression: 'has(resource.tags.owner) ? resource.tags.owner != "" : unknown("volume " + resource.id + " has no owner tag to decide by")'
+    severity: low
+    rationale: r
+    remediation: r
+    requirements: { t: ["1-1"] }
+`,
+});
+const catalog = loadCatalog(files['catalog.yaml']!);
+const controls = loadControls([files['controls.yaml']!], [catalog]);
+const NOW = new Date('2026-11-28T00:00:00Z');
+const res = (type: string, id: string, region: string, configuration: Record<string, unknown>, tags: Record<string, string> = {}): Resource => ({
+  provider: 'aws', account: '111122223333', region, type, id, name: id, arn: '', tags, configuration, supplementary: {}, relationships: [], capturedAt: '',
+});
+const scope = (region: string): CollectionScope => ({ provider: 'aws', account: '111122223333', region, types: 'all', outcome: { status: 'ok', collectedAt: NOW.toISOString() } });
+
+it('region-scoped existence controls ignore the "global" pseudo-region of IAM resources', () => {
+  const a = evaluate(
+    [res('AWS::GuardDuty::Detector', 'd1', 'ap-northeast-1', { Enable: true }), res('AWS::IAM::Role', 'role-1', 'global', {})],
+    [scope('ap-northeast-1'), scope('global')],
+    controls, catalog, [], NOW,
+  );
+  const detector = a.findings.filter((f) => f.control === 'detector-everywhere');
+  expect(detector.map((f) => [f.region, f.status])).toEqual([['ap-northeast-1', 'pass']]);
+});
+
+it('CEL unknown("why") makes the finding unknown with exactly that reason', () => {
+  const a = evaluate([res('AWS::EC2::Volume', 'vol-1', 'ap-northeast-1', {}), res('AWS::EC2::Volume', 'vol-2', 'ap-northeast-1', {}, { owner: 'ops' })], [scope('ap-northeast-1')], controls, catalog, [], NOW);
+  const byId = Object.fromEntries(a.findings.filter((f) => f.control === 'tagged-or-undecidable').map((f) => [f.resourceId, [f.status, f.reason]]));
+  expect(byId).toEqual({ 'vol-1': ['unknown', 'cannot evaluate: volume vol-1 has no owner tag to decide by'], 'vol-2': ['pass', undefined] });
+});
