@@ -25,7 +25,7 @@ export const SELECT_PAGE_SIZE = 100;
 /** BatchGetResourceConfig / BatchGetAggregateResourceConfig accept at most 100 keys a call. */
 export const BATCH_GET_SIZE = 100;
 /** Rows evaluated between yields to the event loop while a page is processed. */
-const ROWS_BETWEEN_YIELDS = 20;
+const ROWS_BETWEEN_YIELDS = 5;
 /** AWS Config rejects query expressions longer than this. */
 const MAX_EXPRESSION_LENGTH = 4096;
 

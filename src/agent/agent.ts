@@ -3,7 +3,8 @@
  * latest partial result per collector, and recomputes the Assessment that every output reads.
  */
 import type { Collector, CollectorRun } from '../../collectors/types.js';
-import type { Assessment } from '../evaluate/assessment.js';
+import type { Assessment, Finding } from '../evaluate/assessment.js';
+import type { Resource } from '../model/resource.js';
 import { assess, Evaluation, type PartialInput, type PartialResult } from '../evaluate/evaluate.js';
 import type { Mappings } from '../cli/load.js';
 import type { Control } from '../mappings/controls.js';
@@ -31,6 +32,16 @@ export interface CollectorState {
   /** Last time each account was collected without error (for kansa_collector_last_success_timestamp_seconds). */
   readonly lastSuccessByAccount: Map<string, Date>;
   lastError?: string;
+}
+
+/** Watches one run as it happens: evidence writers stream the inventory and findings through this. */
+export interface RunObserver {
+  onResource?(resource: Resource): void;
+  onFinding?(finding: Finding): void;
+  /** After the run's assessment is computed. */
+  finish?(result: { readonly assessment: Assessment; readonly state: CollectorState }): Promise<void>;
+  /** The run failed or was abandoned: nothing it saw may be presented as complete. */
+  abandon?(reason: string): Promise<void>;
 }
 
 export interface ApiCallCounter {
@@ -85,13 +96,17 @@ export class Agent {
   }
 
   /** One collection + evaluation for one collector. Never throws: failures are recorded as state. */
-  async runCollector(state: CollectorState, signal: AbortSignal): Promise<void> {
+  async runCollector(state: CollectorState, signal: AbortSignal, observer?: RunObserver): Promise<void> {
     if (state.running) return;
     state.running = true;
     const startedAt = this.deps.now();
     const started = performance.now();
     const controls = this.controls.filter((c) => c.provider === state.collector.provider);
-    const evaluation = new Evaluation(controls, this.mappings.catalog, { keepPassingFindings: this.deps.keepPassingFindings ?? false });
+    const onFinding = observer?.onFinding?.bind(observer);
+    const evaluation = new Evaluation(controls, this.mappings.catalog, {
+      keepPassingFindings: this.deps.keepPassingFindings ?? false,
+      ...(onFinding ? { onFinding } : {}),
+    });
     let seen = 0;
     const { logger } = this.deps;
     logger.info({ collector: state.collector.name }, 'scan started');
@@ -99,6 +114,7 @@ export class Agent {
       const run = await state.collector.collect({
         types: Evaluation.typesNeeded(controls),
         onResource: (resource) => {
+          observer?.onResource?.(resource);
           evaluation.add(resource);
           if (this.deps.onProgress && ++seen % 1000 === 0) this.deps.onProgress(state.collector.name, seen);
         },
@@ -116,6 +132,7 @@ export class Agent {
       });
       if (signal.aborted) {
         logger.warn({ collector: state.collector.name }, 'scan abandoned at shutdown');
+        await observer?.abandon?.('scan abandoned at shutdown');
         return;
       }
       const finishedAt = this.deps.now();
@@ -126,6 +143,7 @@ export class Agent {
       delete state.lastError;
       this.firstAssessmentDone = true;
       this.recompute();
+      if (this.assessment) await observer?.finish?.({ assessment: this.assessment, state });
       const failed = run.coverage.filter((s) => s.outcome.status !== 'ok').length;
       logger.info(
         { collector: state.collector.name, durationSeconds: state.lastRun.durationSeconds, scopes: run.coverage.length, failedScopes: failed, resources: run.accounts.reduce((n, a) => n + a.resources, 0), summary: this.assessment?.summary },
@@ -134,6 +152,7 @@ export class Agent {
     } catch (error) {
       state.lastError = errorMessage(error);
       logger.error({ collector: state.collector.name, error: state.lastError }, 'scan failed');
+      await observer?.abandon?.(state.lastError);
     } finally {
       state.running = false;
     }

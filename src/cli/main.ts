@@ -17,6 +17,7 @@ import { Agent } from '../agent/agent.js';
 import { buildCollectors } from '../../collectors/registry.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
+import { COMMAND_GROUPS } from './commands/index.js';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -193,6 +194,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((kind: keyof typeof SCHEMAS) => {
       io.stdout(`${JSON.stringify(z.toJSONSchema(SCHEMAS[kind], { io: 'input' }), null, 2)}\n`);
     });
+
+  for (const register of COMMAND_GROUPS) register(program, { io, setExitCode: (code) => void (exitCode = code) });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

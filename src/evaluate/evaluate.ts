@@ -15,6 +15,8 @@ import type { Assessment, ControlTally, Finding, FindingStatus, RequirementResul
 export interface EvaluationOptions {
   /** Passing findings are evidence for reports, but cost memory on large estates; metrics need only tallies. */
   readonly keepPassingFindings: boolean;
+  /** Receives every finding, passing ones included, as it is made (evidence writers stream them). */
+  readonly onFinding?: (finding: Finding) => void;
 }
 
 export interface ControlOutcome {
@@ -99,7 +101,7 @@ export class Evaluation {
    * Evaluates the buffered resources of context-reading controls in slices, calling `pause` between
    * slices, so a long-running agent keeps answering scrapes. `partial` does whatever is left at once.
    */
-  async drainDeferred(pause: () => Promise<void>, sliceSize = 500): Promise<void> {
+  async drainDeferred(pause: () => Promise<void>, sliceSize = 100): Promise<void> {
     for (const control of this.controls) {
       const resources = this.deferred.get(control.id);
       if (!resources || resources.length === 0) continue;
@@ -254,14 +256,17 @@ export class Evaluation {
 
   private record(control: Control, partial: Omit<Finding, 'control' | 'provider' | 'severity' | 'requirements'>): void {
     this.outcomes.get(control.id)![partial.status]++;
-    if (partial.status === 'pass' && !this.options.keepPassingFindings) return;
-    this.findings.push({
+    const keep = partial.status !== 'pass' || this.options.keepPassingFindings;
+    if (!keep && !this.options.onFinding) return;
+    const finding: Finding = {
       control: control.id,
       requirements: this.requirementRefs.get(control.id)!,
       provider: control.provider,
       severity: control.severity,
       ...partial,
-    });
+    };
+    this.options.onFinding?.(finding);
+    if (keep) this.findings.push(finding);
   }
 }
 
