@@ -42,7 +42,8 @@ export class Evaluation {
   /** control id → context name → key → resources */
   private readonly contextIndexes = new Map<string, Map<string, Map<unknown, Resource[]>>>();
   private readonly contextByType = new Map<string, { control: Control; name: string; key: Program }[]>();
-  private readonly deferred = new Map<string, Resource[]>();
+  private readonly deferred = new Map<string, DeferredEntry[]>();
+  private readonly plans = new Map<string, DeferralPlan>();
   private readonly findings: Finding[] = [];
   private readonly tallies = new Map<string, ControlTally>();
   private readonly outcomes = new Map<string, ControlOutcome>();
@@ -62,6 +63,7 @@ export class Evaluation {
       if (control.kind === 'exists') this.existsState.set(control.id, new Map());
       if (control.context.length > 0) {
         this.deferred.set(control.id, []);
+        this.plans.set(control.id, deferralPlan(control));
         const indexes = new Map<string, Map<unknown, Resource[]>>();
         for (const spec of control.context) {
           indexes.set(spec.name, new Map());
@@ -84,11 +86,15 @@ export class Evaluation {
   }
 
   add(resource: Resource): void {
-    for (const entry of this.contextByType.get(resource.type) ?? []) {
-      const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
-      if (key?.ok) push(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, resource);
+    const contextEntries = this.contextByType.get(resource.type);
+    if (contextEntries) {
+      const view = slim(resource);
+      for (const entry of contextEntries) {
+        const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
+        if (key?.ok) push(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, view);
+      }
     }
-    for (const control of this.deferredByType.get(resource.type) ?? []) this.deferred.get(control.id)!.push(resource);
+    for (const control of this.deferredByType.get(resource.type) ?? []) this.defer(control, resource);
     const immediate = this.immediateByType.get(resource.type);
     if (immediate) {
       const bindings = { resource };
@@ -96,7 +102,42 @@ export class Evaluation {
     }
   }
 
-  /** Closes this evaluation: the result of one collection run, ready to be combined by `assess`. */
+  /**
+   * Remembers a resource for a context-reading control until the contexts are complete. Whatever can
+   * be decided without context is decided now, so large estates keep only slim records (see DeferralPlan).
+   */
+  private defer(control: Control, resource: Resource): void {
+    const plan = this.plans.get(control.id)!;
+    const list = this.deferred.get(control.id)!;
+    if (resource.malformed !== undefined) {
+      list.push({ resource });
+      return;
+    }
+    const bindings = { resource };
+    if (plan.whereWithoutContext) {
+      const applies = control.where!.evaluate(bindings);
+      if (applies.ok && applies.value !== true) return; // not applicable: nothing to remember
+    }
+    if (plan.verdictWithoutContext) list.push({ resource: plan.slimEnough ? slim(resource) : resource, verdict: judgeExpression(control, bindings) });
+    else list.push({ resource });
+  }
+
+  private checkDeferred(control: Control, entry: DeferredEntry, bindings: Record<string, unknown>): void {
+    if (!entry.verdict) {
+      this.check(control, entry.resource, bindings);
+      return;
+    }
+    if (control.where && !this.plans.get(control.id)!.whereWithoutContext) {
+      const applies = control.where.evaluate(bindings);
+      if (!applies.ok) {
+        this.apply(control, entry.resource, { status: 'unknown', reason: `cannot decide applicability: ${applies.error}` });
+        return;
+      }
+      if (applies.value !== true) return;
+    }
+    this.apply(control, entry.resource, entry.verdict);
+  }
+
   /**
    * Evaluates the buffered resources of context-reading controls in slices, calling `pause` between
    * slices, so a long-running agent keeps answering scrapes. `partial` does whatever is left at once.
@@ -107,19 +148,20 @@ export class Evaluation {
       if (!resources || resources.length === 0) continue;
       const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
       for (let start = 0; start < resources.length; start += sliceSize) {
-        for (const resource of resources.slice(start, start + sliceSize)) this.check(control, resource, { ...bindings, resource });
+        for (const entry of resources.slice(start, start + sliceSize)) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource });
         await pause();
       }
       resources.length = 0;
     }
   }
 
+  /** Closes this evaluation: the result of one collection run, ready to be combined by `assess`. */
   partial(coverage: readonly CollectionScope[]): PartialResult {
     for (const control of this.controls) {
       const resources = this.deferred.get(control.id);
       if (!resources) continue;
       const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
-      for (const resource of resources) this.check(control, resource, { ...bindings, resource });
+      for (const entry of resources) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource });
       resources.length = 0;
     }
     for (const control of this.controls) {
@@ -136,6 +178,10 @@ export class Evaluation {
   private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
     const verdict = judge(control, resource, bindings);
     if (verdict === undefined) return; // not applicable (`where` is false)
+    this.apply(control, resource, verdict);
+  }
+
+  private apply(control: Control, resource: Resource, verdict: Verdict): void {
     if (control.kind === 'exists') {
       this.accumulateExists(control, resource, verdict);
       return;
@@ -379,6 +425,42 @@ export function assess(
 
 type Verdict = { readonly status: FindingStatus; readonly reason?: string };
 
+interface DeferredEntry {
+  readonly resource: Resource;
+  /** Decided at add time when the expression and reason read no context. */
+  readonly verdict?: Verdict;
+}
+
+/**
+ * What of a context-reading control can be decided before the contexts are complete. A `where` that
+ * reads no context filters at once (non-applicable resources are never buffered); an expression that
+ * reads no context is decided at once and only a slim record waits for the `where`.
+ */
+interface DeferralPlan {
+  readonly whereWithoutContext: boolean;
+  readonly verdictWithoutContext: boolean;
+  /** The deferred `where` does not read supplementary documents, so they need not be kept. */
+  readonly slimEnough: boolean;
+}
+
+function deferralPlan(control: Control): DeferralPlan {
+  const names = control.context.map((c) => c.name);
+  const reads = (program: Program | undefined): boolean =>
+    program !== undefined && names.some((name) => new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(program.source));
+  return {
+    whereWithoutContext: control.where !== undefined && !reads(control.where),
+    verdictWithoutContext: !reads(control.expression) && !reads(control.reason),
+    slimEnough: !(control.where?.source.includes('supplementary') ?? false),
+  };
+}
+
+const NO_SUPPLEMENTARY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Context entries and waiting records keep identity, tags and configuration, not supplementary documents. */
+function slim(resource: Resource): Resource {
+  return resource.malformed !== undefined || Object.keys(resource.supplementary).length === 0 ? resource : { ...resource, supplementary: NO_SUPPLEMENTARY };
+}
+
 /** One control × one resource. `undefined` when the control does not apply to this resource. */
 function judge(control: Control, resource: Resource, bindings: Readonly<Record<string, unknown>>): Verdict | undefined {
   if (resource.malformed !== undefined) return { status: 'unknown', reason: `malformed ${resource.type}: ${resource.malformed}` };
@@ -387,6 +469,11 @@ function judge(control: Control, resource: Resource, bindings: Readonly<Record<s
     if (!applies.ok) return { status: 'unknown', reason: `cannot decide applicability: ${applies.error}` };
     if (applies.value !== true) return undefined;
   }
+  return judgeExpression(control, bindings);
+}
+
+/** The expression (and failure reason) of a control that applies. */
+function judgeExpression(control: Control, bindings: Readonly<Record<string, unknown>>): Verdict {
   const result = control.expression.evaluate(bindings);
   if (!result.ok) return { status: 'unknown', reason: `cannot evaluate: ${result.error}` };
   if (result.value === true) return { status: 'pass' };

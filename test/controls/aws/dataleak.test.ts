@@ -35,9 +35,10 @@ describe('aws-s3-account-public-access-block (exists per account)', () => {
 describe('aws-s3-bucket-public-access-block', () => {
   const control = 'aws-s3-bucket-public-access-block';
 
-  it('passes every bucket when the account-level block is fully on', () => {
-    const f = findingsOf(assess([accountBlock(ALL_ON), bucket('no-own-block', {})]), control);
-    expect(f['no-own-block']).toEqual({ status: 'pass' });
+  it('does not apply to buckets of an account whose account-level block is fully on (the account control covers them)', () => {
+    const a = assess([accountBlock(ALL_ON), bucket('no-own-block', {})]);
+    expect(findingsOf(a, control)['no-own-block']).toBeUndefined();
+    expect(findingsOf(a, 'aws-s3-account-public-access-block')).toEqual({ '111122223333': expect.objectContaining({ status: 'pass' }) as unknown });
   });
 
   it('without the account-level block, passes a fully blocked bucket and fails the others, naming what is off', () => {
