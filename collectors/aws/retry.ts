@@ -3,6 +3,7 @@
  * attempt is visible here: counted in kansa_collector_api_requests_total and paced by Retry-After.
  */
 import { errorMessage } from '../../src/errors.js';
+import { delay } from '../../src/util/delay.js';
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -76,23 +77,7 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
   return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const sleep = delay;
 
 /**
  * Runs `call` until it succeeds, fails with a non-retryable error, or runs out of attempts. Every

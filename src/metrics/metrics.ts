@@ -4,6 +4,7 @@
  * requirements, controls × accounts and collectors × accounts — never by the number of resources.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { AccountOutcome } from '../../collectors/types.js';
 import type { Agent } from '../agent/agent.js';
 import { attestationFor } from '../mappings/attestations.js';
 import { REQUIREMENT_STATES } from '../evaluate/assessment.js';
@@ -124,18 +125,24 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
   });
 
   const collectorLabels = ['provider', 'account', 'collector'] as const;
-  new Gauge({
-    name: 'kansa_collector_up',
-    help: 'Whether the latest collection for this account succeeded in every scope (1) or not (0).',
-    labelNames: collectorLabels,
-    registers,
-    collect() {
-      this.reset();
-      for (const s of agent.collectors) {
-        for (const a of s.lastRun?.run.accounts ?? []) this.set({ provider: s.collector.provider, account: a.account, collector: s.collector.name }, a.ok ? 1 : 0);
-      }
-    },
-  });
+  /** One series per collector × account of the latest run. */
+  const perAccountGauge = (name: string, help: string, pick: (account: AccountOutcome) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: collectorLabels,
+      registers,
+      collect() {
+        this.reset();
+        for (const s of agent.collectors) {
+          for (const a of s.lastRun?.run.accounts ?? []) this.set({ provider: s.collector.provider, account: a.account, collector: s.collector.name }, pick(a));
+        }
+      },
+    });
+  };
+  perAccountGauge('kansa_collector_up', 'Whether the latest collection for this account succeeded in every scope (1) or not (0).', (a) => (a.ok ? 1 : 0));
+  perAccountGauge('kansa_collector_duration_seconds', 'Duration of the latest collection for this account.', (a) => a.durationSeconds);
+  perAccountGauge('kansa_collector_resources', 'Resources collected for this account in the latest collection.', (a) => a.resources);
   new Gauge({
     name: 'kansa_collector_last_success_timestamp_seconds',
     help: 'Last time collection for this account succeeded in every scope (Unix time).',
@@ -145,30 +152,6 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
       this.reset();
       for (const s of agent.collectors) {
         for (const [account, at] of s.lastSuccessByAccount) this.set({ provider: s.collector.provider, account, collector: s.collector.name }, seconds(at));
-      }
-    },
-  });
-  new Gauge({
-    name: 'kansa_collector_duration_seconds',
-    help: 'Duration of the latest collection for this account.',
-    labelNames: collectorLabels,
-    registers,
-    collect() {
-      this.reset();
-      for (const s of agent.collectors) {
-        for (const a of s.lastRun?.run.accounts ?? []) this.set({ provider: s.collector.provider, account: a.account, collector: s.collector.name }, a.durationSeconds);
-      }
-    },
-  });
-  new Gauge({
-    name: 'kansa_collector_resources',
-    help: 'Resources collected for this account in the latest collection.',
-    labelNames: collectorLabels,
-    registers,
-    collect() {
-      this.reset();
-      for (const s of agent.collectors) {
-        for (const a of s.lastRun?.run.accounts ?? []) this.set({ provider: s.collector.provider, account: a.account, collector: s.collector.name }, a.resources);
       }
     },
   });

@@ -1,3 +1,5 @@
+import { delay } from './delay.js';
+
 /** A token bucket: paces calls to a steady rate with a burst of one second's worth. */
 export class TokenBucket {
   private tokens: number;
@@ -22,21 +24,7 @@ export class TokenBucket {
         return;
       }
       const waitMs = ((1 - this.tokens) / this.ratePerSecond) * 1000;
-      await new Promise<void>((resolve, reject) => {
-        if (signal.aborted) {
-          reject(signal.reason as Error);
-          return;
-        }
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.ceil(waitMs));
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(signal.reason as Error);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
+      await delay(Math.ceil(waitMs), signal);
     }
   }
 }
