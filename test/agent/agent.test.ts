@@ -94,4 +94,14 @@ describe('agent', () => {
     expect(agent.collectors[0]!.lastRun).toBeUndefined();
     expect(agent.ready).toBe(false);
   });
+
+  it('measures the offset between the local clock and the provider Date header (item 10-1 evidence)', async () => {
+    sandbox.setFaults({ clockSkewSeconds: -30 }); // the provider's clock runs 30 s behind ours
+    const { agent } = makeAgent();
+    await agent.runCollector(agent.collectors[0]!, new AbortController().signal);
+    const offset = agent.clocks.get('aws')?.estimate();
+    // Date headers have one-second resolution: the estimate is good to about ±1 s.
+    expect(offset).toBeGreaterThan(28.5);
+    expect(offset).toBeLessThan(31.5);
+  });
 });
