@@ -6,11 +6,19 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AgentConfig } from '../src/config/schema.js';
 import { AwsConfigCollector, type ConfigClientFactory } from './aws/config-service.js';
+import { GcpAssetCollector, type AssetClientFactory } from './gcp/cloud-asset.js';
+import { defaultGcpAssetClient } from './gcp/client.js';
+import { defaultAzureClients } from './azure/clients.js';
+import { AzureResourceCollector, type AzureClients } from './azure/resource-manager.js';
 import type { Collector } from './types.js';
 
 export interface ClientOverrides {
   /** Replaces the AWS Config client factory (sandbox: endpoint and per-account credentials). */
   readonly awsConfigClient?: ConfigClientFactory;
+  /** Replaces the Cloud Asset client factory (sandbox: loopback gRPC endpoint without credentials). */
+  readonly gcpClients?: AssetClientFactory;
+  /** Replaces the Azure ARM / Resource Graph clients (sandbox: HTTPS endpoint, its CA, a static token). */
+  readonly azureClients?: AzureClients;
 }
 
 /** Production client: SDK default credential chain (env, profile, SSO, IMDS, web identity), optional role. */
@@ -39,6 +47,16 @@ export interface ConfiguredCollector {
 }
 
 export const COLLECTOR_FACTORIES = {
+  azure: (config: AgentConfig, overrides: ClientOverrides): ConfiguredCollector | undefined => {
+    const azure = config.collectors.azure;
+    if (!azure?.enabled) return undefined;
+    return {
+      collector: new AzureResourceCollector(azure, overrides.azureClients ?? defaultAzureClients(azure)),
+      schedule: azure.schedule,
+      jitterSeconds: azure.jitterSeconds,
+      staleAfterSeconds: azure.staleAfterSeconds,
+    };
+  },
   aws: (config: AgentConfig, overrides: ClientOverrides): ConfiguredCollector | undefined => {
     const aws = config.collectors.aws;
     if (!aws?.enabled) return undefined;
@@ -47,6 +65,16 @@ export const COLLECTOR_FACTORIES = {
       schedule: aws.schedule,
       jitterSeconds: aws.jitterSeconds,
       staleAfterSeconds: aws.staleAfterSeconds,
+    };
+  },
+  gcp: (config: AgentConfig, overrides: ClientOverrides): ConfiguredCollector | undefined => {
+    const gcp = config.collectors.gcp;
+    if (!gcp?.enabled) return undefined;
+    return {
+      collector: new GcpAssetCollector(gcp, overrides.gcpClients ?? defaultGcpAssetClient(gcp.apiEndpoint)),
+      schedule: gcp.schedule,
+      jitterSeconds: gcp.jitterSeconds,
+      staleAfterSeconds: gcp.staleAfterSeconds,
     };
   },
 } as const satisfies Record<string, (config: AgentConfig, overrides: ClientOverrides) => ConfiguredCollector | undefined>;

@@ -140,6 +140,9 @@ export class Agent {
       const partial = evaluation.partial(run.coverage);
       state.lastRun = { startedAt, finishedAt, durationSeconds: (performance.now() - started) / 1000, run, partial };
       for (const account of run.accounts) if (account.ok) state.lastSuccessByAccount.set(account.account, finishedAt);
+      // Accounts no longer collected (removed from the configuration or another shard's) stop being reported.
+      const current = new Set(run.accounts.map((a) => a.account));
+      for (const account of state.lastSuccessByAccount.keys()) if (!current.has(account)) state.lastSuccessByAccount.delete(account);
       delete state.lastError;
       this.firstAssessmentDone = true;
       this.recompute();

@@ -111,16 +111,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   agentOptions(program.command('run').description('run the agent: scheduled collection, /metrics, /healthz, /readyz'))
     .option('--listen <host:port>', 'listen address (overrides the configuration)')
-    .action(async (options: AgentCliOptions & { listen?: string }) => {
+    .option('--web.config.file <file>', 'TLS and basic-auth settings in the Prometheus exporter-toolkit web.config.yml format (overrides web.configFile)')
+    .action(async (options: AgentCliOptions & { listen?: string; 'web.config.file'?: string }) => {
       const prepared = await prepareAgent(options);
       const logger = createLogger(prepared.config.log.level);
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
       if (buildCollectors(prepared.config).length === 0) logger.warn({}, 'no collector is enabled: configure collectors.aws, or use --sandbox');
       let running: Awaited<ReturnType<typeof startAgent>>;
       try {
-        running = await startAgent({ config: prepared.config, mappings: prepared.mappings, overrides: prepared.sandbox?.overrides ?? {}, logger, ...(options.listen ? { listen: options.listen } : {}) });
+        const webConfigFile = options['web.config.file'];
+        running = await startAgent({ config: prepared.config, mappings: prepared.mappings, overrides: prepared.sandbox?.overrides ?? {}, logger, ...(options.listen ? { listen: options.listen } : {}), ...(webConfigFile ? { webConfigFile } : {}) });
       } catch (error) {
         await prepared.sandbox?.close();
+        if (error instanceof InputError) throw error; // web configuration, sharding: already names the file and path
         throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
       }
       io.stderr(`kansa: serving ${running.url}/metrics (Ctrl-C to stop)\n`);

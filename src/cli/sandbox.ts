@@ -22,9 +22,19 @@ export async function withSandbox(config: AgentConfig, options: { resources: num
     regions: sandbox.aws.regions,
     accounts: sandbox.aws.accounts.map((id) => ({ id })),
   });
+  // Azure: ARM and Resource Graph over the sandbox's HTTPS listener; the SDK trusts only its certificate.
+  const { azureCollectorSchema } = await import('../config/schema.js');
+  const { azureClients } = await import('../../collectors/azure/clients.js');
+  const { StaticTokenCredential } = await import('../../collectors/azure/credential.js');
+  const azure = azureCollectorSchema.parse({ ...(config.collectors.azure ?? {}), enabled: true, subscriptions: sandbox.azure.subscriptions, endpoint: sandbox.azure.endpoint });
+  const azureSandboxClients = azureClients({ credential: new StaticTokenCredential(sandbox.azure.token), endpoint: sandbox.azure.endpoint, ca: sandbox.azure.ca });
+  // GCP: Cloud Asset over the sandbox's loopback gRPC listener (insecure channel, no token sent), all its projects.
+  const { gcpCollectorSchema } = await import('../config/schema.js');
+  const { loopbackAssetClient } = await import('../../collectors/gcp/sandbox-client.js');
+  const gcp = gcpCollectorSchema.parse({ ...(config.collectors.gcp ?? {}), enabled: true, scopes: sandbox.gcp.projects.map((p) => `projects/${p}`), requestsPerMinute: 6000 });
   return {
-    config: { ...config, collectors: { ...config.collectors, aws } },
-    overrides: { awsConfigClient: sandboxAwsClients(sandbox) },
+    config: { ...config, collectors: { ...config.collectors, aws, azure, gcp } },
+    overrides: { awsConfigClient: sandboxAwsClients(sandbox), azureClients: azureSandboxClients, gcpClients: loopbackAssetClient(sandbox.gcp) },
     close: () => sandbox.close(),
     describe: `sandbox cloud at ${sandbox.aws.endpoint}: ${options.resources} resources in accounts ${sandbox.aws.accounts.join(', ')}, regions ${sandbox.aws.regions.join(', ')}`,
   };

@@ -16,6 +16,7 @@ export function loadConfig(file: string): AgentConfig {
     ...value,
     ...(value.catalog === undefined ? {} : { catalog: rel(value.catalog) }),
     ...(value.attestations === undefined ? {} : { attestations: rel(value.attestations) }),
+    ...(value.web?.configFile === undefined ? {} : { web: { ...value.web, configFile: rel(value.web.configFile) } }),
     controls: value.controls.map(rel),
   };
 }

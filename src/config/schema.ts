@@ -53,6 +53,58 @@ export const awsCollectorSchema = z.strictObject({
 });
 export type AwsCollectorConfig = z.output<typeof awsCollectorSchema>;
 
+const gcpScope = z
+  .string()
+  .regex(/^(projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]|folders\/\d+|organizations\/\d+)$/, 'expected "projects/<project-id>", "folders/<number>" or "organizations/<number>"');
+
+export const gcpCollectorSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: cron.default('*/30 * * * *').describe('When to collect (cron, local time of the agent)'),
+  jitterSeconds: z.number().int().min(0).default(0).describe('Random delay before each scheduled run, to spread load across replicas'),
+  staleAfterSeconds: seconds('Data older than this turns every verdict from it into unknown').default(7200),
+  scopes: z
+    .array(gcpScope)
+    .default([])
+    .describe('Cloud Asset Inventory parents to list (credentials: Application Default Credentials — key file, workload identity federation or the metadata server)'),
+  apiEndpoint: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'expected a host name such as "cloudasset.googleapis.com" (Private Service Connect, tests)')
+    .optional()
+    .describe('Cloud Asset API host override'),
+  concurrency: z.number().int().min(1).max(16).default(2).describe('ListAssets calls in flight at once'),
+  requestsPerMinute: z
+    .number()
+    .positive()
+    .default(90)
+    .describe('Client-side pacing of ListAssets calls (the API allows about 100 a minute per consumer project)'),
+  maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per API call, with backoff (longer after RESOURCE_EXHAUSTED)'),
+});
+export type GcpCollectorConfig = z.output<typeof gcpCollectorSchema>;
+
+const azureSubscriptionId = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'expected an Azure subscription id (a UUID)')
+  .transform((s) => s.toLowerCase());
+
+export const azureCollectorSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: cron.default('*/30 * * * *').describe('When to collect (cron, local time of the agent)'),
+  jitterSeconds: z.number().int().min(0).default(0).describe('Random delay before each scheduled run, to spread load across replicas'),
+  staleAfterSeconds: seconds('Data older than this turns every verdict from it into unknown').default(7200),
+  subscriptions: z.array(azureSubscriptionId).default([]).describe('Subscriptions to collect (credentials: DefaultAzureCredential — environment, workload identity, managed identity, Azure CLI)'),
+  discoverSubscriptions: z.boolean().default(true).describe('When no subscriptions are listed, collect every enabled subscription the credential can see'),
+  source: z
+    .enum(['resourceGraph', 'arm'])
+    .default('resourceGraph')
+    .describe('resourceGraph: one Resource Graph query per 1,000 rows (fast path); arm: resources.list + getById per resource'),
+  fallbackToArm: z.boolean().default(true).describe('Use ARM for subscriptions where Resource Graph is not permitted'),
+  endpoint: z.url().optional().describe('ARM endpoint for sovereign clouds (e.g. https://management.usgovcloudapi.net, https://management.chinacloudapi.cn)'),
+  tenantId: z.string().optional().describe('Tenant for DefaultAzureCredential (AZURE_TENANT_ID also works)'),
+  concurrency: z.number().int().min(1).max(32).default(8).describe('ARM and Resource Graph calls in flight at once'),
+  maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per API call, with backoff that honours Retry-After (429 without it is retried too)'),
+});
+export type AzureCollectorConfig = z.output<typeof azureCollectorSchema>;
+
 export const configSchema = z.strictObject({
   listen: listenAddress.default('127.0.0.1:9731').describe('Address of /metrics, /healthz and /readyz'),
   catalog: z.string().optional().describe('Requirement catalog file (default: the bundled 66-item catalog)'),
@@ -62,8 +114,43 @@ export const configSchema = z.strictObject({
   collectors: z
     .strictObject({
       aws: awsCollectorSchema.optional(),
+      azure: azureCollectorSchema.optional(),
+      gcp: gcpCollectorSchema.optional(),
     })
     .default({}),
+  web: z
+    .strictObject({
+      configFile: z.string().min(1).optional().describe('Prometheus exporter-toolkit web configuration (TLS, basic_auth_users, headers); --web.config.file overrides'),
+    })
+    .optional()
+    .describe('Security of the HTTP endpoint'),
+  sharding: z
+    .strictObject({
+      replicas: z.number().int().min(1).max(1000).default(1).describe('Number of replicas sharing the accounts, subscriptions and projects'),
+      index: z
+        .union([z.number().int().min(0), z.literal('auto')])
+        .default('auto')
+        .describe('This replica (0-based), or "auto": the ordinal at the end of HOSTNAME (StatefulSet pod kansa-2 → 2)'),
+    })
+    .refine((s) => s.index === 'auto' || s.index < s.replicas, { message: 'expected an index below replicas', path: ['index'] })
+    .optional()
+    .describe('Split the scopes between replicas by rendezvous hashing on the scope id; each replica collects and exposes only its share'),
+  evidence: z
+    .strictObject({
+      dir: z.string().min(1).describe('Directory of the evidence snapshots (created with mode 0700; relative to the working directory)'),
+      schedule: cron.default('0 * * * *').describe('When to take a snapshot: a full collection and evaluation written as one snapshot (cron, local time of the agent)'),
+      key: z.string().min(1).optional().describe('Ed25519 private key (PEM file) that signs each manifest; else $KANSA_EVIDENCE_KEY; else unsigned'),
+      retention: z
+        .strictObject({
+          hourly: z.number().int().min(0).default(48).describe('Keep the newest snapshot of each of the last N hours'),
+          daily: z.number().int().min(0).default(62).describe('… of each of the last N days (UTC)'),
+          monthly: z.number().int().min(0).default(36).describe('… of each of the last N months (UTC)'),
+        })
+        .optional()
+        .describe('Prune older snapshots (their manifests go to pruned.jsonl, so the chain stays verifiable); unset: keep every snapshot'),
+    })
+    .optional()
+    .describe('Tamper-evident evidence snapshots (kansa verify, kansa diff)'),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({ level: 'info' }),
 });
 export type AgentConfig = z.output<typeof configSchema>;

@@ -198,3 +198,47 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     },
   });
 }
+
+/**
+ * Evidence snapshots and drift (src/evidence/service.ts `EvidenceMetrics`). Unlike the gauges above these
+ * are set as events happen: a state change is only known when a snapshot is compared with the previous one.
+ */
+export function registerEvidenceMetrics(registry: Registry): {
+  requirementStateChanged(change: { catalog: string; requirement: string; from: string; to: string }, at: Date): void;
+  lastSnapshot(at: Date): void;
+  snapshotError(stage: 'collect' | 'write' | 'retention'): void;
+} {
+  const registers = [registry];
+  const changes = new Counter({
+    name: 'kansa_requirement_state_changes_total',
+    help: 'Requirement state changes between consecutive evidence snapshots.',
+    labelNames: ['catalog', 'requirement', 'from', 'to'] as const,
+    registers,
+  });
+  const lastChange = new Gauge({
+    name: 'kansa_requirement_last_change_timestamp_seconds',
+    help: 'When the evidence snapshot that first showed the requirement in its current state finished (Unix time); known once a change was seen.',
+    labelNames: ['catalog', 'requirement'] as const,
+    registers,
+  });
+  const lastSnapshot = new Gauge({
+    name: 'kansa_evidence_last_snapshot_timestamp_seconds',
+    help: 'When the latest evidence snapshot was completed (Unix time).',
+    registers,
+  });
+  const errors = new Counter({
+    name: 'kansa_evidence_snapshot_errors_total',
+    help: 'Evidence snapshots that failed (stage: collect, write — disk full, unwritable directory — or retention); no partial snapshot is left.',
+    labelNames: ['stage'] as const,
+    registers,
+  });
+  for (const stage of ['collect', 'write', 'retention'] as const) errors.inc({ stage }, 0);
+  return {
+    requirementStateChanged(change, at) {
+      changes.inc(change);
+      lastChange.set({ catalog: change.catalog, requirement: change.requirement }, at.getTime() / 1000);
+    },
+    lastSnapshot: (at) => lastSnapshot.set(at.getTime() / 1000),
+    snapshotError: (stage) => errors.inc({ stage }),
+  };
+}

@@ -10,6 +10,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AzureEstateOptions, SandboxAzure } from './azure.js';
+import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR, AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-config.js';
 import { CallLog, type CallSummary } from './calls.js';
 import { AwsEstate, type AwsEstateDescription, type AwsEstateOptions } from './estate/aws.js';
@@ -33,6 +35,10 @@ export interface SandboxOptions {
   /** Default 0: a free port. */
   readonly port?: number;
   readonly aws?: AwsEstateOptions;
+  /** Azure ARM + Resource Graph estate, served over HTTPS on its own port (src/sandbox/azure.ts). */
+  readonly azure?: AzureEstateOptions;
+  /** GCP Cloud Asset estate, served over gRPC on its own port (src/sandbox/gcp.ts). */
+  readonly gcp?: GcpEstateOptions;
   readonly faults?: Faults;
 }
 
@@ -55,6 +61,8 @@ export interface SandboxAws {
 
 export interface Sandbox {
   readonly aws: SandboxAws;
+  readonly azure: SandboxAzure;
+  readonly gcp: SandboxGcp;
   /** Replaces every fault knob (omitted ones are off); takes effect on the next request. */
   setFaults(faults: Faults): void;
   faults(): Faults;
@@ -90,6 +98,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const { port } = server.address() as AddressInfo;
   const description = estate.describe();
+  const { startAzureListener } = await import('./azure.js');
+  const azure = await startAzureListener(host, endpointHost(host), options.azure, faults, callLog);
+  const { startGcpListener } = await import('./gcp.js');
+  const gcp = await startGcpListener(host, endpointHost(host), options.gcp, faults, callLog);
 
   return {
     aws: {
@@ -105,16 +117,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { accessKeyId: sandboxAccessKeyFor(account), secretAccessKey: AWS_SANDBOX_SECRET };
       },
     },
+    azure: azure.azure,
+    gcp: gcp.gcp,
     setFaults: (next) => faults.set(next),
     faults: () => faults.current(),
     calls: () => callLog.summary(),
     writeOperations: () => callLog.writeOperations(),
     resetCalls: () => callLog.reset(),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([
+        azure.close(),
+        gcp.close(),
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        }),
+      ]);
+    },
   };
 }
 

@@ -4,6 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { Io } from '../main.js';
+import { reportCommands } from './report.js';
+import { evidenceCommands } from './evidence.js';
+import { permissionsCommands } from './permissions.js';
 
 export interface CommandContext {
   readonly io: Io;
@@ -13,4 +16,4 @@ export interface CommandContext {
 
 export type CommandGroup = (program: Command, context: CommandContext) => void;
 
-export const COMMAND_GROUPS: readonly CommandGroup[] = [];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [reportCommands, evidenceCommands, permissionsCommands];

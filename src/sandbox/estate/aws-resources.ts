@@ -415,14 +415,14 @@ const bucket: AwsTypeSpec = {
       const destination = `${id.slice(0, 30)}-replica-${partnerRegion(region)}`;
       supplementary.BucketReplicationConfiguration = {
         roleARN: `arn:aws:iam::${account}:role/service-role/s3-replication`,
-        rules: [
-          {
-            id: 'replicate-all',
+        // AWS Config keys replication rules by rule id (a map, as in the SDK's BucketReplicationConfiguration).
+        rules: {
+          'replicate-all': {
             prefix: '',
             status: 'Enabled',
             destinationConfig: { bucketARN: `arn:aws:s3:::${destination}`, storageClass: 'STANDARD_IA' },
           },
-        ],
+        },
       };
     }
     return {

@@ -1,0 +1,167 @@
+/**
+ * ARM resource bodies (GET by id, list entries with properties, Resource Graph rows) → normalized Resource.
+ *
+ * `configuration` is the ARM body as the provider returns it (properties, sku, kind, location, identity,
+ * zones…) minus the identity fields (id, name, type, tags) that the Resource carries itself. Resource
+ * Graph lower-cases `type`; it is mapped back to ARM's casing so controls are written once. NSG rules are
+ * also folded into `supplementary.inboundRules`: inbound rules (custom and default) in priority order
+ * with canonical sources and port ranges, because CEL cannot sort.
+ */
+import { GLOBAL_REGION, type Relationship, type Resource } from '../../src/model/resource.js';
+
+type Json = Record<string, unknown>;
+
+export const AZURE_TYPES = {
+  storageAccount: 'Microsoft.Storage/storageAccounts',
+  blobService: 'Microsoft.Storage/storageAccounts/blobServices',
+  nsg: 'Microsoft.Network/networkSecurityGroups',
+  disk: 'Microsoft.Compute/disks',
+  sqlServer: 'Microsoft.Sql/servers',
+  sqlDatabase: 'Microsoft.Sql/servers/databases',
+  sqlAuditing: 'Microsoft.Sql/servers/auditingSettings',
+  sqlTde: 'Microsoft.Sql/servers/databases/transparentDataEncryption',
+  keyVault: 'Microsoft.KeyVault/vaults',
+  activityLogAlert: 'Microsoft.Insights/activityLogAlerts',
+  diagnosticSettings: 'Microsoft.Insights/diagnosticSettings',
+  subscription: 'Microsoft.Resources/subscriptions',
+} as const;
+
+/** Columns Resource Graph adds to every row that are not configuration (and etag, a version marker RG does not return). */
+const RESOURCE_GRAPH_COLUMNS: ReadonlySet<string> = new Set(['resourceGroup', 'subscriptionId', 'tenantId', 'etag']);
+
+const IDENTITY_FIELDS: ReadonlySet<string> = new Set(['id', 'name', 'type', 'tags']);
+
+const CANONICAL_TYPES: ReadonlyMap<string, string> = new Map(Object.values(AZURE_TYPES).map((t) => [t.toLowerCase(), t]));
+
+export function canonicalType(type: string): string {
+  return CANONICAL_TYPES.get(type.toLowerCase()) ?? type;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** ARM ids are case-insensitive; some come back without the leading slash (subscription diagnostic settings). */
+export function canonicalId(id: string): string {
+  return id.startsWith('/') ? id : `/${id}`;
+}
+
+/** "East US 2" (older SQL APIs) and "eastus2" are the same location; `global` has none. */
+export function canonicalLocation(location: unknown): string {
+  const l = str(location).toLowerCase().replace(/\s+/g, '');
+  return l === '' || l === 'global' ? GLOBAL_REGION : l;
+}
+
+export function subscriptionOf(id: string): string {
+  return /^\/?subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase() ?? '';
+}
+
+export interface NormalizeOptions {
+  /** Type to assume when the body has none (child settings fetched by path). */
+  readonly type?: string;
+  /** The resource a child setting belongs to. */
+  readonly parent?: { readonly type: string; readonly id: string; readonly location?: string };
+  readonly capturedAt?: string;
+}
+
+export function normalizeArmResource(body: unknown, options: NormalizeOptions = {}): Resource {
+  if (!isObject(body)) return malformed({}, options, `ARM body is a ${Array.isArray(body) ? 'array' : typeof body}, expected an object`);
+  const id = canonicalId(str(body.id));
+  const type = canonicalType(str(body.type) || options.type || '');
+  if (!str(body.id) || !type) return malformed(body, options, `ARM body lacks ${str(body.id) ? 'type' : 'id'}`);
+  if (body.properties !== undefined && body.properties !== null && !isObject(body.properties)) {
+    return malformed(body, options, `properties is a ${Array.isArray(body.properties) ? 'array' : typeof body.properties}, expected an object`);
+  }
+  const tags = body.tags;
+  // Identity fields live on the Resource; Resource Graph adds bookkeeping columns and returns null for
+  // what ARM leaves out: fold all of these away.
+  const configuration = Object.fromEntries(Object.entries(body).filter(([k, v]) => !IDENTITY_FIELDS.has(k) && !RESOURCE_GRAPH_COLUMNS.has(k) && v !== null && v !== ''));
+  const relationships: Relationship[] = options.parent ? [{ type: options.parent.type, id: options.parent.id.toLowerCase(), name: 'scope' }] : [];
+  const location = body.location === undefined || body.location === null || body.location === '' ? (options.parent?.location ?? '') : body.location;
+  const supplementary: Json = {};
+  if (type === AZURE_TYPES.nsg) {
+    const rules = nsgInboundRules(configuration.properties);
+    if (rules) supplementary.inboundRules = rules;
+  }
+  return {
+    provider: 'azure',
+    account: subscriptionOf(id),
+    region: canonicalLocation(location),
+    type,
+    id,
+    name: str(body.name) || id.slice(id.lastIndexOf('/') + 1),
+    arn: id,
+    tags: isObject(tags) ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, str(v)])) : {},
+    configuration,
+    supplementary,
+    relationships,
+    capturedAt: options.capturedAt ?? '',
+  };
+}
+
+function malformed(body: Json, options: NormalizeOptions, reason: string): Resource {
+  const id = canonicalId(str(body.id) || options.parent?.id || 'unknown');
+  return {
+    provider: 'azure',
+    account: subscriptionOf(id),
+    region: canonicalLocation(body.location ?? options.parent?.location),
+    type: canonicalType(str(body.type) || options.type || 'Unknown'),
+    id,
+    name: str(body.name),
+    arn: id,
+    tags: {},
+    configuration: {},
+    supplementary: {},
+    relationships: [],
+    capturedAt: options.capturedAt ?? '',
+    malformed: reason,
+  };
+}
+
+const ALL_PORTS = { from: 0, to: 65535 };
+
+/** "22", "20-30", "*" → port ranges; anything else is dropped (it cannot match a port). */
+function portRanges(single: unknown, list: unknown): { from: number; to: number }[] {
+  const texts = [...(Array.isArray(list) ? (list as unknown[]) : []), single].map(str).map((s) => s.trim()).filter((s) => s !== '');
+  const out: { from: number; to: number }[] = [];
+  for (const text of texts) {
+    if (text === '*') out.push(ALL_PORTS);
+    else {
+      const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(text);
+      if (m) out.push({ from: Number(m[1]), to: Number(m[2] ?? m[1]) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Inbound rules in evaluation order (lowest priority number first), custom and default alike, each as
+ * { name, priority, access, protocol, sources, ports, isDefault }: `sources` lower-cased from
+ * sourceAddressPrefix(es), `ports` from destinationPortRange(s). Undefined when the body has no rule lists.
+ */
+export function nsgInboundRules(properties: unknown): Json[] | undefined {
+  if (!isObject(properties) || !Array.isArray(properties.securityRules)) return undefined;
+  const defaults = Array.isArray(properties.defaultSecurityRules) ? properties.defaultSecurityRules : [];
+  const rules = [...properties.securityRules.map((r: unknown) => [r, false] as const), ...defaults.map((r: unknown) => [r, true] as const)];
+  const out: Json[] = [];
+  for (const [rule, isDefault] of rules) {
+    if (!isObject(rule)) continue;
+    const p = isObject(rule.properties) ? rule.properties : rule; // list views and templates flatten properties
+    if (str(p.direction).toLowerCase() !== 'inbound') continue;
+    const sources = [...(Array.isArray(p.sourceAddressPrefixes) ? (p.sourceAddressPrefixes as unknown[]) : []), p.sourceAddressPrefix].map(str).filter((s) => s !== '').map((s) => s.toLowerCase());
+    out.push({
+      name: str(rule.name),
+      priority: typeof p.priority === 'number' ? p.priority : Number.MAX_SAFE_INTEGER,
+      access: str(p.access).toLowerCase(),
+      protocol: str(p.protocol).toLowerCase(),
+      sources,
+      ports: portRanges(p.destinationPortRange, p.destinationPortRanges),
+      isDefault,
+    });
+  }
+  return out.sort((a, b) => (a.priority as number) - (b.priority as number));
+}

@@ -1,0 +1,41 @@
+/**
+ * Every Azure API operation collectors/azure/resource-manager.ts can call, and the RBAC actions it
+ * needs. Plain data: `kansa permissions --provider azure` and deploy/iam/azure-role.json are generated
+ * from it plus `<type>/read` for every resource type the enabled controls read (Resource Graph returns
+ * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
+ * SQL auditing and TDE, diagnostic settings) are types of their own, so they get theirs the same way.
+ * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed).
+ */
+import type { PermissionDeclaration } from '../../src/permissions/model.js';
+
+export const AZURE_PERMISSIONS: PermissionDeclaration = {
+  provider: 'azure',
+  collector: 'azure-resource-manager',
+  operations: [
+    {
+      operation: 'ListSubscriptions',
+      actions: ['Microsoft.Resources/subscriptions/read'],
+      modes: ['discovery'],
+      reason: 'finds the subscriptions the identity can see when none are listed',
+    },
+    {
+      operation: 'ListResourceGraphResources',
+      actions: ['Microsoft.ResourceGraph/resources/read'],
+      modes: ['resourceGraph'],
+      reason: 'one Resource Graph query returns up to 1,000 resources with their properties',
+    },
+    {
+      operation: 'ListResources',
+      actions: ['Microsoft.Resources/subscriptions/resources/read'],
+      modes: ['arm'],
+      reason: 'ARM resources.list per type, where Resource Graph is off or not permitted',
+    },
+    { operation: 'GetResourceById', actions: [], modes: ['arm'], reason: 'ARM GET of each listed resource with its api-version (needs <type>/read)' },
+    { operation: 'GetBlobServiceProperties', actions: [], forTypesMatching: '^Microsoft\\.Storage/storageAccounts/blobServices$', reason: 'blob service settings of each storage account' },
+    { operation: 'GetServerAuditingSettings', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/auditingSettings$', reason: 'auditing settings of each SQL server' },
+    { operation: 'GetTransparentDataEncryption', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/transparentDataEncryption$', reason: 'TDE state of each SQL database' },
+    { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
+    { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },
+  ],
+  perResourceType: { actions: ['{type}/read'], stripTypeSuffix: '#.*$' },
+};

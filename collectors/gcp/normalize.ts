@@ -1,0 +1,265 @@
+/**
+ * Cloud Asset Inventory asset → normalized Resource.
+ *
+ * Accepts the shapes assets come in: the gRPC client's decoded messages (camelCase, `resource.data` a
+ * protobuf Struct, `updateTime` a Timestamp), the REST transport and `gcloud asset list --format=json`
+ * (camelCase, plain JSON), and `gcloud asset export` / policy-library fixtures (snake_case). One asset
+ * can carry a resource and an IAM policy; each becomes its own Resource: the resource under its asset
+ * type, the IAM policy under `<asset type>#iamPolicy`, so controls declare which one they read and
+ * the collector asks for the IAM_POLICY content type only when an enabled control does.
+ *
+ * Resource model: account = project id (the project number when the asset names only that and no
+ * project id is known), region = the asset's location (lower case), type = asset type,
+ * configuration = `resource.data` (IAM policy for `#iamPolicy`), tags = labels.
+ */
+import { errorMessage } from '../../src/errors.js';
+import { GLOBAL_REGION, type Resource } from '../../src/model/resource.js';
+import { isProtoStruct, structToJson } from './struct.js';
+
+type Json = Record<string, unknown>;
+
+/** Suffix of the pseudo-type under which an asset's IAM policy is evaluated. */
+export const IAM_POLICY_SUFFIX = '#iamPolicy';
+/** Suffix of the pseudo-type under which an asset's organization policies are evaluated. */
+export const ORG_POLICY_SUFFIX = '#orgPolicy';
+
+export type ContentType = 'RESOURCE' | 'IAM_POLICY' | 'ORG_POLICY';
+
+/** Splits a control's resource type into the Cloud Asset content type and asset type it needs. */
+export function contentTypeOf(type: string): { contentType: ContentType; assetType: string } {
+  if (type.endsWith(IAM_POLICY_SUFFIX)) return { contentType: 'IAM_POLICY', assetType: type.slice(0, -IAM_POLICY_SUFFIX.length) };
+  if (type.endsWith(ORG_POLICY_SUFFIX)) return { contentType: 'ORG_POLICY', assetType: type.slice(0, -ORG_POLICY_SUFFIX.length) };
+  return { contentType: 'RESOURCE', assetType: type };
+}
+
+export interface NormalizeOptions {
+  /** Project id to attribute assets to when the asset itself names only a project number (project scope). */
+  readonly project?: string;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** First of several spellings (camelCase from the API, snake_case from `gcloud asset export`). */
+function pick(object: Json, ...keys: string[]): unknown {
+  for (const key of keys) if (object[key] !== undefined && object[key] !== null) return object[key];
+  return undefined;
+}
+
+/** `data` as JSON: a Struct on gRPC, already JSON elsewhere. */
+function dataDocument(value: unknown): Json {
+  if (value === undefined || value === null) throw new Error('resource.data is missing');
+  if (isProtoStruct(value)) return structToJson(value);
+  if (isObject(value)) return value;
+  throw new Error(`resource.data is a ${Array.isArray(value) ? 'array' : typeof value}, expected an object`);
+}
+
+const LAST_SEGMENT = /[^/]+$/;
+
+function lastSegment(value: string): string {
+  return LAST_SEGMENT.exec(value)?.[0] ?? value;
+}
+
+function projectFromName(name: string): string | undefined {
+  return /\/projects\/([^/]+)/.exec(name)?.[1];
+}
+
+function projectNumber(asset: Json, resource: Json | undefined): string {
+  for (const ancestor of list(asset.ancestors)) {
+    const m = /^projects\/(\d+)$/.exec(str(ancestor));
+    if (m?.[1]) return m[1];
+  }
+  const parent = str(resource?.parent);
+  return /projects\/(\d+)$/.exec(parent)?.[1] ?? '';
+}
+
+function accountOf(asset: Json, name: string, resource: Json | undefined, data: Json, options: NormalizeOptions): string {
+  const fromName = projectFromName(name);
+  if (fromName && !/^\d+$/.test(fromName)) return fromName;
+  const fromData = str(data.projectId) || str(data.project);
+  if (fromData && !/^\d+$/.test(fromData)) return fromData;
+  if (options.project) return options.project;
+  return fromName ?? (projectNumber(asset, resource) || str(data.projectNumber));
+}
+
+/** Where the asset lives: Cloud Asset's `location`, else what the payload or the name says, lower case. */
+function regionOf(name: string, resource: Json | undefined, data: Json): string {
+  const location = str(resource?.location);
+  if (location) return location.toLowerCase();
+  for (const key of ['location', 'region', 'zone']) {
+    const v = str(data[key]);
+    if (v) return lastSegment(v).toLowerCase();
+  }
+  const fromName = /\/(?:locations|regions|zones)\/([^/]+)/.exec(name)?.[1];
+  return fromName ? fromName.toLowerCase() : GLOBAL_REGION;
+}
+
+function capturedAt(asset: Json): string {
+  const t = pick(asset, 'updateTime', 'update_time');
+  if (typeof t === 'string') return t;
+  if (isObject(t) && t.seconds !== undefined) {
+    const ms = Number(t.seconds) * 1000 + Math.floor(Number(t.nanos ?? 0) / 1e6);
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+  }
+  return '';
+}
+
+function labels(data: Json): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(data.labels)) for (const [k, v] of Object.entries(data.labels)) out[k] = str(v);
+  return out;
+}
+
+/** Admin port ranges are compared numerically: "22" → 22–22, "20-30" → 20–30, no ports → 0–65535. */
+function portRanges(ports: unknown): { fromPort: number; toPort: number }[] {
+  const entries = list(ports).map(str);
+  if (entries.length === 0) return [{ fromPort: 0, toPort: 65535 }];
+  return entries.map((p) => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(p);
+    if (!m) throw new Error(`firewall port "${p}" is neither a port nor a range`);
+    const from = Number(m[1]);
+    return { fromPort: from, toPort: m[2] === undefined ? from : Number(m[2]) };
+  });
+}
+
+function canonicalFirewallRules(value: unknown, what: string): Json[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new Error(`${what} is not a list`);
+  return value.map((rule, i) => {
+    if (!isObject(rule)) throw new Error(`${what}[${i}] is not an object`);
+    const ports = list(rule.ports).map(str);
+    return { ...rule, IPProtocol: str(rule.IPProtocol ?? rule.ipProtocol).toLowerCase(), ports, portRanges: portRanges(ports) };
+  });
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)s$/;
+
+/** Per-type canonicalization so controls are written once. */
+const typeNormalizers: Readonly<Record<string, (data: Json) => Json>> = {
+  'compute.googleapis.com/Firewall': (d) => ({
+    ...d,
+    direction: str(d.direction) || 'INGRESS', // the API's default
+    disabled: d.disabled === true,
+    sourceRanges: list(d.sourceRanges).map(str),
+    destinationRanges: list(d.destinationRanges).map(str),
+    allowed: canonicalFirewallRules(d.allowed, 'allowed'),
+    denied: canonicalFirewallRules(d.denied, 'denied'),
+  }),
+  // `bucketPolicyOnly` is the older name of uniform bucket-level access; both are folded into the new one.
+  'storage.googleapis.com/Bucket': (d) => {
+    if (!isObject(d.iamConfiguration)) return d;
+    const iam = d.iamConfiguration;
+    const ubla = isObject(iam.uniformBucketLevelAccess) ? iam.uniformBucketLevelAccess : isObject(iam.bucketPolicyOnly) ? iam.bucketPolicyOnly : {};
+    return { ...d, iamConfiguration: { ...iam, uniformBucketLevelAccess: { ...ubla, enabled: ubla.enabled === true } } };
+  },
+  // Durations are strings such as "7776000s"; seconds as a number let controls compare.
+  'cloudkms.googleapis.com/CryptoKey': (d) => {
+    const m = DURATION.exec(str(d.rotationPeriod));
+    return m ? { ...d, rotationPeriodSeconds: Number(m[1]) } : d;
+  },
+};
+
+const LOG_TYPES: Readonly<Record<number, string>> = { 0: 'LOG_TYPE_UNSPECIFIED', 1: 'ADMIN_READ', 2: 'DATA_WRITE', 3: 'DATA_READ' };
+
+/** IAM policy: lists always present, enum values as names. */
+function canonicalIamPolicy(policy: Json): Json {
+  return {
+    version: policy.version ?? 1,
+    bindings: list(policy.bindings).filter(isObject).map((b) => ({ ...b, role: str(b.role), members: list(b.members).map(str) })),
+    auditConfigs: list(pick(policy, 'auditConfigs', 'audit_configs'))
+      .filter(isObject)
+      .map((c) => ({
+        service: str(c.service),
+        auditLogConfigs: list(pick(c, 'auditLogConfigs', 'audit_log_configs'))
+          .filter(isObject)
+          .map((l) => {
+            const logType = pick(l, 'logType', 'log_type');
+            return { logType: typeof logType === 'number' ? LOG_TYPES[logType] ?? String(logType) : str(logType), exemptedMembers: list(pick(l, 'exemptedMembers', 'exempted_members')).map(str) };
+          }),
+      })),
+  };
+}
+
+/** Normalizes one asset into zero, one or two resources (resource and IAM policy). */
+export function normalizeAsset(asset: unknown, options: NormalizeOptions = {}): Resource[] {
+  if (!isObject(asset)) return [malformed({ name: '', type: 'Unknown', account: options.project ?? '' }, `asset is a ${Array.isArray(asset) ? 'array' : typeof asset}, expected an object`)];
+  const name = str(asset.name);
+  const assetType = str(pick(asset, 'assetType', 'asset_type'));
+  if (!name || !assetType) return [malformed({ name, type: assetType || 'Unknown', account: options.project ?? '' }, `asset lacks ${name ? 'assetType' : 'name'}`)];
+  const out: Resource[] = [];
+  const resource = isObject(asset.resource) ? asset.resource : undefined;
+  const iamPolicy = pick(asset, 'iamPolicy', 'iam_policy');
+  const ancestors = list(asset.ancestors).map(str);
+  const supplementary = ancestors.length > 0 ? { ancestors } : {};
+  if (resource) {
+    try {
+      let data = dataDocument(resource.data);
+      const normalizeType = typeNormalizers[assetType];
+      if (normalizeType) data = normalizeType(data);
+      out.push({
+        provider: 'gcp',
+        account: accountOf(asset, name, resource, data, options),
+        region: regionOf(name, resource, data),
+        type: assetType,
+        id: name,
+        name: lastSegment(name),
+        arn: name,
+        tags: labels(data),
+        configuration: data,
+        supplementary,
+        relationships: [],
+        capturedAt: capturedAt(asset),
+      });
+    } catch (error) {
+      out.push(malformed({ name, type: assetType, account: accountOf(asset, name, resource, {}, options) }, errorMessage(error)));
+    }
+  }
+  if (iamPolicy !== undefined && iamPolicy !== null) {
+    const type = `${assetType}${IAM_POLICY_SUFFIX}`;
+    if (isObject(iamPolicy)) {
+      out.push({
+        provider: 'gcp',
+        account: accountOf(asset, name, resource, {}, options),
+        region: GLOBAL_REGION,
+        type,
+        id: name,
+        name: lastSegment(name),
+        arn: name,
+        tags: {},
+        configuration: canonicalIamPolicy(iamPolicy),
+        supplementary,
+        relationships: [],
+        capturedAt: capturedAt(asset),
+      });
+    } else out.push(malformed({ name, type, account: accountOf(asset, name, resource, {}, options) }, 'iamPolicy is not an object'));
+  }
+  if (out.length === 0) out.push(malformed({ name, type: assetType, account: accountOf(asset, name, resource, {}, options) }, 'asset carries neither a resource nor an IAM policy'));
+  return out;
+}
+
+function malformed(identity: { name: string; type: string; account: string }, reason: string): Resource {
+  return {
+    provider: 'gcp',
+    account: identity.account,
+    region: GLOBAL_REGION,
+    type: identity.type,
+    id: identity.name || 'unnamed-asset',
+    name: lastSegment(identity.name),
+    arn: identity.name,
+    tags: {},
+    configuration: {},
+    supplementary: {},
+    relationships: [],
+    capturedAt: '',
+    malformed: reason,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Bounded retries with backoff for Cloud Asset API calls. google-gax's own retries are switched off
+ * per call (collectors/gcp/cloud-asset.ts) so that every attempt is visible here: counted in
+ * kansa_collector_api_requests_total and, for quota errors, paced well below the per-minute quota.
+ */
+import { errorMessage } from '../../src/errors.js';
+
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** First delay after RESOURCE_EXHAUSTED: quotas are per minute, so retrying within milliseconds only burns attempts. */
+  readonly quotaBaseDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 30_000, quotaBaseDelayMs: 2_000 };
+
+/** gRPC status codes by number (grpc/grpc doc/statuscodes.md). */
+const GRPC_STATUS: readonly string[] = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+/** HTTP statuses the REST transport reports, as the gRPC codes Google maps them to. */
+const HTTP_TO_GRPC: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+const RETRYABLE = new Set(['RESOURCE_EXHAUSTED', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL', 'ABORTED', 'NetworkError']);
+
+export interface CallError {
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+  /** From google.rpc.RetryInfo in the error details, when the service sent one. */
+  readonly retryAfterMs?: number;
+}
+
+interface GaxErrorShape {
+  code?: unknown;
+  message?: unknown;
+  statusDetails?: unknown;
+}
+
+function retryInfoDelayMs(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details as unknown[]) {
+    const delay = (d as { retryDelay?: { seconds?: unknown; nanos?: unknown } } | null)?.retryDelay;
+    if (delay && delay.seconds !== undefined) {
+      const ms = Number(delay.seconds) * 1000 + Number(delay.nanos ?? 0) / 1e6;
+      if (Number.isFinite(ms) && ms >= 0) return ms;
+    }
+  }
+  return undefined;
+}
+
+/** Classifies whatever google-gax threw: gRPC status name, retryability, RetryInfo hint. */
+export function classifyError(error: unknown): CallError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as GaxErrorShape;
+  const message = errorMessage(error);
+  let code: string;
+  if (typeof e.code === 'number' && e.code >= 0 && e.code < GRPC_STATUS.length) code = GRPC_STATUS[e.code] ?? 'UNKNOWN';
+  else if (typeof e.code === 'number' && HTTP_TO_GRPC[e.code]) code = HTTP_TO_GRPC[e.code] ?? 'UNKNOWN';
+  else if (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up/i.test(message)) code = 'NetworkError';
+  else code = typeof e.code === 'string' && e.code !== '' ? e.code : 'UNKNOWN';
+  const retryAfterMs = retryInfoDelayMs(e.statusDetails);
+  return { code, message, retryable: RETRYABLE.has(code), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+}
+
+export function backoffMs(attempt: number, error: CallError, policy: RetryPolicy, random: () => number = Math.random): number {
+  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, 2 * policy.maxDelayMs);
+  const base = error.code === 'RESOURCE_EXHAUSTED' ? policy.quotaBaseDelayMs : policy.baseDelayMs;
+  const cap = Math.min(policy.maxDelayMs, base * 2 ** attempt);
+  // Quota: at least half the step, so a burst of callers cannot all come back at once; else full jitter.
+  return Math.round(error.code === 'RESOURCE_EXHAUSTED' ? cap / 2 + (random() * cap) / 2 : random() * cap);
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Runs `call` until it succeeds, fails for good, or runs out of attempts; every attempt reported with its code. */
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void>; random?: () => number },
+): Promise<{ ok: true; value: T } | { ok: false; error: CallError; attempts: number }> {
+  let last: CallError | undefined;
+  for (let attempt = 0; attempt < options.policy.maxAttempts; attempt++) {
+    if (options.signal.aborted) break;
+    try {
+      const value = await call();
+      options.onAttempt('200');
+      return { ok: true, value };
+    } catch (error) {
+      if (options.signal.aborted) break;
+      last = classifyError(error);
+      options.onAttempt(last.code);
+      if (!last.retryable || attempt === options.policy.maxAttempts - 1) return { ok: false, error: last, attempts: attempt + 1 };
+      try {
+        await (options.sleep ?? sleep)(backoffMs(attempt, last, options.policy, options.random), options.signal);
+      } catch {
+        break;
+      }
+    }
+  }
+  return { ok: false, error: last ?? { code: 'Aborted', message: 'aborted', retryable: false }, attempts: options.policy.maxAttempts };
+}

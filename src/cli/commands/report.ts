@@ -1,0 +1,68 @@
+/** `kansa report`: audit reports (HTML, CSV, OSCAL) of an assessment or evidence snapshot, and the OSCAL catalog. */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { InputError, errorMessage } from '../../errors.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../reports/formats.js';
+import { loadReportSource } from '../../reports/input.js';
+import { REPORT_LANGUAGES, assessmentCatalogMismatch, type ReportLanguage } from '../../reports/model.js';
+import { renderOscalCatalog } from '../../reports/oscal.js';
+import { VERSION } from '../../paths.js';
+import { loadMappings } from '../load.js';
+import type { CommandGroup } from './index.js';
+
+interface ReportCliOptions {
+  format?: ReportFormat;
+  lang: ReportLanguage;
+  out?: string;
+  catalogOscal?: boolean;
+  catalog?: string;
+  controls?: string[];
+}
+
+/** Writes next to the target and renames, so a reader never sees half a report. */
+function writeOut(file: string, content: string): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new InputError(file, '', `cannot write the report: ${errorMessage(error)}`);
+  }
+}
+
+export const reportCommands: CommandGroup = (program, { io }) => {
+  program
+    .command('report')
+    .description('write an audit report of an assessment or evidence snapshot (HTML, CSV or OSCAL), or export the catalog as OSCAL')
+    .argument('[input]', 'JSON written by `kansa evaluate|scan --output json`, or a snapshot directory containing assessment.json')
+    .addOption(new Option('--format <format>', 'report format').choices(Object.keys(REPORT_FORMATS)))
+    .addOption(new Option('--lang <lang>', 'language of headings and labels').choices(REPORT_LANGUAGES).default('ja'))
+    .option('--out <file>', 'write the report to this file (default: stdout)')
+    .option('--catalog-oscal', 'export the requirement catalog as an OSCAL catalog (no INPUT)')
+    .option('--catalog <file>', 'requirement catalog file (default: the bundled 66-item catalog)')
+    .option('--controls <path...>', 'extra control files or directories, added to the bundled controls')
+    .action((input: string | undefined, options: ReportCliOptions) => {
+      const emit = (content: string): void => (options.out === undefined ? io.stdout(content) : writeOut(options.out, content));
+      if (options.catalogOscal) {
+        if (input !== undefined || options.format !== undefined) throw new InputError('kansa report', '--catalog-oscal', 'takes neither INPUT nor --format');
+        const { catalog, controls } = loadMappings(options);
+        emit(renderOscalCatalog(catalog, controls, { lastModified: io.now().toISOString() }));
+        return;
+      }
+      if (input === undefined) throw new InputError('kansa report', 'INPUT', `missing: ${'expected a JSON file from `kansa evaluate|scan --output json` or a snapshot directory (or --catalog-oscal)'}`);
+      if (options.format === undefined) throw new InputError('kansa report', '--format', `missing: expected one of ${Object.keys(REPORT_FORMATS).join(', ')}`);
+      const source = loadReportSource(input);
+      const { catalog, controls } = loadMappings(options);
+      const problems = assessmentCatalogMismatch(source.assessment, catalog);
+      if (problems.length > 0) throw new InputError(input, 'requirements', problems.join('; '));
+      if (source.assessment.catalog.version !== catalog.version) {
+        io.stderr(`kansa: warning: ${input} was assessed against ${catalog.id} ${source.assessment.catalog.version}; reporting with catalog ${catalog.version}\n`);
+      }
+      const report = REPORT_FORMATS[options.format](
+        { assessment: source.assessment, catalog, controls, ...(source.snapshot ? { snapshot: source.snapshot } : {}) },
+        { lang: options.lang, toolVersion: VERSION },
+      );
+      emit(report);
+    });
+};

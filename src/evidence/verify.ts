@@ -1,0 +1,223 @@
+/**
+ * `kansa verify`: every file of every snapshot against its manifest, the hash chain (through the
+ * pruned ledger) and the signatures. Reports every problem and names the first broken snapshot in
+ * chain order.
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import { errorMessage } from '../errors.js';
+import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, type Manifest } from './format.js';
+import { checkSignature, type SnapshotSignature } from './read.js';
+import type { EvidenceStore } from './store.js';
+
+export interface SnapshotVerdict {
+  readonly name: string;
+  /** Whether it is a present snapshot or a manifest kept in the pruned ledger. */
+  readonly kind: 'snapshot' | 'pruned';
+  readonly sequence?: number;
+  readonly manifestSha256?: string;
+  readonly startedAt?: string;
+  readonly signature?: SnapshotSignature;
+  readonly problems: string[];
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly location: string;
+  /** Present snapshots and pruned ones, in chain order. */
+  readonly snapshots: readonly SnapshotVerdict[];
+  /** Things that are not failures: incomplete writes left by crashes, a torn ledger line. */
+  readonly notes: readonly string[];
+  /** Problems not tied to one snapshot (unreadable ledger lines, empty store). */
+  readonly problems: readonly string[];
+  readonly firstBroken?: { readonly name: string; readonly reason: string };
+}
+
+interface ChainRecord {
+  readonly verdict: SnapshotVerdict;
+  readonly manifest: Manifest;
+  readonly sha256: string;
+}
+
+async function hashFile(store: EvidenceStore, name: string, file: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of store.openRead(name, file) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+async function checkSnapshot(store: EvidenceStore, name: string, pinned: KeyObject | undefined): Promise<{ verdict: SnapshotVerdict; record?: ChainRecord }> {
+  const problems: string[] = [];
+  let files: string[];
+  try {
+    files = await store.files(name);
+  } catch (error) {
+    return { verdict: { name, kind: 'snapshot', problems: [`cannot list the directory (${errorMessage(error)})`] } };
+  }
+  const bytes = files.includes(MANIFEST_FILE) ? await store.read(name, MANIFEST_FILE) : undefined;
+  if (!bytes) return { verdict: { name, kind: 'snapshot', problems: [`no ${MANIFEST_FILE}: not a complete snapshot`] } };
+  const parsed = parseManifest(bytes);
+  if (!parsed.ok) return { verdict: { name, kind: 'snapshot', problems: [parsed.error] } };
+  const { manifest } = parsed;
+  if (manifest.name !== name) problems.push(`the manifest names snapshot ${manifest.name}`);
+  const listed = manifest.files.map((f) => f.path);
+  const missingFromListing = SNAPSHOT_FILES.filter((f) => !listed.includes(f));
+  if (missingFromListing.length > 0) problems.push(`the manifest does not list ${missingFromListing.join(', ')}`);
+  for (const entry of manifest.files) {
+    if (!files.includes(entry.path)) {
+      problems.push(`${entry.path}: missing`);
+      continue;
+    }
+    try {
+      const actual = await hashFile(store, name, entry.path);
+      if (actual.bytes !== entry.bytes) problems.push(`${entry.path}: ${actual.bytes} bytes, the manifest says ${entry.bytes}`);
+      else if (actual.sha256 !== entry.sha256) problems.push(`${entry.path}: sha256 ${actual.sha256} does not match the manifest (${entry.sha256})`);
+    } catch (error) {
+      problems.push(`${entry.path}: unreadable (${errorMessage(error)})`);
+    }
+  }
+  // A signature file the manifest does not declare is reported by the signature check.
+  const allowed = new Set([...listed, MANIFEST_FILE, SIGNATURE_FILE]);
+  const extra = files.filter((f) => !allowed.has(f));
+  if (extra.length > 0) problems.push(`unexpected entries: ${extra.map((f) => f.replace(/^!/, '')).join(', ')}`);
+  const signatureBytes = files.includes(SIGNATURE_FILE) ? await store.read(name, SIGNATURE_FILE) : undefined;
+  const signature = checkSignature(manifest, bytes, signatureBytes, pinned);
+  if (signature.state === 'invalid') problems.push(`signature: ${signature.detail}`);
+  const sha256 = sha256Hex(bytes);
+  const verdict: SnapshotVerdict = { name, kind: 'snapshot', sequence: manifest.sequence, manifestSha256: sha256, startedAt: manifest.startedAt, signature, problems };
+  return { verdict, record: { verdict, manifest, sha256 } };
+}
+
+function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[], problems: string[]): ChainRecord[] {
+  const records: ChainRecord[] = [];
+  const lines = text.split('\n');
+  const torn = lines.pop(); // '' after the final newline; anything else is an append a crash cut short
+  if (torn !== undefined && torn !== '') notes.push(`${LEDGER_FILE}: the last line is incomplete (an interrupted prune; its snapshot was not deleted) and is ignored`);
+  lines.forEach((line, index) => {
+    const where = `${LEDGER_FILE} line ${index + 1}`;
+    let entry;
+    try {
+      entry = ledgerEntrySchema.parse(JSON.parse(line));
+    } catch (error) {
+      problems.push(`${where}: not a ledger entry (${errorMessage(error).split('\n')[0] ?? ''})`);
+      return;
+    }
+    const bytes = Buffer.from(entry.manifest, 'base64');
+    const entryProblems: string[] = [];
+    if (ledgerEntryDigest(entry) !== entry.entrySha256) entryProblems.push(`${where}: the entry does not hash to its entrySha256 (the line was changed)`);
+    const sha256 = sha256Hex(bytes);
+    if (sha256 !== entry.manifestSha256) entryProblems.push(`${where}: the recorded manifest does not hash to ${entry.manifestSha256}`);
+    const parsed = parseManifest(bytes);
+    if (!parsed.ok) {
+      problems.push(`${where} (${entry.name}): ${parsed.error}`);
+      return;
+    }
+    if (parsed.manifest.name !== entry.name || parsed.manifest.sequence !== entry.sequence) entryProblems.push(`${where}: the entry's name or sequence differ from its manifest`);
+    const signature = checkSignature(parsed.manifest, bytes, entry.signature === null ? undefined : Buffer.from(entry.signature, 'base64'), pinned);
+    if (signature.state === 'invalid') entryProblems.push(`signature: ${signature.detail}`);
+    // The same entry twice: a prune interrupted after its ledger append was redone. Harmless.
+    if (entryProblems.length === 0 && records.some((r) => r.sha256 === sha256 && r.verdict.name === entry.name && r.verdict.problems.length === 0)) return;
+    const verdict: SnapshotVerdict = { name: entry.name, kind: 'pruned', sequence: entry.sequence, manifestSha256: sha256, startedAt: parsed.manifest.startedAt, signature, problems: entryProblems };
+    records.push({ verdict, manifest: parsed.manifest, sha256 });
+  });
+  return records;
+}
+
+export async function verifyStore(store: EvidenceStore, options: { publicKey?: KeyObject } = {}): Promise<VerifyReport> {
+  const notes: string[] = [];
+  const problems: string[] = [];
+  const { snapshots, incomplete, unexpected } = await store.entries();
+  for (const name of incomplete) notes.push(`${name}: an interrupted write or deletion, not a snapshot (ignored; the next snapshot removes it)`);
+  for (const name of unexpected) notes.push(`${name}: not part of the evidence format (ignored)`);
+
+  const present: { verdict: SnapshotVerdict; record?: ChainRecord }[] = [];
+  for (const name of snapshots) present.push(await checkSnapshot(store, name, options.publicKey));
+  let ledgerText = '';
+  try {
+    ledgerText = await store.readLedger();
+  } catch (error) {
+    problems.push(`${LEDGER_FILE}: unreadable (${errorMessage(error)})`);
+  }
+  const pruned = checkLedger(ledgerText, options.publicKey, notes, problems);
+
+  // Chain: one record per sequence number, present or pruned; each links to the one before.
+  const bySequence = new Map<number, ChainRecord[]>();
+  for (const record of [...present.flatMap((p) => (p.record ? [p.record] : [])), ...pruned]) {
+    const list = bySequence.get(record.manifest.sequence) ?? [];
+    list.push(record);
+    bySequence.set(record.manifest.sequence, list);
+  }
+  const prunedNames = new Set(pruned.map((r) => r.verdict.name));
+  for (const p of present) if (p.record && prunedNames.has(p.verdict.name)) notes.push(`${p.verdict.name}: recorded in ${LEDGER_FILE} but not deleted (an interrupted prune; the next one finishes it)`);
+  for (const [sequence, records] of bySequence) {
+    const digests = new Set(records.map((r) => r.sha256));
+    if (digests.size > 1) for (const r of records) r.verdict.problems.push(`sequence ${sequence} is claimed by ${records.map((x) => x.verdict.name).join(' and ')} (the chain forks)`);
+  }
+  const maxSequence = Math.max(0, ...bySequence.keys());
+  for (const records of bySequence.values()) {
+    for (const { manifest, verdict } of records) {
+      const link = manifest.previous;
+      if (manifest.sequence === 1) {
+        if (link !== null) verdict.problems.push('the first snapshot of the chain links to a previous one');
+        continue;
+      }
+      if (link === null) {
+        verdict.problems.push(`sequence ${manifest.sequence} has no link to the snapshot before it`);
+        continue;
+      }
+      if (link.sequence !== manifest.sequence - 1) verdict.problems.push(`links to sequence ${link.sequence}, expected ${manifest.sequence - 1}`);
+      const before = bySequence.get(manifest.sequence - 1);
+      if (!before) {
+        verdict.problems.push(`the snapshot before it (${link.name}, sequence ${manifest.sequence - 1}) is missing and not recorded in ${LEDGER_FILE}`);
+        continue;
+      }
+      if (!before.some((r) => r.sha256 === link.sha256 && r.verdict.name === link.name)) {
+        verdict.problems.push(`its link to ${link.name} does not match that manifest's sha256 (${before[0]!.sha256}): the previous manifest was changed`);
+      }
+    }
+  }
+  const head = bySequence.get(maxSequence);
+  if (head && head.every((r) => r.verdict.kind === 'pruned')) head[0]!.verdict.problems.push('the newest snapshot of the chain was pruned (retention never does that)');
+
+  // Chain order: by sequence; a snapshot whose manifest is unreadable sits after the one before it by name.
+  const ordered: SnapshotVerdict[] = [];
+  let lastSequence = 0;
+  const keyed: { key: number; verdict: SnapshotVerdict }[] = [];
+  for (const p of present) {
+    if (p.verdict.sequence !== undefined) lastSequence = p.verdict.sequence;
+    keyed.push({ key: p.verdict.sequence ?? lastSequence + 0.5, verdict: p.verdict });
+  }
+  for (const r of pruned) if (!present.some((p) => p.verdict.name === r.verdict.name)) keyed.push({ key: r.manifest.sequence, verdict: r.verdict });
+  keyed.sort((a, b) => a.key - b.key || (a.verdict.name < b.verdict.name ? -1 : 1));
+  for (const k of keyed) ordered.push(k.verdict);
+
+  if (snapshots.length === 0) problems.push(`no snapshots in ${store.location}`);
+  const broken = ordered.find((v) => v.problems.length > 0);
+  const firstBroken = broken ? { name: broken.kind === 'pruned' ? `${broken.name} (pruned)` : broken.name, reason: broken.problems[0]! } : problems[0] ? { name: store.location, reason: problems[0] } : undefined;
+  return { ok: firstBroken === undefined, location: store.location, snapshots: ordered, notes, problems, ...(firstBroken ? { firstBroken } : {}) };
+}
+
+/** The text `kansa verify` prints. */
+export function renderVerifyReport(report: VerifyReport): string {
+  const lines: string[] = [];
+  for (const v of report.snapshots) {
+    const sequence = v.sequence === undefined ? 'seq ?' : `seq ${v.sequence}`;
+    const signature =
+      v.signature === undefined ? '' : v.signature.state === 'valid' ? ` signed ${v.signature.keyId}${v.signature.pinned ? '' : ' (key not pinned: use --public-key)'}` : v.signature.state === 'unsigned' ? ' unsigned' : '';
+    const label = v.kind === 'pruned' ? `${v.name} (pruned)` : v.name;
+    lines.push(`${v.problems.length === 0 ? 'ok    ' : 'BROKEN'} ${label}  ${sequence}${signature}`);
+    for (const problem of v.problems) lines.push(`         ${problem}`);
+  }
+  for (const problem of report.problems) lines.push(`BROKEN ${problem}`);
+  for (const note of report.notes) lines.push(`note   ${note}`);
+  const present = report.snapshots.filter((s) => s.kind === 'snapshot').length;
+  const pruned = report.snapshots.length - present;
+  lines.push(
+    report.firstBroken
+      ? `FAILED: first broken: ${report.firstBroken.name}: ${report.firstBroken.reason}`
+      : `verified: ${present} snapshot${present === 1 ? '' : 's'} and ${pruned} pruned manifest${pruned === 1 ? '' : 's'} in ${report.location}: files, chain and signatures intact`,
+  );
+  return `${lines.join('\n')}\n`;
+}

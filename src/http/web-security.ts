@@ -1,0 +1,87 @@
+/**
+ * The live web configuration: authentication, headers, rate limit and TLS material, re-read when the
+ * file or a certificate it names changes (cert-manager and similar rotate certificates in place), as
+ * exporter-toolkit does. A change that does not load keeps the previous settings and is reported;
+ * switching TLS on or off, or changing client_auth_type, needs a restart.
+ */
+import { errorMessage } from '../errors.js';
+import { BasicAuthenticator } from './basic-auth.js';
+import { fileStamp, loadWebConfig, type WebConfig } from './web-config.js';
+
+export class WebSecurity {
+  private config: WebConfig;
+  private stamp: string;
+  private failedStamp: string | undefined;
+  private authenticator: BasicAuthenticator;
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    config: WebConfig,
+    private readonly deps: { readonly onError: (message: string) => void; readonly onReload?: (config: WebConfig) => void; readonly now?: () => number },
+  ) {
+    this.config = config;
+    this.stamp = fileStamp(config.sources);
+    this.authenticator = new BasicAuthenticator(config.users);
+    this.tokens = config.rateLimit?.burst ?? 0;
+    this.refilledAt = this.now();
+  }
+
+  static fromFile(file: string, deps: WebSecurity['deps']): WebSecurity {
+    return new WebSecurity(loadWebConfig(file), deps);
+  }
+
+  get current(): WebConfig {
+    return this.config;
+  }
+
+  /**
+   * Re-reads the configuration if any of its files changed. Returns true when the TLS material
+   * changed (the caller installs the new secure context).
+   */
+  refresh(): boolean {
+    const stamp = fileStamp(this.config.sources);
+    if (stamp === this.stamp || stamp === this.failedStamp) return false;
+    let next: WebConfig;
+    try {
+      next = loadWebConfig(this.config.file);
+      if (Boolean(next.tls) !== Boolean(this.config.tls) || next.tls?.clientAuth !== this.config.tls?.clientAuth) {
+        throw new Error('turning TLS on or off, or changing client_auth_type, needs a restart');
+      }
+    } catch (error) {
+      this.failedStamp = stamp;
+      this.deps.onError(`web configuration ${this.config.file} not reloaded, previous settings stay in force: ${errorMessage(error)}`);
+      return false;
+    }
+    const tlsChanged = next.tls?.fingerprint !== this.config.tls?.fingerprint || JSON.stringify(next.tls?.context) !== JSON.stringify(this.config.tls?.context);
+    this.config = next;
+    this.stamp = fileStamp(next.sources);
+    this.failedStamp = undefined;
+    this.authenticator = new BasicAuthenticator(next.users);
+    this.deps.onReload?.(next);
+    return tlsChanged;
+  }
+
+  /** Token bucket of exporter-toolkit's `rate_limit`: false when the request must get 429. */
+  admit(): boolean {
+    const limit = this.config.rateLimit;
+    if (!limit) return true;
+    const now = this.now();
+    const refill = Math.floor((now - this.refilledAt) / limit.intervalMs);
+    if (refill > 0) {
+      this.tokens = Math.min(limit.burst, this.tokens + refill);
+      this.refilledAt += refill * limit.intervalMs;
+    }
+    if (this.tokens <= 0) return false;
+    this.tokens--;
+    return true;
+  }
+
+  authorize(authorization: string | undefined): Promise<boolean> {
+    return this.authenticator.check(authorization);
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? performance.now();
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * Azure Resource Manager over HTTPS, enough for the unmodified `@azure/arm-resources` and
+ * `@azure/arm-resourcegraph` clients: subscription list, `resources.list` (no properties, absolute
+ * `nextLink`), GET by id with a per-type api-version, the child settings a collector reads
+ * (diagnostic settings, SQL auditing and TDE, blob service properties) and the Resource Graph
+ * `resources` query for the fixed query shape the collector sends.
+ *
+ * Identity: `Authorization: Bearer <AZURE_SANDBOX_TOKEN>`; the caller for fault decisions is the
+ * subscription in the path (Resource Graph: each requested subscription). Read-only: any other method
+ * is recorded (and shows up in writeOperations) and refused.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallLog } from './calls.js';
+import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
+import type { FaultDecision, FaultInjector } from './faults.js';
+import { send, sleep, type ProviderHandler } from './http.js';
+
+export const AZURE_SANDBOX_TOKEN = 'kansa-sandbox-arm-token';
+/** ARM `resources.list` pages hold at most 1,000 entries. */
+export const ARM_LIST_MAX_PAGE = 1000;
+/** Resource Graph returns at most 1,000 rows a page (`$top` ≤ 1000). */
+export const RESOURCE_GRAPH_MAX_PAGE = 1000;
+/** Resource Graph's default page when `$top` is absent. */
+export const RESOURCE_GRAPH_DEFAULT_PAGE = 100;
+export const RESOURCE_GRAPH_API_VERSIONS: ReadonlySet<string> = new Set(['2021-03-01', '2022-10-01', '2024-04-01']);
+export const DIAGNOSTIC_SETTINGS_API_VERSIONS: ReadonlySet<string> = new Set(['2017-05-01-preview', '2021-05-01-preview']);
+export const SQL_CHILD_API_VERSIONS: ReadonlySet<string> = new Set(['2021-11-01', '2023-08-01']);
+export const STORAGE_CHILD_API_VERSIONS: ReadonlySet<string> = new Set(['2023-01-01', '2023-05-01']);
+const SUBSCRIPTIONS_API_VERSIONS: ReadonlySet<string> = new Set(['2020-01-01', '2022-12-01']);
+const RESOURCES_API_VERSIONS: ReadonlySet<string> = new Set(['2021-04-01', '2022-09-01', '2024-03-01', '2025-04-01']);
+
+type Json = Record<string, unknown>;
+
+class ArmError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface Route {
+  readonly operation: string;
+  readonly subscriptions: readonly string[];
+  readonly run: () => Json;
+}
+
+export class AzureArmHandler implements ProviderHandler {
+  readonly provider = 'azure' as const;
+  /** Set once the HTTPS listener knows its port: nextLink is absolute. */
+  origin = '';
+
+  constructor(
+    private readonly estate: AzureEstate,
+    private readonly faults: FaultInjector,
+    private readonly calls: CallLog,
+  ) {}
+
+  matches(): boolean {
+    return true;
+  }
+
+  async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+    const method = req.method ?? 'GET';
+    let operation = `${method === 'GET' ? 'Get' : method.charAt(0) + method.slice(1).toLowerCase()}${url.pathname.split('/').filter(Boolean).at(-1) ?? ''}`;
+    let subscription = /^\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1]?.toLowerCase() ?? '';
+    await sleep(this.faults.latencyMs());
+    const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', Date: this.faults.date().toUTCString(), 'x-ms-request-id': randomUUID(), 'x-ms-correlation-request-id': randomUUID() };
+    try {
+      if (req.headers.authorization !== `Bearer ${AZURE_SANDBOX_TOKEN}`) {
+        throw new ArmError(401, req.headers.authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed', req.headers.authorization ? 'The access token is invalid.' : "Authentication failed. The 'Authorization' header is missing.");
+      }
+      const route = this.route(method, url, body);
+      operation = route.operation;
+      subscription = route.subscriptions[0] ?? subscription;
+      for (const s of route.subscriptions.length > 0 ? route.subscriptions : ['']) {
+        const decision = this.faults.decide(s);
+        if (decision.kind !== 'none') throw faultError(decision, s, operation);
+      }
+      const payload = route.run();
+      const text = JSON.stringify(payload);
+      const truncated = this.faults.truncate();
+      headers['x-ms-ratelimit-remaining-subscription-reads'] = '11999';
+      this.calls.record({ provider: 'azure', operation, account: subscription, region: '', status: 200 });
+      send(res, 200, headers, text, truncated ? Math.floor(text.length / 2) : undefined);
+    } catch (error) {
+      const e = error instanceof ArmError ? error : new ArmError(500, 'InternalServerError', 'sandbox internal error');
+      this.calls.record({ provider: 'azure', operation, account: subscription, region: '', status: e.status, error: e.code });
+      send(res, e.status, { ...headers, ...e.headers }, JSON.stringify({ error: { code: e.code, message: e.message } }));
+    }
+  }
+
+  private route(method: string, url: URL, body: Buffer): Route {
+    const path = url.pathname.replace(/\/+$/, '');
+    const apiVersion = url.searchParams.get('api-version') ?? '';
+    const requireVersion = (accepted: ReadonlySet<string> | string, what: string): void => {
+      const ok = typeof accepted === 'string' ? apiVersion === accepted : accepted.has(apiVersion);
+      if (apiVersion === '') throw new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+      if (!ok) throw new ArmError(400, 'NoRegisteredProviderFound', `No registered resource provider found for location and API version '${apiVersion}' for type '${what}'. The supported api-versions are '${typeof accepted === 'string' ? accepted : [...accepted].join(', ')}'.`);
+    };
+    if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)) {
+      requireVersion(RESOURCE_GRAPH_API_VERSIONS, 'resources');
+      const request = parseGraphRequest(body);
+      return { operation: 'ListResourceGraphResources', subscriptions: request.subscriptions, run: () => this.graph(request) };
+    }
+    // Anything but GET (and the Resource Graph POST) is a write: refused, and logged as one.
+    if (method !== 'GET') throw new ArmError(403, 'ReadOnlySandbox', `the sandbox is read-only: ${method} ${path}`);
+    if (path === '/subscriptions') {
+      requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
+      return {
+        operation: 'ListSubscriptions',
+        subscriptions: [],
+        run: () => ({ value: this.estate.subscriptions.map((s, i) => ({ id: `/subscriptions/${s}`, subscriptionId: s, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${i + 1}`, state: 'Enabled', authorizationSource: 'RoleBased' })) }),
+      };
+    }
+    let m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
+    if (m) {
+      requireVersion(RESOURCES_API_VERSIONS, 'resources');
+      const subscription = this.subscription(m[1] ?? '');
+      return { operation: 'ListResources', subscriptions: [subscription], run: () => this.list(subscription, url) };
+    }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.insights\/diagnosticSettings$/i.exec(path);
+    if (m) {
+      requireVersion(DIAGNOSTIC_SETTINGS_API_VERSIONS, 'diagnosticSettings');
+      const subscription = this.subscription(m[1] ?? '');
+      return { operation: 'ListSubscriptionDiagnosticSettings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionDiagnosticSettings(subscription) }) };
+    }
+    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/blobServices\/default)?$/i.exec(path);
+    if (m) {
+      const subscription = this.subscription(m[2] ?? '');
+      const target = this.estate.find(m[1] ?? '');
+      const child = (m[3] ?? '').toLowerCase();
+      const notFound = (): never => {
+        throw new ArmError(404, 'ResourceNotFound', `The Resource '${m?.[1] ?? ''}' was not found.`);
+      };
+      if (!target) return { operation: child ? 'GetChildSetting' : 'GetResourceById', subscriptions: [subscription], run: notFound };
+      const { cell, k } = target;
+      const onlyFor = (type: string, versions: ReadonlySet<string>, what: string): void => {
+        if (cell.type !== type) notFound();
+        requireVersion(versions, what);
+      };
+      switch (child) {
+        case '':
+          requireVersion(AZURE_API_VERSIONS[cell.type] ?? '', cell.type);
+          return { operation: 'GetResourceById', subscriptions: [subscription], run: () => this.malformable(cell, k) };
+        case '/providers/microsoft.insights/diagnosticsettings':
+          requireVersion(DIAGNOSTIC_SETTINGS_API_VERSIONS, 'diagnosticSettings');
+          return { operation: 'ListDiagnosticSettings', subscriptions: [subscription], run: () => ({ value: cell.type === KEY_VAULT ? this.estate.resourceDiagnosticSettings(cell, k) : [] }) };
+        case '/auditingsettings/default':
+          onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/auditingSettings');
+          return { operation: 'GetServerAuditingSettings', subscriptions: [subscription], run: () => this.estate.auditingSettings(cell, k) };
+        case '/transparentdataencryption/current':
+          onlyFor(SQL_DATABASE, SQL_CHILD_API_VERSIONS, 'servers/databases/transparentDataEncryption');
+          return { operation: 'GetTransparentDataEncryption', subscriptions: [subscription], run: () => this.estate.transparentDataEncryption(cell, k) };
+        case '/blobservices/default':
+          onlyFor(STORAGE_ACCOUNT, STORAGE_CHILD_API_VERSIONS, 'storageAccounts/blobServices');
+          return { operation: 'GetBlobServiceProperties', subscriptions: [subscription], run: () => this.estate.blobServices(cell, k) };
+      }
+    }
+    throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found for ${path}.`);
+  }
+
+  private subscription(raw: string): string {
+    const s = raw.toLowerCase();
+    if (!this.estate.subscriptions.includes(s)) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${raw}' could not be found.`);
+    return s;
+  }
+
+  /** A resource body, broken for the items the malformed knob selects (same items on every request). */
+  private malformable(cell: AzureCell, k: number): ArmResource {
+    const resource = this.estate.resource(cell, k);
+    const kind = this.faults.malformed(resource.id);
+    if (kind === undefined) return resource;
+    return { ...resource, properties: kind === 'truncated' ? '{"provisioningState":"Succ' : 'not json' };
+  }
+
+  /** `resources.list`: `$filter=resourceType eq 'T'` (optionally several joined by `or`), paged by absolute nextLink. */
+  private list(subscription: string, url: URL): Json {
+    const filter = url.searchParams.get('$filter') ?? '';
+    const types = [...filter.matchAll(/resourceType\s+eq\s+'([^']+)'/gi)].map((x) => x[1] ?? '');
+    if (filter !== '' && types.length === 0) throw new ArmError(400, 'InvalidFilterInQueryString', `The $filter '${filter}' is not supported by the sandbox.`);
+    const top = Math.min(ARM_LIST_MAX_PAGE, Number(url.searchParams.get('$top') ?? ARM_LIST_MAX_PAGE) || ARM_LIST_MAX_PAGE);
+    const offset = Number(url.searchParams.get('$skiptoken') ?? '0');
+    const cells = this.estate.select({ subscriptions: [subscription], ...(types.length > 0 ? { types } : {}) });
+    const value = this.slice(cells, offset, top, (cell, k) => this.estate.listEntry(cell, k));
+    const total = cells.reduce((sum, c) => sum + c.count, 0);
+    const next = offset + value.length;
+    if (next >= total) return { value };
+    const link = new URL(`${this.origin}/subscriptions/${subscription}/resources`);
+    link.searchParams.set('api-version', url.searchParams.get('api-version') ?? '');
+    if (filter) link.searchParams.set('$filter', filter);
+    link.searchParams.set('$top', String(top));
+    link.searchParams.set('$skiptoken', String(next));
+    return { value, nextLink: link.toString() };
+  }
+
+  private graph(request: GraphRequest): Json {
+    const cells = this.estate.select({ subscriptions: request.subscriptions, types: request.types });
+    const total = cells.reduce((sum, c) => sum + c.count, 0);
+    let offset = 0;
+    if (request.skipToken !== undefined) {
+      const decoded = decodeSkipToken(request.skipToken);
+      if (decoded === undefined || decoded.query !== request.queryKey) throw new ArmError(400, 'BadRequest', 'The $skipToken is invalid or does not belong to this query.');
+      offset = decoded.offset;
+    }
+    const top = request.top ?? RESOURCE_GRAPH_DEFAULT_PAGE;
+    const data = this.slice(cells, offset, top, (cell, k) => {
+      const r = this.malformable(cell, k);
+      const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(r.id);
+      // Resource Graph lower-cases `type` (and `location`); ids keep ARM's casing.
+      return { id: r.id, name: r.name, type: r.type.toLowerCase(), tenantId: AZURE_SANDBOX_TENANT, kind: r.kind ?? '', location: r.location.toLowerCase(), resourceGroup: (m?.[2] ?? '').toLowerCase(), subscriptionId: m?.[1] ?? '', managedBy: '', sku: r.sku ?? null, plan: null, properties: r.properties, tags: r.tags ?? {}, identity: null, zones: null, extendedLocation: null };
+    });
+    const next = offset + data.length;
+    return {
+      totalRecords: total,
+      count: data.length,
+      resultTruncated: 'false',
+      ...(next < total ? { $skipToken: Buffer.from(JSON.stringify({ q: request.queryKey, o: next })).toString('base64') } : {}),
+      data,
+      facets: [],
+    };
+  }
+
+  private slice(cells: readonly AzureCell[], offset: number, limit: number, render: (cell: AzureCell, k: number) => Json): Json[] {
+    const out: Json[] = [];
+    let skip = offset;
+    for (const cell of cells) {
+      if (out.length >= limit) break;
+      if (skip >= cell.count) {
+        skip -= cell.count;
+        continue;
+      }
+      for (let k = skip; k < cell.count && out.length < limit; k++) out.push(render(cell, k));
+      skip = 0;
+    }
+    return out;
+  }
+}
+
+interface GraphRequest {
+  readonly subscriptions: readonly string[];
+  readonly types: readonly string[];
+  readonly top?: number;
+  readonly skipToken?: string;
+  readonly queryKey: string;
+}
+
+/**
+ * The query shape the collector sends (and the only one the sandbox answers):
+ *   resources | where type in~ ('t1', 't2', …) | project … | order by id asc
+ */
+function parseGraphRequest(body: Buffer): GraphRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+  }
+  const request = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { subscriptions?: unknown; query?: unknown; options?: { $top?: unknown; $skipToken?: unknown; resultFormat?: unknown } };
+  const query = typeof request.query === 'string' ? request.query : '';
+  const m = /^\s*resources\s*\|\s*where\s+type\s+in~\s*\(([^)]*)\)/i.exec(query);
+  if (!m) throw new ArmError(400, 'BadRequest', `Please provide below info when asking for support: the sandbox answers only "resources | where type in~ (...) | ..." queries, got: ${query.slice(0, 200)}`);
+  const types = [...(m[1] ?? '').matchAll(/'([^']+)'/g)].map((x) => (x[1] ?? '').toLowerCase());
+  const subscriptions = Array.isArray(request.subscriptions) ? request.subscriptions.filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase()) : [];
+  if (subscriptions.length === 0) throw new ArmError(400, 'BadRequest', 'The sandbox needs explicit subscriptions in the query request.');
+  const top = request.options?.$top;
+  if (top !== undefined && (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > RESOURCE_GRAPH_MAX_PAGE)) throw new ArmError(400, 'BadRequest', `$top must be between 1 and ${RESOURCE_GRAPH_MAX_PAGE}.`);
+  if (request.options?.resultFormat !== undefined && request.options.resultFormat !== 'objectArray') throw new ArmError(400, 'BadRequest', 'The sandbox returns resultFormat objectArray only.');
+  const skipToken = typeof request.options?.$skipToken === 'string' ? request.options.$skipToken : undefined;
+  return { subscriptions, types, ...(typeof top === 'number' ? { top } : {}), ...(skipToken !== undefined ? { skipToken } : {}), queryKey: `${subscriptions.join(',')}|${query}` };
+}
+
+function decodeSkipToken(token: string): { query: string; offset: number } | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { q?: unknown; o?: unknown };
+    return typeof value.q === 'string' && typeof value.o === 'number' ? { query: value.q, offset: value.o } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function faultError(decision: Exclude<FaultDecision, { kind: 'none' }>, subscription: string, operation: string): ArmError {
+  switch (decision.kind) {
+    case 'accessDenied':
+      return new ArmError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' does not have authorization to perform action '${operation}' over scope '/subscriptions/${subscription}' or the scope is invalid.`);
+    case 'throttle': {
+      const headers: Record<string, string> = decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {};
+      const graph = operation === 'ListResourceGraphResources';
+      return new ArmError(429, graph ? 'RateLimiting' : 'TooManyRequests', graph ? 'Please provide below info when asking for support: client application has been throttled.' : `Number of read requests for subscription '${subscription}' exceeded the limit.`, headers);
+    }
+    case 'serverError':
+      return decision.status === 500 ? new ArmError(500, 'InternalServerError', 'Encountered internal server error.') : new ArmError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
+  }
+}

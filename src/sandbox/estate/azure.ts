@@ -1,0 +1,431 @@
+/**
+ * The Azure sandbox estate: a deterministic, lazily generated set of ARM resources and the child
+ * settings that are not resources of their own (diagnostic settings, SQL auditing and TDE, storage
+ * blob service properties).
+ *
+ * As for AWS, nothing is stored per resource: a small table of cells (subscription × location × type)
+ * holds counts; item k of a cell is computed from a hash of (seed, subscription, location, type, k),
+ * and resource names embed an invertible scramble of (cell, k), so a GET by id needs no index.
+ */
+import { hashParts, hex8, Rng, scramble64, unscramble64 } from './random.js';
+
+export const AZURE_DEFAULT_SUBSCRIPTIONS: readonly string[] = ['0b1f6471-1bf0-4dda-aec3-111111111111', '0b1f6471-1bf0-4dda-aec3-222222222222'];
+export const AZURE_DEFAULT_LOCATIONS: readonly string[] = ['japaneast', 'japanwest', 'eastus'];
+export const AZURE_DEFAULT_RESOURCES = 600;
+export const AZURE_SANDBOX_TENANT = '72f988bf-0000-4000-8000-00000000a2e5';
+
+export const STORAGE_ACCOUNT = 'Microsoft.Storage/storageAccounts';
+export const NSG = 'Microsoft.Network/networkSecurityGroups';
+export const DISK = 'Microsoft.Compute/disks';
+export const SQL_SERVER = 'Microsoft.Sql/servers';
+export const SQL_DATABASE = 'Microsoft.Sql/servers/databases';
+export const KEY_VAULT = 'Microsoft.KeyVault/vaults';
+export const ACTIVITY_LOG_ALERT = 'Microsoft.Insights/activityLogAlerts';
+
+/** api-version each resource type answers to (ARM rejects others with NoRegisteredProviderFound). */
+export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
+  [STORAGE_ACCOUNT]: '2023-05-01',
+  [NSG]: '2024-05-01',
+  [DISK]: '2024-03-02',
+  [SQL_SERVER]: '2023-08-01',
+  [SQL_DATABASE]: '2023-08-01',
+  [KEY_VAULT]: '2023-07-01',
+  [ACTIVITY_LOG_ALERT]: '2020-10-01',
+};
+
+/** Regional pairs: where geo-redundant storage keeps its secondary copy. */
+const PAIRED: Readonly<Record<string, string>> = { japaneast: 'japanwest', japanwest: 'japaneast', eastus: 'westus', westus: 'eastus', southeastasia: 'eastasia', eastasia: 'southeastasia' };
+
+type Json = Record<string, unknown>;
+
+interface TypeSpec {
+  readonly type: string;
+  /** Relative share of the scaled part of the estate. */
+  readonly weight: number;
+  /** Per-subscription singletons, in the first location only (activity-log alerts live in `global`). */
+  readonly perSubscription?: (subscriptionIndex: number) => number;
+  readonly prefix: string;
+}
+
+const SPECS: readonly TypeSpec[] = [
+  { type: STORAGE_ACCOUNT, weight: 4, prefix: 'st' },
+  { type: NSG, weight: 3, prefix: 'nsg-' },
+  { type: DISK, weight: 6, prefix: 'disk-' },
+  { type: SQL_SERVER, weight: 1, prefix: 'sql-' },
+  { type: KEY_VAULT, weight: 1, prefix: 'kv-' },
+  // The first subscription has a service-health alert, the others do not (a 10-2 failure to find).
+  { type: ACTIVITY_LOG_ALERT, weight: 0, prefix: 'servicehealth-', perSubscription: (i) => (i === 0 ? 1 : 0) },
+];
+
+export interface AzureEstateOptions {
+  readonly seed?: number;
+  /** Top-level resources (SQL databases, one per server, come on top). */
+  readonly resources?: number;
+  readonly subscriptions?: readonly string[];
+  readonly locations?: readonly string[];
+}
+
+export interface AzureCell {
+  readonly index: number;
+  readonly subscription: string;
+  readonly subscriptionIndex: number;
+  /** ARM location, `global` for activity-log alerts. */
+  readonly location: string;
+  readonly type: string;
+  readonly count: number;
+}
+
+/** A resource as ARM's GET returns it (the body of `getById`). */
+export type ArmResource = Json & { readonly id: string; readonly name: string; readonly type: string; readonly location: string };
+
+export class AzureEstate {
+  readonly seed: number;
+  readonly subscriptions: readonly string[];
+  readonly locations: readonly string[];
+  readonly total: number;
+  readonly cells: readonly AzureCell[];
+  private readonly idKey: number;
+
+  constructor(options: AzureEstateOptions = {}) {
+    const seed = options.seed ?? 1;
+    const resources = options.resources ?? AZURE_DEFAULT_RESOURCES;
+    const subscriptions = options.subscriptions ?? AZURE_DEFAULT_SUBSCRIPTIONS;
+    const locations = options.locations ?? AZURE_DEFAULT_LOCATIONS;
+    if (!Number.isSafeInteger(seed)) throw new Error(`sandbox azure estate: seed must be an integer, got ${seed}`);
+    if (!Number.isSafeInteger(resources) || resources < 0) throw new Error(`sandbox azure estate: resources must be a non-negative integer, got ${resources}`);
+    for (const s of subscriptions) if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s)) throw new Error(`sandbox azure estate: ${s} is not a subscription id (lower-case UUID)`);
+    if (subscriptions.length === 0 || locations.length === 0) throw new Error('sandbox azure estate: at least one subscription and one location are needed');
+    this.seed = seed;
+    this.subscriptions = [...subscriptions];
+    this.locations = [...locations];
+    this.idKey = hashParts('kansa-sandbox-azure-ids', seed);
+    const layout: { subscription: string; subscriptionIndex: number; location: string; type: string; fixed: number; weight: number }[] = [];
+    const locationWeight = (l: string): number => (l === 'japaneast' ? 6 : l === 'japanwest' ? 3 : 1);
+    const locationTotal = locations.reduce((sum, l) => sum + locationWeight(l), 0);
+    for (const spec of SPECS) {
+      subscriptions.forEach((subscription, subscriptionIndex) => {
+        if (spec.perSubscription) {
+          layout.push({ subscription, subscriptionIndex, location: 'global', type: spec.type, fixed: spec.perSubscription(subscriptionIndex), weight: 0 });
+          return;
+        }
+        for (const location of locations) layout.push({ subscription, subscriptionIndex, location, type: spec.type, fixed: 0, weight: (spec.weight * locationWeight(location)) / locationTotal });
+      });
+    }
+    const fixed = layout.reduce((sum, l) => sum + l.fixed, 0);
+    const scaled = apportion(Math.max(0, resources - fixed), layout.map((l) => l.weight));
+    const cells: AzureCell[] = layout.map((l, index) => ({ index, subscription: l.subscription, subscriptionIndex: l.subscriptionIndex, location: l.location, type: l.type, count: l.fixed + (scaled[index] ?? 0) }));
+    // One database per SQL server, in the server's cell layout.
+    for (const server of cells.filter((c) => c.type === SQL_SERVER)) cells.push({ ...server, index: cells.length, type: SQL_DATABASE });
+    this.cells = cells;
+    this.total = cells.reduce((sum, c) => sum + c.count, 0);
+  }
+
+  /** Cells in canonical order (the order lists and Resource Graph rows come in). */
+  select(filter: { readonly subscriptions?: readonly string[]; readonly types?: readonly string[] }): AzureCell[] {
+    const types = filter.types ? new Set(filter.types.map((t) => t.toLowerCase())) : undefined;
+    return this.cells.filter((c) => c.count > 0 && (!filter.subscriptions || filter.subscriptions.includes(c.subscription)) && (!types || types.has(c.type.toLowerCase())));
+  }
+
+  count(filter: { readonly subscriptions?: readonly string[]; readonly types?: readonly string[] } = {}): number {
+    return this.select(filter).reduce((sum, c) => sum + c.count, 0);
+  }
+
+  private token(cell: number, k: number): string {
+    const [hi, lo] = scramble64(cell, k, this.idKey);
+    return hex8(hi) + hex8(lo);
+  }
+
+  /** Inverse of the name token: the cell and k, or undefined for names the estate never issued. */
+  private locate(token: string, type: string): { cell: AzureCell; k: number } | undefined {
+    if (!/^[0-9a-f]{16}$/.test(token)) return undefined;
+    const [index, k] = unscramble64(parseInt(token.slice(0, 8), 16), parseInt(token.slice(8), 16), this.idKey);
+    const cell = this.cells[index];
+    if (!cell || cell.type.toLowerCase() !== type.toLowerCase() || k >= cell.count) return undefined;
+    return { cell, k };
+  }
+
+  private resourceGroup(cell: AzureCell, k: number): string {
+    return `rg-${cell.location}-${k % 3}`;
+  }
+
+  private nameOf(cell: AzureCell, k: number): string {
+    const type = cell.type === SQL_DATABASE ? SQL_SERVER : cell.type;
+    const spec = SPECS.find((s) => s.type === type)!;
+    const serverCell = cell.type === SQL_DATABASE ? this.cells.find((c) => c.type === SQL_SERVER && c.subscription === cell.subscription && c.location === cell.location)! : cell;
+    return spec.prefix + this.token(serverCell.index, k);
+  }
+
+  idOf(cell: AzureCell, k: number): string {
+    const rg = this.resourceGroup(cell, k);
+    if (cell.type === SQL_DATABASE) return `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers/${SQL_SERVER}/${this.nameOf(cell, k)}/databases/appdb`;
+    return `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers/${cell.type}/${this.nameOf(cell, k)}`;
+  }
+
+  /** Parses an ARM id the estate issued (case-insensitively, as ARM does). */
+  find(id: string): { cell: AzureCell; k: number } | undefined {
+    const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)(?:\/databases\/([^/]+))?$/i.exec(id);
+    if (!m) return undefined;
+    const [, subscription = '', rg = '', type = '', name = '', database] = m;
+    const spec = SPECS.find((s) => s.type.toLowerCase() === type.toLowerCase());
+    if (!spec || !name.toLowerCase().startsWith(spec.prefix)) return undefined;
+    const found = this.locate(name.slice(spec.prefix.length).toLowerCase(), spec.type);
+    if (!found || found.cell.subscription !== subscription.toLowerCase() || this.resourceGroup(found.cell, found.k).toLowerCase() !== rg.toLowerCase()) return undefined;
+    if (database === undefined) return found;
+    if (spec.type !== SQL_SERVER || database.toLowerCase() !== 'appdb') return undefined;
+    const dbCell = this.cells.find((c) => c.type === SQL_DATABASE && c.subscription === found.cell.subscription && c.location === found.cell.location);
+    return dbCell ? { cell: dbCell, k: found.k } : undefined;
+  }
+
+  private rng(cell: AzureCell, k: number, salt = ''): Rng {
+    return new Rng(hashParts(this.seed, cell.subscription, cell.location, cell.type === SQL_DATABASE ? SQL_SERVER : cell.type, k, salt));
+  }
+
+  /** The list view (`resources.list`): no properties, as ARM returns it. */
+  listEntry(cell: AzureCell, k: number): Json {
+    return Object.fromEntries(Object.entries(this.resource(cell, k)).filter(([key]) => key !== 'properties'));
+  }
+
+  resource(cell: AzureCell, k: number): ArmResource {
+    const r = this.rng(cell, k);
+    const id = this.idOf(cell, k);
+    const name = id.slice(id.lastIndexOf('/') + 1);
+    const base = { id, name, type: cell.type, location: cell.location, tags: k % 4 === 0 ? { env: 'prod', owner: 'infra' } : {} };
+    const created = new Date(Date.UTC(2022, 0, 1) + r.int(0, 1400) * 86_400_000).toISOString();
+    switch (cell.type) {
+      case STORAGE_ACCOUNT: {
+        const sku = r.weighted([['Standard_LRS', 4], ['Standard_GRS', 3], ['Standard_RAGRS', 1], ['Standard_ZRS', 2]] as const);
+        const geo = sku.includes('GRS');
+        const secondary = PAIRED[cell.location];
+        return {
+          ...base,
+          sku: { name: sku, tier: 'Standard' },
+          kind: 'StorageV2',
+          properties: {
+            provisioningState: 'Succeeded',
+            creationTime: created,
+            primaryLocation: cell.location,
+            statusOfPrimary: 'available',
+            ...(geo && secondary ? { secondaryLocation: secondary, statusOfSecondary: 'available' } : {}),
+            supportsHttpsTrafficOnly: r.chance(0.85),
+            minimumTlsVersion: r.weighted([['TLS1_2', 8], ['TLS1_0', 1], ['TLS1_1', 1]] as const),
+            allowBlobPublicAccess: r.chance(0.15),
+            encryption: {
+              services: { blob: { enabled: true, keyType: 'Account', lastEnabledTime: created }, file: { enabled: true, keyType: 'Account', lastEnabledTime: created } },
+              keySource: r.chance(0.8) ? 'Microsoft.Storage' : 'Microsoft.Keyvault',
+            },
+            networkAcls: { bypass: 'AzureServices', virtualNetworkRules: [], ipRules: [], defaultAction: r.chance(0.5) ? 'Deny' : 'Allow' },
+            accessTier: 'Hot',
+            primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/`, file: `https://${name}.file.core.windows.net/` },
+          },
+        };
+      }
+      case NSG: {
+        const rules: Json[] = [];
+        const add = (ruleName: string, p: Json): void => {
+          rules.push({
+            name: ruleName,
+            id: `${id}/securityRules/${ruleName}`,
+            type: 'Microsoft.Network/networkSecurityGroups/securityRules',
+            properties: { provisioningState: 'Succeeded', sourcePortRange: '*', destinationAddressPrefix: '*', sourcePortRanges: [], destinationPortRanges: [], sourceAddressPrefixes: [], destinationAddressPrefixes: [], ...p },
+          });
+        };
+        add('allow-https', { protocol: 'Tcp', destinationPortRange: '443', sourceAddressPrefix: 'Internet', access: 'Allow', priority: 200, direction: 'Inbound' });
+        const shape = r.weighted([['closed', 6], ['ssh-open', 1], ['rdp-list', 1], ['deny-first', 1], ['range', 1]] as const);
+        if (shape === 'ssh-open') add('allow-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 300, direction: 'Inbound' });
+        if (shape === 'rdp-list') add('allow-mgmt', { protocol: '*', destinationPortRange: '', destinationPortRanges: ['443', '3389'], sourceAddressPrefix: '0.0.0.0/0', access: 'Allow', priority: 310, direction: 'Inbound' });
+        if (shape === 'deny-first') {
+          add('deny-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: 'Internet', access: 'Deny', priority: 100, direction: 'Inbound' });
+          add('allow-ssh-later', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 400, direction: 'Inbound' });
+        }
+        if (shape === 'range') add('allow-legacy', { protocol: 'Tcp', destinationPortRange: '20-30', sourceAddressPrefix: 'Any', access: 'Allow', priority: 320, direction: 'Inbound' });
+        add('allow-out-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 500, direction: 'Outbound' });
+        return { ...base, etag: `W/"${r.hex(8)}"`, properties: { provisioningState: 'Succeeded', resourceGuid: uuid(r), securityRules: rules, defaultSecurityRules: defaultRules(id) } };
+      }
+      case DISK: {
+        const cmk = r.chance(0.2);
+        return {
+          ...base,
+          sku: { name: r.pick(['Premium_LRS', 'StandardSSD_LRS', 'Standard_LRS'] as const), tier: 'Premium' },
+          properties: {
+            creationData: { createOption: 'Empty' },
+            diskSizeGB: r.pick([32, 64, 128, 512] as const),
+            encryption: cmk
+              ? { type: 'EncryptionAtRestWithCustomerKey', diskEncryptionSetId: `/subscriptions/${cell.subscription}/resourceGroups/rg-keys/providers/Microsoft.Compute/diskEncryptionSets/des-${cell.location}` }
+              : { type: 'EncryptionAtRestWithPlatformKey' },
+            networkAccessPolicy: 'AllowAll',
+            publicNetworkAccess: 'Enabled',
+            timeCreated: created,
+            provisioningState: 'Succeeded',
+            diskState: r.chance(0.7) ? 'Attached' : 'Unattached',
+          },
+        };
+      }
+      case SQL_SERVER:
+        return {
+          ...base,
+          kind: 'v12.0',
+          properties: {
+            administratorLogin: 'sqladmin',
+            version: '12.0',
+            state: 'Ready',
+            fullyQualifiedDomainName: `${name}.database.windows.net`,
+            privateEndpointConnections: [],
+            minimalTlsVersion: r.weighted([['1.2', 7], ['1.0', 1], ['1.1', 1], ['None', 1]] as const),
+            publicNetworkAccess: r.chance(0.5) ? 'Enabled' : 'Disabled',
+            restrictOutboundNetworkAccess: 'Disabled',
+          },
+        };
+      case SQL_DATABASE:
+        return {
+          ...base,
+          name: 'appdb',
+          kind: 'v12.0,user',
+          sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 },
+          properties: { collation: 'SQL_Latin1_General_CP1_CI_AS', status: 'Online', databaseId: uuid(r), creationDate: created, zoneRedundant: false, requestedBackupStorageRedundancy: r.pick(['Geo', 'Local', 'Zone'] as const) },
+        };
+      case KEY_VAULT: {
+        const purge = r.chance(0.6);
+        return {
+          ...base,
+          properties: {
+            sku: { family: 'A', name: 'standard' },
+            tenantId: AZURE_SANDBOX_TENANT,
+            accessPolicies: [],
+            enabledForDeployment: false,
+            enableSoftDelete: true,
+            softDeleteRetentionInDays: 90,
+            // ARM omits enablePurgeProtection until it is turned on (it cannot be turned off again).
+            ...(purge ? { enablePurgeProtection: true } : {}),
+            enableRbacAuthorization: r.chance(0.7),
+            vaultUri: `https://${name}.vault.azure.net/`,
+            provisioningState: 'Succeeded',
+            publicNetworkAccess: 'Enabled',
+          },
+        };
+      }
+      case ACTIVITY_LOG_ALERT:
+        return {
+          ...base,
+          location: 'global',
+          properties: {
+            scopes: [`/subscriptions/${cell.subscription}`],
+            condition: { allOf: [{ field: 'category', equals: 'ServiceHealth' }, { anyOf: [{ field: 'properties.incidentType', equals: 'Incident' }, { field: 'properties.incidentType', equals: 'Maintenance' }] }] },
+            actions: { actionGroups: [{ actionGroupId: `/subscriptions/${cell.subscription}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/ops-oncall`, webhookProperties: {} }] },
+            enabled: true,
+            description: 'Service Health incidents and maintenance in Japan East / Japan West',
+          },
+        };
+      default:
+        throw new Error(`sandbox azure estate: no generator for ${cell.type}`);
+    }
+  }
+
+  /** GET {server}/auditingSettings/default. */
+  auditingSettings(cell: AzureCell, k: number): Json {
+    const on = this.rng(cell, k, 'audit').chance(0.75);
+    return {
+      id: `${this.idOf(cell, k)}/auditingSettings/Default`,
+      name: 'Default',
+      type: 'Microsoft.Sql/servers/auditingSettings',
+      properties: { state: on ? 'Enabled' : 'Disabled', retentionDays: on ? 90 : 0, auditActionsAndGroups: on ? ['SUCCESSFUL_DATABASE_AUTHENTICATION_GROUP', 'FAILED_DATABASE_AUTHENTICATION_GROUP', 'BATCH_COMPLETED_GROUP'] : [], isAzureMonitorTargetEnabled: on, isStorageSecondaryKeyInUse: false },
+    };
+  }
+
+  /** GET {database}/transparentDataEncryption/current. */
+  transparentDataEncryption(cell: AzureCell, k: number): Json {
+    const on = this.rng(cell, k, 'tde').chance(0.9);
+    return { id: `${this.idOf(cell, k)}/transparentDataEncryption/Current`, name: 'Current', type: 'Microsoft.Sql/servers/databases/transparentDataEncryption', properties: { state: on ? 'Enabled' : 'Disabled' } };
+  }
+
+  /** GET {storage account}/blobServices/default. */
+  blobServices(cell: AzureCell, k: number): Json {
+    const r = this.rng(cell, k, 'blob');
+    const softDelete = r.chance(0.6);
+    return {
+      id: `${this.idOf(cell, k)}/blobServices/default`,
+      name: 'default',
+      type: 'Microsoft.Storage/storageAccounts/blobServices',
+      sku: { name: 'Standard_LRS', tier: 'Standard' },
+      properties: { cors: { corsRules: [] }, deleteRetentionPolicy: softDelete ? { allowPermanentDelete: false, enabled: true, days: 14 } : { allowPermanentDelete: false, enabled: false }, isVersioningEnabled: r.chance(0.4) },
+    };
+  }
+
+  /** Diagnostic settings of a resource (key vaults: some send AuditEvent logs, some nothing). */
+  resourceDiagnosticSettings(cell: AzureCell, k: number): Json[] {
+    const r = this.rng(cell, k, 'diag');
+    if (!r.chance(0.6)) return [];
+    const parent = this.idOf(cell, k);
+    return [
+      {
+        id: `${parent}/providers/microsoft.insights/diagnosticSettings/to-law`,
+        type: 'Microsoft.Insights/diagnosticSettings',
+        name: 'to-law',
+        location: null,
+        properties: {
+          workspaceId: `/subscriptions/${cell.subscription}/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/law-${cell.location}`,
+          logs: [{ category: null, categoryGroup: 'audit', enabled: r.chance(0.9), retentionPolicy: { enabled: false, days: 0 } }],
+          metrics: [{ category: 'AllMetrics', enabled: true, retentionPolicy: { enabled: false, days: 0 } }],
+          logAnalyticsDestinationType: null,
+        },
+      },
+    ];
+  }
+
+  /** Subscription diagnostic settings (activity-log export): the last subscription exports nothing. */
+  subscriptionDiagnosticSettings(subscription: string): Json[] {
+    const index = this.subscriptions.indexOf(subscription);
+    if (index < 0 || (this.subscriptions.length > 1 && index === this.subscriptions.length - 1)) return [];
+    return [
+      {
+        // ARM really returns this id without the leading slash.
+        id: `subscriptions/${subscription}/providers/microsoft.insights/diagnosticSettings/activity-to-law`,
+        type: 'Microsoft.Insights/diagnosticSettings',
+        name: 'activity-to-law',
+        location: 'global',
+        properties: {
+          workspaceId: `/subscriptions/${subscription}/resourceGroups/rg-ops/providers/Microsoft.OperationalInsights/workspaces/law-japaneast`,
+          logs: ['Administrative', 'Security', 'ServiceHealth', 'Alert', 'Recommendation', 'Policy', 'Autoscale', 'ResourceHealth'].map((category) => ({ category, enabled: true, categoryGroup: null })),
+        },
+      },
+    ];
+  }
+}
+
+function uuid(r: Rng): string {
+  const h = r.hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function defaultRules(nsgId: string): Json[] {
+  const rule = (name: string, direction: string, priority: number, access: string, source: string, destination: string, description: string): Json => ({
+    name,
+    id: `${nsgId}/defaultSecurityRules/${name}`,
+    type: 'Microsoft.Network/networkSecurityGroups/defaultSecurityRules',
+    properties: { provisioningState: 'Succeeded', description, protocol: '*', sourcePortRange: '*', destinationPortRange: '*', sourceAddressPrefix: source, destinationAddressPrefix: destination, access, priority, direction, sourcePortRanges: [], destinationPortRanges: [], sourceAddressPrefixes: [], destinationAddressPrefixes: [] },
+  });
+  return [
+    rule('AllowVnetInBound', 'Inbound', 65000, 'Allow', 'VirtualNetwork', 'VirtualNetwork', 'Allow inbound traffic from all VMs in VNET'),
+    rule('AllowAzureLoadBalancerInBound', 'Inbound', 65001, 'Allow', 'AzureLoadBalancer', '*', 'Allow inbound traffic from azure load balancer'),
+    rule('DenyAllInBound', 'Inbound', 65500, 'Deny', '*', '*', 'Deny all inbound traffic'),
+    rule('AllowVnetOutBound', 'Outbound', 65000, 'Allow', 'VirtualNetwork', 'VirtualNetwork', 'Allow outbound traffic from all VMs to all VMs in VNET'),
+    rule('AllowInternetOutBound', 'Outbound', 65001, 'Allow', '*', 'Internet', 'Allow outbound traffic from all VMs to Internet'),
+    rule('DenyAllOutBound', 'Outbound', 65500, 'Deny', '*', '*', 'Deny all outbound traffic'),
+  ];
+}
+
+function apportion(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0 || total === 0) return weights.map(() => 0);
+  const quotas = weights.map((w) => (total * w) / sum);
+  const counts = quotas.map(Math.floor);
+  let remaining = total - counts.reduce((a, b) => a + b, 0);
+  const order = quotas.map((q, i) => ({ i, frac: q - Math.floor(q) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (remaining <= 0) break;
+    if ((weights[i] ?? 0) > 0) {
+      counts[i] = (counts[i] ?? 0) + 1;
+      remaining--;
+    }
+  }
+  return counts;
+}

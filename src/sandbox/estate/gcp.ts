@@ -1,0 +1,392 @@
+/**
+ * The GCP sandbox estate: a deterministic, lazily generated set of Cloud Asset Inventory assets.
+ *
+ * Nothing is stored per asset: a small table of (project × asset type) counts, and asset k of a row is
+ * a pure function of (seed, project, type, k). Locations mix the Japanese regions (asia-northeast1,
+ * asia-northeast2 and their zones, the Japan dual-region ASIA1) with foreign ones, including the ASIA
+ * and US multi-regions, so residency controls see both outcomes.
+ */
+import { hashParts, Rng } from './random.js';
+
+export const GCP_DEFAULT_PROJECTS: readonly string[] = ['kansa-sandbox-prod', 'kansa-sandbox-stg', 'kansa-sandbox-dev'];
+export const GCP_DEFAULT_RESOURCES = 600;
+export const GCP_DEFAULT_SEED = 1;
+export const GCP_SANDBOX_ORGANIZATION = 'organizations/900000000001';
+/** Holds the first two projects. */
+export const GCP_SANDBOX_FOLDER = 'folders/300000000001';
+
+export type GcpContentType = 'RESOURCE' | 'IAM_POLICY';
+
+/** Resource asset types the sandbox serves, with their share of the estate. */
+const RESOURCE_TYPES: readonly (readonly [string, number])[] = [
+  ['compute.googleapis.com/Firewall', 4],
+  ['storage.googleapis.com/Bucket', 3],
+  ['sqladmin.googleapis.com/Instance', 1],
+  ['cloudkms.googleapis.com/CryptoKey', 1],
+  ['compute.googleapis.com/Disk', 3],
+  ['compute.googleapis.com/Snapshot', 1],
+];
+export const GCP_RESOURCE_TYPES: readonly string[] = RESOURCE_TYPES.map(([t]) => t);
+/** Asset types with an IAM policy in the estate (one per project: the project's, with its audit configs). */
+export const GCP_IAM_POLICY_TYPES: readonly string[] = ['cloudresourcemanager.googleapis.com/Project'];
+
+const ESTATE_EPOCH_S = Date.UTC(2026, 10, 1) / 1000;
+const DAY_S = 86_400;
+
+export interface GcpEstateOptions {
+  readonly seed?: number;
+  /** Resource assets in total (IAM policies come on top: one per project). */
+  readonly resources?: number;
+  readonly projects?: readonly string[];
+}
+
+/** An asset in the API's message shape with `resource.data` still plain JSON (the protocol layer encodes it). */
+export interface GcpAsset {
+  readonly name: string;
+  readonly assetType: string;
+  readonly ancestors: readonly string[];
+  readonly updateTime: { readonly seconds: number; readonly nanos: number };
+  readonly resource?: {
+    readonly version: string;
+    readonly discoveryDocumentUri: string;
+    readonly discoveryName: string;
+    readonly parent: string;
+    readonly location: string;
+    readonly data: Readonly<Record<string, unknown>>;
+  };
+  readonly iamPolicy?: Readonly<Record<string, unknown>>;
+}
+
+interface Row {
+  readonly project: string;
+  readonly contentType: GcpContentType;
+  readonly type: string;
+  readonly count: number;
+}
+
+export class GcpEstate {
+  readonly seed: number;
+  readonly projects: readonly string[];
+  private readonly rows: readonly Row[];
+
+  constructor(options: GcpEstateOptions = {}) {
+    this.seed = options.seed ?? GCP_DEFAULT_SEED;
+    this.projects = options.projects ?? GCP_DEFAULT_PROJECTS;
+    if (this.projects.length === 0) throw new Error('sandbox: the GCP estate needs at least one project');
+    const total = options.resources ?? GCP_DEFAULT_RESOURCES;
+    const weight = RESOURCE_TYPES.reduce((s, [, w]) => s + w, 0);
+    const cells = this.projects.flatMap((project) => RESOURCE_TYPES.map(([type, w]) => ({ project, type, share: w / weight / this.projects.length })));
+    // Largest-remainder split, so the counts add up to exactly `total`.
+    const exact = cells.map((c) => c.share * total);
+    const counts = exact.map(Math.floor);
+    let left = total - counts.reduce((s, n) => s + n, 0);
+    for (const i of exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, i]) => i)) {
+      if (left-- <= 0) break;
+      counts[i] = (counts[i] ?? 0) + 1;
+    }
+    this.rows = [
+      ...cells.map((c, i): Row => ({ project: c.project, contentType: 'RESOURCE', type: c.type, count: counts[i] ?? 0 })),
+      ...this.projects.flatMap((project) => GCP_IAM_POLICY_TYPES.map((type): Row => ({ project, contentType: 'IAM_POLICY', type, count: 1 }))),
+    ];
+  }
+
+  projectNumber(project: string): string {
+    return String(100_000_000_001 + this.projects.indexOf(project));
+  }
+
+  /** Projects under a parent, or undefined when the parent does not exist. */
+  projectsUnder(parent: string): readonly string[] | undefined {
+    if (parent === GCP_SANDBOX_ORGANIZATION) return this.projects;
+    if (parent === GCP_SANDBOX_FOLDER) return this.projects.slice(0, 2);
+    const m = /^projects\/(.+)$/.exec(parent);
+    if (!m?.[1]) return undefined;
+    const byId = this.projects.find((p) => p === m[1] || this.projectNumber(p) === m[1]);
+    return byId === undefined ? undefined : [byId];
+  }
+
+  /** The rows a listing walks, in order (asset type, then project). Empty `assetTypes` means every type. */
+  listing(projects: readonly string[], contentType: GcpContentType, assetTypes: readonly string[]): Row[] {
+    const wanted = assetTypes.length === 0 ? undefined : new Set(assetTypes);
+    return [...this.rows]
+      .filter((r) => r.contentType === contentType && projects.includes(r.project) && (wanted === undefined || wanted.has(r.type)))
+      .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : projects.indexOf(a.project) - projects.indexOf(b.project)));
+  }
+
+  count(projects: readonly string[], contentType: GcpContentType, assetTypes: readonly string[]): number {
+    return this.listing(projects, contentType, assetTypes).reduce((s, r) => s + r.count, 0);
+  }
+
+  /** Assets [offset, offset + limit) of a listing. */
+  page(projects: readonly string[], contentType: GcpContentType, assetTypes: readonly string[], offset: number, limit: number): GcpAsset[] {
+    const out: GcpAsset[] = [];
+    let skip = offset;
+    for (const row of this.listing(projects, contentType, assetTypes)) {
+      if (skip >= row.count) {
+        skip -= row.count;
+        continue;
+      }
+      for (let k = skip; k < row.count && out.length < limit; k++) out.push(this.asset(row, k));
+      skip = 0;
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private asset(row: Row, k: number): GcpAsset {
+    const rng = new Rng(hashParts('kansa-gcp', this.seed, row.project, row.contentType, row.type, k));
+    const number = this.projectNumber(row.project);
+    const ancestors = [`projects/${number}`, ...(this.projects.indexOf(row.project) < 2 ? [GCP_SANDBOX_FOLDER] : []), GCP_SANDBOX_ORGANIZATION];
+    const updateTime = { seconds: ESTATE_EPOCH_S - rng.int(0, 365) * DAY_S - rng.int(0, DAY_S - 1), nanos: 0 };
+    if (row.contentType === 'IAM_POLICY') {
+      return { name: `//cloudresourcemanager.googleapis.com/projects/${number}`, assetType: row.type, ancestors, updateTime, iamPolicy: projectPolicy(rng, row.project, this.projects.indexOf(row.project)) };
+    }
+    const generator = GENERATORS[row.type];
+    if (!generator) throw new Error(`sandbox: no generator for ${row.type}`);
+    const g = generator(rng, row.project, k);
+    return {
+      name: g.name,
+      assetType: row.type,
+      ancestors,
+      updateTime,
+      resource: {
+        version: g.version,
+        discoveryDocumentUri: g.discovery,
+        discoveryName: g.discoveryName,
+        parent: `//cloudresourcemanager.googleapis.com/projects/${number}`,
+        location: g.location,
+        data: g.data,
+      },
+    };
+  }
+}
+
+interface Generated {
+  readonly name: string;
+  readonly location: string;
+  readonly version: string;
+  readonly discovery: string;
+  readonly discoveryName: string;
+  readonly data: Record<string, unknown>;
+}
+
+const COMPUTE = 'https://www.googleapis.com/discovery/v1/apis/compute/v1/rest';
+const REGION_WEIGHTS = [
+  ['asia-northeast1', 6],
+  ['asia-northeast2', 2],
+  ['us-central1', 1],
+  ['europe-west1', 1],
+] as const satisfies readonly (readonly [string, number])[];
+
+function region(rng: Rng): string {
+  return rng.weighted(REGION_WEIGHTS);
+}
+
+function zoneOf(rng: Rng, r: string): string {
+  return `${r}-${rng.pick(['a', 'b', 'c'])}`;
+}
+
+const GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k: number) => Generated>> = {
+  'compute.googleapis.com/Firewall': (rng, project, k) => {
+    const name = `fw-${k}`;
+    const direction = rng.chance(0.8) ? 'INGRESS' : 'EGRESS';
+    const world = rng.chance(0.35);
+    const ranges = world ? (rng.chance(0.2) ? ['0.0.0.0/0', '::/0'] : ['0.0.0.0/0']) : [rng.pick(['10.0.0.0/8', '192.168.10.0/24', '35.235.240.0/20'])];
+    const allowed = rng.weighted<Record<string, unknown>[]>([
+      [[{ IPProtocol: 'tcp', ports: ['443'] }], 4],
+      [[{ IPProtocol: 'tcp', ports: ['22'] }], 2],
+      [[{ IPProtocol: 'tcp', ports: ['3000-3400'] }], 1],
+      [[{ IPProtocol: 'all' }], 1],
+      [[{ IPProtocol: 'icmp' }, { IPProtocol: 'udp', ports: ['53'] }], 1],
+    ]);
+    return {
+      name: `//compute.googleapis.com/projects/${project}/global/firewalls/${name}`,
+      location: 'global',
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'Firewall',
+      data: {
+        id: String(rng.int(1e9, 2e9)) + String(rng.int(1e8, 9e8)),
+        creationTimestamp: '2025-04-01T09:00:00.000-07:00',
+        name,
+        network: `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/default`,
+        priority: 1000,
+        direction,
+        disabled: rng.chance(0.1),
+        logConfig: { enable: rng.chance(0.5) },
+        ...(direction === 'INGRESS' ? { sourceRanges: ranges } : { destinationRanges: ['0.0.0.0/0'] }),
+        allowed,
+        selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/firewalls/${name}`,
+      },
+    };
+  },
+  'storage.googleapis.com/Bucket': (rng, project, k) => {
+    const name = `${project}-data-${k}`;
+    const location = rng.weighted([
+      ['ASIA-NORTHEAST1', 5],
+      ['ASIA-NORTHEAST2', 1],
+      ['ASIA1', 1],
+      ['ASIA', 1],
+      ['US', 1],
+      ['EUROPE-WEST1', 1],
+    ]);
+    const locationType = location === 'ASIA1' ? 'dual-region' : location === 'ASIA' || location === 'US' ? 'multi-region' : 'region';
+    const cmekRequired = rng.chance(0.3);
+    return {
+      name: `//storage.googleapis.com/${name}`,
+      location: location.toLowerCase(),
+      version: 'v1',
+      discovery: 'https://www.googleapis.com/discovery/v1/apis/storage/v1/rest',
+      discoveryName: 'Bucket',
+      data: {
+        kind: 'storage#bucket',
+        id: name,
+        name,
+        projectNumber: '0',
+        location,
+        locationType,
+        storageClass: 'STANDARD',
+        labels: cmekRequired ? { cmek: 'required' } : { env: 'prod' },
+        iamConfiguration: {
+          uniformBucketLevelAccess: { enabled: rng.chance(0.75) },
+          publicAccessPrevention: rng.chance(0.7) ? 'enforced' : 'inherited',
+        },
+        ...(rng.chance(cmekRequired ? 0.7 : 0.2) ? { encryption: { defaultKmsKeyName: `projects/${project}/locations/asia-northeast1/keyRings/ring/cryptoKeys/key-0` } } : {}),
+        timeCreated: '2025-04-01T09:00:00.000Z',
+      },
+    };
+  },
+  'sqladmin.googleapis.com/Instance': (rng, project, k) => {
+    const name = `sql-${k}`;
+    const r = region(rng);
+    const newSsl = rng.chance(0.5);
+    const ipv4Enabled = rng.chance(0.5);
+    return {
+      name: `//cloudsql.googleapis.com/projects/${project}/instances/${name}`,
+      location: r,
+      version: 'v1beta4',
+      discovery: 'https://www.googleapis.com/discovery/v1/apis/sqladmin/v1beta4/rest',
+      discoveryName: 'DatabaseInstance',
+      data: {
+        kind: 'sql#instance',
+        name,
+        project,
+        region: r,
+        gceZone: zoneOf(rng, r),
+        databaseVersion: rng.pick(['POSTGRES_15', 'MYSQL_8_0']),
+        backendType: 'SECOND_GEN',
+        instanceType: 'CLOUD_SQL_INSTANCE',
+        state: 'RUNNABLE',
+        settings: {
+          tier: 'db-custom-2-7680',
+          availabilityType: rng.chance(0.5) ? 'REGIONAL' : 'ZONAL',
+          ipConfiguration: {
+            ipv4Enabled,
+            ...(newSsl ? { sslMode: rng.pick(['ENCRYPTED_ONLY', 'ALLOW_UNENCRYPTED_AND_ENCRYPTED', 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED']) } : { requireSsl: rng.chance(0.6) }),
+            authorizedNetworks: ipv4Enabled && rng.chance(0.3) ? [{ kind: 'sql#aclEntry', value: '0.0.0.0/0', name: 'anywhere' }] : [],
+          },
+          backupConfiguration: {
+            kind: 'sql#backupConfiguration',
+            enabled: rng.chance(0.8),
+            startTime: '18:00',
+            ...(rng.chance(0.6) ? { location: rng.pick(['asia-northeast1', 'asia-northeast2', 'asia', 'us']) } : {}),
+          },
+        },
+      },
+    };
+  },
+  'cloudkms.googleapis.com/CryptoKey': (rng, project, k) => {
+    const location = rng.weighted([
+      ['asia-northeast1', 5],
+      ['asia-northeast2', 1],
+      ['asia1', 1],
+      ['asia', 1],
+      ['global', 1],
+    ]);
+    const keyName = `projects/${project}/locations/${location}/keyRings/ring/cryptoKeys/key-${k}`;
+    const period = rng.weighted<number | undefined>([
+      [7_776_000, 5],
+      [31_536_000, 1],
+      [34_560_000, 1],
+      [undefined, 2],
+    ]);
+    return {
+      name: `//cloudkms.googleapis.com/${keyName}`,
+      location,
+      version: 'v1',
+      discovery: 'https://www.googleapis.com/discovery/v1/apis/cloudkms/v1/rest',
+      discoveryName: 'CryptoKey',
+      data: {
+        name: keyName,
+        purpose: 'ENCRYPT_DECRYPT',
+        createTime: '2025-04-01T09:00:00.000000000Z',
+        ...(period === undefined ? {} : { rotationPeriod: `${period}s`, nextRotationTime: '2026-12-01T00:00:00Z' }),
+        primary: { name: `${keyName}/cryptoKeyVersions/1`, state: 'ENABLED', protectionLevel: 'SOFTWARE', algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION' },
+        versionTemplate: { protectionLevel: 'SOFTWARE', algorithm: 'GOOGLE_SYMMETRIC_ENCRYPTION' },
+      },
+    };
+  },
+  'compute.googleapis.com/Disk': (rng, project, k) => {
+    const zone = zoneOf(rng, region(rng));
+    const name = `disk-${k}`;
+    return {
+      name: `//compute.googleapis.com/projects/${project}/zones/${zone}/disks/${name}`,
+      location: zone,
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'Disk',
+      data: {
+        id: String(rng.int(1e9, 2e9)),
+        name,
+        sizeGb: String(rng.pick([10, 50, 100, 500])),
+        zone: `https://www.googleapis.com/compute/v1/projects/${project}/zones/${zone}`,
+        status: 'READY',
+        type: `https://www.googleapis.com/compute/v1/projects/${project}/zones/${zone}/diskTypes/pd-balanced`,
+        ...(rng.chance(0.3) ? { diskEncryptionKey: { kmsKeyName: `projects/${project}/locations/asia-northeast1/keyRings/ring/cryptoKeys/key-0/cryptoKeyVersions/1` } } : {}),
+        labels: {},
+      },
+    };
+  },
+  'compute.googleapis.com/Snapshot': (rng, project, k) => {
+    const name = `snap-${k}`;
+    return {
+      name: `//compute.googleapis.com/projects/${project}/global/snapshots/${name}`,
+      location: 'global',
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'Snapshot',
+      data: {
+        id: String(rng.int(1e9, 2e9)),
+        name,
+        status: 'READY',
+        diskSizeGb: '100',
+        storageLocations: [rng.weighted([
+          ['asia-northeast1', 5],
+          ['asia-northeast2', 1],
+          ['asia', 2],
+          ['us', 1],
+        ])],
+        sourceDisk: `https://www.googleapis.com/compute/v1/projects/${project}/zones/asia-northeast1-a/disks/disk-0`,
+      },
+    };
+  },
+};
+
+const AUDIT_CONFIGS: readonly [Record<string, unknown>[], ...Record<string, unknown>[][]] = [
+  [{ service: 'allServices', auditLogConfigs: [{ logType: 'ADMIN_READ' }, { logType: 'DATA_READ' }, { logType: 'DATA_WRITE' }] }],
+  [{ service: 'storage.googleapis.com', auditLogConfigs: [{ logType: 'DATA_WRITE' }] }],
+  [],
+];
+
+/** The first projects get full, partial and no data-access audit logging; later ones one of those at random. */
+function projectPolicy(rng: Rng, project: string, index: number): Record<string, unknown> {
+  const audit = AUDIT_CONFIGS[index] ?? rng.pick(AUDIT_CONFIGS);
+  return {
+    version: 1,
+    bindings: [
+      { role: 'roles/owner', members: [`user:admin@${project}.example.jp`] },
+      { role: 'roles/viewer', members: [`serviceAccount:kansa@${project}.iam.gserviceaccount.com`] },
+    ],
+    auditConfigs: audit,
+    etag: Buffer.from('BwXsandbox'),
+  };
+}

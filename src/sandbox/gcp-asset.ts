@@ -1,0 +1,165 @@
+/**
+ * Cloud Asset API (google.cloud.asset.v1.AssetService) over gRPC, the transport @google-cloud/asset
+ * uses in production. The service definition is loaded from the descriptor set the client package
+ * ships (build/protos/protos.json), so the sandbox and the client agree on the wire format by
+ * construction. Only ListAssets is implemented; every other method answers UNIMPLEMENTED.
+ *
+ * Served on an insecure HTTP/2 listener bound to loopback: the sandbox client passes insecure
+ * channel credentials, which google-gax uses instead of composing TLS with Google call credentials,
+ * so no token is ever sent to it (see README.md).
+ */
+import { createRequire } from 'node:module';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { jsonToStruct } from '../../collectors/gcp/struct.js';
+import type { CallLog } from './calls.js';
+import { hashParts } from './estate/random.js';
+import type { GcpAsset, GcpContentType, GcpEstate } from './estate/gcp.js';
+import type { FaultInjector } from './faults.js';
+import { sleep } from './http.js';
+
+/** ListAssets page size bounds (API reference: default 100, maximum 1000). */
+export const LIST_ASSETS_DEFAULT_PAGE_SIZE = 100;
+export const LIST_ASSETS_MAX_PAGE_SIZE = 1000;
+const OPERATION = 'ListAssets';
+
+/** gRPC status → the HTTP status Google's REST mapping gives it, for the call log. */
+const HTTP_OF: Readonly<Partial<Record<grpc.status, number>>> = {
+  [grpc.status.OK]: 200,
+  [grpc.status.INVALID_ARGUMENT]: 400,
+  [grpc.status.PERMISSION_DENIED]: 403,
+  [grpc.status.NOT_FOUND]: 404,
+  [grpc.status.RESOURCE_EXHAUSTED]: 429,
+  [grpc.status.INTERNAL]: 500,
+  [grpc.status.UNAVAILABLE]: 503,
+};
+
+interface ListAssetsRequest {
+  parent?: string;
+  contentType?: string;
+  assetTypes?: string[];
+  pageSize?: number;
+  pageToken?: string;
+}
+
+class RpcError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function loadAssetService(): grpc.ServiceDefinition {
+  const require = createRequire(import.meta.url);
+  const descriptor = require('@google-cloud/asset/build/protos/protos.json') as Parameters<typeof protoLoader.fromJSON>[0];
+  const definition = protoLoader.fromJSON(descriptor, { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true });
+  const service = definition['google.cloud.asset.v1.AssetService'];
+  if (!service || !('ListAssets' in service)) throw new Error('sandbox: google.cloud.asset.v1.AssetService not found in @google-cloud/asset protos');
+  return service;
+}
+
+export class GcpAssetHandler {
+  constructor(
+    private readonly estate: GcpEstate,
+    private readonly faults: FaultInjector,
+    private readonly calls: CallLog,
+  ) {}
+
+  /** Starts a gRPC server on host:port (0: a free one); resolves with the bound port. */
+  async listen(host: string, port: number): Promise<{ server: grpc.Server; port: number }> {
+    const server = new grpc.Server();
+    server.addService(loadAssetService(), {
+      ListAssets: (call: grpc.ServerUnaryCall<ListAssetsRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        void this.listAssets(call.request).then(
+          (response) => callback(null, response),
+          (error: unknown) => callback(error instanceof RpcError ? { code: error.code, details: error.message } : { code: grpc.status.INTERNAL, details: 'sandbox internal error' }),
+        );
+      },
+    });
+    const bound = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p)));
+    });
+    return { server, port: bound };
+  }
+
+  private async listAssets(request: ListAssetsRequest): Promise<unknown> {
+    const parent = request.parent ?? '';
+    const principal = parent.startsWith('projects/') ? parent.slice('projects/'.length) : parent;
+    const log = (code: grpc.status, error?: string): void =>
+      this.calls.record({ provider: 'gcp', operation: OPERATION, account: principal, region: '', status: HTTP_OF[code] ?? 500, ...(error ? { error } : {}) });
+    try {
+      await sleep(this.faults.latencyMs());
+      const decision = this.faults.decide(principal);
+      switch (decision.kind) {
+        case 'accessDenied':
+          throw new RpcError(grpc.status.PERMISSION_DENIED, `The caller does not have permission (cloudasset.assets.listResource on ${parent})`);
+        case 'throttle':
+          throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, "Quota exceeded for quota metric 'List Assets Requests' and limit 'List Assets Requests per minute' of service 'cloudasset.googleapis.com'");
+        case 'serverError':
+          throw new RpcError(decision.status === 503 ? grpc.status.UNAVAILABLE : grpc.status.INTERNAL, decision.status === 503 ? 'The service is currently unavailable.' : 'Internal error encountered.');
+        case 'none':
+          break;
+      }
+      const response = this.page(request, parent);
+      // A cut-off page: on HTTP/2 the client sees the stream reset, never half a message.
+      if (this.faults.truncate()) throw new RpcError(grpc.status.INTERNAL, 'Received RST_STREAM with code 2 (Internal server error)');
+      log(grpc.status.OK);
+      return response;
+    } catch (error) {
+      if (error instanceof RpcError) log(error.code, grpc.status[error.code]);
+      else log(grpc.status.INTERNAL, 'INTERNAL');
+      throw error;
+    }
+  }
+
+  private page(request: ListAssetsRequest, parent: string): unknown {
+    const projects = this.estate.projectsUnder(parent);
+    if (!/^(projects|folders|organizations)\/[^/]+$/.test(parent)) throw new RpcError(grpc.status.INVALID_ARGUMENT, `Invalid parent: "${parent}"`);
+    if (!projects) throw new RpcError(grpc.status.PERMISSION_DENIED, `The caller does not have permission (or ${parent} does not exist)`);
+    const contentType = request.contentType ?? 'CONTENT_TYPE_UNSPECIFIED';
+    if (contentType !== 'RESOURCE' && contentType !== 'IAM_POLICY' && contentType !== 'CONTENT_TYPE_UNSPECIFIED') {
+      throw new RpcError(grpc.status.INVALID_ARGUMENT, `content_type ${contentType} is not served by the sandbox`);
+    }
+    const pageSize = request.pageSize ?? 0;
+    if (pageSize < 0 || pageSize > LIST_ASSETS_MAX_PAGE_SIZE) throw new RpcError(grpc.status.INVALID_ARGUMENT, `page_size must be between 1 and ${LIST_ASSETS_MAX_PAGE_SIZE}`);
+    const limit = pageSize === 0 ? LIST_ASSETS_DEFAULT_PAGE_SIZE : pageSize;
+    const assetTypes = [...(request.assetTypes ?? [])];
+    // Unspecified content lists resource names only; the sandbox treats it as RESOURCE without data.
+    const listed: GcpContentType = contentType === 'IAM_POLICY' ? 'IAM_POLICY' : 'RESOURCE';
+    const fingerprint = hashParts(parent, listed, ...assetTypes).toString(36);
+    const offset = decodeToken(request.pageToken ?? '', fingerprint);
+    const total = this.estate.count(projects, listed, assetTypes);
+    const assets = this.estate.page(projects, listed, assetTypes, offset, limit);
+    const next = offset + assets.length;
+    return {
+      readTime: { seconds: String(Math.floor(this.faults.date().getTime() / 1000)), nanos: 0 },
+      assets: assets.map((a) => this.encode(a, contentType === 'CONTENT_TYPE_UNSPECIFIED')),
+      nextPageToken: next < total ? encodeToken(next, fingerprint) : '',
+    };
+  }
+
+  private encode(asset: GcpAsset, namesOnly: boolean): Record<string, unknown> {
+    const base = { name: asset.name, assetType: asset.assetType, ancestors: [...asset.ancestors], updateTime: asset.updateTime };
+    if (asset.iamPolicy) return { ...base, iamPolicy: asset.iamPolicy };
+    if (!asset.resource || namesOnly) return base;
+    // Broken payloads are broken on every request. On gRPC a Struct cannot be half-JSON: it arrives without data.
+    const broken = this.faults.malformed(asset.name) !== undefined;
+    const { data, ...resource } = asset.resource;
+    return { ...base, resource: broken ? resource : { ...resource, data: jsonToStruct(data) } };
+  }
+}
+
+function encodeToken(offset: number, fingerprint: string): string {
+  return Buffer.from(`${fingerprint}:${offset}`, 'utf8').toString('base64url');
+}
+
+/** Tokens are bound to the request they continue, as the real API's are. */
+function decodeToken(token: string, fingerprint: string): number {
+  if (token === '') return 0;
+  const [fp, offset] = Buffer.from(token, 'base64url').toString('utf8').split(':');
+  const n = Number(offset);
+  if (fp !== fingerprint || !Number.isInteger(n) || n < 0) throw new RpcError(grpc.status.INVALID_ARGUMENT, 'Invalid page token: it does not belong to this request');
+  return n;
+}

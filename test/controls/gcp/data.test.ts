@@ -1,0 +1,187 @@
+/** GCP storage, Cloud SQL, KMS, audit-log and residency controls on policy-library fixtures and crafted assets. */
+import { asset, findings, sample, sampleAsset } from './support.js';
+
+const BUCKET = 'storage.googleapis.com/Bucket';
+const SQL = 'sqladmin.googleapis.com/Instance';
+const bucket = (name: string, data: Record<string, unknown>, location = 'asia-northeast1') =>
+  asset(BUCKET, `//storage.googleapis.com/${name}`, { name, projectNumber: '123456789012', location: location.toUpperCase(), ...data }, location);
+const sql = (name: string, settings: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  asset(SQL, `//cloudsql.googleapis.com/projects/kansa-test/instances/${name}`, { name, project: 'kansa-test', region: 'asia-northeast1', settings, ...extra }, 'asia-northeast1');
+
+describe('gcp-storage-uniform-bucket-level-access', () => {
+  it('reads both uniformBucketLevelAccess and the older bucketPolicyOnly (policy-library)', () => {
+    const f = findings(sample('bucket_uniform_access'), 'gcp-storage-uniform-bucket-level-access');
+    expect(f['my-storage-bucket-with-bucketpolicyonly']).toEqual({ status: 'pass' });
+    expect(f['my-storage-bucketwithuniformbucketlevelaccess']).toEqual({ status: 'pass' });
+    expect(f['my-storage-bucket-with-null-bucketpolicyonly']?.status).toBe('fail');
+    expect(f['my-storage-bucket-with-null-bucketpolicyonly']?.reason).toContain('uniform bucket-level access is off');
+    expect(f['my-storage-bucket-with-no-bucketpolicyonly-data']?.status).toBe('fail');
+  });
+  it('is unknown when the asset carries no iamConfiguration', () => {
+    expect(findings([bucket('bare', {})], 'gcp-storage-uniform-bucket-level-access').bare?.status).toBe('unknown');
+  });
+});
+
+describe('gcp-storage-public-access-prevention', () => {
+  it('passes enforced, fails inherited with a reason, is unknown for assets that predate the field', () => {
+    const f = findings(
+      [
+        bucket('enforced', { iamConfiguration: { publicAccessPrevention: 'enforced' } }),
+        bucket('inherited', { iamConfiguration: { publicAccessPrevention: 'inherited' } }),
+        sampleAsset('bucket_uniform_access', 'my-storage-bucketwithuniformbucketlevelaccess'),
+      ],
+      'gcp-storage-public-access-prevention',
+    );
+    expect(f.enforced).toEqual({ status: 'pass' });
+    expect(f.inherited).toEqual({ status: 'fail', reason: 'public access prevention is inherited for bucket inherited (not enforced on the bucket)' });
+    expect(f['my-storage-bucketwithuniformbucketlevelaccess']?.status).toBe('unknown');
+  });
+});
+
+describe('gcp-storage-bucket-not-public', () => {
+  it('fails buckets whose IAM policy grants allUsers (policy-library world-readable fixtures)', () => {
+    const f = findings(sample('bucket_world_readable'), 'gcp-storage-bucket-not-public');
+    expect(f['my-test-bucket']).toEqual({ status: 'fail', reason: 'roles/storage.legacyBucketReader granted to allUsers' });
+    expect(Object.values(f).some((x) => x.status === 'pass')).toBe(true);
+  });
+});
+
+describe('gcp-storage-cmek-where-required', () => {
+  it('applies only to buckets labelled as needing CMEK, and passes those with a default KMS key', () => {
+    const [withKey] = sample('bucket_cmek');
+    const labelled = (a: Record<string, unknown>, labels: Record<string, string>) => {
+      const resource = a.resource as { data: Record<string, unknown> };
+      return { ...a, resource: { ...resource, data: { ...resource.data, labels } } };
+    };
+    const f = findings(
+      [labelled(withKey!, { cmek: 'required' }), bucket('no-key', { labels: { 'data-classification': 'confidential' }, encryption: {} }), bucket('public-web', {})],
+      'gcp-storage-cmek-where-required',
+    );
+    expect(f['my-storage-bucket']).toEqual({ status: 'pass' });
+    expect(f['no-key']?.status).toBe('fail');
+    expect(f['no-key']?.reason).toContain('no default Cloud KMS key');
+    expect(f['public-web']).toBeUndefined();
+  });
+});
+
+describe('gcp-sql-ssl-enforced', () => {
+  it('reads requireSsl (policy-library) and sslMode, which takes precedence', () => {
+    const f = findings(
+      [
+        ...sample('sql_ssl'),
+        sql('mode-encrypted', { ipConfiguration: { sslMode: 'ENCRYPTED_ONLY', requireSsl: false } }),
+        sql('mode-allow', { ipConfiguration: { sslMode: 'ALLOW_UNENCRYPTED_AND_ENCRYPTED', requireSsl: true } }),
+        sql('mode-cert', { ipConfiguration: { sslMode: 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED' } }),
+      ],
+      'gcp-sql-ssl-enforced',
+    );
+    expect(f['sql-instance-with-ssl']).toEqual({ status: 'pass' });
+    expect(f['sql-instance-without-ssl']).toEqual({ status: 'fail', reason: 'requireSsl is not set and no sslMode is configured: unencrypted connections are accepted' });
+    expect(f['sql-instance-without-ipconfig']?.status).toBe('unknown');
+    expect(f['mode-encrypted']).toEqual({ status: 'pass' });
+    expect(f['mode-allow']).toEqual({ status: 'fail', reason: 'sslMode is ALLOW_UNENCRYPTED_AND_ENCRYPTED: unencrypted connections are accepted' });
+    expect(f['mode-cert']).toEqual({ status: 'pass' });
+  });
+});
+
+describe('gcp-sql-no-public-ip-open-networks', () => {
+  it('fails a public IP with 0.0.0.0/0 authorized, passes narrower networks and private IP (policy-library)', () => {
+    const f = findings([...sample('sql_world_readable'), ...sample('sql_public_ip')], 'gcp-sql-no-public-ip-open-networks');
+    expect(f['authorized-networks-0']).toEqual({ status: 'fail', reason: 'public IP enabled with authorized network(s) 0.0.0.0/0' });
+    expect(f['authorized-networks-35']).toEqual({ status: 'pass' });
+    expect(f['no-authorized-networks']).toEqual({ status: 'pass' });
+    expect(f['private-sql']).toEqual({ status: 'pass' });
+  });
+});
+
+describe('gcp-sql-backups-enabled', () => {
+  it('fails instances with backups off (policy-library), skips read replicas, is unknown without a backup configuration', () => {
+    const f = findings(
+      [...sample('sql_backup'), sql('replica', { backupConfiguration: { enabled: false } }, { instanceType: 'READ_REPLICA_INSTANCE' }), sql('no-config', {})],
+      'gcp-sql-backups-enabled',
+    );
+    expect(f['mysqlv1-nomaintenance']).toEqual({ status: 'pass' });
+    expect(f['mysqlv2-nomaintenance']).toEqual({ status: 'fail', reason: 'automated backups are disabled for instance mysqlv2-nomaintenance' });
+    expect(f.replica).toBeUndefined();
+    expect(f['no-config']?.status).toBe('unknown');
+  });
+});
+
+describe('gcp-kms-key-rotation', () => {
+  it('passes rotation up to 365 days and fails longer or no rotation (policy-library)', () => {
+    const f = findings(sample('kms_cryptokey_rotation'), 'gcp-kms-key-rotation');
+    expect(f['rotation-90-days']).toEqual({ status: 'pass' });
+    expect(f['rotation-365-days']).toEqual({ status: 'pass' });
+    expect(f['rotation-400-days']).toEqual({ status: 'fail', reason: 'rotation period 34560000s (400 days) is longer than 365 days' });
+    expect(f['rotation-never']).toEqual({ status: 'fail', reason: 'automatic rotation is off for key rotation-never' });
+  });
+});
+
+describe('gcp-audit-logs-all-services', () => {
+  const policy = (n: string, auditConfigs: unknown) => ({
+    name: `//cloudresourcemanager.googleapis.com/projects/${n}`,
+    asset_type: 'cloudresourcemanager.googleapis.com/Project',
+    iam_policy: { version: 1, bindings: [], audit_configs: auditConfigs },
+  });
+  it('needs ADMIN_READ, DATA_READ and DATA_WRITE for allServices with no exempted members', () => {
+    const all = [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }];
+    const f = findings(
+      [
+        policy('111', [{ service: 'allServices', audit_log_configs: all }]),
+        policy('222', [{ service: 'allServices', audit_log_configs: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_WRITE' }, { log_type: 'DATA_READ', exempted_members: ['user:x@example.jp'] }] }]),
+        policy('333', []),
+        // gRPC enum numbers are folded to names by the normalizer.
+        { name: '//cloudresourcemanager.googleapis.com/projects/444', assetType: 'cloudresourcemanager.googleapis.com/Project', iamPolicy: { auditConfigs: [{ service: 'allServices', auditLogConfigs: [{ logType: 1 }, { logType: 2 }, { logType: 3 }] }] } },
+      ],
+      'gcp-audit-logs-all-services',
+    );
+    expect(f['111']).toEqual({ status: 'pass' });
+    expect(f['222']).toEqual({ status: 'fail', reason: 'Data Access audit logs for allServices lack DATA_READ (or exempt members)' });
+    expect(f['333']).toEqual({ status: 'fail', reason: 'Data Access audit logs for allServices lack ADMIN_READ, DATA_READ, DATA_WRITE (or exempt members)' });
+    expect(f['444']).toEqual({ status: 'pass' });
+  });
+});
+
+describe('residency', () => {
+  it('accepts asia-northeast1/2, their zones and ASIA1; rejects the ASIA and US multi-regions and foreign regions', () => {
+    const f = findings(
+      [
+        bucket('tokyo', {}, 'asia-northeast1'),
+        bucket('dual-japan', {}, 'asia1'),
+        bucket('multi-asia', {}, 'asia'),
+        bucket('custom-dual', { customPlacementConfig: { dataLocations: ['ASIA-NORTHEAST1', 'ASIA-NORTHEAST2'] } }, 'asia'),
+        asset('compute.googleapis.com/Disk', '//compute.googleapis.com/projects/kansa-test/zones/asia-northeast2-a/disks/osaka-disk', { name: 'osaka-disk' }),
+        ...sample('sql_public_ip').slice(0, 1),
+        sampleAsset('bucket_cmek', 'my-storage-bucket'),
+      ],
+      'gcp-data-stored-in-japan',
+    );
+    expect(f.tokyo).toEqual({ status: 'pass' });
+    expect(f['dual-japan']).toEqual({ status: 'pass' });
+    expect(f['multi-asia']).toEqual({ status: 'fail', reason: 'location asia is a multi-region: data may be stored anywhere in it, not only in Japan' });
+    expect(f['custom-dual']).toEqual({ status: 'pass' });
+    expect(f['osaka-disk']).toEqual({ status: 'pass' });
+    expect(f['public-private-sql2']).toEqual({ status: 'fail', reason: 'location us-central1 is outside Japan' });
+    expect(f['my-storage-bucket']).toEqual({ status: 'fail', reason: 'location us-central1 is outside Japan' });
+  });
+
+  it('is unknown for an asset that carries no location', () => {
+    const f = findings([asset(BUCKET, '//storage.googleapis.com/nowhere', { name: 'nowhere' })], 'gcp-data-stored-in-japan');
+    expect(f.nowhere).toEqual({ status: 'unknown', reason: 'cannot evaluate: no location recorded for this asset' });
+  });
+
+  it('checks snapshot storage locations and Cloud SQL backup locations, which default to a multi-region', () => {
+    const snap = (name: string, data: Record<string, unknown>) => asset('compute.googleapis.com/Snapshot', `//compute.googleapis.com/projects/kansa-test/global/snapshots/${name}`, { name, ...data }, 'global');
+    const s = findings([snap('jp', { storageLocations: ['asia-northeast1'] }), snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-snapshot-storage-in-japan');
+    expect(s.jp).toEqual({ status: 'pass' });
+    expect(s.asia).toEqual({ status: 'fail', reason: 'stored in asia (not only Japan)' });
+    expect(s.none?.status).toBe('unknown');
+    const b = findings(
+      [sql('tokyo-backups', { backupConfiguration: { enabled: true, location: 'asia-northeast1' } }), sql('default-backups', { backupConfiguration: { enabled: true } }), sql('us-backups', { backupConfiguration: { enabled: true, location: 'us' } })],
+      'gcp-sql-backup-location-in-japan',
+    );
+    expect(b['tokyo-backups']).toEqual({ status: 'pass' });
+    expect(b['default-backups']).toEqual({ status: 'fail', reason: 'no backup location set: backups go to the nearest multi-region, which is not Japan-only' });
+    expect(b['us-backups']).toEqual({ status: 'fail', reason: 'backup location us is outside Japan' });
+  });
+});

@@ -1,0 +1,52 @@
+/** GCP firewall controls (mappings/controls/gcp/firewall.yaml) on policy-library fixtures and crafted rules. */
+import { asset, findings, sample } from './support.js';
+
+const control = 'gcp-firewall-admin-ports-closed-to-world';
+const fw = (name: string, data: Record<string, unknown>) =>
+  asset('compute.googleapis.com/Firewall', `//compute.googleapis.com/projects/kansa-test/global/firewalls/${name}`, { name, network: 'default', ...data });
+
+describe(control, () => {
+  it('judges the policy-library protocol/port rules: all-protocol and port ranges fail, disabled rules pass', () => {
+    const f = findings(sample('firewall_protocol_and_port'), control);
+    expect(f['cf-test-fw-rule-0']).toEqual({ status: 'fail', reason: 'udp/1000-7000 open to 0.0.0.0/0' }); // the range holds 1433, 3306, 3389, 5432…
+    expect(f['cf-test-fw-rule-1']).toEqual({ status: 'pass' }); // tcp/20 to the world, but disabled
+    expect(f['cf-test-fw-rule-4']).toEqual({ status: 'pass' }); // tcp/22 to the world, but disabled
+    expect(f['cf-test-fw-rule-5']).toEqual({ status: 'fail', reason: 'all traffic open to 0.0.0.0/0' });
+    // tcp without ports is every tcp port; udp/5200 alone would be fine.
+    expect(f['cf-test-fw-rule-6']).toEqual({ status: 'fail', reason: 'tcp/all ports, sctp/all ports open to 0.0.0.0/0' });
+  });
+
+  it('passes EGRESS rules, deny rules and rules from private ranges or with no source ranges (policy-library sources)', () => {
+    const f = findings(sample('firewall_sources'), control);
+    expect(f['cf-test-fw-rule-source-0']).toEqual({ status: 'fail', reason: 'all traffic open to 0.0.0.0/0' });
+    expect(f['cf-test-fw-rule-source-4']).toEqual({ status: 'pass' }); // deny all from 0.0.0.0/0
+    expect(f['cf-test-fw-rule-source-5']).toEqual({ status: 'pass' }); // 192.1.0.0/16
+    expect(f['cf-test-fw-rule-source-6']).toEqual({ status: 'pass' }); // no sourceRanges (tags only)
+    expect(f['cf-test-fw-rule-source-8']).toEqual({ status: 'pass' }); // EGRESS allow all
+  });
+
+  it('matches admin ports inside ranges such as "20-30", IPv6 ::/0, udp and sctp; and defaults direction to INGRESS', () => {
+    const f = findings(
+      [
+        fw('range', { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0'], allowed: [{ IPProtocol: 'tcp', ports: ['20-30'] }] }),
+        fw('ipv6', { sourceRanges: ['::/0'], allowed: [{ IPProtocol: 'tcp', ports: ['3389'] }] }),
+        fw('udp-netbios', { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0', '::/0'], allowed: [{ IPProtocol: 'udp', ports: ['137-139'] }] }),
+        fw('https-only', { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0'], allowed: [{ IPProtocol: 'tcp', ports: ['443', '8080-8090'] }] }),
+        fw('iap-ssh', { direction: 'INGRESS', sourceRanges: ['35.235.240.0/20'], allowed: [{ IPProtocol: 'tcp', ports: ['22'] }] }),
+      ],
+      control,
+    );
+    expect(f.range).toEqual({ status: 'fail', reason: 'tcp/20-30 open to 0.0.0.0/0' });
+    expect(f.ipv6).toEqual({ status: 'fail', reason: 'tcp/3389 open to ::/0' });
+    expect(f['udp-netbios']).toEqual({ status: 'fail', reason: 'udp/137-139 open to 0.0.0.0/0 and ::/0' });
+    expect(f['https-only']).toEqual({ status: 'pass' });
+    expect(f['iap-ssh']).toEqual({ status: 'pass' });
+  });
+
+  it('is unknown for an asset whose data did not arrive or whose ports cannot be read', () => {
+    const noData = { ...fw('no-data', {}), resource: { version: 'v1' } };
+    const f = findings([noData, fw('bad-port', { sourceRanges: ['0.0.0.0/0'], allowed: [{ IPProtocol: 'tcp', ports: ['ssh'] }] })], control);
+    expect(f['no-data']?.status).toBe('unknown');
+    expect(f['bad-port']?.status).toBe('unknown');
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The Helm chart (deploy/helm/kansa). No registry reachable here ships a helm binary (npm's "helm" is a
+ * browser router; Debian has no helm package), so the chart is rendered by a strict renderer of the
+ * template subset it uses (support/helm-template.ts), and every rendered object is checked against the
+ * Kubernetes and Prometheus Operator OpenAPI schemas (kubernetes-models), the values against
+ * values.schema.json, and the generated kansa.yaml against kansa's own configuration schema. Where a
+ * real `helm` is on PATH, `helm lint` and `helm template` run too.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { loadConfig } from '../../src/config/load.js';
+import { webConfigFileSchema } from '../../src/http/web-config.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+import { HelmTemplates, renderChart, type RenderedChart } from './support/helm-template.js';
+
+const CHART = join(PACKAGE_ROOT, 'deploy', 'helm', 'kansa');
+const HASH = '$2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG';
+
+const MODELS: Record<string, { validate(): void }> = {};
+const modelFor = (object: Record<string, unknown>): { validate(): void } => {
+  const key = `${String(object['apiVersion'])}/${String(object['kind'])}`;
+  const make: Record<string, (data: never) => { validate(): void }> = {
+    'v1/ConfigMap': (d) => new ConfigMap(d),
+    'v1/Secret': (d) => new Secret(d),
+    'v1/Service': (d) => new Service(d),
+    'v1/ServiceAccount': (d) => new ServiceAccount(d),
+    'apps/v1/StatefulSet': (d) => new StatefulSet(d),
+    'monitoring.coreos.com/v1/PrometheusRule': (d) => new PrometheusRule(d),
+    'monitoring.coreos.com/v1/ServiceMonitor': (d) => new ServiceMonitor(d),
+  };
+  const factory = make[key];
+  if (!factory) throw new Error(`no schema for ${key}`);
+  return (MODELS[key] = factory(object as never));
+};
+
+const FULL = {
+  replicas: 3,
+  config: { collectors: { aws: { regions: ['ap-northeast-1'], accounts: [{ id: '111122223333' }, { id: '444455556666', roleArn: 'arn:aws:iam::444455556666:role/kansa-reader' }] } }, disabledControls: ['aws-s3-bucket-versioning'] },
+  attestations: { attestations: [{ requirement: '1-1', statement: '規程を制定', evidence: 'DOC-1', owner: 'CISO', attested: '2026-04-01', expires: '2027-03-31' }] },
+  serviceAccount: {
+    workloadIdentity: {
+      awsRoleArn: 'arn:aws:iam::111122223333:role/kansa',
+      azureClientId: '00000000-0000-0000-0000-000000000001',
+      azureTenantId: '00000000-0000-0000-0000-000000000002',
+      gcpServiceAccount: 'kansa-reader@audit-project.iam.gserviceaccount.com',
+    },
+  },
+  web: { enabled: true, tlsSecretName: 'kansa-tls', config: { tls_server_config: { cert_file: '/etc/kansa/tls/tls.crt', key_file: '/etc/kansa/tls/tls.key' }, basic_auth_users: { prometheus: HASH } } },
+  evidence: { signingKeySecret: 'kansa-evidence-key', retention: { daily: 30 } },
+  serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' }, tlsConfig: { ca: { secret: { name: 'kansa-tls', key: 'ca.crt' } }, serverName: 'kansa' }, basicAuth: { username: { name: 'kansa-scrape', key: 'username' }, password: { name: 'kansa-scrape', key: 'password' } } },
+  prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+};
+
+function byKind(chart: RenderedChart, kind: string): Record<string, unknown> {
+  const found = chart.objects.filter((o) => o['kind'] === kind);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The value at a dotted path (`spec.template.spec.containers.0`), or undefined. */
+function at(value: unknown, path: string): unknown {
+  let v = value;
+  for (const key of path.split('.')) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
+}
+const text = (value: unknown, path: string): string => {
+  const v = at(value, path);
+  if (typeof v !== 'string') throw new Error(`${path} is not a string`);
+  return v;
+};
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateValues = ajv.compile(JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8')) as object);
+
+describe.each([
+  ['default values', {}],
+  ['three shards, TLS + basic auth, workload identity, Prometheus Operator', FULL],
+  ['TLS only, no persistence', { web: { enabled: true, tlsSecretName: 't', config: { tls_server_config: { cert_file: '/etc/kansa/tls/tls.crt', key_file: '/etc/kansa/tls/tls.key' } } }, persistence: { enabled: false } }],
+])('helm chart with %s', (_name, values) => {
+  const chart = renderChart(CHART, { release: 'kansa', namespace: 'monitoring', values });
+
+  it('has values that pass values.schema.json', () => {
+    expect(validateValues(chart.values) ? [] : validateValues.errors).toEqual([]);
+  });
+
+  it('renders objects that pass the Kubernetes and Prometheus Operator schemas', () => {
+    expect(chart.objects.length).toBeGreaterThanOrEqual(4);
+    for (const object of chart.objects) {
+      expect(() => modelFor(object).validate()).not.toThrow();
+      expect((object['metadata'] as { namespace?: string }).namespace).toBe('monitoring');
+    }
+  });
+
+  it('writes a kansa.yaml that kansa itself accepts, with sharding from the replica count', () => {
+    const configMap = byKind(chart, 'ConfigMap');
+    const dir = mkdtempSync(join(tmpdir(), 'kansa-chart-'));
+    const attestations = (at(configMap, 'data') as Record<string, string>)['attestations.yaml'];
+    if (attestations) writeFileSync(join(dir, 'attestations.yaml'), attestations);
+    const kansaYaml = (at(configMap, 'data') as Record<string, string>)['kansa.yaml']!.replace('/etc/kansa/config/attestations.yaml', join(dir, 'attestations.yaml'));
+    writeFileSync(join(dir, 'kansa.yaml'), kansaYaml);
+    const config = loadConfig(join(dir, 'kansa.yaml'));
+    expect(config.listen).toBe(':9731');
+    const replicas = at(byKind(chart, 'StatefulSet'), 'spec.replicas') as number;
+    if (replicas > 1) expect(config.sharding).toEqual({ replicas, index: 'auto' });
+    else expect(config.sharding).toBeUndefined();
+    if (chart.values['evidence'] && (chart.values['evidence'] as { enabled: boolean }).enabled) expect(config.evidence?.dir).toBe('/var/lib/kansa/evidence');
+  });
+
+  it('runs hardened: non-root, read-only root filesystem, no privilege escalation, no capabilities, no API token', () => {
+    const pod = at(byKind(chart, 'StatefulSet'), 'spec.template.spec');
+    expect(at(pod, 'securityContext')).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(at(pod, 'automountServiceAccountToken')).toBe(false);
+    const container = at(pod, 'containers.0');
+    expect(at(container, 'securityContext')).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } });
+    expect((at(container, 'volumeMounts') as { mountPath: string }[]).map((m) => m.mountPath)).toEqual(expect.arrayContaining(['/var/lib/kansa', '/tmp', '/etc/kansa/config']));
+    expect(at(container, 'env')).toContainEqual({ name: 'HOSTNAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    expect(at(container, 'ports')).toEqual([{ name: 'http-metrics', containerPort: 9731, protocol: 'TCP' }]);
+  });
+});
+
+describe('helm chart details', () => {
+  const full = renderChart(CHART, { namespace: 'monitoring', values: FULL });
+
+  it('annotates the service account for EKS IRSA, AKS and GKE workload identity', () => {
+    const sa = byKind(full, 'ServiceAccount');
+    expect(at(sa, 'metadata.annotations')).toMatchObject({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/kansa',
+      'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000001',
+      'azure.workload.identity/tenant-id': '00000000-0000-0000-0000-000000000002',
+      'iam.gke.io/gcp-service-account': 'kansa-reader@audit-project.iam.gserviceaccount.com',
+    });
+    expect((at(byKind(full, 'StatefulSet'), 'spec.template.metadata.labels') as Record<string, string>)['azure.workload.identity/use']).toBe('true');
+    expect(at(byKind(renderChart(CHART), 'ServiceAccount'), 'metadata.annotations')).toBeUndefined();
+  });
+
+  it('passes the web configuration and probes the socket when basic auth is on, HTTPS /healthz when only TLS', () => {
+    const container = at(byKind(full, 'StatefulSet'), 'spec.template.spec.containers.0');
+    expect(at(container, 'args')).toEqual(['run', '--config', '/etc/kansa/config/kansa.yaml', '--web.config.file', '/etc/kansa/web/web.yml']);
+    expect(at(container, 'livenessProbe.tcpSocket')).toEqual({ port: 'http-metrics' });
+    const web = parse((at(byKind(full, 'Secret'), 'stringData') as Record<string, string>)['web.yml']!) as unknown;
+    expect(webConfigFileSchema.safeParse(web).success).toBe(true);
+    const tlsOnly = renderChart(CHART, { values: { web: { enabled: true, config: { tls_server_config: { cert_file: '/etc/kansa/tls/tls.crt', key_file: '/etc/kansa/tls/tls.key' } } } } });
+    expect(at(byKind(tlsOnly, 'StatefulSet'), 'spec.template.spec.containers.0.livenessProbe.httpGet')).toEqual({ path: '/healthz', port: 'http-metrics', scheme: 'HTTPS' });
+  });
+
+  it('scrapes every replica over HTTPS with basic auth through the ServiceMonitor', () => {
+    expect(at(byKind(full, 'ServiceMonitor'), 'spec.endpoints.0')).toMatchObject({ port: 'http-metrics', path: '/metrics', scheme: 'https', basicAuth: { username: { name: 'kansa-scrape' } } });
+    expect(text(byKind(full, 'Service'), 'spec.clusterIP')).toBe('None');
+  });
+
+  it('ships deploy/prometheus/kansa-rules.yml as the PrometheusRule, unchanged', () => {
+    const rules = parse(readFileSync(join(PACKAGE_ROOT, 'deploy', 'prometheus', 'kansa-rules.yml'), 'utf8')) as { groups: unknown[] };
+    expect(at(byKind(full, 'PrometheusRule'), 'spec')).toEqual({ groups: rules.groups });
+  });
+
+  it('keeps evidence on a volume claim per replica, or an emptyDir without persistence', () => {
+    const set = byKind(renderChart(CHART, { values: { persistence: { enabled: false } } }), 'StatefulSet');
+    expect(at(set, 'spec.volumeClaimTemplates')).toBeUndefined();
+    expect(at(set, 'spec.template.spec.volumes')).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    const persistent = byKind(renderChart(CHART), 'StatefulSet');
+    expect(at(persistent, 'spec.volumeClaimTemplates.0')).toMatchObject({ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } });
+    expect(text(persistent, 'spec.podManagementPolicy')).toBe('Parallel');
+  });
+
+  it('rolls the pods when the configuration changes', () => {
+    const annotation = (chart: RenderedChart): string => (at(byKind(chart, 'StatefulSet'), 'spec.template.metadata.annotations') as Record<string, string>)['checksum/config']!;
+    expect(annotation(renderChart(CHART))).not.toBe(annotation(renderChart(CHART, { values: { config: { disabledControls: ['x'] } } })));
+  });
+
+  it('refuses values the chart would silently misuse', () => {
+    const check = (values: Record<string, unknown>): boolean => validateValues(renderChart(CHART, { values }).values);
+    expect(check({ config: { listen: ':1' } })).toBe(false);
+    expect(check({ replicas: 0 })).toBe(false);
+    expect(check({ web: { config: { basic_auth_users: { prometheus: 'plaintext' } } } })).toBe(false);
+    expect(check({ serviceAccount: { workloadIdentity: { awsRoleArn: 'kansa' } } })).toBe(false);
+  });
+});
+
+describe('the template renderer follows Go text/template', () => {
+  const render = (source: string, data: unknown = {}): string => {
+    const t = new HelmTemplates();
+    t.add('t', source);
+    return t.render('t', data);
+  };
+
+  it('trims whitespace, iterates maps in key order, scopes with and else', () => {
+    expect(render('a  {{- " b " -}}  c')).toBe('a b c');
+    expect(render('{{ range $k, $v := . }}{{ $k }}={{ $v }};{{ end }}', { b: 2, a: 1 })).toBe('a=1;b=2;');
+    expect(render('{{ with .x }}[{{ . }}]{{ else }}none{{ end }}', { x: '' })).toBe('none');
+    expect(render('{{ if and .a (not .b) }}yes{{ else if .b }}b{{ end }}', { a: 1, b: 0 })).toBe('yes');
+    expect(render('{{ .a | default "d" | quote }}', { a: '' })).toBe('"d"');
+    expect(render('{{- define "x" }}<{{ . }}>{{ end -}}{{ include "x" "y" | nindent 2 }}')).toBe('\n  <y>');
+  });
+
+  it('fails where Helm fails, and on anything it does not implement', () => {
+    expect(() => render('{{ .a.b }}', {})).toThrow(/nil pointer evaluating \.b/);
+    expect(() => render('{{ lookup "v1" "Secret" "ns" "n" }}')).toThrow(/not supported/);
+    expect(() => render('{{ if .a }}x')).toThrow(/missing \{\{end\}\}/);
+    expect(() => render('{{ end }}')).toThrow(/unexpected/);
+  });
+});
+// No helm binary is installable from this project's registries (npm, Debian): the chart is checked by the
+// strict renderer above against the Kubernetes and Prometheus Operator schemas instead (see deploy/helm/kansa/README.md).

@@ -1,0 +1,204 @@
+/** Least privilege: generated roles match the checked-in files, hold only reads, and cover every call the collectors make. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parse } from 'yaml';
+import { AWS_PERMISSIONS } from '../../collectors/aws/permissions.js';
+import { AwsConfigCollector, TYPES_NEEDING_BATCH_GET } from '../../collectors/aws/config-service.js';
+import { sandboxAwsClients } from '../../src/cli/sandbox.js';
+import { main, type Io } from '../../src/cli/main.js';
+import { awsCollectorSchema, configSchema } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log.js';
+import type { ProviderId } from '../../src/model/resource.js';
+import { generatePermissions, modesOf, PERMISSION_DECLARATIONS, PROVIDERS, renderRole } from '../../src/permissions/generate.js';
+import { isReadOnlyAction } from '../../src/permissions/model.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
+import { startSandbox } from '../../src/sandbox/server.js';
+import { Evaluation } from '../../src/evaluate/evaluate.js';
+import { bundledMappings } from '../support/evaluate.js';
+
+const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | 'yaml' }>> = {
+  aws: { file: 'deploy/iam/aws-policy.json', format: 'json' },
+  azure: { file: 'deploy/iam/azure-role.json', format: 'json' },
+  gcp: { file: 'deploy/iam/gcp-role.yaml', format: 'yaml' },
+};
+
+/** Written independently of the generator's own check, so a loosened regex there is still caught here. */
+const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
+  aws: (a) => /^config:(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a),
+  azure: (a) => a.endsWith('/read') && !a.includes('*'),
+  gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
+};
+
+function actionsOf(provider: ProviderId, document: Record<string, unknown>): string[] {
+  switch (provider) {
+    case 'aws': {
+      const statements = document['Statement'] as { Effect: string; Action: string[]; Resource: string }[];
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      return statements.flatMap((s) => s.Action);
+    }
+    case 'azure':
+      expect(document['DataActions']).toEqual([]);
+      return document['Actions'] as string[];
+    case 'gcp':
+      return document['includedPermissions'] as string[];
+  }
+}
+
+describe.each(PROVIDERS)('%s role', (provider) => {
+  const { file, format } = CHECKED_IN[provider];
+  const text = readFileSync(join(PACKAGE_ROOT, file), 'utf8');
+
+  it(`${CHECKED_IN[provider].file} is what the generator makes from the bundled controls`, () => {
+    const expected = renderRole(generatePermissions(provider, bundledMappings().controls), format);
+    if (text !== expected) throw new Error(`${file} is out of date with the controls or collectors/${provider}/permissions.ts: regenerate it with \`node bin/kansa.js permissions --provider ${provider} > ${file}\` (after npm run build)`);
+  });
+
+  it('holds only read-only actions, no wildcard, and at least one', () => {
+    const actions = actionsOf(provider, (format === 'json' ? JSON.parse(text) : parse(text)) as Record<string, unknown>);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => !READ_VERBS[provider](a) || !isReadOnlyAction(provider, a))).toEqual([]);
+    expect(new Set(actions).size).toBe(actions.length);
+  });
+});
+
+describe('read-only check', () => {
+  it.each([
+    ['aws', 'config:PutConfigRule'],
+    ['aws', 'config:*'],
+    ['aws', 'config:StartConfigurationRecorder'],
+    ['aws', 's3:GetObject*'],
+    ['azure', 'Microsoft.Storage/storageAccounts/write'],
+    ['azure', 'Microsoft.Storage/*/read'],
+    ['azure', 'Microsoft.Storage/storageAccounts/listKeys/action'],
+    ['gcp', 'cloudasset.assets.exportResource'],
+    ['gcp', 'cloudasset.feeds.create'],
+    ['gcp', 'cloudasset.*'],
+  ] as const)('refuses %s %s', (provider, action) => {
+    expect(isReadOnlyAction(provider, action)).toBe(false);
+  });
+
+  it('refuses to generate a role from a declaration that asks for a write', () => {
+    const declaration = { ...AWS_PERMISSIONS, operations: [...AWS_PERMISSIONS.operations, { operation: 'PutConfigRule', actions: ['config:PutConfigRule'], reason: 'no' }] };
+    expect(() => generatePermissions('aws', bundledMappings().controls, undefined, declaration)).toThrow(/non-read-only actions: config:PutConfigRule/);
+  });
+});
+
+describe('declarations follow the code', () => {
+  const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
+  const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
+
+  it('AWS: every AWS Config command the collector imports is declared', () => {
+    const imports = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-config-service'/.exec(source('collectors/aws/config-service.ts'))?.[1] ?? '';
+    const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThan(0);
+    expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
+  });
+
+  it('AWS: BatchGet is declared for exactly the types the collector fetches with it', () => {
+    for (const operation of ['BatchGetResourceConfig', 'BatchGetAggregateResourceConfig']) {
+      const pattern = new RegExp(AWS_PERMISSIONS.operations.find((o) => o.operation === operation)!.forTypesMatching!);
+      const types = [...Evaluation.typesNeeded(bundledMappings().controls)].filter((t) => t.startsWith('AWS::'));
+      expect(types.filter((t) => pattern.test(t)).sort()).toEqual([...TYPES_NEEDING_BATCH_GET].filter((t) => types.includes(t)).sort());
+    }
+  });
+
+  it('Azure: every operation the collector counts is declared', () => {
+    const text = source('collectors/azure/resource-manager.ts');
+    const operations = new Set([...text.matchAll(/this\.call\(context, limit, '(\w+)'/g), ...text.matchAll(/\boperation: '(\w+)'/g)].map((m) => m[1]!));
+    expect(operations.size).toBeGreaterThan(0);
+    expect([...operations].filter((o) => !declared('azure').has(o))).toEqual([]);
+  });
+
+  it('GCP: every operation the collector counts is declared', () => {
+    const operations = [...source('collectors/gcp/cloud-asset.ts').matchAll(/\bOPERATION = '(\w+)'/g)].map((m) => m[1]!);
+    expect(operations.length).toBeGreaterThan(0);
+    expect(operations.filter((o) => !declared('gcp').has(o))).toEqual([]);
+  });
+});
+
+describe('the sandbox sees only declared, read-only calls', () => {
+  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+
+  it.each(['accounts', 'aggregator'] as const)('AWS collector in %s mode', async (mode) => {
+    const sandbox = await startSandbox({ aws: { resources: 400, seed: 5 } });
+    try {
+      const config = awsCollectorSchema.parse({
+        regions: sandbox.aws.regions,
+        accounts: sandbox.aws.accounts.map((id) => ({ id })),
+        maxAttempts: 1,
+        ...(mode === 'aggregator' ? { aggregator: { name: sandbox.aws.aggregatorName, region: sandbox.aws.homeRegion } } : {}),
+      });
+      const collector = new AwsConfigCollector(config, sandboxAwsClients(sandbox));
+      const controls = bundledMappings().controls.filter((c) => c.provider === 'aws');
+      let resources = 0;
+      const run = await collector.collect({
+        types: Evaluation.typesNeeded(controls),
+        onResource: () => void resources++,
+        recorder: { apiCall: () => undefined, clockSample: () => undefined },
+        logger,
+        signal: new AbortController().signal,
+        now: () => new Date(),
+      });
+      expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+      expect(resources).toBeGreaterThan(0);
+      const called = Object.keys(sandbox.calls().byOperation);
+      const allowed = new Set(generatePermissions('aws', controls, new Set([mode])).operations.map((o) => o.operation));
+      expect(called.length).toBeGreaterThan(0);
+      expect(called.filter((o) => !allowed.has(o))).toEqual([]);
+      expect(sandbox.writeOperations()).toEqual([]);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('narrowed to a configuration', () => {
+  const controls = bundledMappings().controls;
+
+  it('AWS aggregator mode needs only the aggregate actions; per-account mode only the per-account ones', () => {
+    const aggregated = configSchema.parse({ collectors: { aws: { accounts: [], aggregator: { name: 'org', region: 'ap-northeast-1' } } } });
+    expect(generatePermissions('aws', controls, modesOf('aws', aggregated)).actions).toEqual(['config:BatchGetAggregateResourceConfig', 'config:SelectAggregateResourceConfig']);
+    const perAccount = configSchema.parse({ collectors: { aws: { accounts: [{ id: '111122223333' }] } } });
+    expect(generatePermissions('aws', controls, modesOf('aws', perAccount)).actions).toEqual(['config:BatchGetResourceConfig', 'config:SelectResourceConfig']);
+  });
+
+  it('drops BatchGet when no enabled control reads S3 buckets', () => {
+    const withoutBuckets = controls.filter((c) => !c.resourceTypes.includes('AWS::S3::Bucket') && !c.context.some((x) => x.type === 'AWS::S3::Bucket'));
+    expect(generatePermissions('aws', withoutBuckets).actions).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
+  });
+
+  it('Azure: ARM only, listed subscriptions → no Resource Graph and no subscription discovery', () => {
+    const arm = configSchema.parse({ collectors: { azure: { source: 'arm', subscriptions: ['00000000-0000-0000-0000-000000000001'] } } });
+    const actions = generatePermissions('azure', controls, modesOf('azure', arm)).actions;
+    expect(actions).not.toContain('Microsoft.ResourceGraph/resources/read');
+    expect(actions).toContain('Microsoft.Resources/subscriptions/resources/read');
+    expect(actions.filter((a) => a.startsWith('Microsoft.Storage/storageAccounts'))).toContain('Microsoft.Storage/storageAccounts/read');
+  });
+});
+
+describe('kansa permissions', () => {
+  const capture = (): { io: Io; out: () => string; err: () => string } => {
+    let out = '';
+    let err = '';
+    return { io: { stdout: (t) => void (out += t), stderr: (t) => void (err += t), now: () => new Date() }, out: () => out, err: () => err };
+  };
+
+  it('prints the role in the requested format', async () => {
+    const { io, out } = capture();
+    expect(await main(['permissions', '--provider', 'gcp', '--format', 'json'], io)).toBe(0);
+    expect((JSON.parse(out()) as { includedPermissions: string[] }).includedPermissions).toContain('cloudasset.assets.listResource');
+  });
+
+  it('takes Azure assignable scopes', async () => {
+    const { io, out } = capture();
+    expect(await main(['permissions', '--provider', 'azure', '--assignable-scope', '/subscriptions/11111111-1111-1111-1111-111111111111'], io)).toBe(0);
+    expect((JSON.parse(out()) as { AssignableScopes: string[] }).AssignableScopes).toEqual(['/subscriptions/11111111-1111-1111-1111-111111111111']);
+  });
+
+  it('rejects an unknown provider with exit 2', async () => {
+    const { io, err } = capture();
+    expect(await main(['permissions', '--provider', 'oracle'], io)).toBe(2);
+    expect(err()).toMatch(/Allowed choices are aws, azure, gcp/);
+  });
+});
