@@ -34,6 +34,7 @@ const processIo: Io = {
 const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, config: configSchema } as const;
 
 const DEFAULT_SANDBOX_RESOURCES = 2000;
+const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = EXIT_OK;
@@ -54,14 +55,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
     .action((options: { catalog?: string; controls?: string[]; output: 'table' | 'json' }) => {
       const { catalog, controls } = loadMappings(options);
-      const requirements = catalog.requirements.map((r) => ({
-        id: r.id,
-        category: r.category.id,
-        automation: r.automation,
-        title_en: r.titleEn,
-        text_ja: r.textJa,
-        controls: controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(r.id) || r.listedControls.includes(c.id)).map((c) => c.id),
-      }));
+      const requirements = catalog.requirements.map((r) => {
+        const evidencing = controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(r.id) || r.listedControls.includes(c.id));
+        return {
+          id: r.id,
+          category: r.category.id,
+          automation: r.automation,
+          title_en: r.titleEn,
+          text_ja: r.textJa,
+          controls: evidencing.map((c) => c.id),
+          controls_by_provider: Object.fromEntries(PROVIDERS.map((p) => [p, evidencing.filter((c) => c.provider === p).map((c) => c.id)])),
+          ...(Object.keys(r.notEvidenced).length > 0 ? { not_evidenced: r.notEvidenced } : {}),
+        };
+      });
       if (options.output === 'json') {
         io.stdout(`${JSON.stringify({ id: catalog.id, version: catalog.version, requirements }, null, 2)}\n`);
         return;
@@ -71,7 +77,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         io.stdout(`\n${category.id}. ${category.nameJa} / ${category.nameEn}\n`);
         for (const r of requirements.filter((x) => x.category === category.id)) {
           io.stdout(`  ${r.id.padEnd(6)} ${r.automation.padEnd(10)} ${r.title_en}\n         ${r.text_ja}\n`);
-          if (r.controls.length > 0) io.stdout(`         controls: ${r.controls.join(', ')}\n`);
+          if (r.automation === 'manual') continue;
+          for (const p of PROVIDERS) {
+            const ids = r.controls_by_provider[p] ?? [];
+            const gap = r.not_evidenced?.[p];
+            io.stdout(`         ${p.padEnd(6)} ${ids.length > 0 ? ids.join(', ') : gap ? `— ${gap}` : '— NO CONTROL (coverage gap)'}\n`);
+          }
         }
       }
     });

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import type { ProviderId } from '../model/resource.js';
 import { catalogFileSchema, type AutomationClass } from './schemas.js';
 import { loadYamlFile } from './yaml-file.js';
 
@@ -18,6 +19,8 @@ export interface Requirement {
   readonly textNote?: string;
   /** Controls the catalog itself lists for this item (controls can also point at it). */
   readonly listedControls: readonly string[];
+  /** Per provider: why its configuration cannot evidence this item. */
+  readonly notEvidenced: Readonly<Partial<Record<ProviderId, string>>>;
 }
 
 export interface Catalog {
@@ -54,6 +57,7 @@ export function loadCatalog(file: string): Catalog {
       rationale: r.rationale,
       ...(r.text_note === undefined ? {} : { textNote: r.text_note }),
       listedControls: r.controls ?? [],
+      notEvidenced: r.not_evidenced ?? {},
     };
   });
   return {

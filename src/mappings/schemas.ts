@@ -36,6 +36,8 @@ export const catalogFileSchema = z.strictObject({
         text_note: nonEmpty.optional(),
         /** Frameworks may list the controls that evidence an item themselves (many-to-many, as Prowler does). */
         controls: z.array(controlId).optional(),
+        /** Per provider, one line on why its configuration cannot evidence this item (coverage gaps are explained, not silent). */
+        not_evidenced: z.partialRecord(z.enum(['aws', 'azure', 'gcp']), nonEmpty).optional(),
       }),
     )
     .min(1),

@@ -66,8 +66,15 @@ describe('kansa run --sandbox under a real Prometheus', () => {
     expect(current.find((r) => r.metric.requirement === '2-6')?.metric.state).toBe('noncompliant');
     const up = await query('up{job="kansa"}');
     expect(up[0]?.value[1]).toBe('1');
-    const collectorUp = await query('kansa_collector_up');
-    expect(collectorUp.length).toBeGreaterThanOrEqual(1);
+    // all three clouds of the sandbox, one series per provider and scope, every one up
+    const collectorUp = await waitFor('collectors of all three clouds', async () => {
+      const result = await query('kansa_collector_up');
+      return new Set(result.map((r) => r.metric.provider)).size === 3 ? result : undefined;
+    }, 30_000, 500);
+    expect(new Set(collectorUp.map((r) => r.metric.provider))).toEqual(new Set(['aws', 'azure', 'gcp']));
+    expect(collectorUp.every((r) => r.value[1] === '1')).toBe(true);
+    const scopes = new Set(collectorUp.map((r) => `${r.metric.provider}/${r.metric.account}`));
+    expect(scopes.size).toBe(collectorUp.length);
   }, 90_000);
 
   it('serves /metrics that pass `promtool check metrics`', async () => {
