@@ -102,7 +102,7 @@ function measure(file: string): void {
   );
 }
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, measure: { type: 'string' }, live: { type: 'boolean' }, 'throttle-rate': { type: 'string' }, 'throttle-n': { type: 'string' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '10000,100000' }, measure: { type: 'string' }, live: { type: 'boolean' }, 'throttle-rate': { type: 'string' }, 'throttle-n': { type: 'string' }, provider: { type: 'string' } } });
 if (values.live) {
   const { runLive } = await import('./live.js');
   await runLive(process.argv.slice(2));

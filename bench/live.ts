@@ -4,6 +4,8 @@
  * SDK while scraping its own /metrics. Prints resources/s, API calls ÷ lower bound, peak RSS, series on
  * /metrics, scrape time and event-loop delay p99 during the scan; then a throttled scan against the
  * sandbox's per-account rate limit: scan time ÷ (calls ÷ allowed rate).
+ * `--provider gcp`: the same figures for the GCP collector on the sandbox's Cloud Asset gRPC server; the
+ * lower bound is ceil(count ÷ 1,000) ListAssets pages per project and content type.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -22,8 +24,13 @@ import { createLogger } from '../src/log.js';
 import { createRegistry, registerAgentMetrics } from '../src/metrics/metrics.js';
 import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from '../src/sandbox/aws-config.js';
 import { describeEstate } from '../src/sandbox/estate/aws.js';
+import { GcpAssetCollector, LIST_ASSETS_PAGE_SIZE, listingPlan } from '../collectors/gcp/cloud-asset.js';
+import { loopbackAssetClient } from '../collectors/gcp/sandbox-client.js';
+import { gcpCollectorSchema } from '../src/config/schema.js';
+import { GcpEstate } from '../src/sandbox/estate/gcp.js';
 
 const SEED = 1;
+type Provider = 'aws' | 'gcp';
 
 interface Measurement {
   n: number;
@@ -49,22 +56,35 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function measure(endpoint: string, n: number, ratePerSecond: number | undefined): Promise<Measurement> {
-  const mappings = loadMappings({});
+/** The GCP collector over every sandbox project, and its page lower bound. */
+function gcpSetup(endpoint: string, n: number): { collector: GcpAssetCollector; lowerBound: number } {
+  const { apiEndpoint, port } = JSON.parse(endpoint) as { apiEndpoint: string; port: number };
+  const estate = new GcpEstate({ resources: n, seed: SEED });
+  const controls = loadMappings({}).controls.filter((c) => c.provider === 'gcp');
+  const plan = listingPlan(Evaluation.typesNeeded(controls));
+  let lowerBound = 0;
+  for (const project of estate.projects) {
+    for (const [contentType, assetTypes] of plan) {
+      const count = estate.count([project], contentType === 'IAM_POLICY' ? 'IAM_POLICY' : 'RESOURCE', assetTypes);
+      lowerBound += Math.max(1, Math.ceil(count / LIST_ASSETS_PAGE_SIZE)); // an empty listing still costs one call
+    }
+  }
+  const config = gcpCollectorSchema.parse({ scopes: estate.projects.map((p) => `projects/${p}`), requestsPerMinute: 600_000 });
+  return { collector: new GcpAssetCollector(config, loopbackAssetClient({ apiEndpoint, port })), lowerBound };
+}
+
+function awsSetup(endpoint: string, n: number, ratePerSecond: number | undefined): { collector: AwsConfigCollector; lowerBound: number; selectOnlyBound: number } {
   const estate = describeEstate({ resources: n, seed: SEED });
-  const controls = mappings.controls.filter((c) => c.provider === 'aws');
-  const types = Evaluation.typesNeeded(controls);
+  const types = Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'aws'));
   // Lower bound: every (account, region, type) needs ceil(count / page) Select pages; types whose Select
   // rows lack supplementary data also need ceil(count / 100) BatchGet calls.
   let lowerBound = 0;
   let selectOnlyBound = 0;
-  const byScope = new Map<string, number>();
   for (const s of estate.scopes) {
     if (!types.has(s.type)) continue;
     const pages = Math.ceil(s.count / SELECT_PAGE_SIZE);
     selectOnlyBound += pages;
     lowerBound += pages + (TYPES_NEEDING_BATCH_GET.has(s.type) ? Math.ceil(s.count / BATCH_GET_SIZE) : 0);
-    byScope.set(`${s.account}|${s.region}`, 0);
   }
   const config = awsCollectorSchema.parse({
     regions: estate.regions,
@@ -79,6 +99,13 @@ async function measure(endpoint: string, n: number, ratePerSecond: number | unde
       credentials: { accessKeyId: sandboxAccessKeyFor(target.account ?? estate.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
     }),
   );
+  return { collector, lowerBound, selectOnlyBound };
+}
+
+async function measure(provider: Provider, endpoint: string, n: number, ratePerSecond: number | undefined): Promise<Measurement> {
+  const mappings = loadMappings({});
+  const setup = provider === 'gcp' ? { ...gcpSetup(endpoint, n), selectOnlyBound: Number.NaN } : awsSetup(endpoint, n, ratePerSecond);
+  const { collector, lowerBound, selectOnlyBound } = setup;
   const { registry, apiCalls } = createRegistry();
   const logger = createLogger('warn', new Writable({ write: (_c, _e, done) => done() }));
   const agent = new Agent(mappings, [{ collector, staleAfterSeconds: 86_400 }], { logger, now: () => new Date(), apiCalls });
@@ -136,15 +163,22 @@ async function measure(endpoint: string, n: number, ratePerSecond: number | unde
 }
 
 /** Starts the sandbox in its own process so its work does not distort the agent's figures. */
-async function withSandboxProcess<T>(n: number, extraArgs: string[], body: (endpoint: string) => Promise<T>): Promise<T> {
+async function withSandboxProcess<T>(provider: Provider, n: number, extraArgs: string[], body: (endpoint: string) => Promise<T>): Promise<T> {
   const main = fileURLToPath(new URL('../src/sandbox/main.js', import.meta.url));
-  const child = spawn(process.execPath, [main, '--port', '0', '--resources', String(n), '--seed', String(SEED), ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = new URL('../src/sandbox/server.js', import.meta.url).href;
+  // The sandbox CLI sizes the AWS estate; for GCP a one-line module starts the same server with a GCP estate of N.
+  const gcpScript =
+    `const { startSandbox } = await import(${JSON.stringify(server)}); const s = await startSandbox({ port: 0, aws: { resources: 10 }, gcp: { resources: ${n}, seed: ${SEED} } });` +
+    ` console.log(JSON.stringify({ gcp: { apiEndpoint: s.gcp.apiEndpoint, port: s.gcp.port } })); process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));`;
+  const args = provider === 'gcp' ? ['--input-type=module', '-e', gcpScript] : [main, '--port', '0', '--resources', String(n), '--seed', String(SEED), ...extraArgs];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       try {
-        resolve((JSON.parse(out) as { aws: { endpoint: string } }).aws.endpoint);
+        const parsed = JSON.parse(out) as { aws?: { endpoint: string }; gcp?: { apiEndpoint: string; port: number } };
+        resolve(parsed.gcp ? JSON.stringify(parsed.gcp) : parsed.aws!.endpoint);
       } catch {
         // not complete yet
       }
@@ -158,28 +192,39 @@ async function withSandboxProcess<T>(n: number, extraArgs: string[], body: (endp
   }
 }
 
-function runMeasureChild(endpoint: string, n: number, rate: number | undefined): Measurement {
-  const args = [fileURLToPath(import.meta.url), '--measure', endpoint, '--n', String(n), ...(rate ? ['--rate', String(rate)] : [])];
+function runMeasureChild(provider: Provider, endpoint: string, n: number, rate: number | undefined): Measurement {
+  const args = [fileURLToPath(import.meta.url), '--measure', endpoint, '--provider', provider, '--n', String(n), ...(rate ? ['--rate', String(rate)] : [])];
   return JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Measurement;
 }
 
 export async function runLive(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { n: { type: 'string', default: '10000,100000,1000000' }, 'throttle-rate': { type: 'string', default: '20' }, 'throttle-n': { type: 'string', default: '20000' }, live: { type: 'boolean' } },
+    options: {
+      n: { type: 'string', default: '10000,100000,1000000' },
+      'throttle-rate': { type: 'string', default: '20' },
+      'throttle-n': { type: 'string', default: '20000' },
+      live: { type: 'boolean' },
+      provider: { type: 'string', default: 'aws' },
+    },
   });
+  const provider = values.provider as Provider;
+  if (provider !== 'aws' && provider !== 'gcp') throw new Error(`--provider must be aws or gcp, got ${values.provider}`);
+  console.log(`provider ${provider}${provider === 'gcp' ? ': lower bound = ceil(assets ÷ 1,000) ListAssets pages per project and content type' : ''}`);
   console.log(`node ${process.version}; sandbox in its own process; agent scrapes its own /metrics every 200 ms during the scan`);
   console.log('        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  (÷select-only)  peak RSS MB  series (kansa)  scrape p50/p99 ms  render p99 ms  loop delay p99 ms  failed scopes');
   for (const n of values.n.split(',').map(Number)) {
-    const m = await withSandboxProcess(n, [], (endpoint) => Promise.resolve(runMeasureChild(endpoint, n, undefined)));
+    const m = await withSandboxProcess(provider, n, [], (endpoint) => Promise.resolve(runMeasureChild(provider, endpoint, n, undefined)));
     console.log(
-      `${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(m.calls / m.selectOnlyBound).toFixed(3).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${m.renderP99Ms.toFixed(1).padStart(14)} ${m.loopDelayP99Ms.toFixed(1).padStart(18)} ${String(m.failedScopes).padStart(14)}`,
+      `${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(provider === 'gcp' ? '-' : (m.calls / m.selectOnlyBound).toFixed(3)).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${m.renderP99Ms.toFixed(1).padStart(14)} ${m.loopDelayP99Ms.toFixed(1).padStart(18)} ${String(m.failedScopes).padStart(14)}`,
     );
   }
+  // The throttled run exercises the AWS per-account rate limit; GCP's quota pacing is covered by its tests.
+  if (provider === 'gcp') return;
   const rate = Number(values['throttle-rate']);
   const tn = Number(values['throttle-n']);
   const accounts = describeEstate({ resources: tn, seed: SEED }).accounts.length;
-  const m = await withSandboxProcess(tn, ['--rate-per-second', String(rate)], (endpoint) => Promise.resolve(runMeasureChild(endpoint, tn, rate)));
+  const m = await withSandboxProcess('aws', tn, ['--rate-per-second', String(rate)], (endpoint) => Promise.resolve(runMeasureChild('aws', endpoint, tn, rate)));
   const ideal = m.calls / (rate * accounts);
   console.log(
     `\nthrottled: N=${tn}, sandbox allows ${rate} calls/s per account (${accounts} accounts): ${m.calls} calls in ${m.scanSeconds.toFixed(1)} s; ` +
@@ -187,8 +232,8 @@ export async function runLive(argv: string[]): Promise<void> {
   );
 }
 
-const { values } = parseArgs({ options: { measure: { type: 'string' }, n: { type: 'string' }, rate: { type: 'string' } }, strict: false });
+const { values } = parseArgs({ options: { measure: { type: 'string' }, provider: { type: 'string' }, n: { type: 'string' }, rate: { type: 'string' } }, strict: false });
 if (typeof values.measure === 'string') {
-  const m = await measure(values.measure, Number(values.n), typeof values.rate === 'string' ? Number(values.rate) : undefined);
+  const m = await measure(values.provider === 'gcp' ? 'gcp' : 'aws', values.measure, Number(values.n), typeof values.rate === 'string' ? Number(values.rate) : undefined);
   process.stdout.write(JSON.stringify(m));
 }

@@ -24,6 +24,14 @@ export const AZURE_TYPES = {
   activityLogAlert: 'Microsoft.Insights/activityLogAlerts',
   diagnosticSettings: 'Microsoft.Insights/diagnosticSettings',
   subscription: 'Microsoft.Resources/subscriptions',
+  virtualMachine: 'Microsoft.Compute/virtualMachines',
+  appGateway: 'Microsoft.Network/applicationGateways',
+  appGatewayWafPolicy: 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies',
+  frontDoorWafPolicy: 'Microsoft.Network/FrontDoorWebApplicationFirewallPolicies',
+  metricAlert: 'Microsoft.Insights/metricAlerts',
+  recoveryVault: 'Microsoft.RecoveryServices/vaults',
+  logAnalyticsWorkspace: 'Microsoft.OperationalInsights/workspaces',
+  securityPricing: 'Microsoft.Security/pricings',
 } as const;
 
 /** Columns Resource Graph adds to every row that are not configuration (and etag, a version marker RG does not return). */

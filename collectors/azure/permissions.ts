@@ -35,6 +35,7 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     { operation: 'GetServerAuditingSettings', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/auditingSettings$', reason: 'auditing settings of each SQL server' },
     { operation: 'GetTransparentDataEncryption', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/transparentDataEncryption$', reason: 'TDE state of each SQL database' },
     { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
+    { operation: 'ListSecurityPricings', actions: [], forTypesMatching: '^Microsoft\\.Security/pricings$', reason: 'Defender for Cloud plan (pricing tier) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },
   ],
   perResourceType: { actions: ['{type}/read'], stripTypeSuffix: '#.*$' },

@@ -25,7 +25,16 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.sqlDatabase]: '2023-08-01',
   [AZURE_TYPES.keyVault]: '2023-07-01',
   [AZURE_TYPES.activityLogAlert]: '2020-10-01',
+  [AZURE_TYPES.virtualMachine]: '2024-07-01',
+  [AZURE_TYPES.appGateway]: '2024-05-01',
+  [AZURE_TYPES.appGatewayWafPolicy]: '2024-05-01',
+  [AZURE_TYPES.frontDoorWafPolicy]: '2024-02-01',
+  [AZURE_TYPES.metricAlert]: '2018-03-01',
+  [AZURE_TYPES.recoveryVault]: '2024-04-01',
+  [AZURE_TYPES.logAnalyticsWorkspace]: '2023-09-01',
 };
+/** Defender for Cloud plans are subscription settings, not rows of the Resource Graph `resources` table. */
+const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
 const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
 const SQL_CHILD_API_VERSION = '2021-11-01';
 const STORAGE_CHILD_API_VERSION = '2023-05-01';
@@ -165,6 +174,16 @@ export class AzureResourceCollector implements Collector {
           const result = await this.call(context, limit, 'ListSubscriptionDiagnosticSettings', () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/providers/Microsoft.Insights/diagnosticSettings`, DIAGNOSTIC_SETTINGS_API_VERSION, context.signal));
           if (!result.ok) return fail(s, new ScopeFailure(result.error));
           for (const item of listValue(result.value)) emit(normalizeArmResource(item, { type: AZURE_TYPES.diagnosticSettings, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() }));
+        }),
+      );
+    }
+    if (wanted.includes(AZURE_TYPES.securityPricing)) {
+      // Defender for Cloud plans: one list per subscription (Resource Graph keeps them in `securityresources`).
+      await Promise.all(
+        subscriptions.map(async (s) => {
+          const result = await this.call(context, limit, 'ListSecurityPricings', () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/providers/Microsoft.Security/pricings`, SECURITY_PRICINGS_API_VERSION, context.signal));
+          if (!result.ok) return fail(s, new ScopeFailure(result.error));
+          for (const item of listValue(result.value)) emit(normalizeArmResource(item, { type: AZURE_TYPES.securityPricing, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() }));
         }),
       );
     }

@@ -131,13 +131,17 @@ function portRanges(ports: unknown): { fromPort: number; toPort: number }[] {
   });
 }
 
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '132': 'sctp' };
+
 function canonicalFirewallRules(value: unknown, what: string): Json[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new Error(`${what} is not a list`);
   return value.map((rule, i) => {
     if (!isObject(rule)) throw new Error(`${what}[${i}] is not an object`);
     const ports = list(rule.ports).map(str);
-    return { ...rule, IPProtocol: str(rule.IPProtocol ?? rule.ipProtocol).toLowerCase(), ports, portRanges: portRanges(ports) };
+    const IPProtocol = str(rule.IPProtocol ?? rule.ipProtocol).toLowerCase();
+    // `protocol` is the name whatever the rule was written with ("6" is tcp), so allow and deny rules compare.
+    return { ...rule, IPProtocol, protocol: PROTOCOL_NAMES[IPProtocol] ?? IPProtocol, ports, portRanges: portRanges(ports) };
   });
 }
 
@@ -148,6 +152,10 @@ const typeNormalizers: Readonly<Record<string, (data: Json) => Json>> = {
   'compute.googleapis.com/Firewall': (d) => ({
     ...d,
     direction: str(d.direction) || 'INGRESS', // the API's default
+    priority: d.priority === undefined || d.priority === null || d.priority === '' ? 1000 : Number(d.priority), // the API's default
+    network: str(d.network),
+    targetTags: list(d.targetTags).map(str),
+    targetServiceAccounts: list(d.targetServiceAccounts).map(str),
     disabled: d.disabled === true,
     sourceRanges: list(d.sourceRanges).map(str),
     destinationRanges: list(d.destinationRanges).map(str),

@@ -64,12 +64,23 @@ interface GaxErrorShape {
   statusDetails?: unknown;
 }
 
+/** int64 fields arrive as numbers, strings or Long objects (protobufjs decodes google.rpc details with Long). */
+function toNumber(value: unknown): number {
+  if (typeof value === 'object' && value !== null) {
+    const long = value as { toNumber?: unknown; low?: unknown; high?: unknown };
+    if (typeof long.toNumber === 'function') return Number((long.toNumber as () => unknown).call(value));
+    if (typeof long.low === 'number' && typeof long.high === 'number') return long.high * 2 ** 32 + (long.low >>> 0);
+    return Number.NaN;
+  }
+  return Number(value);
+}
+
 function retryInfoDelayMs(details: unknown): number | undefined {
   if (!Array.isArray(details)) return undefined;
   for (const d of details as unknown[]) {
     const delay = (d as { retryDelay?: { seconds?: unknown; nanos?: unknown } } | null)?.retryDelay;
-    if (delay && delay.seconds !== undefined) {
-      const ms = Number(delay.seconds) * 1000 + Number(delay.nanos ?? 0) / 1e6;
+    if (delay && delay.seconds !== undefined && delay.seconds !== null) {
+      const ms = toNumber(delay.seconds) * 1000 + toNumber(delay.nanos ?? 0) / 1e6;
       if (Number.isFinite(ms) && ms >= 0) return ms;
     }
   }

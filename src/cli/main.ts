@@ -4,7 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { InputError, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
 import { evaluate } from '../evaluate/evaluate.js';
-import { INPUT_FORMATS, readAwsConfigFiles, type InputFormat } from '../inputs/aws-config-file.js';
+import { INPUT_FORMATS, type InputFormat } from '../inputs/aws-config-file.js';
+import { readInputFiles } from '../inputs/detect.js';
 import { attestationsFileSchema, catalogFileSchema, controlsFileSchema } from '../mappings/schemas.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
@@ -106,7 +107,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }) => {
         const now = options.now === undefined ? io.now() : parseNow(options.now);
         const mappings = loadMappings(options);
-        const inventory = readAwsConfigFiles(options.input, options.format, now);
+        const inventory = readInputFiles(options.input, options.format, now);
         const assessment = evaluate(inventory.resources, inventory.coverage, mappings.controls, mappings.catalog, mappings.attestations, now);
         io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: mappings.catalog }));
         if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;

@@ -17,6 +17,9 @@ export function loadConfig(file: string): AgentConfig {
     ...(value.catalog === undefined ? {} : { catalog: rel(value.catalog) }),
     ...(value.attestations === undefined ? {} : { attestations: rel(value.attestations) }),
     ...(value.web?.configFile === undefined ? {} : { web: { ...value.web, configFile: rel(value.web.configFile) } }),
+    ...(value.evidence === undefined
+      ? {}
+      : { evidence: { ...value.evidence, dir: rel(value.evidence.dir), ...(value.evidence.key === undefined ? {} : { key: rel(value.evidence.key) }) } }),
     controls: value.controls.map(rel),
   };
 }

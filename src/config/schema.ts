@@ -137,9 +137,9 @@ export const configSchema = z.strictObject({
     .describe('Split the scopes between replicas by rendezvous hashing on the scope id; each replica collects and exposes only its share'),
   evidence: z
     .strictObject({
-      dir: z.string().min(1).describe('Directory of the evidence snapshots (created with mode 0700; relative to the working directory)'),
+      dir: z.string().min(1).describe('Directory of the evidence snapshots (created with mode 0700; relative to this file)'),
       schedule: cron.default('0 * * * *').describe('When to take a snapshot: a full collection and evaluation written as one snapshot (cron, local time of the agent)'),
-      key: z.string().min(1).optional().describe('Ed25519 private key (PEM file) that signs each manifest; else $KANSA_EVIDENCE_KEY; else unsigned'),
+      key: z.string().min(1).optional().describe('Ed25519 private key (PEM file, relative to this file) that signs each manifest; else $KANSA_EVIDENCE_KEY; else unsigned'),
       retention: z
         .strictObject({
           hourly: z.number().int().min(0).default(48).describe('Keep the newest snapshot of each of the last N hours'),

@@ -3,13 +3,14 @@
  * file whose sha256 does not match is an error, never silently used.
  */
 import { createHash, type KeyObject } from 'node:crypto';
-import { basename, dirname, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Assessment, ControlTally, Finding, RequirementResult, RequirementState } from '../evaluate/assessment.js';
 import type { CollectionScope } from '../model/resource.js';
-import { InputError } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import { ASSESSMENT_FILE, FINDINGS_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_NAME, parseManifest, sha256Hex, type Manifest } from './format.js';
 import { fingerprintOf, publicKeyFromSpki, verifySignature } from './signing.js';
 import { LocalEvidenceStore, type EvidenceStore } from './store.js';
@@ -56,6 +57,13 @@ export async function openSnapshotDir(path: string): Promise<OpenedSnapshot> {
   const full = resolve(path);
   const name = basename(full);
   if (!SNAPSHOT_NAME.test(name)) throw new InputError(path, '', 'not a snapshot directory (expected a name such as 20261101T093000Z-1a2b3c4d)');
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(full).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new InputError(path, '', 'no such snapshot directory');
   const store = new LocalEvidenceStore(dirname(full));
   try {
     return await openSnapshotIn(store, name);
@@ -102,15 +110,37 @@ export async function* readJsonLines(snapshot: OpenedSnapshot, file: string): As
   const out = pipeline(raw, hasher, createGunzip(), () => undefined);
   const decoder = new StringDecoder('utf8');
   let rest = '';
-  for await (const chunk of out as AsyncIterable<Buffer>) {
-    const text = rest + decoder.write(chunk);
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) if (line !== '') yield JSON.parse(line) as unknown;
+  const records: unknown[] = [];
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) {
+      const lines = (rest + decoder.write(chunk)).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) if (line !== '') records.push(JSON.parse(line));
+      yield* records.splice(0);
+    }
+    rest += decoder.end();
+    if (rest.trim() !== '') records.push(JSON.parse(rest));
+  } catch (error) {
+    // A changed byte usually breaks the gzip stream before the end: say whether the file still matches its manifest.
+    const matches = await fileMatches(snapshot, file, expected);
+    throw new EvidenceIntegrityError(`${snapshot.name}/${file}: ${matches ? `unreadable (${errorMessage(error)})` : 'sha256 does not match the manifest'}`);
   }
-  rest += decoder.end();
-  if (rest.trim() !== '') yield JSON.parse(rest) as unknown;
+  yield* records;
   if (size !== expected.bytes || hash.digest('hex') !== expected.sha256) throw new EvidenceIntegrityError(`${snapshot.name}/${file}: sha256 does not match the manifest`);
+}
+
+async function fileMatches(snapshot: OpenedSnapshot, file: string, expected: { sha256: string; bytes: number }): Promise<boolean> {
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of snapshot.store.openRead(snapshot.name, file) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    return size === expected.bytes && hash.digest('hex') === expected.sha256;
+  } catch {
+    return false;
+  }
 }
 
 export function readFindings(snapshot: OpenedSnapshot): AsyncGenerator<Finding> {
@@ -154,6 +184,28 @@ export function checkSignature(manifest: Manifest, manifestBytes: Uint8Array, si
 
 export async function snapshotSignature(snapshot: OpenedSnapshot, pinned?: KeyObject): Promise<SnapshotSignature> {
   return checkSignature(snapshot.manifest, snapshot.manifestBytes, await snapshot.store.read(snapshot.name, SIGNATURE_FILE), pinned);
+}
+
+/**
+ * The signature state of one snapshot directory, synchronously (for report inputs). Checks the
+ * signature only: `kansa verify` checks the files and the chain.
+ */
+export function signatureOfSnapshotDir(dir: string, pinned?: KeyObject): SnapshotSignature {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, MANIFEST_FILE));
+  } catch (error) {
+    return { state: 'invalid', detail: `no readable ${MANIFEST_FILE} (${errorMessage(error)})` };
+  }
+  const parsed = parseManifest(bytes);
+  if (!parsed.ok) return { state: 'invalid', detail: parsed.error };
+  let signature: Buffer | undefined;
+  try {
+    signature = readFileSync(join(dir, SIGNATURE_FILE));
+  } catch {
+    signature = undefined;
+  }
+  return checkSignature(parsed.manifest, bytes, signature, pinned);
 }
 
 /** Per-account collector outcomes, flattened (what reports list). */

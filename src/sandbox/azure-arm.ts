@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
-import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
+import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler } from './http.js';
 
@@ -130,6 +130,12 @@ export class AzureArmHandler implements ProviderHandler {
       const subscription = this.subscription(m[1] ?? '');
       return { operation: 'ListSubscriptionDiagnosticSettings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionDiagnosticSettings(subscription) }) };
     }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.security\/pricings$/i.exec(path);
+    if (m) {
+      requireVersion(new Set([SECURITY_PRICINGS_API_VERSION, '2023-01-01']), 'pricings');
+      const subscription = this.subscription(m[1] ?? '');
+      return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
+    }
     m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/blobServices\/default)?$/i.exec(path);
     if (m) {
       const subscription = this.subscription(m[2] ?? '');
@@ -213,7 +219,7 @@ export class AzureArmHandler implements ProviderHandler {
       const r = this.malformable(cell, k);
       const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(r.id);
       // Resource Graph lower-cases `type` (and `location`); ids keep ARM's casing.
-      return { id: r.id, name: r.name, type: r.type.toLowerCase(), tenantId: AZURE_SANDBOX_TENANT, kind: r.kind ?? '', location: r.location.toLowerCase(), resourceGroup: (m?.[2] ?? '').toLowerCase(), subscriptionId: m?.[1] ?? '', managedBy: '', sku: r.sku ?? null, plan: null, properties: r.properties, tags: r.tags ?? {}, identity: null, zones: null, extendedLocation: null };
+      return { id: r.id, name: r.name, type: r.type.toLowerCase(), tenantId: AZURE_SANDBOX_TENANT, kind: r.kind ?? '', location: r.location.toLowerCase(), resourceGroup: (m?.[2] ?? '').toLowerCase(), subscriptionId: m?.[1] ?? '', managedBy: '', sku: r.sku ?? null, plan: null, properties: r.properties, tags: r.tags ?? {}, identity: null, zones: r.zones ?? null, extendedLocation: null };
     });
     const next = offset + data.length;
     return {

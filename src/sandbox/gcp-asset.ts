@@ -46,9 +46,50 @@ class RpcError extends Error {
   constructor(
     readonly code: grpc.status,
     message: string,
+    /** Seconds for a google.rpc.RetryInfo detail, as Google's quota errors carry. */
+    readonly retryDelaySeconds?: number,
   ) {
     super(message);
   }
+
+  /** The error as grpc-js sends it: status, message and, with a delay, `grpc-status-details-bin` in the trailers. */
+  toServiceError(): Partial<grpc.StatusObject> {
+    if (this.retryDelaySeconds === undefined) return { code: this.code, details: this.message };
+    const metadata = new grpc.Metadata();
+    metadata.set('grpc-status-details-bin', statusDetails(this.code, this.message, this.retryDelaySeconds));
+    return { code: this.code, details: this.message, metadata };
+  }
+}
+
+/*
+ * google.rpc.Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; } with one
+ * Any { string type_url = 1; bytes value = 2; } holding google.rpc.RetryInfo { google.protobuf.Duration retry_delay = 1; }
+ * and Duration { int64 seconds = 1; int32 nanos = 2; }: a handful of fields, encoded by hand rather than
+ * pulling a protobuf runtime into the sandbox.
+ */
+function varint(n: number): Buffer {
+  const bytes: number[] = [];
+  let v = Math.floor(n);
+  while (v >= 0x80) {
+    bytes.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  bytes.push(v);
+  return Buffer.from(bytes);
+}
+
+function field(number: number, value: number | Buffer): Buffer {
+  if (typeof value === 'number') return Buffer.concat([varint(number << 3), varint(value)]);
+  return Buffer.concat([varint((number << 3) | 2), varint(value.length), value]);
+}
+
+export function statusDetails(code: number, message: string, retryDelaySeconds: number): Buffer {
+  const seconds = Math.floor(retryDelaySeconds);
+  const nanos = Math.round((retryDelaySeconds - seconds) * 1e9);
+  const duration = Buffer.concat([field(1, seconds), ...(nanos > 0 ? [field(2, nanos)] : [])]);
+  const retryInfo = field(1, duration);
+  const any = Buffer.concat([field(1, Buffer.from('type.googleapis.com/google.rpc.RetryInfo', 'utf8')), field(2, retryInfo)]);
+  return Buffer.concat([field(1, code), field(2, Buffer.from(message, 'utf8')), field(3, any)]);
 }
 
 function loadAssetService(): grpc.ServiceDefinition {
@@ -74,7 +115,7 @@ export class GcpAssetHandler {
       ListAssets: (call: grpc.ServerUnaryCall<ListAssetsRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         void this.listAssets(call.request).then(
           (response) => callback(null, response),
-          (error: unknown) => callback(error instanceof RpcError ? { code: error.code, details: error.message } : { code: grpc.status.INTERNAL, details: 'sandbox internal error' }),
+          (error: unknown) => callback(error instanceof RpcError ? error.toServiceError() : { code: grpc.status.INTERNAL, details: 'sandbox internal error' }),
         );
       },
     });
@@ -96,7 +137,12 @@ export class GcpAssetHandler {
         case 'accessDenied':
           throw new RpcError(grpc.status.PERMISSION_DENIED, `The caller does not have permission (cloudasset.assets.listResource on ${parent})`);
         case 'throttle':
-          throw new RpcError(grpc.status.RESOURCE_EXHAUSTED, "Quota exceeded for quota metric 'List Assets Requests' and limit 'List Assets Requests per minute' of service 'cloudasset.googleapis.com'");
+          // Google attaches google.rpc.RetryInfo to quota errors when it knows when to come back.
+          throw new RpcError(
+            grpc.status.RESOURCE_EXHAUSTED,
+            "Quota exceeded for quota metric 'List Assets Requests' and limit 'List Assets Requests per minute' of service 'cloudasset.googleapis.com'",
+            decision.retryAfterSeconds,
+          );
         case 'serverError':
           throw new RpcError(decision.status === 503 ? grpc.status.UNAVAILABLE : grpc.status.INTERNAL, decision.status === 503 ? 'The service is currently unavailable.' : 'Internal error encountered.');
         case 'none':

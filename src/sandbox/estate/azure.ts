@@ -21,6 +21,15 @@ export const SQL_SERVER = 'Microsoft.Sql/servers';
 export const SQL_DATABASE = 'Microsoft.Sql/servers/databases';
 export const KEY_VAULT = 'Microsoft.KeyVault/vaults';
 export const ACTIVITY_LOG_ALERT = 'Microsoft.Insights/activityLogAlerts';
+export const VIRTUAL_MACHINE = 'Microsoft.Compute/virtualMachines';
+export const APP_GATEWAY = 'Microsoft.Network/applicationGateways';
+export const WAF_POLICY = 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies';
+export const METRIC_ALERT = 'Microsoft.Insights/metricAlerts';
+export const RECOVERY_VAULT = 'Microsoft.RecoveryServices/vaults';
+export const LOG_WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
+/** Defender for Cloud plans: subscription-level settings, listed by GET {subscription}/providers/Microsoft.Security/pricings. */
+export const SECURITY_PRICING = 'Microsoft.Security/pricings';
+export const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
 
 /** api-version each resource type answers to (ARM rejects others with NoRegisteredProviderFound). */
 export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
@@ -31,6 +40,12 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [SQL_DATABASE]: '2023-08-01',
   [KEY_VAULT]: '2023-07-01',
   [ACTIVITY_LOG_ALERT]: '2020-10-01',
+  [VIRTUAL_MACHINE]: '2024-07-01',
+  [APP_GATEWAY]: '2024-05-01',
+  [WAF_POLICY]: '2024-05-01',
+  [METRIC_ALERT]: '2018-03-01',
+  [RECOVERY_VAULT]: '2024-04-01',
+  [LOG_WORKSPACE]: '2023-09-01',
 };
 
 /** Regional pairs: where geo-redundant storage keeps its secondary copy. */
@@ -42,8 +57,9 @@ interface TypeSpec {
   readonly type: string;
   /** Relative share of the scaled part of the estate. */
   readonly weight: number;
-  /** Per-subscription singletons, in the first location only (activity-log alerts live in `global`). */
+  /** Per-subscription singletons, in `singletonLocation` (default `global`, where activity-log alerts live). */
   readonly perSubscription?: (subscriptionIndex: number) => number;
+  readonly singletonLocation?: string;
   readonly prefix: string;
 }
 
@@ -55,6 +71,15 @@ const SPECS: readonly TypeSpec[] = [
   { type: KEY_VAULT, weight: 1, prefix: 'kv-' },
   // The first subscription has a service-health alert, the others do not (a 10-2 failure to find).
   { type: ACTIVITY_LOG_ALERT, weight: 0, prefix: 'servicehealth-', perSubscription: (i) => (i === 0 ? 1 : 0) },
+  { type: VIRTUAL_MACHINE, weight: 3, prefix: 'vm-' },
+  { type: APP_GATEWAY, weight: 0.5, prefix: 'agw-' },
+  { type: WAF_POLICY, weight: 0.5, prefix: 'waf-' },
+  // Metric alerts with action groups in the first subscription only (7-1 fails for the others).
+  { type: METRIC_ALERT, weight: 0, prefix: 'cpu-high-', perSubscription: (i) => (i === 0 ? 2 : 0) },
+  // A Recovery Services vault in the first subscription only (8-2 fails for the others).
+  { type: RECOVERY_VAULT, weight: 0, prefix: 'rsv-', perSubscription: (i) => (i === 0 ? 1 : 0), singletonLocation: 'japaneast' },
+  // One Log Analytics workspace per subscription: 730 days in the first, 30 (the default) elsewhere.
+  { type: LOG_WORKSPACE, weight: 0, prefix: 'law-', perSubscription: () => 1, singletonLocation: 'japaneast' },
 ];
 
 export interface AzureEstateOptions {
@@ -105,7 +130,7 @@ export class AzureEstate {
     for (const spec of SPECS) {
       subscriptions.forEach((subscription, subscriptionIndex) => {
         if (spec.perSubscription) {
-          layout.push({ subscription, subscriptionIndex, location: 'global', type: spec.type, fixed: spec.perSubscription(subscriptionIndex), weight: 0 });
+          layout.push({ subscription, subscriptionIndex, location: spec.singletonLocation ?? 'global', type: spec.type, fixed: spec.perSubscription(subscriptionIndex), weight: 0 });
           return;
         }
         for (const location of locations) layout.push({ subscription, subscriptionIndex, location, type: spec.type, fixed: 0, weight: (spec.weight * locationWeight(location)) / locationTotal });
@@ -193,8 +218,8 @@ export class AzureEstate {
     const created = new Date(Date.UTC(2022, 0, 1) + r.int(0, 1400) * 86_400_000).toISOString();
     switch (cell.type) {
       case STORAGE_ACCOUNT: {
-        const sku = r.weighted([['Standard_LRS', 4], ['Standard_GRS', 3], ['Standard_RAGRS', 1], ['Standard_ZRS', 2]] as const);
-        const geo = sku.includes('GRS');
+        const sku = r.weighted([['Standard_LRS', 4], ['Standard_GRS', 3], ['Standard_RAGRS', 1], ['Standard_ZRS', 2], ['Standard_GZRS', 1]] as const);
+        const geo = sku.includes('GRS') || sku.includes('GZRS');
         const secondary = PAIRED[cell.location];
         return {
           ...base,
@@ -281,7 +306,7 @@ export class AzureEstate {
           name: 'appdb',
           kind: 'v12.0,user',
           sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 },
-          properties: { collation: 'SQL_Latin1_General_CP1_CI_AS', status: 'Online', databaseId: uuid(r), creationDate: created, zoneRedundant: false, requestedBackupStorageRedundancy: r.pick(['Geo', 'Local', 'Zone'] as const) },
+          properties: { collation: 'SQL_Latin1_General_CP1_CI_AS', status: 'Online', databaseId: uuid(r), creationDate: created, zoneRedundant: r.chance(0.4), requestedBackupStorageRedundancy: r.pick(['Geo', 'Local', 'Zone'] as const) },
         };
       case KEY_VAULT: {
         const purge = r.chance(0.6);
@@ -313,6 +338,109 @@ export class AzureEstate {
             actions: { actionGroups: [{ actionGroupId: `/subscriptions/${cell.subscription}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/ops-oncall`, webhookProperties: {} }] },
             enabled: true,
             description: 'Service Health incidents and maintenance in Japan East / Japan West',
+          },
+        };
+      case VIRTUAL_MACHINE: {
+        const windows = r.chance(0.3);
+        const patchMode = windows ? r.weighted([['AutomaticByPlatform', 4], ['AutomaticByOS', 3], ['Manual', 2]] as const) : r.weighted([['AutomaticByPlatform', 5], ['ImageDefault', 4]] as const);
+        const patchSettings = { patchMode, assessmentMode: r.chance(0.6) ? 'AutomaticByPlatform' : 'ImageDefault', ...(patchMode === 'AutomaticByPlatform' ? { automaticByPlatformSettings: { rebootSetting: 'IfRequired' } } : {}) };
+        return {
+          ...base,
+          ...(r.chance(0.5) ? { zones: [r.pick(['1', '2', '3'] as const)] } : {}),
+          properties: {
+            vmId: uuid(r),
+            hardwareProfile: { vmSize: r.pick(['Standard_D2s_v5', 'Standard_D4s_v5', 'Standard_B2ms'] as const) },
+            storageProfile: {
+              imageReference: windows ? { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest' } : { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
+              osDisk: { osType: windows ? 'Windows' : 'Linux', name: `${name}-osdisk`, createOption: 'FromImage', caching: 'ReadWrite', managedDisk: { storageAccountType: 'Premium_LRS' }, deleteOption: 'Delete', diskSizeGB: windows ? 127 : 30 },
+              dataDisks: [],
+            },
+            osProfile: windows
+              ? { computerName: name.slice(0, 15), adminUsername: 'azureuser', windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: patchMode !== 'Manual', patchSettings }, secrets: [], allowExtensionOperations: true }
+              : { computerName: name, adminUsername: 'azureuser', linuxConfiguration: { disablePasswordAuthentication: true, provisionVMAgent: true, patchSettings }, secrets: [], allowExtensionOperations: true },
+            networkProfile: { networkInterfaces: [{ id: `/subscriptions/${cell.subscription}/resourceGroups/${this.resourceGroup(cell, k)}/providers/Microsoft.Network/networkInterfaces/${name}-nic` }] },
+            provisioningState: 'Succeeded',
+            timeCreated: created,
+          },
+        };
+      }
+      case APP_GATEWAY: {
+        const shape = r.weighted([['waf-policy', 4], ['waf-config', 2], ['waf-detection', 1], ['standard', 2]] as const);
+        const waf = shape !== 'standard';
+        return {
+          ...base,
+          ...(r.chance(0.6) ? { zones: ['1', '2', '3'] } : {}),
+          properties: {
+            provisioningState: 'Succeeded',
+            operationalState: 'Running',
+            sku: { name: waf ? 'WAF_v2' : 'Standard_v2', tier: waf ? 'WAF_v2' : 'Standard_v2', capacity: 2 },
+            gatewayIPConfigurations: [{ name: 'appGatewayIpConfig', id: `${id}/gatewayIPConfigurations/appGatewayIpConfig`, properties: { subnet: { id: `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-${cell.location}/subnets/agw` } } }],
+            sslPolicy: { policyType: 'Predefined', policyName: 'AppGwSslPolicy20220101' },
+            ...(shape === 'waf-policy' ? { firewallPolicy: { id: `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/waf-${cell.location}` } } : {}),
+            ...(shape === 'waf-config' || shape === 'waf-detection'
+              ? { webApplicationFirewallConfiguration: { enabled: true, firewallMode: shape === 'waf-config' ? 'Prevention' : 'Detection', ruleSetType: 'OWASP', ruleSetVersion: '3.2', disabledRuleGroups: [], requestBodyCheck: true, maxRequestBodySizeInKb: 128, fileUploadLimitInMb: 100 } }
+              : {}),
+          },
+        };
+      }
+      case WAF_POLICY: {
+        const state = r.weighted([['prevention', 6], ['detection', 2], ['disabled', 1]] as const);
+        return {
+          ...base,
+          properties: {
+            provisioningState: 'Succeeded',
+            resourceState: 'Enabled',
+            policySettings: { state: state === 'disabled' ? 'Disabled' : 'Enabled', mode: state === 'prevention' ? 'Prevention' : 'Detection', requestBodyCheck: true, maxRequestBodySizeInKb: 128, fileUploadLimitInMb: 100 },
+            customRules: [],
+            managedRules: { managedRuleSets: [{ ruleSetType: 'OWASP', ruleSetVersion: '3.2', ruleGroupOverrides: [] }], exclusions: [] },
+            applicationGateways: [],
+          },
+        };
+      }
+      case METRIC_ALERT:
+        return {
+          ...base,
+          location: 'global',
+          properties: {
+            description: 'CPU above 90% for 15 minutes',
+            severity: 2,
+            enabled: k === 0 || r.chance(0.8),
+            scopes: [`/subscriptions/${cell.subscription}`],
+            evaluationFrequency: 'PT5M',
+            windowSize: 'PT15M',
+            targetResourceType: 'Microsoft.Compute/virtualMachines',
+            targetResourceRegion: 'japaneast',
+            criteria: { 'odata.type': 'Microsoft.Azure.Monitor.MultipleResourceMultipleMetricCriteria', allOf: [{ criterionType: 'StaticThresholdCriterion', name: 'cpu', metricName: 'Percentage CPU', metricNamespace: 'Microsoft.Compute/virtualMachines', operator: 'GreaterThan', threshold: 90, timeAggregation: 'Average', dimensions: [] }] },
+            autoMitigate: true,
+            actions: [{ actionGroupId: `/subscriptions/${cell.subscription}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/ops-oncall`, webHookProperties: {} }],
+          },
+        };
+      case RECOVERY_VAULT:
+        return {
+          ...base,
+          sku: { name: 'RS0', tier: 'Standard' },
+          properties: {
+            provisioningState: 'Succeeded',
+            privateEndpointStateForBackup: 'None',
+            privateEndpointStateForSiteRecovery: 'None',
+            publicNetworkAccess: 'Enabled',
+            redundancySettings: { standardTierStorageRedundancy: 'GeoRedundant', crossRegionRestore: 'Enabled' },
+            securitySettings: { immutabilitySettings: { state: 'Unlocked' }, softDeleteSettings: { softDeleteState: 'Enabled', softDeleteRetentionPeriodInDays: 14 } },
+          },
+        };
+      case LOG_WORKSPACE:
+        return {
+          ...base,
+          properties: {
+            provisioningState: 'Succeeded',
+            customerId: uuid(r),
+            sku: { name: 'PerGB2018', lastSkuUpdate: created },
+            retentionInDays: cell.subscriptionIndex === 0 ? 730 : 30,
+            features: { legacy: 0, searchVersion: 1, enableLogAccessUsingOnlyResourcePermissions: true },
+            workspaceCapping: { dailyQuotaGb: -1, dataIngestionStatus: 'RespectQuota' },
+            publicNetworkAccessForIngestion: 'Enabled',
+            publicNetworkAccessForQuery: 'Enabled',
+            createdDate: created,
           },
         };
       default:
@@ -369,6 +497,26 @@ export class AzureEstate {
         },
       },
     ];
+  }
+
+  /**
+   * Defender for Cloud plans of a subscription (GET {subscription}/providers/Microsoft.Security/pricings):
+   * the first subscription runs the key plans on Standard, the others leave servers and SQL on Free.
+   */
+  subscriptionPricings(subscription: string): Json[] {
+    const index = this.subscriptions.indexOf(subscription);
+    const plans = ['VirtualMachines', 'SqlServers', 'StorageAccounts', 'KeyVaults', 'Arm', 'AppServices', 'Containers', 'CloudPosture'];
+    return plans.map((plan, i) => {
+      const standard = index === 0 ? plan !== 'AppServices' : ['StorageAccounts', 'KeyVaults', 'CloudPosture'].includes(plan);
+      return {
+        id: `/subscriptions/${subscription}/providers/Microsoft.Security/pricings/${plan}`,
+        name: plan,
+        type: SECURITY_PRICING,
+        properties: standard
+          ? { pricingTier: 'Standard', ...(plan === 'VirtualMachines' ? { subPlan: 'P2' } : plan === 'StorageAccounts' ? { subPlan: 'DefenderForStorageV2' } : {}), freeTrialRemainingTime: 'PT0S', enablementTime: new Date(Date.UTC(2024, 3, 1 + i)).toISOString(), deprecated: false }
+          : { pricingTier: 'Free', freeTrialRemainingTime: 'P30D', deprecated: false },
+      };
+    });
   }
 
   /** Subscription diagnostic settings (activity-log export): the last subscription exports nothing. */

@@ -25,6 +25,16 @@ const RESOURCE_TYPES: readonly (readonly [string, number])[] = [
   ['cloudkms.googleapis.com/CryptoKey', 1],
   ['compute.googleapis.com/Disk', 3],
   ['compute.googleapis.com/Snapshot', 1],
+  // Coverage beyond the five core areas: IDS (2-7), Cloud Armor (5-4), alerting (7-1, 10-2), availability
+  // (7-7, 7-9), snapshot schedules (8-2), patching (5-3), log retention (3-13).
+  ['ids.googleapis.com/Endpoint', 0.25],
+  ['compute.googleapis.com/SecurityPolicy', 0.25],
+  ['compute.googleapis.com/BackendService', 0.5],
+  ['monitoring.googleapis.com/AlertPolicy', 0.5],
+  ['compute.googleapis.com/InstanceGroupManager', 0.5],
+  ['compute.googleapis.com/ResourcePolicy', 0.25],
+  ['osconfig.googleapis.com/PatchDeployment', 0.25],
+  ['logging.googleapis.com/LogBucket', 0.25],
 ];
 export const GCP_RESOURCE_TYPES: readonly string[] = RESOURCE_TYPES.map(([t]) => t);
 /** Asset types with an IAM policy in the estate (one per project: the project's, with its audit configs). */
@@ -140,7 +150,7 @@ export class GcpEstate {
     if (row.contentType === 'IAM_POLICY') {
       return { name: `//cloudresourcemanager.googleapis.com/projects/${number}`, assetType: row.type, ancestors, updateTime, iamPolicy: projectPolicy(rng, row.project, this.projects.indexOf(row.project)) };
     }
-    const generator = GENERATORS[row.type];
+    const generator = GENERATORS[row.type] ?? COVERAGE_GENERATORS[row.type];
     if (!generator) throw new Error(`sandbox: no generator for ${row.type}`);
     const g = generator(rng, row.project, k);
     return {
@@ -343,6 +353,8 @@ const GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k: number)
         type: `https://www.googleapis.com/compute/v1/projects/${project}/zones/${zone}/diskTypes/pd-balanced`,
         ...(rng.chance(0.3) ? { diskEncryptionKey: { kmsKeyName: `projects/${project}/locations/asia-northeast1/keyRings/ring/cryptoKeys/key-0/cryptoKeyVersions/1` } } : {}),
         labels: {},
+        // Drawn last, so the fields above stay what they were before snapshot schedules were modelled.
+        ...(rng.chance(0.6) ? { resourcePolicies: [`https://www.googleapis.com/compute/v1/projects/${project}/regions/${zone.slice(0, -2)}/resourcePolicies/sched-${Math.max(0, REGIONS.indexOf(zone.slice(0, -2) as (typeof REGIONS)[number]))}`] } : {}),
       },
     };
   },
@@ -367,6 +379,186 @@ const GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k: number)
         ])],
         sourceDisk: `https://www.googleapis.com/compute/v1/projects/${project}/zones/asia-northeast1-a/disks/disk-0`,
       },
+    };
+  },
+};
+
+const REGIONS = REGION_WEIGHTS.map(([r]) => r);
+
+function selfLink(project: string, path: string): string {
+  return `https://www.googleapis.com/compute/v1/projects/${project}/${path}`;
+}
+
+/** Asset generators for the coverage controls, kept apart from the core ones above. */
+const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k: number) => Generated>> = {
+  'ids.googleapis.com/Endpoint': (rng, project, k) => {
+    const zone = zoneOf(rng, region(rng));
+    const name = `projects/${project}/locations/${zone}/endpoints/ids-${k}`;
+    return {
+      name: `//ids.googleapis.com/${name}`,
+      location: zone,
+      version: 'v1',
+      discovery: 'https://www.googleapis.com/discovery/v1/apis/ids/v1/rest',
+      discoveryName: 'Endpoint',
+      data: {
+        name,
+        createTime: '2025-04-01T09:00:00Z',
+        network: `projects/${project}/global/networks/default`,
+        endpointForwardingRule: selfLink(project, `regions/${zone.slice(0, -2)}/forwardingRules/ids-fr-${k}`),
+        endpointIp: `10.10.0.${(k % 250) + 2}`,
+        severity: rng.pick(['INFORMATIONAL', 'LOW', 'MEDIUM']),
+        state: rng.weighted([
+          ['READY', 8],
+          ['CREATING', 1],
+          ['DELETING', 1],
+        ]),
+      },
+    };
+  },
+  'compute.googleapis.com/SecurityPolicy': (rng, project, k) => {
+    const name = `armor-${k}`;
+    const defaultRule = { priority: 2147483647, action: 'allow', match: { versionedExpr: 'SRC_IPS_V1', config: { srcIpRanges: ['*'] } }, description: 'default rule' };
+    const waf = { priority: 1000, action: 'deny(403)', match: { expr: { expression: "evaluatePreconfiguredWaf('sqli-v33-stable')" } }, description: 'OWASP SQLi' };
+    return {
+      name: `//compute.googleapis.com/projects/${project}/global/securityPolicies/${name}`,
+      location: 'global',
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'SecurityPolicy',
+      data: { id: String(rng.int(1e9, 2e9)), name, type: 'CLOUD_ARMOR', rules: rng.chance(0.8) ? [waf, defaultRule] : [defaultRule], selfLink: selfLink(project, `global/securityPolicies/${name}`) },
+    };
+  },
+  'compute.googleapis.com/BackendService': (rng, project, k) => {
+    const name = `be-${k}`;
+    const scheme = rng.weighted([
+      ['EXTERNAL_MANAGED', 4],
+      ['EXTERNAL', 1],
+      ['INTERNAL_MANAGED', 2],
+    ]);
+    return {
+      name: `//compute.googleapis.com/projects/${project}/global/backendServices/${name}`,
+      location: 'global',
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'BackendService',
+      data: {
+        id: String(rng.int(1e9, 2e9)),
+        name,
+        loadBalancingScheme: scheme,
+        protocol: 'HTTPS',
+        ...(rng.chance(0.6) ? { securityPolicy: selfLink(project, 'global/securityPolicies/armor-0') } : {}),
+        selfLink: selfLink(project, `global/backendServices/${name}`),
+      },
+    };
+  },
+  'monitoring.googleapis.com/AlertPolicy': (rng, project, k) => {
+    const name = `projects/${project}/alertPolicies/${1_000_000 + k}`;
+    const serviceHealth = k % 4 === 1;
+    const condition = serviceHealth
+      ? { displayName: 'Service Health incident', conditionMatchedLog: { filter: 'resource.type="servicehealth.googleapis.com/Event" AND logName:"servicehealth.googleapis.com%2Factivity"' } }
+      : { displayName: 'CPU high', conditionThreshold: { filter: 'metric.type="compute.googleapis.com/instance/cpu/utilization"', comparison: 'COMPARISON_GT', thresholdValue: 0.9, duration: '300s' } };
+    return {
+      name: `//monitoring.googleapis.com/${name}`,
+      location: 'global',
+      version: 'v3',
+      discovery: 'https://monitoring.googleapis.com/$discovery/rest',
+      discoveryName: 'AlertPolicy',
+      data: {
+        name,
+        displayName: serviceHealth ? 'Service health' : `alert-${k}`,
+        combiner: 'OR',
+        enabled: rng.chance(0.8),
+        conditions: [condition],
+        notificationChannels: rng.chance(0.7) ? [`projects/${project}/notificationChannels/${2_000_000 + (k % 3)}`] : [],
+      },
+    };
+  },
+  'compute.googleapis.com/InstanceGroupManager': (rng, project, k) => {
+    const r = region(rng);
+    const name = `mig-${k}`;
+    const regional = rng.chance(0.6);
+    const zones = ['a', 'b', 'c'].map((z) => ({ zone: selfLink(project, `zones/${r}-${z}`) }));
+    const zone = zoneOf(rng, r);
+    return {
+      name: `//compute.googleapis.com/projects/${project}/${regional ? `regions/${r}` : `zones/${zone}`}/instanceGroupManagers/${name}`,
+      location: regional ? r : zone,
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'InstanceGroupManager',
+      data: {
+        id: String(rng.int(1e9, 2e9)),
+        name,
+        baseInstanceName: name,
+        targetSize: rng.int(1, 6),
+        instanceTemplate: selfLink(project, `global/instanceTemplates/tmpl-${k}`),
+        ...(regional ? { region: selfLink(project, `regions/${r}`), distributionPolicy: { zones, targetShape: 'EVEN' } } : { zone: selfLink(project, `zones/${zone}`) }),
+        selfLink: selfLink(project, `${regional ? `regions/${r}` : `zones/${zone}`}/instanceGroupManagers/${name}`),
+      },
+    };
+  },
+  // sched-i lives in REGIONS[i % 4]; disks refer to the schedule of their region (sched-0 … sched-3).
+  'compute.googleapis.com/ResourcePolicy': (rng, project, k) => {
+    const r = REGIONS[k % REGIONS.length] ?? 'asia-northeast1';
+    const name = `sched-${k}`;
+    const snapshot = k < REGIONS.length || rng.chance(0.7);
+    return {
+      name: `//compute.googleapis.com/projects/${project}/regions/${r}/resourcePolicies/${name}`,
+      location: r,
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'ResourcePolicy',
+      data: {
+        id: String(rng.int(1e9, 2e9)),
+        name,
+        region: selfLink(project, `regions/${r}`),
+        status: 'READY',
+        ...(snapshot
+          ? {
+              snapshotSchedulePolicy: {
+                schedule: { dailySchedule: { daysInCycle: 1, startTime: '18:00' } },
+                retentionPolicy: { maxRetentionDays: rng.pick([7, 14, 35]), onSourceDiskDelete: 'KEEP_AUTO_SNAPSHOTS' },
+                snapshotProperties: { storageLocations: [r.startsWith('asia-northeast') ? r : 'us'] },
+              },
+            }
+          : { groupPlacementPolicy: { availabilityDomainCount: 2 } }),
+        selfLink: selfLink(project, `regions/${r}/resourcePolicies/${name}`),
+      },
+    };
+  },
+  'osconfig.googleapis.com/PatchDeployment': (rng, project, k) => {
+    const name = `projects/${project}/patchDeployments/patch-${k}`;
+    const recurring = rng.chance(0.8);
+    return {
+      name: `//osconfig.googleapis.com/${name}`,
+      location: 'global',
+      version: 'v1',
+      discovery: 'https://osconfig.googleapis.com/$discovery/rest?version=v1',
+      discoveryName: 'PatchDeployment',
+      data: {
+        name,
+        instanceFilter: { all: true },
+        patchConfig: { rebootConfig: 'DEFAULT', apt: { type: 'DIST' }, yum: { security: true } },
+        ...(recurring
+          ? { recurringSchedule: { timeZone: { id: 'Asia/Tokyo' }, timeOfDay: { hours: 3 }, frequency: 'WEEKLY', weekly: { dayOfWeek: 'SUNDAY' } } }
+          : { oneTimeSchedule: { executeTime: '2026-06-01T03:00:00Z' } }),
+        state: rng.chance(0.85) ? 'ACTIVE' : 'PAUSED',
+        createTime: '2025-04-01T09:00:00Z',
+      },
+    };
+  },
+  // Every project has _Required (400 days, fixed) and _Default (30 days by default); later buckets are user-defined.
+  'logging.googleapis.com/LogBucket': (rng, project, k) => {
+    const id = k === 0 ? '_Required' : k === 1 ? '_Default' : `audit-${k}`;
+    const location = k < 2 ? 'global' : rng.pick(['global', 'asia-northeast1']);
+    const retentionDays = k === 0 ? 400 : k === 1 ? rng.pick([30, 30, 400]) : rng.pick([90, 365, 400, 3650]);
+    const name = `projects/${project}/locations/${location}/buckets/${id}`;
+    return {
+      name: `//logging.googleapis.com/${name}`,
+      location,
+      version: 'v2',
+      discovery: 'https://logging.googleapis.com/$discovery/rest?version=v2',
+      discoveryName: 'LogBucket',
+      data: { name, retentionDays, locked: k === 0, lifecycleState: 'ACTIVE', createTime: '2025-04-01T09:00:00Z' },
     };
   },
 };

@@ -49,4 +49,45 @@ describe(control, () => {
     expect(f['no-data']?.status).toBe('unknown');
     expect(f['bad-port']?.status).toBe('unknown');
   });
+
+  describe('rule priority: a higher-priority DENY closes what a later ALLOW opens', () => {
+    const world = { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0'] };
+    const allowSsh = (name: string, extra: Record<string, unknown> = {}) => fw(name, { ...world, priority: 1000, allowed: [{ IPProtocol: 'tcp', ports: ['22'] }], ...extra });
+    const deny = (name: string, extra: Record<string, unknown> = {}) => fw(name, { ...world, priority: 100, denied: [{ IPProtocol: 'tcp', ports: ['22'] }], ...extra });
+    const verdict = (assets: Record<string, unknown>[], name = 'allow') => findings(assets, control)[name];
+
+    it('passes an allow rule whose admin ports are all denied by a higher- or equal-priority rule of the same network', () => {
+      expect(verdict([allowSsh('allow'), deny('deny')])).toEqual({ status: 'pass' });
+      expect(verdict([allowSsh('allow'), deny('deny', { priority: 1000 })])).toEqual({ status: 'pass' }); // equal priority: deny wins
+      expect(verdict([allowSsh('allow'), deny('deny', { denied: [{ IPProtocol: '6', ports: ['20-25'] }] })])).toEqual({ status: 'pass' }); // numeric protocol, range
+      expect(verdict([allowSsh('allow', { priority: undefined }), deny('deny', { priority: 999 })])).toEqual({ status: 'pass' }); // default priority 1000
+      expect(verdict([allowSsh('allow', { targetTags: ['web'] }), deny('deny', { targetTags: ['web', 'db'] })])).toEqual({ status: 'pass' });
+      expect(
+        verdict([fw('allow', { ...world, allowed: [{ IPProtocol: 'all' }] }), deny('deny', { priority: 10, denied: [{ IPProtocol: 'all' }] })]),
+      ).toEqual({ status: 'pass' });
+    });
+
+    it('still fails when the deny rule is lower priority, disabled, EGRESS, in another network, narrower in source, target or ports', () => {
+      const open = { status: 'fail', reason: 'tcp/22 open to 0.0.0.0/0' };
+      expect(verdict([allowSsh('allow'), deny('deny', { priority: 2000 })])).toEqual(open);
+      expect(verdict([allowSsh('allow'), deny('deny', { disabled: true })])).toEqual(open);
+      expect(verdict([allowSsh('allow'), deny('deny', { direction: 'EGRESS', sourceRanges: [], destinationRanges: ['0.0.0.0/0'] })])).toEqual(open);
+      expect(verdict([allowSsh('allow'), deny('deny', { network: 'projects/kansa-test/global/networks/other' })])).toEqual(open);
+      expect(verdict([allowSsh('allow'), deny('deny', { sourceRanges: ['198.51.100.0/24'] })])).toEqual(open);
+      expect(verdict([allowSsh('allow'), deny('deny', { targetTags: ['bastion'] })])).toEqual(open); // the allow applies to every instance
+      expect(verdict([allowSsh('allow'), deny('deny', { denied: [{ IPProtocol: 'udp', ports: ['22'] }] })])).toEqual(open);
+      // IPv6 stays open when only the IPv4 world range is denied
+      expect(verdict([allowSsh('allow', { sourceRanges: ['0.0.0.0/0', '::/0'] }), deny('deny')])).toEqual({ status: 'fail', reason: 'tcp/22 open to 0.0.0.0/0 and ::/0' });
+      // 21 and 23 remain open inside the allowed range; the reason lists only what is still exposed
+      expect(
+        verdict([fw('allow', { ...world, allowed: [{ IPProtocol: 'tcp', ports: ['20-30'] }, { IPProtocol: 'tcp', ports: ['22'] }] }), deny('deny')]),
+      ).toEqual({ status: 'fail', reason: 'tcp/20-30 open to 0.0.0.0/0' });
+      // all protocols: denying tcp/22 leaves udp and sctp
+      expect(verdict([fw('allow', { ...world, allowed: [{ IPProtocol: 'all' }] }), deny('deny')])).toEqual({ status: 'fail', reason: 'all traffic open to 0.0.0.0/0' });
+    });
+
+    it('judges the deny rules themselves as pass', () => {
+      expect(verdict([allowSsh('allow'), deny('deny')], 'deny')).toEqual({ status: 'pass' });
+    });
+  });
 });

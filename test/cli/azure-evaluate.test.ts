@@ -1,0 +1,136 @@
+/**
+ * `kansa evaluate` on Azure exports, detected from the content: a JSON array of ARM resource bodies, an
+ * ARM list body ({"value": [...]}, here a recorded Cloud Custodian cassette) and `az graph query` output
+ * ({"data": [...]}, with or without count/skip_token), plain or gzip; mixed with AWS files in one run.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { main } from '../../src/cli/main.js';
+import { readInputFiles } from '../../src/inputs/detect.js';
+import { detectAzureDocument } from '../../src/inputs/azure-file.js';
+import { configItem } from '../support/evaluate.js';
+import { tempFiles } from '../support/files.js';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+
+async function kansa(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => NOW });
+  return { code, stdout, stderr };
+}
+
+interface Contract {
+  requirements: { id: string; status: string }[];
+  findings: { control: string; provider: string; account: string; region: string; resourceType: string; resourceId: string; status: string; reason?: string }[];
+}
+
+const samples = JSON.parse(readFileSync(new URL('../fixtures/azure/custodian-samples.json', import.meta.url), 'utf8')) as Record<string, { value?: Record<string, unknown>[] }>;
+const SUB = '0b1f6471-1bf0-4dda-aec3-111111111111';
+const SUB2 = '0b1f6471-1bf0-4dda-aec3-222222222222';
+const rg = (sub = SUB): string => `/subscriptions/${sub}/resourceGroups/rg-app/providers`;
+
+const goodStorage = {
+  id: `${rg()}/Microsoft.Storage/storageAccounts/stgood`,
+  name: 'stgood',
+  type: 'Microsoft.Storage/storageAccounts',
+  location: 'japaneast',
+  kind: 'StorageV2',
+  sku: { name: 'Standard_ZRS', tier: 'Standard' },
+  tags: { env: 'prod' },
+  properties: { supportsHttpsTrafficOnly: true, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, encryption: { keySource: 'Microsoft.Storage', services: { blob: { enabled: true }, file: { enabled: true } } }, primaryLocation: 'japaneast' },
+};
+const httpStorage = { ...goodStorage, id: `${rg()}/Microsoft.Storage/storageAccounts/sthttp`, name: 'sthttp', properties: { ...goodStorage.properties, supportsHttpsTrafficOnly: false } };
+const workspace = { id: `${rg(SUB2)}/Microsoft.OperationalInsights/workspaces/law-1`, name: 'law-1', type: 'Microsoft.OperationalInsights/workspaces', location: 'japaneast', properties: { retentionInDays: 30, sku: { name: 'PerGB2018' } } };
+/** Resource Graph rows: lower-case type, bookkeeping columns, nulls for what ARM leaves out. */
+const graphRow = (body: Record<string, unknown>): Record<string, unknown> => ({ ...body, type: String(body.type).toLowerCase(), resourceGroup: 'rg-app', subscriptionId: String(body.id).split('/')[2], tenantId: '72f988bf-0000-4000-8000-00000000a2e5', identity: null, zones: null, plan: null, managedBy: '' });
+const awsOpenSsh = configItem({ type: 'AWS::EC2::SecurityGroup', id: 'sg-open', configuration: { groupId: 'sg-open', groupName: 'web', ipPermissions: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: ['0.0.0.0/0'] }], ipPermissionsEgress: [] } });
+
+const files = tempFiles({
+  'arm-array.json': JSON.stringify([goodStorage, httpStorage, workspace]),
+  'arm-list.json': JSON.stringify(samples.arm_storage_list),
+  'graph.json': JSON.stringify({ count: 3, data: [goodStorage, httpStorage, workspace].map(graphRow), skip_token: null, total_records: 3 }),
+  'graph-data-only.json': JSON.stringify({ data: [goodStorage, httpStorage, workspace].map(graphRow) }),
+  'arm-one.json': JSON.stringify(httpStorage),
+  'broken-items.json': JSON.stringify([goodStorage, 'not an object', { ...httpStorage, id: `${rg()}/Microsoft.Storage/storageAccounts/stbroken`, name: 'stbroken', properties: 'oops' }]),
+  'aws.json': JSON.stringify([awsOpenSsh]),
+});
+writeFileSync(join(files.dir, 'graph.json.gz'), gzipSync(JSON.stringify({ count: 3, data: [goodStorage, httpStorage, workspace].map(graphRow) })));
+
+const statusOf = (out: Contract, control: string, id: string): string | undefined => out.findings.find((f) => f.control === control && f.resourceId.toLowerCase() === id.toLowerCase())?.status;
+
+describe('kansa evaluate with Azure inputs', () => {
+  it('detects each Azure document shape and leaves AWS and other documents alone', () => {
+    expect(detectAzureDocument([goodStorage])).toBe('armArray');
+    expect(detectAzureDocument(samples.arm_storage_list)).toBe('armList');
+    expect(detectAzureDocument({ count: 1, data: [graphRow(goodStorage)] })).toBe('resourceGraph');
+    expect(detectAzureDocument({ count: 0, data: [], skip_token: null })).toBe('resourceGraph');
+    expect(detectAzureDocument({ data: [graphRow(goodStorage)] })).toBe('resourceGraph');
+    expect(detectAzureDocument(goodStorage)).toBe('armResource');
+    expect(detectAzureDocument([awsOpenSsh])).toBeUndefined();
+    expect(detectAzureDocument({ configurationItems: [awsOpenSsh] })).toBeUndefined();
+    expect(detectAzureDocument([])).toBeUndefined();
+    expect(detectAzureDocument({ value: [{ name: 'x' }] })).toBeUndefined();
+  });
+
+  it.each([
+    ['a JSON array of ARM resource bodies', 'arm-array.json'],
+    ['az graph query output with count and skip_token', 'graph.json'],
+    ['az graph query output with data only', 'graph-data-only.json'],
+    ['gzip-compressed az graph query output', 'graph.json.gz'],
+  ])('reads %s with the same verdicts', async (_what, name) => {
+    const run = await kansa('evaluate', '--input', join(files.dir, name), '--output', 'json');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const out = JSON.parse(run.stdout) as Contract;
+    expect(statusOf(out, 'azure-storage-https-only', goodStorage.id)).toBe('pass');
+    expect(statusOf(out, 'azure-storage-https-only', httpStorage.id)).toBe('fail');
+    expect(statusOf(out, 'azure-storage-zone-redundant', goodStorage.id)).toBe('pass');
+    expect(statusOf(out, 'azure-log-analytics-retention-365', workspace.id)).toBe('fail');
+    const finding = out.findings.find((f) => f.control === 'azure-storage-https-only' && f.status === 'fail');
+    expect(finding).toMatchObject({ provider: 'azure', account: SUB, region: 'japaneast', resourceType: 'Microsoft.Storage/storageAccounts', reason: 'secure transfer required is off for storage account sthttp' });
+    expect(out.requirements.find((r) => r.id === '2-2')?.status).toBe('noncompliant');
+  });
+
+  it('reads an ARM list body (a recorded storage-account list) and a single ARM body', async () => {
+    const list = JSON.parse((await kansa('evaluate', '--input', files['arm-list.json']!, '--output', 'json')).stdout) as Contract;
+    const sample = samples.arm_storage_list!.value![0]!;
+    expect(statusOf(list, 'azure-storage-https-only', String(sample.id))).toBe('fail');
+    const one = JSON.parse((await kansa('evaluate', '--input', files['arm-one.json']!, '--output', 'json')).stdout) as Contract;
+    expect(statusOf(one, 'azure-storage-https-only', httpStorage.id)).toBe('fail');
+  });
+
+  it('covers only the types and subscriptions in the file: other controls stay unknown, never a vacuous pass or a false fail', async () => {
+    const out = JSON.parse((await kansa('evaluate', '--input', files['arm-array.json']!, '--output', 'json')).stdout) as Contract;
+    // no alerts in the file: the exists control for 7-1 has nothing to say, so it is not a fail
+    expect(out.findings.filter((f) => f.control === 'azure-monitor-alert-action-group' && f.status === 'fail')).toEqual([]);
+    expect(out.findings.filter((f) => f.control === 'azure-recovery-services-vault' && f.status === 'fail')).toEqual([]);
+    const inventory = readInputFiles([files['arm-array.json']!], undefined, NOW);
+    expect(inventory.coverage).toEqual([
+      { provider: 'azure', account: SUB, region: 'global', types: ['Microsoft.Storage/storageAccounts'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
+      { provider: 'azure', account: SUB2, region: 'global', types: ['Microsoft.OperationalInsights/workspaces'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
+    ]);
+  });
+
+  it('skips items it cannot attribute and marks broken bodies unknown', async () => {
+    const inventory = readInputFiles([files['broken-items.json']!], undefined, NOW);
+    expect(inventory.skipped).toBe(1);
+    expect(inventory.resources.map((r) => [r.name, r.malformed === undefined])).toEqual([
+      ['stgood', true],
+      ['stbroken', false],
+    ]);
+    const out = JSON.parse((await kansa('evaluate', '--input', files['broken-items.json']!, '--output', 'json')).stdout) as Contract;
+    expect(out.findings.filter((f) => f.resourceId.endsWith('/stbroken')).every((f) => f.status === 'unknown')).toBe(true);
+  });
+
+  it('evaluates Azure and AWS files together in one run', async () => {
+    const run = await kansa('evaluate', '--input', files['graph.json']!, files['aws.json']!, files['arm-list.json']!, '--output', 'json', '--fail-on', 'noncompliant');
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout) as Contract;
+    expect(new Set(out.findings.map((f) => f.provider))).toEqual(new Set(['aws', 'azure']));
+    expect(out.findings.find((f) => f.resourceId === 'sg-open' && f.control === 'aws-sg-admin-ports-closed-to-world')?.status).toBe('fail');
+    expect(statusOf(out, 'azure-storage-https-only', httpStorage.id)).toBe('fail');
+    const inventory = readInputFiles([files['graph.json']!, files['arm-list.json']!], undefined, NOW);
+    expect(inventory.coverage.filter((s) => s.provider === 'azure').map((s) => s.account).sort()).toEqual([SUB, SUB2, String(samples.arm_storage_list!.value![0]!.id).split('/')[2]!.toLowerCase()].sort());
+  });
+});

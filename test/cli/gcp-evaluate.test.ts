@@ -1,0 +1,137 @@
+/** `kansa evaluate` on Cloud Asset exports: `gcloud asset export` JSON Lines and `gcloud asset list --format=json`. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { main } from '../../src/cli/main.js';
+import { providerOf } from '../../src/inputs/detect.js';
+import { configItem } from '../support/evaluate.js';
+import { tempFiles } from '../support/files.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function kansa(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => new Date('2026-11-01T00:00:00Z') });
+  return { code, stdout, stderr };
+}
+
+interface Contract {
+  requirements: { id: string; status: string }[];
+  findings: { control: string; provider: string; account: string; region: string; resourceId: string; status: string; reason?: string }[];
+}
+
+const FIREWALL = 'compute.googleapis.com/Firewall';
+const firewallData = (name: string, extra: Record<string, unknown>) => ({
+  name,
+  network: 'https://www.googleapis.com/compute/v1/projects/kansa-prod/global/networks/default',
+  direction: 'INGRESS',
+  priority: 1000,
+  sourceRanges: ['0.0.0.0/0'],
+  ...extra,
+});
+
+/** `gcloud asset export` lines: snake_case. */
+const exportLine = (type: string, name: string, data: Record<string, unknown>, location = 'global') =>
+  JSON.stringify({
+    name,
+    asset_type: type,
+    resource: { version: 'v1', discovery_document_uri: 'https://www.googleapis.com/discovery/v1/apis/compute/v1/rest', discovery_name: 'Firewall', parent: '//cloudresourcemanager.googleapis.com/projects/111111111111', data, location },
+    ancestors: ['projects/111111111111', 'organizations/900000000001'],
+    update_time: '2026-10-30T09:00:00.000000Z',
+  });
+
+const exported = [
+  exportLine(FIREWALL, '//compute.googleapis.com/projects/kansa-prod/global/firewalls/open-ssh', firewallData('open-ssh', { allowed: [{ IPProtocol: 'tcp', ports: ['22'] }] })),
+  exportLine(FIREWALL, '//compute.googleapis.com/projects/kansa-prod/global/firewalls/https', firewallData('https', { allowed: [{ IPProtocol: 'tcp', ports: ['443'] }] })),
+  // an RDP allow closed by a higher-priority deny of the same network
+  exportLine(FIREWALL, '//compute.googleapis.com/projects/kansa-prod/global/firewalls/rdp', firewallData('rdp', { allowed: [{ IPProtocol: 'tcp', ports: ['3389'] }] })),
+  exportLine(FIREWALL, '//compute.googleapis.com/projects/kansa-prod/global/firewalls/deny-rdp', firewallData('deny-rdp', { priority: 100, denied: [{ IPProtocol: 'tcp', ports: ['3389'] }] })),
+  JSON.stringify({
+    name: '//cloudresourcemanager.googleapis.com/projects/111111111111',
+    asset_type: 'cloudresourcemanager.googleapis.com/Project',
+    iam_policy: { bindings: [{ role: 'roles/owner', members: ['user:a@example.jp'] }], audit_configs: [{ service: 'allServices', audit_log_configs: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }] }] },
+    ancestors: ['projects/111111111111'],
+  }),
+].join('\n');
+
+/** `gcloud asset list --format=json`: a camelCase array. */
+const listed = JSON.stringify(
+  [
+    { name: '//cloudsql.googleapis.com/projects/kansa-stg/instances/db', settings: { availabilityType: 'ZONAL', ipConfiguration: { sslMode: 'ENCRYPTED_ONLY' }, backupConfiguration: { enabled: true } } },
+    { name: '//cloudsql.googleapis.com/projects/kansa-stg/instances/ha', settings: { availabilityType: 'REGIONAL', ipConfiguration: { requireSsl: false }, backupConfiguration: { enabled: false } } },
+  ].map(({ name, settings }) => ({
+    name,
+    assetType: 'sqladmin.googleapis.com/Instance',
+    ancestors: ['projects/222222222222'],
+    updateTime: '2026-10-30T09:00:00Z',
+    resource: { version: 'v1beta4', parent: '//cloudresourcemanager.googleapis.com/projects/222222222222', location: 'asia-northeast1', data: { name: name.split('/').pop(), project: 'kansa-stg', region: 'asia-northeast1', settings } },
+  })),
+  null,
+  2,
+);
+
+const files = tempFiles({
+  'assets.jsonl': `${exported}\n`,
+  'list.json': listed,
+  'body.json': JSON.stringify({ assets: JSON.parse(listed) as unknown[] }),
+  'bad.jsonl': `${exported.split('\n')[0]}\n{"name": "//x", "asset_type": \n`,
+  'aws.json': JSON.stringify([configItem({ type: 'AWS::EC2::SecurityGroup', id: 'sg-open', configuration: { groupId: 'sg-open', ipPermissions: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: ['0.0.0.0/0'] }], ipPermissionsEgress: [] } })]),
+});
+writeFileSync(join(files.dir, 'assets.jsonl.gz'), gzipSync(`${exported}\n`));
+
+const verdicts = (out: Contract, control: string): Record<string, string> =>
+  Object.fromEntries(out.findings.filter((f) => f.control === control).map((f) => [f.resourceId.split('/').pop()!, f.status]));
+
+describe('kansa evaluate on GCP Cloud Asset exports', () => {
+  it('detects the provider from the first asset of each file', () => {
+    expect(providerOf(exported)).toBe('gcp');
+    expect(providerOf(listed)).toBe('gcp');
+    expect(providerOf(JSON.stringify({ fileVersion: '1.0', configurationItems: [] }))).toBe('aws');
+  });
+
+  it.each(['assets.jsonl', 'assets.jsonl.gz'])('evaluates `gcloud asset export` JSON Lines (%s, snake_case) with the bundled GCP controls', async (name) => {
+    const run = await kansa('evaluate', '--input', join(files.dir, name), '--output', 'json');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as Contract;
+    expect(verdicts(out, 'gcp-firewall-admin-ports-closed-to-world')).toEqual({ 'open-ssh': 'fail', https: 'pass', rdp: 'pass', 'deny-rdp': 'pass' });
+    expect(out.findings.find((f) => f.control === 'gcp-firewall-admin-ports-closed-to-world' && f.status === 'fail')).toMatchObject({ provider: 'gcp', account: 'kansa-prod', reason: 'tcp/22 open to 0.0.0.0/0' });
+    // the IAM policy line (iam_policy, audit_configs, log_type in snake_case) is read too; the project is named by number only
+    expect(out.findings.filter((f) => f.control === 'gcp-audit-logs-all-services').map((f) => [f.account, f.status])).toEqual([['111111111111', 'pass']]);
+    expect(out.requirements.find((r) => r.id === '2-6')?.status).toBe('noncompliant');
+  });
+
+  it.each(['list.json', 'body.json'])('evaluates `gcloud asset list --format=json` output (%s, camelCase)', async (name) => {
+    const run = await kansa('evaluate', '--input', join(files.dir, name), '--output', 'json');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as Contract;
+    expect(verdicts(out, 'gcp-sql-high-availability')).toEqual({ db: 'fail', ha: 'pass' });
+    expect(verdicts(out, 'gcp-sql-ssl-enforced')).toEqual({ db: 'pass', ha: 'fail' });
+    expect(verdicts(out, 'gcp-sql-backups-enabled')).toEqual({ db: 'pass', ha: 'fail' });
+    // a list covers only the types it holds: controls on other types are not judged for this project
+    expect(out.findings.some((f) => f.control === 'gcp-cloud-ids-endpoint-ready')).toBe(false);
+    expect((await kansa('evaluate', '--input', join(files.dir, name), '--fail-on', 'noncompliant')).code).toBe(1);
+  });
+
+  it('mixes AWS and GCP files in one run', async () => {
+    const run = await kansa('evaluate', '--input', files['aws.json']!, files['assets.jsonl']!, files['list.json']!, '--output', 'json');
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as Contract;
+    expect(new Set(out.findings.map((f) => f.provider))).toEqual(new Set(['aws', 'gcp']));
+    expect(new Set(out.findings.filter((f) => f.provider === 'gcp').map((f) => f.account))).toEqual(new Set(['kansa-prod', 'kansa-stg', '111111111111']));
+  });
+
+  it('names the file and line of a broken export line, and refuses --format snapshot for a GCP file (exit 2)', async () => {
+    const bad = await kansa('evaluate', '--input', files['bad.jsonl']!);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${files['bad.jsonl']!}:2`);
+    const snapshot = await kansa('evaluate', '--input', files['assets.jsonl']!, '--format', 'snapshot');
+    expect(snapshot.code).toBe(2);
+    expect(snapshot.stderr).toMatch(/not an AWS Config snapshot/);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * Azure coverage controls beyond the five areas (mappings/controls/azure/{detection,monitoring,resilience,
+ * vulnerability}.yaml): pass / fail / unknown over real-shaped ARM bodies through the real normalizer.
+ */
+import { normalizeArmResource, type NormalizeOptions } from '../../../collectors/azure/normalize.js';
+import type { Finding } from '../../../src/evaluate/assessment.js';
+import { evaluate } from '../../../src/evaluate/evaluate.js';
+import type { CollectionScope } from '../../../src/model/resource.js';
+import { bundledMappings, NOW } from '../../support/evaluate.js';
+
+const SUB = '00000000-1111-4222-8333-444444444444';
+const SUB2 = '00000000-1111-4222-8333-555555555555';
+const rg = (sub = SUB): string => `/subscriptions/${sub}/resourceGroups/rg-app/providers`;
+
+type Input = { body: unknown; options?: NormalizeOptions };
+const arm = (body: unknown, options?: NormalizeOptions): Input => ({ body, ...(options ? { options } : {}) });
+
+function assess(inputs: readonly Input[], accounts: readonly string[] = [SUB], failed: readonly string[] = []): readonly Finding[] {
+  const resources = inputs.map((i) => normalizeArmResource(i.body, i.options));
+  const coverage = [...accounts, ...failed].map((account): CollectionScope => ({
+    provider: 'azure',
+    account,
+    region: 'global',
+    types: 'all',
+    outcome: failed.includes(account) ? { status: 'failed', error: 'AuthorizationFailed: denied', at: NOW.toISOString() } : { status: 'ok', collectedAt: NOW.toISOString() },
+  }));
+  const { controls, catalog, attestations } = bundledMappings();
+  return evaluate(resources, coverage, controls, catalog, attestations, NOW).findings;
+}
+
+function findings(inputs: readonly Input[], control: string, accounts?: readonly string[], failed?: readonly string[]): Record<string, Pick<Finding, 'status' | 'reason'>> {
+  const out: Record<string, Pick<Finding, 'status' | 'reason'>> = {};
+  for (const f of assess(inputs, accounts, failed)) if (f.control === control) out[f.resourceId] = f.reason === undefined ? { status: f.status } : { status: f.status, reason: f.reason };
+  return out;
+}
+
+function pricing(plan: string, properties: Record<string, unknown>, sub = SUB): Input {
+  return arm({ id: `/subscriptions/${sub}/providers/Microsoft.Security/pricings/${plan}`, name: plan, type: 'Microsoft.Security/pricings', properties }, { type: 'Microsoft.Security/pricings', parent: { type: 'Microsoft.Resources/subscriptions', id: `/subscriptions/${sub}`, location: 'global' } });
+}
+const pricingId = (plan: string, sub = SUB): string => `/subscriptions/${sub}/providers/Microsoft.Security/pricings/${plan}`;
+
+describe('2-7 Defender for Cloud plans', () => {
+  it('azure-defender-key-plans-standard: Standard passes, Free fails, missing tier unknown, other plans not judged', () => {
+    const f = findings(
+      [
+        pricing('VirtualMachines', { pricingTier: 'Standard', subPlan: 'P2', freeTrialRemainingTime: 'PT0S' }),
+        pricing('SqlServers', { pricingTier: 'Free', freeTrialRemainingTime: 'P30D' }),
+        pricing('KeyVaults', { freeTrialRemainingTime: 'PT0S' }),
+        pricing('AppServices', { pricingTier: 'Free' }),
+        pricing('StorageAccounts', { pricingTier: 'Free', deprecated: true }),
+      ],
+      'azure-defender-key-plans-standard',
+    );
+    expect(f[pricingId('VirtualMachines')]).toEqual({ status: 'pass' });
+    expect(f[pricingId('SqlServers')]).toEqual({ status: 'fail', reason: 'Defender for Cloud plan SqlServers is on the Free tier' });
+    expect(f[pricingId('KeyVaults')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: pricingTier is not in the payload' });
+    expect(f[pricingId('AppServices')]).toBeUndefined();
+    expect(f[pricingId('StorageAccounts')]).toBeUndefined();
+  });
+});
+
+function appGateway(name: string, properties: Record<string, unknown>): Input {
+  return arm({ id: `${rg()}/Microsoft.Network/applicationGateways/${name}`, name, type: 'Microsoft.Network/applicationGateways', location: 'japaneast', zones: ['1', '2', '3'], properties: { provisioningState: 'Succeeded', ...properties } });
+}
+const agwId = (name: string): string => `${rg()}/Microsoft.Network/applicationGateways/${name}`;
+
+describe('5-4 web application firewall', () => {
+  it('azure-application-gateway-waf: linked policy or inline prevention passes; detection or no WAF fails; malformed unknown', () => {
+    const f = findings(
+      [
+        appGateway('agw-policy', { sku: { name: 'WAF_v2', tier: 'WAF_v2' }, firewallPolicy: { id: `${rg()}/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/waf-1` } }),
+        appGateway('agw-inline', { sku: { name: 'WAF_v2', tier: 'WAF_v2' }, webApplicationFirewallConfiguration: { enabled: true, firewallMode: 'Prevention', ruleSetType: 'OWASP', ruleSetVersion: '3.2' } }),
+        appGateway('agw-detect', { sku: { name: 'WAF_v2', tier: 'WAF_v2' }, webApplicationFirewallConfiguration: { enabled: true, firewallMode: 'Detection', ruleSetType: 'OWASP', ruleSetVersion: '3.2' } }),
+        appGateway('agw-std', { sku: { name: 'Standard_v2', tier: 'Standard_v2' } }),
+        arm({ id: agwId('agw-broken'), name: 'agw-broken', type: 'Microsoft.Network/applicationGateways', location: 'japaneast', properties: 'not json' }),
+      ],
+      'azure-application-gateway-waf',
+    );
+    expect(f[agwId('agw-policy')]).toEqual({ status: 'pass' });
+    expect(f[agwId('agw-inline')]).toEqual({ status: 'pass' });
+    expect(f[agwId('agw-detect')]).toEqual({ status: 'fail', reason: 'application gateway agw-detect: WAF in Detection mode' });
+    expect(f[agwId('agw-std')]).toEqual({ status: 'fail', reason: 'application gateway agw-std: no WAF (sku tier Standard_v2)' });
+    expect(f[agwId('agw-broken')]?.status).toBe('unknown');
+  });
+
+  it('azure-waf-policy-prevention: Application Gateway and Front Door (Resource Graph lower-case type) policies', () => {
+    const agwPolicy = (name: string, policySettings?: Record<string, unknown>): Input =>
+      arm({ id: `${rg()}/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/${name}`, name, type: 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', location: 'japaneast', properties: { ...(policySettings ? { policySettings } : {}), managedRules: { managedRuleSets: [{ ruleSetType: 'OWASP', ruleSetVersion: '3.2' }] } } });
+    const fdId = `${rg()}/Microsoft.Network/frontdoorWebApplicationFirewallPolicies/fdwaf`;
+    const f = findings(
+      [
+        agwPolicy('waf-prev', { state: 'Enabled', mode: 'Prevention', requestBodyCheck: true }),
+        agwPolicy('waf-det', { state: 'Enabled', mode: 'Detection' }),
+        agwPolicy('waf-off', { state: 'Disabled', mode: 'Prevention' }),
+        agwPolicy('waf-none'),
+        arm({ id: fdId, name: 'fdwaf', type: 'microsoft.network/frontdoorwebapplicationfirewallpolicies', location: 'global', sku: { name: 'Premium_AzureFrontDoor' }, resourceGroup: 'rg-app', subscriptionId: SUB, properties: { policySettings: { enabledState: 'Enabled', mode: 'Prevention' } } }),
+      ],
+      'azure-waf-policy-prevention',
+    );
+    const id = (n: string): string => `${rg()}/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/${n}`;
+    expect(f[id('waf-prev')]).toEqual({ status: 'pass' });
+    expect(f[id('waf-det')]).toEqual({ status: 'fail', reason: 'WAF policy waf-det: state Enabled, mode Detection' });
+    expect(f[id('waf-off')]).toEqual({ status: 'fail', reason: 'WAF policy waf-off: state Disabled, mode Prevention' });
+    expect(f[id('waf-none')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: policySettings is not in the payload' });
+    expect(f[fdId]).toEqual({ status: 'pass' });
+  });
+});
+
+function metricAlert(name: string, properties: Record<string, unknown>, sub = SUB): Input {
+  return arm({ id: `${rg(sub)}/Microsoft.Insights/metricAlerts/${name}`, name, type: 'Microsoft.Insights/metricAlerts', location: 'global', properties: { severity: 2, scopes: [`/subscriptions/${sub}`], criteria: { 'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria', allOf: [] }, ...properties } });
+}
+const group = (sub = SUB): string => `/subscriptions/${sub}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/oncall`;
+
+describe('7-1 monitoring with notification', () => {
+  it('azure-monitor-alert-action-group: an enabled alert with an action group passes; disabled or silent alerts fail; a denied subscription is unknown', () => {
+    const SUB3 = '00000000-1111-4222-8333-666666666666';
+    const inputs = [
+      metricAlert('cpu', { enabled: true, actions: [{ actionGroupId: group(), webHookProperties: {} }] }),
+      metricAlert('disk', { enabled: false, actions: [{ actionGroupId: group(SUB2) }] }, SUB2),
+      metricAlert('mem', { enabled: true, actions: [] }, SUB2),
+      arm({ id: `${rg(SUB2)}/Microsoft.Insights/activityLogAlerts/admin`, name: 'admin', type: 'Microsoft.Insights/activityLogAlerts', location: 'global', properties: { enabled: true, scopes: [`/subscriptions/${SUB2}`], condition: { allOf: [{ field: 'category', equals: 'Administrative' }] }, actions: { actionGroups: [] } } }),
+    ];
+    const all = assess(inputs, [SUB, SUB2], [SUB3]).filter((x) => x.control === 'azure-monitor-alert-action-group');
+    expect(all.find((x) => x.account === SUB)?.status).toBe('pass');
+    const second = all.find((x) => x.account === SUB2);
+    expect(second?.status).toBe('fail');
+    expect(second?.reason).toMatch(/alert (disk: disabled|mem: no action group|admin: no action group)/);
+    expect(all.find((x) => x.account === SUB3)?.status).toBe('unknown');
+  });
+
+  it('an activity-log alert with an action group also satisfies 7-1', () => {
+    const inputs = [arm({ id: `${rg()}/Microsoft.Insights/activityLogAlerts/sh`, name: 'sh', type: 'Microsoft.Insights/activityLogAlerts', location: 'global', properties: { enabled: true, condition: { allOf: [{ field: 'category', equals: 'ServiceHealth' }] }, actions: { actionGroups: [{ actionGroupId: group() }] } } })];
+    expect(assess(inputs).find((x) => x.control === 'azure-monitor-alert-action-group')?.status).toBe('pass');
+  });
+});
+
+function workspace(name: string, properties: Record<string, unknown>): Input {
+  return arm({ id: `${rg()}/Microsoft.OperationalInsights/workspaces/${name}`, name, type: 'Microsoft.OperationalInsights/workspaces', location: 'japaneast', properties: { provisioningState: 'Succeeded', sku: { name: 'PerGB2018' }, ...properties } });
+}
+
+describe('3-13 log retention', () => {
+  it('azure-log-analytics-retention-365: ≥ 365 days passes, the 30-day default fails, absent is unknown', () => {
+    const f = findings([workspace('law-long', { retentionInDays: 730 }), workspace('law-year', { retentionInDays: 365 }), workspace('law-default', { retentionInDays: 30 }), workspace('law-nofield', {})], 'azure-log-analytics-retention-365');
+    const id = (n: string): string => `${rg()}/Microsoft.OperationalInsights/workspaces/${n}`;
+    expect(f[id('law-long')]).toEqual({ status: 'pass' });
+    expect(f[id('law-year')]).toEqual({ status: 'pass' });
+    expect(f[id('law-default')]).toEqual({ status: 'fail', reason: 'workspace law-default keeps logs for 30 days (< 365)' });
+    expect(f[id('law-nofield')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: retentionInDays is not in the payload' });
+  });
+});
+
+function storage(name: string, sku: string | undefined): Input {
+  return arm({ id: `${rg()}/Microsoft.Storage/storageAccounts/${name}`, name, type: 'Microsoft.Storage/storageAccounts', location: 'japaneast', kind: 'StorageV2', ...(sku ? { sku: { name: sku, tier: 'Standard' } } : {}), properties: { supportsHttpsTrafficOnly: true } });
+}
+const stId = (n: string): string => `${rg()}/Microsoft.Storage/storageAccounts/${n}`;
+
+describe('7-7 / 7-9 zone redundancy', () => {
+  it('azure-storage-zone-redundant: ZRS, GZRS, RA-GZRS pass; LRS, GRS fail; no sku unknown', () => {
+    const f = findings([storage('stzrs', 'Standard_ZRS'), storage('stgzrs', 'Standard_GZRS'), storage('stragzrs', 'Standard_RAGZRS'), storage('stpzrs', 'Premium_ZRS'), storage('stlrs', 'Standard_LRS'), storage('stgrs', 'Standard_GRS'), storage('stnosku', undefined)], 'azure-storage-zone-redundant');
+    for (const n of ['stzrs', 'stgzrs', 'stragzrs', 'stpzrs']) expect(f[stId(n)]).toEqual({ status: 'pass' });
+    expect(f[stId('stlrs')]).toEqual({ status: 'fail', reason: 'storage account stlrs is Standard_LRS: copies are kept in a single availability zone' });
+    expect(f[stId('stgrs')]?.status).toBe('fail');
+    expect(f[stId('stnosku')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: sku is not in the payload' });
+  });
+
+  it('azure-sql-database-zone-redundant: zoneRedundant true passes, false or absent fails, master is not judged', () => {
+    const db = (server: string, name: string, properties: Record<string, unknown> | string): Input =>
+      arm({ id: `${rg()}/Microsoft.Sql/servers/${server}/databases/${name}`, name, type: 'Microsoft.Sql/servers/databases', location: 'japaneast', sku: { name: 'GP_Gen5', tier: 'GeneralPurpose' }, properties });
+    const id = (server: string, name: string): string => `${rg()}/Microsoft.Sql/servers/${server}/databases/${name}`;
+    const f = findings([db('sql1', 'appdb', { zoneRedundant: true, status: 'Online' }), db('sql2', 'appdb', { zoneRedundant: false }), db('sql3', 'appdb', { status: 'Online' }), db('sql1', 'master', { zoneRedundant: false }), db('sql4', 'broken', 'not json')], 'azure-sql-database-zone-redundant');
+    expect(f[id('sql1', 'appdb')]).toEqual({ status: 'pass' });
+    expect(f[id('sql2', 'appdb')]).toEqual({ status: 'fail', reason: 'SQL database appdb is not zone-redundant' });
+    expect(f[id('sql3', 'appdb')]?.status).toBe('fail');
+    expect(f[id('sql1', 'master')]).toBeUndefined();
+    expect(f[id('sql4', 'broken')]?.status).toBe('unknown');
+  });
+});
+
+describe('8-2 backups', () => {
+  it('azure-recovery-services-vault: a vault passes its subscription; none fails; a failed collection is unknown', () => {
+    const SUB3 = '00000000-1111-4222-8333-666666666666';
+    const vault = arm({ id: `${rg()}/Microsoft.RecoveryServices/vaults/rsv-1`, name: 'rsv-1', type: 'Microsoft.RecoveryServices/vaults', location: 'japaneast', sku: { name: 'RS0', tier: 'Standard' }, properties: { provisioningState: 'Succeeded', redundancySettings: { standardTierStorageRedundancy: 'GeoRedundant' } } });
+    const all = assess([vault, storage('stother', 'Standard_LRS')], [SUB, SUB2], [SUB3]).filter((x) => x.control === 'azure-recovery-services-vault');
+    expect(all.find((x) => x.account === SUB)?.status).toBe('pass');
+    expect(all.find((x) => x.account === SUB2)?.status).toBe('fail');
+    expect(all.find((x) => x.account === SUB3)?.status).toBe('unknown');
+  });
+
+  it('azure-storage-blob-soft-delete: enabled passes, disabled fails, malformed unknown', () => {
+    const blob = (account: string, properties: unknown): Input =>
+      arm({ id: `${stId(account)}/blobServices/default`, name: 'default', type: 'Microsoft.Storage/storageAccounts/blobServices', sku: { name: 'Standard_LRS' }, properties }, { type: 'Microsoft.Storage/storageAccounts/blobServices', parent: { type: 'Microsoft.Storage/storageAccounts', id: stId(account), location: 'japaneast' } });
+    const f = findings([blob('st1', { deleteRetentionPolicy: { allowPermanentDelete: false, enabled: true, days: 14 } }), blob('st2', { deleteRetentionPolicy: { allowPermanentDelete: false, enabled: false } }), blob('st3', 'not json')], 'azure-storage-blob-soft-delete');
+    expect(f[`${stId('st1')}/blobServices/default`]).toEqual({ status: 'pass' });
+    expect(f[`${stId('st2')}/blobServices/default`]).toEqual({ status: 'fail', reason: `blob soft delete is off for ${stId('st2')}/blobServices/default` });
+    expect(f[`${stId('st3')}/blobServices/default`]?.status).toBe('unknown');
+  });
+});
+
+function vm(name: string, osProfile: Record<string, unknown> | undefined): Input {
+  return arm({ id: `${rg()}/Microsoft.Compute/virtualMachines/${name}`, name, type: 'Microsoft.Compute/virtualMachines', location: 'japaneast', zones: ['1'], properties: { hardwareProfile: { vmSize: 'Standard_D2s_v5' }, ...(osProfile ? { osProfile } : {}), storageProfile: { osDisk: { osType: 'Linux' } }, provisioningState: 'Succeeded' } });
+}
+const vmId = (n: string): string => `${rg()}/Microsoft.Compute/virtualMachines/${n}`;
+
+describe('5-3 patching', () => {
+  it('azure-vm-automatic-patching: platform / OS orchestration passes; Manual, ImageDefault fail; no osProfile unknown', () => {
+    const f = findings(
+      [
+        vm('lin-auto', { computerName: 'a', linuxConfiguration: { patchSettings: { patchMode: 'AutomaticByPlatform', assessmentMode: 'AutomaticByPlatform' } } }),
+        vm('lin-image', { computerName: 'b', linuxConfiguration: { disablePasswordAuthentication: true, patchSettings: { patchMode: 'ImageDefault' } } }),
+        vm('lin-none', { computerName: 'c', linuxConfiguration: { disablePasswordAuthentication: true } }),
+        vm('win-os', { computerName: 'd', windowsConfiguration: { enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByOS' } } }),
+        vm('win-default', { computerName: 'e', windowsConfiguration: { enableAutomaticUpdates: true } }),
+        vm('win-manual', { computerName: 'f', windowsConfiguration: { enableAutomaticUpdates: false, patchSettings: { patchMode: 'Manual' } } }),
+        vm('attached', undefined),
+      ],
+      'azure-vm-automatic-patching',
+    );
+    expect(f[vmId('lin-auto')]).toEqual({ status: 'pass' });
+    expect(f[vmId('lin-image')]).toEqual({ status: 'fail', reason: 'VM lin-image: patchMode ImageDefault (Linux)' });
+    expect(f[vmId('lin-none')]).toEqual({ status: 'fail', reason: 'VM lin-none: patchMode ImageDefault (Linux)' });
+    expect(f[vmId('win-os')]).toEqual({ status: 'pass' });
+    expect(f[vmId('win-default')]).toEqual({ status: 'pass' });
+    expect(f[vmId('win-manual')]).toEqual({ status: 'fail', reason: 'VM win-manual: patchMode Manual (Windows)' });
+    expect(f[vmId('attached')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: osProfile is not in the payload (VM created from an existing OS disk)' });
+  });
+});
