@@ -6,6 +6,10 @@
  * sandbox's per-account rate limit: scan time ÷ (calls ÷ allowed rate).
  * `--provider gcp`: the same figures for the GCP collector on the sandbox's Cloud Asset gRPC server; the
  * lower bound is ceil(count ÷ 1,000) ListAssets pages per project and content type.
+ * `--provider azure`: the Azure collector on the sandbox's ARM / Resource Graph HTTPS listener, once with
+ * Resource Graph (the default source) and once with `source: arm`. Lower bound: Resource Graph pages
+ * (ceil(rows ÷ 1,000)) or, for ARM, list pages per subscription × type plus one GET per resource; plus one
+ * call per child setting's parent and the per-subscription lists (activity-log settings, Defender plans).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -28,9 +32,16 @@ import { GcpAssetCollector, LIST_ASSETS_PAGE_SIZE, listingPlan } from '../collec
 import { loopbackAssetClient } from '../collectors/gcp/sandbox-client.js';
 import { gcpCollectorSchema } from '../src/config/schema.js';
 import { GcpEstate } from '../src/sandbox/estate/gcp.js';
+import { ARM_API_VERSIONS, ARM_LIST_PAGE_SIZE, AzureResourceCollector, DIAGNOSTIC_PARENT_TYPES, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
+import { azureClients } from '../collectors/azure/clients.js';
+import { StaticTokenCredential } from '../collectors/azure/credential.js';
+import { AZURE_TYPES, canonicalType } from '../collectors/azure/normalize.js';
+import { azureCollectorSchema } from '../src/config/schema.js';
+import { AzureEstate } from '../src/sandbox/estate/azure.js';
 
 const SEED = 1;
-type Provider = 'aws' | 'gcp';
+type Provider = 'aws' | 'gcp' | 'azure';
+type AzureSource = 'resourceGraph' | 'arm';
 
 interface Measurement {
   n: number;
@@ -73,6 +84,36 @@ function gcpSetup(endpoint: string, n: number): { collector: GcpAssetCollector; 
   return { collector: new GcpAssetCollector(config, loopbackAssetClient({ apiEndpoint, port })), lowerBound };
 }
 
+/** The Azure collector over every sandbox subscription (Resource Graph or ARM), and its call lower bound. */
+function azureSetup(endpoint: string, n: number, source: AzureSource): { collector: AzureResourceCollector; lowerBound: number } {
+  const { endpoint: url, ca, token } = JSON.parse(endpoint) as { endpoint: string; ca: string; token: string };
+  const estate = new AzureEstate({ resources: n, seed: SEED });
+  const wanted = [...Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'azure'))].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType);
+  // The collector's own plan: child settings (one call per parent resource) and the parent types it lists.
+  const children: [string, readonly string[]][] = [
+    [AZURE_TYPES.sqlAuditing, [AZURE_TYPES.sqlServer]],
+    [AZURE_TYPES.sqlTde, [AZURE_TYPES.sqlDatabase]],
+    [AZURE_TYPES.blobService, [AZURE_TYPES.storageAccount]],
+    [AZURE_TYPES.diagnosticSettings, DIAGNOSTIC_PARENT_TYPES],
+  ];
+  const wantedChildren = children.filter(([type]) => wanted.includes(type));
+  const listTypes = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
+  for (const [type, parents] of wantedChildren) for (const p of parents) if (type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) listTypes.add(p);
+  const types = [...listTypes];
+  let lowerBound = 0;
+  if (source === 'resourceGraph') lowerBound += Math.max(1, Math.ceil(estate.count({ types }) / RESOURCE_GRAPH_PAGE_SIZE));
+  else
+    for (const s of estate.subscriptions)
+      for (const type of types) {
+        const count = estate.count({ subscriptions: [s], types: [type] });
+        lowerBound += Math.max(1, Math.ceil(count / ARM_LIST_PAGE_SIZE)) + count; // list pages, then one GET per resource
+      }
+  for (const [type, parents] of wantedChildren) lowerBound += estate.count({ types: type === AZURE_TYPES.diagnosticSettings ? parents.filter((p) => wanted.includes(p)) : parents });
+  for (const perSubscription of [AZURE_TYPES.diagnosticSettings, AZURE_TYPES.securityPricing]) if (wanted.includes(perSubscription)) lowerBound += estate.subscriptions.length;
+  const config = azureCollectorSchema.parse({ subscriptions: estate.subscriptions, endpoint: url, source, maxAttempts: 1 });
+  return { collector: new AzureResourceCollector(config, azureClients({ credential: new StaticTokenCredential(token), endpoint: url, ca })), lowerBound };
+}
+
 function awsSetup(endpoint: string, n: number, ratePerSecond: number | undefined): { collector: AwsConfigCollector; lowerBound: number; selectOnlyBound: number } {
   const estate = describeEstate({ resources: n, seed: SEED });
   const types = Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'aws'));
@@ -102,9 +143,14 @@ function awsSetup(endpoint: string, n: number, ratePerSecond: number | undefined
   return { collector, lowerBound, selectOnlyBound };
 }
 
-async function measure(provider: Provider, endpoint: string, n: number, ratePerSecond: number | undefined): Promise<Measurement> {
+async function measure(provider: Provider, endpoint: string, n: number, ratePerSecond: number | undefined, source: AzureSource): Promise<Measurement> {
   const mappings = loadMappings({});
-  const setup = provider === 'gcp' ? { ...gcpSetup(endpoint, n), selectOnlyBound: Number.NaN } : awsSetup(endpoint, n, ratePerSecond);
+  const setup =
+    provider === 'gcp'
+      ? { ...gcpSetup(endpoint, n), selectOnlyBound: Number.NaN }
+      : provider === 'azure'
+        ? { ...azureSetup(endpoint, n, source), selectOnlyBound: Number.NaN }
+        : awsSetup(endpoint, n, ratePerSecond);
   const { collector, lowerBound, selectOnlyBound } = setup;
   const { registry, apiCalls } = createRegistry();
   const logger = createLogger('warn', new Writable({ write: (_c, _e, done) => done() }));
@@ -170,15 +216,24 @@ async function withSandboxProcess<T>(provider: Provider, n: number, extraArgs: s
   const gcpScript =
     `const { startSandbox } = await import(${JSON.stringify(server)}); const s = await startSandbox({ port: 0, aws: { resources: 10 }, gcp: { resources: ${n}, seed: ${SEED} } });` +
     ` console.log(JSON.stringify({ gcp: { apiEndpoint: s.gcp.apiEndpoint, port: s.gcp.port } })); process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));`;
-  const args = provider === 'gcp' ? ['--input-type=module', '-e', gcpScript] : [main, '--port', '0', '--resources', String(n), '--seed', String(SEED), ...extraArgs];
+  // Azure likewise: the HTTPS listener's endpoint, its certificate (the only CA the clients trust) and token.
+  const azureScript =
+    `const { startSandbox } = await import(${JSON.stringify(server)}); const s = await startSandbox({ port: 0, aws: { resources: 10 }, azure: { resources: ${n}, seed: ${SEED} } });` +
+    ` console.log(JSON.stringify({ azure: { endpoint: s.azure.endpoint, ca: s.azure.ca, token: s.azure.token } })); process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));`;
+  const args =
+    provider === 'gcp'
+      ? ['--input-type=module', '-e', gcpScript]
+      : provider === 'azure'
+        ? ['--input-type=module', '-e', azureScript]
+        : [main, '--port', '0', '--resources', String(n), '--seed', String(SEED), ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       try {
-        const parsed = JSON.parse(out) as { aws?: { endpoint: string }; gcp?: { apiEndpoint: string; port: number } };
-        resolve(parsed.gcp ? JSON.stringify(parsed.gcp) : parsed.aws!.endpoint);
+        const parsed = JSON.parse(out) as { aws?: { endpoint: string }; gcp?: { apiEndpoint: string; port: number }; azure?: { endpoint: string; ca: string; token: string } };
+        resolve(parsed.gcp ? JSON.stringify(parsed.gcp) : parsed.azure ? JSON.stringify(parsed.azure) : parsed.aws!.endpoint);
       } catch {
         // not complete yet
       }
@@ -192,8 +247,8 @@ async function withSandboxProcess<T>(provider: Provider, n: number, extraArgs: s
   }
 }
 
-function runMeasureChild(provider: Provider, endpoint: string, n: number, rate: number | undefined): Measurement {
-  const args = [fileURLToPath(import.meta.url), '--measure', endpoint, '--provider', provider, '--n', String(n), ...(rate ? ['--rate', String(rate)] : [])];
+function runMeasureChild(provider: Provider, endpoint: string, n: number, rate: number | undefined, source: AzureSource = 'resourceGraph'): Measurement {
+  const args = [fileURLToPath(import.meta.url), '--measure', endpoint, '--provider', provider, '--n', String(n), '--source', source, ...(rate ? ['--rate', String(rate)] : [])];
   return JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=4096', ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Measurement;
 }
 
@@ -201,7 +256,7 @@ export async function runLive(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      n: { type: 'string', default: '10000,100000,1000000' },
+      n: { type: 'string' },
       'throttle-rate': { type: 'string', default: '20' },
       'throttle-n': { type: 'string', default: '20000' },
       live: { type: 'boolean' },
@@ -209,18 +264,27 @@ export async function runLive(argv: string[]): Promise<void> {
     },
   });
   const provider = values.provider as Provider;
-  if (provider !== 'aws' && provider !== 'gcp') throw new Error(`--provider must be aws or gcp, got ${values.provider}`);
-  console.log(`provider ${provider}${provider === 'gcp' ? ': lower bound = ceil(assets ÷ 1,000) ListAssets pages per project and content type' : ''}`);
+  if (provider !== 'aws' && provider !== 'gcp' && provider !== 'azure') throw new Error(`--provider must be aws, gcp or azure, got ${values.provider}`);
+  const notes: Record<Provider, string> = {
+    aws: '',
+    gcp: ': lower bound = ceil(assets ÷ 1,000) ListAssets pages per project and content type',
+    azure: ': Resource Graph (rg) and source: arm; lower bound = RG pages or ARM list pages + one GET per resource, plus child settings and per-subscription lists',
+  };
+  console.log(`provider ${provider}${notes[provider]}`);
   console.log(`node ${process.version}; sandbox in its own process; agent scrapes its own /metrics every 200 ms during the scan`);
-  console.log('        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  (÷select-only)  peak RSS MB  series (kansa)  scrape p50/p99 ms  render p99 ms  loop delay p99 ms  failed scopes');
-  for (const n of values.n.split(',').map(Number)) {
-    const m = await withSandboxProcess(provider, n, [], (endpoint) => Promise.resolve(runMeasureChild(provider, endpoint, n, undefined)));
-    console.log(
-      `${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(provider === 'gcp' ? '-' : (m.calls / m.selectOnlyBound).toFixed(3)).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${m.renderP99Ms.toFixed(1).padStart(14)} ${m.loopDelayP99Ms.toFixed(1).padStart(18)} ${String(m.failedScopes).padStart(14)}`,
-    );
+  console.log(`${provider === 'azure' ? 'source ' : ''}        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  (÷select-only)  peak RSS MB  series (kansa)  scrape p50/p99 ms  render p99 ms  loop delay p99 ms  failed scopes`);
+  const sources: (AzureSource | undefined)[] = provider === 'azure' ? ['resourceGraph', 'arm'] : [undefined];
+  const sizes = values.n ?? (provider === 'azure' ? '10000,100000' : '10000,100000,1000000');
+  for (const n of sizes.split(',').map(Number)) {
+    for (const source of sources) {
+      const m = await withSandboxProcess(provider, n, [], (endpoint) => Promise.resolve(runMeasureChild(provider, endpoint, n, undefined, source)));
+      console.log(
+        `${source === undefined ? '' : (source === 'arm' ? 'arm' : 'rg').padEnd(7)}${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(provider !== 'aws' ? '-' : (m.calls / m.selectOnlyBound).toFixed(3)).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${m.renderP99Ms.toFixed(1).padStart(14)} ${m.loopDelayP99Ms.toFixed(1).padStart(18)} ${String(m.failedScopes).padStart(14)}`,
+      );
+    }
   }
-  // The throttled run exercises the AWS per-account rate limit; GCP's quota pacing is covered by its tests.
-  if (provider === 'gcp') return;
+  // The throttled run exercises the AWS per-account rate limit; GCP's and Azure's pacing are covered by their tests.
+  if (provider !== 'aws') return;
   const rate = Number(values['throttle-rate']);
   const tn = Number(values['throttle-n']);
   const accounts = describeEstate({ resources: tn, seed: SEED }).accounts.length;
@@ -232,8 +296,9 @@ export async function runLive(argv: string[]): Promise<void> {
   );
 }
 
-const { values } = parseArgs({ options: { measure: { type: 'string' }, provider: { type: 'string' }, n: { type: 'string' }, rate: { type: 'string' } }, strict: false });
+const { values } = parseArgs({ options: { measure: { type: 'string' }, provider: { type: 'string' }, n: { type: 'string' }, rate: { type: 'string' }, source: { type: 'string' } }, strict: false });
 if (typeof values.measure === 'string') {
-  const m = await measure(values.provider === 'gcp' ? 'gcp' : 'aws', values.measure, Number(values.n), typeof values.rate === 'string' ? Number(values.rate) : undefined);
+  const provider: Provider = values.provider === 'gcp' ? 'gcp' : values.provider === 'azure' ? 'azure' : 'aws';
+  const m = await measure(provider, values.measure, Number(values.n), typeof values.rate === 'string' ? Number(values.rate) : undefined, values.source === 'arm' ? 'arm' : 'resourceGraph');
   process.stdout.write(JSON.stringify(m));
 }

@@ -19,7 +19,7 @@ export function loadConfig(file: string): AgentConfig {
     ...(value.web?.configFile === undefined ? {} : { web: { ...value.web, configFile: rel(value.web.configFile) } }),
     ...(value.evidence === undefined
       ? {}
-      : { evidence: { ...value.evidence, dir: rel(value.evidence.dir), ...(value.evidence.key === undefined ? {} : { key: rel(value.evidence.key) }) } }),
+      : { evidence: { ...value.evidence, ...(value.evidence.dir === undefined ? {} : { dir: rel(value.evidence.dir) }), ...(value.evidence.key === undefined ? {} : { key: rel(value.evidence.key) }) } }),
     controls: value.controls.map(rel),
   };
 }

@@ -137,7 +137,24 @@ export const configSchema = z.strictObject({
     .describe('Split the scopes between replicas by rendezvous hashing on the scope id; each replica collects and exposes only its share'),
   evidence: z
     .strictObject({
-      dir: z.string().min(1).describe('Directory of the evidence snapshots (created with mode 0700; relative to this file)'),
+      dir: z.string().min(1).optional().describe('Directory of the evidence snapshots (created with mode 0700; relative to this file); or use store'),
+      store: z
+        .strictObject({
+          type: z.literal('s3'),
+          bucket: z.string().min(3).describe('Bucket created with Object Lock enabled'),
+          prefix: z.string().default('').describe('Key prefix of the snapshots ("" or ending with /)'),
+          region: awsRegion,
+          endpoint: z.url().optional().describe('S3-compatible endpoint (path-style addressing); default: AWS'),
+          objectLock: z
+            .strictObject({
+              mode: z.enum(['GOVERNANCE', 'COMPLIANCE']).describe('COMPLIANCE: no one can delete or overwrite a version before it expires; GOVERNANCE: only with s3:BypassGovernanceRetention'),
+              days: z.number().int().positive().describe('Retain-until = upload time + days'),
+            })
+            .optional()
+            .describe("Object Lock of each uploaded object; unset: the bucket's default retention (which must exist)"),
+        })
+        .optional()
+        .describe("Immutable evidence in S3 (Object Lock) instead of dir; pruning is left to the bucket's lifecycle rules (retention must be unset)"),
       schedule: cron.default('0 * * * *').describe('When to take a snapshot: a full collection and evaluation written as one snapshot (cron, local time of the agent)'),
       key: z.string().min(1).optional().describe('Ed25519 private key (PEM file, relative to this file) that signs each manifest; else $KANSA_EVIDENCE_KEY; else unsigned'),
       retention: z
@@ -147,7 +164,12 @@ export const configSchema = z.strictObject({
           monthly: z.number().int().min(0).default(36).describe('… of each of the last N months (UTC)'),
         })
         .optional()
-        .describe('Prune older snapshots (their manifests go to pruned.jsonl, so the chain stays verifiable); unset: keep every snapshot'),
+        .describe('Prune older snapshots (their manifests go to pruned.jsonl, so the chain stays verifiable); unset: keep every snapshot. Not with store (S3 lifecycle rules expire locked objects)'),
+    })
+    .refine((e) => (e.dir === undefined) !== (e.store === undefined), { message: 'expected exactly one of dir (a local directory) and store (S3)' })
+    .refine((e) => e.store === undefined || e.retention === undefined, {
+      message: "retention cannot be used with an S3 store: its objects are under Object Lock and kansa does not prune them; expire them with the bucket's lifecycle rules",
+      path: ['retention'],
     })
     .optional()
     .describe('Tamper-evident evidence snapshots (kansa verify, kansa diff)'),

@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import { mappingsDigest } from './mappings-digest.js';
 import { EvidenceService, type EvidenceMetrics, type SnapshotOutcome } from './service.js';
 import { loadSigner } from './signing.js';
-import { LocalEvidenceStore } from './store.js';
+import { storeFromConfig } from './open.js';
 
 export type EvidenceConfig = NonNullable<AgentConfig['evidence']>;
 
@@ -45,7 +45,7 @@ export function prepareEvidence(options: {
   const { config, logger } = options;
   const signer = loadSigner(config.key, options.env ?? process.env, (message) => logger.warn({ event: 'evidence_key_permissions' }, message));
   const service = new EvidenceService({
-    store: new LocalEvidenceStore(config.dir),
+    store: storeFromConfig(config),
     signer,
     retention: config.retention,
     mappings: mappingsDigest(options.mappings),
@@ -75,7 +75,7 @@ export function prepareEvidence(options: {
         },
         { name: 'evidence', noOverlap: true },
       );
-      logger.info({ dir: config.dir, schedule: config.schedule, signed: signer?.fingerprint ?? false, retention: config.retention ?? 'keep all' }, 'evidence snapshots scheduled');
+      logger.info({ dir: config.store ? `s3://${config.store.bucket}/${config.store.prefix}` : config.dir, schedule: config.schedule, signed: signer?.fingerprint ?? false, retention: config.retention ?? 'keep all' }, 'evidence snapshots scheduled');
     },
     async stop() {
       if (task) {

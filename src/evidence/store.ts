@@ -5,8 +5,8 @@
  * The local-directory store (the default) writes into `.tmp-<name>-<pid>/`, fsyncs every file and the
  * directory, renames it into place and fsyncs the parent. Deletions (retention) rename to
  * `.del-<name>-<pid>` first, so a crash mid-delete never leaves a partial directory under a final name.
- * An object store would map `publish` to writing the manifest object last (its presence marks the
- * snapshot complete) under Object Lock; that store is not implemented yet.
+ * The S3 store (s3-store.ts) maps `publish` to writing the manifest object last (its presence marks the
+ * snapshot complete) under Object Lock.
  */
 import { closeSync, createReadStream, fsync, openSync, writeSync, type Dirent } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';

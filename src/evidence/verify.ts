@@ -90,6 +90,14 @@ async function checkSnapshot(store: EvidenceStore, name: string, pinned: KeyObje
   return { verdict, record: { verdict, manifest, sha256 } };
 }
 
+/**
+ * One snapshot on its own: every file against the manifest and the signature (not the chain, which
+ * needs the whole evidence directory: `kansa verify`). What reports check before using a snapshot.
+ */
+export async function verifySnapshot(store: EvidenceStore, name: string, pinned?: KeyObject): Promise<SnapshotVerdict> {
+  return (await checkSnapshot(store, name, pinned)).verdict;
+}
+
 function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[], problems: string[]): ChainRecord[] {
   const records: ChainRecord[] = [];
   const lines = text.split('\n');

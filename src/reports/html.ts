@@ -70,7 +70,9 @@ function signatureBadge(signature: SignatureStatus, t: Labels): Html {
   let detail = '';
   switch (signature.state) {
     case 'valid':
-      detail = signature.keyId ?? '';
+      if (signature.pinned === true) detail = signature.keyId ?? '';
+      else if (signature.pinned === false) return html`<span class="badge st-${tone}"><span class="sym" aria-hidden="true">${symbol}</span>${t.signatureUnpinned(signature.keyId ?? '?')}</span>`;
+      else detail = signature.keyId ?? '';
       break;
     case 'invalid':
       detail = signature.detail;
@@ -81,7 +83,8 @@ function signatureBadge(signature: SignatureStatus, t: Labels): Html {
     case 'unsigned':
       break;
   }
-  return html`<span class="badge st-${tone}"><span class="sym" aria-hidden="true">${symbol}</span>${t.signatureState[signature.state]}</span>${detail ? html` <span class="muted">${detail}</span>` : ''}`;
+  const label = signature.state === 'valid' && signature.pinned === true ? t.signaturePinned : t.signatureState[signature.state];
+  return html`<span class="badge st-${tone}"><span class="sym" aria-hidden="true">${symbol}</span>${label}</span>${detail ? html` <span class="muted">${detail}</span>` : ''}`;
 }
 
 function headerSection(input: ReportInput, options: ReportOptions, t: Labels): Html {
@@ -92,7 +95,12 @@ function headerSection(input: ReportInput, options: ReportOptions, t: Labels): H
   ];
   if (options.toolVersion) rows.push(html`<div><dt>${t.tool}</dt><dd>kansa ${options.toolVersion}</dd></div>`);
   if (input.snapshot) rows.push(...snapshotRows(input.snapshot, t));
-  return html`<header class="doc-header">
+  const verification = input.snapshot?.verification;
+  const banner =
+    verification && !verification.ok
+      ? html`<div class="unverified-banner" role="alert"><p class="unverified-title"><span class="sym" aria-hidden="true">✗</span> ${t.evidenceDoesNotVerify}</p><p>${t.evidenceDoesNotVerifyDetail}</p><ul>${verification.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul></div>`
+      : '';
+  return html`<header class="doc-header">${banner}
 <p class="eyebrow">${t.reportKind}</p>
 <h1><span lang="ja">${catalog.titleJa}</span><span class="subtitle" lang="en">${catalog.titleEn}</span></h1>
 <dl class="meta">${rows}</dl>
@@ -104,6 +112,15 @@ function snapshotRows(snapshot: SnapshotInfo, t: Labels): Html[] {
     html`<div><dt>${t.snapshotDir}</dt><dd><code>${snapshot.dir}</code></dd></div>`,
     html`<div><dt>${t.manifestDigest}</dt><dd><code class="digest">${snapshot.manifestDigest ?? '—'}</code></dd></div>`,
     html`<div><dt>${t.signature}</dt><dd>${signatureBadge(snapshot.signature, t)}</dd></div>`,
+    ...(snapshot.verification
+      ? [
+          html`<div><dt>${t.verification}</dt><dd>${
+            snapshot.verification.ok
+              ? html`<span class="badge st-compliant"><span class="sym" aria-hidden="true">✓</span>${t.verified}</span>`
+              : html`<span class="badge st-noncompliant"><span class="sym" aria-hidden="true">✗</span>${t.evidenceDoesNotVerify}</span>`
+          }</dd></div>`,
+        ]
+      : []),
   ];
 }
 
@@ -281,6 +298,10 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK 
 a{color:var(--accent)}
 .muted{color:var(--muted)}
 .doc-header{border-bottom:4px solid var(--accent);padding-bottom:12px}
+.unverified-banner{background:#b3141b;color:#fff;border:3px solid #7a0c10;border-radius:6px;padding:10px 16px;margin:0 0 12px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.unverified-banner .unverified-title{font-size:20px;font-weight:700;margin:0 0 4px}
+.unverified-banner p{margin:0 0 4px}
+.unverified-banner code{color:#fff;background:transparent}
 .eyebrow{margin:0;color:var(--accent);font-weight:600;letter-spacing:.04em}
 .meta{display:grid;grid-template-columns:max-content 1fr;gap:4px 20px;margin:10px 0 0}
 .meta div{display:contents}

@@ -14,6 +14,12 @@ export interface Labels {
   readonly snapshotDir: string;
   readonly manifestDigest: string;
   readonly signature: string;
+  readonly signaturePinned: string;
+  readonly signatureUnpinned: (fingerprint: string) => string;
+  readonly verification: string;
+  readonly verified: string;
+  readonly evidenceDoesNotVerify: string;
+  readonly evidenceDoesNotVerifyDetail: string;
   readonly contents: string;
   readonly summary: string;
   readonly summaryIntro: (total: number) => string;
@@ -118,6 +124,12 @@ const ja: Labels = {
   snapshotDir: 'スナップショット',
   manifestDigest: 'マニフェストのダイジェスト',
   signature: '署名',
+  signaturePinned: '有効（指定の公開鍵で検証）',
+  signatureUnpinned: (fingerprint) => `有効（未固定の鍵 ${fingerprint}）`,
+  verification: '証跡の検証',
+  verified: '全ファイルのハッシュがマニフェストと一致',
+  evidenceDoesNotVerify: '証跡の検証に失敗しました',
+  evidenceDoesNotVerifyDetail: 'この報告書は、マニフェストと一致しない（改ざん・破損の可能性がある）証跡から作成されています。監査の根拠として使用しないでください。',
   contents: '目次',
   summary: '評価結果の概要',
   summaryIntro: (total) => `全${total}項目の判定結果です。`,
@@ -224,6 +236,12 @@ const en: Labels = {
   snapshotDir: 'Snapshot',
   manifestDigest: 'Manifest digest',
   signature: 'Signature',
+  signaturePinned: 'Valid (pinned)',
+  signatureUnpinned: (fingerprint) => `Valid (unpinned key ${fingerprint})`,
+  verification: 'Evidence verification',
+  verified: 'every file matches its manifest hash',
+  evidenceDoesNotVerify: 'Evidence does not verify',
+  evidenceDoesNotVerifyDetail: 'This report was built from evidence that does not match its manifest (it may have been altered or damaged). Do not rely on it for audit.',
   contents: 'Contents',
   summary: 'Summary',
   summaryIntro: (total) => `Verdicts for all ${total} requirements.`,

@@ -11,7 +11,8 @@ export type ReportLanguage = (typeof REPORT_LANGUAGES)[number];
 
 /** What the report can say about the signature of the snapshot manifest. */
 export type SignatureStatus =
-  | { readonly state: 'valid'; readonly keyId?: string }
+  /** `pinned`: checked against the key the operator gave (`--public-key`), not only the one the manifest carries. */
+  | { readonly state: 'valid'; readonly keyId?: string; readonly pinned?: boolean }
   | { readonly state: 'invalid'; readonly detail: string }
   | { readonly state: 'unsigned' }
   /** The report did not check (run `kansa verify`). */
@@ -32,6 +33,11 @@ export interface SnapshotInfo {
   readonly manifestDigest?: string;
   readonly signature: SignatureStatus;
   readonly collectors?: readonly CollectorOutcomeInfo[];
+  /**
+   * The snapshot checked against its manifest (every file's sha256, the signature). When `ok` is false
+   * the report is built from evidence that does not verify and says so prominently.
+   */
+  readonly verification?: { readonly ok: boolean; readonly problems: readonly string[] };
 }
 
 export interface ReportInput {

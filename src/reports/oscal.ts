@@ -194,8 +194,12 @@ function snapshotResource(snapshot: SnapshotInfo): JsonObject {
   return {
     uuid: stableUuid('snapshot', snapshot.dir, snapshot.manifestDigest ?? ''),
     title: 'kansa evidence snapshot manifest',
-    description: `Evidence snapshot ${snapshot.dir}: manifest, assessment and normalized inventory. Signature: ${snapshot.signature.state}.`,
-    props: [...prop('manifest-digest', snapshot.manifestDigest), ...prop('signature-status', snapshot.signature.state)],
+    description: `Evidence snapshot ${snapshot.dir}: manifest, assessment and normalized inventory. Signature: ${snapshot.signature.state}.${snapshot.verification && !snapshot.verification.ok ? ` EVIDENCE DOES NOT VERIFY: ${snapshot.verification.problems.join('; ')}` : ''}`,
+    props: [
+      ...prop('manifest-digest', snapshot.manifestDigest),
+      ...prop('signature-status', snapshot.signature.state),
+      ...prop('evidence-verification', snapshot.verification === undefined ? undefined : snapshot.verification.ok ? 'verified' : 'does-not-verify'),
+    ],
     rlinks: [{ href, 'media-type': 'application/json', hashes: nonEmpty(hashes) }],
   };
 }

@@ -2,7 +2,8 @@
 import type { ProviderId } from '../model/resource.js';
 
 export interface CallRecord {
-  readonly provider: ProviderId;
+  /** `s3`: the sandbox S3 serving the evidence store (src/sandbox/s3.ts), not a cloud collector. */
+  readonly provider: ProviderId | 's3';
   readonly operation: string;
   /** The caller (AWS account id), or '' when the request carried no usable identity. */
   readonly account: string;
@@ -42,7 +43,8 @@ export class CallLog {
     this.total++;
     this.byOperation.set(call.operation, (this.byOperation.get(call.operation) ?? 0) + 1);
     this.byStatus.set(String(call.status), (this.byStatus.get(String(call.status)) ?? 0) + 1);
-    if (!isReadOnlyOperation(call.operation)) this.writes.add(call.operation);
+    // The evidence store's S3 writes are its job; writeOperations() is about the cloud collectors.
+    if (call.provider !== 's3' && !isReadOnlyOperation(call.operation)) this.writes.add(call.operation);
     this.records.push(call);
     if (this.records.length > this.listLimit) this.records = this.records.slice(-Math.floor(this.listLimit / 2));
   }

@@ -16,10 +16,12 @@ import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR, AWS_SANDBOX_SECRET, sandboxAc
 import { CallLog, type CallSummary } from './calls.js';
 import { AwsEstate, type AwsEstateDescription, type AwsEstateOptions } from './estate/aws.js';
 import { FaultInjector, type Faults } from './faults.js';
+import type { S3SandboxOptions, SandboxS3 } from './s3.js';
 import { BodyTooLargeError, readBody, send, type ProviderHandler } from './http.js';
 
 export { sandboxAccessKeyFor } from './aws-config.js';
 export type { Faults } from './faults.js';
+export type { S3Faults, S3SandboxOptions, SandboxS3, SandboxS3Object, ObjectLockMode } from './s3.js';
 export type { CallRecord, CallSummary } from './calls.js';
 export type { AwsEstateOptions, AwsEstateDescription, AwsScopeCount } from './estate/aws.js';
 export { describeEstate, expectedCount, minimumCalls, AWS_RESOURCE_TYPES } from './estate/aws.js';
@@ -40,6 +42,8 @@ export interface SandboxOptions {
   /** GCP Cloud Asset estate, served over gRPC on its own port (src/sandbox/gcp.ts). */
   readonly gcp?: GcpEstateOptions;
   readonly faults?: Faults;
+  /** S3 with one Object Lock bucket, on its own port, for the evidence store (src/sandbox/s3.ts). */
+  readonly s3?: S3SandboxOptions;
 }
 
 export interface StaticCredentials {
@@ -63,11 +67,12 @@ export interface Sandbox {
   readonly aws: SandboxAws;
   readonly azure: SandboxAzure;
   readonly gcp: SandboxGcp;
+  readonly s3: SandboxS3;
   /** Replaces every fault knob (omitted ones are off); takes effect on the next request. */
   setFaults(faults: Faults): void;
   faults(): Faults;
   calls(): CallSummary;
-  /** Operations called that are not read-only (Select*, BatchGet*, Describe*, Get*, List*). */
+  /** Operations called that are not read-only (Select*, BatchGet*, Describe*, Get*, List*); the evidence store's S3 calls are not counted. */
   writeOperations(): string[];
   resetCalls(): void;
   close(): Promise<void>;
@@ -102,6 +107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const azure = await startAzureListener(host, endpointHost(host), options.azure, faults, callLog);
   const { startGcpListener } = await import('./gcp.js');
   const gcp = await startGcpListener(host, endpointHost(host), options.gcp, faults, callLog);
+  const { startS3Listener } = await import('./s3.js');
+  const s3 = await startS3Listener(host, endpointHost(host), options.s3, callLog);
 
   return {
     aws: {
@@ -119,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     azure: azure.azure,
     gcp: gcp.gcp,
+    s3: s3.s3,
     setFaults: (next) => faults.set(next),
     faults: () => faults.current(),
     calls: () => callLog.summary(),
@@ -128,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([
         azure.close(),
         gcp.close(),
+        s3.close(),
         new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();

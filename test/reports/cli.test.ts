@@ -70,13 +70,13 @@ describe('kansa report', () => {
     expectValid(oscalValidator('oscal_assessment-results_schema.json'), JSON.parse(run.stdout));
   });
 
-  it('reads a snapshot directory: assessment.json plus the manifest digest', async () => {
+  it('reads a directory with assessment.json as a library (not verified); the CLI takes only real evidence snapshots', async () => {
     const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
     expect(loadReportSource(snapshotDir).snapshot).toEqual({ dir: snapshotDir, manifestDigest: digest, signature: { state: 'not_verified', detail: `check with: kansa verify ${snapshotDir}` } });
+    // Directories go through the evidence reader (test/reports/snapshot.test.ts): this one is not a snapshot.
     const run = await kansa('report', snapshotDir, '--format', 'html', '--lang', 'en');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(digest);
-    expect(run.stdout).toContain('Not verified');
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(/snapshot-0001: not a snapshot directory/);
   });
 
   it('exports the catalog as an OSCAL catalog that validates', async () => {
@@ -93,7 +93,7 @@ describe('kansa report', () => {
     ['a file that is not JSON', () => [files['notjson.json']!, '--format', 'csv'], /notjson\.json: not JSON .*; expected the JSON written by/],
     ['JSON of another shape', () => [files['wrong-shape.json']!, '--format', 'csv'], /wrong-shape\.json: catalog: .*expected the JSON written by/],
     ['an unknown status', () => [files['bad-status.json']!, '--format', 'html'], /bad-status\.json: requirements\[\d+\]\.status: .*expected the JSON written by/],
-    ['a directory without assessment.json', () => [emptyDir, '--format', 'html'], /empty: directory has no assessment\.json or assessment\.json\.gz/],
+    ['a directory that is not an evidence snapshot', () => [emptyDir, '--format', 'html'], /empty: not a snapshot directory \(expected a name such as/],
     ['an assessment of another catalog', () => [files['other-catalog.json']!, '--format', 'html'], /other-catalog\.json: requirements: the assessment is for catalog "my-framework" but the loaded catalog is "jp-cloud-procurement"/],
     ['no --format', () => [files['assessment.json']!], /--format: missing: expected one of html, csv, oscal/],
     ['no INPUT', () => ['--format', 'html'], /INPUT: missing/],

@@ -14,7 +14,8 @@ import { mappingsDigest } from '../../evidence/mappings-digest.js';
 import { EvidenceIntegrityError, openSnapshotDir } from '../../evidence/read.js';
 import { EvidenceService, type SnapshotOutcome } from '../../evidence/service.js';
 import { loadPublicKey, loadSigner } from '../../evidence/signing.js';
-import { LocalEvidenceStore } from '../../evidence/store.js';
+import { storeFromConfig, storeFromLocation } from '../../evidence/open.js';
+import { S3EvidenceStore } from '../../evidence/s3-store.js';
 import { renderVerifyReport, verifyStore } from '../../evidence/verify.js';
 import { createLogger } from '../../log.js';
 import { createRegistry } from '../../metrics/metrics.js';
@@ -76,13 +77,15 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
     .option('--config <file>', 'agent configuration (YAML); its evidence section gives the defaults of --dir and --key, and the retention')
     .option('--sandbox', 'collect from the embedded sandbox cloud on loopback (no account needed)')
     .option('--sandbox-resources <n>', 'size of the sandbox estate', (v) => positiveInt('--sandbox-resources', v), DEFAULT_SANDBOX_RESOURCES)
-    .option('--dir <dir>', 'evidence directory (default: evidence.dir of the configuration)')
+    .option('--dir <dir>', 'evidence directory or s3://bucket/prefix (default: evidence.dir or evidence.store of the configuration)')
     .option('--key <file>', 'Ed25519 private key (PEM) to sign the manifest (default: evidence.key, else $KANSA_EVIDENCE_KEY, else unsigned)')
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
     .action(async (options: SnapshotCliOptions) => {
       const config = options.config ? loadConfig(options.config) : defaultConfig();
-      const dir = options.dir ?? config.evidence?.dir;
-      if (dir === undefined) throw new InputError('kansa snapshot', '--dir', 'missing: expected the evidence directory (or evidence.dir in --config)');
+      if (options.dir === undefined && config.evidence === undefined) throw new InputError('kansa snapshot', '--dir', 'missing: expected the evidence directory or s3://bucket/prefix (or evidence.dir / evidence.store in --config)');
+      const store = options.dir !== undefined ? storeFromLocation(options.dir, config.evidence?.store) : storeFromConfig(config.evidence!);
+      const retention = store instanceof S3EvidenceStore ? undefined : config.evidence?.retention;
+      if (store instanceof S3EvidenceStore) await store.checkObjectLock();
       const signer = loadSigner(options.key ?? config.evidence?.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`));
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
       const digest = mappingsDigest({ catalog: config.catalog, controls: config.controls });
@@ -97,7 +100,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
           apiCalls: createRegistry().apiCalls,
           disabledControls: new Set(config.disabledControls),
         });
-        const service = new EvidenceService({ store: new LocalEvidenceStore(dir), signer, retention: config.evidence?.retention, mappings: digest, logger, now: io.now, version: VERSION });
+        const service = new EvidenceService({ store, signer, retention, mappings: digest, logger, now: io.now, version: VERSION });
         const abort = new AbortController();
         setMaxListeners(10_000, abort.signal);
         const outcome = await service.snapshot(agent, abort.signal);
@@ -124,14 +127,16 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
   program
     .command('verify')
     .description('verify every snapshot in DIR: file hashes, the hash chain (through pruned.jsonl) and signatures; exit 0 only when all verify')
-    .argument('<dir>', 'evidence directory (the one holding the snapshot directories)')
+    .argument('<dir>', 'evidence directory (the one holding the snapshot directories), or s3://bucket/prefix (default AWS credential chain)')
+    .option('--config <file>', 'agent configuration: region, endpoint of an s3:// location from evidence.store')
     .option('--public-key <file>', 'require every manifest to be signed by this Ed25519 public key (PEM)')
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
-    .action(async (dir: string, options: { publicKey?: string; output: Output }) => {
-      if (!isDirectory(dir)) throw new InputError(dir, '', 'no such directory: expected an evidence directory');
+    .action(async (dir: string, options: { publicKey?: string; config?: string; output: Output }) => {
+      const s3 = dir.startsWith('s3://');
+      if (!s3 && !isDirectory(dir)) throw new InputError(dir, '', 'no such directory: expected an evidence directory or s3://bucket/prefix');
       if (SNAPSHOT_NAME.test(basename(dir))) throw new InputError(dir, '', 'this is one snapshot: pass the evidence directory that holds it (the chain is verified as a whole)');
       const publicKey = options.publicKey === undefined ? undefined : loadPublicKey(options.publicKey);
-      const report = await verifyStore(new LocalEvidenceStore(dir), publicKey ? { publicKey } : {});
+      const report = await verifyStore(storeFromLocation(dir, options.config ? loadConfig(options.config).evidence?.store : undefined), publicKey ? { publicKey } : {});
       io.stdout(options.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyReport(report));
       setExitCode(report.ok ? EXIT_OK : EXIT_NONCOMPLIANT);
     });

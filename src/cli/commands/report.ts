@@ -1,9 +1,12 @@
 /** `kansa report`: audit reports (HTML, CSV, OSCAL) of an assessment or evidence snapshot, and the OSCAL catalog. */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Option } from 'commander';
-import { InputError, errorMessage } from '../../errors.js';
+import { EXIT_NONCOMPLIANT, InputError, errorMessage } from '../../errors.js';
+import { EvidenceIntegrityError } from '../../evidence/read.js';
+import { loadSnapshotReportSource } from '../../evidence/report-source.js';
+import { loadPublicKey } from '../../evidence/signing.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../reports/formats.js';
-import { loadReportSource } from '../../reports/input.js';
+import { loadReportSource, type ReportSource } from '../../reports/input.js';
 import { REPORT_LANGUAGES, assessmentCatalogMismatch, type ReportLanguage } from '../../reports/model.js';
 import { renderOscalCatalog } from '../../reports/oscal.js';
 import { VERSION } from '../../paths.js';
@@ -17,6 +20,16 @@ interface ReportCliOptions {
   catalogOscal?: boolean;
   catalog?: string;
   controls?: string[];
+  publicKey?: string;
+  allowUnverified?: boolean;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Writes next to the target and renames, so a reader never sees half a report. */
@@ -31,7 +44,7 @@ function writeOut(file: string, content: string): void {
   }
 }
 
-export const reportCommands: CommandGroup = (program, { io }) => {
+export const reportCommands: CommandGroup = (program, { io, setExitCode }) => {
   program
     .command('report')
     .description('write an audit report of an assessment or evidence snapshot (HTML, CSV or OSCAL), or export the catalog as OSCAL')
@@ -42,7 +55,9 @@ export const reportCommands: CommandGroup = (program, { io }) => {
     .option('--catalog-oscal', 'export the requirement catalog as an OSCAL catalog (no INPUT)')
     .option('--catalog <file>', 'requirement catalog file (default: the bundled 66-item catalog)')
     .option('--controls <path...>', 'extra control files or directories, added to the bundled controls')
-    .action((input: string | undefined, options: ReportCliOptions) => {
+    .option('--public-key <file>', 'snapshot directories: require the manifest to be signed by this Ed25519 public key (PEM)')
+    .option('--allow-unverified', 'snapshot directories: write the report even when the evidence does not verify (marked as such; exit 0)')
+    .action(async (input: string | undefined, options: ReportCliOptions) => {
       const emit = (content: string): void => (options.out === undefined ? io.stdout(content) : writeOut(options.out, content));
       if (options.catalogOscal) {
         if (input !== undefined || options.format !== undefined) throw new InputError('kansa report', '--catalog-oscal', 'takes neither INPUT nor --format');
@@ -52,7 +67,29 @@ export const reportCommands: CommandGroup = (program, { io }) => {
       }
       if (input === undefined) throw new InputError('kansa report', 'INPUT', `missing: ${'expected a JSON file from `kansa evaluate|scan --output json` or a snapshot directory (or --catalog-oscal)'}`);
       if (options.format === undefined) throw new InputError('kansa report', '--format', `missing: expected one of ${Object.keys(REPORT_FORMATS).join(', ')}`);
-      const source = loadReportSource(input);
+      let source: ReportSource;
+      if (isDirectory(input)) {
+        const publicKey = options.publicKey === undefined ? undefined : loadPublicKey(options.publicKey);
+        let loaded;
+        try {
+          loaded = await loadSnapshotReportSource(input, { ...(publicKey ? { publicKey } : {}), allowUnverified: options.allowUnverified === true });
+        } catch (error) {
+          if (!(error instanceof EvidenceIntegrityError)) throw error;
+          io.stderr(`kansa: ${input}: evidence does not verify: ${error.message}; no report written (run kansa verify)\n`);
+          setExitCode(EXIT_NONCOMPLIANT);
+          return;
+        }
+        if ('refused' in loaded) {
+          io.stderr(`kansa: ${input}: evidence does not verify: ${loaded.problems.join('; ')}\nkansa: no report written: run kansa verify on the evidence directory, or pass --allow-unverified to write a report marked as built from unverified evidence\n`);
+          setExitCode(EXIT_NONCOMPLIANT);
+          return;
+        }
+        if (!loaded.snapshot.verification.ok) io.stderr(`kansa: warning: ${input}: evidence does not verify (${loaded.snapshot.verification.problems.join('; ')}); the report is marked as unverified\n`);
+        source = loaded;
+      } else {
+        if (options.publicKey !== undefined) throw new InputError('kansa report', '--public-key', 'applies to snapshot directories only (INPUT is a file)');
+        source = loadReportSource(input);
+      }
       const { catalog, controls } = loadMappings(options);
       const problems = assessmentCatalogMismatch(source.assessment, catalog);
       if (problems.length > 0) throw new InputError(input, 'requirements', problems.join('; '));

@@ -1,0 +1,97 @@
+/**
+ * Report inputs from an evidence snapshot directory, through the evidence reader: every file checked
+ * against the manifest, the manifest signature checked (against `--public-key` when given), the whole
+ * assessment with passing findings from findings.jsonl.gz, and the collector outcomes of the manifest.
+ */
+import type { KeyObject } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { Assessment, Finding } from '../evaluate/assessment.js';
+import { errorMessage } from '../errors.js';
+import { assessmentContractSchema, parseAssessmentJson, type ReportSource } from '../reports/input.js';
+import type { SignatureStatus } from '../reports/model.js';
+import { ASSESSMENT_FILE, FINDINGS_FILE } from './format.js';
+import { EvidenceIntegrityError, collectorOutcomes, loadAssessment, openSnapshotDir, type OpenedSnapshot, type SnapshotSignature } from './read.js';
+import { verifySnapshot } from './verify.js';
+
+export interface SnapshotReportSource extends ReportSource {
+  readonly snapshot: NonNullable<ReportSource['snapshot']> & { readonly verification: { readonly ok: boolean; readonly problems: readonly string[] } };
+}
+
+function signatureStatus(signature: SnapshotSignature | undefined): SignatureStatus {
+  if (!signature) return { state: 'invalid', detail: 'not checked (the manifest is unreadable)' };
+  switch (signature.state) {
+    case 'valid':
+      return { state: 'valid', keyId: signature.keyId, pinned: signature.pinned };
+    case 'invalid':
+      return { state: 'invalid', detail: signature.detail };
+    case 'unsigned':
+      return { state: 'unsigned' };
+  }
+}
+
+/**
+ * The assessment of a snapshot that does not verify, read without the hash checks (only ever used
+ * when the caller accepted unverified evidence; the report then says so). Passing findings come from
+ * findings.jsonl.gz when it still decodes, else only assessment.json's failing and unknown ones.
+ */
+async function loadUnverified(snapshot: OpenedSnapshot, problems: string[]): Promise<Assessment> {
+  const where = `${snapshot.name}/${ASSESSMENT_FILE}`;
+  const bytes = await snapshot.store.read(snapshot.name, ASSESSMENT_FILE);
+  if (!bytes) throw new EvidenceIntegrityError(`${where}: missing`);
+  const assessment = parseAssessmentJson(where, bytes.toString('utf8'));
+  let findings: Finding[] | undefined;
+  try {
+    const raw = await snapshot.store.read(snapshot.name, FINDINGS_FILE);
+    if (raw) {
+      const lines = gunzipSync(raw)
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as unknown);
+      const parsed = assessmentContractSchema.shape.findings.safeParse(lines);
+      if (parsed.success) findings = parsed.data.map(({ reason, ...f }) => (reason === undefined ? f : { ...f, reason }));
+    }
+  } catch (error) {
+    problems.push(`${FINDINGS_FILE}: unreadable (${errorMessage(error)})`);
+  }
+  if (findings === undefined) {
+    problems.push(`passing findings are missing from this report: ${FINDINGS_FILE} could not be used, only the failing and unknown findings of ${ASSESSMENT_FILE} are shown`);
+    return assessment;
+  }
+  return { ...assessment, findings };
+}
+
+/**
+ * Opens and checks one snapshot directory. A snapshot that does not verify is loaded only with
+ * `allowUnverified` (else `verification.ok` is false and the assessment is not read: callers refuse).
+ */
+export async function loadSnapshotReportSource(dir: string, options: { readonly publicKey?: KeyObject; readonly allowUnverified?: boolean } = {}): Promise<SnapshotReportSource | { readonly refused: true; readonly problems: readonly string[] }> {
+  const snapshot = await openSnapshotDir(dir);
+  const verdict = await verifySnapshot(snapshot.store, snapshot.name, options.publicKey);
+  const problems = [...verdict.problems];
+  let assessment: Assessment | undefined;
+  if (problems.length === 0) {
+    try {
+      assessment = await loadAssessment(snapshot);
+    } catch (error) {
+      // Changed between the check and the read.
+      if (!(error instanceof EvidenceIntegrityError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  const ok = problems.length === 0;
+  if (!ok || assessment === undefined) {
+    if (!options.allowUnverified) return { refused: true, problems };
+    assessment = await loadUnverified(snapshot, problems);
+  }
+  return {
+    assessment,
+    snapshot: {
+      dir,
+      manifestDigest: `sha256:${snapshot.manifestSha256}`,
+      signature: signatureStatus(verdict.signature),
+      collectors: collectorOutcomes(snapshot.manifest),
+      verification: { ok, problems },
+    },
+  };
+}

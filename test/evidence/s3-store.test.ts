@@ -1,0 +1,192 @@
+/** The S3 evidence store against the sandbox S3 through the real @aws-sdk/client-s3. */
+import { DeleteObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { ASSESSMENT_FILE, MANIFEST_FILE, SNAPSHOT_FILES } from '../../src/evidence/format.js';
+import { prune } from '../../src/evidence/retention.js';
+import { S3EvidenceStore, parseS3Url } from '../../src/evidence/s3-store.js';
+import { verifyStore } from '../../src/evidence/verify.js';
+import { configSchema } from '../../src/config/schema.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { capturedLogger, evidenceService, steppingClock, SyntheticCollector, syntheticAgent } from './helpers.js';
+
+const HOUR = 3600_000;
+
+describe('S3 evidence store (sandbox S3, Object Lock)', () => {
+  let sandbox: Sandbox;
+  const clock = steppingClock('2026-11-02T00:15:00Z');
+  const stores: S3EvidenceStore[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ aws: { resources: 10 }, s3: { bucket: 'kansa-evidence', now: clock.now } });
+  });
+  afterAll(async () => {
+    for (const s of stores) s.client.destroy();
+    await sandbox.close();
+  });
+
+  function store(prefix: string, mode: 'GOVERNANCE' | 'COMPLIANCE' = 'COMPLIANCE', listPageSize?: number): S3EvidenceStore {
+    const s = new S3EvidenceStore({
+      bucket: sandbox.s3.bucket,
+      prefix,
+      region: sandbox.s3.region,
+      endpoint: sandbox.s3.endpoint,
+      credentials: sandbox.s3.credentials,
+      objectLock: { mode, days: 30 },
+      now: clock.now,
+      maxAttempts: 1,
+      ...(listPageSize ? { listPageSize } : {}),
+    });
+    stores.push(s);
+    return s;
+  }
+
+  async function snapshots(s: S3EvidenceStore, count: number): Promise<string[]> {
+    const { logger } = capturedLogger();
+    const { service } = evidenceService('(unused)', { store: s, now: clock.now, logger });
+    const collector = new SyntheticCollector(50);
+    const agent = syntheticAgent(collector, clock.now, logger);
+    const names: string[] = [];
+    for (let i = 0; i < count; i++) {
+      collector.openFrom = i * 5;
+      const outcome = await service.snapshot(agent, new AbortController().signal);
+      if (!outcome.ok) throw new Error(outcome.error);
+      names.push(outcome.name);
+      clock.advance(HOUR);
+    }
+    return names;
+  }
+
+  const rawClient = () => stores[0]!.client;
+
+  it('parses s3:// locations', () => {
+    expect(parseS3Url('s3://b/some/prefix')).toEqual({ bucket: 'b', prefix: 'some/prefix/' });
+    expect(parseS3Url('s3://b')).toEqual({ bucket: 'b', prefix: '' });
+    expect(parseS3Url('/tmp/x')).toBeUndefined();
+  });
+
+  it('writes a chain of snapshots (manifest last, every object locked) that verifies', async () => {
+    const s = store('prod/');
+    await s.checkObjectLock();
+    const names = await snapshots(s, 3);
+    const report = await verifyStore(s);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.snapshots.map((v) => v.sequence)).toEqual([1, 2, 3]);
+    expect(report.location).toBe('s3://kansa-evidence/prod/');
+    const keys = sandbox.s3.keys().filter((k) => k.startsWith(`prod/${names[0]}/`));
+    expect(keys.map((k) => k.split('/').pop()).sort()).toEqual([...SNAPSHOT_FILES, MANIFEST_FILE].sort());
+    for (const k of keys) {
+      const v = sandbox.s3.versions(k)[0]!;
+      expect(v.lockMode).toBe('COMPLIANCE');
+      expect(v.retainUntil!.getTime() - v.lastModified.getTime()).toBe(30 * 86_400_000);
+    }
+    const puts = sandbox
+      .calls()
+      .list.filter((c) => c.provider === 's3' && c.operation === 'PutObject')
+      .map((c) => c.status);
+    expect(puts.every((st) => st === 200)).toBe(true);
+    // The manifest is the last object of each snapshot to be written.
+    const versionsOf = (file: string) => sandbox.s3.versions(`prod/${names[1]}/${file}`)[0]!.versionId;
+    const manifestVersion = versionsOf(MANIFEST_FILE);
+    for (const f of SNAPSHOT_FILES) expect(versionsOf(f) < manifestVersion).toBe(true);
+    expect(sandbox.writeOperations()).toEqual([]);
+  });
+
+  it('detects an object overwritten by a raw PutObject (a new version over the locked one)', async () => {
+    const s = store('tamper/');
+    const names = await snapshots(s, 2);
+    const key = `tamper/${names[0]}/${ASSESSMENT_FILE}`;
+    await rawClient().send(new PutObjectCommand({ Bucket: sandbox.s3.bucket, Key: key, Body: Buffer.from('{"forged":true}\n') }));
+    const report = await verifyStore(s);
+    expect(report.ok).toBe(false);
+    expect(report.firstBroken?.name).toBe(names[0]);
+    expect(report.firstBroken?.reason).toMatch(/assessment\.json: .*(bytes|sha256)/);
+    // The original version is still there, under its lock: the forgery cannot erase it.
+    expect(sandbox.s3.versions(key)).toHaveLength(2);
+  });
+
+  it('refuses to delete a COMPLIANCE-locked evidence object, and allows it for GOVERNANCE only with the bypass', async () => {
+    const compliance = store('c/', 'COMPLIANCE');
+    const [c] = await snapshots(compliance, 1);
+    const cKey = `c/${c}/${MANIFEST_FILE}`;
+    const cVersion = sandbox.s3.versions(cKey)[0]!.versionId;
+    const denied = await rawClient()
+      .send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: cKey, VersionId: cVersion, BypassGovernanceRetention: true }))
+      .then(
+        () => undefined,
+        (e: unknown) => (e instanceof S3ServiceException ? e.name : String(e)),
+      );
+    expect(denied).toBe('AccessDenied');
+    expect((await verifyStore(compliance)).ok).toBe(true);
+
+    const governance = store('g/', 'GOVERNANCE');
+    const [g] = await snapshots(governance, 1);
+    const gKey = `g/${g}/${MANIFEST_FILE}`;
+    const gVersion = sandbox.s3.versions(gKey)[0]!.versionId;
+    await expect(rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: gKey, VersionId: gVersion }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: gKey, VersionId: gVersion, BypassGovernanceRetention: true }));
+    const after = await verifyStore(governance);
+    expect(after.ok).toBe(false);
+    expect(after.snapshots).toEqual([]);
+    expect(after.notes.join('\n')).toContain(`${g}: an interrupted write`);
+  });
+
+  it('leaves nothing that verifies as complete when the manifest upload fails', async () => {
+    const s = store('crash/');
+    const [first] = await snapshots(s, 1);
+    sandbox.s3.setFaults({ failPutKeys: /\/manifest\.json$/ });
+    const { logger } = capturedLogger();
+    const { service } = evidenceService('(unused)', { store: s, now: clock.now, logger });
+    const outcome = await service.snapshot(syntheticAgent(new SyntheticCollector(10), clock.now, logger), new AbortController().signal);
+    sandbox.s3.setFaults({});
+    expect(outcome.ok).toBe(false);
+    const report = await verifyStore(s);
+    expect(report.ok).toBe(true);
+    expect(report.snapshots.map((v) => v.name)).toEqual([first]);
+    // The next snapshot chains to the last complete one.
+    clock.advance(HOUR);
+    const [next] = await snapshots(s, 1);
+    const again = await verifyStore(s);
+    expect(again.ok).toBe(true);
+    expect(again.snapshots.map((v) => [v.name, v.sequence])).toEqual([
+      [first, 1],
+      [next, 2],
+    ]);
+  });
+
+  it('reports a commit that died before its manifest (no discard) as incomplete, not as a snapshot', async () => {
+    const s = store('died/');
+    const [first] = await snapshots(s, 1);
+    const draft = await s.begin('20261103T000000Z-deadbeef');
+    await draft.writeFile(ASSESSMENT_FILE, Buffer.from('{}'));
+    // The process dies here: no publish, no discard.
+    const { snapshots: names, incomplete } = await s.entries();
+    expect(names).toEqual([first]);
+    expect(incomplete).toEqual(['20261103T000000Z-deadbeef']);
+    const report = await verifyStore(s);
+    expect(report.ok).toBe(true);
+    expect(report.notes.join('\n')).toContain('20261103T000000Z-deadbeef');
+  });
+
+  it('lists many snapshots across ListObjectsV2 pages', async () => {
+    const s = store('many/', 'COMPLIANCE', 7);
+    const names = await snapshots(s, 30); // 5 objects each: 150 keys, 22 pages of 7
+    sandbox.resetCalls();
+    const { snapshots: listed } = await s.entries();
+    expect(listed).toEqual([...names].sort());
+    expect(sandbox.calls().byOperation['ListObjectsV2']).toBe(Math.ceil(150 / 7));
+    const report = await verifyStore(s);
+    expect(report.ok).toBe(true);
+    expect(report.snapshots).toHaveLength(30);
+  }, 60_000);
+
+  it('never prunes: remove and the ledger refuse, and the configuration rejects retention with a store', async () => {
+    const s = store('prod/');
+    await expect(s.remove('x')).rejects.toThrow(/lifecycle rules/);
+    await expect(prune(s, { hourly: 1, daily: 0, monthly: 0 }, clock.now())).rejects.toThrow(/does not prune an S3 evidence store/);
+    const parsed = configSchema.safeParse({ evidence: { store: { type: 's3', bucket: 'b-1', region: 'ap-northeast-1', objectLock: { mode: 'COMPLIANCE', days: 30 } }, retention: { hourly: 1 } } });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('lifecycle');
+    expect(configSchema.safeParse({ evidence: { store: { type: 's3', bucket: 'b-1', region: 'ap-northeast-1' } } }).success).toBe(true);
+    expect(configSchema.safeParse({ evidence: {} }).success).toBe(false);
+  });
+});
