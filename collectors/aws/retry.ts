@@ -4,12 +4,9 @@
  */
 import { errorMessage } from '../../src/errors.js';
 import { delay } from '../../src/util/delay.js';
+import { fullJitterMs, retrying, type CallError, type RetryPolicy, type RetryResult } from '../retry.js';
 
-export interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export type { RetryPolicy, CallError } from '../retry.js';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 20_000 };
 
@@ -26,12 +23,6 @@ const THROTTLING_CODES = new Set([
   'LimitExceededException',
 ]);
 
-export interface CallError {
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-}
 
 interface SdkErrorShape {
   name?: string;
@@ -73,39 +64,21 @@ export function parseRetryAfter(value: string | undefined, now: () => number = D
 }
 
 export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  // "Full jitter": spreads retries of concurrent callers instead of synchronising them.
-  return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
+  return fullJitterMs(attempt, policy, random);
 }
 
 export const sleep = delay;
 
-/**
- * Runs `call` until it succeeds, fails with a non-retryable error, or runs out of attempts. Every
- * attempt is reported to `onAttempt` with its code. Returns the value or the last error, as a value.
- */
-export async function withRetry<T>(
+/** Every attempt is reported to `onAttempt` with its code; returns the value or the last error, as a value. */
+export function withRetry<T>(
   call: () => Promise<T>,
   options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void> },
-): Promise<{ ok: true; value: T } | { ok: false; error: CallError; attempts: number }> {
-  let last: CallError | undefined;
-  for (let attempt = 0; attempt < options.policy.maxAttempts; attempt++) {
-    if (options.signal.aborted) break;
-    try {
-      const value = await call();
-      options.onAttempt('200');
-      return { ok: true, value };
-    } catch (error) {
-      if (options.signal.aborted) break;
-      last = classifyError(error);
-      options.onAttempt(last.code);
-      if (!last.retryable || attempt === options.policy.maxAttempts - 1) return { ok: false, error: last, attempts: attempt + 1 };
-      const delay = last.retryAfterMs !== undefined ? Math.min(last.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy);
-      try {
-        await (options.sleep ?? sleep)(delay, options.signal);
-      } catch {
-        break;
-      }
-    }
-  }
-  return { ok: false, error: last ?? { code: 'Aborted', message: 'aborted', retryable: false }, attempts: options.policy.maxAttempts };
+): Promise<RetryResult<T, CallError>> {
+  return retrying(call, {
+    ...options,
+    classify: (error) => classifyError(error),
+    // A hint from AWS wins (bounded, so a bogus header cannot stall a scan), else backoff.
+    delayMs: (attempt, error) => (error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy)),
+    aborted: { code: 'Aborted', message: 'aborted', retryable: false },
+  });
 }

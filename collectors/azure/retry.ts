@@ -5,12 +5,10 @@
  * here a 429 without it is retried too, with exponential backoff and full jitter.
  */
 import { errorMessage } from '../../src/errors.js';
+import { delay } from '../../src/util/delay.js';
+import { fullJitterMs, retrying, type RetryPolicy, type RetryResult } from '../retry.js';
 
-export interface AzureRetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export type AzureRetryPolicy = RetryPolicy;
 
 export const DEFAULT_AZURE_RETRY: AzureRetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 30_000 };
 
@@ -79,53 +77,26 @@ export function classifyAzureError(error: unknown, now: () => number = Date.now)
 }
 
 export function backoffMs(attempt: number, policy: AzureRetryPolicy, random: () => number = Math.random): number {
-  return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
+  return fullJitterMs(attempt, policy, random);
 }
 
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const abortableSleep = delay;
 
-export type AzureCallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AzureCallError };
+export type AzureCallResult<T> = RetryResult<T, AzureCallError>;
 
 /** Runs `call` until success, a non-retryable error or the last attempt; reports every attempt's code. */
-export async function withAzureRetry<T>(
+export function withAzureRetry<T>(
   call: () => Promise<T>,
   options: { policy: AzureRetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void>; random?: () => number },
 ): Promise<AzureCallResult<T>> {
-  let last: AzureCallError = { code: 'Aborted', message: 'aborted before the first attempt', retryable: false };
-  for (let attempt = 0; attempt < options.policy.maxAttempts; attempt++) {
-    if (options.signal.aborted) break;
-    try {
-      const value = await call();
-      options.onAttempt('200');
-      return { ok: true, value };
-    } catch (error) {
-      if (options.signal.aborted) break;
-      last = classifyAzureError(error);
-      options.onAttempt(last.code);
-      if (!last.retryable || attempt === options.policy.maxAttempts - 1) return { ok: false, error: last };
-      const delay = last.retryAfterMs !== undefined ? Math.min(last.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy, options.random);
-      try {
-        await (options.sleep ?? abortableSleep)(delay, options.signal);
-      } catch {
-        break;
-      }
-    }
-  }
-  return { ok: false, error: last };
+  return retrying(call, {
+    policy: options.policy,
+    signal: options.signal,
+    onAttempt: options.onAttempt,
+    sleep: options.sleep,
+    classify: (error) => classifyAzureError(error),
+    // 429 without Retry-After is not retried by the Azure pipeline; here it gets backoff like any other.
+    delayMs: (attempt, error) => (error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy, options.random)),
+    aborted: { code: 'Aborted', message: 'aborted before the first attempt', retryable: false },
+  });
 }

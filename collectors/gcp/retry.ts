@@ -4,6 +4,8 @@
  * kansa_collector_api_requests_total and, for quota errors, paced well below the per-minute quota.
  */
 import { errorMessage } from '../../src/errors.js';
+import { delay } from '../../src/util/delay.js';
+import { retrying, type RetryResult } from '../retry.js';
 
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -108,47 +110,20 @@ export function backoffMs(attempt: number, error: CallError, policy: RetryPolicy
   return Math.round(error.code === 'RESOURCE_EXHAUSTED' ? cap / 2 + (random() * cap) / 2 : random() * cap);
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export const sleep = delay;
 
 /** Runs `call` until it succeeds, fails for good, or runs out of attempts; every attempt reported with its code. */
-export async function withRetry<T>(
+export function withRetry<T>(
   call: () => Promise<T>,
   options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void>; random?: () => number },
-): Promise<{ ok: true; value: T } | { ok: false; error: CallError; attempts: number }> {
-  let last: CallError | undefined;
-  for (let attempt = 0; attempt < options.policy.maxAttempts; attempt++) {
-    if (options.signal.aborted) break;
-    try {
-      const value = await call();
-      options.onAttempt('200');
-      return { ok: true, value };
-    } catch (error) {
-      if (options.signal.aborted) break;
-      last = classifyError(error);
-      options.onAttempt(last.code);
-      if (!last.retryable || attempt === options.policy.maxAttempts - 1) return { ok: false, error: last, attempts: attempt + 1 };
-      try {
-        await (options.sleep ?? sleep)(backoffMs(attempt, last, options.policy, options.random), options.signal);
-      } catch {
-        break;
-      }
-    }
-  }
-  return { ok: false, error: last ?? { code: 'Aborted', message: 'aborted', retryable: false }, attempts: options.policy.maxAttempts };
+): Promise<RetryResult<T, CallError>> {
+  return retrying(call, {
+    policy: options.policy,
+    signal: options.signal,
+    onAttempt: options.onAttempt,
+    sleep: options.sleep,
+    classify: (error) => classifyError(error),
+    delayMs: (attempt, error) => backoffMs(attempt, error, options.policy, options.random),
+    aborted: { code: 'Aborted', message: 'aborted', retryable: false },
+  });
 }
