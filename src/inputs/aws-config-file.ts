@@ -6,11 +6,10 @@
  *   (`BatchGetResourceConfig` `baseConfigurationItems`, `SelectResourceConfig` `Results`), or one change notification.
  * - `jsonl`: one configuration item per line.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
-import { InputError, errorMessage } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { CollectionScope, Resource } from '../model/resource.js';
+import { parseJsonLines, readInputText, type InputText } from './text.js';
 
 export const INPUT_FORMATS = ['snapshot', 'json', 'jsonl'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -21,12 +20,13 @@ export interface OfflineInventory {
   readonly skipped: number;
 }
 
-export function readAwsConfigFiles(files: readonly string[], format: InputFormat | undefined, now: Date): OfflineInventory {
+/** Files are paths (read here) or texts already read by the input dispatcher. */
+export function readAwsConfigFiles(files: readonly (string | InputText)[], format: InputFormat | undefined, now: Date): OfflineInventory {
   const resources: Resource[] = [];
   const coverage: CollectionScope[] = [];
   let skipped = 0;
   for (const file of files) {
-    const parsed = parseFile(file, format);
+    const parsed = parseFile(typeof file === 'string' ? readInputText(file) : file, format);
     const fileResources: Resource[] = [];
     for (const item of parsed.items) {
       const outcome = normalizeConfigItem(item);
@@ -39,30 +39,14 @@ export function readAwsConfigFiles(files: readonly string[], format: InputFormat
   return { resources, coverage: mergeCoverage(coverage), skipped };
 }
 
-function parseFile(file: string, format: InputFormat | undefined): { format: InputFormat; items: unknown[] } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new InputError(file, '', `cannot read input: ${errorMessage(error)}`);
+function parseFile(input: InputText, format: InputFormat | undefined): { format: InputFormat; items: unknown[] } {
+  const { file, text } = input;
+  if (format === 'jsonl') return { format, items: parseJsonLines(file, text) };
+  if (input.document === undefined) {
+    if (format === undefined && text.trimStart().startsWith('{') && text.trim().includes('\n')) return { format: 'jsonl', items: parseJsonLines(file, text) };
+    throw new InputError(file, '', `not valid JSON (${input.parseError ?? 'empty'})`);
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new InputError(file, '', `gzip data is corrupt: ${errorMessage(error)}`);
-    }
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  if (format === 'jsonl') return { format, items: parseLines(file, text) };
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    if (format === undefined && text.trimStart().startsWith('{') && text.trim().includes('\n')) return { format: 'jsonl', items: parseLines(file, text) };
-    throw new InputError(file, '', `not valid JSON (${errorMessage(error)})`);
-  }
-  return fromDocument(file, document, format);
+  return fromDocument(file, input.document, format);
 }
 
 function fromDocument(file: string, document: unknown, format: InputFormat | undefined): { format: InputFormat; items: unknown[] } {
@@ -100,18 +84,6 @@ function parseRow(file: string, path: string, row: unknown): unknown {
   }
 }
 
-function parseLines(file: string, text: string): unknown[] {
-  const items: unknown[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      items.push(JSON.parse(line));
-    } catch (error) {
-      throw new InputError(`${file}:${index + 1}`, '', `line is not valid JSON (${errorMessage(error)})`);
-    }
-  });
-  return items;
-}
 
 /**
  * What an offline file says about collection. A snapshot covers every type in its account × region;

@@ -13,6 +13,7 @@ import { normalizeArmResource, subscriptionOf } from '../../collectors/azure/nor
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { OfflineInventory } from './aws-config-file.js';
+import type { InputText } from './text.js';
 
 type Json = Record<string, unknown>;
 
@@ -111,41 +112,23 @@ export function mergeAzureCoverage(scopes: readonly CollectionScope[]): Collecti
 
 /** Keys only AWS Config documents have: such a file need not be parsed to know it is not Azure's. */
 const AWS_MARKERS = /"(configurationItems|baseConfigurationItems|configurationItemCaptureTime|resourceType|Results)"\s*:/;
-/** The last document parsed by isAzureText, so readAzureFiles does not parse the same text twice. */
-let lastParsed: { readonly text: string; readonly document: unknown } | undefined;
-
-function parse(text: string): unknown {
-  if (lastParsed?.text === text) return lastParsed.document;
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch {
-    document = undefined;
-  }
-  lastParsed = { text, document };
-  return document;
-}
-
-/** Whether a file's text is one of the Azure documents readAzureDocument reads. */
-export function isAzureText(text: string): boolean {
-  if (AWS_MARKERS.test(text.slice(0, 65_536))) return false;
-  const document = parse(text);
-  return document !== undefined && detectAzureDocument(document) !== undefined;
+/** Whether a file is one of the Azure documents readAzureDocument reads. */
+export function isAzureInput(input: InputText): boolean {
+  if (AWS_MARKERS.test(input.text.slice(0, 65_536))) return false;
+  return input.document !== undefined && detectAzureDocument(input.document) !== undefined;
 }
 
 /** Several Azure files: resources, the union of covered types per subscription, items skipped. */
-export function readAzureFiles(files: readonly { readonly file: string; readonly text: string }[], now: Date): OfflineInventory {
+export function readAzureFiles(files: readonly InputText[], now: Date): OfflineInventory {
   const resources: Resource[] = [];
   const coverage: CollectionScope[] = [];
   let skipped = 0;
-  for (const { file, text } of files) {
-    const document = parse(text);
+  for (const { file, document } of files) {
     if (document === undefined) throw new InputError(file, '', 'not valid JSON');
     const inventory = readAzureDocument(file, document, now);
     for (const r of inventory.resources) resources.push(r);
     coverage.push(...inventory.coverage);
     skipped += inventory.skipped;
   }
-  lastParsed = undefined;
   return { resources, coverage: mergeAzureCoverage(coverage), skipped };
 }

@@ -7,12 +7,11 @@
  * Plain or gzip-compressed. An export may have been limited to some asset types, so a file covers only the
  * types it contains, in the projects it contains (as an AWS item list does), never "all".
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { normalizeAsset } from '../../collectors/gcp/normalize.js';
-import { InputError, errorMessage } from '../errors.js';
+import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { InputFormat, OfflineInventory } from './aws-config-file.js';
+import { parseJsonLines, type InputText } from './text.js';
 
 const ASSET_TYPE = /^[a-z0-9-]+\.googleapis\.com\/[A-Za-z]+$/;
 
@@ -24,47 +23,14 @@ export function isGcpAsset(value: unknown): boolean {
   return typeof type === 'string' && ASSET_TYPE.test(type) && typeof v.name === 'string';
 }
 
-/** File bytes as text: gunzipped when gzip, BOM removed. */
-export function readText(file: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new InputError(file, '', `cannot read input: ${errorMessage(error)}`);
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new InputError(file, '', `gzip data is corrupt: ${errorMessage(error)}`);
-    }
-  }
-  return bytes.toString('utf8').replace(/^\uFEFF/, '');
-}
-
-function parseLines(file: string, text: string): unknown[] {
-  const items: unknown[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    try {
-      items.push(JSON.parse(line));
-    } catch (error) {
-      throw new InputError(`${file}:${index + 1}`, '', `line is not valid JSON (${errorMessage(error)})`);
-    }
-  });
-  return items;
-}
-
 /** The assets of one file: JSON Lines (export), a JSON array (list) or a ListAssets body. */
-export function parseGcpAssets(file: string, text: string, format: InputFormat | undefined): unknown[] {
+export function parseGcpAssets(input: InputText, format: InputFormat | undefined): unknown[] {
+  const { file, text, document } = input;
   if (format === 'snapshot') throw new InputError(file, '', 'a Cloud Asset export is not an AWS Config snapshot: use --format json or jsonl, or let the format be detected');
-  if (format === 'jsonl') return parseLines(file, text);
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    if (format === undefined && text.trimStart().startsWith('{')) return parseLines(file, text);
-    throw new InputError(file, '', `not valid JSON (${errorMessage(error)})`);
+  if (format === 'jsonl') return parseJsonLines(file, text);
+  if (document === undefined) {
+    if (format === undefined && text.trimStart().startsWith('{')) return parseJsonLines(file, text);
+    throw new InputError(file, '', `not valid JSON (${input.parseError ?? 'empty'})`);
   }
   if (Array.isArray(document)) return document;
   if (typeof document === 'object' && document !== null) {
@@ -78,11 +44,11 @@ export function parseGcpAssets(file: string, text: string, format: InputFormat |
   throw new InputError(file, '', 'unrecognised document: expected Cloud Asset assets as JSON Lines, a JSON array or {"assets": [...]}');
 }
 
-export function readGcpAssetFiles(files: readonly { file: string; text: string }[], format: InputFormat | undefined, now: Date): OfflineInventory {
+export function readGcpAssetFiles(files: readonly InputText[], format: InputFormat | undefined, now: Date): OfflineInventory {
   const resources: Resource[] = [];
   const types = new Map<string, Set<string>>();
-  for (const { file, text } of files) {
-    for (const item of parseGcpAssets(file, text, format)) {
+  for (const input of files) {
+    for (const item of parseGcpAssets(input, format)) {
       for (const resource of normalizeAsset(item)) {
         resources.push(resource);
         if (!resource.account) continue;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { main } from '../../src/cli/main.js';
 import { providerOf } from '../../src/inputs/detect.js';
+import { inputFromText } from '../../src/inputs/text.js';
 import { configItem } from '../support/evaluate.js';
 import { tempFiles } from '../support/files.js';
 
@@ -89,9 +90,9 @@ const verdicts = (out: Contract, control: string): Record<string, string> =>
 
 describe('kansa evaluate on GCP Cloud Asset exports', () => {
   it('detects the provider from the first asset of each file', () => {
-    expect(providerOf(exported)).toBe('gcp');
-    expect(providerOf(listed)).toBe('gcp');
-    expect(providerOf(JSON.stringify({ fileVersion: '1.0', configurationItems: [] }))).toBe('aws');
+    expect(providerOf(inputFromText('exported', exported))).toBe('gcp');
+    expect(providerOf(inputFromText('listed', listed))).toBe('gcp');
+    expect(providerOf(inputFromText('snapshot', JSON.stringify({ fileVersion: '1.0', configurationItems: [] })))).toBe('aws');
   });
 
   it.each(['assets.jsonl', 'assets.jsonl.gz'])('evaluates `gcloud asset export` JSON Lines (%s, snake_case) with the bundled GCP controls', async (name) => {
