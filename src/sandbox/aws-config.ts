@@ -13,7 +13,7 @@ import { AWS_GLOBAL_REGION, type AwsConfigItem, type AwsEstate, type AwsEstateSc
 import { S3_BUCKET } from './estate/aws-resources.js';
 import { hashParts, hex8 } from './estate/random.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
-import { send, sleep, type ProviderHandler } from './http.js';
+import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { parseSelect, QueryError, type SelectableField, type SelectQuery } from './aws-query.js';
 
 export const AWS_CONFIG_TARGET_PREFIX = 'StarlingDoveService.';
@@ -54,21 +54,10 @@ export function accountOfAccessKey(accessKeyId: string): string | undefined {
   return m?.[1];
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
 
 /** The message AWS's request validation produces for a modelled constraint. */
-function constraintError(value: string, member: string, constraint: string): ApiError {
-  return new ApiError(400, 'ValidationException', `1 validation error detected: Value ${value} at '${member}' failed to satisfy constraint: ${constraint}`);
+function constraintError(value: string, member: string, constraint: string): SandboxApiError {
+  return new SandboxApiError(400, 'ValidationException', `1 validation error detected: Value ${value} at '${member}' failed to satisfy constraint: ${constraint}`);
 }
 
 type Json = Record<string, unknown>;
@@ -124,31 +113,31 @@ export class AwsConfigHandler implements ProviderHandler {
     const credential = parseAuthorization(req.headers.authorization);
     let caller: Caller = { account: '', region: credential?.region ?? '' };
     try {
-      if (body.length > MAX_REQUEST_BYTES) throw new ApiError(413, 'RequestEntityTooLargeException', 'Request body too large');
-      if (!credential) throw new ApiError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+      if (body.length > MAX_REQUEST_BYTES) throw new SandboxApiError(413, 'RequestEntityTooLargeException', 'Request body too large');
+      if (!credential) throw new SandboxApiError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
       const account = accountOfAccessKey(credential.accessKeyId);
       if (!account || !this.estate.accounts.includes(account)) {
-        throw new ApiError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+        throw new SandboxApiError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       }
       caller = { account, region: credential.region };
       await sleep(this.faults.latencyMs());
       const run = this.operation(operation);
-      if (!run) throw new ApiError(400, 'UnknownOperationException', `Operation ${operation} is not supported by the kansa sandbox`);
+      if (!run) throw new SandboxApiError(400, 'UnknownOperationException', `Operation ${operation} is not supported by the kansa sandbox`);
       this.applyFault(this.faults.decide(account), caller, operation);
       let input: unknown;
       try {
         input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
       } catch {
-        throw new ApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
+        throw new SandboxApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
       }
-      if (!isObject(input)) throw new ApiError(400, 'SerializationException', 'Request body is not a JSON object');
+      if (!isObject(input)) throw new SandboxApiError(400, 'SerializationException', 'Request body is not a JSON object');
       const payload = run(caller, input);
       const truncate = this.faults.truncate();
       send(res, 200, this.headers(), payload, truncate ? Math.floor(Buffer.byteLength(payload) * 0.6) : undefined);
       this.calls.record({ provider: 'aws', operation, account: caller.account, region: caller.region, status: 200 });
     } catch (error) {
       const apiError =
-        error instanceof ApiError ? error : new ApiError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
+        error instanceof SandboxApiError ? error : new SandboxApiError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.');
       send(res, apiError.status, { ...this.headers(), 'x-amzn-ErrorType': apiError.code, ...apiError.headers }, JSON.stringify({ __type: apiError.code, message: apiError.message }));
       this.calls.record({ provider: 'aws', operation, account: caller.account, region: caller.region, status: apiError.status, error: apiError.code });
     }
@@ -167,17 +156,17 @@ export class AwsConfigHandler implements ProviderHandler {
       case 'none':
         return;
       case 'accessDenied':
-        throw new ApiError(
+        throw new SandboxApiError(
           400,
           'AccessDeniedException',
           `User: arn:aws:sts::${caller.account}:assumed-role/kansa-reader/kansa is not authorized to perform: config:${operation} because no identity-based policy allows the config:${operation} action`,
         );
       case 'throttle':
-        throw new ApiError(400, 'ThrottlingException', 'Rate exceeded', decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {});
+        throw new SandboxApiError(400, 'ThrottlingException', 'Rate exceeded', decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {});
       case 'serverError':
         throw decision.status === 500
-          ? new ApiError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
-          : new ApiError(503, 'ServiceUnavailable', 'Service is unavailable.');
+          ? new SandboxApiError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
+          : new SandboxApiError(503, 'ServiceUnavailable', 'Service is unavailable.');
     }
   }
 
@@ -218,7 +207,7 @@ export class AwsConfigHandler implements ProviderHandler {
     try {
       query = parseSelect(expression);
     } catch (error) {
-      if (error instanceof QueryError) throw new ApiError(400, 'InvalidExpressionException', `Invalid query expression: ${error.message}`);
+      if (error instanceof QueryError) throw new SandboxApiError(400, 'InvalidExpressionException', `Invalid query expression: ${error.message}`);
       throw error;
     }
     const scopes = aggregate ? this.aggregateScopes(query) : this.accountScopes(caller, query);
@@ -431,7 +420,7 @@ export class AwsConfigHandler implements ProviderHandler {
     if (!Array.isArray(names)) return;
     const unknown: unknown = (names as unknown[]).find((n) => n !== 'default');
     if (unknown !== undefined) {
-      throw new ApiError(400, 'NoSuchConfigurationRecorderException', `Cannot find configuration recorder with the specified name '${JSON.stringify(unknown)}'.`);
+      throw new SandboxApiError(400, 'NoSuchConfigurationRecorderException', `Cannot find configuration recorder with the specified name '${JSON.stringify(unknown)}'.`);
     }
   }
 
@@ -439,7 +428,7 @@ export class AwsConfigHandler implements ProviderHandler {
   private checkAggregator(caller: Caller, name: unknown): void {
     if (typeof name !== 'string') throw constraintError('null', 'configurationAggregatorName', 'Member must not be null');
     if (name !== this.aggregatorName || caller.account !== this.estate.managementAccount) {
-      throw new ApiError(400, 'NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist. Check the configuration aggregator name and try again.');
+      throw new SandboxApiError(400, 'NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist. Check the configuration aggregator name and try again.');
     }
   }
 }
@@ -450,7 +439,7 @@ function itemKey(item: AwsConfigItem): string {
 
 function pageSizeParam(value: unknown, member: string): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ApiError(400, 'SerializationException', `${member} must be an integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new SandboxApiError(400, 'SerializationException', `${member} must be an integer`);
   if (value > SELECT_MAX_PAGE_SIZE) throw constraintError(`'${value}'`, member, `Member must have value less than or equal to ${SELECT_MAX_PAGE_SIZE}`);
   if (value < 0) throw constraintError(`'${value}'`, member, 'Member must have value greater than or equal to 0');
   return value;
@@ -458,7 +447,7 @@ function pageSizeParam(value: unknown, member: string): number {
 
 function batchList(value: unknown, member: string): unknown[] {
   if (value === undefined || value === null) throw constraintError('null', member, 'Member must not be null');
-  if (!Array.isArray(value)) throw new ApiError(400, 'SerializationException', `${member} must be a list`);
+  if (!Array.isArray(value)) throw new SandboxApiError(400, 'SerializationException', `${member} must be a list`);
   if (value.length < 1) throw constraintError('[]', member, 'Member must have length greater than or equal to 1');
   if (value.length > BATCH_GET_MAX_KEYS) {
     throw constraintError(`'[${value.length} keys]'`, member, `Member must have length less than or equal to ${BATCH_GET_MAX_KEYS}`);
@@ -472,7 +461,7 @@ function encodeToken(offset: number, key: number): string {
 }
 
 function decodeToken(token: unknown, key: number, total: number): number {
-  const invalid = new ApiError(400, 'InvalidNextTokenException', 'The nextToken provided is invalid');
+  const invalid = new SandboxApiError(400, 'InvalidNextTokenException', 'The nextToken provided is invalid');
   if (typeof token !== 'string') throw invalid;
   const m = /^v1\.(\d{1,10})\.([0-9a-f]{8})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   if (!m?.[1] || m[2] !== hex8(key)) throw invalid;

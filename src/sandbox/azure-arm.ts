@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
-import { send, sleep, type ProviderHandler } from './http.js';
+import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 
 export const AZURE_SANDBOX_TOKEN = 'kansa-sandbox-arm-token';
 /** ARM `resources.list` pages hold at most 1,000 entries. */
@@ -32,16 +32,6 @@ const RESOURCES_API_VERSIONS: ReadonlySet<string> = new Set(['2021-04-01', '2022
 
 type Json = Record<string, unknown>;
 
-class ArmError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-  }
-}
 
 interface Route {
   readonly operation: string;
@@ -73,7 +63,7 @@ export class AzureArmHandler implements ProviderHandler {
     const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', Date: this.faults.date().toUTCString(), 'x-ms-request-id': randomUUID(), 'x-ms-correlation-request-id': randomUUID() };
     try {
       if (req.headers.authorization !== `Bearer ${AZURE_SANDBOX_TOKEN}`) {
-        throw new ArmError(401, req.headers.authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed', req.headers.authorization ? 'The access token is invalid.' : "Authentication failed. The 'Authorization' header is missing.");
+        throw new SandboxApiError(401, req.headers.authorization ? 'InvalidAuthenticationToken' : 'AuthenticationFailed', req.headers.authorization ? 'The access token is invalid.' : "Authentication failed. The 'Authorization' header is missing.");
       }
       const route = this.route(method, url, body);
       operation = route.operation;
@@ -89,7 +79,7 @@ export class AzureArmHandler implements ProviderHandler {
       this.calls.record({ provider: 'azure', operation, account: subscription, region: '', status: 200 });
       send(res, 200, headers, text, truncated ? Math.floor(text.length / 2) : undefined);
     } catch (error) {
-      const e = error instanceof ArmError ? error : new ArmError(500, 'InternalServerError', 'sandbox internal error');
+      const e = error instanceof SandboxApiError ? error : new SandboxApiError(500, 'InternalServerError', 'sandbox internal error');
       this.calls.record({ provider: 'azure', operation, account: subscription, region: '', status: e.status, error: e.code });
       send(res, e.status, { ...headers, ...e.headers }, JSON.stringify({ error: { code: e.code, message: e.message } }));
     }
@@ -100,8 +90,8 @@ export class AzureArmHandler implements ProviderHandler {
     const apiVersion = url.searchParams.get('api-version') ?? '';
     const requireVersion = (accepted: ReadonlySet<string> | string, what: string): void => {
       const ok = typeof accepted === 'string' ? apiVersion === accepted : accepted.has(apiVersion);
-      if (apiVersion === '') throw new ArmError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
-      if (!ok) throw new ArmError(400, 'NoRegisteredProviderFound', `No registered resource provider found for location and API version '${apiVersion}' for type '${what}'. The supported api-versions are '${typeof accepted === 'string' ? accepted : [...accepted].join(', ')}'.`);
+      if (apiVersion === '') throw new SandboxApiError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+      if (!ok) throw new SandboxApiError(400, 'NoRegisteredProviderFound', `No registered resource provider found for location and API version '${apiVersion}' for type '${what}'. The supported api-versions are '${typeof accepted === 'string' ? accepted : [...accepted].join(', ')}'.`);
     };
     if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)) {
       requireVersion(RESOURCE_GRAPH_API_VERSIONS, 'resources');
@@ -109,7 +99,7 @@ export class AzureArmHandler implements ProviderHandler {
       return { operation: 'ListResourceGraphResources', subscriptions: request.subscriptions, run: () => this.graph(request) };
     }
     // Anything but GET (and the Resource Graph POST) is a write: refused, and logged as one.
-    if (method !== 'GET') throw new ArmError(403, 'ReadOnlySandbox', `the sandbox is read-only: ${method} ${path}`);
+    if (method !== 'GET') throw new SandboxApiError(403, 'ReadOnlySandbox', `the sandbox is read-only: ${method} ${path}`);
     if (path === '/subscriptions') {
       requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
       return {
@@ -142,7 +132,7 @@ export class AzureArmHandler implements ProviderHandler {
       const target = this.estate.find(m[1] ?? '');
       const child = (m[3] ?? '').toLowerCase();
       const notFound = (): never => {
-        throw new ArmError(404, 'ResourceNotFound', `The Resource '${m?.[1] ?? ''}' was not found.`);
+        throw new SandboxApiError(404, 'ResourceNotFound', `The Resource '${m?.[1] ?? ''}' was not found.`);
       };
       if (!target) return { operation: child ? 'GetChildSetting' : 'GetResourceById', subscriptions: [subscription], run: notFound };
       const { cell, k } = target;
@@ -168,12 +158,12 @@ export class AzureArmHandler implements ProviderHandler {
           return { operation: 'GetBlobServiceProperties', subscriptions: [subscription], run: () => this.estate.blobServices(cell, k) };
       }
     }
-    throw new ArmError(404, 'InvalidResourceType', `The resource type could not be found for ${path}.`);
+    throw new SandboxApiError(404, 'InvalidResourceType', `The resource type could not be found for ${path}.`);
   }
 
   private subscription(raw: string): string {
     const s = raw.toLowerCase();
-    if (!this.estate.subscriptions.includes(s)) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${raw}' could not be found.`);
+    if (!this.estate.subscriptions.includes(s)) throw new SandboxApiError(404, 'SubscriptionNotFound', `The subscription '${raw}' could not be found.`);
     return s;
   }
 
@@ -189,7 +179,7 @@ export class AzureArmHandler implements ProviderHandler {
   private list(subscription: string, url: URL): Json {
     const filter = url.searchParams.get('$filter') ?? '';
     const types = [...filter.matchAll(/resourceType\s+eq\s+'([^']+)'/gi)].map((x) => x[1] ?? '');
-    if (filter !== '' && types.length === 0) throw new ArmError(400, 'InvalidFilterInQueryString', `The $filter '${filter}' is not supported by the sandbox.`);
+    if (filter !== '' && types.length === 0) throw new SandboxApiError(400, 'InvalidFilterInQueryString', `The $filter '${filter}' is not supported by the sandbox.`);
     const top = Math.min(ARM_LIST_MAX_PAGE, Number(url.searchParams.get('$top') ?? ARM_LIST_MAX_PAGE) || ARM_LIST_MAX_PAGE);
     const offset = Number(url.searchParams.get('$skiptoken') ?? '0');
     const cells = this.estate.select({ subscriptions: [subscription], ...(types.length > 0 ? { types } : {}) });
@@ -211,7 +201,7 @@ export class AzureArmHandler implements ProviderHandler {
     let offset = 0;
     if (request.skipToken !== undefined) {
       const decoded = decodeSkipToken(request.skipToken);
-      if (decoded === undefined || decoded.query !== request.queryKey) throw new ArmError(400, 'BadRequest', 'The $skipToken is invalid or does not belong to this query.');
+      if (decoded === undefined || decoded.query !== request.queryKey) throw new SandboxApiError(400, 'BadRequest', 'The $skipToken is invalid or does not belong to this query.');
       offset = decoded.offset;
     }
     const top = request.top ?? RESOURCE_GRAPH_DEFAULT_PAGE;
@@ -265,18 +255,18 @@ function parseGraphRequest(body: Buffer): GraphRequest {
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new ArmError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+    throw new SandboxApiError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
   }
   const request = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { subscriptions?: unknown; query?: unknown; options?: { $top?: unknown; $skipToken?: unknown; resultFormat?: unknown } };
   const query = typeof request.query === 'string' ? request.query : '';
   const m = /^\s*resources\s*\|\s*where\s+type\s+in~\s*\(([^)]*)\)/i.exec(query);
-  if (!m) throw new ArmError(400, 'BadRequest', `Please provide below info when asking for support: the sandbox answers only "resources | where type in~ (...) | ..." queries, got: ${query.slice(0, 200)}`);
+  if (!m) throw new SandboxApiError(400, 'BadRequest', `Please provide below info when asking for support: the sandbox answers only "resources | where type in~ (...) | ..." queries, got: ${query.slice(0, 200)}`);
   const types = [...(m[1] ?? '').matchAll(/'([^']+)'/g)].map((x) => (x[1] ?? '').toLowerCase());
   const subscriptions = Array.isArray(request.subscriptions) ? request.subscriptions.filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase()) : [];
-  if (subscriptions.length === 0) throw new ArmError(400, 'BadRequest', 'The sandbox needs explicit subscriptions in the query request.');
+  if (subscriptions.length === 0) throw new SandboxApiError(400, 'BadRequest', 'The sandbox needs explicit subscriptions in the query request.');
   const top = request.options?.$top;
-  if (top !== undefined && (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > RESOURCE_GRAPH_MAX_PAGE)) throw new ArmError(400, 'BadRequest', `$top must be between 1 and ${RESOURCE_GRAPH_MAX_PAGE}.`);
-  if (request.options?.resultFormat !== undefined && request.options.resultFormat !== 'objectArray') throw new ArmError(400, 'BadRequest', 'The sandbox returns resultFormat objectArray only.');
+  if (top !== undefined && (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > RESOURCE_GRAPH_MAX_PAGE)) throw new SandboxApiError(400, 'BadRequest', `$top must be between 1 and ${RESOURCE_GRAPH_MAX_PAGE}.`);
+  if (request.options?.resultFormat !== undefined && request.options.resultFormat !== 'objectArray') throw new SandboxApiError(400, 'BadRequest', 'The sandbox returns resultFormat objectArray only.');
   const skipToken = typeof request.options?.$skipToken === 'string' ? request.options.$skipToken : undefined;
   return { subscriptions, types, ...(typeof top === 'number' ? { top } : {}), ...(skipToken !== undefined ? { skipToken } : {}), queryKey: `${subscriptions.join(',')}|${query}` };
 }
@@ -290,16 +280,16 @@ function decodeSkipToken(token: string): { query: string; offset: number } | und
   }
 }
 
-function faultError(decision: Exclude<FaultDecision, { kind: 'none' }>, subscription: string, operation: string): ArmError {
+function faultError(decision: Exclude<FaultDecision, { kind: 'none' }>, subscription: string, operation: string): SandboxApiError {
   switch (decision.kind) {
     case 'accessDenied':
-      return new ArmError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' does not have authorization to perform action '${operation}' over scope '/subscriptions/${subscription}' or the scope is invalid.`);
+      return new SandboxApiError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' does not have authorization to perform action '${operation}' over scope '/subscriptions/${subscription}' or the scope is invalid.`);
     case 'throttle': {
       const headers: Record<string, string> = decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {};
       const graph = operation === 'ListResourceGraphResources';
-      return new ArmError(429, graph ? 'RateLimiting' : 'TooManyRequests', graph ? 'Please provide below info when asking for support: client application has been throttled.' : `Number of read requests for subscription '${subscription}' exceeded the limit.`, headers);
+      return new SandboxApiError(429, graph ? 'RateLimiting' : 'TooManyRequests', graph ? 'Please provide below info when asking for support: client application has been throttled.' : `Number of read requests for subscription '${subscription}' exceeded the limit.`, headers);
     }
     case 'serverError':
-      return decision.status === 500 ? new ArmError(500, 'InternalServerError', 'Encountered internal server error.') : new ArmError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
+      return decision.status === 500 ? new SandboxApiError(500, 'InternalServerError', 'Encountered internal server error.') : new SandboxApiError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
   }
 }

@@ -10,6 +10,19 @@ export interface ProviderHandler {
   handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void>;
 }
 
+/** A protocol error answer: HTTP status, the provider's error code, message, extra headers; each handler renders it in its wire format. */
+export class SandboxApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
 export class BodyTooLargeError extends Error {
   constructor(limit: number) {
     super(`request body exceeds ${limit} bytes`);

@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import type { CallLog } from './calls.js';
-import { BodyTooLargeError, readBody } from './http.js';
+import { BodyTooLargeError, readBody, SandboxApiError } from './http.js';
 
 export const S3_SANDBOX_BUCKET = 'kansa-evidence';
 export const S3_SANDBOX_ACCESS_KEY = 'AKIASANDBOXS3EVIDENCE';
@@ -68,15 +68,6 @@ export interface SandboxS3 {
   keys(): string[];
 }
 
-class S3Error extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const xmlEscape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -92,9 +83,9 @@ function decodeAwsChunked(body: Buffer): { data: Buffer; trailers: Record<string
   let at = 0;
   for (;;) {
     const eol = body.indexOf('\r\n', at);
-    if (eol < 0) throw new S3Error(400, 'IncompleteBody', 'aws-chunked body ends without a final chunk');
+    if (eol < 0) throw new SandboxApiError(400, 'IncompleteBody', 'aws-chunked body ends without a final chunk');
     const size = Number.parseInt(body.subarray(at, eol).toString('latin1').split(';')[0]!, 16);
-    if (!Number.isFinite(size)) throw new S3Error(400, 'InvalidRequest', 'malformed aws-chunked chunk header');
+    if (!Number.isFinite(size)) throw new SandboxApiError(400, 'InvalidRequest', 'malformed aws-chunked chunk header');
     at = eol + 2;
     if (size === 0) break;
     parts.push(body.subarray(at, at + size));
@@ -108,8 +99,8 @@ function decodeAwsChunked(body: Buffer): { data: Buffer; trailers: Record<string
   return { data: Buffer.concat(parts), trailers };
 }
 
-function checksumMismatch(kind: string): S3Error {
-  return kind === 'Content-MD5' ? new S3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.') : new S3Error(400, 'BadDigest', `The ${kind} you specified did not match the calculated checksum.`);
+function checksumMismatch(kind: string): SandboxApiError {
+  return kind === 'Content-MD5' ? new SandboxApiError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.') : new SandboxApiError(400, 'BadDigest', `The ${kind} you specified did not match the calculated checksum.`);
 }
 
 /** Verifies Content-MD5 and the x-amz-checksum-* values it can compute; returns whether any integrity value was sent. */
@@ -189,13 +180,13 @@ export class S3Handler {
       else if (method === 'GET' && [...q.keys()].every((k) => k === 'versionId' || k === 'x-id')) operation = 'GetObject';
       else if (method === 'HEAD') operation = 'HeadObject';
       else if (method === 'DELETE' && [...q.keys()].every((k) => k === 'versionId' || k === 'x-id')) operation = 'DeleteObject';
-      if (operation === 'Unknown') throw new S3Error(501, 'NotImplemented', `the sandbox S3 does not implement ${method} ${url.pathname}${url.search}`);
-      if (bucket !== this.bucket) throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist');
+      if (operation === 'Unknown') throw new SandboxApiError(501, 'NotImplemented', `the sandbox S3 does not implement ${method} ${url.pathname}${url.search}`);
+      if (bucket !== this.bucket) throw new SandboxApiError(404, 'NoSuchBucket', 'The specified bucket does not exist');
       const result = this.dispatch(operation, key, q, req, body);
       status = result.status;
       this.reply(res, method, result.status, { 'x-amz-request-id': requestId, ...result.headers }, result.body);
     } catch (error) {
-      const e = error instanceof S3Error ? error : error instanceof BodyTooLargeError ? new S3Error(400, 'EntityTooLarge', error.message) : new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+      const e = error instanceof SandboxApiError ? error : error instanceof BodyTooLargeError ? new SandboxApiError(400, 'EntityTooLarge', error.message) : new SandboxApiError(500, 'InternalError', 'We encountered an internal error. Please try again.');
       status = e.status;
       errorCode = e.code;
       const xml = `${XML_HEAD}<Error><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message>${key ? `<Key>${xmlEscape(key)}</Key>` : ''}<RequestId>${requestId}</RequestId></Error>`;
@@ -232,13 +223,13 @@ export class S3Handler {
       }
       case 'GetObjectRetention': {
         const version = this.find(key, q.get('versionId'), false);
-        if (!version.lockMode) throw new S3Error(404, 'NoSuchObjectLockConfiguration', 'The specified object does not have a ObjectLock configuration');
+        if (!version.lockMode) throw new SandboxApiError(404, 'NoSuchObjectLockConfiguration', 'The specified object does not have a ObjectLock configuration');
         return xml(`<Retention xmlns="${S3_NS}"><Mode>${version.lockMode}</Mode><RetainUntilDate>${version.retainUntil!.toISOString()}</RetainUntilDate></Retention>`);
       }
       case 'DeleteObject':
         return this.delete(key, q.get('versionId'), h['x-amz-bypass-governance-retention']?.toLowerCase() === 'true');
       default:
-        throw new S3Error(501, 'NotImplemented', operation);
+        throw new SandboxApiError(501, 'NotImplemented', operation);
     }
   }
 
@@ -246,36 +237,36 @@ export class S3Handler {
     const versions = this.objects.get(key) ?? [];
     const version = versionId === null ? versions[versions.length - 1] : versions.find((v) => v.versionId === versionId);
     if (!version || (versionId === null && version.deleteMarker)) {
-      if (head) throw new S3Error(404, 'NotFound', 'Not Found');
-      throw new S3Error(404, versionId === null ? 'NoSuchKey' : 'NoSuchVersion', versionId === null ? 'The specified key does not exist.' : 'The specified version does not exist.');
+      if (head) throw new SandboxApiError(404, 'NotFound', 'Not Found');
+      throw new SandboxApiError(404, versionId === null ? 'NoSuchKey' : 'NoSuchVersion', versionId === null ? 'The specified key does not exist.' : 'The specified version does not exist.');
     }
-    if (version.deleteMarker) throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+    if (version.deleteMarker) throw new SandboxApiError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
     return version;
   }
 
   private put(key: string, h: Record<string, string | undefined>, raw: Buffer): { status: number; headers: Record<string, string> } {
     const chunked = (h['content-encoding'] ?? '').split(',').some((e) => e.trim() === 'aws-chunked') || (h['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
     const { data, trailers } = chunked ? decodeAwsChunked(raw) : { data: raw, trailers: {} };
-    if (chunked && h['x-amz-decoded-content-length'] !== undefined && Number(h['x-amz-decoded-content-length']) !== data.length) throw new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length header');
+    if (chunked && h['x-amz-decoded-content-length'] !== undefined && Number(h['x-amz-decoded-content-length']) !== data.length) throw new SandboxApiError(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length header');
     const integrity = verifyIntegrity(data, { ...h, ...trailers });
     const mode = h['x-amz-object-lock-mode'];
     const until = h['x-amz-object-lock-retain-until-date'];
-    if ((mode === undefined) !== (until === undefined)) throw new S3Error(400, 'InvalidArgument', 'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied');
+    if ((mode === undefined) !== (until === undefined)) throw new SandboxApiError(400, 'InvalidArgument', 'x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied');
     let lockMode: ObjectLockMode | undefined;
     let retainUntil: Date | undefined;
     if (mode !== undefined && until !== undefined) {
-      if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') throw new S3Error(400, 'InvalidArgument', 'Unknown wormMode directive.');
+      if (mode !== 'GOVERNANCE' && mode !== 'COMPLIANCE') throw new SandboxApiError(400, 'InvalidArgument', 'Unknown wormMode directive.');
       retainUntil = new Date(until);
-      if (Number.isNaN(retainUntil.getTime())) throw new S3Error(400, 'InvalidArgument', 'The retain until date must be an ISO 8601 timestamp');
-      if (retainUntil.getTime() <= this.now().getTime()) throw new S3Error(400, 'InvalidArgument', 'The retain until date must be in the future!');
-      if (!integrity) throw new S3Error(400, 'InvalidRequest', 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters');
+      if (Number.isNaN(retainUntil.getTime())) throw new SandboxApiError(400, 'InvalidArgument', 'The retain until date must be an ISO 8601 timestamp');
+      if (retainUntil.getTime() <= this.now().getTime()) throw new SandboxApiError(400, 'InvalidArgument', 'The retain until date must be in the future!');
+      if (!integrity) throw new SandboxApiError(400, 'InvalidRequest', 'Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters');
       lockMode = mode;
     } else if (this.options.defaultRetention) {
       lockMode = this.options.defaultRetention.mode;
       retainUntil = new Date(this.now().getTime() + this.options.defaultRetention.days * 86_400_000);
     }
-    if (h['if-none-match'] === '*' && this.current(key)) throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
-    if (this.faults.failPutKeys?.test(key)) throw new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again. (sandbox fault)');
+    if (h['if-none-match'] === '*' && this.current(key)) throw new SandboxApiError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+    if (this.faults.failPutKeys?.test(key)) throw new SandboxApiError(500, 'InternalError', 'We encountered an internal error. Please try again. (sandbox fault)');
     const version: SandboxS3Object = {
       key,
       versionId: this.nextVersionId(),
@@ -300,7 +291,7 @@ export class S3Handler {
     if (index < 0) return { status: 204, headers: { 'x-amz-version-id': versionId } };
     const version = versions[index]!;
     if (version.lockMode && version.retainUntil && version.retainUntil.getTime() > this.now().getTime()) {
-      if (version.lockMode === 'COMPLIANCE' || !bypass) throw new S3Error(403, 'AccessDenied', 'Access Denied because object protected by object lock.');
+      if (version.lockMode === 'COMPLIANCE' || !bypass) throw new SandboxApiError(403, 'AccessDenied', 'Access Denied because object protected by object lock.');
     }
     versions.splice(index, 1);
     if (versions.length === 0) this.objects.delete(key);
@@ -312,13 +303,13 @@ export class S3Handler {
     const delimiter = q.get('delimiter') ?? '';
     const maxKeysText = q.get('max-keys');
     const maxKeys = maxKeysText === null ? LIST_MAX_KEYS : Number(maxKeysText);
-    if (!Number.isInteger(maxKeys) || maxKeys < 0) throw new S3Error(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range');
+    if (!Number.isInteger(maxKeys) || maxKeys < 0) throw new SandboxApiError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range');
     const limit = Math.min(maxKeys, LIST_MAX_KEYS);
     const token = q.get('continuation-token');
     let after = q.get('start-after') ?? '';
     if (token !== null) {
       const decoded = Buffer.from(token, 'base64url').toString('utf8');
-      if (!decoded.startsWith('k:')) throw new S3Error(400, 'InvalidArgument', 'The continuation token provided is incorrect');
+      if (!decoded.startsWith('k:')) throw new SandboxApiError(400, 'InvalidArgument', 'The continuation token provided is incorrect');
       after = decoded.slice(2);
     }
     const url = q.get('encoding-type') === 'url';
