@@ -12,32 +12,23 @@
  * call per child setting's parent and the per-subscription lists (activity-log settings, Defender plans).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { Writable } from 'node:stream';
-import { AwsConfigCollector, BATCH_GET_SIZE, SELECT_PAGE_SIZE, TYPES_NEEDING_BATCH_GET } from '../collectors/aws/config-service.js';
-import { Agent } from '../src/agent/agent.js';
+import { BATCH_GET_SIZE, SELECT_PAGE_SIZE, TYPES_NEEDING_BATCH_GET } from '../collectors/aws/config-service.js';
+import { startAgent } from '../src/agent/runtime.js';
 import { loadMappings } from '../src/cli/load.js';
-import { awsCollectorSchema } from '../src/config/schema.js';
+import { configSchema } from '../src/config/schema.js';
 import { Evaluation } from '../src/evaluate/evaluate.js';
-import { startEndpoint } from '../src/http/server.js';
 import { createLogger } from '../src/log.js';
-import { createRegistry, registerAgentMetrics } from '../src/metrics/metrics.js';
-import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from '../src/sandbox/aws-config.js';
+import type { SandboxClients } from '../src/sandbox/clients.js';
 import { describeEstate } from '../src/sandbox/estate/aws.js';
-import { GcpAssetCollector, LIST_ASSETS_PAGE_SIZE, listingPlan } from '../collectors/gcp/cloud-asset.js';
-import { loopbackAssetClient } from '../collectors/gcp/sandbox-client.js';
-import { gcpCollectorSchema } from '../src/config/schema.js';
+import { LIST_ASSETS_PAGE_SIZE, listingPlan } from '../collectors/gcp/cloud-asset.js';
 import { GcpEstate } from '../src/sandbox/estate/gcp.js';
-import { ARM_API_VERSIONS, ARM_LIST_PAGE_SIZE, AzureResourceCollector, DIAGNOSTIC_PARENT_TYPES, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
-import { azureClients } from '../collectors/azure/clients.js';
-import { StaticTokenCredential } from '../collectors/azure/credential.js';
+import { ARM_API_VERSIONS, ARM_LIST_PAGE_SIZE, DIAGNOSTIC_PARENT_TYPES, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
 import { AZURE_TYPES, canonicalType } from '../collectors/azure/normalize.js';
-import { azureCollectorSchema } from '../src/config/schema.js';
 import { AzureEstate } from '../src/sandbox/estate/azure.js';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const SEED = 1;
 type Provider = 'aws' | 'gcp' | 'azure';
@@ -55,10 +46,12 @@ interface Measurement {
   kansaSeries: number;
   scrapeP99Ms: number;
   scrapeP50Ms: number;
-  renderP99Ms: number;
   scrapes: number;
+  /** The HTTP thread's event loop (scrapes wait on it). */
   loopDelayP99Ms: number;
-  failedScopes: number;
+  /** The engine worker's event loop (collection and evaluation). */
+  engineLoopDelayP99Ms: number;
+  failedAccounts: number;
 }
 
 function percentile(values: number[], p: number): number {
@@ -68,7 +61,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** The GCP collector over every sandbox project, and its page lower bound. */
-function gcpSetup(endpoint: string, n: number): { collector: GcpAssetCollector; lowerBound: number } {
+function gcpSetup(endpoint: string, n: number): Setup {
   const { apiEndpoint, port } = JSON.parse(endpoint) as { apiEndpoint: string; port: number };
   const estate = new GcpEstate({ resources: n, seed: SEED });
   const controls = loadMappings({}).controls.filter((c) => c.provider === 'gcp');
@@ -80,12 +73,11 @@ function gcpSetup(endpoint: string, n: number): { collector: GcpAssetCollector; 
       lowerBound += Math.max(1, Math.ceil(count / LIST_ASSETS_PAGE_SIZE)); // an empty listing still costs one call
     }
   }
-  const config = gcpCollectorSchema.parse({ scopes: estate.projects.map((p) => `projects/${p}`), requestsPerMinute: 600_000 });
-  return { collector: new GcpAssetCollector(config, loopbackAssetClient({ apiEndpoint, port })), lowerBound };
+  return { collectors: { gcp: { scopes: estate.projects.map((p) => `projects/${p}`), requestsPerMinute: 600_000 } }, sandbox: { gcp: { apiEndpoint, port } }, lowerBound, selectOnlyBound: Number.NaN };
 }
 
 /** The Azure collector over every sandbox subscription (Resource Graph or ARM), and its call lower bound. */
-function azureSetup(endpoint: string, n: number, source: AzureSource): { collector: AzureResourceCollector; lowerBound: number } {
+function azureSetup(endpoint: string, n: number, source: AzureSource): Setup {
   const { endpoint: url, ca, token } = JSON.parse(endpoint) as { endpoint: string; ca: string; token: string };
   const estate = new AzureEstate({ resources: n, seed: SEED });
   const wanted = [...Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'azure'))].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType);
@@ -110,11 +102,10 @@ function azureSetup(endpoint: string, n: number, source: AzureSource): { collect
       }
   for (const [type, parents] of wantedChildren) lowerBound += estate.count({ types: type === AZURE_TYPES.diagnosticSettings ? parents.filter((p) => wanted.includes(p)) : parents });
   for (const perSubscription of [AZURE_TYPES.diagnosticSettings, AZURE_TYPES.securityPricing]) if (wanted.includes(perSubscription)) lowerBound += estate.subscriptions.length;
-  const config = azureCollectorSchema.parse({ subscriptions: estate.subscriptions, endpoint: url, source, maxAttempts: 1 });
-  return { collector: new AzureResourceCollector(config, azureClients({ credential: new StaticTokenCredential(token), endpoint: url, ca })), lowerBound };
+  return { collectors: { azure: { subscriptions: estate.subscriptions, endpoint: url, source, maxAttempts: 1 } }, sandbox: { azure: { endpoint: url, ca, token } }, lowerBound, selectOnlyBound: Number.NaN };
 }
 
-function awsSetup(endpoint: string, n: number, ratePerSecond: number | undefined): { collector: AwsConfigCollector; lowerBound: number; selectOnlyBound: number } {
+function awsSetup(endpoint: string, n: number, ratePerSecond: number | undefined): Setup {
   const estate = describeEstate({ resources: n, seed: SEED });
   const types = Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'aws'));
   // Lower bound: every (account, region, type) needs ceil(count / page) Select pages; types whose Select
@@ -127,84 +118,73 @@ function awsSetup(endpoint: string, n: number, ratePerSecond: number | undefined
     selectOnlyBound += pages;
     lowerBound += pages + (TYPES_NEEDING_BATCH_GET.has(s.type) ? Math.ceil(s.count / BATCH_GET_SIZE) : 0);
   }
-  const config = awsCollectorSchema.parse({
+  const aws = {
+    endpoint,
     regions: estate.regions,
     accounts: estate.accounts.map((id) => ({ id })),
     ...(ratePerSecond ? { requestsPerSecondPerAccount: ratePerSecond } : {}),
-  });
-  const collector = new AwsConfigCollector(config, (target) =>
-    new ConfigServiceClient({
-      region: target.region,
-      endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: sandboxAccessKeyFor(target.account ?? estate.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
-    }),
-  );
-  return { collector, lowerBound, selectOnlyBound };
+  };
+  return { collectors: { aws }, sandbox: { aws: { endpoint, managementAccount: estate.managementAccount } }, lowerBound, selectOnlyBound };
 }
 
-async function measure(provider: Provider, endpoint: string, n: number, ratePerSecond: number | undefined, source: AzureSource): Promise<Measurement> {
-  const mappings = loadMappings({});
-  const setup =
-    provider === 'gcp'
-      ? { ...gcpSetup(endpoint, n), selectOnlyBound: Number.NaN }
-      : provider === 'azure'
-        ? { ...azureSetup(endpoint, n, source), selectOnlyBound: Number.NaN }
-        : awsSetup(endpoint, n, ratePerSecond);
-  const { collector, lowerBound, selectOnlyBound } = setup;
-  const { registry, apiCalls } = createRegistry();
-  const logger = createLogger('warn', new Writable({ write: (_c, _e, done) => done() }));
-  const agent = new Agent(mappings, [{ collector, staleAfterSeconds: 86_400 }], { logger, now: () => new Date(), apiCalls });
-  registerAgentMetrics(registry, agent, { version: 'bench' });
-  const server = await startEndpoint({ host: '127.0.0.1', port: 0, registry, ready: () => agent.ready, onError: () => undefined });
+/** One provider's collector configuration (before defaults), the sandbox clients, and the call lower bounds. */
+interface Setup {
+  readonly collectors: Partial<Record<Provider, Record<string, unknown>>>;
+  readonly sandbox: SandboxClients;
+  readonly lowerBound: number;
+  readonly selectOnlyBound: number;
+}
 
+/** Runs the agent as `kansa run` does (engine worker, endpoint) and scrapes it while its first scan runs. */
+async function measure(provider: Provider, endpoint: string, n: number, ratePerSecond: number | undefined, source: AzureSource): Promise<Measurement> {
+  const setup = provider === 'gcp' ? gcpSetup(endpoint, n) : provider === 'azure' ? azureSetup(endpoint, n, source) : awsSetup(endpoint, n, ratePerSecond);
+  const collectors = Object.fromEntries(Object.entries(setup.collectors).map(([name, c]) => [name, { ...c, enabled: true, schedule: '0 0 1 1 *' }]));
+  const config = configSchema.parse({ listen: '127.0.0.1:0', collectors });
+  const logger = createLogger('error', process.stderr);
   const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const agent = await startAgent({ config, sandbox: setup.sandbox, logger });
+  // The scan starts once the worker has loaded; its start-up is not part of the scan's figures.
+  while (!agent.status.status.collectors.some((c) => c.running) && !agent.status.ready) await delay(5);
+  const started = performance.now();
   const scrapeMs: number[] = [];
-  const renderMs: number[] = [];
   let scanning = true;
   const scraper = (async () => {
     while (scanning) {
       const t0 = performance.now();
-      await (await fetch(`${server.url}/metrics`)).text();
+      await (await fetch(`${agent.url}/metrics`)).text();
       scrapeMs.push(performance.now() - t0);
-      // The same rendering without HTTP: separates metric generation from event-loop queueing.
-      const t1 = performance.now();
-      await registry.metrics();
-      renderMs.push(performance.now() - t1);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await delay(200);
     }
   })();
-  const abort = new AbortController();
-  setMaxListeners(10_000, abort.signal);
-  loop.enable();
-  const started = performance.now();
-  await agent.runCollector(agent.collectors[0]!, abort.signal);
+  while (!agent.status.ready || agent.status.status.collectors.some((c) => c.running)) await delay(10);
   const scanSeconds = (performance.now() - started) / 1000;
   loop.disable();
   scanning = false;
   await scraper;
 
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const status = agent.status.status;
+  const text = await (await fetch(`${agent.url}/metrics`)).text();
   const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));
-  const calls = (await apiCalls.get()).values.reduce((sum, v) => sum + v.value, 0);
-  const run = agent.collectors[0]!.lastRun;
-  await server.close();
+  const calls = samples.filter((l) => l.startsWith('kansa_collector_api_requests_total{')).reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const accounts = status.collectors.flatMap((c) => c.accounts);
+  await agent.stop();
   return {
     n,
-    resources: run?.run.accounts.reduce((sum, a) => sum + a.resources, 0) ?? 0,
+    resources: accounts.reduce((sum, a) => sum + a.resources, 0),
     scanSeconds,
     calls,
-    lowerBound,
-    selectOnlyBound,
+    lowerBound: setup.lowerBound,
+    selectOnlyBound: setup.selectOnlyBound,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     series: samples.length,
     kansaSeries: samples.filter((l) => l.startsWith('kansa_')).length,
     scrapeP99Ms: percentile(scrapeMs, 99),
     scrapeP50Ms: percentile(scrapeMs, 50),
-    renderP99Ms: percentile(renderMs, 99),
     scrapes: scrapeMs.length,
     loopDelayP99Ms: loop.percentile(99) / 1e6,
-    failedScopes: run?.run.coverage.filter((s) => s.outcome.status !== 'ok').length ?? -1,
+    engineLoopDelayP99Ms: status.engineLoopDelayP99Ms,
+    failedAccounts: accounts.filter((a) => !a.ok).length,
   };
 }
 
@@ -271,15 +251,15 @@ export async function runLive(argv: string[]): Promise<void> {
     azure: ': Resource Graph (rg) and source: arm; lower bound = RG pages or ARM list pages + one GET per resource, plus child settings and per-subscription lists',
   };
   console.log(`provider ${provider}${notes[provider]}`);
-  console.log(`node ${process.version}; sandbox in its own process; agent scrapes its own /metrics every 200 ms during the scan`);
-  console.log(`${provider === 'azure' ? 'source ' : ''}        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  (÷select-only)  peak RSS MB  series (kansa)  scrape p50/p99 ms  render p99 ms  loop delay p99 ms  failed scopes`);
+  console.log(`node ${process.version}; sandbox in its own process; the agent (HTTP thread + engine worker, as \`kansa run\`) is scraped every 200 ms during its first scan`);
+  console.log(`${provider === 'azure' ? 'source ' : ''}        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  (÷select-only)  peak RSS MB  series (kansa)  scrape p50/p99 ms  loop p99 ms http/engine  failed accounts`);
   const sources: (AzureSource | undefined)[] = provider === 'azure' ? ['resourceGraph', 'arm'] : [undefined];
   const sizes = values.n ?? (provider === 'azure' ? '10000,100000' : '10000,100000,1000000');
   for (const n of sizes.split(',').map(Number)) {
     for (const source of sources) {
       const m = await withSandboxProcess(provider, n, [], (endpoint) => Promise.resolve(runMeasureChild(provider, endpoint, n, undefined, source)));
       console.log(
-        `${source === undefined ? '' : (source === 'arm' ? 'arm' : 'rg').padEnd(7)}${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(provider !== 'aws' ? '-' : (m.calls / m.selectOnlyBound).toFixed(3)).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${m.renderP99Ms.toFixed(1).padStart(14)} ${m.loopDelayP99Ms.toFixed(1).padStart(18)} ${String(m.failedScopes).padStart(14)}`,
+        `${source === undefined ? '' : (source === 'arm' ? 'arm' : 'rg').padEnd(7)}${String(n).padStart(9)} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.lowerBound).padStart(12)} ${(m.calls / m.lowerBound).toFixed(3).padStart(12)} ${(provider !== 'aws' ? '-' : (m.calls / m.selectOnlyBound).toFixed(3)).padStart(15)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${`${m.loopDelayP99Ms.toFixed(1)}/${m.engineLoopDelayP99Ms.toFixed(1)}`.padStart(24)} ${String(m.failedAccounts).padStart(16)}`,
       );
     }
   }
@@ -292,7 +272,7 @@ export async function runLive(argv: string[]): Promise<void> {
   const ideal = m.calls / (rate * accounts);
   console.log(
     `\nthrottled: N=${tn}, sandbox allows ${rate} calls/s per account (${accounts} accounts): ${m.calls} calls in ${m.scanSeconds.toFixed(1)} s; ` +
-      `ideal ${ideal.toFixed(1)} s; ratio ${(m.scanSeconds / ideal).toFixed(3)}; failed scopes ${m.failedScopes}; resources ${m.resources}`,
+      `ideal ${ideal.toFixed(1)} s; ratio ${(m.scanSeconds / ideal).toFixed(3)}; failed accounts ${m.failedAccounts}; resources ${m.resources}`,
   );
 }
 

@@ -14,6 +14,8 @@ export class InputError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_NONCOMPLIANT = 1;
 export const EXIT_USAGE = 2;
+/** A bug, or the agent's engine died: the supervisor should restart the process. */
+export const EXIT_INTERNAL = 3;
 
 export type Result<T, E = string> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 

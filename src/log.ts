@@ -19,13 +19,40 @@ const REDACT = [
   'headers.authorization',
 ];
 
+const loggerOptions = (level: string): pino.LoggerOptions => ({ level, base: { app: 'kansa' }, redact: { paths: REDACT, censor: '[redacted]' } });
+
 /** JSON logs on stderr; human-readable only when stderr is a terminal (and pino-pretty is present). */
 export function createLogger(level: string, destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Logger {
-  const options = { level, base: { app: 'kansa' }, redact: { paths: REDACT, censor: '[redacted]' } };
+  const options = loggerOptions(level);
   if (destination.isTTY && process.env.KANSA_LOG_FORMAT !== 'json') {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'SYS:standard' } } });
   }
   return pino(options, destination);
+}
+
+/**
+ * A logger whose JSON lines go to `forward` (the engine worker posts them to the HTTP thread, which
+ * replays them into its own logger, so one process has one log stream and tests capture both).
+ */
+export function createForwardingLogger(level: string, forward: (line: string) => void): Logger {
+  return pino(loggerOptions(level), { write: forward });
+}
+
+/** Writes a line from createForwardingLogger through `logger` (its destination, format and level). */
+export function replayLogLine(logger: Logger, line: string): void {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    logger.warn({ line }, 'unparsable log line from the engine');
+    return;
+  }
+  const { level, msg, ...fields } = record;
+  // The replaying logger adds its own.
+  for (const own of ['time', 'pid', 'hostname', 'app']) delete fields[own];
+  const label = typeof level === 'number' ? logger.levels.labels[level] : undefined;
+  const write = label === 'trace' || label === 'debug' || label === 'info' || label === 'warn' || label === 'error' || label === 'fatal' ? logger[label].bind(logger) : logger.info.bind(logger);
+  write(fields, typeof msg === 'string' ? msg : '');
 }
 
 export type { Logger };

@@ -68,6 +68,8 @@ export class Agent {
       keepPassingFindings?: boolean;
       /** Called with the running resource count of a scan (progress display). */
       onProgress?: (collector: string, resources: number) => void;
+      /** Called when a run starts or ends (the engine worker publishes the new state at once). */
+      onRunStateChange?: () => void;
     },
   ) {
     this.collectors = collectors.map(({ collector, staleAfterSeconds }) => ({ collector, staleAfterSeconds, running: false, lastSuccessByAccount: new Map() }));
@@ -99,6 +101,7 @@ export class Agent {
   async runCollector(state: CollectorState, signal: AbortSignal, observer?: RunObserver): Promise<void> {
     if (state.running) return;
     state.running = true;
+    this.deps.onRunStateChange?.();
     const startedAt = this.deps.now();
     const started = performance.now();
     const controls = this.controls.filter((c) => c.provider === state.collector.provider);
@@ -158,6 +161,7 @@ export class Agent {
       await observer?.abandon?.(state.lastError);
     } finally {
       state.running = false;
+      this.deps.onRunStateChange?.();
     }
   }
 

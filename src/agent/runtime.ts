@@ -1,29 +1,31 @@
-/** Wires configuration, mappings, collectors, agent, scheduler, metrics and endpoint together. */
-import type { ClientOverrides } from '../../collectors/registry.js';
-import { buildCollectors } from '../../collectors/registry.js';
+/**
+ * Wires configuration, metrics and the endpoint together in the HTTP thread; the engine (collectors,
+ * evaluation, scheduler, evidence) runs in a worker thread (engine.ts) and posts its status here.
+ */
 import type { AgentConfig } from '../config/schema.js';
 import { parseListen } from '../config/load.js';
-import type { Mappings } from '../cli/load.js';
+import { loadMappings } from '../cli/load.js';
 import { startEndpoint } from '../http/server.js';
 import { WebSecurity } from '../http/web-security.js';
+import type { SandboxClients } from '../sandbox/clients.js';
 import { registerShardMetrics, resolveShard, shardConfig } from './sharding.js';
 import type { Logger } from '../log.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics } from '../metrics/metrics.js';
-import { prepareEvidence } from '../evidence/schedule.js';
 import { VERSION } from '../paths.js';
-import { Agent } from './agent.js';
-import { Scheduler } from './scheduler.js';
+import { startEngine } from './engine.js';
+import { AgentMirror } from './status.js';
 
 export interface RunningAgent {
-  readonly agent: Agent;
+  /** The engine's latest status as the endpoint serves it. */
+  readonly status: AgentMirror;
   readonly url: string;
   readonly stop: () => Promise<void>;
 }
 
 export async function startAgent(options: {
   config: AgentConfig;
-  mappings: Mappings;
-  overrides?: ClientOverrides;
+  /** The embedded sandbox's endpoints, when collecting from it. */
+  sandbox?: SandboxClients;
   logger: Logger;
   listen?: string;
   runAtStart?: boolean;
@@ -31,9 +33,11 @@ export async function startAgent(options: {
   webConfigFile?: string;
   /** For sharding.index "auto" (default: the HOSTNAME environment variable). */
   hostname?: string;
+  /** The engine worker died after start-up; the caller should exit so a supervisor restarts the agent. */
+  onEngineFailure?: (error: Error) => void;
 }): Promise<RunningAgent> {
-  const { mappings, logger } = options;
-  // Start-up checks first: a bad web configuration or shard is an InputError before anything listens.
+  const { logger } = options;
+  // Start-up checks first: a bad web configuration, shard, mapping or key is an InputError before anything listens.
   const webConfigFile = options.webConfigFile ?? options.config.web?.configFile;
   const web = webConfigFile
     ? WebSecurity.fromFile(webConfigFile, { onError: (error) => logger.error({ error }, 'web configuration'), onReload: (c) => logger.info({ file: c.file }, 'web configuration reloaded') })
@@ -41,42 +45,49 @@ export async function startAgent(options: {
   const shard = options.config.sharding ? resolveShard(options.config.sharding, options.hostname ?? process.env['HOSTNAME']) : undefined;
   const config = shard ? shardConfig(options.config, shard) : options.config;
   if (shard) logger.info({ shard: shard.index, replicas: shard.replicas }, 'serving one shard of the scopes');
-  const configured = buildCollectors(config, options.overrides);
+  const mirror = new AgentMirror(loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations }), new Set(config.disabledControls));
   const { registry, apiCalls } = createRegistry();
   if (shard) registerShardMetrics(registry, shard);
-  const agent = new Agent(
-    mappings,
-    configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })),
-    { logger, now: () => new Date(), apiCalls, disabledControls: new Set(config.disabledControls) },
+  registerAgentMetrics(registry, mirror, { version: VERSION });
+  const engine = await startEngine(
+    { config, ...(options.sandbox ? { sandbox: options.sandbox } : {}), runAtStart: options.runAtStart ?? true, logLevel: logger.level, version: VERSION },
+    {
+      logger,
+      onStatus: (status) => (mirror.status = status),
+      onApiCalls: (counts) => {
+        for (const [provider, operation, code, count] of counts) apiCalls.inc({ provider, operation, code }, count);
+      },
+      ...(config.evidence ? { evidenceMetrics: registerEvidenceMetrics(registry) } : {}),
+      onFailure: (error) => {
+        logger.fatal({ error: error.message }, 'the collection engine stopped: no further scans');
+        options.onEngineFailure?.(error);
+      },
+    },
   );
-  registerAgentMetrics(registry, agent, { version: VERSION });
-  // Before listening: a bad signing key is a start-up error. Snapshots start with the scheduler.
-  const evidence = config.evidence
-    ? prepareEvidence({ config: config.evidence, mappings: { catalog: config.catalog, controls: config.controls }, metrics: registerEvidenceMetrics(registry), logger, version: VERSION })
-    : undefined;
-  const listen = parseListen(options.listen ?? config.listen);
-  const endpoint = await startEndpoint({
-    ...listen,
-    registry,
-    ready: () => agent.ready,
-    onError: (error) => logger.error({ error }, 'metrics collection failed'),
-    onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
-    ...(web ? { web } : {}),
-  });
-  const scheduler = new Scheduler(agent, logger);
-  scheduler.start(
-    configured.map((c, i) => ({ state: agent.collectors[i]!, cron: c.schedule, jitterSeconds: c.jitterSeconds })),
-    options.runAtStart ?? true,
-  );
-  evidence?.start(agent);
-  logger.info({ url: endpoint.url, collectors: configured.map((c) => ({ name: c.collector.name, schedule: c.schedule })), controls: agent.controls.length }, 'kansa agent listening');
+  let endpoint;
+  try {
+    const listen = parseListen(options.listen ?? config.listen);
+    endpoint = await startEndpoint({
+      ...listen,
+      registry,
+      ready: () => mirror.ready,
+      onError: (error) => logger.error({ error }, 'metrics collection failed'),
+      onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
+      ...(web ? { web } : {}),
+    });
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+  engine.start();
+  logger.info({ url: endpoint.url, controls: mirror.controls.length }, 'kansa agent listening');
+  const listening = endpoint;
   return {
-    agent,
-    url: endpoint.url,
+    status: mirror,
+    url: listening.url,
     stop: async () => {
-      await evidence?.stop();
-      await scheduler.stop();
-      await endpoint.close();
+      await engine.stop();
+      await listening.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { InputError, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
+import { InputError, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import { INPUT_FORMATS, type InputFormat } from '../inputs/aws-config-file.js';
 import { readInputFiles } from '../inputs/detect.js';
@@ -18,6 +18,7 @@ import { Agent } from '../agent/agent.js';
 import { buildCollectors } from '../../collectors/registry.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
+import { sandboxClientOverrides } from '../sandbox/clients.js';
 import { COMMAND_GROUPS } from './commands/index.js';
 
 export interface Io {
@@ -130,9 +131,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
       if (buildCollectors(prepared.config).length === 0) logger.warn({}, 'no collector is enabled: configure collectors.aws, or use --sandbox');
       let running: Awaited<ReturnType<typeof startAgent>>;
+      let engineFailed: ((error: Error) => void) | undefined;
       try {
         const webConfigFile = options['web.config.file'];
-        running = await startAgent({ config: prepared.config, mappings: prepared.mappings, overrides: prepared.sandbox?.overrides ?? {}, logger, ...(options.listen ? { listen: options.listen } : {}), ...(webConfigFile ? { webConfigFile } : {}) });
+        running = await startAgent({
+          config: prepared.config,
+          ...(prepared.sandbox ? { sandbox: prepared.sandbox.clients } : {}),
+          logger,
+          ...(options.listen ? { listen: options.listen } : {}),
+          ...(webConfigFile ? { webConfigFile } : {}),
+          onEngineFailure: (error) => engineFailed?.(error),
+        });
       } catch (error) {
         await prepared.sandbox?.close();
         if (error instanceof InputError) throw error; // web configuration, sharding: already names the file and path
@@ -140,7 +149,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }
       io.stderr(`kansa: serving ${running.url}/metrics (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
+        let shuttingDown = false;
         const shutdown = (signal: string): void => {
+          if (shuttingDown) return;
+          shuttingDown = true;
           logger.info({ signal }, 'shutting down');
           void running
             .stop()
@@ -152,6 +164,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         };
         process.once('SIGTERM', () => shutdown('SIGTERM'));
         process.once('SIGINT', () => shutdown('SIGINT'));
+        // Without its engine the agent would serve ever staler metrics: exit so the supervisor restarts it.
+        engineFailed = () => {
+          exitCode = EXIT_INTERNAL;
+          shutdown('engine failure');
+        };
       });
     });
 
@@ -162,7 +179,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const prepared = await prepareAgent(options);
       try {
         const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
-        const configured = buildCollectors(prepared.config, prepared.sandbox?.overrides ?? {});
+        const configured = buildCollectors(prepared.config, prepared.sandbox ? sandboxClientOverrides(prepared.sandbox.clients) : {});
         if (configured.length === 0) throw new InputError(options.config ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, or use --sandbox');
         const progress = process.stderr.isTTY ? (name: string, n: number): void => void process.stderr.write(`\r${name}: ${n} resources evaluated`) : undefined;
         const agent = new Agent(prepared.mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
@@ -224,7 +241,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT_USAGE;
     }
     io.stderr(`kansa: internal error: ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);
-    return EXIT_USAGE + 1;
+    return EXIT_INTERNAL;
   }
 }
 

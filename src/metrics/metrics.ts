@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AccountOutcome } from '../../collectors/types.js';
-import type { Agent } from '../agent/agent.js';
+import type { AgentStatusSource } from '../agent/status.js';
 import { attestationFor } from '../mappings/attestations.js';
 import { REQUIREMENT_STATES } from '../evaluate/assessment.js';
 
@@ -27,9 +27,8 @@ export function createRegistry(): { registry: Registry; apiCalls: Counter<'provi
   return { registry, apiCalls };
 }
 
-export function registerAgentMetrics(registry: Registry, agent: Agent, build: { version: string }): void {
+export function registerAgentMetrics(registry: Registry, agent: AgentStatusSource, build: { version: string }): void {
   const registers = [registry];
-  const seconds = (d: Date): number => d.getTime() / 1000;
 
   new Gauge({
     name: 'kansa_build_info',
@@ -63,7 +62,7 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     registers,
     collect() {
       this.reset();
-      const assessment = agent.latest();
+      const assessment = agent.status.assessment;
       if (!assessment) return;
       for (const r of assessment.requirements) {
         for (const state of REQUIREMENT_STATES) {
@@ -80,7 +79,7 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     registers,
     collect() {
       this.reset();
-      const assessment = agent.latest();
+      const assessment = agent.status.assessment;
       if (!assessment) return;
       for (const state of REQUIREMENT_STATES) this.set({ catalog: assessment.catalog.id, state }, assessment.summary[state]);
     },
@@ -92,7 +91,7 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     registers,
     collect() {
       this.reset();
-      const assessment = agent.latest();
+      const assessment = agent.status.assessment;
       if (assessment) this.set(Date.parse(assessment.generatedAt) / 1000);
     },
   });
@@ -105,7 +104,7 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
       registers,
       collect() {
         this.reset();
-        for (const t of agent.latest()?.tallies ?? []) this.set({ control: t.control, provider: t.provider, account: t.account }, pick(t));
+        for (const t of agent.status.assessment?.tallies ?? []) this.set({ control: t.control, provider: t.provider, account: t.account }, pick(t));
       },
     });
   };
@@ -134,8 +133,8 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
       registers,
       collect() {
         this.reset();
-        for (const s of agent.collectors) {
-          for (const a of s.lastRun?.run.accounts ?? []) this.set({ provider: s.collector.provider, account: a.account, collector: s.collector.name }, pick(a));
+        for (const s of agent.status.collectors) {
+          for (const a of s.accounts) this.set({ provider: s.provider, account: a.account, collector: s.name }, pick(a));
         }
       },
     });
@@ -150,8 +149,8 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     registers,
     collect() {
       this.reset();
-      for (const s of agent.collectors) {
-        for (const [account, at] of s.lastSuccessByAccount) this.set({ provider: s.collector.provider, account, collector: s.collector.name }, seconds(at));
+      for (const s of agent.status.collectors) {
+        for (const [account, at] of s.lastSuccessByAccount) this.set({ provider: s.provider, account, collector: s.name }, at);
       }
     },
   });
@@ -162,7 +161,7 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     registers,
     collect() {
       this.reset();
-      for (const s of agent.collectors) this.set({ provider: s.collector.provider, collector: s.collector.name }, s.running ? 1 : 0);
+      for (const s of agent.status.collectors) this.set({ provider: s.provider, collector: s.name }, s.running ? 1 : 0);
     },
   });
 
@@ -191,10 +190,7 @@ export function registerAgentMetrics(registry: Registry, agent: Agent, build: { 
     registers,
     collect() {
       this.reset();
-      for (const [reference, clock] of agent.clocks) {
-        const offset = clock.estimate();
-        if (offset !== undefined) this.set({ reference }, offset);
-      }
+      for (const [reference, offset] of agent.status.clockOffsets) this.set({ reference }, offset);
     },
   });
 }

@@ -3,7 +3,7 @@ import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import type { CollectContext, Collector, CollectorRun } from '../../collectors/types.js';
 import { Agent } from '../../src/agent/agent.js';
 import { Scheduler } from '../../src/agent/scheduler.js';
-import { sandboxAwsClients } from '../../src/cli/sandbox.js';
+import { sandboxAwsClients } from '../../src/sandbox/clients.js';
 import { awsCollectorSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -29,7 +29,7 @@ describe('agent', () => {
   let clock: Date;
   const makeAgent = (staleAfterSeconds = 3600): { agent: Agent; collector: CountingCollector } => {
     const config = awsCollectorSchema.parse({ regions: sandbox.aws.regions, accounts: sandbox.aws.accounts.map((id) => ({ id })), maxAttempts: 2 });
-    const collector = new CountingCollector(new AwsConfigCollector(config, sandboxAwsClients(sandbox), () => Promise.resolve()));
+    const collector = new CountingCollector(new AwsConfigCollector(config, sandboxAwsClients(sandbox.aws), () => Promise.resolve()));
     const agent = new Agent(bundledMappings(), [{ collector, staleAfterSeconds }], { logger: quietLogger, now: () => clock, apiCalls: noCounter });
     return { agent, collector };
   };

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import type { CollectContext, Collector, CollectorRun } from '../../collectors/types.js';
 import { Agent } from '../../src/agent/agent.js';
-import { sandboxAwsClients } from '../../src/cli/sandbox.js';
+import { sandboxAwsClients } from '../../src/sandbox/clients.js';
 import { awsCollectorSchema } from '../../src/config/schema.js';
 import { mappingsDigest, type MappingsDigest } from '../../src/evidence/mappings-digest.js';
 import { EvidenceService, type EvidenceServiceOptions } from '../../src/evidence/service.js';
@@ -46,7 +46,7 @@ const noCounter = { inc: (): void => undefined };
 
 export function sandboxAgent(sandbox: Sandbox, now: () => Date, logger: Logger): Agent {
   const config = awsCollectorSchema.parse({ regions: sandbox.aws.regions, accounts: sandbox.aws.accounts.map((id) => ({ id })), maxAttempts: 1 });
-  const collector = new AwsConfigCollector(config, sandboxAwsClients(sandbox), () => Promise.resolve());
+  const collector = new AwsConfigCollector(config, sandboxAwsClients(sandbox.aws), () => Promise.resolve());
   return new Agent(bundledMappings(), [{ collector, staleAfterSeconds: 3600 }], { logger, now, apiCalls: noCounter });
 }
 

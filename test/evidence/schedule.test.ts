@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { startAgent } from '../../src/agent/runtime.js';
-import { sandboxAwsClients } from '../../src/cli/sandbox.js';
+import { sandboxClientsOf } from '../../src/sandbox/clients.js';
 import { configSchema } from '../../src/config/schema.js';
 import { prepareEvidence } from '../../src/evidence/schedule.js';
 import { registerEvidenceMetrics } from '../../src/metrics/metrics.js';
@@ -11,7 +11,6 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { verifyStore } from '../../src/evidence/verify.js';
 import { LocalEvidenceStore } from '../../src/evidence/store.js';
 import { httpText, waitFor } from '../support/processes.js';
-import { bundledMappings } from '../support/evaluate.js';
 import { capturedLogger, sandboxAgent, tempDir } from './helpers.js';
 
 describe('scheduled evidence snapshots', () => {
@@ -30,7 +29,7 @@ describe('scheduled evidence snapshots', () => {
       evidence: { dir, schedule: '* * * * * *' }, // every second: the test waits for the first tick, whenever it comes
     });
     const { logger, records } = capturedLogger();
-    const running = await startAgent({ config, mappings: bundledMappings(), overrides: { awsConfigClient: sandboxAwsClients(sandbox) }, logger, runAtStart: false });
+    const running = await startAgent({ config, sandbox: sandboxClientsOf(sandbox), logger, runAtStart: false });
     try {
       const name = await waitFor('a scheduled snapshot', () => Promise.resolve(readdirSync(dir, { withFileTypes: true }).find((e) => !e.name.startsWith('.'))?.name));
       const scraped = await waitFor('the snapshot metric', async () => {
@@ -40,7 +39,7 @@ describe('scheduled evidence snapshots', () => {
       expect(scraped).toContain('kansa_evidence_snapshot_errors_total{stage="write"} 0');
       expect(scraped).toContain('# TYPE kansa_requirement_state_changes_total counter');
       // The snapshot's scan also fed the agent: the endpoint serves an assessment although no collector schedule fired.
-      expect(running.agent.ready).toBe(true);
+      expect(running.status.ready).toBe(true);
       expect(records()).toContainEqual(expect.objectContaining({ event: 'evidence_snapshot_written', snapshot: name }));
     } finally {
       await running.stop();

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { AWS_PERMISSIONS } from '../../collectors/aws/permissions.js';
 import { AwsConfigCollector, TYPES_NEEDING_BATCH_GET } from '../../collectors/aws/config-service.js';
-import { sandboxAwsClients } from '../../src/cli/sandbox.js';
+import { sandboxAwsClients } from '../../src/sandbox/clients.js';
 import { main, type Io } from '../../src/cli/main.js';
 import { awsCollectorSchema, configSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/log.js';
@@ -129,7 +129,7 @@ describe('the sandbox sees only declared, read-only calls', () => {
         maxAttempts: 1,
         ...(mode === 'aggregator' ? { aggregator: { name: sandbox.aws.aggregatorName, region: sandbox.aws.homeRegion } } : {}),
       });
-      const collector = new AwsConfigCollector(config, sandboxAwsClients(sandbox));
+      const collector = new AwsConfigCollector(config, sandboxAwsClients(sandbox.aws));
       const controls = bundledMappings().controls.filter((c) => c.provider === 'aws');
       let resources = 0;
       const run = await collector.collect({

@@ -2,12 +2,11 @@
 import { Writable } from 'node:stream';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { inShard, resolveShard, shardConfig, shardOwner } from '../../src/agent/sharding.js';
-import { sandboxAwsClients } from '../../src/cli/sandbox.js';
+import { sandboxClientsOf } from '../../src/sandbox/clients.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { bundledMappings } from '../support/evaluate.js';
 import { waitFor } from '../support/processes.js';
 
 const ids = Array.from({ length: 1000 }, (_, i) => String(100000000000 + i * 7919));
@@ -70,7 +69,7 @@ describe('two sharded agents on the sandbox', () => {
     });
 
   const checked = async (agent: RunningAgent): Promise<Map<string, string>> => {
-    await waitFor('first assessment', () => Promise.resolve(agent.agent.ready ? true : undefined), 60_000, 50);
+    await waitFor('first assessment', () => Promise.resolve(agent.status.ready ? true : undefined), 60_000, 50);
     const text = await (await fetch(`${agent.url}/metrics`)).text();
     const series = new Map<string, string>();
     for (const match of text.matchAll(/^kansa_control_checked_resources\{([^}]*)\} (\S+)$/gm)) series.set(match[1]!, match[2]!);
@@ -88,7 +87,7 @@ describe('two sharded agents on the sandbox', () => {
 
   it('each exposes only its accounts; together exactly the unsharded view, no account twice', async () => {
     const start = async (c: AgentConfig, hostname?: string): Promise<RunningAgent> => {
-      const agent = await startAgent({ config: c, mappings: bundledMappings(), overrides: { awsConfigClient: sandboxAwsClients(sandbox) }, logger, ...(hostname ? { hostname } : {}) });
+      const agent = await startAgent({ config: c, sandbox: sandboxClientsOf(sandbox), logger, ...(hostname ? { hostname } : {}) });
       running.push(agent);
       return agent;
     };

@@ -22,6 +22,7 @@ import { createRegistry } from '../../metrics/metrics.js';
 import { VERSION } from '../../paths.js';
 import { loadMappings } from '../load.js';
 import { withSandbox } from '../sandbox.js';
+import { sandboxClientOverrides } from '../../sandbox/clients.js';
 import type { CommandGroup } from './index.js';
 
 const DEFAULT_SANDBOX_RESOURCES = 2000;
@@ -92,7 +93,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
       const logger = createLogger(config.log.level, new Writable({ write: (chunk: Buffer, _encoding, done) => (io.stderr(chunk.toString()), done()) }));
       const sandbox = options.sandbox ? await withSandbox(config, { resources: options.sandboxResources }) : undefined;
       try {
-        const configured = buildCollectors(sandbox?.config ?? config, sandbox?.overrides ?? {});
+        const configured = buildCollectors(sandbox?.config ?? config, sandbox ? sandboxClientOverrides(sandbox.clients) : {});
         if (configured.length === 0) throw new InputError(options.config ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, or use --sandbox');
         const agent = new Agent(mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,

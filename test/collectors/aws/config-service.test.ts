@@ -5,7 +5,7 @@
  */
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import type { CollectorRun } from '../../../collectors/types.js';
-import { sandboxAwsClients } from '../../../src/cli/sandbox.js';
+import { sandboxAwsClients } from '../../../src/sandbox/clients.js';
 import { awsCollectorSchema } from '../../../src/config/schema.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';
@@ -33,7 +33,7 @@ async function collect(sandbox: Sandbox, config: Record<string, unknown> = {}): 
     ...config,
   });
   const sleeps: number[] = [];
-  const collector = new AwsConfigCollector(collectorConfig, sandboxAwsClients(sandbox), (ms) => {
+  const collector = new AwsConfigCollector(collectorConfig, sandboxAwsClients(sandbox.aws), (ms) => {
     sleeps.push(ms);
     return Promise.resolve();
   });

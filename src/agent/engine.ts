@@ -1,0 +1,147 @@
+/**
+ * The agent's engine — collectors, evaluation, scheduler, evidence snapshots — runs in a worker
+ * thread, so parsing pages, evaluating CEL and collecting the garbage of a million-resource scan never
+ * delay a scrape. The HTTP thread keeps only what the metrics read (src/agent/status.ts).
+ *
+ * Protocol: the worker loads everything, then posts `prepared` (or `failed` with the start-up error);
+ * the HTTP thread starts listening and posts `start`; from then on the worker posts `status` (when it
+ * changed, at least once a second, and at once when a run starts or ends), `log` lines and `evidence`
+ * metric events; `stop` abandons in-flight scans and the worker answers `stopped`.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ProviderId } from '../model/resource.js';
+import type { AgentConfig } from '../config/schema.js';
+import { errorMessage, InputError } from '../errors.js';
+import type { EvidenceMetrics, SnapshotErrorStage } from '../evidence/service.js';
+import type { RequirementState } from '../evaluate/assessment.js';
+import { replayLogLine, type Logger } from '../log.js';
+import type { SandboxClients } from '../sandbox/clients.js';
+import type { EngineStatus } from './status.js';
+
+export interface EngineInput {
+  /** The configuration this engine serves (already narrowed to its shard). */
+  readonly config: AgentConfig;
+  readonly sandbox?: SandboxClients;
+  readonly runAtStart: boolean;
+  readonly logLevel: string;
+  readonly version: string;
+}
+
+export type ApiCallCount = readonly [provider: ProviderId, operation: string, code: string, count: number];
+
+export type EvidenceEvent =
+  | { readonly kind: 'requirementStateChanged'; readonly change: { catalog: string; requirement: string; from: RequirementState; to: RequirementState }; readonly at: number }
+  | { readonly kind: 'lastSnapshot'; readonly at: number }
+  | { readonly kind: 'snapshotError'; readonly stage: SnapshotErrorStage };
+
+export type EngineMessage =
+  | { readonly type: 'prepared' }
+  | { readonly type: 'failed'; readonly message: string; readonly input?: { file: string; path: string; reason: string } }
+  | { readonly type: 'status'; readonly status?: EngineStatus; readonly apiCalls: readonly ApiCallCount[] }
+  | { readonly type: 'log'; readonly line: string }
+  | { readonly type: 'evidence'; readonly event: EvidenceEvent }
+  | { readonly type: 'stopped' };
+
+export type EngineCommand = { readonly type: 'start' } | { readonly type: 'stop' };
+
+export interface EngineListeners {
+  readonly logger: Logger;
+  readonly onStatus: (status: EngineStatus) => void;
+  readonly onApiCalls: (counts: readonly ApiCallCount[]) => void;
+  readonly evidenceMetrics?: EvidenceMetrics;
+  /** The worker died after start-up (a bug or out of memory): the agent cannot collect any more. */
+  readonly onFailure: (error: Error) => void;
+}
+
+export interface Engine {
+  /** Starts the schedules (after the endpoint listens). */
+  start(): void;
+  /** Abandons in-flight scans and snapshots, then ends the worker. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker's module. Under the test runner this module is TypeScript source, which a worker cannot
+ * load; workers then run the build (`npm test` builds first).
+ */
+function workerUrl(): URL {
+  const here = new URL(import.meta.url);
+  return here.pathname.endsWith('.ts') ? new URL('../../dist/src/agent/engine-worker.js', here) : new URL('./engine-worker.js', here);
+}
+
+/** Starts the worker and waits until it has loaded mappings, collectors and the evidence key. Throws InputError as start-up would. */
+export function startEngine(input: EngineInput, listeners: EngineListeners): Promise<Engine> {
+  const worker = new Worker(workerUrl(), { workerData: input });
+  let prepared = false;
+  let stopping = false;
+  let exited = false;
+  let stopped: (() => void) | undefined;
+  return new Promise<Engine>((resolve, reject) => {
+    const fail = (error: Error): void => {
+      if (!prepared) reject(error);
+      else if (!stopping) listeners.onFailure(error);
+    };
+    worker.on('message', (message: EngineMessage) => {
+      switch (message.type) {
+        case 'prepared':
+          prepared = true;
+          resolve(engine);
+          return;
+        case 'failed':
+          void worker.terminate();
+          reject(message.input ? new InputError(message.input.file, message.input.path, message.input.reason) : new Error(message.message));
+          return;
+        case 'status':
+          if (message.status) listeners.onStatus(message.status);
+          if (message.apiCalls.length > 0) listeners.onApiCalls(message.apiCalls);
+          return;
+        case 'log':
+          replayLogLine(listeners.logger, message.line);
+          return;
+        case 'evidence':
+          applyEvidenceEvent(listeners.evidenceMetrics, message.event);
+          return;
+        case 'stopped':
+          stopped?.();
+          return;
+      }
+    });
+    worker.on('error', (error: Error) => fail(error));
+    worker.on('exit', (code) => {
+      exited = true;
+      stopped?.();
+      fail(new Error(`the engine worker exited with code ${code}`));
+    });
+    const send = (command: EngineCommand): void => worker.postMessage(command);
+    const engine: Engine = {
+      start: () => send({ type: 'start' }),
+      async stop() {
+        if (stopping || exited) return;
+        stopping = true;
+        await new Promise<void>((done) => {
+          stopped = done;
+          send({ type: 'stop' });
+        });
+        await worker.terminate();
+      },
+    };
+  }).catch((error: unknown) => {
+    void worker.terminate();
+    throw error instanceof Error ? error : new Error(errorMessage(error));
+  });
+}
+
+function applyEvidenceEvent(metrics: EvidenceMetrics | undefined, event: EvidenceEvent): void {
+  if (!metrics) return;
+  switch (event.kind) {
+    case 'requirementStateChanged':
+      metrics.requirementStateChanged(event.change, new Date(event.at));
+      return;
+    case 'lastSnapshot':
+      metrics.lastSnapshot(new Date(event.at));
+      return;
+    case 'snapshotError':
+      metrics.snapshotError(event.stage);
+      return;
+  }
+}
