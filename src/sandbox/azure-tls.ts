@@ -63,12 +63,21 @@ function ipBytes(ip: string): Buffer {
   return Buffer.concat(groups.map((g) => { const b = Buffer.alloc(2); b.writeUInt16BE(parseInt(g, 16)); return b; }));
 }
 
+/**
+ * A DER INTEGER body from random bytes: positive (top bit clear) and minimal (first byte not zero —
+ * a leading 0x00 before a byte below 0x80 is "illegal padding" to OpenSSL, about 1 start-up in 256).
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
+  return serial;
+}
+
 /** Generates a certificate valid for `hosts` (DNS names or IP addresses) for a week from `now`. */
 export function generateSandboxCertificate(hosts: readonly string[] = ['localhost', '127.0.0.1', '::1'], now: Date = new Date()): SandboxCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // positive INTEGER
+  const serial = certificateSerial(randomBytes(16));
   const altNames = hosts.map((h) => (isIPv4(h) || isIPv6(h) ? tlv(0x87, ipBytes(h)) : tlv(0x82, Buffer.from(h, 'ascii'))));
   const subject = name('kansa sandbox cloud');
   const tbs = seq(

@@ -103,12 +103,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const { port } = server.address() as AddressInfo;
   const description = estate.describe();
+  // A listener that fails to start closes the ones already listening: no half-started sandbox is left behind.
+  const started: { close(): Promise<void> }[] = [{ close: () => new Promise<void>((resolve) => server.close(() => resolve())) }];
+  const listen = async <T extends { close(): Promise<void> }>(start: () => Promise<T>): Promise<T> => {
+    try {
+      const listener = await start();
+      started.push(listener);
+      return listener;
+    } catch (error) {
+      await Promise.all(started.map((l) => l.close()));
+      throw error;
+    }
+  };
   const { startAzureListener } = await import('./azure.js');
-  const azure = await startAzureListener(host, endpointHost(host), options.azure, faults, callLog);
+  const azure = await listen(() => startAzureListener(host, endpointHost(host), options.azure, faults, callLog));
   const { startGcpListener } = await import('./gcp.js');
-  const gcp = await startGcpListener(host, endpointHost(host), options.gcp, faults, callLog);
+  const gcp = await listen(() => startGcpListener(host, endpointHost(host), options.gcp, faults, callLog));
   const { startS3Listener } = await import('./s3.js');
-  const s3 = await startS3Listener(host, endpointHost(host), options.s3, callLog);
+  const s3 = await listen(() => startS3Listener(host, endpointHost(host), options.s3, callLog));
 
   return {
     aws: {

@@ -1,0 +1,96 @@
+/**
+ * The engine worker as `kansa run` uses it: start-up errors cross the thread boundary as InputErrors,
+ * API call counts and logs arrive intact, the HTTP thread's copy of the status stays small whatever
+ * the estate's size, and stopping mid-scan abandons the scan inside the worker.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
+import { configSchema, type AgentConfig } from '../../src/config/schema.js';
+import { InputError } from '../../src/errors.js';
+import { sandboxClientsOf } from '../../src/sandbox/clients.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { waitFor } from '../support/processes.js';
+import { capturedLogger, tempDir } from '../evidence/helpers.js';
+
+const awsConfig = (sandbox: Sandbox, extra: Record<string, unknown> = {}): AgentConfig =>
+  configSchema.parse({
+    listen: '127.0.0.1:0',
+    collectors: { aws: { endpoint: sandbox.aws.endpoint, regions: sandbox.aws.regions, accounts: sandbox.aws.accounts.map((id) => ({ id })), schedule: '0 0 1 1 *', maxAttempts: 1 } },
+    ...extra,
+  });
+
+const ready = (agent: RunningAgent): Promise<true> => waitFor('the first assessment', () => Promise.resolve(agent.status.ready ? true : undefined), 60_000, 20);
+
+describe('agent engine worker', () => {
+  const sandboxes: Sandbox[] = [];
+  const sandbox = async (resources: number): Promise<Sandbox> => {
+    const s = await startSandbox({ aws: { resources, seed: 11 } });
+    sandboxes.push(s);
+    return s;
+  };
+  afterAll(async () => {
+    for (const s of sandboxes) await s.close();
+  });
+
+  it('reports a start-up error inside the worker (unreadable signing key) as the InputError start-up would give', async () => {
+    const s = await sandbox(100);
+    const key = join(tempDir(), 'evidence.key');
+    writeFileSync(key, 'not a PEM key\n', { mode: 0o600 });
+    const { logger } = capturedLogger();
+    const started = startAgent({ config: awsConfig(s, { evidence: { dir: tempDir(), key } }), sandbox: sandboxClientsOf(s), logger });
+    await expect(started).rejects.toBeInstanceOf(InputError);
+    await expect(started).rejects.toMatchObject({ file: key });
+  });
+
+  it('counts every API call the worker made and replays its logs into the caller’s logger', async () => {
+    const s = await sandbox(1500);
+    s.resetCalls();
+    const { logger, records } = capturedLogger();
+    const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
+    try {
+      await ready(agent);
+      const text = await (await fetch(`${agent.url}/metrics`)).text();
+      const counted = [...text.matchAll(/^kansa_collector_api_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(counted).toBe(s.calls().total);
+      expect(counted).toBeGreaterThan(0);
+      const finished = records().find((r) => r['msg'] === 'scan finished');
+      expect(finished).toMatchObject({ app: 'kansa', collector: expect.any(String) as string });
+      expect(typeof finished?.['level']).toBe('number');
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('keeps a status on the HTTP thread whose size does not grow with the estate (no findings, no resources)', async () => {
+    const sizes: number[] = [];
+    for (const resources of [300, 6000]) {
+      const s = await sandbox(resources);
+      const { logger } = capturedLogger();
+      const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
+      try {
+        await ready(agent);
+        const status = agent.status.status;
+        expect(status.collectors[0]?.accounts.reduce((n, a) => n + a.resources, 0)).toBeGreaterThan(resources / 2);
+        expect(Object.keys(status.assessment ?? {}).sort()).toEqual(['catalog', 'generatedAt', 'requirements', 'summary', 'tallies']);
+        sizes.push(JSON.stringify({ ...status, engineLoopDelayP99Ms: 0 }).length);
+      } finally {
+        await agent.stop();
+      }
+    }
+    // Only counts differ (a few digits each); a per-resource leak would multiply the size by ~20.
+    expect(sizes[1]! / sizes[0]!).toBeLessThan(1.2);
+  });
+
+  it('abandons an in-flight scan inside the worker at stop and reports it as not ready', async () => {
+    const s = await sandbox(3000);
+    s.setFaults({ latencyMs: 300 });
+    const { logger, records } = capturedLogger();
+    const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
+    await waitFor('the scan to start', () => Promise.resolve(agent.status.status.collectors.some((c) => c.running) ? true : undefined), 30_000, 10);
+    await agent.stop();
+    expect(agent.status.ready).toBe(false);
+    expect(records().map((r) => r['msg'])).toContain('scan abandoned at shutdown');
+    await expect(fetch(`${agent.url}/metrics`)).rejects.toThrow();
+  });
+});
