@@ -69,15 +69,22 @@ function workerUrl(): URL {
   return here.pathname.endsWith('.ts') ? new URL('../../dist/src/agent/engine-worker.js', here) : new URL('./engine-worker.js', here);
 }
 
-/** Starts the worker and waits until it has loaded mappings, collectors and the evidence key. Throws InputError as start-up would. */
-export function startEngine(input: EngineInput, listeners: EngineListeners): Promise<Engine> {
-  const worker = new Worker(workerUrl(), { workerData: input });
+/**
+ * Starts the worker and waits until it has loaded mappings, collectors and the evidence key. Throws
+ * InputError as start-up would. `module` replaces the worker's module (tests of the protocol itself).
+ */
+export function startEngine(input: EngineInput, listeners: EngineListeners, module: URL = workerUrl()): Promise<Engine> {
+  const worker = new Worker(module, { workerData: input });
   let prepared = false;
   let stopping = false;
   let exited = false;
+  let failed = false;
   let stopped: (() => void) | undefined;
   return new Promise<Engine>((resolve, reject) => {
+    // An uncaught error is followed by the exit event: report the first of them only.
     const fail = (error: Error): void => {
+      if (failed) return;
+      failed = true;
       if (!prepared) reject(error);
       else if (!stopping) listeners.onFailure(error);
     };

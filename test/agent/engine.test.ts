@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startEngine } from '../../src/agent/engine.js';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
@@ -92,5 +93,23 @@ describe('agent engine worker', () => {
     expect(agent.status.ready).toBe(false);
     expect(records().map((r) => r['msg'])).toContain('scan abandoned at shutdown');
     await expect(fetch(`${agent.url}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe('engine failure after start-up', () => {
+  it('reports the dead worker once, and stop() still returns', async () => {
+    const { logger, records } = capturedLogger();
+    const failures: Error[] = [];
+    const engine = await startEngine(
+      { config: configSchema.parse({}), runAtStart: false, logLevel: 'info', version: 'test' },
+      { logger, onStatus: () => undefined, onApiCalls: () => undefined, onFailure: (error) => failures.push(error) },
+      new URL('./fixtures/crashing-engine.js', import.meta.url),
+    );
+    expect(records()).toContainEqual(expect.objectContaining({ msg: 'crashing engine loaded', engine: 'fixture', level: 30 }));
+    engine.start();
+    await waitFor('the failure', () => Promise.resolve(failures.length > 0 ? true : undefined), 10_000, 10);
+    expect(failures[0]?.message).toContain('engine bug');
+    await engine.stop();
+    expect(failures).toHaveLength(1); // the exit that follows the error is not a second failure
   });
 });
