@@ -21,6 +21,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -97,6 +98,11 @@ export class S3EvidenceStore implements EvidenceStore {
     if (!this.options.objectLock && !out.ObjectLockConfiguration.Rule?.DefaultRetention) {
       throw new Error(`${this.location}: no objectLock configured and the bucket has no default retention: objects would be written unlocked`);
     }
+  }
+
+  async objectLock(snapshot: string): Promise<{ uploadedAt: Date; retainUntil: Date } | undefined> {
+    const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(snapshot, MANIFEST_FILE) }));
+    return out.ObjectLockRetainUntilDate && out.LastModified ? { uploadedAt: out.LastModified, retainUntil: out.ObjectLockRetainUntilDate } : undefined;
   }
 
   key(snapshot: string, file: string): string {

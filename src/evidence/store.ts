@@ -63,6 +63,11 @@ export interface EvidenceStore {
   /** Appends one line durably; a torn line from an earlier crash is cut off first. */
   appendLedger(line: string): Promise<void>;
   remove(snapshot: string): Promise<void>;
+  /**
+   * Stores that lock objects (S3 Object Lock): when the snapshot's manifest was uploaded and until when
+   * it is locked; undefined if it is not locked. verify uses it to tell an expired gap from a deletion.
+   */
+  objectLock?(snapshot: string): Promise<{ readonly uploadedAt: Date; readonly retainUntil: Date } | undefined>;
 }
 
 function isAlive(pid: number): boolean {

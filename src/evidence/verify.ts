@@ -5,7 +5,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, type Manifest } from './format.js';
+import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, snapshotNameTime, type Manifest } from './format.js';
 import { checkSignature, type SnapshotSignature } from './read.js';
 import type { EvidenceStore } from './store.js';
 
@@ -133,7 +133,34 @@ function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[
   return records;
 }
 
-export async function verifyStore(store: EvidenceStore, options: { publicKey?: KeyObject } = {}): Promise<VerifyReport> {
+/**
+ * A chain whose oldest snapshots are gone may be a store whose lifecycle rules expire locked objects
+ * (S3): acceptable once the missing predecessor's lock had ended. Its lock period is taken from the
+ * oldest present manifest (retain-until − upload) and counted from the predecessor's start time (its
+ * name), so the judgement errs by at most one scan's duration, towards accepting. Undefined: not
+ * explained by expiry (the caller reports the gap); a string: the note to print instead.
+ */
+async function expiredPredecessor(store: EvidenceStore, oldest: Manifest, now: Date): Promise<{ note: string } | { problem: string } | undefined> {
+  const link = oldest.previous;
+  const predecessorStart = link ? snapshotNameTime(link.name) : undefined;
+  if (!store.objectLock || !link || !predecessorStart) return undefined;
+  let lock;
+  try {
+    lock = await store.objectLock(oldest.name);
+  } catch (error) {
+    return { problem: `the snapshot before it (${link.name}) is missing, and the lock of this one cannot be read to tell expiry from deletion (${errorMessage(error)})` };
+  }
+  if (!lock) return undefined;
+  const periodMs = lock.retainUntil.getTime() - lock.uploadedAt.getTime();
+  const days = (periodMs / 86_400_000).toFixed(1);
+  const earliestExpiry = new Date(predecessorStart.getTime() + periodMs);
+  if (now.getTime() >= earliestExpiry.getTime()) {
+    return { note: `${link.name} (sequence ${link.sequence}) and older snapshots are gone after their Object Lock (${days} days) ended, as lifecycle rules expire them: the chain is verified from ${oldest.name}` };
+  }
+  return { problem: `the snapshot before it (${link.name}) is missing although its Object Lock (${days} days) lasts until ${earliestExpiry.toISOString()} at the earliest: it was deleted early (a GOVERNANCE bypass?)` };
+}
+
+export async function verifyStore(store: EvidenceStore, options: { publicKey?: KeyObject; now?: Date } = {}): Promise<VerifyReport> {
   const notes: string[] = [];
   const problems: string[] = [];
   const { snapshots, incomplete, unexpected } = await store.entries();
@@ -164,6 +191,7 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
     if (digests.size > 1) for (const r of records) r.verdict.problems.push(`sequence ${sequence} is claimed by ${records.map((x) => x.verdict.name).join(' and ')} (the chain forks)`);
   }
   const maxSequence = Math.max(0, ...bySequence.keys());
+  const minSequence = Math.min(...bySequence.keys());
   for (const records of bySequence.values()) {
     for (const { manifest, verdict } of records) {
       const link = manifest.previous;
@@ -178,7 +206,9 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
       if (link.sequence !== manifest.sequence - 1) verdict.problems.push(`links to sequence ${link.sequence}, expected ${manifest.sequence - 1}`);
       const before = bySequence.get(manifest.sequence - 1);
       if (!before) {
-        verdict.problems.push(`the snapshot before it (${link.name}, sequence ${manifest.sequence - 1}) is missing and not recorded in ${LEDGER_FILE}`);
+        const expired = manifest.sequence === minSequence && verdict.kind === 'snapshot' ? await expiredPredecessor(store, manifest, options.now ?? new Date()) : undefined;
+        if (expired && 'note' in expired) notes.push(expired.note);
+        else verdict.problems.push(expired?.problem ?? `the snapshot before it (${link.name}, sequence ${manifest.sequence - 1}) is missing and not recorded in ${LEDGER_FILE}`);
         continue;
       }
       if (!before.some((r) => r.sha256 === link.sha256 && r.verdict.name === link.name)) {

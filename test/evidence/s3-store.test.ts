@@ -130,6 +130,34 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     expect(after.notes.join('\n')).toContain(`${g}: an interrupted write`);
   });
 
+  it('accepts a chain whose oldest snapshots expired after their lock (lifecycle rules), never one deleted early or in the middle', async () => {
+    const s = store('life/', 'GOVERNANCE');
+    const names = await snapshots(s, 4);
+    const removeSnapshot = async (name: string): Promise<void> => {
+      for (const key of sandbox.s3.keys().filter((k) => k.startsWith(`life/${name}/`))) {
+        for (const v of sandbox.s3.versions(key)) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: key, VersionId: v.versionId, BypassGovernanceRetention: true }));
+      }
+    };
+    // Deleted while still locked (a GOVERNANCE bypass): expiry cannot explain it.
+    await removeSnapshot(names[0]!);
+    const early = await verifyStore(s, { now: clock.now() });
+    expect(early.ok).toBe(false);
+    expect(early.firstBroken).toMatchObject({ name: names[1], reason: expect.stringMatching(/Object Lock \(30\.0 days\) lasts until .* deleted early/) as string });
+
+    // Thirty days on, the first snapshot's lock has ended: the same gap is what lifecycle rules leave.
+    clock.advance(30 * 86_400_000);
+    const expired = await verifyStore(s, { now: clock.now() });
+    expect(expired.problems).toEqual([]);
+    expect(expired.ok).toBe(true);
+    expect(expired.notes).toContain(`${names[0]} (sequence 1) and older snapshots are gone after their Object Lock (30.0 days) ended, as lifecycle rules expire them: the chain is verified from ${names[1]}`);
+
+    // A gap inside the chain is never expiry, however old.
+    await removeSnapshot(names[2]!);
+    const middle = await verifyStore(s, { now: clock.now() });
+    expect(middle.ok).toBe(false);
+    expect(middle.firstBroken).toMatchObject({ name: names[3], reason: expect.stringContaining(`the snapshot before it (${names[2]}, sequence 3) is missing`) as string });
+  });
+
   it('leaves nothing that verifies as complete when the manifest upload fails', async () => {
     const s = store('crash/');
     const [first] = await snapshots(s, 1);
