@@ -10,4 +10,5 @@ export default {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
   },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/build-is-current.js',
 };

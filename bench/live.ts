@@ -141,11 +141,11 @@ async function measure(provider: Provider, endpoint: string, n: number, ratePerS
   const collectors = Object.fromEntries(Object.entries(setup.collectors).map(([name, c]) => [name, { ...c, enabled: true, schedule: '0 0 1 1 *' }]));
   const config = configSchema.parse({ listen: '127.0.0.1:0', collectors });
   const logger = createLogger('error', process.stderr);
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
   const agent = await startAgent({ config, sandbox: setup.sandbox, logger });
   // The scan starts once the worker has loaded; its start-up is not part of the scan's figures.
-  while (!agent.status.status.collectors.some((c) => c.running) && !agent.status.ready) await delay(5);
+  while (!agent.status.collectors.some((c) => c.running) && !agent.ready) await delay(5);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const started = performance.now();
   const scrapeMs: number[] = [];
   let scanning = true;
@@ -157,13 +157,13 @@ async function measure(provider: Provider, endpoint: string, n: number, ratePerS
       await delay(200);
     }
   })();
-  while (!agent.status.ready || agent.status.status.collectors.some((c) => c.running)) await delay(10);
+  while (!agent.ready || agent.status.collectors.some((c) => c.running)) await delay(10);
   const scanSeconds = (performance.now() - started) / 1000;
   loop.disable();
   scanning = false;
   await scraper;
 
-  const status = agent.status.status;
+  const status = agent.status;
   const text = await (await fetch(`${agent.url}/metrics`)).text();
   const samples = text.split('\n').filter((l) => l && !l.startsWith('#'));
   const calls = samples.filter((l) => l.startsWith('kansa_collector_api_requests_total{')).reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);

@@ -4,112 +4,143 @@
  * thread's heap.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { buildCollectors } from '../../collectors/registry.js';
 import { loadMappings } from '../cli/load.js';
 import { errorMessage, InputError } from '../errors.js';
 import { prepareEvidence, type ScheduledEvidence } from '../evidence/schedule.js';
-import { createForwardingLogger } from '../log.js';
+import { createForwardingLogger, type Logger } from '../log.js';
 import { sandboxClientOverrides } from '../sandbox/clients.js';
 import { Agent } from './agent.js';
 import type { ApiCallCount, EngineCommand, EngineInput, EngineMessage } from './engine.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, type ScheduleSpec } from './scheduler.js';
 import { statusOf } from './status.js';
 
 /** How often the status is checked for changes and sent (staleness, clock offsets, API call counts). */
 const STATUS_INTERVAL_MS = 1000;
 
-const port = parentPort;
-if (!port) throw new Error('engine-worker.js runs only as a worker thread (src/agent/engine.ts)');
-const post = (message: EngineMessage): void => port.postMessage(message);
-const input = workerData as EngineInput;
-const logger = createForwardingLogger(input.logLevel, (line) => post({ type: 'log', line }));
-
-const pendingApiCalls = new Map<string, { provider: ApiCallCount[0]; operation: string; code: string; count: number }>();
-const drainApiCalls = (): ApiCallCount[] => {
-  const counts = [...pendingApiCalls.values()].map((c) => [c.provider, c.operation, c.code, c.count] as const);
-  pendingApiCalls.clear();
-  return counts;
-};
-
-let prepared: { agent: Agent; scheduler: Scheduler; evidence: ScheduledEvidence | undefined; schedules: Parameters<Scheduler['start']>[0] };
-try {
-  const { config } = input;
-  const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
-  const configured = buildCollectors(config, input.sandbox ? sandboxClientOverrides(input.sandbox) : {});
-  const agent = new Agent(
-    mappings,
-    configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })),
-    {
-      logger,
-      now: () => new Date(),
-      apiCalls: {
-        inc({ provider, operation, code }) {
-          const key = `${provider}\u0000${operation}\u0000${code}`;
-          const entry = pendingApiCalls.get(key);
-          if (entry) entry.count++;
-          else pendingApiCalls.set(key, { provider: provider as ApiCallCount[0], operation, code, count: 1 });
-        },
-      },
-      disabledControls: new Set(config.disabledControls),
-      onRunStateChange: () => publish(),
-    },
-  );
-  // A bad signing key is a start-up error, reported before the endpoint listens.
-  const evidence = config.evidence
-    ? prepareEvidence({
-        config: config.evidence,
-        mappings: { catalog: config.catalog, controls: config.controls },
-        metrics: {
-          requirementStateChanged: (change, at) => post({ type: 'evidence', event: { kind: 'requirementStateChanged', change, at: at.getTime() } }),
-          lastSnapshot: (at) => post({ type: 'evidence', event: { kind: 'lastSnapshot', at: at.getTime() } }),
-          snapshotError: (stage) => post({ type: 'evidence', event: { kind: 'snapshotError', stage } }),
-        },
-        logger,
-        version: input.version,
-      })
-    : undefined;
-  const scheduler = new Scheduler(agent, logger);
-  const schedules = configured.map((c, i) => ({ state: agent.collectors[i]!, cron: c.schedule, jitterSeconds: c.jitterSeconds }));
-  prepared = { agent, scheduler, evidence, schedules };
-} catch (error) {
-  post(error instanceof InputError ? { type: 'failed', message: error.message, input: { file: error.file, path: error.path, reason: error.reason } } : { type: 'failed', message: errorMessage(error) });
-  throw error;
+interface Engine {
+  readonly agent: Agent;
+  readonly scheduler: Scheduler;
+  readonly evidence: ScheduledEvidence | undefined;
+  readonly schedules: readonly ScheduleSpec[];
 }
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
+class EngineThread {
+  private readonly logger: Logger;
+  private readonly pendingApiCalls = new Map<string, { provider: string; operation: string; code: string; count: number }>();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  private lastStatus = '';
+  private timer: NodeJS.Timeout | undefined;
 
-let lastStatus = '';
-function publish(): void {
-  const status = statusOf(prepared.agent, loopDelay.percentile(99) / 1e6);
-  const text = JSON.stringify(status);
-  const changed = text !== lastStatus;
-  lastStatus = text;
-  const apiCalls = drainApiCalls();
-  if (changed || apiCalls.length > 0) post({ type: 'status', ...(changed ? { status } : {}), apiCalls });
-}
-
-let timer: NodeJS.Timeout | undefined;
-port.on('message', (command: EngineCommand) => {
-  const { agent, scheduler, evidence, schedules } = prepared;
-  switch (command.type) {
-    case 'start':
-      publish();
-      timer = setInterval(publish, STATUS_INTERVAL_MS);
-      scheduler.start(schedules, input.runAtStart);
-      logger.info({ collectors: schedules.map((s) => ({ name: s.state.collector.name, schedule: s.cron, jitterSeconds: s.jitterSeconds })) }, 'collection schedules started');
-      evidence?.start(agent);
-      return;
-    case 'stop':
-      clearInterval(timer);
-      void (async () => {
-        await evidence?.stop();
-        await scheduler.stop();
-        publish();
-        post({ type: 'stopped' });
-      })();
-      return;
+  constructor(
+    private readonly port: MessagePort,
+    private readonly input: EngineInput,
+  ) {
+    this.logger = createForwardingLogger(input.logLevel, (line) => this.post({ type: 'log', line }));
   }
-});
-post({ type: 'prepared' });
+
+  private post(message: EngineMessage): void {
+    this.port.postMessage(message);
+  }
+
+  /** Everything start-up checks; a failure is posted (not thrown: an uncaught error races the message). */
+  prepare(): Engine | undefined {
+    const { config } = this.input;
+    try {
+      const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+      const configured = buildCollectors(config, this.input.sandbox ? sandboxClientOverrides(this.input.sandbox) : {});
+      const agent = new Agent(
+        mappings,
+        configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })),
+        {
+          logger: this.logger,
+          now: () => new Date(),
+          apiCalls: { inc: (labels) => this.countApiCall(labels) },
+          disabledControls: new Set(config.disabledControls),
+          onRunStateChange: () => this.publish(agent),
+        },
+      );
+      // A bad signing key is a start-up error, reported before the endpoint listens.
+      const evidence = config.evidence
+        ? prepareEvidence({
+            config: config.evidence,
+            mappings: { catalog: config.catalog, controls: config.controls },
+            metrics: {
+              requirementStateChanged: (change, at) => this.post({ type: 'evidence', event: { kind: 'requirementStateChanged', change, at: at.getTime() } }),
+              lastSnapshot: (at) => this.post({ type: 'evidence', event: { kind: 'lastSnapshot', at: at.getTime() } }),
+              snapshotError: (stage) => this.post({ type: 'evidence', event: { kind: 'snapshotError', stage } }),
+            },
+            logger: this.logger,
+            version: this.input.version,
+          })
+        : undefined;
+      const schedules = configured.map((c, i) => ({ state: agent.collectors[i]!, cron: c.schedule, jitterSeconds: c.jitterSeconds }));
+      return { agent, scheduler: new Scheduler(agent, this.logger), evidence, schedules };
+    } catch (error) {
+      this.post(
+        error instanceof InputError
+          ? { type: 'failed', message: error.message, input: { file: error.file, path: error.path, reason: error.reason } }
+          : { type: 'failed', message: errorMessage(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) },
+      );
+      return undefined;
+    }
+  }
+
+  serve(engine: Engine): void {
+    const { agent, scheduler, evidence, schedules } = engine;
+    this.port.on('message', (command: EngineCommand) => {
+      switch (command.type) {
+        case 'start':
+          this.loopDelay.enable();
+          this.publish(agent);
+          this.timer = setInterval(() => this.publish(agent), STATUS_INTERVAL_MS);
+          scheduler.start(schedules, this.input.runAtStart);
+          evidence?.start(agent);
+          this.logger.info({ collectors: schedules.map((s) => ({ name: s.state.collector.name, schedule: s.cron, jitterSeconds: s.jitterSeconds })) }, 'collection schedules started');
+          return;
+        case 'stop':
+          clearInterval(this.timer);
+          void (async () => {
+            await evidence?.stop();
+            await scheduler.stop();
+            this.publish(agent);
+            this.post({ type: 'stopped' });
+          })();
+          return;
+      }
+    });
+    this.post({ type: 'prepared' });
+  }
+
+  private countApiCall({ provider, operation, code }: { provider: string; operation: string; code: string }): void {
+    const key = `${provider}\u0000${operation}\u0000${code}`;
+    const entry = this.pendingApiCalls.get(key);
+    if (entry) entry.count++;
+    else this.pendingApiCalls.set(key, { provider, operation, code, count: 1 });
+  }
+
+  /**
+   * Sends the status if it changed (the loop-delay figure alone does not count as a change) and the
+   * API calls counted since the last post. Never throws: it runs inside runCollector's bookkeeping.
+   */
+  private publish(agent: Agent): void {
+    try {
+      const status = statusOf(agent, this.loopDelay.percentile(99) / 1e6);
+      const text = JSON.stringify({ ...status, engineLoopDelayP99Ms: 0 });
+      const changed = text !== this.lastStatus;
+      this.lastStatus = text;
+      const apiCalls: ApiCallCount[] = [...this.pendingApiCalls.values()].map((c) => [c.provider, c.operation, c.code, c.count]);
+      this.pendingApiCalls.clear();
+      if (changed || apiCalls.length > 0) this.post({ type: 'status', ...(changed ? { status } : {}), apiCalls });
+    } catch (error) {
+      this.logger.error({ error: errorMessage(error) }, 'cannot publish the engine status');
+    }
+  }
+}
+
+if (!parentPort) throw new Error('engine-worker.js runs only as a worker thread (src/agent/engine.ts)');
+const thread = new EngineThread(parentPort, workerData as EngineInput);
+const engine = thread.prepare();
+// After a failure nothing listens or waits: the thread ends (the HTTP thread also terminates it).
+if (engine) thread.serve(engine);

@@ -9,7 +9,6 @@
  * metric events; `stop` abandons in-flight scans and the worker answers `stopped`.
  */
 import { Worker } from 'node:worker_threads';
-import type { ProviderId } from '../model/resource.js';
 import type { AgentConfig } from '../config/schema.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { EvidenceMetrics, SnapshotErrorStage } from '../evidence/service.js';
@@ -27,7 +26,7 @@ export interface EngineInput {
   readonly version: string;
 }
 
-export type ApiCallCount = readonly [provider: ProviderId, operation: string, code: string, count: number];
+export type ApiCallCount = readonly [provider: string, operation: string, code: string, count: number];
 
 export type EvidenceEvent =
   | { readonly kind: 'requirementStateChanged'; readonly change: { catalog: string; requirement: string; from: RequirementState; to: RequirementState }; readonly at: number }
@@ -36,7 +35,7 @@ export type EvidenceEvent =
 
 export type EngineMessage =
   | { readonly type: 'prepared' }
-  | { readonly type: 'failed'; readonly message: string; readonly input?: { file: string; path: string; reason: string } }
+  | { readonly type: 'failed'; readonly message: string; readonly stack?: string; readonly input?: { file: string; path: string; reason: string } }
   | { readonly type: 'status'; readonly status?: EngineStatus; readonly apiCalls: readonly ApiCallCount[] }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'evidence'; readonly event: EvidenceEvent }
@@ -69,23 +68,36 @@ function workerUrl(): URL {
   return here.pathname.endsWith('.ts') ? new URL('../../dist/src/agent/engine-worker.js', here) : new URL('./engine-worker.js', here);
 }
 
+/** The engine could not start for a reason that is not the user's input (a bug, a missing build): exit 3, not 2. */
+export class EngineStartError extends Error {
+  constructor(message: string, stack?: string) {
+    super(`the collection engine did not start: ${message}`);
+    this.name = 'EngineStartError';
+    if (stack) this.stack = stack;
+  }
+}
+
+/** How long stop() waits for in-flight scans to honour their abort before the worker is terminated. */
+const STOP_GRACE_MS = 10_000;
+
 /**
- * Starts the worker and waits until it has loaded mappings, collectors and the evidence key. Throws
- * InputError as start-up would. `module` replaces the worker's module (tests of the protocol itself).
+ * Starts the worker and waits until it has loaded mappings, collectors and the evidence key. Rejects
+ * with the InputError start-up would give, or an EngineStartError. `module` replaces the worker's
+ * module (tests of the protocol itself).
  */
 export function startEngine(input: EngineInput, listeners: EngineListeners, module: URL = workerUrl()): Promise<Engine> {
   const worker = new Worker(module, { workerData: input });
   let prepared = false;
-  let stopping = false;
+  let stopping: Promise<void> | undefined;
   let exited = false;
-  let failed = false;
+  let failureReported = false;
   let stopped: (() => void) | undefined;
   return new Promise<Engine>((resolve, reject) => {
     // An uncaught error is followed by the exit event: report the first of them only.
     const fail = (error: Error): void => {
-      if (failed) return;
-      failed = true;
-      if (!prepared) reject(error);
+      if (failureReported) return;
+      failureReported = true;
+      if (!prepared) reject(new EngineStartError(error.message, error.stack));
       else if (!stopping) listeners.onFailure(error);
     };
     worker.on('message', (message: EngineMessage) => {
@@ -95,8 +107,9 @@ export function startEngine(input: EngineInput, listeners: EngineListeners, modu
           resolve(engine);
           return;
         case 'failed':
+          failureReported = true;
           void worker.terminate();
-          reject(message.input ? new InputError(message.input.file, message.input.path, message.input.reason) : new Error(message.message));
+          reject(message.input ? new InputError(message.input.file, message.input.path, message.input.reason) : new EngineStartError(message.message, message.stack));
           return;
         case 'status':
           if (message.status) listeners.onStatus(message.status);
@@ -119,22 +132,25 @@ export function startEngine(input: EngineInput, listeners: EngineListeners, modu
       stopped?.();
       fail(new Error(`the engine worker exited with code ${code}`));
     });
-    const send = (command: EngineCommand): void => worker.postMessage(command);
     const engine: Engine = {
-      start: () => send({ type: 'start' }),
-      async stop() {
-        if (stopping || exited) return;
-        stopping = true;
-        await new Promise<void>((done) => {
-          stopped = done;
-          send({ type: 'stop' });
-        });
-        await worker.terminate();
+      start: () => worker.postMessage({ type: 'start' } satisfies EngineCommand),
+      stop() {
+        stopping ??= (async () => {
+          if (exited) return;
+          await new Promise<void>((done) => {
+            stopped = done;
+            // A scan that does not honour its abort must not block shutdown.
+            setTimeout(done, STOP_GRACE_MS).unref();
+            worker.postMessage({ type: 'stop' } satisfies EngineCommand);
+          });
+          await worker.terminate();
+        })();
+        return stopping;
       },
     };
   }).catch((error: unknown) => {
     void worker.terminate();
-    throw error instanceof Error ? error : new Error(errorMessage(error));
+    throw error instanceof Error ? error : new EngineStartError(errorMessage(error));
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { AgentConfig } from '../config/schema.js';
 import { parseListen } from '../config/load.js';
-import { loadMappings } from '../cli/load.js';
+import { loadMappings, type Mappings } from '../cli/load.js';
 import { startEndpoint } from '../http/server.js';
 import { WebSecurity } from '../http/web-security.js';
 import type { SandboxClients } from '../sandbox/clients.js';
@@ -13,17 +13,21 @@ import type { Logger } from '../log.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics } from '../metrics/metrics.js';
 import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
-import { AgentMirror } from './status.js';
+import { AgentMirror, type EngineStatus } from './status.js';
 
 export interface RunningAgent {
   /** The engine's latest status as the endpoint serves it. */
-  readonly status: AgentMirror;
+  readonly status: EngineStatus;
+  /** What /readyz answers: the first assessment is done and the engine is alive. */
+  readonly ready: boolean;
   readonly url: string;
   readonly stop: () => Promise<void>;
 }
 
 export async function startAgent(options: {
   config: AgentConfig;
+  /** The configuration's mappings when the caller has loaded them already (the engine loads its own). */
+  mappings?: Mappings;
   /** The embedded sandbox's endpoints, when collecting from it. */
   sandbox?: SandboxClients;
   logger: Logger;
@@ -45,7 +49,8 @@ export async function startAgent(options: {
   const shard = options.config.sharding ? resolveShard(options.config.sharding, options.hostname ?? process.env['HOSTNAME']) : undefined;
   const config = shard ? shardConfig(options.config, shard) : options.config;
   if (shard) logger.info({ shard: shard.index, replicas: shard.replicas }, 'serving one shard of the scopes');
-  const mirror = new AgentMirror(loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations }), new Set(config.disabledControls));
+  const mappings = options.mappings ?? loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+  const mirror = new AgentMirror(mappings, new Set(config.disabledControls));
   const { registry, apiCalls } = createRegistry();
   if (shard) registerShardMetrics(registry, shard);
   registerAgentMetrics(registry, mirror, { version: VERSION });
@@ -59,35 +64,36 @@ export async function startAgent(options: {
       },
       ...(config.evidence ? { evidenceMetrics: registerEvidenceMetrics(registry) } : {}),
       onFailure: (error) => {
-        logger.fatal({ error: error.message }, 'the collection engine stopped: no further scans');
+        mirror.engineFailed = true;
+        logger.fatal({ error: error.message, stack: error.stack }, 'the collection engine stopped: no further scans');
         options.onEngineFailure?.(error);
       },
     },
   );
-  let endpoint;
-  try {
-    const listen = parseListen(options.listen ?? config.listen);
-    endpoint = await startEndpoint({
-      ...listen,
-      registry,
-      ready: () => mirror.ready,
-      onError: (error) => logger.error({ error }, 'metrics collection failed'),
-      onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
-      ...(web ? { web } : {}),
-    });
-  } catch (error) {
+  const endpoint = await startEndpoint({
+    ...parseListen(options.listen ?? config.listen),
+    registry,
+    ready: () => mirror.ready,
+    onError: (error) => logger.error({ error }, 'metrics collection failed'),
+    onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
+    ...(web ? { web } : {}),
+  }).catch(async (error: unknown) => {
     await engine.stop();
     throw error;
-  }
+  });
   engine.start();
   logger.info({ url: endpoint.url, controls: mirror.controls.length }, 'kansa agent listening');
-  const listening = endpoint;
   return {
-    status: mirror,
-    url: listening.url,
+    get status() {
+      return mirror.status;
+    },
+    get ready() {
+      return mirror.ready;
+    },
+    url: endpoint.url,
     stop: async () => {
       await engine.stop();
-      await listening.close();
+      await endpoint.close();
     },
   };
 }

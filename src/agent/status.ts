@@ -80,6 +80,8 @@ export const NOT_STARTED: EngineStatus = { ready: false, assessment: undefined, 
 /** HTTP-thread side: the mappings plus whatever status the engine posted last. */
 export class AgentMirror implements AgentStatusSource {
   status: EngineStatus = NOT_STARTED;
+  /** The worker died: what the endpoint still shows is frozen, so the agent is not ready. */
+  engineFailed = false;
 
   constructor(
     private readonly mappings: Mappings,
@@ -99,6 +101,6 @@ export class AgentMirror implements AgentStatusSource {
   }
 
   get ready(): boolean {
-    return this.status.ready;
+    return this.status.ready && !this.engineFailed;
   }
 }

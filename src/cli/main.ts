@@ -14,6 +14,7 @@ import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
 import { createLogger } from '../log.js';
 import { startAgent } from '../agent/runtime.js';
+import { EngineStartError } from '../agent/engine.js';
 import { Agent } from '../agent/agent.js';
 import { buildCollectors } from '../../collectors/registry.js';
 import { createRegistry } from '../metrics/metrics.js';
@@ -130,45 +131,54 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const logger = createLogger(prepared.config.log.level);
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
       if (buildCollectors(prepared.config).length === 0) logger.warn({}, 'no collector is enabled: configure collectors.aws, or use --sandbox');
+      // Without its engine the agent would serve ever staler metrics: it exits 3 so the supervisor restarts it.
+      // A failure can come before the shutdown handlers exist (while the endpoint starts): it is kept until then.
+      let engineFailure: Error | undefined;
+      let onEngineFailure = (error: Error): void => void (engineFailure = error);
       let running: Awaited<ReturnType<typeof startAgent>>;
-      let engineFailed: ((error: Error) => void) | undefined;
       try {
         const webConfigFile = options['web.config.file'];
         running = await startAgent({
           config: prepared.config,
+          mappings: prepared.mappings,
           ...(prepared.sandbox ? { sandbox: prepared.sandbox.clients } : {}),
           logger,
           ...(options.listen ? { listen: options.listen } : {}),
           ...(webConfigFile ? { webConfigFile } : {}),
-          onEngineFailure: (error) => engineFailed?.(error),
+          onEngineFailure: (error) => onEngineFailure(error),
         });
       } catch (error) {
         await prepared.sandbox?.close();
-        if (error instanceof InputError) throw error; // web configuration, sharding: already names the file and path
+        // Web configuration, sharding, mappings, signing key: already names the file and path. A broken engine is internal.
+        if (error instanceof InputError || error instanceof EngineStartError) throw error;
         throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
       }
       io.stderr(`kansa: serving ${running.url}/metrics (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         let shuttingDown = false;
-        const shutdown = (signal: string): void => {
+        const shutdown = (reason: string): void => {
           if (shuttingDown) return;
           shuttingDown = true;
-          logger.info({ signal }, 'shutting down');
-          void running
+          logger.info({ reason }, 'shutting down');
+          running
             .stop()
             .then(() => prepared.sandbox?.close())
-            .then(() => {
-              logger.info({}, 'stopped');
-              resolve();
-            });
+            .then(
+              () => logger.info({}, 'stopped'),
+              (error: unknown) => {
+                logger.error({ error: errorMessage(error) }, 'shutdown failed');
+                exitCode = EXIT_INTERNAL;
+              },
+            )
+            .finally(resolve);
         };
         process.once('SIGTERM', () => shutdown('SIGTERM'));
         process.once('SIGINT', () => shutdown('SIGINT'));
-        // Without its engine the agent would serve ever staler metrics: exit so the supervisor restarts it.
-        engineFailed = () => {
+        onEngineFailure = () => {
           exitCode = EXIT_INTERNAL;
           shutdown('engine failure');
         };
+        if (engineFailure) onEngineFailure(engineFailure);
       });
     });
 

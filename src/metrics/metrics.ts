@@ -27,7 +27,7 @@ export function createRegistry(): { registry: Registry; apiCalls: Counter<'provi
   return { registry, apiCalls };
 }
 
-export function registerAgentMetrics(registry: Registry, agent: AgentStatusSource, build: { version: string }): void {
+export function registerAgentMetrics(registry: Registry, source: AgentStatusSource, build: { version: string }): void {
   const registers = [registry];
 
   new Gauge({
@@ -48,7 +48,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      const catalog = agent.catalog;
+      const catalog = source.catalog;
       for (const r of catalog.requirements) {
         this.set({ catalog: catalog.id, requirement: r.id, category: r.category.id, automation: r.automation, title_en: r.titleEn, title_ja: r.textJa }, 1);
       }
@@ -62,7 +62,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      const assessment = agent.status.assessment;
+      const assessment = source.status.assessment;
       if (!assessment) return;
       for (const r of assessment.requirements) {
         for (const state of REQUIREMENT_STATES) {
@@ -79,7 +79,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      const assessment = agent.status.assessment;
+      const assessment = source.status.assessment;
       if (!assessment) return;
       for (const state of REQUIREMENT_STATES) this.set({ catalog: assessment.catalog.id, state }, assessment.summary[state]);
     },
@@ -91,7 +91,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      const assessment = agent.status.assessment;
+      const assessment = source.status.assessment;
       if (assessment) this.set(Date.parse(assessment.generatedAt) / 1000);
     },
   });
@@ -104,7 +104,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
       registers,
       collect() {
         this.reset();
-        for (const t of agent.status.assessment?.tallies ?? []) this.set({ control: t.control, provider: t.provider, account: t.account }, pick(t));
+        for (const t of source.status.assessment?.tallies ?? []) this.set({ control: t.control, provider: t.provider, account: t.account }, pick(t));
       },
     });
   };
@@ -119,7 +119,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      for (const c of agent.controls) this.set({ control: c.id, provider: c.provider, severity: c.severity, title_en: c.titleEn }, 1);
+      for (const c of source.controls) this.set({ control: c.id, provider: c.provider, severity: c.severity, title_en: c.titleEn }, 1);
     },
   });
 
@@ -133,7 +133,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
       registers,
       collect() {
         this.reset();
-        for (const s of agent.status.collectors) {
+        for (const s of source.status.collectors) {
           for (const a of s.accounts) this.set({ provider: s.provider, account: a.account, collector: s.name }, pick(a));
         }
       },
@@ -149,7 +149,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      for (const s of agent.status.collectors) {
+      for (const s of source.status.collectors) {
         for (const [account, at] of s.lastSuccessByAccount) this.set({ provider: s.provider, account, collector: s.name }, at);
       }
     },
@@ -161,7 +161,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      for (const s of agent.status.collectors) this.set({ provider: s.provider, collector: s.name }, s.running ? 1 : 0);
+      for (const s of source.status.collectors) this.set({ provider: s.provider, collector: s.name }, s.running ? 1 : 0);
     },
   });
 
@@ -172,8 +172,8 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      const catalog = agent.catalog;
-      const attestations = agent.attestations;
+      const catalog = source.catalog;
+      const attestations = source.attestations;
       const now = new Date();
       for (const r of catalog.requirements) {
         const state = attestationFor(attestations, catalog.id, r.id, now);
@@ -190,7 +190,7 @@ export function registerAgentMetrics(registry: Registry, agent: AgentStatusSourc
     registers,
     collect() {
       this.reset();
-      for (const [reference, offset] of agent.status.clockOffsets) this.set({ reference }, offset);
+      for (const [reference, offset] of source.status.clockOffsets) this.set({ reference }, offset);
     },
   });
 }

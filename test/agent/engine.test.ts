@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEngine } from '../../src/agent/engine.js';
+import { startEngine, type EngineInput } from '../../src/agent/engine.js';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
@@ -21,7 +21,7 @@ const awsConfig = (sandbox: Sandbox, extra: Record<string, unknown> = {}): Agent
     ...extra,
   });
 
-const ready = (agent: RunningAgent): Promise<true> => waitFor('the first assessment', () => Promise.resolve(agent.status.ready ? true : undefined), 60_000, 20);
+const ready = (agent: RunningAgent): Promise<true> => waitFor('the first assessment', () => Promise.resolve(agent.ready ? true : undefined), 60_000, 20);
 
 describe('agent engine worker', () => {
   const sandboxes: Sandbox[] = [];
@@ -71,7 +71,7 @@ describe('agent engine worker', () => {
       const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
       try {
         await ready(agent);
-        const status = agent.status.status;
+        const status = agent.status;
         expect(status.collectors[0]?.accounts.reduce((n, a) => n + a.resources, 0)).toBeGreaterThan(resources / 2);
         expect(Object.keys(status.assessment ?? {}).sort()).toEqual(['catalog', 'generatedAt', 'requirements', 'summary', 'tallies']);
         sizes.push(JSON.stringify({ ...status, engineLoopDelayP99Ms: 0 }).length);
@@ -88,28 +88,56 @@ describe('agent engine worker', () => {
     s.setFaults({ latencyMs: 300 });
     const { logger, records } = capturedLogger();
     const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
-    await waitFor('the scan to start', () => Promise.resolve(agent.status.status.collectors.some((c) => c.running) ? true : undefined), 30_000, 10);
-    await agent.stop();
-    expect(agent.status.ready).toBe(false);
+    try {
+      await waitFor('the scan to start', () => Promise.resolve(agent.status.collectors.some((c) => c.running) ? true : undefined), 30_000, 10);
+    } finally {
+      await agent.stop();
+    }
+    expect(agent.ready).toBe(false);
     expect(records().map((r) => r['msg'])).toContain('scan abandoned at shutdown');
     await expect(fetch(`${agent.url}/metrics`)).rejects.toThrow();
   });
 });
 
 describe('engine failure after start-up', () => {
-  it('reports the dead worker once, and stop() still returns', async () => {
-    const { logger, records } = capturedLogger();
-    const failures: Error[] = [];
-    const engine = await startEngine(
-      { config: configSchema.parse({}), runAtStart: false, logLevel: 'info', version: 'test' },
-      { logger, onStatus: () => undefined, onApiCalls: () => undefined, onFailure: (error) => failures.push(error) },
+  const crashingEngine = (crash: 'after-start' | 'on-stop', onFailure: (error: Error) => void, logger = capturedLogger().logger): ReturnType<typeof startEngine> =>
+    startEngine(
+      { config: configSchema.parse({}), runAtStart: false, logLevel: 'info', version: 'test', crash } as EngineInput,
+      { logger, onStatus: () => undefined, onApiCalls: () => undefined, onFailure },
       new URL('./fixtures/crashing-engine.js', import.meta.url),
     );
-    expect(records()).toContainEqual(expect.objectContaining({ msg: 'crashing engine loaded', engine: 'fixture', level: 30 }));
-    engine.start();
-    await waitFor('the failure', () => Promise.resolve(failures.length > 0 ? true : undefined), 10_000, 10);
-    expect(failures[0]?.message).toContain('engine bug');
+
+  it('replays the worker’s log lines at their own level, redacted', async () => {
+    const { logger, records } = capturedLogger();
+    const engine = await crashingEngine('on-stop', () => undefined, logger);
     await engine.stop();
-    expect(failures).toHaveLength(1); // the exit that follows the error is not a second failure
+    expect(records()).toEqual([
+      expect.objectContaining({ msg: 'crashing engine loaded', engine: 'fixture', level: 30 }),
+      expect.objectContaining({ msg: 'a warning', token: '[redacted]', level: 40 }),
+      expect.objectContaining({ msg: 'an error', level: 50 }),
+    ]);
+    expect(records().map((r) => r['hostname'])).not.toContain('worker');
+  });
+
+  it('reports a worker that dies once (error, then exit), and stop() called from the report returns', async () => {
+    const failures: Error[] = [];
+    let stoppedFromReport: Promise<void> | undefined;
+    const engine = await crashingEngine('after-start', (error) => {
+      failures.push(error);
+      stoppedFromReport = engine.stop(); // what `kansa run` does: shut down on the first report
+    });
+    engine.start();
+    await waitFor('the failure', () => Promise.resolve(stoppedFromReport ? true : undefined), 10_000, 10);
+    await stoppedFromReport;
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.message).toContain('engine bug');
+  });
+
+  it('returns from stop() when the worker dies while stopping', async () => {
+    const failures: Error[] = [];
+    const engine = await crashingEngine('on-stop', (error) => failures.push(error));
+    engine.start();
+    await engine.stop();
+    expect(failures).toEqual([]); // dying while asked to stop is not reported as a failure
   });
 });

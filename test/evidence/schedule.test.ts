@@ -39,7 +39,7 @@ describe('scheduled evidence snapshots', () => {
       expect(scraped).toContain('kansa_evidence_snapshot_errors_total{stage="write"} 0');
       expect(scraped).toContain('# TYPE kansa_requirement_state_changes_total counter');
       // The snapshot's scan also fed the agent: the endpoint serves an assessment although no collector schedule fired.
-      expect(running.status.ready).toBe(true);
+      expect(running.ready).toBe(true);
       expect(records()).toContainEqual(expect.objectContaining({ event: 'evidence_snapshot_written', snapshot: name }));
     } finally {
       await running.stop();

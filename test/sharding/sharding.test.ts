@@ -69,7 +69,7 @@ describe('two sharded agents on the sandbox', () => {
     });
 
   const checked = async (agent: RunningAgent): Promise<Map<string, string>> => {
-    await waitFor('first assessment', () => Promise.resolve(agent.status.ready ? true : undefined), 60_000, 50);
+    await waitFor('first assessment', () => Promise.resolve(agent.ready ? true : undefined), 60_000, 50);
     const text = await (await fetch(`${agent.url}/metrics`)).text();
     const series = new Map<string, string>();
     for (const match of text.matchAll(/^kansa_control_checked_resources\{([^}]*)\} (\S+)$/gm)) series.set(match[1]!, match[2]!);
