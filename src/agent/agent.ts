@@ -5,7 +5,7 @@
 import type { Collector, CollectorRun } from '../../collectors/types.js';
 import type { Assessment, Finding } from '../evaluate/assessment.js';
 import type { Resource } from '../model/resource.js';
-import { assess, Evaluation, type PartialInput, type PartialResult } from '../evaluate/evaluate.js';
+import { assess, Evaluation, type KeptFindings, type PartialInput, type PartialResult } from '../evaluate/evaluate.js';
 import type { Mappings } from '../cli/load.js';
 import type { Control } from '../mappings/controls.js';
 import type { Logger } from '../log.js';
@@ -36,6 +36,8 @@ export interface CollectorState {
 
 /** Watches one run as it happens: evidence writers stream the inventory and findings through this. */
 export interface RunObserver {
+  /** The findings this run's result must hold for the observer (evidence: the failing ones for assessment.json). */
+  readonly keptFindings?: KeptFindings;
   onResource?(resource: Resource): void;
   onFinding?(finding: Finding): void;
   /** After the run's assessment is computed. */
@@ -64,8 +66,8 @@ export class Agent {
       now: () => Date;
       apiCalls: ApiCallCounter;
       disabledControls?: ReadonlySet<string>;
-      /** One-shot scans report passing findings too; the long-running agent keeps only tallies of them. */
-      keepPassingFindings?: boolean;
+      /** Which findings each run's result holds (default: failing and unknown); a run's observer may ask for more. */
+      keptFindings?: KeptFindings;
       /** Called with the running resource count of a scan (progress display). */
       onProgress?: (collector: string, resources: number) => void;
       /** Called when a run starts or ends (the engine worker publishes the new state at once). */
@@ -107,7 +109,7 @@ export class Agent {
     const controls = this.controls.filter((c) => c.provider === state.collector.provider);
     const onFinding = observer?.onFinding?.bind(observer);
     const evaluation = new Evaluation(controls, this.mappings.catalog, {
-      keepPassingFindings: this.deps.keepPassingFindings ?? false,
+      keptFindings: observer?.keptFindings ?? this.deps.keptFindings ?? 'failing',
       ...(onFinding ? { onFinding } : {}),
     });
     let seen = 0;

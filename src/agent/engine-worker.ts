@@ -58,6 +58,8 @@ class EngineThread {
           now: () => new Date(),
           apiCalls: { inc: (labels) => this.countApiCall(labels) },
           disabledControls: new Set(config.disabledControls),
+          // Metrics read tallies only; evidence snapshot runs ask for the failing findings they write.
+          keptFindings: 'none',
           onRunStateChange: () => this.publish(agent),
         },
       );

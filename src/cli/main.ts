@@ -197,7 +197,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           now: io.now,
           apiCalls: createRegistry().apiCalls,
           disabledControls: new Set(prepared.config.disabledControls),
-          keepPassingFindings: true,
+          keptFindings: 'all',
           ...(progress ? { onProgress: progress } : {}),
         });
         const abort = new AbortController();

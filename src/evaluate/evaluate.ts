@@ -12,9 +12,15 @@ import type { Control } from '../mappings/controls.js';
 import { GLOBAL_REGION, scopeCovers, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Assessment, ControlTally, Finding, FindingStatus, RequirementResult, RequirementState } from './assessment.js';
 
+/**
+ * Which findings a result holds: every one (reports of a one-shot scan), failing and unknown ones (an
+ * evidence snapshot's assessment.json), or none (the running agent: metrics read only tallies, and a
+ * large estate's failing findings would be most of its heap).
+ */
+export type KeptFindings = 'all' | 'failing' | 'none';
+
 export interface EvaluationOptions {
-  /** Passing findings are evidence for reports, but cost memory on large estates; metrics need only tallies. */
-  readonly keepPassingFindings: boolean;
+  readonly keptFindings: KeptFindings;
   /** Receives every finding, passing ones included, as it is made (evidence writers stream them). */
   readonly onFinding?: (finding: Finding) => void;
 }
@@ -302,7 +308,8 @@ export class Evaluation {
 
   private record(control: Control, partial: Omit<Finding, 'control' | 'provider' | 'severity' | 'requirements'>): void {
     this.outcomes.get(control.id)![partial.status]++;
-    const keep = partial.status !== 'pass' || this.options.keepPassingFindings;
+    const kept = this.options.keptFindings;
+    const keep = kept === 'all' || (kept === 'failing' && partial.status !== 'pass');
     if (!keep && !this.options.onFinding) return;
     const finding: Finding = {
       control: control.id,
@@ -518,7 +525,7 @@ export function evaluate(
   catalog: Catalog,
   attestations: readonly Attestation[],
   now: Date,
-  options: EvaluationOptions = { keepPassingFindings: true },
+  options: EvaluationOptions = { keptFindings: 'all' },
 ): Assessment {
   const evaluation = new Evaluation(controls, catalog, options);
   for (const resource of resources) evaluation.add(resource);

@@ -175,6 +175,7 @@ export class EvidenceService {
     if (signal.aborted) return { ok: false, error: 'abandoned at shutdown' };
     let outcome: { finished: true } | { finished: false; reason: string } | undefined;
     const observer: RunObserver = {
+      keptFindings: 'failing',
       onResource: (resource) => session.onResource(resource),
       onFinding: (finding) => session.onFinding(finding),
       finish: () => {

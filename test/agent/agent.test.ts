@@ -1,6 +1,7 @@
 /** The agent over the sandbox: no false fail from API faults, stale data, scheduler overlap and shutdown. */
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import type { CollectContext, Collector, CollectorRun } from '../../collectors/types.js';
+import type { KeptFindings } from '../../src/evaluate/evaluate.js';
 import { Agent } from '../../src/agent/agent.js';
 import { Scheduler } from '../../src/agent/scheduler.js';
 import { sandboxAwsClients } from '../../src/sandbox/clients.js';
@@ -27,10 +28,10 @@ class CountingCollector implements Collector {
 describe('agent', () => {
   let sandbox: Sandbox;
   let clock: Date;
-  const makeAgent = (staleAfterSeconds = 3600): { agent: Agent; collector: CountingCollector } => {
+  const makeAgent = (staleAfterSeconds = 3600, keptFindings?: KeptFindings): { agent: Agent; collector: CountingCollector } => {
     const config = awsCollectorSchema.parse({ regions: sandbox.aws.regions, accounts: sandbox.aws.accounts.map((id) => ({ id })), maxAttempts: 2 });
     const collector = new CountingCollector(new AwsConfigCollector(config, sandboxAwsClients(sandbox.aws), () => Promise.resolve()));
-    const agent = new Agent(bundledMappings(), [{ collector, staleAfterSeconds }], { logger: quietLogger, now: () => clock, apiCalls: noCounter });
+    const agent = new Agent(bundledMappings(), [{ collector, staleAfterSeconds }], { logger: quietLogger, now: () => clock, apiCalls: noCounter, ...(keptFindings ? { keptFindings } : {}) });
     return { agent, collector };
   };
 
@@ -103,5 +104,24 @@ describe('agent', () => {
     // Date headers have one-second resolution: the estimate is good to about ±1 s.
     expect(offset).toBeGreaterThan(28.5);
     expect(offset).toBeLessThan(31.5);
+  });
+
+  it('holds no findings when told (the running agent), the same verdicts and tallies, and the failing ones for a run whose observer asks', async () => {
+    const { agent: holding } = makeAgent();
+    await holding.runCollector(holding.collectors[0]!, new AbortController().signal);
+    const { agent: lean } = makeAgent(3600, 'none');
+    await lean.runCollector(lean.collectors[0]!, new AbortController().signal);
+    const full = holding.latest()!;
+    const slim = lean.latest()!;
+    expect(full.findings.length).toBeGreaterThan(0);
+    expect(slim.findings).toEqual([]);
+    expect(slim.requirements).toEqual(full.requirements);
+    expect(slim.tallies).toEqual(full.tallies);
+
+    const streamed: string[] = [];
+    await lean.runCollector(lean.collectors[0]!, new AbortController().signal, { keptFindings: 'failing', onFinding: (f) => void streamed.push(f.status) });
+    expect(lean.latest()!.findings).toHaveLength(full.findings.length);
+    expect(lean.latest()!.findings.every((f) => f.status !== 'pass')).toBe(true);
+    expect(streamed).toContain('pass'); // the observer still sees every finding
   });
 });

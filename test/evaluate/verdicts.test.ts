@@ -136,13 +136,13 @@ describe('finding and requirement verdicts', () => {
 
   it('tallies count checked, failing and unknown per control and account, bounded by accounts', () => {
     const volumes = Array.from({ length: 50 }, (_, i) => resource('AWS::EC2::Volume', `vol-${i}`, i % 10 === 0 ? { encrypted: false } : i % 25 === 1 ? {} : { encrypted: true }));
-    const a = evaluate(volumes, [ok()], controls, catalog, [], NOW, { keepPassingFindings: false });
+    const a = evaluate(volumes, [ok()], controls, catalog, [], NOW, { keptFindings: 'failing' });
     expect(a.tallies.find((t) => t.control === 'disk-encrypted')).toMatchObject({ account: ACCOUNT, checked: 50, failing: 5, unknown: 2 });
     expect(a.findings.filter((f) => f.control === 'disk-encrypted')).toHaveLength(7);
   });
 
   it('stale data turns every verdict from it into unknown, never keeping an old pass or fail', () => {
-    const evaluation = new Evaluation(controls, catalog, { keepPassingFindings: true });
+    const evaluation = new Evaluation(controls, catalog, { keptFindings: 'all' });
     evaluation.add(resource('AWS::EC2::Volume', 'vol-1', { encrypted: true }));
     evaluation.add(resource('AWS::EC2::Volume', 'vol-2', { encrypted: false }));
     const partial = evaluation.partial([ok()]);

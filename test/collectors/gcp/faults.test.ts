@@ -36,7 +36,7 @@ async function collect(sandbox: Sandbox, scopes: readonly string[], config: Reco
     return Promise.resolve();
   });
   const { controls, catalog, attestations } = bundledMappings();
-  const evaluation = new Evaluation(controls, catalog, { keepPassingFindings: true });
+  const evaluation = new Evaluation(controls, catalog, { keptFindings: 'all' });
   const resources: Resource[] = [];
   const calls = new Map<string, number>();
   const run = await collector.collect({
