@@ -13,7 +13,7 @@ import { createForwardingLogger, type Logger } from '../log.js';
 import { sandboxClientOverrides } from '../sandbox/clients.js';
 import { Agent } from './agent.js';
 import type { ApiCallCount, EngineCommand, EngineInput, EngineMessage } from './engine.js';
-import { Scheduler, type ScheduleSpec } from './scheduler.js';
+import { longestGapSeconds, Scheduler, type ScheduleSpec } from './scheduler.js';
 import { statusOf } from './status.js';
 
 /** How often the status is checked for changes and sent (staleness, clock offsets, API call counts). */
@@ -21,6 +21,8 @@ const STATUS_INTERVAL_MS = 1000;
 
 interface Engine {
   readonly agent: Agent;
+  /** Per collector, in agent.collectors order. */
+  readonly scheduleIntervalSeconds: readonly number[];
   readonly scheduler: Scheduler;
   readonly evidence: ScheduledEvidence | undefined;
   readonly schedules: readonly ScheduleSpec[];
@@ -60,7 +62,7 @@ class EngineThread {
           disabledControls: new Set(config.disabledControls),
           // Metrics read tallies only; evidence snapshot runs ask for the failing findings they write.
           keptFindings: 'none',
-          onRunStateChange: () => this.publish(agent),
+          onRunStateChange: () => this.publish(engine),
         },
       );
       // A bad signing key is a start-up error, reported before the endpoint listens.
@@ -78,7 +80,8 @@ class EngineThread {
           })
         : undefined;
       const schedules = configured.map((c, i) => ({ state: agent.collectors[i]!, cron: c.schedule, jitterSeconds: c.jitterSeconds }));
-      return { agent, scheduler: new Scheduler(agent, this.logger), evidence, schedules };
+      const engine: Engine = { agent, scheduleIntervalSeconds: configured.map((c) => longestGapSeconds(c.schedule)), scheduler: new Scheduler(agent, this.logger), evidence, schedules };
+      return engine;
     } catch (error) {
       this.post(
         error instanceof InputError
@@ -91,12 +94,13 @@ class EngineThread {
 
   serve(engine: Engine): void {
     const { agent, scheduler, evidence, schedules } = engine;
+    const publish = (): void => this.publish(engine);
     this.port.on('message', (command: EngineCommand) => {
       switch (command.type) {
         case 'start':
           this.loopDelay.enable();
-          this.publish(agent);
-          this.timer = setInterval(() => this.publish(agent), STATUS_INTERVAL_MS);
+          publish();
+          this.timer = setInterval(publish, STATUS_INTERVAL_MS);
           scheduler.start(schedules, this.input.runAtStart);
           evidence?.start(agent);
           this.logger.info({ collectors: schedules.map((s) => ({ name: s.state.collector.name, schedule: s.cron, jitterSeconds: s.jitterSeconds })) }, 'collection schedules started');
@@ -106,7 +110,7 @@ class EngineThread {
           void (async () => {
             await evidence?.stop();
             await scheduler.stop();
-            this.publish(agent);
+            publish();
             this.post({ type: 'stopped' });
           })();
           return;
@@ -126,9 +130,9 @@ class EngineThread {
    * Sends the status if it changed (the loop-delay figure alone does not count as a change) and the
    * API calls counted since the last post. Never throws: it runs inside runCollector's bookkeeping.
    */
-  private publish(agent: Agent): void {
+  private publish(engine: Engine): void {
     try {
-      const status = statusOf(agent, this.loopDelay.percentile(99) / 1e6);
+      const status = statusOf(engine.agent, { scheduleIntervalSeconds: engine.scheduleIntervalSeconds, engineLoopDelayP99Ms: this.loopDelay.percentile(99) / 1e6 });
       const text = JSON.stringify({ ...status, engineLoopDelayP99Ms: 0 });
       const changed = text !== this.lastStatus;
       this.lastStatus = text;

@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics } from '../metrics/metrics.js';
 import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
+import { longestGapSeconds } from './scheduler.js';
 import { AgentMirror, type EngineStatus } from './status.js';
 
 export interface RunningAgent {
@@ -62,7 +63,7 @@ export async function startAgent(options: {
       onApiCalls: (counts) => {
         for (const [provider, operation, code, count] of counts) apiCalls.inc({ provider, operation, code }, count);
       },
-      ...(config.evidence ? { evidenceMetrics: registerEvidenceMetrics(registry) } : {}),
+      ...(config.evidence ? { evidenceMetrics: registerEvidenceMetrics(registry, { intervalSeconds: longestGapSeconds(config.evidence.schedule) }) } : {}),
       onFailure: (error) => {
         mirror.engineFailed = true;
         logger.fatal({ error: error.message, stack: error.stack }, 'the collection engine stopped: no further scans');

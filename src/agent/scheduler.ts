@@ -13,6 +13,25 @@ export interface ScheduleSpec {
   readonly jitterSeconds: number;
 }
 
+/** Runs looked ahead to find a schedule's longest gap: covers a week of hourly or a year of monthly runs. */
+const LOOKAHEAD_RUNS = 200;
+
+/**
+ * The longest time between two consecutive runs of a cron schedule (e.g. a weekend for "0 9-17 * * 1-5"):
+ * how old data can normally get, which alerts compare against instead of a hard-coded threshold.
+ */
+export function longestGapSeconds(expression: string): number {
+  const task = cron.createTask(expression, () => undefined);
+  try {
+    const runs = task.getNextRuns(LOOKAHEAD_RUNS);
+    let longest = 0;
+    for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i]!.getTime() - runs[i - 1]!.getTime());
+    return longest / 1000;
+  } finally {
+    void task.destroy();
+  }
+}
+
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<void>>();

@@ -22,6 +22,10 @@ export interface AssessmentStatus {
 export interface CollectorStatus {
   readonly name: string;
   readonly provider: ProviderId;
+  /** Configuration the alert rules compare with: data older than this is stale (verdicts unknown). */
+  readonly staleAfterSeconds: number;
+  /** The longest gap between two scheduled runs (scheduler.ts longestGapSeconds). */
+  readonly scheduleIntervalSeconds: number;
   readonly running: boolean;
   /** Per-account outcomes of the latest finished run. */
   readonly accounts: readonly AccountOutcome[];
@@ -47,7 +51,7 @@ export interface AgentStatusSource {
 }
 
 /** Engine side: the Agent's current state (recomputes staleness when due, as every read does). */
-export function statusOf(agent: Agent, engineLoopDelayP99Ms: number): EngineStatus {
+export function statusOf(agent: Agent, engine: { readonly scheduleIntervalSeconds: readonly number[]; readonly engineLoopDelayP99Ms: number }): EngineStatus {
   const assessment = agent.latest();
   const clockOffsets: [string, number][] = [];
   for (const [reference, clock] of agent.clocks) {
@@ -63,15 +67,17 @@ export function statusOf(agent: Agent, engineLoopDelayP99Ms: number): EngineStat
       requirements: assessment.requirements.map((r) => ({ id: r.id, category: r.category, status: r.status })),
       tallies: assessment.tallies,
     },
-    collectors: agent.collectors.map((s) => ({
+    collectors: agent.collectors.map((s, i) => ({
       name: s.collector.name,
       provider: s.collector.provider,
+      staleAfterSeconds: s.staleAfterSeconds,
+      scheduleIntervalSeconds: engine.scheduleIntervalSeconds[i] ?? 0,
       running: s.running,
       accounts: s.lastRun?.run.accounts ?? [],
       lastSuccessByAccount: [...s.lastSuccessByAccount].map(([account, at]) => [account, at.getTime() / 1000] as const),
     })),
     clockOffsets,
-    engineLoopDelayP99Ms,
+    engineLoopDelayP99Ms: engine.engineLoopDelayP99Ms,
   };
 }
 

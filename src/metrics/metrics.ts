@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AccountOutcome } from '../../collectors/types.js';
-import type { AgentStatusSource } from '../agent/status.js';
+import type { AgentStatusSource, CollectorStatus } from '../agent/status.js';
 import { attestationFor } from '../mappings/attestations.js';
 import { REQUIREMENT_STATES } from '../evaluate/assessment.js';
 
@@ -154,6 +154,22 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
       }
     },
   });
+  /** Per collector: configuration the alert rules compare data age with (no hard-coded thresholds). */
+  const perCollectorGauge = (name: string, help: string, pick: (c: CollectorStatus) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['provider', 'collector'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const c of source.status.collectors) this.set({ provider: c.provider, collector: c.name }, pick(c));
+      },
+    });
+  };
+  perCollectorGauge('kansa_collector_stale_after_seconds', 'Configured staleAfterSeconds: data of an account older than this is stale and its verdicts unknown.', (c) => c.staleAfterSeconds);
+  perCollectorGauge('kansa_collector_schedule_interval_seconds', 'Longest gap between two scheduled runs of the collector (from its cron schedule).', (c) => c.scheduleIntervalSeconds);
+
   new Gauge({
     name: 'kansa_collector_running',
     help: 'Whether a collection is in progress (1) or not (0).',
@@ -199,7 +215,10 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
  * Evidence snapshots and drift (src/evidence/service.ts `EvidenceMetrics`). Unlike the gauges above these
  * are set as events happen: a state change is only known when a snapshot is compared with the previous one.
  */
-export function registerEvidenceMetrics(registry: Registry): {
+export function registerEvidenceMetrics(
+  registry: Registry,
+  schedule: { readonly intervalSeconds: number },
+): {
   requirementStateChanged(change: { catalog: string; requirement: string; from: string; to: string }, at: Date): void;
   lastSnapshot(at: Date): void;
   snapshotError(stage: 'collect' | 'write' | 'retention'): void;
@@ -219,9 +238,14 @@ export function registerEvidenceMetrics(registry: Registry): {
   });
   const lastSnapshot = new Gauge({
     name: 'kansa_evidence_last_snapshot_timestamp_seconds',
-    help: 'When the latest evidence snapshot was completed (Unix time).',
+    help: 'When the latest evidence snapshot was completed (Unix time); 0 until one is known.',
     registers,
   });
+  new Gauge({
+    name: 'kansa_evidence_schedule_interval_seconds',
+    help: 'Longest gap between two scheduled evidence snapshots (from evidence.schedule).',
+    registers,
+  }).set(schedule.intervalSeconds);
   const errors = new Counter({
     name: 'kansa_evidence_snapshot_errors_total',
     help: 'Evidence snapshots that failed (stage: collect, write — disk full, unwritable directory — or retention); no partial snapshot is left.',

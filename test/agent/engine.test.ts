@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineInput } from '../../src/agent/engine.js';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
+import { longestGapSeconds } from '../../src/agent/scheduler.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
 import { sandboxClientsOf } from '../../src/sandbox/clients.js';
@@ -55,6 +56,9 @@ describe('agent engine worker', () => {
       const counted = [...text.matchAll(/^kansa_collector_api_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
       expect(counted).toBe(s.calls().total);
       expect(counted).toBeGreaterThan(0);
+      // What the alert rules compare data age with: the configured staleness and the schedule's longest gap.
+      expect(text).toMatch(new RegExp(`^kansa_collector_stale_after_seconds\\{provider="aws",collector="[^"]+"\\} ${awsConfig(s).collectors.aws!.staleAfterSeconds}$`, 'm'));
+      expect(text).toMatch(/^kansa_collector_schedule_interval_seconds\{provider="aws",collector="[^"]+"\} 31622400$/m); // "0 0 1 1 *": a leap year
       const finished = records().find((r) => r['msg'] === 'scan finished');
       expect(finished).toMatchObject({ app: 'kansa', collector: expect.any(String) as string });
       expect(typeof finished?.['level']).toBe('number');
@@ -139,5 +143,14 @@ describe('engine failure after start-up', () => {
     engine.start();
     await engine.stop();
     expect(failures).toEqual([]); // dying while asked to stop is not reported as a failure
+  });
+});
+
+describe('schedule gaps', () => {
+  it('is the longest time between two runs of a cron schedule', () => {
+    expect(longestGapSeconds('*/30 * * * *')).toBe(1800);
+    expect(longestGapSeconds('0 * * * *')).toBe(3600);
+    expect(longestGapSeconds('0 9-17 * * 1-5')).toBe(64 * 3600); // Friday 17:00 to Monday 09:00
+    expect(longestGapSeconds('*/10 * * * * *')).toBe(10);
   });
 });

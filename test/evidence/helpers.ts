@@ -90,7 +90,7 @@ export function evidenceService(dir: string, options: Partial<EvidenceServiceOpt
     signer: undefined,
     retention: undefined,
     mappings: bundledDigest(),
-    metrics: registerEvidenceMetrics(registry),
+    metrics: registerEvidenceMetrics(registry, { intervalSeconds: 3600 }),
     version: '0.0.0-test',
     ...options,
   });

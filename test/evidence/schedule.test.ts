@@ -37,6 +37,7 @@ describe('scheduled evidence snapshots', () => {
         return /^kansa_evidence_last_snapshot_timestamp_seconds [1-9]/m.test(text) ? text : undefined;
       });
       expect(scraped).toContain('kansa_evidence_snapshot_errors_total{stage="write"} 0');
+      expect(scraped).toMatch(/^kansa_evidence_schedule_interval_seconds 1$/m); // "* * * * * *": every second
       expect(scraped).toContain('# TYPE kansa_requirement_state_changes_total counter');
       // The snapshot's scan also fed the agent: the endpoint serves an assessment although no collector schedule fired.
       expect(running.ready).toBe(true);
@@ -52,7 +53,7 @@ describe('scheduled evidence snapshots', () => {
     const dir = tempDir();
     const registry = new Registry();
     const { logger, records } = capturedLogger();
-    const evidence = prepareEvidence({ config: { dir, schedule: '0 0 1 1 *' }, mappings: {}, metrics: registerEvidenceMetrics(registry), logger, version: 'test', env: {} });
+    const evidence = prepareEvidence({ config: { dir, schedule: '0 0 1 1 *' }, mappings: {}, metrics: registerEvidenceMetrics(registry, { intervalSeconds: 3600 }), logger, version: 'test', env: {} });
     const agent = sandboxAgent(sandbox, () => new Date(), logger);
     expect((await evidence.snapshotNow(agent)).ok).toBe(true);
     sandbox.setFaults({ accessDeniedAccounts: [...sandbox.aws.accounts] });
