@@ -5,7 +5,8 @@
  * /metrics, scrape time and event-loop delay p99 during the scan; then a throttled scan against the
  * sandbox's per-account rate limit: scan time ÷ (calls ÷ allowed rate).
  * `--provider gcp`: the same figures for the GCP collector on the sandbox's Cloud Asset gRPC server; the
- * lower bound is ceil(count ÷ 1,000) ListAssets pages per project and content type.
+ * lower bound is ceil(count ÷ 1,000) ListAssets pages per project and content type. Its throttled run
+ * uses the sandbox's consumer-project quota (one rate for every project) and kansa's requestsPerMinute.
  * `--provider azure`: the Azure collector on the sandbox's ARM / Resource Graph HTTPS listener, once with
  * Resource Graph (the default source) and once with `source: arm`. Lower bound: Resource Graph pages
  * (ceil(rows ÷ 1,000)) or, for ARM, list pages per subscription × type plus one GET per resource; plus one
@@ -61,7 +62,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** The GCP collector over every sandbox project, and its page lower bound. */
-function gcpSetup(endpoint: string, n: number): Setup {
+function gcpSetup(endpoint: string, n: number, ratePerSecond: number | undefined): Setup {
   const { apiEndpoint, port } = JSON.parse(endpoint) as { apiEndpoint: string; port: number };
   const estate = new GcpEstate({ resources: n, seed: SEED });
   const controls = loadMappings({}).controls.filter((c) => c.provider === 'gcp');
@@ -73,7 +74,8 @@ function gcpSetup(endpoint: string, n: number): Setup {
       lowerBound += Math.max(1, Math.ceil(count / LIST_ASSETS_PAGE_SIZE)); // an empty listing still costs one call
     }
   }
-  return { collectors: { gcp: { scopes: estate.projects.map((p) => `projects/${p}`), requestsPerMinute: 600_000 } }, sandbox: { gcp: { apiEndpoint, port } }, lowerBound, selectOnlyBound: Number.NaN };
+  const requestsPerMinute = ratePerSecond ? ratePerSecond * 60 : 600_000;
+  return { collectors: { gcp: { scopes: estate.projects.map((p) => `projects/${p}`), requestsPerMinute } }, sandbox: { gcp: { apiEndpoint, port } }, lowerBound, selectOnlyBound: Number.NaN };
 }
 
 /** The Azure collector over every sandbox subscription (Resource Graph or ARM), and its call lower bound. */
@@ -137,7 +139,7 @@ interface Setup {
 
 /** Runs the agent as `kansa run` does (engine worker, endpoint) and scrapes it while its first scan runs. */
 async function measure(provider: Provider, endpoint: string, n: number, ratePerSecond: number | undefined, source: AzureSource): Promise<Measurement> {
-  const setup = provider === 'gcp' ? gcpSetup(endpoint, n) : provider === 'azure' ? azureSetup(endpoint, n, source) : awsSetup(endpoint, n, ratePerSecond);
+  const setup = provider === 'gcp' ? gcpSetup(endpoint, n, ratePerSecond) : provider === 'azure' ? azureSetup(endpoint, n, source) : awsSetup(endpoint, n, ratePerSecond);
   const collectors = Object.fromEntries(Object.entries(setup.collectors).map(([name, c]) => [name, { ...c, enabled: true, schedule: '0 0 1 1 *' }]));
   const config = configSchema.parse({ listen: '127.0.0.1:0', collectors });
   const logger = createLogger('error', process.stderr);
@@ -189,12 +191,12 @@ async function measure(provider: Provider, endpoint: string, n: number, ratePerS
 }
 
 /** Starts the sandbox in its own process so its work does not distort the agent's figures. */
-async function withSandboxProcess<T>(provider: Provider, n: number, extraArgs: string[], body: (endpoint: string) => Promise<T>): Promise<T> {
+async function withSandboxProcess<T>(provider: Provider, n: number, extraArgs: string[], body: (endpoint: string) => Promise<T>, gcpRatePerSecond?: number): Promise<T> {
   const main = fileURLToPath(new URL('../src/sandbox/main.js', import.meta.url));
   const server = new URL('../src/sandbox/server.js', import.meta.url).href;
   // The sandbox CLI sizes the AWS estate; for GCP a one-line module starts the same server with a GCP estate of N.
   const gcpScript =
-    `const { startSandbox } = await import(${JSON.stringify(server)}); const s = await startSandbox({ port: 0, aws: { resources: 10 }, gcp: { resources: ${n}, seed: ${SEED} } });` +
+    `const { startSandbox } = await import(${JSON.stringify(server)}); const s = await startSandbox({ port: 0, aws: { resources: 10 }, gcp: { resources: ${n}, seed: ${SEED} }${gcpRatePerSecond ? `, faults: { ratePerSecond: ${gcpRatePerSecond} }` : ''} });` +
     ` console.log(JSON.stringify({ gcp: { apiEndpoint: s.gcp.apiEndpoint, port: s.gcp.port } })); process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));`;
   // Azure likewise: the HTTPS listener's endpoint, its certificate (the only CA the clients trust) and token.
   const azureScript =
@@ -237,8 +239,8 @@ export async function runLive(argv: string[]): Promise<void> {
     args: argv,
     options: {
       n: { type: 'string' },
-      'throttle-rate': { type: 'string', default: '20' },
-      'throttle-n': { type: 'string', default: '20000' },
+      'throttle-rate': { type: 'string' },
+      'throttle-n': { type: 'string' },
       live: { type: 'boolean' },
       provider: { type: 'string', default: 'aws' },
     },
@@ -263,10 +265,22 @@ export async function runLive(argv: string[]): Promise<void> {
       );
     }
   }
-  // The throttled run exercises the AWS per-account rate limit; GCP's and Azure's pacing are covered by their tests.
-  if (provider !== 'aws') return;
-  const rate = Number(values['throttle-rate']);
-  const tn = Number(values['throttle-n']);
+  // The throttled run exercises the AWS per-account rate limit or the GCP consumer-project quota; Azure's pacing is covered by its tests.
+  if (provider === 'azure') return;
+  if (provider === 'gcp') {
+    // ListAssets pages hold 1,000 assets: a larger estate and a lower rate give enough calls to pace.
+    const rate = Number(values['throttle-rate'] ?? '5');
+    const tn = Number(values['throttle-n'] ?? '100000');
+    const m = await withSandboxProcess('gcp', tn, [], (endpoint) => Promise.resolve(runMeasureChild('gcp', endpoint, tn, rate)), rate);
+    const ideal = m.calls / rate;
+    console.log(
+      `\nthrottled: N=${tn}, sandbox allows ${rate} ListAssets calls/s for the consumer project: ${m.calls} calls in ${m.scanSeconds.toFixed(1)} s; ` +
+        `ideal ${ideal.toFixed(1)} s; ratio ${(m.scanSeconds / ideal).toFixed(3)}; failed accounts ${m.failedAccounts}; resources ${m.resources}`,
+    );
+    return;
+  }
+  const rate = Number(values['throttle-rate'] ?? '20');
+  const tn = Number(values['throttle-n'] ?? '20000');
   const accounts = describeEstate({ resources: tn, seed: SEED }).accounts.length;
   const m = await withSandboxProcess('aws', tn, ['--rate-per-second', String(rate)], (endpoint) => Promise.resolve(runMeasureChild('aws', endpoint, tn, rate)));
   const ideal = m.calls / (rate * accounts);

@@ -95,12 +95,15 @@ export class FaultInjector {
     return this.faults.latencyMs ?? 0;
   }
 
-  /** What happens to one request from `principal` before it reaches the operation. */
-  decide(principal: string): FaultDecision {
+  /**
+   * What happens to one request from `principal` before it reaches the operation. `rateBucket` names
+   * the rate limit it counts against (default: the principal's own, as AWS limits per account).
+   */
+  decide(principal: string, rateBucket = principal): FaultDecision {
     const f = this.faults;
     if (f.accessDeniedAccounts?.includes(principal)) return { kind: 'accessDenied' };
     const retry = f.throttleRetryAfterSeconds !== undefined ? { retryAfterSeconds: f.throttleRetryAfterSeconds } : {};
-    if (f.ratePerSecond !== undefined && !this.take(principal, f.ratePerSecond)) return { kind: 'throttle', cause: 'rateLimit', ...retry };
+    if (f.ratePerSecond !== undefined && !this.take(rateBucket, f.ratePerSecond)) return { kind: 'throttle', cause: 'rateLimit', ...retry };
     if (f.throttleRate && this.rng.next() < f.throttleRate) return { kind: 'throttle', cause: 'random', ...retry };
     if (f.serverErrorRate && this.rng.next() < f.serverErrorRate) return { kind: 'serverError', status: this.rng.chance(0.5) ? 500 : 503 };
     return { kind: 'none' };

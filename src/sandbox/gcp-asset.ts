@@ -21,6 +21,9 @@ import { sleep } from './http.js';
 /** ListAssets page size bounds (API reference: default 100, maximum 1000). */
 export const LIST_ASSETS_DEFAULT_PAGE_SIZE = 100;
 export const LIST_ASSETS_MAX_PAGE_SIZE = 1000;
+/** The rate-limit bucket of every ListAssets call (faults.ratePerSecond applies to the consumer project). */
+const CONSUMER_QUOTA_BUCKET = 'consumer-project';
+
 const OPERATION = 'ListAssets';
 
 /** gRPC status → the HTTP status Google's REST mapping gives it, for the call log. */
@@ -132,7 +135,8 @@ export class GcpAssetHandler {
       this.calls.record({ provider: 'gcp', operation: OPERATION, account: principal, region: '', status: HTTP_OF[code] ?? 500, ...(error ? { error } : {}) });
     try {
       await sleep(this.faults.latencyMs());
-      const decision = this.faults.decide(principal);
+      // Cloud Asset quotas belong to the caller's (consumer) project, not to the scope listed: one bucket for every parent.
+      const decision = this.faults.decide(principal, CONSUMER_QUOTA_BUCKET);
       switch (decision.kind) {
         case 'accessDenied':
           throw new RpcError(grpc.status.PERMISSION_DENIED, `The caller does not have permission (cloudasset.assets.listResource on ${parent})`);

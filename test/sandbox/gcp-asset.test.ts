@@ -107,6 +107,13 @@ describe('ListAssets over gRPC', () => {
     expect(sandbox.writeOperations()).toEqual([]);
   });
 
+  it('counts calls for every parent against one quota, the consumer project\'s', async () => {
+    sandbox.setFaults({ ratePerSecond: 1 });
+    const [first, second] = sandbox.gcp.projects;
+    const results = await Promise.allSettled([first, second].map((p) => client.listAssets({ parent: `projects/${p}`, pageSize: 10 }, NO_RETRY)));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('serves malformed items without data, the same ones on every request', async () => {
     sandbox.setFaults({ malformedRate: 0.2 });
     const project = `projects/${sandbox.gcp.projects[0]}`;
