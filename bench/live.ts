@@ -87,6 +87,7 @@ function azureSetup(endpoint: string, n: number, source: AzureSource): Setup {
   const children: [string, readonly string[]][] = [
     [AZURE_TYPES.sqlAuditing, [AZURE_TYPES.sqlServer]],
     [AZURE_TYPES.sqlTde, [AZURE_TYPES.sqlDatabase]],
+    [AZURE_TYPES.sqlLongTermRetention, [AZURE_TYPES.sqlDatabase]],
     [AZURE_TYPES.blobService, [AZURE_TYPES.storageAccount]],
     [AZURE_TYPES.diagnosticSettings, DIAGNOSTIC_PARENT_TYPES],
   ];

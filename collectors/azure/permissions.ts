@@ -3,7 +3,8 @@
  * needs. Plain data: `kansa permissions --provider azure` and deploy/iam/azure-role.json are generated
  * from it plus `<type>/read` for every resource type the enabled controls read (Resource Graph returns
  * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
- * SQL auditing and TDE, diagnostic settings) are types of their own, so they get theirs the same way.
+ * SQL auditing, TDE and long-term retention, diagnostic settings) are types of their own, so they get
+ * theirs the same way.
  * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed).
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
@@ -34,6 +35,7 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     { operation: 'GetBlobServiceProperties', actions: [], forTypesMatching: '^Microsoft\\.Storage/storageAccounts/blobServices$', reason: 'blob service settings of each storage account' },
     { operation: 'GetServerAuditingSettings', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/auditingSettings$', reason: 'auditing settings of each SQL server' },
     { operation: 'GetTransparentDataEncryption', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/transparentDataEncryption$', reason: 'TDE state of each SQL database' },
+    { operation: 'GetLongTermRetentionPolicy', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/backupLongTermRetentionPolicies$', reason: 'long-term backup retention policy of each SQL database' },
     { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
     { operation: 'ListSecurityPricings', actions: [], forTypesMatching: '^Microsoft\\.Security/pricings$', reason: 'Defender for Cloud plan (pricing tier) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },

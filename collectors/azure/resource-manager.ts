@@ -3,8 +3,8 @@
  * subscription returns up to 1,000 rows a page with properties, paged by $skipToken — and ARM
  * (`@azure/arm-resources`: `resources.list` per type, then `getById` with each type's api-version) as the
  * fallback when Resource Graph is not permitted or is switched off. Child settings that are not resources
- * of their own (diagnostic settings, SQL auditing and TDE, blob service properties) are fetched by ARM
- * only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
+ * of their own (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties)
+ * are fetched by ARM only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
@@ -26,6 +26,7 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.keyVault]: '2023-07-01',
   [AZURE_TYPES.activityLogAlert]: '2020-10-01',
   [AZURE_TYPES.virtualMachine]: '2024-07-01',
+  [AZURE_TYPES.virtualMachineScaleSet]: '2024-07-01',
   [AZURE_TYPES.appGateway]: '2024-05-01',
   [AZURE_TYPES.appGatewayWafPolicy]: '2024-05-01',
   [AZURE_TYPES.frontDoorWafPolicy]: '2024-02-01',
@@ -55,6 +56,10 @@ interface ChildSpec {
   readonly apiVersion: string;
   /** The response is a list ({ value: [...] }) rather than one document. */
   readonly list: boolean;
+  /** Parents named so have no such setting (it cannot be configured there): not fetched. */
+  readonly skipParentNames?: readonly string[];
+  /** ARM error codes saying the setting does not exist for this parent: skipped like a 404. */
+  readonly notApplicableCodes?: readonly string[];
 }
 
 /** Types whose resources can carry diagnostic settings that controls read (Key Vault AuditEvent logs). */
@@ -62,7 +67,19 @@ export const DIAGNOSTIC_PARENT_TYPES: readonly string[] = [AZURE_TYPES.keyVault]
 
 const CHILDREN: readonly ChildSpec[] = [
   { type: AZURE_TYPES.sqlAuditing, parentTypes: [AZURE_TYPES.sqlServer], operation: 'GetServerAuditingSettings', path: (p) => `${p}/auditingSettings/default`, apiVersion: SQL_CHILD_API_VERSION, list: false },
-  { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false },
+  // TDE cannot be configured on `master`; its setting says nothing about user data.
+  { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false, skipParentNames: ['master'] },
+  // Nor long-term retention; databases that do not support it (dedicated SQL pools) answer 400 LongTermRetentionPolicyNotSupported.
+  {
+    type: AZURE_TYPES.sqlLongTermRetention,
+    parentTypes: [AZURE_TYPES.sqlDatabase],
+    operation: 'GetLongTermRetentionPolicy',
+    path: (p) => `${p}/backupLongTermRetentionPolicies/default`,
+    apiVersion: SQL_CHILD_API_VERSION,
+    list: false,
+    skipParentNames: ['master'],
+    notApplicableCodes: ['LongTermRetentionPolicyNotSupported'],
+  },
   { type: AZURE_TYPES.blobService, parentTypes: [AZURE_TYPES.storageAccount], operation: 'GetBlobServiceProperties', path: (p) => `${p}/blobServices/default`, apiVersion: STORAGE_CHILD_API_VERSION, list: false },
   { type: AZURE_TYPES.diagnosticSettings, parentTypes: DIAGNOSTIC_PARENT_TYPES, operation: 'ListDiagnosticSettings', path: (p) => `${p}/providers/Microsoft.Insights/diagnosticSettings`, apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION, list: true },
 ];
@@ -142,8 +159,7 @@ export class AzureResourceCollector implements Collector {
       if (resource.malformed) return;
       for (const child of children) {
         if (!child.parentTypes.includes(resource.type)) continue;
-        // TDE cannot be configured on `master`; its setting says nothing about user data.
-        if (child.type === AZURE_TYPES.sqlTde && resource.name.toLowerCase() === 'master') continue;
+        if (child.skipParentNames?.includes(resource.name.toLowerCase())) continue;
         childJobs.push(this.fetchChild(context, limit, child, resource, emit).catch((error: unknown) => fail(resource.account, error)));
       }
     };
@@ -266,7 +282,7 @@ export class AzureResourceCollector implements Collector {
     const result = await this.call(context, limit, child.operation, () => this.rawGet(client, child.path(parent.id), child.apiVersion, context.signal));
     const options = { type: child.type, parent: { type: parent.type, id: parent.id, location: parent.region }, capturedAt: context.now().toISOString() };
     if (!result.ok) {
-      if (result.error.status === 404) return;
+      if (result.error.status === 404 || child.notApplicableCodes?.includes(result.error.code)) return;
       throw new ScopeFailure(result.error);
     }
     if (child.list) for (const item of listValue(result.value)) emit(normalizeArmResource(item, options));

@@ -2,7 +2,7 @@
  * Azure Resource Manager over HTTPS, enough for the unmodified `@azure/arm-resources` and
  * `@azure/arm-resourcegraph` clients: subscription list, `resources.list` (no properties, absolute
  * `nextLink`), GET by id with a per-type api-version, the child settings a collector reads
- * (diagnostic settings, SQL auditing and TDE, blob service properties) and the Resource Graph
+ * (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties) and the Resource Graph
  * `resources` query for the fixed query shape the collector sends.
  *
  * Identity: `Authorization: Bearer <AZURE_SANDBOX_TOKEN>`; the caller for fault decisions is the
@@ -126,7 +126,7 @@ export class AzureArmHandler implements ProviderHandler {
       const subscription = this.subscription(m[1] ?? '');
       return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
     }
-    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/blobServices\/default)?$/i.exec(path);
+    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default)?$/i.exec(path);
     if (m) {
       const subscription = this.subscription(m[2] ?? '');
       const target = this.estate.find(m[1] ?? '');
@@ -153,6 +153,16 @@ export class AzureArmHandler implements ProviderHandler {
         case '/transparentdataencryption/current':
           onlyFor(SQL_DATABASE, SQL_CHILD_API_VERSIONS, 'servers/databases/transparentDataEncryption');
           return { operation: 'GetTransparentDataEncryption', subscriptions: [subscription], run: () => this.estate.transparentDataEncryption(cell, k) };
+        case '/backuplongtermretentionpolicies/default':
+          onlyFor(SQL_DATABASE, SQL_CHILD_API_VERSIONS, 'servers/databases/backupLongTermRetentionPolicies');
+          return {
+            operation: 'GetLongTermRetentionPolicy',
+            subscriptions: [subscription],
+            run: () => {
+              if (this.estate.isDedicatedSqlPool(cell, k)) throw new SandboxApiError(400, 'LongTermRetentionPolicyNotSupported', 'Long Term Retention is not supported on this database.');
+              return this.estate.longTermRetentionPolicy(cell, k);
+            },
+          };
         case '/blobservices/default':
           onlyFor(STORAGE_ACCOUNT, STORAGE_CHILD_API_VERSIONS, 'storageAccounts/blobServices');
           return { operation: 'GetBlobServiceProperties', subscriptions: [subscription], run: () => this.estate.blobServices(cell, k) };

@@ -1,7 +1,7 @@
 /**
  * The Azure sandbox estate: a deterministic, lazily generated set of ARM resources and the child
- * settings that are not resources of their own (diagnostic settings, SQL auditing and TDE, storage
- * blob service properties).
+ * settings that are not resources of their own (diagnostic settings, SQL auditing, TDE and long-term
+ * retention, storage blob service properties).
  *
  * As for AWS, nothing is stored per resource: a small table of cells (subscription × location × type)
  * holds counts; item k of a cell is computed from a hash of (seed, subscription, location, type, k),
@@ -22,6 +22,7 @@ export const SQL_DATABASE = 'Microsoft.Sql/servers/databases';
 export const KEY_VAULT = 'Microsoft.KeyVault/vaults';
 export const ACTIVITY_LOG_ALERT = 'Microsoft.Insights/activityLogAlerts';
 export const VIRTUAL_MACHINE = 'Microsoft.Compute/virtualMachines';
+export const VM_SCALE_SET = 'Microsoft.Compute/virtualMachineScaleSets';
 export const APP_GATEWAY = 'Microsoft.Network/applicationGateways';
 export const WAF_POLICY = 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies';
 export const METRIC_ALERT = 'Microsoft.Insights/metricAlerts';
@@ -41,6 +42,7 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [KEY_VAULT]: '2023-07-01',
   [ACTIVITY_LOG_ALERT]: '2020-10-01',
   [VIRTUAL_MACHINE]: '2024-07-01',
+  [VM_SCALE_SET]: '2024-07-01',
   [APP_GATEWAY]: '2024-05-01',
   [WAF_POLICY]: '2024-05-01',
   [METRIC_ALERT]: '2018-03-01',
@@ -80,6 +82,8 @@ const SPECS: readonly TypeSpec[] = [
   { type: RECOVERY_VAULT, weight: 0, prefix: 'rsv-', perSubscription: (i) => (i === 0 ? 1 : 0), singletonLocation: 'japaneast' },
   // One Log Analytics workspace per subscription: 730 days in the first, 30 (the default) elsewhere.
   { type: LOG_WORKSPACE, weight: 0, prefix: 'law-', perSubscription: () => 1, singletonLocation: 'japaneast' },
+  // Last, so the cells (and ids) of the types above keep their indices.
+  { type: VM_SCALE_SET, weight: 1, prefix: 'vmss-' },
 ];
 
 export interface AzureEstateOptions {
@@ -304,8 +308,9 @@ export class AzureEstate {
         return {
           ...base,
           name: 'appdb',
-          kind: 'v12.0,user',
-          sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 },
+          ...(this.isDedicatedSqlPool(cell, k)
+            ? { kind: 'v12.0,user,datawarehouse,gen2', sku: { name: 'DW100c', tier: 'DataWarehouse' } }
+            : { kind: 'v12.0,user', sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 } }),
           properties: { collation: 'SQL_Latin1_General_CP1_CI_AS', status: 'Online', databaseId: uuid(r), creationDate: created, zoneRedundant: r.chance(0.4), requestedBackupStorageRedundancy: r.pick(['Geo', 'Local', 'Zone'] as const) },
         };
       case KEY_VAULT: {
@@ -364,6 +369,8 @@ export class AzureEstate {
           },
         };
       }
+      case VM_SCALE_SET:
+        return { ...base, ...this.scaleSet(cell, r, name, created) };
       case APP_GATEWAY: {
         const shape = r.weighted([['waf-policy', 4], ['waf-config', 2], ['waf-detection', 1], ['standard', 2]] as const);
         const waf = shape !== 'standard';
@@ -446,6 +453,88 @@ export class AzureEstate {
       default:
         throw new Error(`sandbox azure estate: no generator for ${cell.type}`);
     }
+  }
+
+  /**
+   * A scale set's body beyond the identity fields. Uniform scale sets patch by automatic OS image
+   * upgrades (or, on Windows, by Windows Update: enableAutomaticUpdates defaults to true) or not at all;
+   * Flexible ones by guest patch orchestration, and some only group VMs created on their own (no VM
+   * profile). A few are built from a specialized image and have no osProfile.
+   */
+  private scaleSet(cell: AzureCell, r: Rng, name: string, created: string): Json {
+    const flexible = r.chance(0.35);
+    const windows = r.chance(0.3);
+    const subnet = `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-${cell.location}/subnets/app`;
+    const sku = { name: r.pick(['Standard_D2s_v5', 'Standard_D4s_v5', 'Standard_B2ms'] as const), tier: 'Standard', capacity: r.int(2, 6) };
+    const zones = r.chance(0.6) ? { zones: ['1', '2', '3'] } : {};
+    if (flexible && r.chance(0.2)) {
+      return { ...zones, properties: { orchestrationMode: 'Flexible', platformFaultDomainCount: 1, singlePlacementGroup: false, provisioningState: 'Succeeded', uniqueId: uuid(r), timeCreated: created } };
+    }
+    const patchMode = flexible
+      ? windows
+        ? r.weighted([['AutomaticByPlatform', 4], ['AutomaticByOS', 2], ['Manual', 2]] as const)
+        : r.weighted([['AutomaticByPlatform', 5], ['ImageDefault', 3]] as const)
+      : windows
+        ? r.weighted([['AutomaticByOS', 3], ['Manual', 2]] as const)
+        : 'ImageDefault';
+    const autoUpgrade = !flexible && r.chance(windows ? 0.3 : 0.5);
+    const specialized = r.chance(0.08);
+    const patchSettings = { patchMode, assessmentMode: patchMode === 'AutomaticByPlatform' ? 'AutomaticByPlatform' : 'ImageDefault', ...(patchMode === 'AutomaticByPlatform' ? { automaticByPlatformSettings: { rebootSetting: 'IfRequired' } } : {}) };
+    const osProfile = windows
+      ? { computerNamePrefix: name.slice(0, 9), adminUsername: 'azureuser', windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: !autoUpgrade && patchMode !== 'Manual', ...(flexible || patchMode === 'Manual' ? { patchSettings } : {}) }, secrets: [], allowExtensionOperations: true, requireGuestProvisionSignal: true }
+      : { computerNamePrefix: name, adminUsername: 'azureuser', linuxConfiguration: { disablePasswordAuthentication: true, provisionVMAgent: true, patchSettings, enableVMAgentPlatformUpdates: false }, secrets: [], allowExtensionOperations: true, requireGuestProvisionSignal: true };
+    const image = specialized
+      ? { id: `/subscriptions/${cell.subscription}/resourceGroups/rg-images/providers/Microsoft.Compute/galleries/gallery/images/${windows ? 'win' : 'linux'}-specialized/versions/1.0.0` }
+      : windows
+        ? { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest' }
+        : { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' };
+    const upgradeMode = autoUpgrade ? 'Rolling' : r.pick(['Manual', 'Automatic'] as const);
+    return {
+      sku,
+      ...zones,
+      properties: {
+        orchestrationMode: flexible ? 'Flexible' : 'Uniform',
+        ...(flexible ? { platformFaultDomainCount: 1, singlePlacementGroup: false } : { overprovision: true, doNotRunExtensionsOnOverprovisionedVMs: false, singlePlacementGroup: false }),
+        upgradePolicy: {
+          mode: upgradeMode,
+          ...(upgradeMode === 'Rolling' ? { rollingUpgradePolicy: { maxBatchInstancePercent: 20, maxUnhealthyInstancePercent: 20, maxUnhealthyUpgradedInstancePercent: 20, pauseTimeBetweenBatches: 'PT0S', maxSurge: false, rollbackFailedInstancesOnPolicyBreach: false } } : {}),
+          ...(flexible ? {} : { automaticOSUpgradePolicy: { enableAutomaticOSUpgrade: autoUpgrade, disableAutomaticRollback: false, useRollingUpgradePolicy: false } }),
+        },
+        virtualMachineProfile: {
+          ...(specialized ? {} : { osProfile }),
+          storageProfile: {
+            imageReference: image,
+            osDisk: { osType: windows ? 'Windows' : 'Linux', createOption: 'FromImage', caching: 'ReadWrite', managedDisk: { storageAccountType: 'Premium_LRS' }, diskSizeGB: windows ? 127 : 30 },
+            dataDisks: [],
+          },
+          networkProfile: {
+            ...(flexible ? { networkApiVersion: '2020-11-01' } : {}),
+            networkInterfaceConfigurations: [
+              { name: `${name}-nic`, properties: { primary: true, enableAcceleratedNetworking: false, disableTcpStateTracking: false, dnsSettings: { dnsServers: [] }, enableIPForwarding: false, ipConfigurations: [{ name: `${name}-ipconfig`, properties: { primary: true, subnet: { id: subnet }, privateIPAddressVersion: 'IPv4' } }] } },
+            ],
+          },
+          ...(upgradeMode === 'Rolling'
+            ? { extensionProfile: { extensions: [{ name: 'HealthExtension', properties: { autoUpgradeMinorVersion: true, publisher: 'Microsoft.ManagedServices', type: windows ? 'ApplicationHealthWindows' : 'ApplicationHealthLinux', typeHandlerVersion: '2.0', settings: { protocol: 'http', port: 80, requestPath: '/healthz' } } }] } }
+            : {}),
+        },
+        provisioningState: 'Succeeded',
+        uniqueId: uuid(r),
+        timeCreated: created,
+      },
+    };
+  }
+
+  /** Some databases are dedicated SQL pools (formerly SQL DW), which have no long-term retention. */
+  isDedicatedSqlPool(cell: AzureCell, k: number): boolean {
+    return cell.type === SQL_DATABASE && this.rng(cell, k, 'edition').chance(0.1);
+  }
+
+  /** GET {database}/backupLongTermRetentionPolicies/default: PT0S is an unset period. */
+  longTermRetentionPolicy(cell: AzureCell, k: number): Json {
+    const shape = this.rng(cell, k, 'ltr').weighted([['off', 5], ['weekly', 2], ['full', 3]] as const);
+    const periods =
+      shape === 'full' ? { weeklyRetention: 'P4W', monthlyRetention: 'P12M', yearlyRetention: 'P5Y', weekOfYear: 1 } : shape === 'weekly' ? { weeklyRetention: 'P5W', monthlyRetention: 'PT0S', yearlyRetention: 'PT0S', weekOfYear: 0 } : { weeklyRetention: 'PT0S', monthlyRetention: 'PT0S', yearlyRetention: 'PT0S', weekOfYear: 0 };
+    return { id: `${this.idOf(cell, k)}/backupLongTermRetentionPolicies/default`, name: 'default', type: 'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies', properties: periods };
   }
 
   /** GET {server}/auditingSettings/default. */

@@ -14,8 +14,10 @@ const TYPES = [
   'Microsoft.Sql/servers',
   'Microsoft.KeyVault/vaults',
   'Microsoft.Insights/activityLogAlerts',
+  'Microsoft.Compute/virtualMachineScaleSets',
   'Microsoft.Sql/servers/auditingSettings',
   'Microsoft.Sql/servers/databases/transparentDataEncryption',
+  'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies',
   'Microsoft.Insights/diagnosticSettings',
 ];
 
@@ -62,7 +64,7 @@ describe('AzureResourceCollector against the sandbox', () => {
     expect(graph.result.accounts.every((a) => a.ok)).toBe(true);
     expect(arm.result.accounts.every((a) => a.ok)).toBe(true);
     const estate = sandbox.azure.estate;
-    const topLevel = estate.count({ types: ['Microsoft.Storage/storageAccounts', 'Microsoft.Network/networkSecurityGroups', 'Microsoft.Compute/disks', 'Microsoft.Sql/servers', 'Microsoft.KeyVault/vaults', 'Microsoft.Insights/activityLogAlerts'] });
+    const topLevel = estate.count({ types: ['Microsoft.Storage/storageAccounts', 'Microsoft.Network/networkSecurityGroups', 'Microsoft.Compute/disks', 'Microsoft.Sql/servers', 'Microsoft.KeyVault/vaults', 'Microsoft.Insights/activityLogAlerts', 'Microsoft.Compute/virtualMachineScaleSets'] });
     expect(graph.resources.filter((r) => !r.type.includes('/servers/') && r.type !== 'Microsoft.Insights/diagnosticSettings')).toHaveLength(topLevel);
     const byKey = new Map(arm.resources.map((r) => [key(r), r]));
     expect(graph.resources.map(key).sort()).toEqual(arm.resources.map(key).sort());
@@ -73,6 +75,46 @@ describe('AzureResourceCollector against the sandbox', () => {
     expect(sandbox.writeOperations()).toEqual([]);
     // Every attempt the SDK made is counted, by operation.
     expect(graph.calls.length).toBe(graphCalls.total);
+  });
+
+  it('collects scale sets with their VM profile and upgrade policy (Resource Graph and ARM alike)', async () => {
+    const types = ['Microsoft.Compute/virtualMachineScaleSets'];
+    const graph = await run('resourceGraph', { types });
+    const arm = await run('arm', { types });
+    const count = sandbox.azure.estate.count({ types });
+    expect(count).toBeGreaterThan(0);
+    expect(graph.resources).toHaveLength(count);
+    expect(graph.resources.every((r) => r.type === 'Microsoft.Compute/virtualMachineScaleSets' && !r.malformed)).toBe(true);
+    const byKey = new Map(arm.resources.map((r) => [key(r), r]));
+    expect(graph.resources.map(key).sort()).toEqual(arm.resources.map(key).sort());
+    for (const r of graph.resources) expect(r.configuration).toEqual(byKey.get(key(r))?.configuration);
+    const properties = graph.resources.map((r) => r.configuration.properties as { upgradePolicy?: unknown; virtualMachineProfile?: { osProfile?: unknown } });
+    expect(properties.some((p) => p.virtualMachineProfile?.osProfile !== undefined)).toBe(true);
+    expect(properties.some((p) => p.upgradePolicy !== undefined)).toBe(true);
+  });
+
+  it('fetches one long-term retention policy per database; dedicated SQL pools (400 LongTermRetentionPolicyNotSupported) are skipped, not failures', async () => {
+    const estate = sandbox.azure.estate;
+    const databases = estate.select({ types: ['Microsoft.Sql/servers/databases'] }).flatMap((cell) => Array.from({ length: cell.count }, (_, k) => ({ cell, k })));
+    const pools = databases.filter(({ cell, k }) => estate.isDedicatedSqlPool(cell, k));
+    expect(pools.length).toBeGreaterThan(0);
+    expect(pools.length).toBeLessThan(databases.length);
+    for (const source of ['resourceGraph', 'arm'] as const) {
+      sandbox.resetCalls();
+      const { result, resources, calls } = await run(source, { types: ['Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies'] });
+      expect(result.accounts.every((a) => a.ok)).toBe(true);
+      const ltr = resources.filter((r) => r.type === 'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies');
+      expect(ltr).toHaveLength(resources.length); // the parent databases are listed, not emitted
+      expect(ltr.map((r) => r.id.toLowerCase()).sort()).toEqual(
+        databases.filter(({ cell, k }) => !estate.isDedicatedSqlPool(cell, k)).map(({ cell, k }) => `${estate.idOf(cell, k)}/backupLongTermRetentionPolicies/default`.toLowerCase()).sort(),
+      );
+      for (const r of ltr) {
+        expect(r.relationships).toEqual([{ type: 'Microsoft.Sql/servers/databases', id: r.id.split('/backupLongTermRetentionPolicies')[0]!.toLowerCase(), name: 'scope' }]);
+        expect(Object.keys(r.configuration.properties as object).sort()).toEqual(['monthlyRetention', 'weekOfYear', 'weeklyRetention', 'yearlyRetention']);
+      }
+      expect(sandbox.calls().byOperation.GetLongTermRetentionPolicy).toBe(databases.length);
+      expect(calls.filter((c) => c === 'GetLongTermRetentionPolicy LongTermRetentionPolicyNotSupported')).toHaveLength(pools.length);
+    }
   });
 
   it('fetches child settings only for the types controls read', async () => {

@@ -2,12 +2,15 @@
  * Azure coverage controls beyond the five areas (mappings/controls/azure/{detection,monitoring,resilience,
  * vulnerability}.yaml): pass / fail / unknown over real-shaped ARM bodies through the real normalizer.
  */
+import { readFileSync } from 'node:fs';
 import { normalizeArmResource, type NormalizeOptions } from '../../../collectors/azure/normalize.js';
 import type { Finding } from '../../../src/evaluate/assessment.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { CollectionScope } from '../../../src/model/resource.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
+/** Hand-written ARM bodies in documented shapes (test/fixtures/azure/SOURCES.md). */
+const samples = JSON.parse(readFileSync(new URL('../../fixtures/azure/arm-samples.json', import.meta.url), 'utf8')) as Record<string, Record<string, unknown> & { id: string; properties: Record<string, unknown> }>;
 const SUB = '00000000-1111-4222-8333-444444444444';
 const SUB2 = '00000000-1111-4222-8333-555555555555';
 const rg = (sub = SUB): string => `/subscriptions/${sub}/resourceGroups/rg-app/providers`;
@@ -186,6 +189,25 @@ describe('8-2 backups', () => {
     expect(all.find((x) => x.account === SUB3)?.status).toBe('unknown');
   });
 
+  it('azure-sql-database-long-term-retention: any period other than PT0S passes, all PT0S fails, no periods unknown, master not judged', () => {
+    const dbOf = (id: string): string => id.split('/backupLongTermRetentionPolicies')[0]!;
+    const ltr = (body: Record<string, unknown> & { id: string }): Input =>
+      arm(body, { type: 'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies', parent: { type: 'Microsoft.Sql/servers/databases', id: dbOf(body.id), location: 'japaneast' } });
+    const full = samples.ltr_full!;
+    const yearly = samples.ltr_yearly_only!;
+    const off = samples.ltr_off!;
+    const zeroDays = { ...off, id: off.id.replace('/sessions/', '/cache/'), properties: { weeklyRetention: 'P0D', monthlyRetention: 'PT0S', yearlyRetention: 'PT0S', weekOfYear: 0 } };
+    const blank = { ...off, id: off.id.replace('/sessions/', '/blank/'), properties: { weekOfYear: 0 } };
+    const master = { ...full, id: full.id.replace('/orders/', '/master/') };
+    const f = findings([ltr(full), ltr(yearly), ltr(off), ltr(zeroDays), ltr(blank), ltr(master)], 'azure-sql-database-long-term-retention');
+    expect(f[full.id]).toEqual({ status: 'pass' });
+    expect(f[yearly.id]).toEqual({ status: 'pass' });
+    expect(f[off.id]).toEqual({ status: 'fail', reason: `long-term backup retention is off for ${dbOf(off.id)} (weekly PT0S, monthly PT0S, yearly PT0S)` });
+    expect(f[zeroDays.id]).toEqual({ status: 'fail', reason: `long-term backup retention is off for ${dbOf(zeroDays.id)} (weekly P0D, monthly PT0S, yearly PT0S)` });
+    expect(f[blank.id]).toEqual({ status: 'unknown', reason: 'cannot evaluate: weeklyRetention, monthlyRetention and yearlyRetention are not in the payload' });
+    expect(f[master.id]).toBeUndefined();
+  });
+
   it('azure-storage-blob-soft-delete: enabled passes, disabled fails, malformed unknown', () => {
     const blob = (account: string, properties: unknown): Input =>
       arm({ id: `${stId(account)}/blobServices/default`, name: 'default', type: 'Microsoft.Storage/storageAccounts/blobServices', sku: { name: 'Standard_LRS' }, properties }, { type: 'Microsoft.Storage/storageAccounts/blobServices', parent: { type: 'Microsoft.Storage/storageAccounts', id: stId(account), location: 'japaneast' } });
@@ -222,5 +244,55 @@ describe('5-3 patching', () => {
     expect(f[vmId('win-default')]).toEqual({ status: 'pass' });
     expect(f[vmId('win-manual')]).toEqual({ status: 'fail', reason: 'VM win-manual: patchMode Manual (Windows)' });
     expect(f[vmId('attached')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: osProfile is not in the payload (VM created from an existing OS disk)' });
+  });
+});
+
+describe('5-3 scale set patching', () => {
+  const control = 'azure-vmss-automatic-patching';
+  const body = (key: string): Record<string, unknown> & { id: string; properties: Record<string, unknown> } => samples[key]!;
+
+  it('azure-vmss-automatic-patching: automatic OS upgrades, platform or OS orchestration pass; Manual and ImageDefault fail; no osProfile unknown', () => {
+    const keys = ['vmss_windows_default_updates', 'vmss_linux_automatic_os_upgrade', 'vmss_flexible_linux_platform', 'vmss_linux_manual', 'vmss_windows_manual', 'vmss_specialized_image', 'vmss_flexible_without_profile'];
+    const f = findings(keys.map((k) => arm(body(k))), control);
+    expect(f[body('vmss_windows_default_updates').id]).toEqual({ status: 'pass' });
+    expect(f[body('vmss_linux_automatic_os_upgrade').id]).toEqual({ status: 'pass' });
+    expect(f[body('vmss_flexible_linux_platform').id]).toEqual({ status: 'pass' });
+    expect(f[body('vmss_linux_manual').id]).toEqual({ status: 'fail', reason: 'scale set vmss-linux-manual: patchMode ImageDefault (Linux), automatic OS image upgrades off (upgrade mode Manual)' });
+    expect(f[body('vmss_windows_manual').id]).toEqual({ status: 'fail', reason: 'scale set vmss-win-manual: patchMode Manual (Windows), automatic OS image upgrades off (upgrade mode Manual)' });
+    expect(f[body('vmss_specialized_image').id]).toEqual({
+      status: 'unknown',
+      reason: 'cannot evaluate: virtualMachineProfile.osProfile is not in the payload (scale set built from a specialized image) and automatic OS image upgrades are off',
+    });
+    // A Flexible scale set without a VM profile only groups VMs: azure-vm-automatic-patching judges them.
+    expect(f[body('vmss_flexible_without_profile').id]).toBeUndefined();
+  });
+
+  it('reads the Windows default (AutomaticByOS while automatic updates are on) and automatic OS upgrades without osProfile', () => {
+    const base = body('vmss_windows_manual');
+    const profile = base.properties.virtualMachineProfile as Record<string, unknown>;
+    const variant = (name: string, properties: Record<string, unknown>): Input => arm({ ...base, id: base.id.replace('vmss-win-manual', name), name, properties: { ...base.properties, ...properties } });
+    const id = (name: string): string => base.id.replace('vmss-win-manual', name);
+    const f = findings(
+      [
+        // automatic updates off and no patch mode: Manual
+        variant('win-updates-off', { virtualMachineProfile: { ...profile, osProfile: { computerNamePrefix: 'w', windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: false } } } }),
+        // no windowsConfiguration.enableAutomaticUpdates at all: Azure's default is on
+        variant('win-implicit', { virtualMachineProfile: { ...profile, osProfile: { computerNamePrefix: 'w', windowsConfiguration: { provisionVMAgent: true } } } }),
+        // Windows on AutomaticByPlatform
+        variant('win-platform', { virtualMachineProfile: { ...profile, osProfile: { computerNamePrefix: 'w', windowsConfiguration: { enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByPlatform' } } } } }),
+        // automatic OS upgrades on: enough even from a specialized image
+        variant('auto-upgrade-specialized', { upgradePolicy: { mode: 'Rolling', automaticOSUpgradePolicy: { enableAutomaticOSUpgrade: true } }, virtualMachineProfile: { storageProfile: profile.storageProfile } }),
+        // Resource Graph row: lower-case type, bookkeeping columns
+        arm({ ...body('vmss_linux_manual'), type: 'microsoft.compute/virtualmachinescalesets', resourceGroup: 'rg-app', subscriptionId: SUB, tenantId: SUB, identity: null, plan: null, managedBy: '' }),
+        arm({ ...base, id: id('broken'), name: 'broken', properties: 'not json' }),
+      ],
+      control,
+    );
+    expect(f[id('win-updates-off')]).toEqual({ status: 'fail', reason: 'scale set win-updates-off: patchMode Manual (Windows), automatic OS image upgrades off (upgrade mode Manual)' });
+    expect(f[id('win-implicit')]).toEqual({ status: 'pass' });
+    expect(f[id('win-platform')]).toEqual({ status: 'pass' });
+    expect(f[id('auto-upgrade-specialized')]).toEqual({ status: 'pass' });
+    expect(f[body('vmss_linux_manual').id]?.status).toBe('fail');
+    expect(f[id('broken')]?.status).toBe('unknown');
   });
 });
