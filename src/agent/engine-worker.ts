@@ -101,9 +101,9 @@ class EngineThread {
           this.loopDelay.enable();
           publish();
           this.timer = setInterval(publish, STATUS_INTERVAL_MS);
+          this.logger.info({ collectors: schedules.map((s) => ({ name: s.state.collector.name, schedule: s.cron, jitterSeconds: s.jitterSeconds })) }, 'collection schedules started');
           scheduler.start(schedules, this.input.runAtStart);
           evidence?.start(agent);
-          this.logger.info({ collectors: schedules.map((s) => ({ name: s.state.collector.name, schedule: s.cron, jitterSeconds: s.jitterSeconds })) }, 'collection schedules started');
           return;
         case 'stop':
           clearInterval(this.timer);
