@@ -59,7 +59,7 @@ export class Agent {
   private recomputeAfter = 0;
 
   constructor(
-    private readonly mappings: Mappings,
+    private mappings: Mappings,
     collectors: readonly { collector: Collector; staleAfterSeconds: number }[],
     private readonly deps: {
       logger: Logger;
@@ -97,6 +97,12 @@ export class Agent {
 
   get ready(): boolean {
     return this.firstAssessmentDone;
+  }
+
+  /** A reloaded attestations file (SIGHUP): verdicts are re-derived at the next read. */
+  replaceAttestations(attestations: Mappings['attestations']): void {
+    this.mappings = { ...this.mappings, attestations };
+    this.recomputeAfter = 0;
   }
 
   /** One collection + evaluation for one collector. Never throws: failures are recorded as state. */

@@ -105,6 +105,10 @@ class EngineThread {
           scheduler.start(schedules, this.input.runAtStart);
           evidence?.start(agent);
           return;
+        case 'replaceAttestations':
+          agent.replaceAttestations(command.attestations);
+          publish();
+          return;
         case 'stop':
           clearInterval(this.timer);
           void (async () => {

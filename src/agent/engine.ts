@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { AgentConfig } from '../config/schema.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { EvidenceMetrics, SnapshotErrorStage } from '../evidence/service.js';
+import type { Attestation } from '../mappings/attestations.js';
 import type { RequirementState } from '../evaluate/assessment.js';
 import { replayLogLine, type Logger } from '../log.js';
 import type { SandboxClients } from '../sandbox/clients.js';
@@ -41,7 +42,11 @@ export type EngineMessage =
   | { readonly type: 'evidence'; readonly event: EvidenceEvent }
   | { readonly type: 'stopped' };
 
-export type EngineCommand = { readonly type: 'start' } | { readonly type: 'stop' };
+export type EngineCommand =
+  | { readonly type: 'start' }
+  | { readonly type: 'stop' }
+  /** Already validated by the HTTP thread (attestations are plain data). */
+  | { readonly type: 'replaceAttestations'; readonly attestations: readonly Attestation[] };
 
 export interface EngineListeners {
   readonly logger: Logger;
@@ -55,6 +60,7 @@ export interface EngineListeners {
 export interface Engine {
   /** Starts the schedules (after the endpoint listens). */
   start(): void;
+  replaceAttestations(attestations: readonly Attestation[]): void;
   /** Abandons in-flight scans and snapshots, then ends the worker. */
   stop(): Promise<void>;
 }
@@ -134,6 +140,7 @@ export function startEngine(input: EngineInput, listeners: EngineListeners, modu
     });
     const engine: Engine = {
       start: () => worker.postMessage({ type: 'start' } satisfies EngineCommand),
+      replaceAttestations: (attestations) => worker.postMessage({ type: 'replaceAttestations', attestations } satisfies EngineCommand),
       stop() {
         stopping ??= (async () => {
           if (exited) return;

@@ -10,7 +10,9 @@ import { WebSecurity } from '../http/web-security.js';
 import type { SandboxClients } from '../sandbox/clients.js';
 import { registerShardMetrics, resolveShard, shardConfig } from './sharding.js';
 import type { Logger } from '../log.js';
-import { createRegistry, registerAgentMetrics, registerEvidenceMetrics } from '../metrics/metrics.js';
+import { createRegistry, registerAgentMetrics, registerEvidenceMetrics, registerReloadMetrics } from '../metrics/metrics.js';
+import { loadAttestations } from '../mappings/attestations.js';
+import { errorMessage } from '../errors.js';
 import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
 import { longestGapSeconds } from './scheduler.js';
@@ -22,6 +24,11 @@ export interface RunningAgent {
   /** What /readyz answers: the first assessment is done and the engine is alive. */
   readonly ready: boolean;
   readonly url: string;
+  /**
+   * Re-reads the attestations file (SIGHUP). A file that does not load leaves the attestations in force
+   * unchanged: the error is logged and kansa_attestations_last_reload_successful turns 0.
+   */
+  readonly reloadAttestations: () => { ok: true; attestations: number } | { ok: false; error: string };
   readonly stop: () => Promise<void>;
 }
 
@@ -84,6 +91,23 @@ export async function startAgent(options: {
   });
   engine.start();
   logger.info({ url: endpoint.url, controls: mirror.controls.length }, 'kansa agent listening');
+  const reloads = registerReloadMetrics(registry, new Date());
+  const reloadAttestations = (): { ok: true; attestations: number } | { ok: false; error: string } => {
+    const file = config.attestations;
+    try {
+      const attestations = file ? loadAttestations(file, [mappings.catalog], mappings.catalog.id) : [];
+      mirror.replaceAttestations(attestations);
+      engine.replaceAttestations(attestations);
+      reloads.succeeded(new Date());
+      logger.info({ event: 'attestations_reloaded', file: file ?? null, attestations: attestations.length }, 'attestations reloaded');
+      return { ok: true, attestations: attestations.length };
+    } catch (error) {
+      reloads.failed();
+      const message = errorMessage(error);
+      logger.error({ event: 'attestations_reload_failed', file, error: message }, 'attestations not reloaded: the previous ones stay in force');
+      return { ok: false, error: message };
+    }
+  };
   return {
     get status() {
       return mirror.status;
@@ -92,6 +116,7 @@ export async function startAgent(options: {
       return mirror.ready;
     },
     url: endpoint.url,
+    reloadAttestations,
     stop: async () => {
       await engine.stop();
       await endpoint.close();

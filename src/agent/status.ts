@@ -90,9 +90,13 @@ export class AgentMirror implements AgentStatusSource {
   engineFailed = false;
 
   constructor(
-    private readonly mappings: Mappings,
+    private mappings: Mappings,
     private readonly disabledControls: ReadonlySet<string>,
   ) {}
+
+  replaceAttestations(attestations: Mappings['attestations']): void {
+    this.mappings = { ...this.mappings, attestations };
+  }
 
   get catalog(): Mappings['catalog'] {
     return this.mappings.catalog;

@@ -156,9 +156,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       io.stderr(`kansa: serving ${running.url}/metrics (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         let shuttingDown = false;
+        // Renewed attestations take effect without a restart (and without losing the collected data).
+        const reload = (): void => void running.reloadAttestations();
         const shutdown = (reason: string): void => {
           if (shuttingDown) return;
           shuttingDown = true;
+          process.off('SIGHUP', reload);
           logger.info({ reason }, 'shutting down');
           running
             .stop()
@@ -174,6 +177,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         };
         process.once('SIGTERM', () => shutdown('SIGTERM'));
         process.once('SIGINT', () => shutdown('SIGINT'));
+        process.on('SIGHUP', reload);
         onEngineFailure = () => {
           exitCode = EXIT_INTERNAL;
           shutdown('engine failure');

@@ -211,6 +211,29 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
   });
 }
 
+/** Reloads of the attestations file (SIGHUP), named like Prometheus' own configuration reload metrics. */
+export function registerReloadMetrics(registry: Registry, startedAt: Date): { succeeded(at: Date): void; failed(): void } {
+  const successful = new Gauge({
+    name: 'kansa_attestations_last_reload_successful',
+    help: 'Whether the last reload of the attestations file succeeded (1) or failed and the previous attestations stay in force (0).',
+    registers: [registry],
+  });
+  const lastSuccess = new Gauge({
+    name: 'kansa_attestations_last_reload_success_timestamp_seconds',
+    help: 'When the attestations file was last loaded successfully (Unix time; start-up counts).',
+    registers: [registry],
+  });
+  successful.set(1);
+  lastSuccess.set(startedAt.getTime() / 1000);
+  return {
+    succeeded(at) {
+      successful.set(1);
+      lastSuccess.set(at.getTime() / 1000);
+    },
+    failed: () => successful.set(0),
+  };
+}
+
 /**
  * Evidence snapshots and drift (src/evidence/service.ts `EvidenceMetrics`). Unlike the gauges above these
  * are set as events happen: a state change is only known when a snapshot is compared with the previous one.

@@ -103,6 +103,41 @@ describe('agent engine worker', () => {
   });
 });
 
+describe('attestations reload (SIGHUP)', () => {
+  it('applies a renewed or expired attestations file without losing collected data, and keeps the old one when the new one is broken', async () => {
+    const s = await startSandbox({ aws: { resources: 200, seed: 5 } });
+    const file = join(tempDir(), 'attestations.yaml');
+    const attestation = (expires: string): string =>
+      `attestations:\n  - requirement: "1-1"\n    statement: "目的外利用を禁止する規程がある。"\n    evidence: "DOC-1"\n    owner: 情報セキュリティ管理者\n    attested: 2020-01-01\n    expires: ${expires}\n`;
+    writeFileSync(file, attestation('2999-12-31'));
+    const { logger, records } = capturedLogger();
+    const agent = await startAgent({ config: awsConfig(s, { attestations: file }), sandbox: sandboxClientsOf(s), logger });
+    const state = (): string | undefined => agent.status.assessment?.requirements.find((r) => r.id === '1-1')?.status;
+    const metric = async (): Promise<string> => (await (await fetch(`${agent.url}/metrics`)).text()).match(/^kansa_attestations_last_reload_successful (\d)$/m)?.[1] ?? 'absent';
+    try {
+      await ready(agent);
+      expect(state()).toBe('compliant');
+
+      writeFileSync(file, attestation('2020-12-31'));
+      expect(agent.reloadAttestations()).toEqual({ ok: true, attestations: 1 });
+      await waitFor('the expired attestation to apply', () => Promise.resolve(state() === 'not_assessed' ? true : undefined), 10_000, 10);
+      expect(agent.ready).toBe(true); // the collected data stays: no new scan was needed
+      expect(await metric()).toBe('1');
+
+      writeFileSync(file, attestation('2999-12-31').replace('requirement: "1-1"', 'requirement: "no-such-item"'));
+      const failed = agent.reloadAttestations();
+      expect(failed).toMatchObject({ ok: false, error: expect.stringContaining(file) as string });
+      expect(failed.ok ? '' : failed.error).toContain('unknown requirement "no-such-item"');
+      expect(await metric()).toBe('0');
+      expect(state()).toBe('not_assessed');
+      expect(records()).toContainEqual(expect.objectContaining({ event: 'attestations_reload_failed', file, level: 50 }));
+    } finally {
+      await agent.stop();
+      await s.close();
+    }
+  });
+});
+
 describe('engine failure after start-up', () => {
   const crashingEngine = (crash: 'after-start' | 'on-stop', onFailure: (error: Error) => void, logger = capturedLogger().logger): ReturnType<typeof startEngine> =>
     startEngine(
