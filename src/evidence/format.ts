@@ -33,12 +33,6 @@ export function snapshotName(startedAt: Date, runId: string): string {
   return `${stamp}-${runId.replace(/-/g, '').slice(0, 8).toLowerCase()}`;
 }
 
-/** The start time a snapshot name encodes (its first 16 characters), or undefined for another name. */
-export function snapshotNameTime(name: string): Date | undefined {
-  const m = SNAPSHOT_NAME.exec(name);
-  return m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`) : undefined;
-}
-
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -22,6 +22,7 @@ import {
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -31,7 +32,7 @@ import {
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
 import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_NAME } from './format.js';
-import type { DraftFile, EvidenceStore, SnapshotDraft, StoreEntries } from './store.js';
+import type { DraftFile, EvidenceStore, SnapshotDraft, StoreEntries, StoredVersion } from './store.js';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -100,9 +101,34 @@ export class S3EvidenceStore implements EvidenceStore {
     }
   }
 
-  async objectLock(snapshot: string): Promise<{ uploadedAt: Date; retainUntil: Date } | undefined> {
-    const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(snapshot, MANIFEST_FILE) }));
-    return out.ObjectLockRetainUntilDate && out.LastModified ? { uploadedAt: out.LastModified, retainUntil: out.ObjectLockRetainUntilDate } : undefined;
+  async storedVersions(snapshot: string): Promise<StoredVersion[]> {
+    const prefix = `${this.prefix}${snapshot}/`;
+    const found: StoredVersion[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}) }));
+      for (const marker of page.DeleteMarkers ?? []) {
+        if (marker.Key && marker.VersionId) found.push({ file: marker.Key.slice(prefix.length), versionId: marker.VersionId, deleteMarker: true, lastModified: marker.LastModified ?? new Date(0) });
+      }
+      // Listings give each key's versions newest first; times can tie, the order cannot.
+      for (const version of [...(page.Versions ?? [])].reverse()) {
+        if (!version.Key || !version.VersionId) continue;
+        // Each version's own lock: listings do not carry it.
+        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: version.Key, VersionId: version.VersionId }));
+        found.push({
+          file: version.Key.slice(prefix.length),
+          versionId: version.VersionId,
+          deleteMarker: false,
+          lastModified: version.LastModified ?? new Date(0),
+          ...(head.ObjectLockMode ? { lockMode: head.ObjectLockMode } : {}),
+          ...(head.ObjectLockRetainUntilDate ? { retainUntil: head.ObjectLockRetainUntilDate } : {}),
+        });
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker);
+    return found;
   }
 
   key(snapshot: string, file: string): string {

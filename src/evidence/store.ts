@@ -64,10 +64,20 @@ export interface EvidenceStore {
   appendLedger(line: string): Promise<void>;
   remove(snapshot: string): Promise<void>;
   /**
-   * Stores that lock objects (S3 Object Lock): when the snapshot's manifest was uploaded and until when
-   * it is locked; undefined if it is not locked. verify uses it to tell an expired gap from a deletion.
+   * Stores whose objects are versioned and locked (S3 Object Lock): every version (oldest first for each
+   * file) and delete marker still stored under a snapshot, each version with its own lock. verify uses it to tell a chain
+   * start removed after its lock ended from one deleted or hidden early.
    */
-  objectLock?(snapshot: string): Promise<{ readonly uploadedAt: Date; readonly retainUntil: Date } | undefined>;
+  storedVersions?(snapshot: string): Promise<readonly StoredVersion[]>;
+}
+
+export interface StoredVersion {
+  readonly file: string;
+  readonly versionId: string;
+  readonly deleteMarker: boolean;
+  readonly lastModified: Date;
+  readonly lockMode?: string;
+  readonly retainUntil?: Date;
 }
 
 function isAlive(pid: number): boolean {

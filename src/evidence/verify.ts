@@ -5,7 +5,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, snapshotNameTime, type Manifest } from './format.js';
+import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, type Manifest } from './format.js';
 import { checkSignature, type SnapshotSignature } from './read.js';
 import type { EvidenceStore } from './store.js';
 
@@ -133,31 +133,43 @@ function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[
   return records;
 }
 
+/** Clock differences between this machine and the store lean towards "still locked", never towards accepting. */
+const LOCK_CLOCK_MARGIN_MS = 5 * 60_000;
+
 /**
  * A chain whose oldest snapshots are gone may be a store whose lifecycle rules expire locked objects
- * (S3): acceptable once the missing predecessor's lock had ended. Its lock period is taken from the
- * oldest present manifest (retain-until − upload) and counted from the predecessor's start time (its
- * name), so the judgement errs by at most one scan's duration, towards accepting. Undefined: not
- * explained by expiry (the caller reports the gap); a string: the note to print instead.
+ * (S3). That is acceptable only where deleting early was impossible and nothing is merely hidden:
+ * - the oldest remaining snapshot's manifest was first written under COMPLIANCE Object Lock, which no
+ *   one can shorten or bypass (GOVERNANCE can be bypassed, so a gap there is never explained by expiry);
+ * - every version still stored under the missing predecessor has a lock that has ended (a delete marker
+ *   over a version that is still locked hides it: that is tampering, not expiry).
+ * Lock data comes from the versions S3 keeps, not from dates derived from names or current metadata.
+ * Undefined: the store has no versions to consult (the caller reports the gap).
  */
 async function expiredPredecessor(store: EvidenceStore, oldest: Manifest, now: Date): Promise<{ note: string } | { problem: string } | undefined> {
   const link = oldest.previous;
-  const predecessorStart = link ? snapshotNameTime(link.name) : undefined;
-  if (!store.objectLock || !link || !predecessorStart) return undefined;
-  let lock;
+  if (!store.storedVersions || !link) return undefined;
+  const missing = `the snapshot before it (${link.name}, sequence ${link.sequence}) is missing`;
+  let own;
+  let theirs;
   try {
-    lock = await store.objectLock(oldest.name);
+    own = await store.storedVersions(oldest.name);
+    theirs = await store.storedVersions(link.name);
   } catch (error) {
-    return { problem: `the snapshot before it (${link.name}) is missing, and the lock of this one cannot be read to tell expiry from deletion (${errorMessage(error)})` };
+    return { problem: `${missing}, and the stored versions cannot be read to tell expiry from deletion (${errorMessage(error)})` };
   }
-  if (!lock) return undefined;
-  const periodMs = lock.retainUntil.getTime() - lock.uploadedAt.getTime();
-  const days = (periodMs / 86_400_000).toFixed(1);
-  const earliestExpiry = new Date(predecessorStart.getTime() + periodMs);
-  if (now.getTime() >= earliestExpiry.getTime()) {
-    return { note: `${link.name} (sequence ${link.sequence}) and older snapshots are gone after their Object Lock (${days} days) ended, as lifecycle rules expire them: the chain is verified from ${oldest.name}` };
+  const original = own.find((v) => v.file === MANIFEST_FILE && !v.deleteMarker);
+  if (original?.lockMode !== 'COMPLIANCE') {
+    return { problem: `${missing}; this snapshot was written under ${original?.lockMode ?? 'no'} Object Lock, not COMPLIANCE, so the removal cannot be told from an early deletion` };
   }
-  return { problem: `the snapshot before it (${link.name}) is missing although its Object Lock (${days} days) lasts until ${earliestExpiry.toISOString()} at the earliest: it was deleted early (a GOVERNANCE bypass?)` };
+  const locked = theirs.filter((v) => !v.deleteMarker && v.retainUntil !== undefined && v.retainUntil.getTime() > now.getTime() - LOCK_CLOCK_MARGIN_MS);
+  if (locked.length > 0) {
+    const until = new Date(Math.max(...locked.map((v) => v.retainUntil!.getTime()))).toISOString();
+    return { problem: `${missing}: ${locked.length} of its objects are still stored under Object Lock until ${until}, hidden by delete markers` };
+  }
+  return {
+    note: `${link.name} (sequence ${link.sequence}) and older snapshots are gone after their Object Lock ended (the chain is written under COMPLIANCE lock, which cannot be cut short): the chain is verified from ${oldest.name}`,
+  };
 }
 
 export async function verifyStore(store: EvidenceStore, options: { publicKey?: KeyObject; now?: Date } = {}): Promise<VerifyReport> {

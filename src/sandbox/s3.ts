@@ -5,7 +5,7 @@
  * One bucket, created at start with Object Lock enabled (and therefore versioning). Operations:
  * PutObject (Object Lock mode/retain-until headers, Content-MD5 and x-amz-checksum-crc32/sha1/sha256
  * verified, `If-None-Match: *`, aws-chunked bodies), GetObject, HeadObject, ListObjectsV2 (prefix,
- * delimiter, max-keys, continuation tokens, start-after), DeleteObject (with `versionId`: refused with
+ * delimiter, max-keys, continuation tokens, start-after), ListObjectVersions (prefix, one page), DeleteObject (with `versionId`: refused with
  * AccessDenied while the version's retention is in force — COMPLIANCE always, GOVERNANCE unless
  * `x-amz-bypass-governance-retention: true`; without `versionId`: a delete marker, as S3 does),
  * GetObjectLockConfiguration, GetObjectRetention, HeadBucket. Objects live in memory.
@@ -174,6 +174,7 @@ export class S3Handler {
       if (key === '') {
         if (method === 'GET' && q.has('object-lock')) operation = 'GetObjectLockConfiguration';
         else if (method === 'GET' && q.get('list-type') === '2') operation = 'ListObjectsV2';
+        else if (method === 'GET' && q.has('versions')) operation = 'ListObjectVersions';
         else if (method === 'HEAD') operation = 'HeadBucket';
       } else if (method === 'PUT' && !q.has('retention') && !q.has('legal-hold') && !q.has('tagging')) operation = 'PutObject';
       else if (method === 'GET' && q.has('retention')) operation = 'GetObjectRetention';
@@ -214,6 +215,8 @@ export class S3Handler {
       }
       case 'ListObjectsV2':
         return this.list(q);
+      case 'ListObjectVersions':
+        return this.listVersions(q);
       case 'PutObject':
         return this.put(key, h, body);
       case 'GetObject':
@@ -347,6 +350,28 @@ export class S3Handler {
       `<ListBucketResult xmlns="${S3_NS}"><Name>${xmlEscape(this.bucket)}</Name><Prefix>${enc(prefix)}</Prefix>${delimiter ? `<Delimiter>${enc(delimiter)}</Delimiter>` : ''}<MaxKeys>${maxKeys}</MaxKeys><KeyCount>${page.length}</KeyCount><IsTruncated>${truncated}</IsTruncated>${
         token !== null ? `<ContinuationToken>${xmlEscape(token)}</ContinuationToken>` : ''
       }${next ? `<NextContinuationToken>${next}</NextContinuationToken>` : ''}${url ? '<EncodingType>url</EncodingType>' : ''}${contents}${commons}</ListBucketResult>`,
+    );
+  }
+
+  /** Every version and delete marker under a prefix, newest first per key, in one page (no delimiter, no markers). */
+  private listVersions(q: URLSearchParams): { status: number; headers: Record<string, string>; body: Buffer } {
+    const prefix = q.get('prefix') ?? '';
+    const url = q.get('encoding-type') === 'url';
+    const enc = (s: string): string => xmlEscape(url ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
+    // Keys whose latest entry is a delete marker are listed too: that is what this operation is for.
+    const entries = [...this.objects.keys()]
+      .sort()
+      .filter((key) => key.startsWith(prefix))
+      .flatMap((key) => {
+        const versions = this.objects.get(key) ?? [];
+        return [...versions].reverse().map((v, i) => {
+          const common = `<Key>${enc(key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${i === 0}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified>`;
+          return v.deleteMarker ? `<DeleteMarker>${common}</DeleteMarker>` : `<Version>${common}<ETag>${xmlEscape(etagOf(v.body))}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass></Version>`;
+        });
+      })
+      .join('');
+    return xml(
+      `<ListVersionsResult xmlns="${S3_NS}"><Name>${xmlEscape(this.bucket)}</Name><Prefix>${enc(prefix)}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${LIST_MAX_KEYS}</MaxKeys><IsTruncated>false</IsTruncated>${url ? '<EncodingType>url</EncodingType>' : ''}${entries}</ListVersionsResult>`,
     );
   }
 

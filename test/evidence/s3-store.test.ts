@@ -130,32 +130,54 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     expect(after.notes.join('\n')).toContain(`${g}: an interrupted write`);
   });
 
-  it('accepts a chain whose oldest snapshots expired after their lock (lifecycle rules), never one deleted early or in the middle', async () => {
-    const s = store('life/', 'GOVERNANCE');
-    const names = await snapshots(s, 4);
-    const removeSnapshot = async (name: string): Promise<void> => {
-      for (const key of sandbox.s3.keys().filter((k) => k.startsWith(`life/${name}/`))) {
-        for (const v of sandbox.s3.versions(key)) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: key, VersionId: v.versionId, BypassGovernanceRetention: true }));
+  it('accepts a chain whose oldest snapshots expired after their COMPLIANCE lock (lifecycle rules), never one hidden early, deleted in the middle or under GOVERNANCE', async () => {
+    const prefixOf = (s: S3EvidenceStore): string => s.prefix;
+    const keysOf = (s: S3EvidenceStore, name: string): string[] => sandbox.s3.keys().filter((k) => k.startsWith(`${prefixOf(s)}${name}/`));
+    // What S3 lifecycle expiry does on a versioned bucket: a delete marker over each current version.
+    const hide = async (s: S3EvidenceStore, name: string): Promise<void> => {
+      for (const key of keysOf(s, name)) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: key }));
+    };
+    // ... and later the noncurrent versions themselves (refused while they are locked).
+    const purge = async (s: S3EvidenceStore, name: string, bypass = false): Promise<void> => {
+      for (const key of keysOf(s, name)) {
+        for (const v of sandbox.s3.versions(key)) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: key, VersionId: v.versionId, ...(bypass ? { BypassGovernanceRetention: true } : {}) }));
       }
     };
-    // Deleted while still locked (a GOVERNANCE bypass): expiry cannot explain it.
-    await removeSnapshot(names[0]!);
-    const early = await verifyStore(s, { now: clock.now() });
-    expect(early.ok).toBe(false);
-    expect(early.firstBroken).toMatchObject({ name: names[1], reason: expect.stringMatching(/Object Lock \(30\.0 days\) lasts until .* deleted early/) as string });
 
-    // Thirty days on, the first snapshot's lock has ended: the same gap is what lifecycle rules leave.
-    clock.advance(30 * 86_400_000);
+    const s = store('life/', 'COMPLIANCE');
+    const names = await snapshots(s, 4);
+    // Delete markers need no special permission, even under COMPLIANCE: hiding a locked snapshot is tampering.
+    await hide(s, names[0]!);
+    const hidden = await verifyStore(s, { now: clock.now() });
+    expect(hidden.ok).toBe(false);
+    expect(hidden.firstBroken).toMatchObject({ name: names[1], reason: expect.stringMatching(/objects are still stored under Object Lock until .*, hidden by delete markers/) as string });
+
+    // Thirty days on the first snapshot's lock has ended: the markers, then the removal of the versions, are what lifecycle rules do.
+    clock.advance(30 * 86_400_000 + HOUR);
     const expired = await verifyStore(s, { now: clock.now() });
     expect(expired.problems).toEqual([]);
     expect(expired.ok).toBe(true);
-    expect(expired.notes).toContain(`${names[0]} (sequence 1) and older snapshots are gone after their Object Lock (30.0 days) ended, as lifecycle rules expire them: the chain is verified from ${names[1]}`);
+    await purge(s, names[0]!);
+    const purged = await verifyStore(s, { now: clock.now() });
+    expect(purged.ok).toBe(true);
+    expect(purged.notes).toContain(
+      `${names[0]} (sequence 1) and older snapshots are gone after their Object Lock ended (the chain is written under COMPLIANCE lock, which cannot be cut short): the chain is verified from ${names[1]}`,
+    );
 
     // A gap inside the chain is never expiry, however old.
-    await removeSnapshot(names[2]!);
+    await hide(s, names[2]!);
+    await purge(s, names[2]!);
     const middle = await verifyStore(s, { now: clock.now() });
     expect(middle.ok).toBe(false);
-    expect(middle.firstBroken).toMatchObject({ name: names[3], reason: expect.stringContaining(`the snapshot before it (${names[2]}, sequence 3) is missing`) as string });
+    expect(middle.firstBroken).toMatchObject({ name: names[3], reason: expect.stringContaining(`the snapshot before it (${names[2]}, sequence 3) is missing and not recorded`) as string });
+
+    // GOVERNANCE locks can be bypassed: a missing start is never explained by expiry there.
+    const g = store('life-governance/', 'GOVERNANCE');
+    const gNames = await snapshots(g, 2);
+    await purge(g, gNames[0]!, true);
+    const governance = await verifyStore(g, { now: clock.now() });
+    expect(governance.ok).toBe(false);
+    expect(governance.firstBroken?.reason).toContain('written under GOVERNANCE Object Lock, not COMPLIANCE');
   });
 
   it('leaves nothing that verifies as complete when the manifest upload fails', async () => {
