@@ -15,6 +15,10 @@ import { ClockEstimator } from './clock.js';
 /** Lets pending I/O (scrapes, API responses) run between slices of CPU work. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+const KEPT_ORDER: readonly KeptFindings[] = ['none', 'failing', 'all'];
+/** An observer can ask a run to keep more findings than the agent's setting, never fewer. */
+const moreOf = (a: KeptFindings, b: KeptFindings): KeptFindings => (KEPT_ORDER.indexOf(a) >= KEPT_ORDER.indexOf(b) ? a : b);
+
 /** Attestations expire by the day: re-derive verdicts at least this often even without new data. */
 const RECOMPUTE_AT_LEAST_EVERY_MS = 60_000;
 
@@ -115,7 +119,7 @@ export class Agent {
     const controls = this.controls.filter((c) => c.provider === state.collector.provider);
     const onFinding = observer?.onFinding?.bind(observer);
     const evaluation = new Evaluation(controls, this.mappings.catalog, {
-      keptFindings: observer?.keptFindings ?? this.deps.keptFindings ?? 'failing',
+      keptFindings: moreOf(observer?.keptFindings ?? 'none', this.deps.keptFindings ?? 'failing'),
       ...(onFinding ? { onFinding } : {}),
     });
     let seen = 0;

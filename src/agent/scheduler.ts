@@ -13,17 +13,28 @@ export interface ScheduleSpec {
   readonly jitterSeconds: number;
 }
 
-/** Runs looked ahead to find a schedule's longest gap: covers a week of hourly or a year of monthly runs. */
-const LOOKAHEAD_RUNS = 200;
+/** How far ahead a schedule is read: a week and a day covers weekday patterns; a year, month and day-of-month ones. */
+const LOOKAHEAD_SECONDS = { weekly: 8 * 86_400, yearly: 400 * 86_400 } as const;
+/** Runs read first to learn a schedule's density. */
+const PROBE_RUNS = 64;
+/** At most this many runs are read (~0.3 s for an every-minute schedule, which it covers for 8 days). */
+const MAX_RUNS = 12_000;
 
 /**
  * The longest time between two consecutive runs of a cron schedule (e.g. a weekend for "0 9-17 * * 1-5"):
- * how old data can normally get, which alerts compare against instead of a hard-coded threshold.
+ * how old data can normally get, which alerts compare against instead of a hard-coded threshold. Read
+ * over a time span, not a number of runs, so the answer does not depend on the day the agent started.
+ * Every-second schedules are read for MAX_RUNS runs only.
  */
-export function longestGapSeconds(expression: string): number {
-  const task = cron.createTask(expression, () => undefined);
+export function longestGapSeconds(expression: string, timezone?: string): number {
+  const task = cron.createTask(expression, () => undefined, timezone ? { timezone } : {});
   try {
-    const runs = task.getNextRuns(LOOKAHEAD_RUNS);
+    const fields = expression.trim().split(/\s+/);
+    const [dayOfMonth, month] = fields.length === 6 ? [fields[3], fields[4]] : [fields[2], fields[3]];
+    const span = dayOfMonth !== '*' || month !== '*' ? LOOKAHEAD_SECONDS.yearly : LOOKAHEAD_SECONDS.weekly;
+    const probe = task.getNextRuns(PROBE_RUNS);
+    const probeSeconds = (probe[probe.length - 1]!.getTime() - probe[0]!.getTime()) / 1000;
+    const runs = probeSeconds >= span ? probe : task.getNextRuns(Math.min(MAX_RUNS, Math.ceil((PROBE_RUNS * span) / Math.max(probeSeconds, 1)) + 1));
     let longest = 0;
     for (let i = 1; i < runs.length; i++) longest = Math.max(longest, runs[i]!.getTime() - runs[i - 1]!.getTime());
     return longest / 1000;

@@ -182,10 +182,13 @@ describe('engine failure after start-up', () => {
 });
 
 describe('schedule gaps', () => {
-  it('is the longest time between two runs of a cron schedule', () => {
-    expect(longestGapSeconds('*/30 * * * *')).toBe(1800);
-    expect(longestGapSeconds('0 * * * *')).toBe(3600);
-    expect(longestGapSeconds('0 9-17 * * 1-5')).toBe(64 * 3600); // Friday 17:00 to Monday 09:00
-    expect(longestGapSeconds('*/10 * * * * *')).toBe(10);
+  // UTC: no daylight-saving change inside the look-ahead, whatever the machine's zone and the date.
+  it('is the longest time between two runs of a cron schedule, whatever the day it is read', () => {
+    expect(longestGapSeconds('*/30 * * * *', 'UTC')).toBe(1800);
+    expect(longestGapSeconds('0 * * * *', 'UTC')).toBe(3600);
+    expect(longestGapSeconds('0 9-17 * * 1-5', 'UTC')).toBe(64 * 3600); // Friday 17:00 to Monday 09:00
+    expect(longestGapSeconds('*/15 * * * 1-5', 'UTC')).toBe(2 * 86_400 + 900); // Friday 23:45 to Monday 00:00, on any weekday
+    expect(longestGapSeconds('*/10 * * * * *', 'UTC')).toBe(10);
+    expect(longestGapSeconds('0 3 1 * *', 'UTC')).toBe(31 * 86_400); // the longest month
   });
 });
