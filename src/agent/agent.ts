@@ -45,7 +45,7 @@ export interface RunObserver {
   onResource?(resource: Resource): void;
   onFinding?(finding: Finding): void;
   /** After the run's assessment is computed. */
-  finish?(result: { readonly assessment: Assessment; readonly state: CollectorState }): Promise<void>;
+  finish?(result: { readonly assessment: Assessment; readonly state: CollectorState; readonly partial: PartialResult }): Promise<void>;
   /** The run failed or was abandoned: nothing it saw may be presented as complete. */
   abandon?(reason: string): Promise<void>;
 }
@@ -118,8 +118,10 @@ export class Agent {
     const started = performance.now();
     const controls = this.controls.filter((c) => c.provider === state.collector.provider);
     const onFinding = observer?.onFinding?.bind(observer);
+    const own = this.deps.keptFindings ?? 'failing';
+    const kept = moreOf(observer?.keptFindings ?? 'none', own);
     const evaluation = new Evaluation(controls, this.mappings.catalog, {
-      keptFindings: moreOf(observer?.keptFindings ?? 'none', this.deps.keptFindings ?? 'failing'),
+      keptFindings: kept,
       ...(onFinding ? { onFinding } : {}),
     });
     let seen = 0;
@@ -161,7 +163,12 @@ export class Agent {
       delete state.lastError;
       this.firstAssessmentDone = true;
       this.recompute();
-      if (this.assessment) await observer?.finish?.({ assessment: this.assessment, state });
+      if (this.assessment) await observer?.finish?.({ assessment: this.assessment, state, partial });
+      // What the observer asked for beyond the agent's own setting is its to keep, not the agent's.
+      if (kept !== own) {
+        state.lastRun = { ...state.lastRun, partial: { ...partial, findings: own === 'none' ? [] : partial.findings.filter((f) => f.status !== 'pass') } };
+        this.recompute();
+      }
       const failed = run.coverage.filter((s) => s.outcome.status !== 'ok').length;
       logger.info(
         { collector: state.collector.name, durationSeconds: state.lastRun.durationSeconds, scopes: run.coverage.length, failedScopes: failed, resources: run.accounts.reduce((n, a) => n + a.resources, 0), summary: this.assessment?.summary },

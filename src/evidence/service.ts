@@ -173,13 +173,13 @@ export class EvidenceService {
     // A scheduled scan of this collector may be running: wait for it rather than skip (runs never overlap).
     while (state.running) await delay(BUSY_COLLECTOR_POLL_MS, signal);
     if (signal.aborted) return { ok: false, error: 'abandoned at shutdown' };
-    let outcome: { finished: true } | { finished: false; reason: string } | undefined;
+    let outcome: { finished: true; partial: PartialResult } | { finished: false; reason: string } | undefined;
     const observer: RunObserver = {
       keptFindings: 'failing',
       onResource: (resource) => session.onResource(resource),
       onFinding: (finding) => session.onFinding(finding),
-      finish: () => {
-        outcome = { finished: true };
+      finish: ({ partial }) => {
+        outcome = { finished: true, partial };
         return Promise.resolve();
       },
       abandon: (reason) => {
@@ -194,7 +194,7 @@ export class EvidenceService {
     if (!run) return { ok: false, error: 'finished without a result' };
     return {
       ok: true,
-      partial: run.partial,
+      partial: outcome.partial,
       record: {
         collector: state.collector.name,
         provider: state.collector.provider,

@@ -106,7 +106,7 @@ describe('agent', () => {
     expect(offset).toBeLessThan(31.5);
   });
 
-  it('holds no findings when told (the running agent), the same verdicts and tallies, and the failing ones for a run whose observer asks', async () => {
+  it('holds no findings when told (the running agent), the same verdicts and tallies, and hands the failing ones to an observer that asks', async () => {
     const { agent: holding } = makeAgent();
     await holding.runCollector(holding.collectors[0]!, new AbortController().signal);
     const { agent: lean } = makeAgent(3600, 'none');
@@ -119,9 +119,16 @@ describe('agent', () => {
     expect(slim.tallies).toEqual(full.tallies);
 
     const streamed: string[] = [];
-    await lean.runCollector(lean.collectors[0]!, new AbortController().signal, { keptFindings: 'failing', onFinding: (f) => void streamed.push(f.status) });
-    expect(lean.latest()!.findings).toHaveLength(full.findings.length);
-    expect(lean.latest()!.findings.every((f) => f.status !== 'pass')).toBe(true);
+    let handed: readonly { status: string }[] = [];
+    await lean.runCollector(lean.collectors[0]!, new AbortController().signal, {
+      keptFindings: 'failing',
+      onFinding: (f) => void streamed.push(f.status),
+      finish: ({ partial }) => Promise.resolve(void (handed = partial.findings)),
+    });
+    expect(handed).toHaveLength(full.findings.length);
+    expect(handed.every((f) => f.status !== 'pass')).toBe(true);
     expect(streamed).toContain('pass'); // the observer still sees every finding
+    expect(lean.latest()!.findings).toEqual([]); // what the observer asked for is not kept by the agent
+    expect(lean.latest()!.requirements).toEqual(full.requirements);
   });
 });
