@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort, httpText, spawnProcess, waitFor, type Spawned } from '../support/processes.js';
+import { freePort, httpText, spawnProcess, startKansaRun, waitFor, type Spawned } from '../support/processes.js';
 import { DASHBOARD_FILE, EVIDENCE_METRICS, exportedKansaMetrics, kansaMetricsIn, recordingRuleNames, requireTool, RULES_FILE } from './support.js';
 
 interface DatasourceRef {
@@ -225,12 +225,10 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
     // Evidence snapshots every 5 s (seconds field of node-cron), so the evidence panels have data.
     writeFileSync(join(dir, 'kansa.yaml'), `attestations: ./attestations.yaml\nevidence:\n  dir: ${JSON.stringify(join(dir, 'evidence'))}\n  schedule: "*/5 * * * * *"\n`);
 
-    const kansaPort = await freePort();
+    const started = await startKansaRun(join(PACKAGE_ROOT, 'bin', 'kansa.js'), ['--sandbox', '--config', join(dir, 'kansa.yaml')], { ...process.env, KANSA_LOG_FORMAT: 'json' });
+    kansa = started.kansa;
+    const kansaPort = started.port;
     const kansaUrl = `http://127.0.0.1:${kansaPort}`;
-    kansa = spawnProcess(process.execPath, [join(PACKAGE_ROOT, 'bin', 'kansa.js'), 'run', '--sandbox', '--config', join(dir, 'kansa.yaml'), '--listen', `127.0.0.1:${kansaPort}`], {
-      ...process.env,
-      KANSA_LOG_FORMAT: 'json',
-    });
     await waitFor('kansa /readyz', async () => ((await httpText(`${kansaUrl}/readyz`)).status === 200 ? true : undefined), 60_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\nkansa output:\n${kansa?.output() ?? ''}`);
     });

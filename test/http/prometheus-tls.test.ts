@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../../src/http/web-config.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort, spawnProcess, waitFor, type Spawned } from '../support/processes.js';
+import { freePort, spawnProcess, startKansaRun, waitFor, type Spawned } from '../support/processes.js';
 import { makePki, type TestPki } from './support/certs.js';
 import { get } from './support/client.js';
 
@@ -48,9 +48,10 @@ describe('Prometheus scraping kansa over TLS with basic auth', () => {
         `http_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n` +
         `basic_auth_users:\n  prometheus: '${hashPassword('scrape-me', 10)}'\n`,
     );
-    const kansaPort = await freePort();
+    const started = await startKansaRun(KANSA, ['--sandbox', '--sandbox-resources', '400', '--web.config.file', join(dir, 'web.yml')], { ...process.env, KANSA_LOG_FORMAT: 'json' });
+    kansa = started.kansa;
+    const kansaPort = started.port;
     kansaUrl = `https://127.0.0.1:${kansaPort}`;
-    kansa = spawnProcess(process.execPath, [KANSA, 'run', '--sandbox', '--sandbox-resources', '400', '--listen', `127.0.0.1:${kansaPort}`, '--web.config.file', join(dir, 'web.yml')], { ...process.env, KANSA_LOG_FORMAT: 'json' });
     await waitFor('kansa /readyz over TLS', async () => ((await get(`${kansaUrl}/readyz`, { ca: pki.caCert, user: 'prometheus', password: 'scrape-me' })).status === 200 ? true : undefined), 60_000);
 
     const promPort = await freePort();

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort, httpText, spawnProcess, waitFor, type Spawned } from '../support/processes.js';
+import { freePort, httpText, spawnProcess, startKansaRun, waitFor, type Spawned } from '../support/processes.js';
 
 const KANSA = join(PACKAGE_ROOT, 'bin', 'kansa.js');
 
@@ -26,10 +26,22 @@ describe('kansa run --sandbox under a real Prometheus', () => {
 
   beforeAll(async () => {
     const prometheusBin = requireTool('prometheus');
-    const kansaPort = await freePort();
+    const started = await startKansaRun(KANSA, ['--sandbox'], { ...process.env, KANSA_LOG_FORMAT: 'json' });
+    kansa = started.kansa;
+    const kansaPort = started.port;
     kansaUrl = `http://127.0.0.1:${kansaPort}`;
-    kansa = spawnProcess(process.execPath, [KANSA, 'run', '--sandbox', '--listen', `127.0.0.1:${kansaPort}`], { ...process.env, KANSA_LOG_FORMAT: 'json' });
-    await waitFor('kansa /readyz', async () => ((await httpText(`${kansaUrl}/readyz`)).status === 200 ? true : undefined), 60_000);
+    try {
+      await waitFor(
+        'kansa /readyz',
+        async () => {
+          if (kansa.child.exitCode !== null) throw new Error(`kansa exited with ${kansa.child.exitCode}`);
+          return (await httpText(`${kansaUrl}/readyz`)).status === 200 ? true : undefined;
+        },
+        60_000,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nkansa output:\n${kansa.output()}`, { cause: error });
+    }
 
     const promPort = await freePort();
     promUrl = `http://127.0.0.1:${promPort}`;

@@ -59,3 +59,29 @@ export async function httpText(url: string): Promise<{ status: number; text: str
   const response = await fetch(url);
   return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
 }
+
+/**
+ * Starts `kansa run … --listen 127.0.0.1:0` and returns once it prints the address it serves: the kernel
+ * picks the port, so no other listener (the embedded sandbox's among them) can take it first, as a port
+ * chosen beforehand could be. Fails with kansa's output if it exits or does not start.
+ */
+export async function startKansaRun(kansaBin: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ kansa: Spawned; port: number }> {
+  const kansa = spawnProcess(process.execPath, [kansaBin, 'run', ...args, '--listen', '127.0.0.1:0'], env);
+  try {
+    const port = await waitFor(
+      'kansa to listen',
+      () => {
+        const match = /kansa: serving https?:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(kansa.output());
+        if (match) return Promise.resolve(Number(match[1]));
+        if (kansa.child.exitCode !== null) throw new Error(`kansa exited with ${kansa.child.exitCode}`);
+        return Promise.resolve(undefined);
+      },
+      60_000,
+      20,
+    );
+    return { kansa, port };
+  } catch (error) {
+    await kansa.stop('SIGKILL');
+    throw new Error(`${String(error)}\nkansa output:\n${kansa.output()}`, { cause: error });
+  }
+}
