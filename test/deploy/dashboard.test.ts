@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort, httpText, spawnProcess, startKansaRun, waitFor, type Spawned } from '../support/processes.js';
+import { httpText, startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
 import { DASHBOARD_FILE, EVIDENCE_METRICS, exportedKansaMetrics, kansaMetricsIn, recordingRuleNames, requireTool, RULES_FILE } from './support.js';
 
 interface DatasourceRef {
@@ -233,10 +233,9 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
       throw new Error(`${String(error)}\nkansa output:\n${kansa?.output() ?? ''}`);
     });
 
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
+    const startedPrometheus = await startPrometheus(
+      prometheusBin,
+      dir,
       [
         'global:',
         '  scrape_interval: 1s',
@@ -250,10 +249,8 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
         '',
       ].join('\n'),
     );
-    prometheus = spawnProcess(prometheusBin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
-    await waitFor('Prometheus /-/ready', async () => ((await httpText(`${promUrl}/-/ready`)).status === 200 ? true : undefined), 60_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}\nprometheus output:\n${prometheus?.output() ?? ''}`);
-    });
+    prometheus = startedPrometheus.prometheus;
+    promUrl = startedPrometheus.url;
     await waitFor('Prometheus to scrape all 66 requirements', async () => ((await query('count(kansa_requirement_status == 1)')).data?.result[0]?.value?.[1] === '66' ? true : undefined), 60_000, 250);
   }, 150_000);
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../../src/http/web-config.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort, spawnProcess, startKansaRun, waitFor, type Spawned } from '../support/processes.js';
+import { startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
 import { makePki, type TestPki } from './support/certs.js';
 import { get } from './support/client.js';
 
@@ -54,17 +54,17 @@ describe('Prometheus scraping kansa over TLS with basic auth', () => {
     kansaUrl = `https://127.0.0.1:${kansaPort}`;
     await waitFor('kansa /readyz over TLS', async () => ((await get(`${kansaUrl}/readyz`, { ca: pki.caCert, user: 'prometheus', password: 'scrape-me' })).status === 200 ? true : undefined), 60_000);
 
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
     const target = `    static_configs:\n      - targets: ['127.0.0.1:${kansaPort}']\n`;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
+    const startedPrometheus = await startPrometheus(
+      prometheusBin,
+      dir,
       `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n` +
         `  - job_name: kansa\n    scheme: https\n    tls_config:\n      ca_file: ${pki.caCert}\n    basic_auth:\n      username: prometheus\n      password: scrape-me\n${target}` +
         `  - job_name: kansa-wrong-password\n    scheme: https\n    tls_config:\n      ca_file: ${pki.caCert}\n    basic_auth:\n      username: prometheus\n      password: guess\n${target}` +
         `  - job_name: kansa-plain-http\n    scheme: http\n${target}`,
     );
-    prometheus = spawnProcess(prometheusBin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`]);
+    prometheus = startedPrometheus.prometheus;
+    promUrl = startedPrometheus.url;
   }, 120_000);
 
   afterAll(async () => {

@@ -3,11 +3,11 @@
  * lints the endpoint's output. Needs `prometheus` and `promtool` on PATH.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort, httpText, spawnProcess, startKansaRun, waitFor, type Spawned } from '../support/processes.js';
+import { httpText, startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
 
 const KANSA = join(PACKAGE_ROOT, 'bin', 'kansa.js');
 
@@ -43,17 +43,13 @@ describe('kansa run --sandbox under a real Prometheus', () => {
       throw new Error(`${(error as Error).message}\nkansa output:\n${kansa.output()}`, { cause: error });
     }
 
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
+    const startedPrometheus = await startPrometheus(
+      prometheusBin,
+      dir,
       `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: kansa\n    static_configs:\n      - targets: ['127.0.0.1:${kansaPort}']\n`,
     );
-    prometheus = spawnProcess(prometheusBin, [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-    ]);
+    prometheus = startedPrometheus.prometheus;
+    promUrl = startedPrometheus.url;
   }, 120_000);
 
   afterAll(async () => {

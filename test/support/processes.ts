@@ -1,6 +1,8 @@
 /** Test support for real processes: free ports, spawning with captured output, polling until ready. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,4 +86,32 @@ export async function startKansaRun(kansaBin: string, args: readonly string[], e
     await kansa.stop('SIGKILL');
     throw new Error(`${String(error)}\nkansa output:\n${kansa.output()}`, { cause: error });
   }
+}
+
+/**
+ * Starts Prometheus on a free port and waits for /-/ready. Prometheus cannot report a port the kernel
+ * picked, so the port is chosen first; if another socket takes it meanwhile, Prometheus exits and is
+ * started again on a new one.
+ */
+export async function startPrometheus(prometheusBin: string, dir: string, config: string): Promise<{ prometheus: Spawned; url: string }> {
+  writeFileSync(join(dir, 'prometheus.yml'), config);
+  let lastOutput = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const prometheus = spawnProcess(prometheusBin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, `data-${attempt}`)}`, `--web.listen-address=127.0.0.1:${port}`]);
+    const ready = await waitFor(
+      'Prometheus /-/ready',
+      async () => {
+        if (prometheus.child.exitCode !== null) return false;
+        return (await httpText(`${url}/-/ready`)).status === 200 ? true : undefined;
+      },
+      60_000,
+      50,
+    ).catch(() => false);
+    if (ready) return { prometheus, url };
+    lastOutput = prometheus.output();
+    await prometheus.stop('SIGKILL');
+  }
+  throw new Error(`Prometheus did not start:\n${lastOutput}`);
 }
