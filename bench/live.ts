@@ -26,7 +26,7 @@ import type { SandboxClients } from '../src/sandbox/clients.js';
 import { describeEstate } from '../src/sandbox/estate/aws.js';
 import { LIST_ASSETS_PAGE_SIZE, listingPlan } from '../collectors/gcp/cloud-asset.js';
 import { GcpEstate } from '../src/sandbox/estate/gcp.js';
-import { ARM_API_VERSIONS, ARM_LIST_PAGE_SIZE, DIAGNOSTIC_PARENT_TYPES, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
+import { ARM_API_VERSIONS, ARM_LIST_PAGE_SIZE, CHILDREN, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
 import { AZURE_TYPES, canonicalType } from '../collectors/azure/normalize.js';
 import { AzureEstate } from '../src/sandbox/estate/azure.js';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -84,14 +84,7 @@ function azureSetup(endpoint: string, n: number, source: AzureSource): Setup {
   const estate = new AzureEstate({ resources: n, seed: SEED });
   const wanted = [...Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'azure'))].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType);
   // The collector's own plan: child settings (one call per parent resource) and the parent types it lists.
-  const children: [string, readonly string[]][] = [
-    [AZURE_TYPES.sqlAuditing, [AZURE_TYPES.sqlServer]],
-    [AZURE_TYPES.sqlTde, [AZURE_TYPES.sqlDatabase]],
-    [AZURE_TYPES.sqlLongTermRetention, [AZURE_TYPES.sqlDatabase]],
-    [AZURE_TYPES.blobService, [AZURE_TYPES.storageAccount]],
-    [AZURE_TYPES.diagnosticSettings, DIAGNOSTIC_PARENT_TYPES],
-  ];
-  const wantedChildren = children.filter(([type]) => wanted.includes(type));
+  const wantedChildren = CHILDREN.filter((c) => wanted.includes(c.type)).map((c) => [c.type, c.parentTypes] as const);
   const listTypes = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
   for (const [type, parents] of wantedChildren) for (const p of parents) if (type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) listTypes.add(p);
   const types = [...listTypes];

@@ -65,7 +65,8 @@ interface ChildSpec {
 /** Types whose resources can carry diagnostic settings that controls read (Key Vault AuditEvent logs). */
 export const DIAGNOSTIC_PARENT_TYPES: readonly string[] = [AZURE_TYPES.keyVault];
 
-const CHILDREN: readonly ChildSpec[] = [
+/** Exported for the live benchmark, whose call lower bound follows this plan. */
+export const CHILDREN: readonly ChildSpec[] = [
   { type: AZURE_TYPES.sqlAuditing, parentTypes: [AZURE_TYPES.sqlServer], operation: 'GetServerAuditingSettings', path: (p) => `${p}/auditingSettings/default`, apiVersion: SQL_CHILD_API_VERSION, list: false },
   // TDE cannot be configured on `master`; its setting says nothing about user data.
   { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false, skipParentNames: ['master'] },

@@ -81,7 +81,7 @@ export function statusOf(agent: Agent, engine: { readonly scheduleIntervalSecond
   };
 }
 
-export const NOT_STARTED: EngineStatus = { ready: false, assessment: undefined, collectors: [], clockOffsets: [], engineLoopDelayP99Ms: 0 };
+const NOT_STARTED: EngineStatus = { ready: false, assessment: undefined, collectors: [], clockOffsets: [], engineLoopDelayP99Ms: 0 };
 
 /** HTTP-thread side: the mappings plus whatever status the engine posted last. */
 export class AgentMirror implements AgentStatusSource {

@@ -1,5 +1,7 @@
 /** HTTP plumbing shared by the sandbox's provider handlers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { ProviderId } from '../model/resource.js';
 
 /** One cloud's wire protocol, mounted on the sandbox server. */
@@ -40,6 +42,54 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Longer than any SDK's idle socket timeout, so clients reuse connections instead of racing a close. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+export const KEEP_ALIVE_SERVER_OPTIONS = { keepAlive: true, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1000 } as const;
+
+/** Listens on `port` (0: the kernel picks one) and returns the port bound. */
+export async function listenOn(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stops listening and drops kept-alive connections, so closing never waits for idle clients. */
+export function closeServer(server: HttpServer | HttpsServer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Reads the request body and hands it to `handle`. A body over the limit is answered 413, any other
+ * failure 500, with `errorBody` rendering the provider's error format; a failure after the response
+ * started drops the connection.
+ */
+export async function serveWithBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limitBytes: number,
+  handle: (body: Buffer) => Promise<void>,
+  errorBody: (failure: { readonly tooLarge: boolean; readonly message: string }) => string,
+): Promise<void> {
+  try {
+    await handle(await readBody(req, limitBytes));
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const tooLarge = error instanceof BodyTooLargeError;
+    send(res, tooLarge ? 413 : 500, { 'Content-Type': 'application/json', Connection: 'close' }, errorBody({ tooLarge, message: tooLarge ? error.message : 'sandbox internal error' }));
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -16,17 +16,15 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import type { CallLog } from './calls.js';
-import { BodyTooLargeError, readBody, SandboxApiError } from './http.js';
+import { BodyTooLargeError, closeServer, KEEP_ALIVE_SERVER_OPTIONS, listenOn, readBody, SandboxApiError } from './http.js';
 
 export const S3_SANDBOX_BUCKET = 'kansa-evidence';
 export const S3_SANDBOX_ACCESS_KEY = 'AKIASANDBOXS3EVIDENCE';
 export const S3_SANDBOX_SECRET = 'kansa-sandbox-s3-secret';
 const MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 const LIST_MAX_KEYS = 1000;
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -408,17 +406,10 @@ function objectHeaders(v: SandboxS3Object): Record<string, string> {
 
 export async function startS3Listener(host: string, endpointHost: string, options: S3SandboxOptions | undefined, callLog: CallLog): Promise<{ s3: SandboxS3; close(): Promise<void> }> {
   const handler = new S3Handler(callLog, options);
-  const server: Server = createServer({ keepAlive: true, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1000 }, (req, res) => {
+  const server: Server = createServer(KEEP_ALIVE_SERVER_OPTIONS, (req, res) => {
     handler.handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, 0, host);
   return {
     s3: {
       endpoint: `http://${endpointHost}:${port}`,
@@ -429,10 +420,6 @@ export async function startS3Listener(host: string, endpointHost: string, option
       versions: (key) => handler.versions(key),
       keys: () => handler.keys(),
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -9,7 +9,6 @@
  * FaultInjector and the CallLog.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AzureEstateOptions, SandboxAzure } from './azure.js';
 import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR, AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-config.js';
@@ -17,7 +16,7 @@ import { CallLog, type CallSummary } from './calls.js';
 import { AwsEstate, type AwsEstateDescription, type AwsEstateOptions } from './estate/aws.js';
 import { FaultInjector, type Faults } from './faults.js';
 import type { S3SandboxOptions, SandboxS3 } from './s3.js';
-import { BodyTooLargeError, readBody, send, type ProviderHandler } from './http.js';
+import { closeServer, KEEP_ALIVE_SERVER_OPTIONS, listenOn, send, serveWithBody, type ProviderHandler } from './http.js';
 
 export { sandboxAccessKeyFor } from './aws-config.js';
 export type { Faults } from './faults.js';
@@ -28,8 +27,6 @@ export { describeEstate, expectedCount, minimumCalls, AWS_RESOURCE_TYPES } from 
 export { SELECT_MAX_PAGE_SIZE, SELECT_DEFAULT_PAGE_SIZE, BATCH_GET_MAX_KEYS, SELECT_OMITS_SUPPLEMENTARY } from './aws-config.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** Longer than any SDK's idle socket timeout, so clients reuse connections instead of racing a close. */
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -90,28 +87,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const aws = new AwsConfigHandler(estate, faults, callLog, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
   const handlers: readonly ProviderHandler[] = [aws];
 
-  const server: Server = createServer({ keepAlive: true, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: KEEP_ALIVE_TIMEOUT_MS + 1000 }, (req, res) => {
+  const server: Server = createServer(KEEP_ALIVE_SERVER_OPTIONS, (req, res) => {
     void route(handlers, req, res);
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, options.port ?? 0, host);
   const description = estate.describe();
-  // A listener that fails to start closes the ones already listening: no half-started sandbox is left behind.
-  const started: { close(): Promise<void> }[] = [{ close: () => new Promise<void>((resolve) => server.close(() => resolve())) }];
+  // Every listener, the AWS one first. One that fails to start closes those already listening: no
+  // half-started sandbox is left behind.
+  const started: { close(): Promise<void> }[] = [{ close: () => closeServer(server) }];
   const listen = async <T extends { close(): Promise<void> }>(start: () => Promise<T>): Promise<T> => {
     try {
       const listener = await start();
       started.push(listener);
       return listener;
     } catch (error) {
-      await Promise.all(started.map((l) => l.close()));
+      await Promise.allSettled(started.map((l) => l.close()));
       throw error;
     }
   };
@@ -145,35 +136,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     writeOperations: () => callLog.writeOperations(),
     resetCalls: () => callLog.reset(),
     close: async () => {
-      await Promise.all([
-        azure.close(),
-        gcp.close(),
-        s3.close(),
-        new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(error) : resolve()));
-          server.closeAllConnections();
-        }),
-      ]);
+      await Promise.all(started.map((l) => l.close()));
     },
   };
 }
 
 async function route(handlers: readonly ProviderHandler[], req: IncomingMessage, res: ServerResponse): Promise<void> {
-  try {
-    const handler = handlers.find((h) => h.matches(req));
-    if (!handler) {
-      req.resume();
-      send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ message: `no sandbox provider serves ${req.method ?? ''} ${req.url ?? ''}` }));
-      return;
-    }
-    const body = await readBody(req, MAX_BODY_BYTES);
-    await handler.handle(req, body, res);
-  } catch (error) {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    const tooLarge = error instanceof BodyTooLargeError;
-    send(res, tooLarge ? 413 : 500, { 'Content-Type': 'application/json', Connection: 'close' }, JSON.stringify({ message: tooLarge ? error.message : 'sandbox internal error' }));
+  const handler = handlers.find((h) => h.matches(req));
+  if (!handler) {
+    req.resume();
+    send(res, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ message: `no sandbox provider serves ${req.method ?? ''} ${req.url ?? ''}` }));
+    return;
   }
+  await serveWithBody(req, res, MAX_BODY_BYTES, (body) => handler.handle(req, body, res), ({ message }) => JSON.stringify({ message }));
 }
