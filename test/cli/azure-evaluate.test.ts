@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { readInputFiles } from '../../src/inputs/detect.js';
 import { detectAzureDocument } from '../../src/inputs/azure-file.js';
 import { configItem } from '../support/evaluate.js';
@@ -14,12 +14,7 @@ import { tempFiles } from '../support/files.js';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
 
-async function kansa(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => NOW });
-  return { code, stdout, stderr };
-}
+const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv, () => NOW);
 
 interface Contract {
   requirements: { id: string; status: string }[];

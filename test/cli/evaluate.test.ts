@@ -3,23 +3,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { configItem } from '../support/evaluate.js';
 import { tempFiles } from '../support/files.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kansa(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => new Date('2026-11-01T00:00:00Z') });
-  return { code, stdout, stderr };
-}
+const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv, () => new Date('2026-11-01T00:00:00Z'));
 
 interface Contract {
   catalog: { id: string; version: string };

@@ -1,15 +1,10 @@
 /** Checked-in files generated from or validated by the code stay in step with it. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => new Date('2026-11-28T00:00:00Z') });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]): Promise<CliRun> => runCli(argv, () => new Date('2026-11-28T00:00:00Z'));
 
 it.each(['catalog', 'controls', 'attestations', 'config'])('mappings/schemas/%s.schema.json is the schema the code validates with', async (kind) => {
   const generated = await run('schema', kind);

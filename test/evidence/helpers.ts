@@ -18,7 +18,7 @@ import { createLogger, type Logger } from '../../src/log.js';
 import { registerEvidenceMetrics } from '../../src/metrics/metrics.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { bundledMappings, configItem, normalizeAll } from '../support/evaluate.js';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
 export function tempDir(prefix = 'kansa-evidence-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -115,15 +115,4 @@ export function flipByte(path: string, offset: number): () => void {
   return () => writeFileSync(path, original);
 }
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export async function kansa(...argv: string[]): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => new Date() });
-  return { code, stdout, stderr };
-}
+export const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv);

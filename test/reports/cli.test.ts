@@ -2,24 +2,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../support/cli.js';
 import { loadReportSource, parseAssessmentJson } from '../../src/reports/input.js';
 import { tempFiles } from '../support/files.js';
 import { NOW, contractJson, reportInput } from './fixture.js';
 import { expectValid, oscalValidator } from './oscal-schema.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kansa(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), now: () => NOW });
-  return { code, stdout, stderr };
-}
+const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv, () => NOW);
 
 const contract = contractJson();
 const otherCatalog = JSON.stringify({ ...(JSON.parse(contract) as object), catalog: { id: 'my-framework', version: '1' } });
