@@ -62,6 +62,7 @@ export async function startAgent(options: {
   const { registry, apiCalls } = createRegistry();
   if (shard) registerShardMetrics(registry, shard);
   registerAgentMetrics(registry, mirror, { version: VERSION });
+  const reloads = registerReloadMetrics(registry, new Date());
   const engine = await startEngine(
     { config, ...(options.sandbox ? { sandbox: options.sandbox } : {}), runAtStart: options.runAtStart ?? true, logLevel: logger.level, version: VERSION },
     {
@@ -91,7 +92,6 @@ export async function startAgent(options: {
   });
   engine.start();
   logger.info({ url: endpoint.url, controls: mirror.controls.length }, 'kansa agent listening');
-  const reloads = registerReloadMetrics(registry, new Date());
   const reloadAttestations = (): { ok: true; attestations: number } | { ok: false; error: string } => {
     const file = config.attestations;
     try {
