@@ -1,10 +1,21 @@
 /** `kansa snapshot | verify | diff`: output and exit codes (0 ok, 1 failed verification or snapshot, 2 bad usage). */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SNAPSHOT_NAME } from '../../src/evidence/format.js';
 import { EVIDENCE_KEY_ENV } from '../../src/evidence/signing.js';
 import { ed25519Pem, flipByte, kansa, tempDir } from './helpers.js';
 
 const RESOURCES = '300';
+
+/** Snapshot names by manifest sequence: names only sort by time to the second, and two snapshots can share one. */
+function inChainOrder(dir: string): string[] {
+  const sequence = (name: string): number => (JSON.parse(readFileSync(join(dir, name, 'manifest.json'), 'utf8')) as { sequence: number }).sequence;
+  return readdirSync(dir)
+    .filter((name) => SNAPSHOT_NAME.test(name))
+    .map((name) => ({ name, sequence: sequence(name) }))
+    .sort((a, b) => a.sequence - b.sequence)
+    .map((s) => s.name);
+}
 
 describe('kansa snapshot, verify and diff', () => {
   const key = ed25519Pem();
@@ -31,7 +42,7 @@ describe('kansa snapshot, verify and diff', () => {
     const second = await kansa('snapshot', '--sandbox', '--sandbox-resources', RESOURCES, '--config', config, '--output', 'json');
     expect(second).toMatchObject({ code: 0 });
     third = await kansa('snapshot', '--sandbox', '--sandbox-resources', RESOURCES, '--dir', dir, '--key', privateKey);
-    names = readdirSync(dir).sort();
+    names = inChainOrder(dir);
   });
 
   it('writes signed snapshots and never prints or logs the key', () => {
