@@ -19,7 +19,15 @@ const REDACT = [
   'headers.authorization',
 ];
 
-const loggerOptions = (level: string): pino.LoggerOptions => ({ level, base: { app: 'kansa' }, redact: { paths: REDACT, censor: '[redacted]' } });
+/** Set only while replayLogLine writes, so a replayed record keeps the time it was logged in the worker. */
+let replayedTime: number | undefined;
+
+const loggerOptions = (level: string): pino.LoggerOptions => ({
+  level,
+  base: { app: 'kansa' },
+  redact: { paths: REDACT, censor: '[redacted]' },
+  timestamp: () => `,"time":${replayedTime ?? Date.now()}`,
+});
 
 /** JSON logs on stderr; human-readable only when stderr is a terminal (and pino-pretty is present). */
 export function createLogger(level: string, destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Logger {
@@ -47,12 +55,17 @@ export function replayLogLine(logger: Logger, line: string): void {
     logger.warn({ line }, 'unparsable log line from the engine');
     return;
   }
-  const { level, msg, ...fields } = record;
+  const { level, msg, time, ...fields } = record;
   // The replaying logger adds its own.
-  for (const own of ['time', 'pid', 'hostname', 'app']) delete fields[own];
+  for (const own of ['pid', 'hostname', 'app']) delete fields[own];
   const label = typeof level === 'number' ? logger.levels.labels[level] : undefined;
   const write = label === 'trace' || label === 'debug' || label === 'info' || label === 'warn' || label === 'error' || label === 'fatal' ? logger[label].bind(logger) : logger.info.bind(logger);
-  write(fields, typeof msg === 'string' ? msg : '');
+  replayedTime = typeof time === 'number' && Number.isFinite(time) ? time : undefined;
+  try {
+    write(fields, typeof msg === 'string' ? msg : '');
+  } finally {
+    replayedTime = undefined;
+  }
 }
 
 export type { Logger };
