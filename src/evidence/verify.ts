@@ -7,7 +7,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { errorMessage } from '../errors.js';
 import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, type Manifest } from './format.js';
 import { checkSignature, type SnapshotSignature } from './read.js';
-import type { EvidenceStore } from './store.js';
+import type { EvidenceStore, StoredVersion } from './store.js';
 
 export interface SnapshotVerdict {
   readonly name: string;
@@ -48,26 +48,36 @@ async function hashFile(store: EvidenceStore, name: string, file: string): Promi
   return { sha256: hash.digest('hex'), bytes };
 }
 
-async function checkSnapshot(store: EvidenceStore, name: string, pinned: KeyObject | undefined): Promise<{ verdict: SnapshotVerdict; record?: ChainRecord }> {
+interface CheckedSnapshot {
+  readonly verdict: SnapshotVerdict;
+  readonly record?: ChainRecord;
+  /** Files the manifest lists or declares (its signature) that are not stored. */
+  readonly missing: readonly string[];
+}
+
+/** `expired`: files shown to have expired after their lock ended (see expiredFiles): not problems. */
+async function checkSnapshot(store: EvidenceStore, name: string, pinned: KeyObject | undefined, expired: ReadonlySet<string> = new Set()): Promise<CheckedSnapshot> {
   const problems: string[] = [];
   let files: string[];
   try {
     files = await store.files(name);
   } catch (error) {
-    return { verdict: { name, kind: 'snapshot', problems: [`cannot list the directory (${errorMessage(error)})`] } };
+    return { verdict: { name, kind: 'snapshot', problems: [`cannot list the directory (${errorMessage(error)})`] }, missing: [] };
   }
   const bytes = files.includes(MANIFEST_FILE) ? await store.read(name, MANIFEST_FILE) : undefined;
-  if (!bytes) return { verdict: { name, kind: 'snapshot', problems: [`no ${MANIFEST_FILE}: not a complete snapshot`] } };
+  if (!bytes) return { verdict: { name, kind: 'snapshot', problems: [`no ${MANIFEST_FILE}: not a complete snapshot`] }, missing: [] };
   const parsed = parseManifest(bytes);
-  if (!parsed.ok) return { verdict: { name, kind: 'snapshot', problems: [parsed.error] } };
+  if (!parsed.ok) return { verdict: { name, kind: 'snapshot', problems: [parsed.error] }, missing: [] };
   const { manifest } = parsed;
   if (manifest.name !== name) problems.push(`the manifest names snapshot ${manifest.name}`);
   const listed = manifest.files.map((f) => f.path);
   const missingFromListing = SNAPSHOT_FILES.filter((f) => !listed.includes(f));
   if (missingFromListing.length > 0) problems.push(`the manifest does not list ${missingFromListing.join(', ')}`);
+  const missing: string[] = [];
   for (const entry of manifest.files) {
     if (!files.includes(entry.path)) {
-      problems.push(`${entry.path}: missing`);
+      missing.push(entry.path);
+      if (!expired.has(entry.path)) problems.push(`${entry.path}: missing`);
       continue;
     }
     try {
@@ -83,11 +93,13 @@ async function checkSnapshot(store: EvidenceStore, name: string, pinned: KeyObje
   const extra = files.filter((f) => !allowed.has(f));
   if (extra.length > 0) problems.push(`unexpected entries: ${extra.map((f) => f.replace(/^!/, '')).join(', ')}`);
   const signatureBytes = files.includes(SIGNATURE_FILE) ? await store.read(name, SIGNATURE_FILE) : undefined;
-  const signature = checkSignature(manifest, bytes, signatureBytes, pinned);
-  if (signature.state === 'invalid') problems.push(`signature: ${signature.detail}`);
+  if (manifest.signature && !signatureBytes) missing.push(SIGNATURE_FILE);
+  // An expired signature leaves the manifest vouched for by the next snapshot's link only.
+  const signature = manifest.signature && !signatureBytes && expired.has(SIGNATURE_FILE) ? undefined : checkSignature(manifest, bytes, signatureBytes, pinned);
+  if (signature?.state === 'invalid') problems.push(`signature: ${signature.detail}`);
   const sha256 = sha256Hex(bytes);
-  const verdict: SnapshotVerdict = { name, kind: 'snapshot', sequence: manifest.sequence, manifestSha256: sha256, startedAt: manifest.startedAt, signature, problems };
-  return { verdict, record: { verdict, manifest, sha256 } };
+  const verdict: SnapshotVerdict = { name, kind: 'snapshot', sequence: manifest.sequence, manifestSha256: sha256, startedAt: manifest.startedAt, ...(signature ? { signature } : {}), problems };
+  return { verdict, record: { verdict, manifest, sha256 }, missing };
 }
 
 /**
@@ -136,13 +148,26 @@ function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[
 /** Clock differences between this machine and the store lean towards "still locked", never towards accepting. */
 const LOCK_CLOCK_MARGIN_MS = 5 * 60_000;
 
+/** The lock of the first version of a snapshot's manifest: what the snapshot was written under. */
+function originalLockMode(versions: readonly StoredVersion[]): string | undefined {
+  return versions.find((v) => v.file === MANIFEST_FILE && !v.deleteMarker)?.lockMode;
+}
+
+/** Versions still locked at `now` (a delete marker over one of them hides it: tampering, not expiry). */
+function stillLocked(versions: readonly StoredVersion[], now: Date): StoredVersion[] {
+  return versions.filter((v) => !v.deleteMarker && v.retainUntil !== undefined && v.retainUntil.getTime() > now.getTime() - LOCK_CLOCK_MARGIN_MS);
+}
+
+function latestRetainUntil(versions: readonly StoredVersion[]): string {
+  return new Date(Math.max(...versions.map((v) => v.retainUntil!.getTime()))).toISOString();
+}
+
 /**
  * A chain whose oldest snapshots are gone may be a store whose lifecycle rules expire locked objects
  * (S3). That is acceptable only where deleting early was impossible and nothing is merely hidden:
  * - the oldest remaining snapshot's manifest was first written under COMPLIANCE Object Lock, which no
  *   one can shorten or bypass (GOVERNANCE can be bypassed, so a gap there is never explained by expiry);
- * - every version still stored under the missing predecessor has a lock that has ended (a delete marker
- *   over a version that is still locked hides it: that is tampering, not expiry).
+ * - every version still stored under the missing predecessor has a lock that has ended.
  * Lock data comes from the versions S3 keeps, not from dates derived from names or current metadata.
  * Undefined: the store has no versions to consult (the caller reports the gap).
  */
@@ -158,17 +183,41 @@ async function expiredPredecessor(store: EvidenceStore, oldest: Manifest, now: D
   } catch (error) {
     return { problem: `${missing}, and the stored versions cannot be read to tell expiry from deletion (${errorMessage(error)})` };
   }
-  const original = own.find((v) => v.file === MANIFEST_FILE && !v.deleteMarker);
-  if (original?.lockMode !== 'COMPLIANCE') {
-    return { problem: `${missing}; this snapshot was written under ${original?.lockMode ?? 'no'} Object Lock, not COMPLIANCE, so the removal cannot be told from an early deletion` };
+  const mode = originalLockMode(own);
+  if (mode !== 'COMPLIANCE') {
+    return { problem: `${missing}; this snapshot was written under ${mode ?? 'no'} Object Lock, not COMPLIANCE, so the removal cannot be told from an early deletion` };
   }
-  const locked = theirs.filter((v) => !v.deleteMarker && v.retainUntil !== undefined && v.retainUntil.getTime() > now.getTime() - LOCK_CLOCK_MARGIN_MS);
-  if (locked.length > 0) {
-    const until = new Date(Math.max(...locked.map((v) => v.retainUntil!.getTime()))).toISOString();
-    return { problem: `${missing}: ${locked.length} of its objects are still stored under Object Lock until ${until}, hidden by delete markers` };
-  }
+  const locked = stillLocked(theirs, now);
+  if (locked.length > 0) return { problem: `${missing}: ${locked.length} of its objects are still stored under Object Lock until ${latestRetainUntil(locked)}, hidden by delete markers` };
   return {
     note: `${link.name} (sequence ${link.sequence}) and older snapshots are gone after their Object Lock ended (the chain is written under COMPLIANCE lock, which cannot be cut short): the chain is verified from ${oldest.name}`,
+  };
+}
+
+/**
+ * The oldest snapshot can lose some files before its manifest: lifecycle expiry is rounded to the next
+ * midnight UTC, so a snapshot written across midnight expires over two days, files first, manifest last.
+ * Its missing files are accepted as expired on the same terms as a missing predecessor: written under
+ * COMPLIANCE lock, and no version of them still locked. The manifest, its link and its remaining files
+ * are still verified.
+ */
+async function expiredFiles(store: EvidenceStore, name: string, missing: readonly string[], now: Date): Promise<{ note: string } | { problem: string } | undefined> {
+  if (!store.storedVersions) return undefined;
+  let versions;
+  try {
+    versions = await store.storedVersions(name);
+  } catch (error) {
+    return { problem: `the stored versions cannot be read to tell expiry of ${missing.join(', ')} from deletion (${errorMessage(error)})` };
+  }
+  const mode = originalLockMode(versions);
+  if (mode !== 'COMPLIANCE') return { problem: `written under ${mode ?? 'no'} Object Lock, not COMPLIANCE, so the missing files cannot be told from an early deletion` };
+  const locked = stillLocked(
+    versions.filter((v) => missing.includes(v.file)),
+    now,
+  );
+  if (locked.length > 0) return { problem: `${locked.length} versions of ${[...new Set(locked.map((v) => v.file))].join(', ')} are still stored under Object Lock until ${latestRetainUntil(locked)}, hidden by delete markers` };
+  return {
+    note: `${name}: ${missing.join(', ')} expired after their Object Lock ended (lifecycle expiry is rounded to midnight UTC, so this snapshot expires over two days); its manifest, chain link and remaining files verify`,
   };
 }
 
@@ -179,7 +228,7 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
   for (const name of incomplete) notes.push(`${name}: an interrupted write or deletion, not a snapshot (ignored; the next snapshot removes it)`);
   for (const name of unexpected) notes.push(`${name}: not part of the evidence format (ignored)`);
 
-  const present: { verdict: SnapshotVerdict; record?: ChainRecord }[] = [];
+  const present: CheckedSnapshot[] = [];
   for (const name of snapshots) present.push(await checkSnapshot(store, name, options.publicKey));
   let ledgerText = '';
   try {
@@ -196,14 +245,29 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
     list.push(record);
     bySequence.set(record.manifest.sequence, list);
   }
+  const maxSequence = Math.max(0, ...bySequence.keys());
+  const minSequence = Math.min(...bySequence.keys());
+  const now = options.now ?? new Date();
+  const oldest = present.findIndex((p) => p.record?.manifest.sequence === minSequence);
+  if (oldest >= 0 && present[oldest]!.missing.length > 0) {
+    const { verdict, missing, record } = present[oldest]!;
+    const expired = await expiredFiles(store, verdict.name, missing, now);
+    if (expired && 'note' in expired) {
+      const recheck = await checkSnapshot(store, verdict.name, options.publicKey, new Set(missing));
+      // Same manifest bytes, same chain record: only the verdict changes.
+      if (recheck.record?.sha256 === record?.sha256 && recheck.record) {
+        present[oldest] = recheck;
+        bySequence.set(minSequence, [...bySequence.get(minSequence)!.filter((r) => r.verdict !== verdict), recheck.record]);
+        notes.push(expired.note);
+      }
+    } else if (expired) verdict.problems.push(expired.problem);
+  }
   const prunedNames = new Set(pruned.map((r) => r.verdict.name));
   for (const p of present) if (p.record && prunedNames.has(p.verdict.name)) notes.push(`${p.verdict.name}: recorded in ${LEDGER_FILE} but not deleted (an interrupted prune; the next one finishes it)`);
   for (const [sequence, records] of bySequence) {
     const digests = new Set(records.map((r) => r.sha256));
     if (digests.size > 1) for (const r of records) r.verdict.problems.push(`sequence ${sequence} is claimed by ${records.map((x) => x.verdict.name).join(' and ')} (the chain forks)`);
   }
-  const maxSequence = Math.max(0, ...bySequence.keys());
-  const minSequence = Math.min(...bySequence.keys());
   for (const records of bySequence.values()) {
     for (const { manifest, verdict } of records) {
       const link = manifest.previous;
@@ -218,7 +282,7 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
       if (link.sequence !== manifest.sequence - 1) verdict.problems.push(`links to sequence ${link.sequence}, expected ${manifest.sequence - 1}`);
       const before = bySequence.get(manifest.sequence - 1);
       if (!before) {
-        const expired = manifest.sequence === minSequence && verdict.kind === 'snapshot' ? await expiredPredecessor(store, manifest, options.now ?? new Date()) : undefined;
+        const expired = manifest.sequence === minSequence && verdict.kind === 'snapshot' ? await expiredPredecessor(store, manifest, now) : undefined;
         if (expired && 'note' in expired) notes.push(expired.note);
         else verdict.problems.push(expired?.problem ?? `the snapshot before it (${link.name}, sequence ${manifest.sequence - 1}) is missing and not recorded in ${LEDGER_FILE}`);
         continue;

@@ -1,12 +1,14 @@
 /** The S3 evidence store against the sandbox S3 through the real @aws-sdk/client-s3. */
+import { createPublicKey } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { ASSESSMENT_FILE, MANIFEST_FILE, SNAPSHOT_FILES } from '../../src/evidence/format.js';
+import { ASSESSMENT_FILE, FINDINGS_FILE, INVENTORY_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES } from '../../src/evidence/format.js';
 import { prune } from '../../src/evidence/retention.js';
 import { S3EvidenceStore, parseS3Url } from '../../src/evidence/s3-store.js';
 import { verifyStore } from '../../src/evidence/verify.js';
 import { configSchema } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { capturedLogger, evidenceService, steppingClock, SyntheticCollector, syntheticAgent } from './helpers.js';
+import type { Signer } from '../../src/evidence/signing.js';
+import { capturedLogger, ed25519Pem, evidenceService, signer, steppingClock, SyntheticCollector, syntheticAgent } from './helpers.js';
 
 const HOUR = 3600_000;
 
@@ -39,9 +41,9 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     return s;
   }
 
-  async function snapshots(s: S3EvidenceStore, count: number): Promise<string[]> {
+  async function snapshots(s: S3EvidenceStore, count: number, signedBy?: Signer): Promise<string[]> {
     const { logger } = capturedLogger();
-    const { service } = evidenceService('(unused)', { store: s, now: clock.now, logger });
+    const { service } = evidenceService('(unused)', { store: s, now: clock.now, logger, ...(signedBy ? { signer: signedBy } : {}) });
     const collector = new SyntheticCollector(50);
     const agent = syntheticAgent(collector, clock.now, logger);
     const names: string[] = [];
@@ -178,6 +180,49 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     const governance = await verifyStore(g, { now: clock.now() });
     expect(governance.ok).toBe(false);
     expect(governance.firstBroken?.reason).toContain('written under GOVERNANCE Object Lock, not COMPLIANCE');
+  });
+
+  it('accepts files of the oldest snapshot that expired before its manifest (midnight rounding), never while locked, in a later snapshot or under GOVERNANCE', async () => {
+    // Lifecycle expiry of some of a snapshot's objects: delete markers over their current versions.
+    const expire = async (s: S3EvidenceStore, name: string, files: readonly string[]): Promise<void> => {
+      for (const file of files) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: `${s.prefix}${name}/${file}` }));
+    };
+    const key = ed25519Pem();
+    const s = store('split/', 'COMPLIANCE');
+    const names = await snapshots(s, 3, signer(key.privateKey));
+    const pinned = createPublicKey(key.publicKey);
+    const early = [FINDINGS_FILE, ASSESSMENT_FILE, SIGNATURE_FILE];
+    await expire(s, names[0]!, early);
+    const locked = await verifyStore(s, { now: clock.now(), publicKey: pinned });
+    expect(locked.ok).toBe(false);
+    expect(locked.firstBroken).toMatchObject({ name: names[0], reason: `${ASSESSMENT_FILE}: missing` });
+    expect(locked.snapshots[0]!.problems).toContainEqual(expect.stringMatching(/^3 versions of .* are still stored under Object Lock until .*, hidden by delete markers$/));
+
+    clock.advance(30 * 86_400_000 + HOUR);
+    const expired = await verifyStore(s, { now: clock.now(), publicKey: pinned });
+    expect(expired.firstBroken).toBeUndefined();
+    expect(expired.ok).toBe(true);
+    expect(expired.notes).toContain(
+      `${names[0]}: ${[ASSESSMENT_FILE, FINDINGS_FILE].sort().join(', ')}, ${SIGNATURE_FILE} expired after their Object Lock ended (lifecycle expiry is rounded to midnight UTC, so this snapshot expires over two days); its manifest, chain link and remaining files verify`,
+    );
+    // Only the oldest snapshot expires: a file missing from a later one is never expiry.
+    await expire(s, names[1]!, [FINDINGS_FILE]);
+    const later = await verifyStore(s, { now: clock.now(), publicKey: pinned });
+    expect(later.firstBroken).toMatchObject({ name: names[1], reason: `${FINDINGS_FILE}: missing` });
+
+    // The expiring snapshot's remaining files are still checked.
+    await rawClient().send(new PutObjectCommand({ Bucket: sandbox.s3.bucket, Key: `${s.prefix}${names[0]!}/${INVENTORY_FILE}`, Body: Buffer.from('changed') }));
+    const tampered = await verifyStore(s, { now: clock.now(), publicKey: pinned });
+    expect(tampered.firstBroken).toMatchObject({ name: names[0], reason: expect.stringContaining(`${INVENTORY_FILE}: 7 bytes`) as string });
+
+    // GOVERNANCE locks can be bypassed: missing files there are never explained by expiry.
+    const g = store('split-governance/', 'GOVERNANCE');
+    const gNames = await snapshots(g, 2);
+    clock.advance(30 * 86_400_000 + HOUR);
+    await expire(g, gNames[0]!, [FINDINGS_FILE]);
+    const governance = await verifyStore(g, { now: clock.now() });
+    expect(governance.ok).toBe(false);
+    expect(governance.snapshots[0]!.problems).toEqual([`${FINDINGS_FILE}: missing`, 'written under GOVERNANCE Object Lock, not COMPLIANCE, so the missing files cannot be told from an early deletion']);
   });
 
   it('leaves nothing that verifies as complete when the manifest upload fails', async () => {
