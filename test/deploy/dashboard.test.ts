@@ -222,8 +222,9 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
       join(dir, 'attestations.yaml'),
       `attestations:\n${attestation('1-1', -100, 200)}${attestation('2-3', -300, 10)}${attestation('2-5', -400, -3)}${attestation('9-3', -300, 20)}`,
     );
-    // Evidence snapshots every 5 s (seconds field of node-cron), so the evidence panels have data.
-    writeFileSync(join(dir, 'kansa.yaml'), `attestations: ./attestations.yaml\nevidence:\n  dir: ${JSON.stringify(join(dir, 'evidence'))}\n  schedule: "*/5 * * * * *"\n`);
+    // Evidence snapshots every 20 s (seconds field of node-cron), so the evidence panels soon have data;
+    // KansaEvidenceSnapshotOverdue then fires only past 60 s, far beyond a slow snapshot on a busy machine.
+    writeFileSync(join(dir, 'kansa.yaml'), `attestations: ./attestations.yaml\nevidence:\n  dir: ${JSON.stringify(join(dir, 'evidence'))}\n  schedule: "*/20 * * * * *"\n`);
 
     const started = await startKansaRun(join(PACKAGE_ROOT, 'bin', 'kansa.js'), ['--sandbox', '--config', join(dir, 'kansa.yaml')], { ...process.env, KANSA_LOG_FORMAT: 'json' });
     kansa = started.kansa;
@@ -231,6 +232,12 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
     const kansaUrl = `http://127.0.0.1:${kansaPort}`;
     await waitFor('kansa /readyz', async () => ((await httpText(`${kansaUrl}/readyz`)).status === 200 ? true : undefined), 60_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\nkansa output:\n${kansa?.output() ?? ''}`);
+    });
+    // /readyz means the first collector finished; a scrape before the others would see their requirements
+    // go from unknown to their real state, which the drift alert rightly reports.
+    await waitFor('every provider collected once', async () => {
+      const metrics = (await httpText(`${kansaUrl}/metrics`)).text;
+      return ['aws', 'azure', 'gcp'].every((provider) => new RegExp(`^kansa_collector_last_success_timestamp_seconds\\{[^}]*provider="${provider}"`, 'm').test(metrics)) ? true : undefined;
     });
 
     const startedPrometheus = await startPrometheus(
@@ -252,7 +259,8 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
     prometheus = startedPrometheus.prometheus;
     promUrl = startedPrometheus.url;
     await waitFor('Prometheus to scrape all 66 requirements', async () => ((await query('count(kansa_requirement_status == 1)')).data?.result[0]?.value?.[1] === '66' ? true : undefined), 60_000, 250);
-  }, 150_000);
+    await waitFor('Prometheus to scrape an evidence snapshot', async () => ((await query('kansa_evidence_last_snapshot_timestamp_seconds > 0')).data?.result.length ? true : undefined), 60_000, 250);
+  }, 180_000);
 
   afterAll(async () => {
     await prometheus?.stop();

@@ -59,7 +59,7 @@ function runChild(dir: string, env: NodeJS.ProcessEnv, wrap?: string): Run {
     }
   });
   child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   return {
     child,
     exited,

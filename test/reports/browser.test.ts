@@ -15,7 +15,7 @@ import { reportInput } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MISSING = `${CHROMIUM} is missing: the browser test needs Debian's chromium (and Japanese fonts for a readable screenshot): apt-get install -y chromium fonts-noto-cjk`;
-/** A safety net against a hung browser, not a timing assertion. */
+/** A safety net against a hung browser, not a timing assertion; each test allows its launches this long (jest's default is shorter). */
 const BROWSER_TIMEOUT_MS = 120_000;
 const WIDTH = 1280;
 const HEIGHT = 2000;
@@ -76,7 +76,7 @@ describe('HTML report in headless chromium', () => {
     expect(ids).toEqual(input.catalog.requirements.map((r) => r.id));
     expect(ids).toHaveLength(66);
     for (const r of input.catalog.requirements) expect(dom).toContain(r.textJa);
-  });
+  }, BROWSER_TIMEOUT_MS + 10_000);
 
   it('produces a screenshot', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(MISSING);
@@ -88,5 +88,5 @@ describe('HTML report in headless chromium', () => {
       expect(pngSize(png)).toEqual({ width: WIDTH, height: HEIGHT });
       if (lang === 'ja' && process.env['KANSA_UPDATE_SCREENSHOT'] === '1') copyFileSync(png, join(PACKAGE_ROOT, 'docs', 'report-screenshot.png'));
     }
-  });
+  }, 2 * BROWSER_TIMEOUT_MS + 10_000);
 });

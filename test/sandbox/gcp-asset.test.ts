@@ -97,7 +97,7 @@ describe('ListAssets over gRPC', () => {
     expect([grpc.status.UNAVAILABLE, grpc.status.INTERNAL]).toContain(serverError.code);
     sandbox.setFaults({ accessDeniedAccounts: [project] });
     await expect(client.listAssets({ parent: `projects/${project}`, pageSize: 10 }, NO_RETRY)).rejects.toMatchObject({ code: grpc.status.PERMISSION_DENIED });
-    sandbox.setFaults({ ratePerSecond: 1 });
+    sandbox.setFaults({ ratePerSecond: 0.01 }); // one token, refilled in 100 s: a stalled test cannot earn a second
     const results = await Promise.allSettled([1, 2, 3].map(() => client.listAssets({ parent: `projects/${project}`, pageSize: 10 }, NO_RETRY)));
     expect(results.filter((r) => r.status === 'rejected')).not.toHaveLength(0);
     const calls = sandbox.calls();
@@ -108,7 +108,7 @@ describe('ListAssets over gRPC', () => {
   });
 
   it('counts calls for every parent against one quota, the consumer project\'s', async () => {
-    sandbox.setFaults({ ratePerSecond: 1 });
+    sandbox.setFaults({ ratePerSecond: 0.01 }); // one token, refilled in 100 s: a stalled test cannot earn a second
     const [first, second] = sandbox.gcp.projects;
     const results = await Promise.allSettled([first, second].map((p) => client.listAssets({ parent: `projects/${p}`, pageSize: 10 }, NO_RETRY)));
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
