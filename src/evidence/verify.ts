@@ -249,11 +249,13 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
   const minSequence = Math.min(...bySequence.keys());
   const now = options.now ?? new Date();
   const oldest = present.findIndex((p) => p.record?.manifest.sequence === minSequence);
-  if (oldest >= 0 && present[oldest]!.missing.length > 0) {
-    const { verdict, missing, record } = present[oldest]!;
-    const expired = await expiredFiles(store, verdict.name, missing, now);
+  // Its signature may expire only while a later snapshot's link vouches for its manifest.
+  const expirable = oldest >= 0 ? present[oldest]!.missing.filter((file) => file !== SIGNATURE_FILE || minSequence < maxSequence) : [];
+  if (expirable.length > 0) {
+    const { verdict, record } = present[oldest]!;
+    const expired = await expiredFiles(store, verdict.name, expirable, now);
     if (expired && 'note' in expired) {
-      const recheck = await checkSnapshot(store, verdict.name, options.publicKey, new Set(missing));
+      const recheck = await checkSnapshot(store, verdict.name, options.publicKey, new Set(expirable));
       // Same manifest bytes, same chain record: only the verdict changes.
       if (recheck.record?.sha256 === record?.sha256 && recheck.record) {
         present[oldest] = recheck;

@@ -218,11 +218,17 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     // GOVERNANCE locks can be bypassed: missing files there are never explained by expiry.
     const g = store('split-governance/', 'GOVERNANCE');
     const gNames = await snapshots(g, 2);
+    // Nothing but its signature vouches for the newest manifest: that signature never expires.
+    const head = store('split-head/', 'COMPLIANCE');
+    const [only] = await snapshots(head, 1, signer(key.privateKey));
     clock.advance(30 * 86_400_000 + HOUR);
     await expire(g, gNames[0]!, [FINDINGS_FILE]);
     const governance = await verifyStore(g, { now: clock.now() });
     expect(governance.ok).toBe(false);
     expect(governance.snapshots[0]!.problems).toEqual([`${FINDINGS_FILE}: missing`, 'written under GOVERNANCE Object Lock, not COMPLIANCE, so the missing files cannot be told from an early deletion']);
+    await expire(head, only!, [SIGNATURE_FILE]);
+    const unsigned = await verifyStore(head, { now: clock.now(), publicKey: pinned });
+    expect(unsigned.firstBroken).toEqual({ name: only, reason: `signature: the manifest declares a signature but ${SIGNATURE_FILE} is missing` });
   });
 
   it('leaves nothing that verifies as complete when the manifest upload fails', async () => {
