@@ -79,6 +79,11 @@ export const COLLECTOR_FACTORIES = {
   },
 } as const satisfies Record<string, (config: AgentConfig, overrides: ClientOverrides) => ConfiguredCollector | undefined>;
 
+/** The providers the configuration enables, without building any client. */
+export function enabledProviders(config: AgentConfig): (keyof typeof COLLECTOR_FACTORIES)[] {
+  return (Object.keys(COLLECTOR_FACTORIES) as (keyof typeof COLLECTOR_FACTORIES)[]).filter((provider) => config.collectors[provider]?.enabled === true);
+}
+
 export function buildCollectors(config: AgentConfig, overrides: ClientOverrides = {}): ConfiguredCollector[] {
   return Object.values(COLLECTOR_FACTORIES).flatMap((factory) => factory(config, overrides) ?? []);
 }

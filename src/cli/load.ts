@@ -2,6 +2,9 @@
 import { loadAttestations, type Attestation } from '../mappings/attestations.js';
 import { loadCatalog, type Catalog } from '../mappings/catalog.js';
 import { controlFiles, loadControls, type Control } from '../mappings/controls.js';
+import { enabledProviders } from '../../collectors/registry.js';
+import type { AgentConfig } from '../config/schema.js';
+import { InputError } from '../errors.js';
 import { BUNDLED_CATALOG, BUNDLED_CONTROLS_DIR } from '../paths.js';
 
 export interface MappingOptions {
@@ -24,4 +27,10 @@ export function loadMappings(options: MappingOptions): Mappings {
   const controls = loadControls(paths.flatMap(controlFiles), [catalog]);
   const attestations = options.attestations ? loadAttestations(options.attestations, [catalog], catalog.id) : [];
   return { catalog, controls, attestations };
+}
+
+/** Commands that collect need a collector: without one, `run` would wait for its first assessment forever. */
+export function requireCollectors(config: AgentConfig, configFile: string | undefined, sandbox: boolean): void {
+  if (sandbox || enabledProviders(config).length > 0) return;
+  throw new InputError(configFile ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, collectors.azure or collectors.gcp, or use --sandbox');
 }

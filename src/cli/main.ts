@@ -9,7 +9,7 @@ import { readInputFiles } from '../inputs/detect.js';
 import { attestationsFileSchema, catalogFileSchema, controlsFileSchema } from '../mappings/schemas.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
-import { loadMappings, type Mappings } from './load.js';
+import { loadMappings, requireCollectors, type Mappings } from './load.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
 import { createLogger } from '../log.js';
@@ -130,7 +130,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const prepared = await prepareAgent(options);
       const logger = createLogger(prepared.config.log.level);
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
-      if (buildCollectors(prepared.config).length === 0) logger.warn({}, 'no collector is enabled: configure collectors.aws, or use --sandbox');
       // Without its engine the agent would serve ever staler metrics: it exits 3 so the supervisor restarts it.
       // A failure can come before the shutdown handlers exist (while the endpoint starts): it is kept until then.
       let engineFailure: Error | undefined;
@@ -194,7 +193,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       try {
         const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
         const configured = buildCollectors(prepared.config, prepared.sandbox ? sandboxClientOverrides(prepared.sandbox.clients) : {});
-        if (configured.length === 0) throw new InputError(options.config ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, or use --sandbox');
         const progress = process.stderr.isTTY ? (name: string, n: number): void => void process.stderr.write(`\r${name}: ${n} resources evaluated`) : undefined;
         const agent = new Agent(prepared.mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,
@@ -271,6 +269,7 @@ function mappingsFor(config: AgentConfig): Mappings {
 
 async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
   const config = options.config ? loadConfig(options.config) : defaultConfig();
+  requireCollectors(config, options.config, options.sandbox === true);
   const mappings = mappingsFor(config);
   if (!options.sandbox) return { config, mappings };
   const sandbox = await withSandbox(config, { resources: options.sandboxResources });

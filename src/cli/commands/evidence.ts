@@ -20,7 +20,7 @@ import { renderVerifyReport, verifyStore } from '../../evidence/verify.js';
 import { createLogger } from '../../log.js';
 import { createRegistry } from '../../metrics/metrics.js';
 import { VERSION } from '../../paths.js';
-import { loadMappings } from '../load.js';
+import { loadMappings, requireCollectors } from '../load.js';
 import { withSandbox } from '../sandbox.js';
 import { sandboxClientOverrides } from '../../sandbox/clients.js';
 import type { CommandGroup } from './index.js';
@@ -83,6 +83,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
     .action(async (options: SnapshotCliOptions) => {
       const config = options.config ? loadConfig(options.config) : defaultConfig();
+      requireCollectors(config, options.config, options.sandbox === true);
       if (options.dir === undefined && config.evidence === undefined) throw new InputError('kansa snapshot', '--dir', 'missing: expected the evidence directory or s3://bucket/prefix (or evidence.dir / evidence.store in --config)');
       const store = options.dir !== undefined ? storeFromLocation(options.dir, config.evidence?.store) : storeFromConfig(config.evidence!);
       const retention = store instanceof S3EvidenceStore ? undefined : config.evidence?.retention;
@@ -94,7 +95,6 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
       const sandbox = options.sandbox ? await withSandbox(config, { resources: options.sandboxResources }) : undefined;
       try {
         const configured = buildCollectors(sandbox?.config ?? config, sandbox ? sandboxClientOverrides(sandbox.clients) : {});
-        if (configured.length === 0) throw new InputError(options.config ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, or use --sandbox');
         const agent = new Agent(mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,
           now: io.now,
