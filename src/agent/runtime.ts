@@ -24,6 +24,8 @@ export interface RunningAgent {
   /** What /readyz answers: the first assessment is done and the engine is alive. */
   readonly ready: boolean;
   readonly url: string;
+  /** Where the endpoint listens, as bound (`0.0.0.0:9731` when every interface). */
+  readonly boundAddress: string;
   /**
    * Re-reads the attestations file (SIGHUP). A file that does not load leaves the attestations in force
    * unchanged: the error is logged and kansa_attestations_last_reload_successful turns 0.
@@ -91,7 +93,7 @@ export async function startAgent(options: {
     throw error;
   });
   engine.start();
-  logger.info({ url: endpoint.url, controls: mirror.controls.length }, 'kansa agent listening');
+  logger.info({ url: endpoint.url, address: endpoint.boundAddress, controls: mirror.controls.length }, 'kansa agent listening');
   const reloadAttestations = (): { ok: true; attestations: number } | { ok: false; error: string } => {
     const file = config.attestations;
     try {
@@ -116,6 +118,7 @@ export async function startAgent(options: {
       return mirror.ready;
     },
     url: endpoint.url,
+    boundAddress: endpoint.boundAddress,
     reloadAttestations,
     stop: async () => {
       await engine.stop();

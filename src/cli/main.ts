@@ -152,7 +152,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (error instanceof InputError || error instanceof EngineStartError) throw error;
         throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
       }
-      io.stderr(`kansa: serving ${running.url}/metrics (Ctrl-C to stop)\n`);
+      io.stderr(`kansa: serving ${running.url}/metrics, listening on ${running.boundAddress} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         let shuttingDown = false;
         // Renewed attestations take effect without a restart (and without losing the collected data).

@@ -27,6 +27,10 @@ export async function withSandbox(config: AgentConfig, options: { resources: num
     config: { ...config, collectors: { ...config.collectors, aws, azure, gcp } },
     clients: sandboxClientsOf(sandbox),
     close: () => sandbox.close(),
-    describe: `sandbox cloud at ${sandbox.aws.endpoint}: ${options.resources} resources in accounts ${sandbox.aws.accounts.join(', ')}, regions ${sandbox.aws.regions.join(', ')}`,
+    describe: [
+      `AWS Config at ${sandbox.aws.endpoint}: ${options.resources} resources in accounts ${sandbox.aws.accounts.join(', ')}, regions ${sandbox.aws.regions.join(', ')}`,
+      `Azure Resource Manager at ${sandbox.azure.endpoint}: ${sandbox.azure.estate.total} resources in subscriptions ${sandbox.azure.subscriptions.join(', ')}`,
+      `Cloud Asset Inventory at ${sandbox.gcp.address}: ${sandbox.gcp.projects.reduce((n, p) => n + sandbox.gcp.expectedCount(`projects/${p}`), 0)} resources in projects ${sandbox.gcp.projects.join(', ')}`,
+    ].join('; '),
   };
 }

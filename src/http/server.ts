@@ -27,8 +27,10 @@ export interface EndpointOptions {
 
 export interface Endpoint {
   readonly server: Server | HttpsServer;
-  /** `http://…` or `https://…` */
+  /** `http://…` or `https://…`, reachable from this host (loopback when listening on every interface). */
   readonly url: string;
+  /** The socket's address as bound, e.g. `0.0.0.0:9731` or `[::]:9731`. */
+  readonly boundAddress: string;
   readonly close: () => Promise<void>;
 }
 
@@ -105,9 +107,11 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const bound = typeof address === 'object' && address ? (address.family === 'IPv6' ? `[${address.address}]` : address.address) : options.host;
   return {
     server,
     url: `${tls ? 'https' : 'http'}://${host}:${port}`,
+    boundAddress: `${bound}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

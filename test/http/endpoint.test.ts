@@ -214,3 +214,19 @@ describe('rate limit', () => {
     }
   });
 });
+
+describe('listen address', () => {
+  it.each([
+    ['0.0.0.0', /^0\.0\.0\.0:\d+$/],
+    ['127.0.0.1', /^127\.0\.0\.1:\d+$/],
+  ])('on %s: a URL reachable from this host, and the address as bound', async (host, bound) => {
+    const endpoint = await startEndpoint({ host, port: 0, registry: registry(), ready: () => true, onError: () => undefined });
+    try {
+      expect(endpoint.boundAddress).toMatch(bound);
+      expect(endpoint.url).toBe(`http://127.0.0.1:${endpoint.boundAddress.split(':').pop()!}`);
+      expect((await fetch(`${endpoint.url}/healthz`)).status).toBe(200);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
