@@ -90,8 +90,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       }
     });
 
-  mappingOptions(program.command('evaluate').description('evaluate exported AWS Config data offline with the agent\'s engine'))
-    .requiredOption('--input <file...>', 'AWS Config snapshot file (.json or .json.gz), JSON array or JSON Lines of configuration items')
+  mappingOptions(program.command('evaluate').description('evaluate exported AWS Config, Azure and GCP Cloud Asset data offline with the agent\'s engine'))
+    .requiredOption(
+      '--input <file...>',
+      'exported data, .json or .json.gz (provider detected per file): AWS Config snapshots, arrays or JSON Lines of configuration items; Azure ARM bodies or az graph query output; gcloud asset export/list output',
+    )
     .addOption(new Option('--format <format>', 'input format (default: detected)').choices(INPUT_FORMATS))
     .addOption(new Option('--output <format>', 'output format').choices(Object.keys(ASSESSMENT_FORMATS)).default('table'))
     .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))

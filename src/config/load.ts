@@ -12,6 +12,15 @@ export function loadConfig(file: string): AgentConfig {
   if (aws && aws.enabled && aws.accounts.length === 0 && !aws.aggregator) {
     throw new InputError(locate(['collectors', 'aws']), 'collectors.aws', 'expected "accounts" (per-account collection) or "aggregator" (organization-wide)');
   }
+  // An enabled collector with nothing to collect would report success on an empty estate.
+  const gcp = value.collectors.gcp;
+  if (gcp && gcp.enabled && gcp.scopes.length === 0) {
+    throw new InputError(locate(['collectors', 'gcp']), 'collectors.gcp', 'expected "scopes": the projects/ID, folders/N or organizations/N to list');
+  }
+  const azure = value.collectors.azure;
+  if (azure && azure.enabled && azure.subscriptions.length === 0 && !azure.discoverSubscriptions) {
+    throw new InputError(locate(['collectors', 'azure']), 'collectors.azure', 'expected "subscriptions", or discoverSubscriptions: true to collect every subscription the credential can see');
+  }
   return {
     ...value,
     ...(value.catalog === undefined ? {} : { catalog: rel(value.catalog) }),

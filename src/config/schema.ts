@@ -1,6 +1,6 @@
 /**
  * The agent's configuration file (YAML): the one source of truth for validation at start-up and for
- * the JSON Schema editors use (`kansa schema config`, deploy/kansa.config.schema.json).
+ * the JSON Schema editors use (`kansa schema config`, mappings/schemas/config.schema.json).
  */
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';

@@ -32,11 +32,18 @@ describe('agent configuration', () => {
     ['a bad listen address', 'listen: localhost\n', 'listen', /expected host:port/, 1],
     ['a bad region', 'collectors:\n  aws:\n    regions: [tokyo]\n    accounts: [{ id: "111122223333" }]\n', 'collectors.aws.regions[0]', /expected an AWS region/, 3],
     ['AWS without accounts or aggregator', 'collectors:\n  aws: {}\n', 'collectors.aws', /expected "accounts".*or "aggregator"/, 2],
+    ['GCP without scopes', 'collectors:\n  gcp:\n    requestsPerMinute: 60\n', 'collectors.gcp', /expected "scopes"/, 3],
+    ['Azure without subscriptions or discovery', 'collectors:\n  azure:\n    discoverSubscriptions: false\n', 'collectors.azure', /expected "subscriptions", or discoverSubscriptions: true/, 3],
   ])('rejects %s with file:line, path and reason', (_what, text, path, reason, line) => {
     const error = configError(text);
     expect(error.path).toBe(path);
     expect(error.reason).toMatch(reason);
     expect(error.file).toMatch(new RegExp(`kansa\\.yaml:${line}$`));
+  });
+
+  it('accepts disabled collectors with nothing to collect, and Azure discovering its subscriptions', () => {
+    const files = tempFiles({ 'kansa.yaml': 'collectors:\n  aws:\n    enabled: false\n  gcp:\n    enabled: false\n  azure: {}\n' });
+    expect(loadConfig(files['kansa.yaml']!).collectors).toMatchObject({ aws: { enabled: false }, gcp: { enabled: false }, azure: { enabled: true, subscriptions: [], discoverSubscriptions: true } });
   });
 
   it('parses listen addresses', () => {
