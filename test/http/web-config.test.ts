@@ -111,7 +111,7 @@ describe('kansa run with a bad web configuration', () => {
   it('exits 2 naming the file, line, path and reason (--web.config.file)', async () => {
     const bad = write('bad-run.yml', `basic_auth_users:\n  prometheus: not-a-hash\n`);
     const { io, err } = capture();
-    const code = await main(['run', '--listen', '127.0.0.1:0', '--web.config.file', bad], io);
+    const code = await main(['run', '--sandbox', '--listen', '127.0.0.1:0', '--web.config.file', bad], io);
     expect(code).toBe(2);
     expect(err()).toContain(`${bad}:2: basic_auth_users.prometheus: expected a bcrypt hash`);
   });
@@ -121,7 +121,7 @@ describe('kansa run with a bad web configuration', () => {
     writeFileSync(join(sub, 'web.yml'), `tls_server_config:\n  cert_file: missing.crt\n  key_file: missing.key\n`);
     writeFileSync(join(sub, 'kansa.yaml'), `listen: "127.0.0.1:0"\nweb:\n  configFile: web.yml\n`);
     const { io, err } = capture();
-    const code = await main(['run', '--config', join(sub, 'kansa.yaml')], io);
+    const code = await main(['run', '--sandbox', '--config', join(sub, 'kansa.yaml')], io);
     expect(code).toBe(2);
     expect(err()).toContain(`${join(sub, 'web.yml')}:2: tls_server_config.cert_file: cannot read ${join(sub, 'missing.crt')}`);
   });
