@@ -47,7 +47,7 @@ class EngineThread {
   }
 
   /** Everything start-up checks; a failure is posted (not thrown: an uncaught error races the message). */
-  prepare(): Engine | undefined {
+  async prepare(): Promise<Engine | undefined> {
     const { config } = this.input;
     try {
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
@@ -79,6 +79,7 @@ class EngineThread {
             version: this.input.version,
           })
         : undefined;
+      await evidence?.check();
       const schedules = configured.map((c, i) => ({ state: agent.collectors[i]!, cron: c.schedule, jitterSeconds: c.jitterSeconds }));
       const engine: Engine = { agent, scheduleIntervalSeconds: configured.map((c) => longestGapSeconds(c.schedule)), scheduler: new Scheduler(agent, this.logger), evidence, schedules };
       return engine;
@@ -151,6 +152,5 @@ class EngineThread {
 
 if (!parentPort) throw new Error('engine-worker.js runs only as a worker thread (src/agent/engine.ts)');
 const thread = new EngineThread(parentPort, workerData as EngineInput);
-const engine = thread.prepare();
 // After a failure nothing listens or waits: the thread ends (the HTTP thread also terminates it).
-if (engine) thread.serve(engine);
+void thread.prepare().then((engine) => engine && thread.serve(engine));

@@ -88,11 +88,11 @@ const STOP_GRACE_MS = 10_000;
 
 /**
  * Starts the worker and waits until it has loaded mappings, collectors and the evidence key. Rejects
- * with the InputError start-up would give, or an EngineStartError. `module` replaces the worker's
- * module (tests of the protocol itself).
+ * with the InputError start-up would give, or an EngineStartError. `worker.module` replaces the worker's
+ * module (tests of the protocol itself); `worker.env` its environment (default: this process's).
  */
-export function startEngine(input: EngineInput, listeners: EngineListeners, module: URL = workerUrl()): Promise<Engine> {
-  const worker = new Worker(module, { workerData: input });
+export function startEngine(input: EngineInput, listeners: EngineListeners, options: { readonly module?: URL; readonly env?: NodeJS.ProcessEnv } = {}): Promise<Engine> {
+  const worker = new Worker(options.module ?? workerUrl(), { workerData: input, ...(options.env ? { env: options.env } : {}) });
   let prepared = false;
   let stopping: Promise<void> | undefined;
   let exited = false;

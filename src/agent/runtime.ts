@@ -49,6 +49,8 @@ export async function startAgent(options: {
   hostname?: string;
   /** The engine worker died after start-up; the caller should exit so a supervisor restarts the agent. */
   onEngineFailure?: (error: Error) => void;
+  /** The engine's environment, e.g. for the default credential chains (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<RunningAgent> {
   const { logger } = options;
   // Start-up checks first: a bad web configuration, shard, mapping or key is an InputError before anything listens.
@@ -80,6 +82,7 @@ export async function startAgent(options: {
         options.onEngineFailure?.(error);
       },
     },
+    options.env ? { env: options.env } : {},
   );
   const endpoint = await startEndpoint({
     ...parseListen(options.listen ?? config.listen),

@@ -1,6 +1,6 @@
 /** Which evidence store a configuration or a command-line location names: a directory, or `s3://bucket/prefix`. */
 import type { AgentConfig } from '../config/schema.js';
-import { InputError } from '../errors.js';
+import { errorMessage, InputError } from '../errors.js';
 import { parseS3Url, S3EvidenceStore } from './s3-store.js';
 import { LocalEvidenceStore, type EvidenceStore } from './store.js';
 
@@ -24,7 +24,7 @@ export function storeFromConfig(evidence: EvidenceConfig): EvidenceStore {
  * region from AWS_REGION and the bucket's default retention.
  */
 export function storeFromLocation(location: string, configured: S3StoreConfig | undefined, env: NodeJS.ProcessEnv = process.env): EvidenceStore {
-  if (!location.startsWith('s3://')) return new LocalEvidenceStore(location);
+  if (!isS3Location(location)) return new LocalEvidenceStore(location);
   const url = parseS3Url(location);
   if (!url) throw new InputError(location, '', 'expected s3://bucket/prefix');
   if (configured && configured.bucket === url.bucket) return s3StoreFromConfig({ ...configured, prefix: url.prefix });
@@ -35,4 +35,13 @@ export function storeFromLocation(location: string, configured: S3StoreConfig | 
 
 export function isS3Location(location: string): boolean {
   return location.startsWith('s3://');
+}
+
+/** Runs the store's start-up check: a store that cannot keep its promise is a configuration error (exit 2). */
+export async function checkStore(store: EvidenceStore): Promise<void> {
+  try {
+    await store.check?.();
+  } catch (error) {
+    throw new InputError(store.location, '', `cannot hold evidence: ${errorMessage(error)}`);
+  }
 }

@@ -92,12 +92,12 @@ export class S3EvidenceStore implements EvidenceStore {
     return `s3://${this.bucket}/${this.prefix}`;
   }
 
-  /** Start-up check: the bucket must have Object Lock enabled (else evidence would not be immutable). */
-  async checkObjectLock(): Promise<void> {
+  /** The bucket must have Object Lock enabled, and objects a lock (configured, or the bucket's default retention). */
+  async check(): Promise<void> {
     const out = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }));
-    if (out.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled') throw new Error(`${this.location}: the bucket does not have Object Lock enabled: evidence there would not be immutable`);
+    if (out.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled') throw new Error('the bucket does not have Object Lock enabled: evidence there would not be immutable');
     if (!this.options.objectLock && !out.ObjectLockConfiguration.Rule?.DefaultRetention) {
-      throw new Error(`${this.location}: no objectLock configured and the bucket has no default retention: objects would be written unlocked`);
+      throw new Error('no objectLock configured and the bucket has no default retention: objects would be written unlocked');
     }
   }
 

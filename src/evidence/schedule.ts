@@ -16,12 +16,14 @@ import type { Logger } from '../log.js';
 import { mappingsDigest } from './mappings-digest.js';
 import { EvidenceService, type EvidenceMetrics, type SnapshotOutcome } from './service.js';
 import { loadSigner } from './signing.js';
-import { storeFromConfig } from './open.js';
+import { checkStore, storeFromConfig } from './open.js';
 
 export type EvidenceConfig = NonNullable<AgentConfig['evidence']>;
 
 export interface ScheduledEvidence {
   readonly service: EvidenceService;
+  /** The store's start-up check (S3: Object Lock): an InputError before anything is scheduled. */
+  check(): Promise<void>;
   /** Starts the cron schedule. */
   start(agent: Agent): void;
   /** Takes one snapshot now (what each tick does). */
@@ -44,8 +46,9 @@ export function prepareEvidence(options: {
 }): ScheduledEvidence {
   const { config, logger } = options;
   const signer = loadSigner(config.key, options.env ?? process.env, (message) => logger.warn({ event: 'evidence_key_permissions' }, message));
+  const store = storeFromConfig(config);
   const service = new EvidenceService({
-    store: storeFromConfig(config),
+    store,
     signer,
     retention: config.retention,
     mappings: mappingsDigest(options.mappings),
@@ -65,6 +68,7 @@ export function prepareEvidence(options: {
   };
   return {
     service,
+    check: () => checkStore(store),
     snapshotNow,
     start(agent) {
       void service.init();
@@ -75,7 +79,7 @@ export function prepareEvidence(options: {
         },
         { name: 'evidence', noOverlap: true },
       );
-      logger.info({ dir: config.store ? `s3://${config.store.bucket}/${config.store.prefix}` : config.dir, schedule: config.schedule, signed: signer?.fingerprint ?? false, retention: config.retention ?? 'keep all' }, 'evidence snapshots scheduled');
+      logger.info({ dir: store.location, schedule: config.schedule, signed: signer?.fingerprint ?? false, retention: config.retention ?? 'keep all' }, 'evidence snapshots scheduled');
     },
     async stop() {
       if (task) {

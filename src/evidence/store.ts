@@ -51,6 +51,8 @@ export interface StoreEntries {
 export interface EvidenceStore {
   /** For messages: a path or URL. */
   readonly location: string;
+  /** Start-up check that the store keeps evidence as promised (S3: Object Lock); throws the reason it cannot. */
+  check?(): Promise<void>;
   begin(name: string): Promise<SnapshotDraft>;
   /** Runs `fn` while holding the store's writer lock (chain updates, pruning). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;

@@ -143,7 +143,7 @@ describe('engine failure after start-up', () => {
     startEngine(
       { config: configSchema.parse({}), runAtStart: false, logLevel: 'info', version: 'test', crash } as EngineInput,
       { logger, onStatus: () => undefined, onApiCalls: () => undefined, onFailure },
-      new URL('./fixtures/crashing-engine.js', import.meta.url),
+      { module: new URL('./fixtures/crashing-engine.js', import.meta.url) },
     );
 
   it('replays the worker’s log lines at their own level, redacted', async () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ASSESSMENT_FILE } from '../../src/evidence/format.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { kansa, tempDir } from './helpers.js';
+import { startAgent } from '../../src/agent/runtime.js';
+import { loadConfig } from '../../src/config/load.js';
+import { capturedLogger, kansa, tempDir } from './helpers.js';
 
 const ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
 
@@ -58,6 +60,21 @@ describe('kansa snapshot and verify on s3://', () => {
     const tampered = await kansa('verify', `s3://${sandbox.s3.bucket}/prod/`, '--config', config);
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain(`FAILED: first broken: ${name}: ${ASSESSMENT_FILE}:`);
+  });
+
+  it('refuses, in kansa snapshot and at agent start-up, a store whose objects would be written unlocked', async () => {
+    // The sandbox bucket has Object Lock enabled but no default retention: without objectLock, objects would have no lock.
+    const unlocked = join(tempDir('kansa-cli-s3-'), 'kansa.yaml');
+    writeFileSync(unlocked, `evidence:\n  store:\n    type: s3\n    bucket: ${sandbox.s3.bucket}\n    prefix: unlocked/\n    region: ${sandbox.s3.region}\n    endpoint: ${sandbox.s3.endpoint}\n`);
+    const reason = `s3://${sandbox.s3.bucket}/unlocked/: cannot hold evidence: no objectLock configured and the bucket has no default retention: objects would be written unlocked`;
+    const snapshot = await kansa('snapshot', '--sandbox', '--sandbox-resources', '100', '--config', unlocked);
+    expect(snapshot.code).toBe(2);
+    expect(snapshot.stderr).toContain(`kansa: ${reason}`);
+
+    // jest gives each test file its own process.env: the engine thread gets the credentials explicitly.
+    const started = startAgent({ config: loadConfig(unlocked), logger: capturedLogger().logger, listen: '127.0.0.1:0', env: { ...process.env } });
+    await expect(started.then((agent) => agent.stop().then(() => 'started'))).rejects.toThrow(reason);
+    expect(sandbox.s3.keys().filter((k) => k.startsWith('unlocked/'))).toEqual([]);
   });
 
   it('exits 2 naming the location when an s3:// location has no region', async () => {

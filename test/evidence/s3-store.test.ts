@@ -67,7 +67,7 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
 
   it('writes a chain of snapshots (manifest last, every object locked) that verifies', async () => {
     const s = store('prod/');
-    await s.checkObjectLock();
+    await s.check();
     const names = await snapshots(s, 3);
     const report = await verifyStore(s);
     expect(report.problems).toEqual([]);

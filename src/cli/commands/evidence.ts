@@ -14,7 +14,7 @@ import { mappingsDigest } from '../../evidence/mappings-digest.js';
 import { EvidenceIntegrityError, openSnapshotDir } from '../../evidence/read.js';
 import { EvidenceService, type SnapshotOutcome } from '../../evidence/service.js';
 import { loadPublicKey, loadSigner } from '../../evidence/signing.js';
-import { storeFromConfig, storeFromLocation } from '../../evidence/open.js';
+import { checkStore, isS3Location, storeFromConfig, storeFromLocation } from '../../evidence/open.js';
 import { S3EvidenceStore } from '../../evidence/s3-store.js';
 import { renderVerifyReport, verifyStore } from '../../evidence/verify.js';
 import { createLogger } from '../../log.js';
@@ -87,7 +87,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
       if (options.dir === undefined && config.evidence === undefined) throw new InputError('kansa snapshot', '--dir', 'missing: expected the evidence directory or s3://bucket/prefix (or evidence.dir / evidence.store in --config)');
       const store = options.dir !== undefined ? storeFromLocation(options.dir, config.evidence?.store) : storeFromConfig(config.evidence!);
       const retention = store instanceof S3EvidenceStore ? undefined : config.evidence?.retention;
-      if (store instanceof S3EvidenceStore) await store.checkObjectLock();
+      await checkStore(store);
       const signer = loadSigner(options.key ?? config.evidence?.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`));
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
       const digest = mappingsDigest({ catalog: config.catalog, controls: config.controls });
@@ -133,7 +133,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
     .option('--public-key <file>', 'require every manifest to be signed by this Ed25519 public key (PEM)')
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
     .action(async (dir: string, options: { publicKey?: string; config?: string; output: Output }) => {
-      const s3 = dir.startsWith('s3://');
+      const s3 = isS3Location(dir);
       if (!s3 && !isDirectory(dir)) throw new InputError(dir, '', 'no such directory: expected an evidence directory or s3://bucket/prefix');
       if (SNAPSHOT_NAME.test(basename(dir))) throw new InputError(dir, '', 'this is one snapshot: pass the evidence directory that holds it (the chain is verified as a whole)');
       const publicKey = options.publicKey === undefined ? undefined : loadPublicKey(options.publicKey);
