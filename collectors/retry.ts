@@ -39,6 +39,11 @@ export function fullJitterMs(attempt: number, policy: RetryPolicy, random: () =>
   return Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
 }
 
+/** A server's hint (Retry-After, RetryInfo) wins, bounded so a bogus one cannot stall a scan; else `backoff`. */
+export function hintedDelay<E extends CallError>(capMs: number, backoff: (attempt: number, error: E) => number): (attempt: number, error: E) => number {
+  return (attempt, error) => (error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, capMs) : backoff(attempt, error));
+}
+
 /** Runs `call` until it succeeds, fails with a non-retryable error, or runs out of attempts. */
 export async function retrying<T, E extends CallError>(call: () => Promise<T>, options: RetryOptions<E>): Promise<RetryResult<T, E>> {
   let last = options.aborted;

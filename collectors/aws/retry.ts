@@ -3,8 +3,7 @@
  * attempt is visible here: counted in kansa_collector_api_requests_total and paced by Retry-After.
  */
 import { errorMessage } from '../../src/errors.js';
-import { delay } from '../../src/util/delay.js';
-import { fullJitterMs, retrying, type CallError, type RetryPolicy, type RetryResult } from '../retry.js';
+import { fullJitterMs, hintedDelay, retrying, type CallError, type RetryPolicy, type RetryResult } from '../retry.js';
 
 export type { RetryPolicy, CallError } from '../retry.js';
 
@@ -67,18 +66,15 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random: () => nu
   return fullJitterMs(attempt, policy, random);
 }
 
-export const sleep = delay;
-
 /** Every attempt is reported to `onAttempt` with its code; returns the value or the last error, as a value. */
 export function withRetry<T>(
   call: () => Promise<T>,
   options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void> },
 ): Promise<RetryResult<T, CallError>> {
-  return retrying(call, {
+  return retrying<T, CallError>(call, {
     ...options,
     classify: (error) => classifyError(error),
-    // A hint from AWS wins (bounded, so a bogus header cannot stall a scan), else backoff.
-    delayMs: (attempt, error) => (error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy)),
+    delayMs: hintedDelay(5 * options.policy.maxDelayMs, (attempt) => backoffMs(attempt, options.policy)),
     aborted: { code: 'Aborted', message: 'aborted', retryable: false },
   });
 }

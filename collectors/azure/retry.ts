@@ -5,8 +5,7 @@
  * here a 429 without it is retried too, with exponential backoff and full jitter.
  */
 import { errorMessage } from '../../src/errors.js';
-import { delay } from '../../src/util/delay.js';
-import { fullJitterMs, retrying, type RetryPolicy, type RetryResult } from '../retry.js';
+import { fullJitterMs, hintedDelay, retrying, type RetryPolicy, type RetryResult } from '../retry.js';
 
 export type AzureRetryPolicy = RetryPolicy;
 
@@ -80,8 +79,6 @@ export function backoffMs(attempt: number, policy: AzureRetryPolicy, random: () 
   return fullJitterMs(attempt, policy, random);
 }
 
-export const abortableSleep = delay;
-
 export type AzureCallResult<T> = RetryResult<T, AzureCallError>;
 
 /** Runs `call` until success, a non-retryable error or the last attempt; reports every attempt's code. */
@@ -89,14 +86,11 @@ export function withAzureRetry<T>(
   call: () => Promise<T>,
   options: { policy: AzureRetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void>; random?: () => number },
 ): Promise<AzureCallResult<T>> {
-  return retrying(call, {
-    policy: options.policy,
-    signal: options.signal,
-    onAttempt: options.onAttempt,
-    sleep: options.sleep,
+  return retrying<T, AzureCallError>(call, {
+    ...options,
     classify: (error) => classifyAzureError(error),
     // 429 without Retry-After is not retried by the Azure pipeline; here it gets backoff like any other.
-    delayMs: (attempt, error) => (error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, 5 * options.policy.maxDelayMs) : backoffMs(attempt, options.policy, options.random)),
+    delayMs: hintedDelay(5 * options.policy.maxDelayMs, (attempt) => backoffMs(attempt, options.policy, options.random)),
     aborted: { code: 'Aborted', message: 'aborted before the first attempt', retryable: false },
   });
 }

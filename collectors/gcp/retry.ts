@@ -4,13 +4,11 @@
  * kansa_collector_api_requests_total and, for quota errors, paced well below the per-minute quota.
  */
 import { errorMessage } from '../../src/errors.js';
-import { delay } from '../../src/util/delay.js';
-import { retrying, type RetryResult } from '../retry.js';
+import { hintedDelay, retrying, type CallError, type RetryPolicy as SharedRetryPolicy, type RetryResult } from '../retry.js';
 
-export interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
+export type { CallError } from '../retry.js';
+
+export interface RetryPolicy extends SharedRetryPolicy {
   /** First delay after RESOURCE_EXHAUSTED: quotas are per minute, so retrying within milliseconds only burns attempts. */
   readonly quotaBaseDelayMs: number;
 }
@@ -51,14 +49,6 @@ const HTTP_TO_GRPC: Readonly<Record<number, string>> = {
 };
 
 const RETRYABLE = new Set(['RESOURCE_EXHAUSTED', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL', 'ABORTED', 'NetworkError']);
-
-export interface CallError {
-  readonly code: string;
-  readonly message: string;
-  readonly retryable: boolean;
-  /** From google.rpc.RetryInfo in the error details, when the service sent one. */
-  readonly retryAfterMs?: number;
-}
 
 interface GaxErrorShape {
   code?: unknown;
@@ -102,28 +92,23 @@ export function classifyError(error: unknown): CallError {
   return { code, message, retryable: RETRYABLE.has(code), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }
 
+/** Backoff without a RetryInfo hint (withRetry lets a hint win). */
 export function backoffMs(attempt: number, error: CallError, policy: RetryPolicy, random: () => number = Math.random): number {
-  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, 2 * policy.maxDelayMs);
   const base = error.code === 'RESOURCE_EXHAUSTED' ? policy.quotaBaseDelayMs : policy.baseDelayMs;
   const cap = Math.min(policy.maxDelayMs, base * 2 ** attempt);
   // Quota: at least half the step, so a burst of callers cannot all come back at once; else full jitter.
   return Math.round(error.code === 'RESOURCE_EXHAUSTED' ? cap / 2 + (random() * cap) / 2 : random() * cap);
 }
 
-export const sleep = delay;
-
 /** Runs `call` until it succeeds, fails for good, or runs out of attempts; every attempt reported with its code. */
 export function withRetry<T>(
   call: () => Promise<T>,
   options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void>; random?: () => number },
 ): Promise<RetryResult<T, CallError>> {
-  return retrying(call, {
-    policy: options.policy,
-    signal: options.signal,
-    onAttempt: options.onAttempt,
-    sleep: options.sleep,
+  return retrying<T, CallError>(call, {
+    ...options,
     classify: (error) => classifyError(error),
-    delayMs: (attempt, error) => backoffMs(attempt, error, options.policy, options.random),
+    delayMs: hintedDelay(2 * options.policy.maxDelayMs, (attempt, error) => backoffMs(attempt, error, options.policy, options.random)),
     aborted: { code: 'Aborted', message: 'aborted', retryable: false },
   });
 }
