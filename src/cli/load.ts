@@ -1,4 +1,5 @@
 /** Start-up loading shared by commands: catalog, controls and attestations from files or the bundle. */
+import { statSync } from 'node:fs';
 import { loadAttestations, type Attestation } from '../mappings/attestations.js';
 import { loadCatalog, type Catalog } from '../mappings/catalog.js';
 import { controlFiles, loadControls, type Control } from '../mappings/controls.js';
@@ -33,4 +34,13 @@ export function loadMappings(options: MappingOptions): Mappings {
 export function requireCollectors(config: AgentConfig, configFile: string | undefined, sandbox: boolean): void {
   if (sandbox || enabledProviders(config).length > 0) return;
   throw new InputError(configFile ?? '(no --config)', 'collectors', 'no collector is enabled: configure collectors.aws, collectors.azure or collectors.gcp, or use --sandbox');
+}
+
+/** Whether `path` names an existing directory (commands that take a directory or a file). */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

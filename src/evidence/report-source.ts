@@ -7,7 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { Assessment, Finding } from '../evaluate/assessment.js';
 import { errorMessage } from '../errors.js';
-import { assessmentContractSchema, parseAssessmentJson, type ReportSource } from '../reports/input.js';
+import { parseAssessmentJson, parseFindings, type ReportSource } from '../reports/input.js';
 import type { SignatureStatus } from '../reports/model.js';
 import { ASSESSMENT_FILE, FINDINGS_FILE } from './format.js';
 import { EvidenceIntegrityError, collectorOutcomes, loadAssessment, openSnapshotDir, type OpenedSnapshot, type SnapshotSignature } from './read.js';
@@ -17,16 +17,9 @@ export interface SnapshotReportSource extends ReportSource {
   readonly snapshot: NonNullable<ReportSource['snapshot']> & { readonly verification: { readonly ok: boolean; readonly problems: readonly string[] } };
 }
 
+/** A snapshot's signature as reports show it (they are the same states). */
 function signatureStatus(signature: SnapshotSignature | undefined): SignatureStatus {
-  if (!signature) return { state: 'invalid', detail: 'not checked (the manifest is unreadable)' };
-  switch (signature.state) {
-    case 'valid':
-      return { state: 'valid', keyId: signature.keyId, pinned: signature.pinned };
-    case 'invalid':
-      return { state: 'invalid', detail: signature.detail };
-    case 'unsigned':
-      return { state: 'unsigned' };
-  }
+  return signature ?? { state: 'invalid', detail: 'not checked (the manifest is unreadable)' };
 }
 
 /**
@@ -43,13 +36,13 @@ async function loadUnverified(snapshot: OpenedSnapshot, problems: string[]): Pro
   try {
     const raw = await snapshot.store.read(snapshot.name, FINDINGS_FILE);
     if (raw) {
-      const lines = gunzipSync(raw)
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as unknown);
-      const parsed = assessmentContractSchema.shape.findings.safeParse(lines);
-      if (parsed.success) findings = parsed.data.map(({ reason, ...f }) => (reason === undefined ? f : { ...f, reason }));
+      findings = parseFindings(
+        gunzipSync(raw)
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as unknown),
+      );
     }
   } catch (error) {
     problems.push(`${FINDINGS_FILE}: unreadable (${errorMessage(error)})`);

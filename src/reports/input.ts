@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
-import { FINDING_STATUSES, REQUIREMENT_STATES, type Assessment } from '../evaluate/assessment.js';
+import { FINDING_STATUSES, REQUIREMENT_STATES, type Assessment, type Finding } from '../evaluate/assessment.js';
 import { AUTOMATION_CLASSES, SEVERITIES } from '../mappings/schemas.js';
 import { formatPath } from '../mappings/yaml-file.js';
 import type { SignatureStatus, SnapshotInfo } from './model.js';
@@ -82,6 +82,15 @@ export const assessmentContractSchema = z.object({
 });
 
 /** Parses the JSON contract into an Assessment (`tallies` are not part of the contract: empty). */
+type ContractFinding = z.output<typeof assessmentContractSchema>['findings'][number];
+const findingOf = ({ reason, ...f }: ContractFinding): Finding => (reason === undefined ? f : { ...f, reason });
+
+/** Findings in the JSON contract's shape (e.g. the lines of findings.jsonl.gz), or undefined when they do not fit it. */
+export function parseFindings(raw: unknown): Finding[] | undefined {
+  const parsed = assessmentContractSchema.shape.findings.safeParse(raw);
+  return parsed.success ? parsed.data.map(findingOf) : undefined;
+}
+
 export function parseAssessmentJson(file: string, json: string): Assessment {
   let raw: unknown;
   try {
@@ -107,7 +116,7 @@ export function parseAssessmentJson(file: string, json: string): Assessment {
     requirements: value.requirements.map(({ attestation, ...r }) =>
       attestation ? { ...r, attestation: { ...attestation, catalog: value.catalog.id, requirement: r.id, statement: attestation.statement ?? '' } } : r,
     ),
-    findings: value.findings.map(({ reason, ...f }) => (reason === undefined ? f : { ...f, reason })),
+    findings: value.findings.map(findingOf),
     tallies: [],
     coverage: value.coverage,
   };

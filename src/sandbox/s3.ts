@@ -151,10 +151,7 @@ export class S3Handler {
   }
 
   keys(): string[] {
-    return [...this.objects.entries()]
-      .filter(([, v]) => v.length > 0 && !v[v.length - 1]!.deleteMarker)
-      .map(([k]) => k)
-      .sort();
+    return [...this.objects.keys()].filter((key) => this.current(key)).sort();
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -314,7 +311,7 @@ export class S3Handler {
       after = decoded.slice(2);
     }
     const url = q.get('encoding-type') === 'url';
-    const enc = (s: string): string => xmlEscape(url ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
+    const enc = (s: string): string => encodeKey(s, url);
     // Entries: keys and common prefixes, in key order; a common prefix counts once.
     const entries: { key: string; prefix?: string }[] = [];
     for (const key of this.keys()) {
@@ -355,7 +352,7 @@ export class S3Handler {
   private listVersions(q: URLSearchParams): { status: number; headers: Record<string, string>; body: Buffer } {
     const prefix = q.get('prefix') ?? '';
     const url = q.get('encoding-type') === 'url';
-    const enc = (s: string): string => xmlEscape(url ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
+    const enc = (s: string): string => encodeKey(s, url);
     // Keys whose latest entry is a delete marker are listed too: that is what this operation is for.
     const entries = [...this.objects.keys()]
       .sort()
@@ -422,4 +419,9 @@ export async function startS3Listener(host: string, endpointHost: string, option
     },
     close: () => closeServer(server),
   };
+}
+
+/** A key or prefix in a listing: XML-escaped, and URL-encoded (slashes kept) when the client asked for encoding-type=url. */
+function encodeKey(key: string, url: boolean): string {
+  return xmlEscape(url ? encodeURIComponent(key).replace(/%2F/g, '/') : key);
 }

@@ -1,6 +1,5 @@
 /** `kansa snapshot`, `kansa verify`, `kansa diff`: evidence snapshots on demand, their verification and drift. */
 import { setMaxListeners } from 'node:events';
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { Option } from 'commander';
@@ -20,7 +19,7 @@ import { renderVerifyReport, verifyStore } from '../../evidence/verify.js';
 import { createLogger } from '../../log.js';
 import { createRegistry } from '../../metrics/metrics.js';
 import { VERSION } from '../../paths.js';
-import { loadMappings, requireCollectors } from '../load.js';
+import { isDirectory, loadMappings, requireCollectors } from '../load.js';
 import { withSandbox } from '../sandbox.js';
 import { sandboxClientOverrides } from '../../sandbox/clients.js';
 import type { CommandGroup } from './index.js';
@@ -42,14 +41,6 @@ function positiveInt(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InputError(flag, '', `expected a positive integer, got "${value}"`);
   return n;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function renderSnapshot(outcome: Extract<SnapshotOutcome, { ok: true }>): string {

@@ -1,5 +1,5 @@
 /** `kansa report`: audit reports (HTML, CSV, OSCAL) of an assessment or evidence snapshot, and the OSCAL catalog. */
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { EXIT_NONCOMPLIANT, InputError, errorMessage } from '../../errors.js';
 import { EvidenceIntegrityError } from '../../evidence/read.js';
@@ -10,7 +10,7 @@ import { loadReportSource, type ReportSource } from '../../reports/input.js';
 import { REPORT_LANGUAGES, assessmentCatalogMismatch, type ReportLanguage } from '../../reports/model.js';
 import { renderOscalCatalog } from '../../reports/oscal.js';
 import { VERSION } from '../../paths.js';
-import { loadMappings } from '../load.js';
+import { isDirectory, loadMappings } from '../load.js';
 import type { CommandGroup } from './index.js';
 
 interface ReportCliOptions {
@@ -22,14 +22,6 @@ interface ReportCliOptions {
   controls?: string[];
   publicKey?: string;
   allowUnverified?: boolean;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Writes next to the target and renames, so a reader never sees half a report. */
