@@ -26,8 +26,8 @@ import type { SandboxClients } from '../src/sandbox/clients.js';
 import { describeEstate } from '../src/sandbox/estate/aws.js';
 import { LIST_ASSETS_PAGE_SIZE, listingPlan } from '../collectors/gcp/cloud-asset.js';
 import { GcpEstate } from '../src/sandbox/estate/gcp.js';
-import { ARM_API_VERSIONS, ARM_LIST_PAGE_SIZE, CHILDREN, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
-import { AZURE_TYPES, canonicalType } from '../collectors/azure/normalize.js';
+import { ARM_LIST_PAGE_SIZE, listingPlan as azureListingPlan, RESOURCE_GRAPH_PAGE_SIZE } from '../collectors/azure/resource-manager.js';
+import { AZURE_TYPES } from '../collectors/azure/normalize.js';
 import { AzureEstate } from '../src/sandbox/estate/azure.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -82,12 +82,9 @@ function gcpSetup(endpoint: string, n: number, ratePerSecond: number | undefined
 function azureSetup(endpoint: string, n: number, source: AzureSource): Setup {
   const { endpoint: url, ca, token } = JSON.parse(endpoint) as { endpoint: string; ca: string; token: string };
   const estate = new AzureEstate({ resources: n, seed: SEED });
-  const wanted = [...Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'azure'))].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType);
-  // The collector's own plan: child settings (one call per parent resource) and the parent types it lists.
-  const wantedChildren = CHILDREN.filter((c) => wanted.includes(c.type)).map((c) => [c.type, c.parentTypes] as const);
-  const listTypes = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
-  for (const [type, parents] of wantedChildren) for (const p of parents) if (type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) listTypes.add(p);
-  const types = [...listTypes];
+  // The collector's own plan: the types it lists and the child settings it fetches (one call per parent resource).
+  const { wanted, children, listTypes: types } = azureListingPlan(Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'azure')));
+  const wantedChildren = children.map((c) => [c.type, c.parentTypes] as const);
   let lowerBound = 0;
   if (source === 'resourceGraph') lowerBound += Math.max(1, Math.ceil(estate.count({ types }) / RESOURCE_GRAPH_PAGE_SIZE));
   else

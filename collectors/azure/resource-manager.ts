@@ -48,7 +48,7 @@ export const ARM_LIST_PAGE_SIZE = 1000;
 const ROWS_BETWEEN_YIELDS = 50;
 
 /** Child settings: their type, the parent type they hang off, and how to fetch them. */
-interface ChildSpec {
+export interface ChildSpec {
   readonly type: string;
   readonly parentTypes: readonly string[];
   readonly operation: string;
@@ -66,7 +66,7 @@ interface ChildSpec {
 export const DIAGNOSTIC_PARENT_TYPES: readonly string[] = [AZURE_TYPES.keyVault];
 
 /** Exported for the live benchmark, whose call lower bound follows this plan. */
-export const CHILDREN: readonly ChildSpec[] = [
+const CHILDREN: readonly ChildSpec[] = [
   { type: AZURE_TYPES.sqlAuditing, parentTypes: [AZURE_TYPES.sqlServer], operation: 'GetServerAuditingSettings', path: (p) => `${p}/auditingSettings/default`, apiVersion: SQL_CHILD_API_VERSION, list: false },
   // TDE cannot be configured on `master`; its setting says nothing about user data.
   { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false, skipParentNames: ['master'] },
@@ -104,6 +104,19 @@ function graphQuery(types: readonly string[]): string {
   return `resources | where type in~ (${types.map((t) => `'${t.toLowerCase()}'`).join(', ')}) | project id, name, type, location, kind, sku, plan, identity, zones, managedBy, tags, properties | order by id asc`;
 }
 
+/**
+ * What a collection of `types` lists and fetches: the Azure types wanted, the child settings among them
+ * (one call per parent resource) and the types listed (wanted ones, and the parents of wanted children;
+ * diagnostic settings only for parents that are wanted themselves). The live bench reads it too.
+ */
+export function listingPlan(types: Iterable<string>): { readonly wanted: readonly string[]; readonly children: readonly ChildSpec[]; readonly listTypes: readonly string[] } {
+  const wanted = [...types].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType).sort();
+  const children = CHILDREN.filter((c) => wanted.includes(c.type));
+  const parents = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
+  for (const child of children) for (const p of child.parentTypes) if (child.type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) parents.add(p);
+  return { wanted, children, listTypes: [...parents].sort() };
+}
+
 export class AzureResourceCollector implements Collector {
   readonly provider = 'azure' as const;
   readonly name = 'azure-resource-manager';
@@ -121,11 +134,7 @@ export class AzureResourceCollector implements Collector {
 
   async collect(context: CollectContext): Promise<CollectorRun> {
     const started = performance.now();
-    const wanted = [...context.types].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType).sort();
-    const children = CHILDREN.filter((c) => wanted.includes(c.type));
-    const parents = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
-    for (const child of children) for (const p of child.parentTypes) if (child.type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) parents.add(p);
-    const listTypes = [...parents].sort();
+    const { wanted, children, listTypes } = listingPlan(context.types);
     const limit = new Semaphore(this.config.concurrency);
 
     let subscriptions: readonly string[] = this.config.subscriptions;

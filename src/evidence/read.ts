@@ -182,10 +182,6 @@ export function checkSignature(manifest: Manifest, manifestBytes: Uint8Array, si
   return { state: 'valid', keyId: declared.fingerprint, pinned: pinned !== undefined };
 }
 
-export async function snapshotSignature(snapshot: OpenedSnapshot, pinned?: KeyObject): Promise<SnapshotSignature> {
-  return checkSignature(snapshot.manifest, snapshot.manifestBytes, await snapshot.store.read(snapshot.name, SIGNATURE_FILE), pinned);
-}
-
 /**
  * The signature state of one snapshot directory, synchronously (for report inputs). Checks the
  * signature only: `kansa verify` checks the files and the chain.
