@@ -109,6 +109,20 @@ export class Agent {
     this.recomputeAfter = 0;
   }
 
+  get exceptions(): Mappings['exceptions'] {
+    return this.mappings.exceptions;
+  }
+
+  /**
+   * A reloaded exceptions file (SIGHUP). Waivers are decided per finding as resources are evaluated, so
+   * the new exceptions waive (or stop waiving) from each collector's next run; the listed exceptions,
+   * their expiry and match counts are updated at the next read.
+   */
+  replaceExceptions(exceptions: Mappings['exceptions']): void {
+    this.mappings = { ...this.mappings, exceptions };
+    this.recomputeAfter = 0;
+  }
+
   /** One collection + evaluation for one collector. Never throws: failures are recorded as state. */
   async runCollector(state: CollectorState, signal: AbortSignal, observer?: RunObserver): Promise<void> {
     if (state.running) return;
@@ -123,6 +137,7 @@ export class Agent {
     const evaluation = new Evaluation(controls, this.mappings.catalog, {
       keptFindings: kept,
       ...(onFinding ? { onFinding } : {}),
+      exceptions: { list: this.mappings.exceptions, now: startedAt },
     });
     let seen = 0;
     const { logger } = this.deps;
@@ -169,6 +184,7 @@ export class Agent {
         state.lastRun = { ...state.lastRun, partial: { ...partial, findings: own === 'none' ? [] : partial.findings.filter((f) => f.status !== 'pass') } };
         this.recompute();
       }
+      this.logUnmatchedExceptions(state, partial);
       const failed = run.coverage.filter((s) => s.outcome.status !== 'ok').length;
       logger.info(
         { collector: state.collector.name, durationSeconds: state.lastRun.durationSeconds, scopes: run.coverage.length, failedScopes: failed, resources: run.accounts.reduce((n, a) => n + a.resources, 0), summary: this.assessment?.summary },
@@ -184,6 +200,17 @@ export class Agent {
     }
   }
 
+  /** An exception for this collector's provider that matched nothing is probably a typo: say so after each scan. */
+  private logUnmatchedExceptions(state: CollectorState, partial: PartialResult): void {
+    for (const e of this.mappings.exceptions) {
+      const provider = this.mappings.controls.find((c) => c.id === e.control)?.provider ?? e.match.provider;
+      if (provider !== undefined && provider !== state.collector.provider) continue;
+      if ((partial.exceptionCounts.get(e.id)?.matched ?? 0) > 0) continue;
+      if (provider === undefined && this.collectors.some((s) => s !== state && (s.lastRun?.partial.exceptionCounts.get(e.id)?.matched ?? 0) > 0)) continue;
+      this.deps.logger.warn({ event: 'exception_matched_nothing', exception: e.id, at: e.at, collector: state.collector.name }, 'exception matched no finding: check its match');
+    }
+  }
+
   private recompute(): void {
     const now = this.deps.now();
     const partials: PartialInput[] = [];
@@ -196,7 +223,7 @@ export class Agent {
           : { result: state.lastRun.partial },
       );
     }
-    this.assessment = assess(partials, this.controls, this.mappings.catalog, this.mappings.attestations, now);
+    this.assessment = assess(partials, this.controls, this.mappings.catalog, this.mappings.attestations, now, this.mappings.exceptions);
     const deadlines = this.collectors
       .filter((s) => s.lastRun)
       .map((s) => s.lastRun!.finishedAt.getTime() + s.staleAfterSeconds * 1000)

@@ -50,7 +50,7 @@ class EngineThread {
   async prepare(): Promise<Engine | undefined> {
     const { config } = this.input;
     try {
-      const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+      const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
       const configured = buildCollectors(config, this.input.sandbox ? sandboxClientOverrides(this.input.sandbox) : {});
       const agent = new Agent(
         mappings,
@@ -106,8 +106,9 @@ class EngineThread {
           scheduler.start(schedules, this.input.runAtStart);
           evidence?.start(agent);
           return;
-        case 'replaceAttestations':
+        case 'replaceReviewed':
           agent.replaceAttestations(command.attestations);
+          agent.replaceExceptions(command.exceptions);
           publish();
           return;
         case 'stop':

@@ -13,6 +13,7 @@ import type { AgentConfig } from '../config/schema.js';
 import { errorMessage, InputError } from '../errors.js';
 import type { EvidenceMetrics, SnapshotErrorStage } from '../evidence/service.js';
 import type { Attestation } from '../mappings/attestations.js';
+import type { ControlException } from '../mappings/exceptions.js';
 import type { RequirementState } from '../evaluate/assessment.js';
 import { replayLogLine, type Logger } from '../log.js';
 import type { SandboxClients } from '../sandbox/clients.js';
@@ -45,8 +46,8 @@ export type EngineMessage =
 export type EngineCommand =
   | { readonly type: 'start' }
   | { readonly type: 'stop' }
-  /** Already validated by the HTTP thread (attestations are plain data). */
-  | { readonly type: 'replaceAttestations'; readonly attestations: readonly Attestation[] };
+  /** Already validated by the HTTP thread (attestations and exceptions are plain data). */
+  | { readonly type: 'replaceReviewed'; readonly attestations: readonly Attestation[]; readonly exceptions: readonly ControlException[] };
 
 export interface EngineListeners {
   readonly logger: Logger;
@@ -60,7 +61,7 @@ export interface EngineListeners {
 export interface Engine {
   /** Starts the schedules (after the endpoint listens). */
   start(): void;
-  replaceAttestations(attestations: readonly Attestation[]): void;
+  replaceReviewed(attestations: readonly Attestation[], exceptions: readonly ControlException[]): void;
   /** Abandons in-flight scans and snapshots, then ends the worker. */
   stop(): Promise<void>;
 }
@@ -140,7 +141,7 @@ export function startEngine(input: EngineInput, listeners: EngineListeners, opti
     });
     const engine: Engine = {
       start: () => worker.postMessage({ type: 'start' } satisfies EngineCommand),
-      replaceAttestations: (attestations) => worker.postMessage({ type: 'replaceAttestations', attestations } satisfies EngineCommand),
+      replaceReviewed: (attestations, exceptions) => worker.postMessage({ type: 'replaceReviewed', attestations, exceptions } satisfies EngineCommand),
       stop() {
         stopping ??= (async () => {
           if (exited) return;

@@ -12,6 +12,7 @@ import { registerShardMetrics, resolveShard, shardConfig } from './sharding.js';
 import type { Logger } from '../log.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics, registerReloadMetrics } from '../metrics/metrics.js';
 import { loadAttestations } from '../mappings/attestations.js';
+import { loadExceptions } from '../mappings/exceptions.js';
 import { errorMessage } from '../errors.js';
 import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
@@ -61,7 +62,7 @@ export async function startAgent(options: {
   const shard = options.config.sharding ? resolveShard(options.config.sharding, options.hostname ?? process.env['HOSTNAME']) : undefined;
   const config = shard ? shardConfig(options.config, shard) : options.config;
   if (shard) logger.info({ shard: shard.index, replicas: shard.replicas }, 'serving one shard of the scopes');
-  const mappings = options.mappings ?? loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+  const mappings = options.mappings ?? loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
   const mirror = new AgentMirror(mappings, new Set(config.disabledControls));
   const { registry, apiCalls } = createRegistry();
   if (shard) registerShardMetrics(registry, shard);
@@ -97,19 +98,24 @@ export async function startAgent(options: {
   });
   engine.start();
   logger.info({ url: endpoint.url, address: endpoint.boundAddress, controls: mirror.controls.length }, 'kansa agent listening');
-  const reloadAttestations = (): { ok: true; attestations: number } | { ok: false; error: string } => {
+  // The reviewed files — attestations and exceptions — are reloaded together: both load, or neither changes.
+  const reloadAttestations = (): { ok: true; attestations: number; exceptions: number } | { ok: false; error: string } => {
     const file = config.attestations;
     try {
       const attestations = file ? loadAttestations(file, [mappings.catalog], mappings.catalog.id) : [];
-      mirror.replaceAttestations(attestations);
-      engine.replaceAttestations(attestations);
+      const exceptions = config.exceptions ? loadExceptions(config.exceptions, mappings.controls) : [];
+      mirror.replaceReviewed(attestations, exceptions);
+      engine.replaceReviewed(attestations, exceptions);
       reloads.succeeded(new Date());
-      logger.info({ event: 'attestations_reloaded', file: file ?? null, attestations: attestations.length }, 'attestations reloaded');
-      return { ok: true, attestations: attestations.length };
+      logger.info(
+        { event: 'attestations_reloaded', file: file ?? null, attestations: attestations.length, exceptionsFile: config.exceptions ?? null, exceptions: exceptions.length },
+        'attestations and exceptions reloaded',
+      );
+      return { ok: true, attestations: attestations.length, exceptions: exceptions.length };
     } catch (error) {
       reloads.failed();
       const message = errorMessage(error);
-      logger.error({ event: 'attestations_reload_failed', file, error: message }, 'attestations not reloaded: the previous ones stay in force');
+      logger.error({ event: 'attestations_reload_failed', file, exceptionsFile: config.exceptions ?? null, error: message }, 'attestations and exceptions not reloaded: the previous ones stay in force');
       return { ok: false, error: message };
     }
   };

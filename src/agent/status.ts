@@ -46,6 +46,7 @@ export interface EngineStatus {
 export interface AgentStatusSource {
   readonly catalog: Mappings['catalog'];
   readonly attestations: Mappings['attestations'];
+  readonly exceptions: Mappings['exceptions'];
   readonly controls: readonly Control[];
   readonly status: EngineStatus;
 }
@@ -94,8 +95,12 @@ export class AgentMirror implements AgentStatusSource {
     private readonly disabledControls: ReadonlySet<string>,
   ) {}
 
-  replaceAttestations(attestations: Mappings['attestations']): void {
-    this.mappings = { ...this.mappings, attestations };
+  replaceReviewed(attestations: Mappings['attestations'], exceptions: Mappings['exceptions']): void {
+    this.mappings = { ...this.mappings, attestations, exceptions };
+  }
+
+  get exceptions(): Mappings['exceptions'] {
+    return this.mappings.exceptions;
   }
 
   get catalog(): Mappings['catalog'] {

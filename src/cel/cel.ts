@@ -4,10 +4,17 @@
  */
 import { Environment } from '@marcbachmann/cel-js';
 import { errorMessage, type Result } from '../errors.js';
+import type { Bilingual } from '../model/text.js';
 
 export type CelType = 'bool' | 'string' | 'dyn';
 
-export type EvalOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+/**
+ * `undecidable` is set when the expression itself said why it cannot decide (`unknown({ja, en})`);
+ * `error` is then its English text, otherwise the CEL runtime error.
+ */
+export type EvalOutcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: string; readonly undecidable?: Bilingual };
 
 export interface Program {
   readonly source: string;
@@ -17,9 +24,10 @@ export interface Program {
 /** Builds a compiler whose expressions may only read the given variables (all dynamically typed). */
 export function celCompiler(variables: readonly string[]): (source: string, expected: CelType) => Result<Program> {
   let env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })
-    // `unknown("why")`: a control says the data cannot decide it; the finding becomes unknown with that reason.
-    .registerFunction('unknown(string): bool', (reason: string): boolean => {
-      throw new UndecidableError(reason);
+    // `unknown({"ja": "…", "en": "…"})`: a control says the data cannot decide it; the finding becomes
+    // unknown with that reason, in both languages.
+    .registerFunction('unknown(map<string, string>): bool', (reason: Readonly<Record<string, unknown>>): boolean => {
+      throw new UndecidableError({ ja: textOf(reason, 'ja'), en: textOf(reason, 'en') });
     });
   for (const name of variables) env = env.registerVariable(name, 'dyn');
   return (source, expected) => {
@@ -42,7 +50,8 @@ export function celCompiler(variables: readonly string[]): (source: string, expe
           try {
             return { ok: true, value: parsed(bindings) as unknown };
           } catch (error) {
-            return { ok: false, error: firstLine(error) };
+            const undecidable = undecidableOf(error);
+            return undecidable ? { ok: false, error: undecidable.en, undecidable } : { ok: false, error: firstLine(error) };
           }
         },
       },
@@ -50,14 +59,28 @@ export function celCompiler(variables: readonly string[]): (source: string, expe
   };
 }
 
-/** Thrown by the CEL function `unknown(reason)`; its message is the whole reason. */
+/** Thrown by the CEL function `unknown(reason)` (and by a failed variable when read): the whole reason. */
 export class UndecidableError extends Error {
   override readonly name = 'UndecidableError';
+  constructor(readonly reason: Bilingual) {
+    super(reason.en);
+  }
+}
+
+function textOf(reason: Readonly<Record<string, unknown>>, language: keyof Bilingual): string {
+  const text = reason[language];
+  const other = reason[language === 'ja' ? 'en' : 'ja'];
+  // A control that forgets one language still yields a reason (the other), never a crash.
+  return typeof text === 'string' && text !== '' ? text : typeof other === 'string' ? other : '';
+}
+
+function undecidableOf(error: unknown): Bilingual | undefined {
+  const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+  if (cause instanceof UndecidableError) return cause.reason;
+  if (error instanceof UndecidableError) return error.reason;
+  return undefined;
 }
 
 function firstLine(error: unknown): string {
-  const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
-  if (cause instanceof UndecidableError) return cause.message;
-  if (error instanceof UndecidableError) return error.message;
   return (errorMessage(error).split('\n')[0] ?? '').trim();
 }

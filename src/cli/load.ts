@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { loadAttestations, type Attestation } from '../mappings/attestations.js';
 import { loadCatalog, type Catalog } from '../mappings/catalog.js';
 import { controlFiles, loadControls, type Control } from '../mappings/controls.js';
+import { loadExceptions, type ControlException } from '../mappings/exceptions.js';
 import { enabledProviders } from '../../collectors/registry.js';
 import type { AgentConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
@@ -14,12 +15,14 @@ export interface MappingOptions {
   readonly controls?: readonly string[] | undefined;
   readonly bundledControls?: boolean | undefined;
   readonly attestations?: string | undefined;
+  readonly exceptions?: string | undefined;
 }
 
 export interface Mappings {
   readonly catalog: Catalog;
   readonly controls: readonly Control[];
   readonly attestations: readonly Attestation[];
+  readonly exceptions: readonly ControlException[];
 }
 
 export function loadMappings(options: MappingOptions): Mappings {
@@ -27,7 +30,8 @@ export function loadMappings(options: MappingOptions): Mappings {
   const paths = [...(options.bundledControls === false ? [] : [BUNDLED_CONTROLS_DIR]), ...(options.controls ?? [])];
   const controls = loadControls(paths.flatMap(controlFiles), [catalog]);
   const attestations = options.attestations ? loadAttestations(options.attestations, [catalog], catalog.id) : [];
-  return { catalog, controls, attestations };
+  const exceptions = options.exceptions ? loadExceptions(options.exceptions, controls) : [];
+  return { catalog, controls, attestations, exceptions };
 }
 
 /** Commands that collect need a collector: without one, `run` would wait for its first assessment forever. */

@@ -3,10 +3,12 @@ import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { InputError, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
-import { evaluate } from '../evaluate/evaluate.js';
+import { Evaluation } from '../evaluate/evaluate.js';
 import { INPUT_FORMATS, type InputFormat } from '../inputs/aws-config-file.js';
-import { readInputFiles } from '../inputs/detect.js';
-import { attestationsFileSchema, catalogFileSchema, controlsFileSchema } from '../mappings/schemas.js';
+import { streamInputFiles } from '../inputs/detect.js';
+import { attestationsFileSchema, catalogFileSchema, controlsFileSchema, exceptionsFileSchema } from '../mappings/schemas.js';
+import { exceptionWarnings, warnAboutExceptions } from './exceptions.js';
+import { LANGUAGES, type Language } from '../model/text.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
 import { loadMappings, requireCollectors, type Mappings } from './load.js';
@@ -34,7 +36,7 @@ const processIo: Io = {
   now: () => new Date(),
 };
 
-const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, config: configSchema } as const;
+const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, exceptions: exceptionsFileSchema, config: configSchema } as const;
 
 const DEFAULT_SANDBOX_RESOURCES = 2000;
 const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
@@ -52,11 +54,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     command
       .option('--catalog <file>', 'requirement catalog file (default: the bundled 66-item catalog)')
       .option('--controls <path...>', 'extra control files or directories, added to the bundled controls')
-      .option('--attestations <file>', 'attestations for manual and partial requirements (YAML)');
+      .option('--attestations <file>', 'attestations for manual and partial requirements (YAML)')
+      .option('--exceptions <file>', 'exceptions: per-resource waivers with justification, approver and expiry (YAML)');
 
   mappingOptions(program.command('catalog').description('list the requirement catalog and the controls that evidence each item'))
     .addOption(new Option('--output <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action((options: { catalog?: string; controls?: string[]; output: 'table' | 'json' }) => {
+    .addOption(new Option('--lang <lang>', 'language of the table (JSON carries both)').choices(LANGUAGES).default('en'))
+    .action((options: { catalog?: string; controls?: string[]; output: 'table' | 'json'; lang: Language }) => {
       const { catalog, controls } = loadMappings(options);
       const requirements = catalog.requirements.map((r) => {
         const evidencing = controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(r.id) || r.listedControls.includes(c.id));
@@ -84,7 +88,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           for (const p of PROVIDERS) {
             const ids = r.controls_by_provider[p] ?? [];
             const gap = r.not_evidenced?.[p];
-            io.stdout(`         ${p.padEnd(6)} ${ids.length > 0 ? ids.join(', ') : gap ? `— ${gap}` : '— NO CONTROL (coverage gap)'}\n`);
+            const none = options.lang === 'ja' ? '— コントロールなし（未対応）' : '— NO CONTROL (coverage gap)';
+            io.stdout(`         ${p.padEnd(6)} ${ids.length > 0 ? ids.join(', ') : gap ? `— ${gap[options.lang]}` : none}\n`);
           }
         }
       }
@@ -97,24 +102,30 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     )
     .addOption(new Option('--format <format>', 'input format (default: detected)').choices(INPUT_FORMATS))
     .addOption(new Option('--output <format>', 'output format').choices(Object.keys(ASSESSMENT_FORMATS)).default('table'))
+    .addOption(new Option('--lang <lang>', 'language of the table (JSON carries both)').choices(LANGUAGES).default('en'))
     .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))
     .option('--now <timestamp>', 'evaluate as of this time (ISO 8601), e.g. to check attestation expiry ahead')
     .action(
-      (options: {
+      async (options: {
         input: string[];
         format?: InputFormat;
         output: AssessmentFormat;
+        lang: Language;
         failOn?: 'noncompliant' | 'unknown';
         now?: string;
         catalog?: string;
         controls?: string[];
         attestations?: string;
+        exceptions?: string;
       }) => {
         const now = options.now === undefined ? io.now() : parseNow(options.now);
         const mappings = loadMappings(options);
-        const inventory = readInputFiles(options.input, options.format, now);
-        const assessment = evaluate(inventory.resources, inventory.coverage, mappings.controls, mappings.catalog, mappings.attestations, now);
-        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: mappings.catalog }));
+        // Streamed: each resource is evaluated as it is read, so memory holds one item, not the inventory.
+        const evaluation = new Evaluation(mappings.controls, mappings.catalog, { keptFindings: options.output === 'table' ? 'failing' : 'all', exceptions: { list: mappings.exceptions, now } });
+        const inventory = await streamInputFiles(options.input, options.format, now, (resource) => evaluation.add(resource));
+        const assessment = evaluation.finish(inventory.coverage, mappings.attestations, now);
+        warnAboutExceptions(assessment, mappings.exceptions, io.stderr);
+        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: mappings.catalog, lang: options.lang }));
         if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;
         if (options.failOn === 'unknown' && assessment.summary.noncompliant + assessment.summary.unknown > 0) exitCode = EXIT_NONCOMPLIANT;
       },
@@ -190,8 +201,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   agentOptions(program.command('scan').description('collect and evaluate once; print the same JSON contract as `kansa evaluate`'))
     .addOption(new Option('--output <format>', 'output format').choices(Object.keys(ASSESSMENT_FORMATS)).default('table'))
+    .addOption(new Option('--lang <lang>', 'language of the table (JSON carries both)').choices(LANGUAGES).default('en'))
     .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))
-    .action(async (options: AgentCliOptions & { output: AssessmentFormat; failOn?: 'noncompliant' | 'unknown' }) => {
+    .action(async (options: AgentCliOptions & { output: AssessmentFormat; lang: Language; failOn?: 'noncompliant' | 'unknown' }) => {
       const prepared = await prepareAgent(options);
       try {
         const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
@@ -212,7 +224,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         const assessment = agent.latest();
         const failedRun = agent.collectors.find((s) => s.lastError !== undefined);
         if (!assessment || failedRun) throw new Error(`scan failed: ${failedRun?.lastError ?? 'no assessment'}`);
-        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: prepared.mappings.catalog }));
+        warnAboutExceptions(assessment, prepared.mappings.exceptions, io.stderr);
+        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: prepared.mappings.catalog, lang: options.lang }));
         if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;
         if (options.failOn === 'unknown' && assessment.summary.noncompliant + assessment.summary.unknown > 0) exitCode = EXIT_NONCOMPLIANT;
       } finally {
@@ -222,15 +235,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 
   program
     .command('validate')
-    .description('validate an agent configuration and everything it references (catalog, controls, attestations)')
+    .description('validate an agent configuration and everything it references (catalog, controls, attestations, exceptions)')
     .requiredOption('--config <file>', 'agent configuration (YAML)')
     .action((options: { config: string }) => {
       const config = loadConfig(options.config);
       const mappings = mappingsFor(config);
       const collectors = buildCollectors(config);
+      for (const warning of exceptionWarnings(mappings, config, io.now())) io.stderr(`kansa: warning: ${warning}\n`);
       io.stdout(
         `${options.config}: valid — catalog ${mappings.catalog.id} ${mappings.catalog.version} (${mappings.catalog.requirements.length} requirements), ` +
-          `${mappings.controls.length} controls, ${mappings.attestations.length} attestations, collectors: ${collectors.map((c) => `${c.collector.name} (${c.schedule})`).join(', ') || 'none'}\n`,
+          `${mappings.controls.length} controls, ${mappings.attestations.length} attestations, ${mappings.exceptions.length} exceptions, ` +
+          `collectors: ${collectors.map((c) => `${c.collector.name} (${c.schedule})`).join(', ') || 'none'}\n`,
       );
     });
 
@@ -267,7 +282,7 @@ interface AgentCliOptions {
 }
 
 function mappingsFor(config: AgentConfig): Mappings {
-  return loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+  return loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
 }
 
 async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {

@@ -25,6 +25,7 @@ export function loadConfig(file: string): AgentConfig {
     ...value,
     ...(value.catalog === undefined ? {} : { catalog: rel(value.catalog) }),
     ...(value.attestations === undefined ? {} : { attestations: rel(value.attestations) }),
+    ...(value.exceptions === undefined ? {} : { exceptions: rel(value.exceptions) }),
     ...(value.web?.configFile === undefined ? {} : { web: { ...value.web, configFile: rel(value.web.configFile) } }),
     ...(value.evidence === undefined
       ? {}

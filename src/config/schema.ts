@@ -111,6 +111,7 @@ export const configSchema = z.strictObject({
   controls: z.array(z.string()).default([]).describe('Extra control files or directories, added to the bundled controls'),
   disabledControls: z.array(z.string()).default([]).describe('Control ids not to evaluate'),
   attestations: z.string().optional().describe('Attestations file for manual and partial requirements'),
+  exceptions: z.string().optional().describe('Exceptions file: per-resource waivers with justification, approver and expiry (kansa schema exceptions)'),
   collectors: z
     .strictObject({
       aws: awsCollectorSchema.optional(),

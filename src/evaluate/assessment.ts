@@ -2,8 +2,10 @@
 import type { AutomationClass, Severity } from '../mappings/schemas.js';
 import type { Attestation } from '../mappings/attestations.js';
 import type { CollectionScope, ProviderId } from '../model/resource.js';
+import type { Bilingual } from '../model/text.js';
 
-export const FINDING_STATUSES = ['pass', 'fail', 'unknown'] as const;
+/** `waived`: a failure an unexpired exception accepts (justification, approver, expiry); never counted as a fail. */
+export const FINDING_STATUSES = ['pass', 'fail', 'unknown', 'waived'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 export const REQUIREMENT_STATES = ['compliant', 'noncompliant', 'unknown', 'not_assessed'] as const;
@@ -21,8 +23,12 @@ export interface Finding {
   readonly resourceId: string;
   readonly scope: 'resource' | 'account' | 'region';
   readonly status: FindingStatus;
+  /** Why (English; kept under this name for the JSON contract) and `reason_ja`, the same in Japanese. */
   readonly reason?: string;
+  readonly reason_ja?: string;
   readonly severity: Severity;
+  /** For a `waived` finding: the id of the exception that waived it (see Assessment.exceptions). */
+  readonly exception?: string | undefined;
 }
 
 /** Per control × account counters: what metrics expose (bounded by controls × accounts, not resources). */
@@ -33,6 +39,22 @@ export interface ControlTally {
   checked: number;
   failing: number;
   unknown: number;
+  waived: number;
+}
+
+/** One loaded exception and what it did in this assessment. */
+export interface ExceptionResult {
+  readonly id: string;
+  readonly control: string;
+  readonly expires: string;
+  /** `expired`: past its expiry day; it waives nothing and should be renewed or removed. */
+  readonly state: 'active' | 'expired';
+  readonly justification: Bilingual;
+  readonly approvedBy: string;
+  readonly reference?: string | undefined;
+  /** Findings its match selected (any status) and failing findings it waived. */
+  readonly matched: number;
+  readonly waived: number;
 }
 
 export interface RequirementResult {
@@ -41,7 +63,9 @@ export interface RequirementResult {
   readonly automation: AutomationClass;
   readonly status: RequirementState;
   readonly controls: readonly string[];
+  /** English; `reason_ja` says the same in Japanese. */
   readonly reason: string;
+  readonly reason_ja: string;
   readonly attestation?: Attestation & { readonly state: 'valid' | 'expired' | 'future' };
 }
 
@@ -54,4 +78,5 @@ export interface Assessment {
   readonly findings: readonly Finding[];
   readonly tallies: readonly ControlTally[];
   readonly coverage: readonly CollectionScope[];
+  readonly exceptions: readonly ExceptionResult[];
 }

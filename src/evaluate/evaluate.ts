@@ -8,9 +8,13 @@
 import type { Program } from '../cel/cel.js';
 import { attestationFor, type Attestation } from '../mappings/attestations.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
-import type { Control } from '../mappings/controls.js';
+import type { Control, ControlExpression } from '../mappings/controls.js';
+import { ExceptionMatcher, exceptionActive, type ControlException } from '../mappings/exceptions.js';
 import { GLOBAL_REGION, scopeCovers, type CollectionScope, type Resource } from '../model/resource.js';
-import type { Assessment, ControlTally, Finding, FindingStatus, RequirementResult, RequirementState } from './assessment.js';
+import type { Bilingual } from '../model/text.js';
+import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementResult, RequirementState } from './assessment.js';
+import { evaluateIn, frameFor, type VariableFrame } from './frame.js';
+import { findingText, requirementText } from './messages.js';
 
 /**
  * Which findings a result holds: every one (reports of a one-shot scan), failing and unknown ones (an
@@ -23,21 +27,26 @@ export interface EvaluationOptions {
   readonly keptFindings: KeptFindings;
   /** Receives every finding, passing ones included, as it is made (evidence writers stream them). */
   readonly onFinding?: (finding: Finding) => void;
+  /** Exceptions (waivers) and the time that decides which have expired. */
+  readonly exceptions?: { readonly list: readonly ControlException[]; readonly now: Date };
 }
 
 export interface ControlOutcome {
   pass: number;
   fail: number;
   unknown: number;
+  waived: number;
 }
+
+const noOutcome = (): ControlOutcome => ({ pass: 0, fail: 0, unknown: 0, waived: 0 });
 
 interface ExistsAccumulator {
   readonly account: string;
   readonly region: string;
   satisfiedBy?: Resource;
   candidates: number;
-  unknownReasons: string[];
-  failReasons: string[];
+  unknownReasons: Bilingual[];
+  failReasons: Bilingual[];
 }
 
 const MAX_REASONS_KEPT = 3;
@@ -55,6 +64,10 @@ export class Evaluation {
   private readonly outcomes = new Map<string, ControlOutcome>();
   private readonly existsState = new Map<string, Map<string, ExistsAccumulator>>();
   private readonly requirementRefs = new Map<string, readonly string[]>();
+  private readonly exceptions: ExceptionMatcher | undefined;
+  /** Reads of not-yet-complete context indexes (see defer). */
+  private pendingReads = 0;
+  private readonly pendingContextsByControl = new Map<string, Record<string, unknown>>();
 
 
   constructor(
@@ -65,7 +78,7 @@ export class Evaluation {
     for (const control of controls) {
       const target = control.context.length > 0 ? this.deferredByType : this.immediateByType;
       for (const type of control.resourceTypes) push(target, type, control);
-      this.outcomes.set(control.id, { pass: 0, fail: 0, unknown: 0 });
+      this.outcomes.set(control.id, noOutcome());
       if (control.kind === 'exists') this.existsState.set(control.id, new Map());
       if (control.context.length > 0) {
         this.deferred.set(control.id, []);
@@ -79,6 +92,8 @@ export class Evaluation {
       }
       this.requirementRefs.set(control.id, requirementsOf(control, catalog));
     }
+    const matcher = options.exceptions ? new ExceptionMatcher(options.exceptions.list, options.exceptions.now) : undefined;
+    this.exceptions = matcher && !matcher.empty ? matcher : undefined;
   }
 
   /** Resource types any control reads: what collectors should fetch. */
@@ -97,7 +112,8 @@ export class Evaluation {
       const view = slim(resource);
       for (const entry of contextEntries) {
         const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
-        if (key?.ok) push(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, view);
+        // A null key leaves the resource out of the index: most resources of a context type are never looked up.
+        if (key?.ok && key.value !== null) push(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, view);
       }
     }
     for (const control of this.deferredByType.get(resource.type) ?? []) this.defer(control, resource);
@@ -116,16 +132,45 @@ export class Evaluation {
     const plan = this.plans.get(control.id)!;
     const list = this.deferred.get(control.id)!;
     if (resource.malformed !== undefined) {
-      list.push({ resource });
+      this.apply(control, resource, { status: 'unknown', reason: findingText.malformed(resource.type, resource.malformed) });
       return;
     }
     const bindings = { resource };
+    const frame = frameFor(control, bindings);
     if (plan.whereWithoutContext) {
-      const applies = control.where!.evaluate(bindings);
+      const applies = evaluateIn(frame, control.where!, bindings);
       if (applies.ok && applies.value !== true) return; // not applicable: nothing to remember
     }
-    if (plan.verdictWithoutContext) list.push({ resource: plan.slimEnough ? slim(resource) : resource, verdict: judgeExpression(control, bindings) });
-    else list.push({ resource });
+    if (plan.verdictWithoutContext) {
+      list.push({ resource: plan.slimEnough ? slim(resource) : resource, verdict: judgeExpression(control, frame, bindings) });
+      return;
+    }
+    // The expression reads context, yet often decides without it (`!enabled || …context…`). Judged now with
+    // contexts that raise when read: an answer that read none is final, and so is a pass or a "not
+    // applicable" that CEL reached by absorbing the raised error (true || error is true whatever the
+    // context holds). Only the rest waits for the complete contexts.
+    const before = this.pendingReads;
+    const verdict = judge(control, resource, { resource, ...this.pendingContexts(control) });
+    if (this.pendingReads === before || verdict === undefined || verdict.status === 'pass') {
+      if (verdict) this.apply(control, resource, verdict);
+      return;
+    }
+    list.push({ resource });
+  }
+
+  /** Stand-ins for a control's context indexes before they are complete: any read counts and raises. */
+  private pendingContexts(control: Control): Record<string, unknown> {
+    let contexts = this.pendingContextsByControl.get(control.id);
+    if (!contexts) {
+      const trap = (): never => {
+        this.pendingReads++;
+        throw new ContextPendingError();
+      };
+      const handler: ProxyHandler<object> = { get: trap, has: trap, getOwnPropertyDescriptor: trap, ownKeys: trap, getPrototypeOf: trap };
+      contexts = Object.fromEntries(control.context.map((c) => [c.name, new Proxy({}, handler)]));
+      this.pendingContextsByControl.set(control.id, contexts);
+    }
+    return contexts;
   }
 
   private checkDeferred(control: Control, entry: DeferredEntry, bindings: Record<string, unknown>): void {
@@ -134,9 +179,9 @@ export class Evaluation {
       return;
     }
     if (control.where && !this.plans.get(control.id)!.whereWithoutContext) {
-      const applies = control.where.evaluate(bindings);
+      const applies = evaluateIn(frameFor(control, bindings), control.where, bindings);
       if (!applies.ok) {
-        this.apply(control, entry.resource, { status: 'unknown', reason: `cannot decide applicability: ${applies.error}` });
+        this.apply(control, entry.resource, { status: 'unknown', reason: applies.undecidable ? findingText.undecidable(applies.undecidable) : findingText.cannotDecideApplicability(applies.error) });
         return;
       }
       if (applies.value !== true) return;
@@ -174,11 +219,11 @@ export class Evaluation {
       if (control.kind === 'exists') this.finishExists(control, coverage);
       else this.finishEach(control, coverage);
     }
-    return { findings: this.findings, tallies: [...this.tallies.values()], outcomes: this.outcomes, coverage };
+    return { findings: this.findings, tallies: [...this.tallies.values()], outcomes: this.outcomes, coverage, exceptionCounts: this.exceptions?.counts ?? new Map() };
   }
 
   finish(coverage: readonly CollectionScope[], attestations: readonly Attestation[], now: Date): Assessment {
-    return assess([{ result: this.partial(coverage) }], this.controls, this.catalog, attestations, now);
+    return assess([{ result: this.partial(coverage) }], this.controls, this.catalog, attestations, now, this.options.exceptions?.list ?? []);
   }
 
   private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
@@ -192,7 +237,8 @@ export class Evaluation {
       this.accumulateExists(control, resource, verdict);
       return;
     }
-    this.tally(control, resource.account, verdict.status);
+    const waiver = this.waiver(control, resource.account, resource.region, resource.id, resource.tags, verdict.status, resource.arn);
+    this.tally(control, resource.account, waiver ? 'waived' : verdict.status);
     this.record(control, {
       account: resource.account,
       region: resource.region,
@@ -200,7 +246,22 @@ export class Evaluation {
       resourceId: resource.id,
       scope: 'resource',
       ...verdict,
+      ...(waiver ? { status: 'waived' as const, exception: waiver.id } : {}),
     });
+  }
+
+  /** The exception that waives this finding, if it fails and an active one matches (every match is counted). */
+  private waiver(
+    control: Control,
+    account: string,
+    region: string,
+    resourceId: string,
+    tags: Readonly<Record<string, string>>,
+    status: FindingStatus,
+    arn?: string,
+  ): ControlException | undefined {
+    if (!this.exceptions) return undefined;
+    return this.exceptions.match({ control: control.id, provider: control.provider, account, region, resourceId, tags, ...(arn ? { arn } : {}) }, status === 'fail');
   }
 
   private accumulateExists(control: Control, resource: Resource, verdict: Verdict): void {
@@ -216,13 +277,13 @@ export class Evaluation {
     acc.candidates++;
     if (verdict.status === 'pass') acc.satisfiedBy ??= resource;
     const reasons = verdict.status === 'unknown' ? acc.unknownReasons : acc.failReasons;
-    if (verdict.status !== 'pass' && reasons.length < MAX_REASONS_KEPT) reasons.push(`${resource.id}: ${verdict.reason ?? ''}`);
+    if (verdict.status !== 'pass' && reasons.length < MAX_REASONS_KEPT) reasons.push(findingText.ofResource(resource.id, verdict.reason ?? { ja: '', en: '' }));
   }
 
   private finishExists(control: Control, coverage: readonly CollectionScope[]): void {
     const scopes = this.existsState.get(control.id)!;
     // Every collected scope is a place where the resource must exist, found or not.
-    const targets = new Map<string, { account: string; region: string; problems: string[]; collected: boolean }>();
+    const targets = new Map<string, { account: string; region: string; problems: Bilingual[]; collected: boolean }>();
     for (const scope of relevantScopes(control, coverage)) {
       if (control.scope === 'region' && scope.region === GLOBAL_REGION) continue;
       const key = control.scope === 'region' ? `${scope.account}|${scope.region}` : scope.account;
@@ -232,7 +293,7 @@ export class Evaluation {
         targets.set(key, target);
       }
       if (scope.outcome.status === 'ok') target.collected = true;
-      else target.problems.push(`${scope.region}: ${describeOutcome(scope)}`);
+      else target.problems.push(findingText.collectionIncomplete(scope.region, describeOutcome(scope)));
     }
     for (const [key, acc] of scopes) {
       if (!targets.has(key)) targets.set(key, { account: acc.account, region: acc.region, problems: [], collected: true });
@@ -247,27 +308,25 @@ export class Evaluation {
         scope: control.scope === 'region' ? ('region' as const) : ('account' as const),
       };
       let status: FindingStatus;
-      let reason: string;
+      let reason: Bilingual;
       let resourceId = control.scope === 'region' ? `${target.account}/${target.region}` : target.account;
       if (acc?.satisfiedBy) {
         status = 'pass';
         resourceId = acc.satisfiedBy.id;
-        reason = `satisfied by ${acc.satisfiedBy.arn || acc.satisfiedBy.id}`;
+        reason = findingText.satisfiedBy(acc.satisfiedBy.arn || acc.satisfiedBy.id);
       } else if (target.problems.length > 0 || (acc && acc.unknownReasons.length > 0) || !target.collected) {
         status = 'unknown';
-        reason = [
-          ...target.problems.map((p) => `collection incomplete (${p})`),
-          ...(acc?.unknownReasons ?? []),
-          ...(target.collected ? [] : ['not collected']),
-        ].join('; ');
+        reason = findingText.join([...target.problems, ...(acc?.unknownReasons ?? []), ...(target.collected ? [] : [findingText.notCollected])]);
       } else {
         status = 'fail';
         reason = acc && acc.candidates > 0
-          ? `none of ${acc.candidates} ${type} qualifies: ${acc.failReasons.join('; ')}`
-          : `no ${type} in this ${control.scope}`;
+          ? findingText.noneQualifies(acc.candidates, type, findingText.join(acc.failReasons))
+          : findingText.noneInScope(type, control.scope === 'region' ? 'region' : 'account');
       }
-      this.tally(control, target.account, status);
-      this.record(control, { ...base, resourceId, status, reason });
+      const tags = acc?.satisfiedBy?.tags ?? {};
+      const waiver = this.waiver(control, target.account, target.region, resourceId, tags, status);
+      this.tally(control, target.account, waiver ? 'waived' : status);
+      this.record(control, { ...base, resourceId, status, reason, ...(waiver ? { status: 'waived' as const, exception: waiver.id } : {}) });
     }
   }
 
@@ -290,33 +349,36 @@ export class Evaluation {
     // A control with no resources in fully collected scopes holds vacuously.
     const outcome = this.outcomes.get(control.id)!;
     const collected = relevantScopes(control, coverage).some((s) => s.outcome.status === 'ok');
-    if (collected && outcome.pass + outcome.fail + outcome.unknown === 0) outcome.pass++;
+    if (collected && outcome.pass + outcome.fail + outcome.unknown + outcome.waived === 0) outcome.pass++;
   }
 
   private tally(control: Control, account: string, status: FindingStatus | undefined): void {
     const key = `${control.id}|${account}`;
     let tally = this.tallies.get(key);
     if (!tally) {
-      tally = { control: control.id, provider: control.provider, account, checked: 0, failing: 0, unknown: 0 };
+      tally = { control: control.id, provider: control.provider, account, checked: 0, failing: 0, unknown: 0, waived: 0 };
       this.tallies.set(key, tally);
     }
     if (status === undefined) return;
     tally.checked++;
     if (status === 'fail') tally.failing++;
     else if (status === 'unknown') tally.unknown++;
+    else if (status === 'waived') tally.waived++;
   }
 
-  private record(control: Control, partial: Omit<Finding, 'control' | 'provider' | 'severity' | 'requirements'>): void {
+  private record(control: Control, partial: Omit<Finding, 'control' | 'provider' | 'severity' | 'requirements' | 'reason' | 'reason_ja'> & { reason?: Bilingual }): void {
     this.outcomes.get(control.id)![partial.status]++;
     const kept = this.options.keptFindings;
     const keep = kept === 'all' || (kept === 'failing' && partial.status !== 'pass');
     if (!keep && !this.options.onFinding) return;
+    const { reason, ...rest } = partial;
     const finding: Finding = {
       control: control.id,
       requirements: this.requirementRefs.get(control.id)!,
       provider: control.provider,
       severity: control.severity,
-      ...partial,
+      ...rest,
+      ...(reason === undefined ? {} : { reason: reason.en, reason_ja: reason.ja }),
     };
     this.options.onFinding?.(finding);
     if (keep) this.findings.push(finding);
@@ -332,39 +394,40 @@ function requirementResult(
   now: Date,
 ): RequirementResult {
   const controls = controlIds;
-  const none: ControlOutcome = { pass: 0, fail: 0, unknown: 0 };
+  const none = noOutcome();
   const outcomesOf = controls.map((id) => outcomes.get(id) ?? none);
   const base = { id: requirement.id, category: requirement.category.id, automation: requirement.automation, controls };
   const attestation = attestationFor(attestations, catalog.id, requirement.id, now);
   const attestationField = attestation.state === 'missing' ? {} : { attestation: { ...attestation.attestation, state: attestation.state } };
   const failing = controls.filter((_, i) => outcomesOf[i]!.fail > 0);
   const unknown = controls.filter((_, i) => outcomesOf[i]!.unknown > 0);
-  const withData = outcomesOf.filter((o) => o.pass + o.fail + o.unknown > 0).length;
-  const attestationProblem = (): string =>
+  const withData = outcomesOf.filter((o) => o.pass + o.fail + o.unknown + o.waived > 0).length;
+  const waived = outcomesOf.reduce((n, o) => n + o.waived, 0);
+  const attestationProblem = (): Bilingual =>
     attestation.state === 'missing'
-      ? 'no attestation'
+      ? requirementText.noAttestation
       : attestation.state === 'expired'
-        ? `attestation expired on ${attestation.attestation.expires}`
+        ? requirementText.attestationExpired(attestation.attestation.expires)
         : attestation.state === 'future'
-          ? `attestation takes effect on ${attestation.attestation.attested}`
-          : '';
-  const result = (status: RequirementState, reason: string): RequirementResult => ({ ...base, status, reason, ...attestationField });
+          ? requirementText.attestationFuture(attestation.attestation.attested)
+          : { ja: '', en: '' };
+  const result = (status: RequirementState, reason: Bilingual): RequirementResult => ({ ...base, status, reason: reason.en, reason_ja: reason.ja, ...attestationField });
 
   switch (requirement.automation) {
     case 'manual':
       return attestation.state === 'valid'
-        ? result('compliant', `attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
+        ? result('compliant', requirementText.attestedBy(attestation.attestation.owner, attestation.attestation.expires))
         : result('not_assessed', attestationProblem());
     case 'automated':
     case 'partial': {
-      if (failing.length > 0) return result('noncompliant', `failing controls: ${failing.join(', ')}`);
-      if (unknown.length > 0) return result('unknown', `controls with unknown results: ${unknown.join(', ')}`);
-      if (controls.length === 0) return result('unknown', 'no control evidences this requirement');
-      if (withData === 0) return result('unknown', 'no data collected for its controls');
-      if (requirement.automation === 'automated') return result('compliant', `all ${withData} controls with data pass`);
+      if (failing.length > 0) return result('noncompliant', requirementText.failingControls(failing));
+      if (unknown.length > 0) return result('unknown', requirementText.unknownControls(unknown));
+      if (controls.length === 0) return result('unknown', requirementText.noControl);
+      if (withData === 0) return result('unknown', requirementText.noData);
+      if (requirement.automation === 'automated') return result('compliant', requirementText.withWaived(requirementText.allPass(withData), waived));
       return attestation.state === 'valid'
-        ? result('compliant', `controls pass; attested by ${attestation.attestation.owner} until ${attestation.attestation.expires}`)
-        : result('not_assessed', `controls pass; ${attestationProblem()}`);
+        ? result('compliant', requirementText.controlsPassAnd(requirementText.attestedBy(attestation.attestation.owner, attestation.attestation.expires)))
+        : result('not_assessed', requirementText.controlsPassAnd(attestationProblem()));
     }
   }
 }
@@ -375,6 +438,8 @@ export interface PartialResult {
   readonly tallies: readonly ControlTally[];
   readonly outcomes: ReadonlyMap<string, ControlOutcome>;
   readonly coverage: readonly CollectionScope[];
+  /** Per exception id: findings matched and waived in this run. */
+  readonly exceptionCounts: ReadonlyMap<string, { readonly matched: number; readonly waived: number }>;
 }
 
 export interface PartialInput {
@@ -393,21 +458,30 @@ export function assess(
   catalog: Catalog,
   attestations: readonly Attestation[],
   now: Date,
+  exceptions: readonly ControlException[] = [],
 ): Assessment {
   const outcomes = new Map<string, ControlOutcome>();
+  const exceptionCounts = new Map<string, { matched: number; waived: number }>();
   const findings: Finding[] = [];
   const tallies: ControlTally[] = [];
   const coverage: CollectionScope[] = [];
   for (const { result, stale } of partials) {
     for (const [id, o] of result.outcomes) {
-      const sum = outcomes.get(id) ?? { pass: 0, fail: 0, unknown: 0 };
-      if (stale) sum.unknown += o.pass + o.fail + o.unknown;
+      const sum = outcomes.get(id) ?? noOutcome();
+      if (stale) sum.unknown += o.pass + o.fail + o.unknown + o.waived;
       else {
         sum.pass += o.pass;
         sum.fail += o.fail;
         sum.unknown += o.unknown;
+        sum.waived += o.waived;
       }
       outcomes.set(id, sum);
+    }
+    for (const [id, c] of result.exceptionCounts) {
+      const sum = exceptionCounts.get(id) ?? { matched: 0, waived: 0 };
+      sum.matched += c.matched;
+      if (!stale) sum.waived += c.waived;
+      exceptionCounts.set(id, sum);
     }
     if (!stale) {
       // Loops, not push(...spread): a large estate has more findings than the call stack has room for arguments.
@@ -416,9 +490,12 @@ export function assess(
       for (const s of result.coverage) coverage.push(s);
       continue;
     }
-    const reason = `data stale: last successful collection ${stale.lastSuccessAt} (${stale.reason})`;
-    for (const f of result.findings) findings.push({ ...f, status: 'unknown', reason: f.status === 'unknown' ? f.reason ?? reason : reason });
-    for (const t of result.tallies) tallies.push({ ...t, failing: 0, unknown: t.checked });
+    const reason = findingText.stale(stale.lastSuccessAt, stale.reason);
+    for (const f of result.findings) {
+      const keep = f.status === 'unknown' && f.reason !== undefined;
+      findings.push({ ...f, status: 'unknown', reason: keep ? f.reason : reason.en, reason_ja: keep ? f.reason_ja ?? reason.ja : reason.ja });
+    }
+    for (const t of result.tallies) tallies.push({ ...t, failing: 0, waived: 0, unknown: t.checked });
     for (const s of result.coverage) coverage.push({ ...s, outcome: { status: 'stale', lastSuccessAt: stale.lastSuccessAt, error: stale.reason } });
   }
   const refs = new Map(controls.map((c) => [c.id, requirementsOf(c, catalog)]));
@@ -427,10 +504,37 @@ export function assess(
   );
   const summary: Record<RequirementState, number> = { compliant: 0, noncompliant: 0, unknown: 0, not_assessed: 0 };
   for (const r of requirements) summary[r.status]++;
-  return { catalog: { id: catalog.id, version: catalog.version }, generatedAt: now.toISOString(), summary, requirements, findings, tallies, coverage };
+  const exceptionResults = exceptions.map((e): ExceptionResult => ({
+    id: e.id,
+    control: e.control,
+    expires: e.expires,
+    state: exceptionActive(e, now) ? 'active' : 'expired',
+    justification: e.justification,
+    approvedBy: e.approvedBy,
+    ...(e.reference === undefined ? {} : { reference: e.reference }),
+    ...(exceptionCounts.get(e.id) ?? { matched: 0, waived: 0 }),
+  }));
+  return {
+    catalog: { id: catalog.id, version: catalog.version },
+    generatedAt: now.toISOString(),
+    summary,
+    requirements,
+    findings,
+    tallies,
+    coverage,
+    exceptions: exceptionResults,
+  };
 }
 
-type Verdict = { readonly status: FindingStatus; readonly reason?: string };
+type Verdict = { readonly status: FindingStatus; readonly reason?: Bilingual };
+
+/** Raised by a context index read before the contexts are complete; never reaches a finding. */
+class ContextPendingError extends Error {
+  override readonly name = 'ContextPendingError';
+  constructor() {
+    super('context not complete yet');
+  }
+}
 
 interface DeferredEntry {
   readonly resource: Resource;
@@ -452,12 +556,13 @@ interface DeferralPlan {
 
 function deferralPlan(control: Control): DeferralPlan {
   const names = control.context.map((c) => c.name);
-  const reads = (program: Program | undefined): boolean =>
-    program !== undefined && names.some((name) => new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(program.source));
+  const reads = (expression: ControlExpression | undefined): boolean =>
+    expression !== undefined &&
+    expression.sources.some((source) => names.some((name) => new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(source)));
   return {
     whereWithoutContext: control.where !== undefined && !reads(control.where),
-    verdictWithoutContext: !reads(control.expression) && !reads(control.reason),
-    slimEnough: !(control.where?.source.includes('supplementary') ?? false),
+    verdictWithoutContext: !reads(control.expression) && !reads(control.reason?.ja) && !reads(control.reason?.en),
+    slimEnough: !(control.where?.sources.some((source) => source.includes('supplementary')) ?? false),
   };
 }
 
@@ -470,38 +575,43 @@ function slim(resource: Resource): Resource {
 
 /** One control × one resource. `undefined` when the control does not apply to this resource. */
 function judge(control: Control, resource: Resource, bindings: Readonly<Record<string, unknown>>): Verdict | undefined {
-  if (resource.malformed !== undefined) return { status: 'unknown', reason: `malformed ${resource.type}: ${resource.malformed}` };
+  if (resource.malformed !== undefined) return { status: 'unknown', reason: findingText.malformed(resource.type, resource.malformed) };
+  const frame = frameFor(control, bindings);
   if (control.where) {
-    const applies = control.where.evaluate(bindings);
-    if (!applies.ok) return { status: 'unknown', reason: `cannot decide applicability: ${applies.error}` };
+    const applies = evaluateIn(frame, control.where, bindings);
+    if (!applies.ok) return { status: 'unknown', reason: applies.undecidable ? findingText.undecidable(applies.undecidable) : findingText.cannotDecideApplicability(applies.error) };
     if (applies.value !== true) return undefined;
   }
-  return judgeExpression(control, bindings);
+  return judgeExpression(control, frame, bindings);
 }
 
-/** The expression (and failure reason) of a control that applies. */
-function judgeExpression(control: Control, bindings: Readonly<Record<string, unknown>>): Verdict {
-  const result = control.expression.evaluate(bindings);
-  if (!result.ok) return { status: 'unknown', reason: `cannot evaluate: ${result.error}` };
+/** The expression (and failure reason) of a control that applies; `frame` holds its variables, if any. */
+function judgeExpression(control: Control, frame: VariableFrame | undefined, bindings: Readonly<Record<string, unknown>>): Verdict {
+  const result = evaluateIn(frame, control.expression, bindings);
+  if (!result.ok) return { status: 'unknown', reason: result.undecidable ? findingText.undecidable(result.undecidable) : findingText.cannotEvaluate(result.error) };
   if (result.value === true) return { status: 'pass' };
-  if (result.value !== false) return { status: 'unknown', reason: `expression returned ${typeof result.value}, expected bool` };
-  if (!control.reason) return { status: 'fail', reason: control.titleEn };
-  const reason = control.reason.evaluate(bindings);
-  return { status: 'fail', reason: reason.ok && typeof reason.value === 'string' ? reason.value : control.titleEn };
+  if (result.value !== false) return { status: 'unknown', reason: findingText.notBoolean(typeof result.value) };
+  const title = { ja: control.titleJa, en: control.titleEn };
+  if (!control.reason) return { status: 'fail', reason: title };
+  const text = (expression: ControlExpression, fallback: string): string => {
+    const reason = evaluateIn(frame, expression, bindings);
+    return reason.ok && typeof reason.value === 'string' ? reason.value : fallback;
+  };
+  return { status: 'fail', reason: { ja: text(control.reason.ja, title.ja), en: text(control.reason.en, title.en) } };
 }
 
 function relevantScopes(control: Control, coverage: readonly CollectionScope[]): CollectionScope[] {
   return coverage.filter((s) => s.provider === control.provider && control.resourceTypes.some((t) => scopeCovers(s, t)));
 }
 
-function describeOutcome(scope: CollectionScope): string {
+function describeOutcome(scope: CollectionScope): Bilingual {
   switch (scope.outcome.status) {
     case 'ok':
-      return `collected at ${scope.outcome.collectedAt}`;
+      return findingText.collectedAt(scope.outcome.collectedAt);
     case 'failed':
-      return `collection failed: ${scope.outcome.error}`;
+      return findingText.collectionFailed(scope.outcome.error);
     case 'stale':
-      return `data stale: last successful collection ${scope.outcome.lastSuccessAt} (${scope.outcome.error})`;
+      return findingText.stale(scope.outcome.lastSuccessAt, scope.outcome.error);
   }
 }
 

@@ -15,11 +15,16 @@ export const ASSESSMENT_FILE = 'assessment.json';
 export const FINDINGS_FILE = 'findings.jsonl.gz';
 export const INVENTORY_FILE = 'inventory.jsonl.gz';
 export const ATTESTATIONS_FILE = 'attestations.json';
+/** The exceptions (waivers) loaded for the assessment: match, justification, approver, expiry, what each waived. */
+export const EXCEPTIONS_FILE = 'exceptions.json';
 /** Manifests of pruned snapshots, one JSON line each: the chain stays verifiable across deletions. */
 export const LEDGER_FILE = 'pruned.jsonl';
 export const LOCK_FILE = '.lock';
 
-/** Every snapshot holds exactly these files besides the manifest (and its signature when signed). */
+/**
+ * Every snapshot holds these files besides the manifest (and its signature when signed). Snapshots
+ * written since exceptions exist also hold EXCEPTIONS_FILE (listed and hashed in the manifest like the rest).
+ */
 export const SNAPSHOT_FILES = [ASSESSMENT_FILE, FINDINGS_FILE, INVENTORY_FILE, ATTESTATIONS_FILE] as const;
 
 /** `<UTC timestamp>-<first 8 hex digits of the run id>`, e.g. `20261101T093000Z-1a2b3c4d`. */

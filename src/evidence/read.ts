@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import type { Assessment, ControlTally, Finding, RequirementResult, RequirementState } from '../evaluate/assessment.js';
+import type { Assessment, ControlTally, Finding, RequirementResult, RequirementState, ExceptionResult } from '../evaluate/assessment.js';
 import type { CollectionScope } from '../model/resource.js';
 import { InputError, errorMessage } from '../errors.js';
 import { ASSESSMENT_FILE, FINDINGS_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_NAME, parseManifest, sha256Hex, type Manifest } from './format.js';
@@ -36,7 +36,9 @@ export interface StoredAssessment {
   readonly tallies: readonly ControlTally[];
   readonly coverage: readonly CollectionScope[];
   readonly findings: readonly Finding[];
-  readonly findingsFile: { readonly file: string; readonly count: number; readonly pass: number; readonly fail: number; readonly unknown: number };
+  readonly findingsFile: { readonly file: string; readonly count: number; readonly pass: number; readonly fail: number; readonly unknown: number; readonly waived?: number };
+  /** The exceptions loaded for the assessment and what each waived (absent in snapshots older than exceptions). */
+  readonly exceptions?: readonly ExceptionResult[];
 }
 
 export class EvidenceIntegrityError extends Error {
@@ -153,7 +155,8 @@ export async function loadAssessment(snapshot: OpenedSnapshot): Promise<Assessme
   const findings: Finding[] = [];
   for await (const finding of readFindings(snapshot)) findings.push(finding);
   const { catalog, generatedAt, summary, requirements, tallies, coverage } = stored;
-  return { catalog, generatedAt, summary, requirements, findings, tallies, coverage };
+  // Snapshots written before exceptions existed have none.
+  return { catalog, generatedAt, summary, requirements, findings, tallies, coverage, exceptions: stored.exceptions ?? [] };
 }
 
 export type SnapshotSignature =

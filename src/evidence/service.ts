@@ -115,6 +115,7 @@ export class EvidenceService {
       agent.catalog,
       agent.attestations,
       finishedAt,
+      agent.exceptions,
     );
     const attestations: Attestation[] = assessment.requirements.flatMap((r) => {
       const a = r.attestation;
@@ -126,6 +127,7 @@ export class EvidenceService {
       published = await session.commit({
         assessment,
         attestations,
+        exceptions: agent.exceptions,
         collectors: records,
         finishedAt,
         agentVersion: this.options.version,

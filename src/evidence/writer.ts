@@ -8,12 +8,14 @@ import { hostname } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import type { Assessment, Finding } from '../evaluate/assessment.js';
 import type { Attestation } from '../mappings/attestations.js';
+import type { ControlException } from '../mappings/exceptions.js';
 import type { Resource } from '../model/resource.js';
 import { errorMessage } from '../errors.js';
 import {
   ASSESSMENT_FILE,
   ASSESSMENT_FORMAT,
   ATTESTATIONS_FILE,
+  EXCEPTIONS_FILE,
   FINDINGS_FILE,
   INVENTORY_FILE,
   MANIFEST_FILE,
@@ -95,6 +97,11 @@ class GzipJsonlWriter {
  * directly), with the failing and unknown findings inline — the ones the agent holds anyway — written a
  * chunk at a time; every finding, passing ones included, is in findings.jsonl.gz (`findingsFile`).
  */
+function outcomeOf(assessment: Assessment, id: string): { state?: string; matched?: number; waived?: number } {
+  const result = assessment.exceptions.find((e) => e.id === id);
+  return result ? { state: result.state, matched: result.matched, waived: result.waived } : {};
+}
+
 async function writeAssessment(file: HashedFile, assessment: Assessment, findingsFile: Record<string, unknown>): Promise<FileEntry> {
   const head = {
     format: ASSESSMENT_FORMAT,
@@ -104,6 +111,7 @@ async function writeAssessment(file: HashedFile, assessment: Assessment, finding
     requirements: assessment.requirements,
     coverage: assessment.coverage,
     tallies: assessment.tallies,
+    exceptions: assessment.exceptions,
     findingsFile,
   };
   const text = JSON.stringify(head, null, 2);
@@ -127,6 +135,8 @@ export interface CommitInput {
   readonly assessment: Assessment;
   /** The attestations in force when the assessment was made. */
   readonly attestations: readonly Attestation[];
+  /** The exceptions loaded when the assessment was made (active and expired). */
+  readonly exceptions: readonly ControlException[];
   readonly collectors: readonly CollectorRecord[];
   readonly finishedAt: Date;
   readonly agentVersion: string;
@@ -153,7 +163,7 @@ export interface Published {
 export class SnapshotSession {
   private failure: string | undefined;
   private finished = false;
-  readonly counts = { resources: 0, findings: { pass: 0, fail: 0, unknown: 0 } };
+  readonly counts = { resources: 0, findings: { pass: 0, fail: 0, unknown: 0, waived: 0 } };
 
   private constructor(
     private readonly store: EvidenceStore,
@@ -224,19 +234,26 @@ export class SnapshotSession {
       if (this.failure !== undefined) throw new Error(this.failure);
       const files: FileEntry[] = [await this.inventory.close(), await this.findings.close()];
       const { assessment } = input;
-      const { pass, fail, unknown } = this.counts.findings;
+      const { pass, fail, unknown, waived } = this.counts.findings;
       files.push(
         await writeAssessment(new HashedFile(ASSESSMENT_FILE, this.draft.openAppend(ASSESSMENT_FILE)), assessment, {
           file: FINDINGS_FILE,
-          count: pass + fail + unknown,
+          count: pass + fail + unknown + waived,
           pass,
           fail,
           unknown,
+          waived,
         }),
       );
       const attestationBytes = jsonBytes({ asOf: assessment.generatedAt, attestations: input.attestations });
       await this.draft.writeFile(ATTESTATIONS_FILE, attestationBytes);
       files.push({ path: ATTESTATIONS_FILE, sha256: sha256Hex(attestationBytes), bytes: attestationBytes.length });
+      const exceptionBytes = jsonBytes({
+        asOf: assessment.generatedAt,
+        exceptions: input.exceptions.map(({ at: _at, ...e }) => ({ ...e, ...outcomeOf(assessment, e.id) })),
+      });
+      await this.draft.writeFile(EXCEPTIONS_FILE, exceptionBytes);
+      files.push({ path: EXCEPTIONS_FILE, sha256: sha256Hex(exceptionBytes), bytes: exceptionBytes.length });
       files.sort((a, b) => (a.path < b.path ? -1 : 1));
       // The link is taken under the store lock, at the last moment: concurrent writers chain in order.
       return await this.store.exclusive(async () => {

@@ -7,21 +7,15 @@
  *   (Resource Graph rows: lower-case `type`, null columns, `resourceGroup`/`subscriptionId`/`tenantId`);
  * - one ARM resource body.
  * Like an AWS list of items, a file covers only the resource types it contains, in the subscriptions
- * it contains: controls over other types stay unknown rather than passing vacuously.
+ * it contains: controls over other types stay unknown rather than passing vacuously. Files are streamed
+ * item by item: the document kind is detected from what precedes the first item and that item.
  */
-import { normalizeArmResource, subscriptionOf } from '../../collectors/azure/normalize.js';
+import { normalizeArmResource } from '../../collectors/azure/normalize.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
-import type { OfflineInventory } from './aws-config-file.js';
-import type { InputText } from './text.js';
-
-type Json = Record<string, unknown>;
+import { ARRAY, NonObjects, finalDocument, isObject, type Head, type ItemSink, type Json, type ProviderInputs, type Streamed } from './items.js';
 
 export type AzureDocumentKind = 'armArray' | 'armList' | 'resourceGraph' | 'armResource';
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** An ARM body: an id under a subscription (or a tenant-level provider path) and a namespaced type. */
 export function isArmBody(value: unknown): boolean {
@@ -46,89 +40,80 @@ export function detectAzureDocument(document: unknown): AzureDocumentKind | unde
   return isArmBody(document) ? 'armResource' : undefined;
 }
 
-/** Items of an Azure document (see detectAzureDocument). */
-function itemsOf(file: string, document: unknown, kind: AzureDocumentKind): unknown[] {
+/** Which member (or the top-level array) holds the items of an Azure document; undefined: the document is one resource. */
+function streamedOf(kind: AzureDocumentKind): Streamed {
   switch (kind) {
     case 'armArray':
-      return document as unknown[];
+      return ARRAY;
     case 'resourceGraph':
-      return (document as { data: unknown[] }).data;
+      return 'data';
     case 'armList':
-      return (document as { value: unknown[] }).value;
+      return 'value';
     case 'armResource':
-      return [document];
-    default:
-      throw new InputError(file, '', 'not an Azure document');
+      return undefined;
   }
 }
 
-/**
- * Resources and coverage from one parsed Azure document. Items that are not objects or carry no id
- * cannot be attributed to a subscription: they are counted as skipped. Items with an id but a broken
- * body become malformed resources (unknown for their controls).
- */
-export function readAzureDocument(file: string, document: unknown, now: Date, kind: AzureDocumentKind | undefined = detectAzureDocument(document)): OfflineInventory {
-  if (kind === undefined) throw new InputError(file, '', 'unrecognised document: expected a JSON array of ARM resources, an ARM list ({"value": [...]}) or az graph query output ({"data": [...]})');
-  const capturedAt = now.toISOString();
-  const resources: Resource[] = [];
-  let skipped = 0;
-  for (const item of itemsOf(file, document, kind)) {
-    if (!isObject(item) || typeof item.id !== 'string' || item.id === '') {
-      skipped++;
-      continue;
-    }
-    const resource = normalizeArmResource(item, { capturedAt });
-    // Tenant-level resources (no subscription in the id) have no scope to judge them in.
-    if (!resource.account) {
-      skipped++;
-      continue;
-    }
-    resources.push(resource);
-  }
-  return { resources, coverage: coverageOf(resources, now), skipped };
-}
-
-/** Per subscription: the types the file holds, collected at `now` (the live collector's scope shape). */
-function coverageOf(resources: readonly Resource[], now: Date): CollectionScope[] {
-  const types = new Map<string, Set<string>>();
-  for (const r of resources) {
-    const account = r.account || subscriptionOf(r.id);
-    (types.get(account) ?? types.set(account, new Set()).get(account)!).add(r.type);
-  }
+/** Per subscription: the types the files hold, collected at `now` (the live collector's scope shape). */
+function coverageOf(types: ReadonlyMap<string, ReadonlySet<string>>, now: Date): CollectionScope[] {
   const collectedAt = now.toISOString();
   return [...types].map(([account, set]): CollectionScope => ({ provider: 'azure', account, region: GLOBAL_REGION, types: [...set].sort(), outcome: { status: 'ok', collectedAt } }));
 }
 
-/** Merges coverage from several Azure files: the union of types per subscription. */
-export function mergeAzureCoverage(scopes: readonly CollectionScope[]): CollectionScope[] {
-  const merged = new Map<string, CollectionScope>();
-  for (const scope of scopes) {
-    const previous = merged.get(scope.account);
-    if (!previous) merged.set(scope.account, scope);
-    else if (previous.types !== 'all') merged.set(scope.account, { ...previous, types: scope.types === 'all' ? 'all' : [...new Set([...previous.types, ...scope.types])].sort() });
-  }
-  return [...merged.values()];
-}
+/**
+ * Azure files: resources as they are read, and per subscription the union of the types the files hold.
+ * Objects that carry no id cannot be attributed to a subscription: they are counted as skipped. Items
+ * with an id but a broken body become malformed resources (unknown for their controls). Items that are
+ * not objects are bad input.
+ */
+export class AzureInputs implements ProviderInputs {
+  private readonly types = new Map<string, Set<string>>();
+  skipped = 0;
 
-/** Keys only AWS Config documents have: such a file need not be parsed to know it is not Azure's. */
-const AWS_MARKERS = /"(configurationItems|baseConfigurationItems|configurationItemCaptureTime|resourceType|Results)"\s*:/;
-/** Whether a file is one of the Azure documents readAzureDocument reads. */
-export function isAzureInput(input: InputText): boolean {
-  if (AWS_MARKERS.test(input.text.slice(0, 65_536))) return false;
-  return input.document !== undefined && detectAzureDocument(input.document) !== undefined;
-}
+  constructor(private readonly now: Date) {}
 
-/** Several Azure files: resources, the union of covered types per subscription, items skipped. */
-export function readAzureFiles(files: readonly InputText[], now: Date): OfflineInventory {
-  const resources: Resource[] = [];
-  const coverage: CollectionScope[] = [];
-  let skipped = 0;
-  for (const { file, document } of files) {
-    if (document === undefined) throw new InputError(file, '', 'not valid JSON');
-    const inventory = readAzureDocument(file, document, now);
-    for (const r of inventory.resources) resources.push(r);
-    coverage.push(...inventory.coverage);
-    skipped += inventory.skipped;
+  open(head: Head, emit: (resource: Resource) => void): ItemSink {
+    const { file } = head;
+    const kind = detectAzureDocument(head.document);
+    if (kind === undefined) throw new InputError(file, '', 'unrecognised document: expected a JSON array of ARM resources, an ARM list ({"value": [...]}) or az graph query output ({"data": [...]})');
+    const streamed = streamedOf(kind);
+    const fromStream = streamed !== undefined && streamed === head.streamed;
+    const capturedAt = this.now.toISOString();
+    const nonObjects = new NonObjects();
+    const take = (item: Json): void => {
+      if (typeof item.id !== 'string' || item.id === '') {
+        this.skipped++;
+        return;
+      }
+      const resource = normalizeArmResource(item, { capturedAt });
+      // Tenant-level resources (no subscription in the id) have no scope to judge them in.
+      if (!resource.account) {
+        this.skipped++;
+        return;
+      }
+      const account = resource.account;
+      let set = this.types.get(account);
+      if (!set) this.types.set(account, (set = new Set()));
+      set.add(resource.type);
+      emit(resource);
+    };
+    return {
+      item: (value, line, column) => {
+        if (!fromStream) return;
+        if (isObject(value)) take(value);
+        else nonObjects.note(value, line, column);
+      },
+      end: (shape) => {
+        if (streamed === undefined) {
+          const document = finalDocument(shape);
+          if (isObject(document)) take(document);
+        }
+        nonObjects.check(file);
+      },
+    };
   }
-  return { resources, coverage: mergeAzureCoverage(coverage), skipped };
+
+  coverage(): CollectionScope[] {
+    return coverageOf(this.types, this.now);
+  }
 }

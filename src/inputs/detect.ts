@@ -1,55 +1,120 @@
 /**
  * `kansa evaluate --input FILE…`: which provider's export each file is, and the reader for it. Files are
- * sniffed one by one (first JSON value or first line), so AWS, Azure and GCP exports can be mixed in one run.
- * Each provider adds one branch to `providerOf` and one to the reader choice in `readInputFiles`.
+ * streamed one by one and item by item (never held whole, gzip decompressed as a stream under a limit);
+ * the provider is chosen per file from what precedes its first item and that item, so AWS, Azure and GCP
+ * exports can be mixed in one run. Each provider adds one branch to `providerOf` and one `ProviderInputs`.
  */
 import type { CollectionScope, Resource } from '../model/resource.js';
-import { readAwsConfigFiles, type InputFormat, type OfflineInventory } from './aws-config-file.js';
-import { isAzureInput, readAzureFiles } from './azure-file.js';
-import { isGcpAsset, readGcpAssetFiles } from './gcp-file.js';
-import { readInputText, type InputText } from './text.js';
+import { AwsInputs, STREAM_KEYS, type InputFormat, type OfflineInventory } from './aws-config-file.js';
+import { AzureInputs, detectAzureDocument } from './azure-file.js';
+import { isGcpAsset, GcpInputs } from './gcp-file.js';
+import { LINES, headOf, isObject, type Head, type ItemSink, type ProviderInputs } from './items.js';
+import { JsonItemStream, type Container } from './json-stream.js';
+import { inputLimits, textChunks, type InputLimits } from './text.js';
 
 export type InputProvider = 'aws' | 'azure' | 'gcp';
 
-/** The first JSON value of a file: the whole document, its first element, or its first line (JSON Lines). */
-function firstValue(input: InputText): unknown {
-  const { document } = input;
-  if (document !== undefined) {
-    if (Array.isArray(document)) return document[0];
-    if (typeof document === 'object' && document !== null && Array.isArray((document as Record<string, unknown>).assets)) return ((document as Record<string, unknown>).assets as unknown[])[0];
-    return document;
-  }
-  const line = input.text.split('\n').find((l) => l.trim() !== '');
-  try {
-    return line === undefined ? undefined : (JSON.parse(line) as unknown);
-  } catch {
-    return undefined;
-  }
+/** The first item of a file's head: its first element or line, or the document itself. */
+function firstValue(head: Head): unknown {
+  const { document } = head;
+  if (head.streamed === LINES) return document;
+  if (Array.isArray(document)) return document[0];
+  if (isObject(document) && Array.isArray(document.assets)) return document.assets[0];
+  return document;
 }
 
-/** Which provider exported this text; AWS Config when nothing else matches (its reader reports what is wrong). */
-export function providerOf(input: InputText): InputProvider {
-  if (isGcpAsset(firstValue(input))) return 'gcp';
-  if (isAzureInput(input)) return 'azure';
+/** Which provider exported this file; AWS Config when nothing else matches (its reader reports what is wrong). */
+export function providerOf(head: Head): InputProvider {
+  if (isGcpAsset(firstValue(head))) return 'gcp';
+  if (head.streamed !== LINES && detectAzureDocument(head.document) !== undefined) return 'azure';
   return 'aws';
 }
 
-export function readInputFiles(files: readonly string[], format: InputFormat | undefined, now: Date): OfflineInventory {
-  // Each file is read and parsed once, here; the provider readers take the parsed input.
-  const byProvider = new Map<InputProvider, InputText[]>();
-  for (const file of files) {
-    const input = readInputText(file);
-    const provider = providerOf(input);
-    (byProvider.get(provider) ?? byProvider.set(provider, []).get(provider)!).push(input);
+/** The provider of a JSON text (its head only is read). */
+export function providerOfText(text: string, format?: InputFormat): InputProvider {
+  let provider: InputProvider | undefined;
+  let container: Container | undefined;
+  const stop = new Error('stop');
+  const stream = new JsonItemStream(
+    'text',
+    {
+      container: (c) => void (container = c),
+      item: (value) => {
+        provider = providerOf(headOf('text', container!, { value }));
+        throw stop;
+      },
+      end: (shape) => void (provider = providerOf(headOf('text', shape, undefined))),
+    },
+    { streamKeys: STREAM_KEYS, lines: format === 'jsonl' },
+  );
+  try {
+    stream.write(text);
+    stream.end();
+  } catch (error) {
+    if (error !== stop) throw error;
   }
-  const resources: Resource[] = [];
+  return provider!;
+}
+
+export interface InputSummary {
+  readonly coverage: CollectionScope[];
+  /** Items read but not evaluated (deleted or not-recorded AWS items, Azure objects without a subscription). */
+  readonly skipped: number;
+  /** Resources handed to `onResource`. */
+  readonly resources: number;
+}
+
+/**
+ * Streams the files, handing each normalized resource to `onResource` as soon as it is read (an
+ * `Evaluation.add`), so memory holds one item at a time, not the inventory. Resolves to the coverage once
+ * every file is read; rejects with an InputError (exit 2) naming the file, line and column of bad input.
+ */
+export async function streamInputFiles(
+  files: readonly string[],
+  format: InputFormat | undefined,
+  now: Date,
+  onResource: (resource: Resource) => void,
+  limits: InputLimits = inputLimits(),
+): Promise<InputSummary> {
+  const providers = new Map<InputProvider, ProviderInputs>();
+  const inputsFor = (provider: InputProvider): ProviderInputs => {
+    let inputs = providers.get(provider);
+    if (!inputs) providers.set(provider, (inputs = provider === 'gcp' ? new GcpInputs(format, now) : provider === 'azure' ? new AzureInputs(now) : new AwsInputs(format, now)));
+    return inputs;
+  };
+  let count = 0;
+  const emit = (resource: Resource): void => {
+    count++;
+    onResource(resource);
+  };
+  for (const file of files) {
+    let container: Container | undefined;
+    let sink: ItemSink | undefined;
+    const open = (head: Head): ItemSink => inputsFor(providerOf(head)).open(head, emit);
+    const stream = new JsonItemStream(
+      file,
+      {
+        container: (c) => void (container = c),
+        item: (value, line, column) => (sink ??= open(headOf(file, container!, { value }))).item(value, line, column),
+        end: (shape) => (sink ??= open(headOf(file, shape, undefined))).end(shape),
+      },
+      { streamKeys: STREAM_KEYS, lines: format === 'jsonl', maxItemChars: limits.maxItemChars },
+    );
+    for await (const chunk of textChunks(file, limits)) stream.write(chunk);
+    stream.end();
+  }
   const coverage: CollectionScope[] = [];
   let skipped = 0;
-  for (const [provider, list] of byProvider) {
-    const inventory = provider === 'gcp' ? readGcpAssetFiles(list, format, now) : provider === 'azure' ? readAzureFiles(list, now) : readAwsConfigFiles(list, format, now);
-    for (const r of inventory.resources) resources.push(r);
-    coverage.push(...inventory.coverage);
-    skipped += inventory.skipped;
+  for (const inputs of providers.values()) {
+    for (const scope of inputs.coverage()) coverage.push(scope);
+    skipped += inputs.skipped;
   }
+  return { coverage, skipped, resources: count };
+}
+
+/** The same, collecting the resources (small inputs and tests: `kansa evaluate` streams them into the evaluation). */
+export async function readInputFiles(files: readonly string[], format: InputFormat | undefined, now: Date, limits?: InputLimits): Promise<OfflineInventory> {
+  const resources: Resource[] = [];
+  const { coverage, skipped } = await streamInputFiles(files, format, now, (r) => resources.push(r), limits);
   return { resources, coverage, skipped };
 }

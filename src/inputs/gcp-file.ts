@@ -1,5 +1,5 @@
 /**
- * Offline inputs: Cloud Asset Inventory exports read from files, through the collector's normalizer.
+ * Offline inputs: Cloud Asset Inventory exports read from files, streamed asset by asset, through the collector's normalizer.
  * - `gcloud asset export --output-path=gs://…` (and `--content-type=resource|iam-policy`): JSON Lines, one
  *   asset a line, snake_case field names (`asset_type`, `update_time`, `iam_policy`);
  * - `gcloud asset list --format=json` (and the ListAssets REST body `{"assets": [...]}`): a JSON array of
@@ -10,8 +10,8 @@
 import { normalizeAsset } from '../../collectors/gcp/normalize.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
-import type { InputFormat, OfflineInventory } from './aws-config-file.js';
-import { parseJsonLines, type InputText } from './text.js';
+import type { InputFormat } from './aws-config-file.js';
+import { ARRAY, LINES, NonObjects, finalDocument, isObject, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
 
 const ASSET_TYPE = /^[a-z0-9-]+\.googleapis\.com\/[A-Za-z]+$/;
 
@@ -23,41 +23,61 @@ export function isGcpAsset(value: unknown): boolean {
   return typeof type === 'string' && ASSET_TYPE.test(type) && typeof v.name === 'string';
 }
 
-/** The assets of one file: JSON Lines (export), a JSON array (list) or a ListAssets body. */
-export function parseGcpAssets(input: InputText, format: InputFormat | undefined): unknown[] {
-  const { file, text, document } = input;
+/** Where the assets of a file are: JSON Lines (export), a JSON array (list), a ListAssets body; undefined: the document is one asset. */
+function streamedOf(head: Head, format: InputFormat | undefined): Streamed {
+  const { file, document } = head;
   if (format === 'snapshot') throw new InputError(file, '', 'a Cloud Asset export is not an AWS Config snapshot: use --format json or jsonl, or let the format be detected');
-  if (format === 'jsonl') return parseJsonLines(file, text);
-  if (document === undefined) {
-    if (format === undefined && text.trimStart().startsWith('{')) return parseJsonLines(file, text);
-    throw new InputError(file, '', `not valid JSON (${input.parseError ?? 'empty'})`);
-  }
-  if (Array.isArray(document)) return document;
-  if (typeof document === 'object' && document !== null) {
-    const doc = document as Record<string, unknown>;
-    if ('assets' in doc) {
-      if (!Array.isArray(doc.assets)) throw new InputError(file, 'assets', 'expected an array of assets');
-      return doc.assets;
+  if (head.streamed === LINES) return LINES;
+  if (Array.isArray(document)) return ARRAY;
+  if (isObject(document)) {
+    if ('assets' in document) {
+      if (!Array.isArray(document.assets)) throw new InputError(file, 'assets', 'expected an array of assets');
+      return 'assets';
     }
-    if (isGcpAsset(doc)) return [doc];
+    if (isGcpAsset(document)) return undefined;
   }
   throw new InputError(file, '', 'unrecognised document: expected Cloud Asset assets as JSON Lines, a JSON array or {"assets": [...]}');
 }
 
-export function readGcpAssetFiles(files: readonly InputText[], format: InputFormat | undefined, now: Date): OfflineInventory {
-  const resources: Resource[] = [];
-  const types = new Map<string, Set<string>>();
-  for (const input of files) {
-    for (const item of parseGcpAssets(input, format)) {
+/** Cloud Asset files: resources as they are read; coverage per project (Cloud Asset lists every location at once). */
+export class GcpInputs implements ProviderInputs {
+  private readonly types = new Map<string, Set<string>>();
+  readonly skipped = 0;
+
+  constructor(
+    private readonly format: InputFormat | undefined,
+    private readonly now: Date,
+  ) {}
+
+  open(head: Head, emit: (resource: Resource) => void): ItemSink {
+    const streamed = streamedOf(head, this.format);
+    const fromStream = streamed !== undefined && streamed === head.streamed;
+    const nonObjects = new NonObjects();
+    const take = (item: unknown): void => {
       for (const resource of normalizeAsset(item)) {
-        resources.push(resource);
-        if (!resource.account) continue;
-        (types.get(resource.account) ?? types.set(resource.account, new Set()).get(resource.account)!).add(resource.type);
+        if (resource.account) {
+          let set = this.types.get(resource.account);
+          if (!set) this.types.set(resource.account, (set = new Set()));
+          set.add(resource.type);
+        }
+        emit(resource);
       }
-    }
+    };
+    return {
+      item: (value, line, column) => {
+        if (!fromStream) return;
+        if (isObject(value)) take(value);
+        else nonObjects.note(value, line, column);
+      },
+      end: (shape) => {
+        if (streamed === undefined) take(finalDocument(shape));
+        nonObjects.check(head.file);
+      },
+    };
   }
-  const collectedAt = now.toISOString();
-  // Cloud Asset lists every location of a project at once: coverage is per project, as the collector's is.
-  const coverage = [...types].map(([account, t]): CollectionScope => ({ provider: 'gcp', account, region: GLOBAL_REGION, types: [...t], outcome: { status: 'ok', collectedAt } }));
-  return { resources, coverage, skipped: 0 };
+
+  coverage(): CollectionScope[] {
+    const collectedAt = this.now.toISOString();
+    return [...this.types].map(([account, t]): CollectionScope => ({ provider: 'gcp', account, region: GLOBAL_REGION, types: [...t], outcome: { status: 'ok', collectedAt } }));
+  }
 }

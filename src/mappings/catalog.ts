@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { ProviderId } from '../model/resource.js';
+import type { Bilingual } from '../model/text.js';
 import { catalogFileSchema, type AutomationClass } from './schemas.js';
 import { loadYamlFile } from './yaml-file.js';
 
@@ -15,12 +16,13 @@ export interface Requirement {
   readonly automation: AutomationClass;
   readonly titleEn: string;
   readonly textJa: string;
-  readonly rationale: string;
-  readonly textNote?: string;
+  /** Why the item is assessed the way it is (its automation class). */
+  readonly rationale: Bilingual;
+  readonly textNote?: Bilingual;
   /** Controls the catalog itself lists for this item (controls can also point at it). */
   readonly listedControls: readonly string[];
   /** Per provider: why its configuration cannot evidence this item. */
-  readonly notEvidenced: Readonly<Partial<Record<ProviderId, string>>>;
+  readonly notEvidenced: Readonly<Partial<Record<ProviderId, Bilingual>>>;
 }
 
 export interface Catalog {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { celCompiler, type Program } from '../cel/cel.js';
 import { InputError } from '../errors.js';
 import type { ProviderId } from '../model/resource.js';
+import type { Bilingual } from '../model/text.js';
 import type { Catalog } from './catalog.js';
 import { controlsFileSchema, type ControlSpec, type Severity } from './schemas.js';
 import { loadYamlFile } from './yaml-file.js';
@@ -14,6 +15,21 @@ export interface ContextIndexSpec {
   readonly key: Program;
 }
 
+/**
+ * A compiled CEL expression of a control, with the variables it reads: `needs` lists their indexes
+ * (transitively, in declaration order) so the engine evaluates exactly those, once, before it.
+ */
+export interface ControlExpression {
+  readonly program: Program;
+  readonly needs: readonly number[];
+  /** The expression's source and the sources of every variable it reads: what it depends on. */
+  readonly sources: readonly string[];
+}
+
+export interface ControlVariable extends ControlExpression {
+  readonly name: string;
+}
+
 export interface Control {
   readonly id: string;
   readonly file: string;
@@ -23,19 +39,23 @@ export interface Control {
   readonly resourceTypes: readonly string[];
   readonly kind: 'each' | 'exists';
   readonly scope: 'account' | 'region' | 'resource';
-  readonly where?: Program;
-  readonly expression: Program;
-  readonly reason?: Program;
+  readonly variables: readonly ControlVariable[];
+  readonly where?: ControlExpression;
+  readonly expression: ControlExpression;
+  readonly reason?: { readonly ja: ControlExpression; readonly en: ControlExpression };
   readonly context: readonly ContextIndexSpec[];
   readonly severity: Severity;
-  readonly rationale: string;
-  readonly remediation: string;
+  readonly rationale: Bilingual;
+  readonly remediation: Bilingual;
   /** catalog id → requirement ids */
   readonly requirements: Readonly<Record<string, readonly string[]>>;
 }
 
 const RESOURCE_VARIABLE = 'resource';
+const VARIABLES_VARIABLE = 'variables';
 const CONTEXT_KEY_VARIABLE = 'r';
+/** `variables.NAME` or `variables.?NAME` (optional field selection). */
+const VARIABLE_REFERENCE = /(?<![\w.])variables\s*\.\s*\??\s*([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** Lists control files: a file is itself, a directory is every *.yaml / *.yml under it, sorted. */
 export function controlFiles(path: string): string[] {
@@ -89,17 +109,42 @@ function compileControl(
   if (spec.kind === 'exists' && !spec.scope) throw new InputError(...at('scope'), 'an "exists" control needs scope: account or region');
   if (spec.kind === 'each' && spec.scope) throw new InputError(...at('scope'), 'scope applies only to "exists" controls');
   const context = spec.context ?? [];
-  const names = new Set<string>([RESOURCE_VARIABLE]);
+  const names = new Set<string>([RESOURCE_VARIABLE, VARIABLES_VARIABLE]);
   for (const [i, c] of context.entries()) {
     if (names.has(c.name)) throw new InputError(...at('context', i, 'name'), `context name "${c.name}" is already used`);
     names.add(c.name);
   }
   const compileWith = celCompiler([...names]);
-  const compile = (source: string, expected: 'bool' | 'string', ...path: (string | number)[]): Program => {
+  const variables: ControlVariable[] = [];
+  /** Compiles one expression; every `variables.NAME` it reads must be declared before it. */
+  const compile = (source: string, expected: 'bool' | 'string' | 'dyn', declared: number, ...path: (string | number)[]): ControlExpression => {
     const result = compileWith(source, expected);
     if (!result.ok) throw new InputError(...at(...path), `CEL does not compile: ${result.error}`);
-    return result.value;
+    const needs = new Set<number>();
+    for (const match of source.matchAll(VARIABLE_REFERENCE)) {
+      const name = match[1]!;
+      const index = variables.findIndex((v) => v.name === name);
+      if (index < 0 || index >= declared) {
+        const known = variables.slice(0, declared).map((v) => v.name);
+        const later = (spec.variables ?? []).findIndex((v) => v.name === name) >= declared;
+        throw new InputError(
+          ...at(...path),
+          later
+            ? `variables.${name} is declared after this expression; a variable may read only earlier ones`
+            : `unknown variable "variables.${name}" (${known.length > 0 ? `declared: ${known.join(', ')}` : 'this control declares no variables'})`,
+        );
+      }
+      needs.add(index);
+      for (const n of variables[index]!.needs) needs.add(n);
+    }
+    const ordered = [...needs].sort((a, b) => a - b);
+    return { program: result.value, needs: ordered, sources: [source, ...ordered.map((i) => variables[i]!.program.source)] };
   };
+  for (const [i, v] of (spec.variables ?? []).entries()) {
+    if (variables.some((w) => w.name === v.name)) throw new InputError(...at('variables', i, 'name'), `variable "${v.name}" is already declared`);
+    variables.push({ name: v.name, ...compile(v.expression, 'dyn', i, 'variables', i, 'expression') });
+  }
+  const all = variables.length;
   const compileKey = celCompiler([CONTEXT_KEY_VARIABLE]);
   const contextSpecs = context.map((c, i): ContextIndexSpec => {
     const key = compileKey(c.key, 'dyn');
@@ -124,9 +169,12 @@ function compileControl(
     resourceTypes: spec.resourceTypes,
     kind: spec.kind,
     scope: spec.scope ?? 'resource',
-    ...(spec.where === undefined ? {} : { where: compile(spec.where, 'bool', 'where') }),
-    expression: compile(spec.expression, 'bool', 'expression'),
-    ...(spec.reason === undefined ? {} : { reason: compile(spec.reason, 'string', 'reason') }),
+    variables,
+    ...(spec.where === undefined ? {} : { where: compile(spec.where, 'bool', all, 'where') }),
+    expression: compile(spec.expression, 'bool', all, 'expression'),
+    ...(spec.reason === undefined
+      ? {}
+      : { reason: { ja: compile(spec.reason.ja, 'string', all, 'reason', 'ja'), en: compile(spec.reason.en, 'string', all, 'reason', 'en') } }),
     context: contextSpecs,
     severity: spec.severity,
     rationale: spec.rationale,

@@ -16,6 +16,9 @@ const catalogId = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lower-c
 const controlId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case control id such as "aws-s3-bucket-encryption"');
 const isoDate = z.iso.date('expected a date YYYY-MM-DD');
 
+/** Text kansa shows people: Japanese (the default for auditors) and English, always both. */
+export const bilingualSchema = z.strictObject({ ja: nonEmpty, en: nonEmpty }, 'expected {ja: …, en: …} (Japanese and English)');
+
 export const catalogFileSchema = z.strictObject({
   id: catalogId,
   version: nonEmpty,
@@ -32,23 +35,32 @@ export const catalogFileSchema = z.strictObject({
         automation: z.enum(AUTOMATION_CLASSES),
         title_en: nonEmpty,
         text_ja: nonEmpty,
-        rationale: nonEmpty,
-        text_note: nonEmpty.optional(),
+        rationale: bilingualSchema,
+        text_note: bilingualSchema.optional(),
         /** Frameworks may list the controls that evidence an item themselves (many-to-many, as Prowler does). */
         controls: z.array(controlId).optional(),
         /** Per provider, one line on why its configuration cannot evidence this item (coverage gaps are explained, not silent). */
-        not_evidenced: z.partialRecord(z.enum(['aws', 'azure', 'gcp']), nonEmpty).optional(),
+        not_evidenced: z.partialRecord(z.enum(['aws', 'azure', 'gcp']), bilingualSchema).optional(),
       }),
     )
     .min(1),
 });
 export type CatalogFile = z.output<typeof catalogFileSchema>;
 
+const celIdentifier = z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'expected a camelCase CEL identifier');
+
+const variableSchema = z.strictObject({
+  /** Read as `variables.NAME` by later variables, `where`, `expression` and the messages. */
+  name: celIdentifier,
+  /** CEL over `resource`, the context indexes and earlier variables; evaluated at most once per resource. */
+  expression: nonEmpty,
+});
+
 const contextSchema = z.strictObject({
   /** CEL variable name the index is bound to. */
-  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'expected a camelCase CEL identifier'),
+  name: celIdentifier,
   type: nonEmpty,
-  /** CEL over `r` (a resource of `type`) giving the key the index is looked up by. */
+  /** CEL over `r` (a resource of `type`) giving the key the index is looked up by; null leaves `r` out of the index. */
   key: nonEmpty,
 });
 
@@ -61,16 +73,21 @@ export const controlSchema = z.strictObject({
   kind: z.enum(['each', 'exists']),
   /** For `exists`: the scope in which one satisfying resource must exist. */
   scope: z.enum(['account', 'region']).optional(),
+  /**
+   * Named CEL expressions in order, each may read the earlier ones (as Kubernetes ValidatingAdmissionPolicy):
+   * the logic lives here, once; `where`, `expression` and `reason` read `variables.NAME`.
+   */
+  variables: z.array(variableSchema).optional(),
   /** CEL over `resource`: which resources the control applies to (default: all of its types). */
   where: nonEmpty.optional(),
   expression: nonEmpty,
-  /** CEL string over `resource`, evaluated only for failing resources, explaining the failure. */
-  reason: nonEmpty.optional(),
+  /** CEL strings (Japanese and English), evaluated only for failing resources, explaining the failure. */
+  reason: z.strictObject({ ja: nonEmpty, en: nonEmpty }, 'expected {ja: CEL, en: CEL}').optional(),
   /** Other resource types the expression reads, indexed by key (e.g. flow logs by VPC id). */
   context: z.array(contextSchema).optional(),
   severity: z.enum(SEVERITIES),
-  rationale: nonEmpty,
-  remediation: nonEmpty,
+  rationale: bilingualSchema,
+  remediation: bilingualSchema,
   /** Requirement ids per catalog id that this control evidences. */
   requirements: z.record(catalogId, z.array(requirementId).min(1)),
 });
@@ -96,3 +113,37 @@ export const attestationsFileSchema = z.strictObject({
   ),
 });
 export type AttestationsFile = z.output<typeof attestationsFileSchema>;
+
+const glob = z.string().trim().min(1, 'expected a non-empty string or glob');
+
+export const exceptionsFileSchema = z.strictObject({
+  exceptions: z.array(
+    z.strictObject({
+      /** Stable id: named in findings, evidence and the kansa_exception_expiry_timestamp_seconds metric. */
+      id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected a lower-case exception id such as "dr-bucket-us-east-1"'),
+      /** The control waived, or "*" for every control. */
+      control: z.union([z.literal('*'), controlId]),
+      /** Which findings: every given key must match (exact value or a glob with * and ?). At least one key. */
+      match: z
+        .strictObject({
+          provider: z.enum(['aws', 'azure', 'gcp']).optional(),
+          account: glob.optional(),
+          region: glob.optional(),
+          /** The finding's resource id (AWS resource id or ARN, Azure resource id, GCP asset name). */
+          resource: glob.optional(),
+          /** Every tag (label) listed must be present with a matching value. */
+          tags: z.record(z.string().min(1), glob).optional(),
+        })
+        .refine((m) => Object.keys(m).length > 0, 'expected at least one of provider, account, region, resource, tags'),
+      /** Why the deviation is acceptable (e.g. for 9-6: operated under Japanese law), in Japanese and English. */
+      justification: bilingualSchema,
+      /** Who approved the exception (role and name). */
+      approvedBy: nonEmpty,
+      /** YYYY-MM-DD, the last day the exception applies (UTC). Required: exceptions must not outlive their reason. */
+      expires: isoDate,
+      /** Where the approval is recorded (ticket, document id). */
+      reference: nonEmpty.optional(),
+    }),
+  ),
+});
+export type ExceptionsFile = z.output<typeof exceptionsFileSchema>;

@@ -7,7 +7,8 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AccountOutcome } from '../../collectors/types.js';
 import type { AgentStatusSource, CollectorStatus } from '../agent/status.js';
 import { attestationFor } from '../mappings/attestations.js';
-import { REQUIREMENT_STATES } from '../evaluate/assessment.js';
+import { exceptionExpirySeconds } from '../mappings/exceptions.js';
+import { REQUIREMENT_STATES, type ControlTally } from '../evaluate/assessment.js';
 
 /** prom-client process metrics that `promtool check metrics` rejects (gauges named like counters). */
 const DEFAULT_METRICS_FAILING_LINT = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -96,7 +97,7 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
     },
   });
 
-  const tallyGauge = (name: string, help: string, pick: (t: { checked: number; failing: number; unknown: number }) => number): void => {
+  const tallyGauge = (name: string, help: string, pick: (t: ControlTally) => number): void => {
     new Gauge({
       name,
       help: `${help} ${CACHED}`,
@@ -111,6 +112,7 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
   tallyGauge('kansa_control_checked_resources', 'Resources (or scopes, for existence controls) a control checked.', (t) => t.checked);
   tallyGauge('kansa_control_failing_resources', 'Resources (or scopes) failing a control.', (t) => t.failing);
   tallyGauge('kansa_control_unknown_resources', 'Resources (or scopes) a control could not decide (missing, malformed or stale data, failed collection).', (t) => t.unknown);
+  tallyGauge('kansa_control_waived_resources', 'Resources (or scopes) failing a control whose failure an unexpired exception waives (not counted as failing).', (t) => t.waived);
 
   new Gauge({
     name: 'kansa_control_info',
@@ -196,6 +198,17 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
         if (state.state === 'missing') continue;
         this.set({ catalog: catalog.id, requirement: r.id }, Date.parse(`${state.attestation.expires}T23:59:59Z`) / 1000);
       }
+    },
+  });
+
+  new Gauge({
+    name: 'kansa_exception_expiry_timestamp_seconds',
+    help: 'Expiry of each loaded exception (Unix time, end of the expiry day UTC); an expired one no longer waives anything.',
+    labelNames: ['exception', 'control'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const e of source.exceptions) this.set({ exception: e.id, control: e.control }, exceptionExpirySeconds(e));
     },
   });
 

@@ -9,7 +9,7 @@ export type ReportRenderer = (input: ReportInput, options: ReportOptions) => str
 export const REPORT_FORMATS = {
   html: (input, options) => renderHtmlReport(input, options),
   csv: (input, options) => renderCsvReport(input, options),
-  oscal: (input, options) => renderOscalAssessmentResults(input, options.toolVersion === undefined ? {} : { toolVersion: options.toolVersion }),
+  oscal: (input, options) => renderOscalAssessmentResults(input, { lang: options.lang, ...(options.toolVersion === undefined ? {} : { toolVersion: options.toolVersion }) }),
 } as const satisfies Record<string, ReportRenderer>;
 
 export type ReportFormat = keyof typeof REPORT_FORMATS;

@@ -1,12 +1,31 @@
 /**
  * The HTML report: one self-contained file (inline CSS, no script, no external asset) that an auditor
  * opens offline or prints. Every interpolated value is escaped by the `html` template tag.
+ *
+ * Everything kansa wrote is in the report language: requirement and finding reasons, control rationale
+ * and remediation, requirement rationale and notes, exception justifications. Those elements carry
+ * `data-text="reason|remediation|rationale|note|justification|statement"` so tests (and anyone
+ * post-processing the file) can find them.
  */
-import type { Finding, FindingStatus, RequirementResult, RequirementState } from '../evaluate/assessment.js';
-import { REQUIREMENT_STATES } from '../evaluate/assessment.js';
+import type { ExceptionResult, Finding, FindingStatus, RequirementResult, RequirementState } from '../evaluate/assessment.js';
+import { FINDING_STATUSES, REQUIREMENT_STATES } from '../evaluate/assessment.js';
 import type { CollectionScope } from '../model/resource.js';
 import { LABELS, formatTimestamp, type Labels } from './i18n.js';
-import { categoryViews, type CategoryView, type ControlEvidence, type ReportInput, type ReportOptions, type RequirementView, type SignatureStatus, type SnapshotInfo } from './model.js';
+import {
+  categoryViews,
+  controlTitle,
+  exceptionsById,
+  findingReason,
+  requirementReason,
+  requirementTitle,
+  type CategoryView,
+  type ControlEvidence,
+  type ReportInput,
+  type ReportOptions,
+  type RequirementView,
+  type SignatureStatus,
+  type SnapshotInfo,
+} from './model.js';
 
 export interface HtmlReportOptions extends ReportOptions {
   /**
@@ -53,8 +72,15 @@ function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
 
 // ---------------------------------------------------------------------------------------------
 
+/** What the sections of one rendering share. */
+interface Context {
+  readonly t: Labels;
+  readonly passingLimit: number;
+  readonly exceptions: ReadonlyMap<string, ExceptionResult>;
+}
+
 const STATE_SYMBOL: Readonly<Record<RequirementState, string>> = { compliant: '✓', noncompliant: '✗', unknown: '?', not_assessed: '–' };
-const FINDING_SYMBOL: Readonly<Record<FindingStatus, string>> = { pass: '✓', fail: '✗', unknown: '?' };
+const FINDING_SYMBOL: Readonly<Record<FindingStatus, string>> = { pass: '✓', fail: '✗', unknown: '?', waived: '⊘' };
 
 function stateBadge(state: RequirementState, t: Labels): Html {
   return html`<span class="badge st-${state}"><span class="sym" aria-hidden="true">${STATE_SYMBOL[state]}</span>${t.requirementState[state]}</span>`;
@@ -130,6 +156,7 @@ function tableOfContents(input: ReportInput, t: Labels): Html {
 <li><a href="#summary">${t.summary}</a></li>
 <li><a href="#overview">${t.overview}</a></li>
 <li><a href="#coverage">${t.coverage}</a></li>
+<li><a href="#exceptions">${t.exceptions}</a></li>
 <li><a href="#requirements">${t.requirements}</a><ol>${categories}</ol></li>
 </ol></nav>`;
 }
@@ -150,8 +177,9 @@ function summarySection(input: ReportInput, views: readonly CategoryView[], t: L
     return html`<tr><td class="num">${v.category.id}</td><td><a href="#cat-${v.category.id}" lang="ja">${v.category.nameJa}</a></td><td lang="en">${v.category.nameEn}</td>${cells}<td class="num total">${v.requirements.length}</td></tr>`;
   });
   const totals = REQUIREMENT_STATES.map((s) => html`<td class="num">${summary[s]}</td>`);
+  const waived = input.assessment.findings.filter((f) => f.status === 'waived').length;
   return html`<section id="summary"><h2>${t.summary}</h2>
-<p>${t.summaryIntro(total)}</p>
+<p>${t.summaryIntro(total)}${waived > 0 ? html` <a href="#exceptions">${t.waivedFindings(waived)}</a>` : ''}</p>
 <div class="cards">${cards}</div>
 <div class="bar" aria-hidden="true">${bar}</div>
 <h3>${t.byCategory}</h3>
@@ -165,7 +193,7 @@ function overviewSection(views: readonly CategoryView[], t: Labels): Html {
   const rows = views.map((v) => {
     const tiles = v.requirements.map(
       (r) =>
-        html`<a class="tile st-${r.result.status}" href="#req-${r.requirement.id}" title="${r.requirement.titleEn}"><span class="tile-id">${r.requirement.id}</span><span class="tile-st"><span class="sym" aria-hidden="true">${STATE_SYMBOL[r.result.status]}</span>${t.requirementState[r.result.status]}</span></a>`,
+        html`<a class="tile st-${r.result.status}" href="#req-${r.requirement.id}" title="${requirementTitle(r.requirement, t.lang)}"><span class="tile-id">${r.requirement.id}</span><span class="tile-st"><span class="sym" aria-hidden="true">${STATE_SYMBOL[r.result.status]}</span>${t.requirementState[r.result.status]}</span></a>`,
     );
     return html`<div class="tile-row"><div class="tile-cat">${v.category.id}. ${t.lang === 'en' ? v.category.nameEn : v.category.nameJa}</div><div class="tiles">${tiles}</div></div>`;
   });
@@ -221,19 +249,35 @@ function attestationBlock(result: RequirementResult, t: Labels): Html | '' {
 <dl class="kv">
 <div><dt>${t.attestationOwner}</dt><dd>${a.owner}</dd></div>
 <div><dt>${t.attestationEvidence}</dt><dd>${a.evidence}</dd></div>
-${a.statement ? html`<div><dt>${t.attestationStatement}</dt><dd class="pre">${a.statement}</dd></div>` : ''}
+${a.statement ? html`<div><dt>${t.attestationStatement}</dt><dd class="pre" data-text="statement">${a.statement}</dd></div>` : ''}
 <div><dt>${t.attested}</dt><dd>${a.attested}</dd></div>
 <div><dt>${t.expires}</dt><dd>${a.expires}</dd></div>
 </dl></div>`;
 }
 
-function findingRow(f: Finding, t: Labels): Html {
-  return html`<tr class="fr-${f.status}"><td>${findingBadge(f.status, t)}</td><td>${f.provider} / <code>${f.account}</code> / ${f.region || '—'}</td><td class="type">${f.resourceType}</td><td class="rid"><code>${f.resourceId}</code>${f.scope === 'resource' ? '' : html` <span class="muted">(${f.scope})</span>`}</td><td class="observed">${f.reason ?? '—'}</td></tr>`;
+/** Under a waived finding: which exception, its justification, approver and expiry. */
+function waiverNote(f: Finding, { t, exceptions }: Context): Html | '' {
+  if (f.exception === undefined) return '';
+  const e = exceptions.get(f.exception);
+  const head = html`<span class="waiver-head"><span class="sym" aria-hidden="true">${FINDING_SYMBOL.waived}</span>${t.waivedBy(f.exception)}</span>`;
+  if (!e) return html`<div class="waiver" data-exception="${f.exception}">${head} <span class="muted">${t.exceptionUnknown}</span></div>`;
+  return html`<div class="waiver" data-exception="${e.id}">${head}${e.state === 'expired' ? html` ${exceptionStateBadge(e, t)}` : ''}
+<span class="waiver-justification" data-text="justification">${e.justification[t.lang]}</span>
+<span class="waiver-meta">${t.approvedBy}: ${e.approvedBy} · ${t.expires}: ${e.expires}${e.reference ? html` · ${t.reference}: ${e.reference}` : ''}</span></div>`;
 }
 
-function controlBlock(evidence: ControlEvidence, t: Labels, passingLimit: number): Html {
+function findingRow(f: Finding, context: Context): Html {
+  const { t } = context;
+  const reason = findingReason(f, t.lang);
+  return html`<tr class="fr-${f.status}"${f.exception === undefined ? '' : html` data-exception="${f.exception}"`}><td>${findingBadge(f.status, t)}</td><td>${f.provider} / <code>${f.account}</code> / ${f.region || '—'}</td><td class="type">${f.resourceType}</td><td class="rid"><code>${f.resourceId}</code>${f.scope === 'resource' ? '' : html` <span class="muted">(${f.scope})</span>`}</td><td class="observed">${
+    reason === undefined ? '—' : html`<span data-text="reason">${reason}</span>`
+  }${waiverNote(f, context)}</td></tr>`;
+}
+
+function controlBlock(evidence: ControlEvidence, context: Context): Html {
+  const { t, passingLimit } = context;
   const c = evidence.control;
-  const title = c ? (t.lang === 'en' ? c.titleEn : c.titleJa) : t.controlNotLoaded;
+  const title = c ? controlTitle(c, t.lang) : t.controlNotLoaded;
   const notPassing = evidence.findings.filter((f) => f.status !== 'pass');
   const passing = evidence.findings.filter((f) => f.status === 'pass');
   const shown = [...notPassing, ...passing.slice(0, passingLimit)];
@@ -242,46 +286,78 @@ function controlBlock(evidence: ControlEvidence, t: Labels, passingLimit: number
     evidence.findings.length === 0
       ? html`<p class="muted">${t.noFindings}</p>`
       : html`<table class="grid findings"><colgroup><col class="c-result"><col class="c-scope"><col class="c-type"><col class="c-id"><col></colgroup>
-<thead><tr><th>${t.result}</th><th>${t.provider} / ${t.account} / ${t.region}</th><th>${t.resourceType}</th><th>${t.resourceId}</th><th>${t.observed}</th></tr></thead>
-<tbody>${shown.map((f) => findingRow(f, t))}${hidden > 0 ? html`<tr class="more"><td colspan="5">${t.morePassing(hidden)}</td></tr>` : ''}</tbody></table>`;
+<thead><tr><th>${t.result}</th><th>${t.provider} / ${t.account} / ${t.region}</th><th>${t.resourceType}</th><th>${t.resourceId}</th><th>${t.reason}</th></tr></thead>
+<tbody>${shown.map((f) => findingRow(f, context))}${hidden > 0 ? html`<tr class="more"><td colspan="5">${t.morePassing(hidden)}</td></tr>` : ''}</tbody></table>`;
   return html`<div class="control" data-control="${evidence.id}">
 <h5><code>${evidence.id}</code> <span class="ctl-title">${title}</span>${c ? html` <span class="sev sev-${c.severity}">${t.severity}: ${t.severityName[c.severity]}</span>` : ''} <span class="counts">${t.findingCounts(evidence.counts)}</span></h5>
+${c ? html`<p class="ctl-rationale"><span class="label">${t.controlRationale}</span> <span data-text="rationale">${c.rationale[t.lang]}</span></p>` : ''}
+${c && evidence.counts.fail > 0 ? html`<div class="remediation"><span class="label">${t.remediation}</span> <span class="pre" data-text="remediation">${c.remediation[t.lang]}</span></div>` : ''}
 ${table}</div>`;
 }
 
-function requirementBlock(view: RequirementView, t: Labels, passingLimit: number): Html {
+function requirementBlock(view: RequirementView, context: Context): Html {
+  const { t } = context;
   const { requirement: r, result } = view;
-  const evidence =
-    view.controls.length === 0 ? html`<p class="muted">${t.noControls}</p>` : view.controls.map((c) => controlBlock(c, t, passingLimit));
+  const evidence = view.controls.length === 0 ? html`<p class="muted">${t.noControls}</p>` : view.controls.map((c) => controlBlock(c, context));
+  // Japanese: the item's own text is its title, the English title a subtitle; English: the reverse, the Japanese original quoted.
+  const heading =
+    t.lang === 'ja'
+      ? html`<h4 lang="ja">${r.textJa}</h4></header>
+<p class="req-title-en"><span class="label">${t.titleEn}</span> <span lang="en">${r.titleEn}</span></p>`
+      : html`<h4 lang="en">${r.titleEn}</h4></header>
+<blockquote class="req-text" lang="ja"><span class="label">${t.textJa}</span>${r.textJa}</blockquote>`;
   return html`<article class="req st-${result.status}" id="req-${r.id}" data-requirement="${r.id}" data-status="${result.status}">
-<header class="req-head"><span class="req-id">${r.id}</span>${stateBadge(result.status, t)}<span class="chip">${t.automationClass[r.automation]}</span><h4 lang="en">${r.titleEn}</h4></header>
-<blockquote class="req-text" lang="ja"><span class="label">${t.textJa}</span>${r.textJa}</blockquote>
+<header class="req-head"><span class="req-id">${r.id}</span>${stateBadge(result.status, t)}<span class="chip">${t.automationClass[r.automation]}</span>${heading}
 <dl class="kv">
-<div><dt>${t.reason}</dt><dd class="reason pre">${result.reason}</dd></div>
-<div><dt>${t.rationale}</dt><dd lang="en">${r.rationale}</dd></div>
-${r.textNote ? html`<div><dt>${t.note}</dt><dd>${r.textNote}</dd></div>` : ''}
+<div><dt>${t.reason}</dt><dd class="reason pre" data-text="reason">${requirementReason(result, t.lang)}</dd></div>
+<div><dt>${t.rationale}</dt><dd data-text="rationale">${r.rationale[t.lang]}</dd></div>
+${r.textNote ? html`<div><dt>${t.note}</dt><dd data-text="note">${r.textNote[t.lang]}</dd></div>` : ''}
 </dl>
 ${attestationBlock(result, t)}
 <div class="evidence"><h4>${t.evidence}</h4>${evidence}</div>
 </article>`;
 }
 
-function requirementsSection(views: readonly CategoryView[], t: Labels, passingLimit: number): Html {
+function requirementsSection(views: readonly CategoryView[], context: Context): Html {
+  const { t } = context;
   const categories = views.map(
     (v) =>
       html`<section class="category" id="cat-${v.category.id}"><h3>${v.category.id}. <span lang="ja">${v.category.nameJa}</span> <span class="subtitle" lang="en">${v.category.nameEn}</span></h3>
-${v.requirements.map((r) => requirementBlock(r, t, passingLimit))}</section>`,
+${v.requirements.map((r) => requirementBlock(r, context))}</section>`,
   );
   return html`<section id="requirements"><h2>${t.requirements}</h2>${categories}</section>`;
 }
 
+function exceptionStateBadge(e: ExceptionResult, t: Labels): Html {
+  const tone = e.state === 'active' ? 'waived' : 'expired';
+  return html`<span class="badge ex-${tone}"><span class="sym" aria-hidden="true">${e.state === 'active' ? FINDING_SYMBOL.waived : '✗'}</span>${t.exceptionState[e.state]}</span>`;
+}
+
+/** Every exception of the assessment: what it covers, why, who approved it, until when, and what it did. */
+function exceptionsSection(input: ReportInput, t: Labels): Html {
+  const list = [...input.assessment.exceptions].sort((a, b) => (a.state === b.state ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.state === 'expired' ? -1 : 1));
+  const expired = list.filter((e) => e.state === 'expired').length;
+  const waived = input.assessment.findings.filter((f) => f.status === 'waived').length;
+  const rows = list.map(
+    (e) =>
+      html`<tr class="ex-${e.state}" id="exception-${e.id}" data-exception="${e.id}" data-state="${e.state}"><td><code>${e.id}</code></td><td>${e.control === '*' ? t.allControls : html`<code>${e.control}</code>`}</td><td>${exceptionStateBadge(e, t)}</td><td>${e.expires}</td><td>${e.approvedBy}</td><td class="pre" data-text="justification">${e.justification[t.lang]}${e.reference ? html`<br><span class="muted">${t.reference}: ${e.reference}</span>` : ''}</td><td class="num">${e.matched}</td><td class="num">${e.waived}</td></tr>`,
+  );
+  const table =
+    list.length === 0
+      ? html`<p class="muted">${t.noExceptions}</p>`
+      : html`<p>${t.exceptionsIntro(list.length, expired, waived)}</p><table class="grid exceptions"><thead><tr><th>${t.exceptionId}</th><th>${t.control}</th><th>${t.attestationState}</th><th>${t.expires}</th><th>${t.approvedBy}</th><th>${t.justification}</th><th class="num">${t.matched}</th><th class="num">${t.waivedCount}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<section id="exceptions"><h2>${t.exceptions}</h2>${table}</section>`;
+}
+
 function legend(t: Labels): Html {
-  return html`<section class="legend"><h2>${t.legend}</h2><dl class="kv">${REQUIREMENT_STATES.map((s) => html`<div><dt>${stateBadge(s, t)}</dt><dd>${t.stateMeaning[s]}</dd></div>`)}</dl></section>`;
+  return html`<section class="legend"><h2>${t.legend}</h2><dl class="kv">${REQUIREMENT_STATES.map((s) => html`<div><dt>${stateBadge(s, t)}</dt><dd>${t.stateMeaning[s]}</dd></div>`)}${FINDING_STATUSES.map(
+    (s) => html`<div><dt>${findingBadge(s, t)}</dt><dd>${t.findingStatusMeaning[s]}</dd></div>`,
+  )}</dl></section>`;
 }
 
 const CSS = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg-soft:#f6f8fa;--accent:#0b3d91;
---ok:#1a7f37;--ok-bg:#dafbe1;--ng:#cf222e;--ng-bg:#ffebe9;--uk:#9a6700;--uk-bg:#fff8c5;--na:#59636e;--na-bg:#eaeef2}
+--ok:#1a7f37;--ok-bg:#dafbe1;--ng:#cf222e;--ng-bg:#ffebe9;--uk:#9a6700;--uk-bg:#fff8c5;--na:#59636e;--na-bg:#eaeef2;--wv:#6639ba;--wv-bg:#fbefff}
 *{box-sizing:border-box}
 html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{margin:0 auto;max-width:1180px;padding:24px 32px 48px;color:var(--fg);background:#fff;
@@ -318,6 +394,8 @@ a{color:var(--accent)}
 .st-noncompliant.badge,.fs-fail.badge{color:var(--ng);background:var(--ng-bg);border-color:var(--ng)}
 .st-unknown.badge,.fs-unknown.badge{color:var(--uk);background:var(--uk-bg);border-color:var(--uk)}
 .st-not_assessed.badge{color:var(--na);background:var(--na-bg);border-color:var(--na)}
+.fs-waived.badge,.ex-waived.badge{color:var(--wv);background:var(--wv-bg);border-color:var(--wv)}
+.ex-expired.badge{color:var(--ng);background:var(--ng-bg);border-color:var(--ng)}
 .chip{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 8px;font-size:12px;color:var(--muted);line-height:20px;white-space:nowrap}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin:12px 0}
 .card{border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px}
@@ -345,7 +423,17 @@ td.observed{overflow-wrap:anywhere;white-space:pre-line}
 table.findings{table-layout:fixed}
 col.c-result{width:96px}col.c-scope{width:19%}col.c-type{width:18%}col.c-id{width:21%}
 table.coverage th{white-space:nowrap}
-tr.fr-fail td{background:#fff5f5}tr.fr-unknown td{background:#fffbe6}
+tr.fr-fail td{background:#fff5f5}tr.fr-unknown td{background:#fffbe6}tr.fr-waived td{background:#fcf7ff}
+.waiver{margin-top:4px;padding-left:8px;border-left:3px solid var(--wv);font-size:12px;white-space:normal}
+.waiver-head{display:inline-flex;gap:4px;font-weight:600;color:var(--wv)}
+.waiver-justification{display:block}
+.waiver-meta{display:block;color:var(--muted)}
+tr.ex-expired td{background:#fff5f5}
+.ctl-rationale{margin:2px 0 4px;font-size:12px;color:var(--muted)}
+.ctl-rationale .label,.remediation .label,.req-title-en .label{font-weight:600;margin-right:4px}
+.remediation{margin:4px 0 6px;padding:6px 10px;border-left:3px solid var(--ng);background:#fff5f5;font-size:13px}
+.remediation .label{color:var(--ng)}
+.req-title-en{margin:6px 0;color:var(--muted);font-size:13px}
 tr.more td{color:var(--muted);font-style:italic}
 .tile-row{display:flex;gap:12px;align-items:flex-start;border-bottom:1px solid var(--line);padding:6px 0}
 .tile-cat{flex:0 0 13em;font-size:13px;font-weight:600}
@@ -364,6 +452,7 @@ tr.more td{color:var(--muted);font-style:italic}
 .req-head{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px}
 .req-id{font-weight:700;font-size:16px;min-width:3em}
 .req-head h4{font-size:15px;flex:1 1 320px}
+.req-head h4[lang="ja"]{font-weight:600}
 .req-text{margin:10px 0;padding:8px 12px;background:var(--bg-soft);border-left:3px solid var(--accent);font-size:14px}
 .req-text .label{display:block;font-size:11px;color:var(--muted)}
 dl.kv{margin:6px 0;display:grid;gap:2px}
@@ -400,6 +489,7 @@ export function renderHtmlReport(input: ReportInput, options: HtmlReportOptions)
   const t = LABELS[options.lang];
   const passingLimit = options.passingRowsPerControl ?? DEFAULT_PASSING_ROWS_PER_CONTROL;
   const { assessment, catalog } = input;
+  const context: Context = { t, passingLimit, exceptions: exceptionsById(assessment) };
   const views = categoryViews(input);
   const page = html`<!DOCTYPE html>
 <html lang="${options.lang}">
@@ -418,7 +508,8 @@ ${tableOfContents(input, t)}
 ${summarySection(input, views, t)}
 ${overviewSection(views, t)}
 ${coverageSection(input, t)}
-${requirementsSection(views, t, passingLimit)}
+${exceptionsSection(input, t)}
+${requirementsSection(views, context)}
 ${legend(t)}
 </main>
 <footer><p>${t.footer}</p><p>${assessment.catalog.id} ${assessment.catalog.version} · ${assessment.generatedAt}</p></footer>

@@ -1,5 +1,5 @@
 /** Report wording in Japanese and English: one table per language, the same keys in both. */
-import type { FindingStatus, RequirementState } from '../evaluate/assessment.js';
+import type { ExceptionResult, FindingStatus, RequirementState } from '../evaluate/assessment.js';
 import type { AutomationClass, Severity } from '../mappings/schemas.js';
 import type { CollectionOutcome } from '../model/resource.js';
 import type { ReportLanguage, SignatureStatus } from './model.js';
@@ -71,11 +71,32 @@ export interface Labels {
   readonly expires: string;
   readonly attestationState: string;
   readonly noAttestation: string;
+  readonly remediation: string;
+  readonly controlRationale: string;
+  readonly exceptions: string;
+  readonly exceptionsIntro: (exceptions: number, expired: number, waived: number) => string;
+  readonly noExceptions: string;
+  readonly exceptionId: string;
+  readonly control: string;
+  readonly allControls: string;
+  readonly justification: string;
+  readonly approvedBy: string;
+  readonly reference: string;
+  readonly matched: string;
+  readonly waivedCount: string;
+  readonly exceptionState: Readonly<Record<ExceptionResult['state'], string>>;
+  /** The note under a waived finding. */
+  readonly waivedBy: (id: string) => string;
+  readonly exceptionUnknown: string;
+  readonly waivedFindings: (findings: number) => string;
+  /** OSCAL: the remark on a requirement's target status. */
+  readonly verdictRemark: (state: string) => string;
   readonly legend: string;
   readonly footer: string;
   readonly requirementState: Readonly<Record<RequirementState, string>>;
   readonly stateMeaning: Readonly<Record<RequirementState, string>>;
   readonly findingStatus: Readonly<Record<FindingStatus, string>>;
+  readonly findingStatusMeaning: Readonly<Record<FindingStatus, string>>;
   readonly automationClass: Readonly<Record<AutomationClass, string>>;
   readonly severityName: Readonly<Record<Severity, string>>;
   readonly outcomeStatus: Readonly<Record<CollectionOutcome['status'], string>>;
@@ -104,8 +125,15 @@ export const CSV_COLUMNS = [
   'scope',
   'finding_status',
   'observed',
+  'remediation',
+  'exception_id',
+  'exception_justification',
+  'exception_approved_by',
+  'exception_expires',
+  'exception_state',
   'attestation_owner',
   'attestation_evidence',
+  'attestation_statement',
   'attestation_attested',
   'attestation_expires',
   'attestation_state',
@@ -165,14 +193,14 @@ const ja: Labels = {
   noControls: 'この項目を自動評価するコントロールはありません。',
   controlNotLoaded: '（コントロール定義が読み込まれていません）',
   severity: '重要度',
-  findingCounts: (c) => `不合格 ${c.fail}・不明 ${c.unknown}・合格 ${c.pass}`,
+  findingCounts: (c) => `不適合 ${c.fail}・判定不能 ${c.unknown}・例外承認 ${c.waived}・適合 ${c.pass}`,
   noFindings: '対象リソースはありません。',
   result: '結果',
   scope: '範囲',
   resourceType: 'リソース種別',
   resourceId: 'リソースID',
   observed: '観測値',
-  morePassing: (n) => `ほか合格 ${n} 件（全件は CSV または OSCAL 形式の報告を参照）`,
+  morePassing: (n) => `ほか適合 ${n} 件（全件は CSV または OSCAL 形式の報告を参照）`,
   attestation: '証跡（確認書）',
   attestationOwner: '責任者',
   attestationEvidence: '根拠資料',
@@ -181,16 +209,41 @@ const ja: Labels = {
   expires: '有効期限',
   attestationState: '状態',
   noAttestation: '確認書は登録されていません。',
+  remediation: '是正方法',
+  controlRationale: 'コントロールの目的',
+  exceptions: '例外（承認済みの逸脱）',
+  exceptionsIntro: (exceptions, expired, waived) =>
+    `登録された例外 ${exceptions} 件（うち期限切れ ${expired} 件）。例外承認された検出結果は ${waived} 件で、不適合には数えません。期限切れの例外は何も承認しません。`,
+  noExceptions: '例外は登録されていません。',
+  exceptionId: '例外ID',
+  control: 'コントロール',
+  allControls: 'すべてのコントロール',
+  justification: '承認理由',
+  approvedBy: '承認者',
+  reference: '参照',
+  matched: '該当件数',
+  waivedCount: '例外承認件数',
+  exceptionState: { active: '有効', expired: '期限切れ' },
+  waivedBy: (id) => `例外 ${id} により承認`,
+  exceptionUnknown: '（この例外の定義は評価結果にありません）',
+  waivedFindings: (findings) => `例外承認された検出結果 ${findings} 件（不適合には数えません）`,
+  verdictRemark: (state) => `kansa の判定: ${state}`,
   legend: '凡例',
   footer: 'この報告書は kansa が評価結果から生成したものです。判定は評価日時時点の設定に基づきます。',
   requirementState: { compliant: '適合', noncompliant: '不適合', unknown: '判定不能', not_assessed: '未評価' },
   stateMeaning: {
-    compliant: '根拠となるコントロールがすべて合格し、必要な確認書が有効である。',
-    noncompliant: '不合格となったコントロールがある。',
+    compliant: '根拠となるコントロールがすべて適合し（例外承認されたものを除く）、必要な確認書が有効である。',
+    noncompliant: '不適合となったコントロールがある。',
     unknown: 'データの欠落・収集の失敗・データが古いため判定できない。',
     not_assessed: '確認書による評価が必要だが、有効な確認書がない。',
   },
-  findingStatus: { pass: '合格', fail: '不合格', unknown: '不明' },
+  findingStatus: { pass: '適合', fail: '不適合', unknown: '判定不能', waived: '例外承認' },
+  findingStatusMeaning: {
+    pass: 'リソースがコントロールの条件を満たしている。',
+    fail: 'リソースがコントロールの条件を満たしていない。是正方法を併記する。',
+    unknown: 'データの欠落・解釈不能・収集の失敗のため判定できない。',
+    waived: '不適合だが、有効な例外（承認理由・承認者・有効期限あり）により承認されている。不適合には数えない。',
+  },
   automationClass: { automated: '自動評価', partial: '自動評価＋確認書', manual: '確認書による評価' },
   severityName: { critical: '緊急', high: '高', medium: '中', low: '低', info: '情報' },
   outcomeStatus: { ok: '成功', failed: '失敗', stale: 'データが古い' },
@@ -216,8 +269,15 @@ const ja: Labels = {
     scope: '範囲',
     finding_status: '検出結果',
     observed: '観測値',
+    remediation: '是正方法',
+    exception_id: '例外ID',
+    exception_justification: '例外の承認理由',
+    exception_approved_by: '例外の承認者',
+    exception_expires: '例外の有効期限',
+    exception_state: '例外の状態',
     attestation_owner: '確認書の責任者',
     attestation_evidence: '確認書の根拠資料',
+    attestation_statement: '確認内容',
     attestation_attested: '確認日',
     attestation_expires: '有効期限',
     attestation_state: '確認書の状態',
@@ -277,7 +337,7 @@ const en: Labels = {
   noControls: 'No control evaluates this item automatically.',
   controlNotLoaded: '(control definition not loaded)',
   severity: 'Severity',
-  findingCounts: (c) => `${c.fail} failing · ${c.unknown} unknown · ${c.pass} passing`,
+  findingCounts: (c) => `${c.fail} failing · ${c.unknown} unknown · ${c.waived} waived · ${c.pass} passing`,
   noFindings: 'No resource in scope.',
   result: 'Result',
   scope: 'Scope',
@@ -293,6 +353,25 @@ const en: Labels = {
   expires: 'Expires',
   attestationState: 'State',
   noAttestation: 'No attestation recorded.',
+  remediation: 'Remediation',
+  controlRationale: 'Why this control',
+  exceptions: 'Exceptions (approved deviations)',
+  exceptionsIntro: (exceptions, expired, waived) =>
+    `${exceptions} exceptions recorded (${expired} expired). ${waived} findings are waived and not counted as failing. An expired exception waives nothing.`,
+  noExceptions: 'No exception recorded.',
+  exceptionId: 'Exception',
+  control: 'Control',
+  allControls: 'every control',
+  justification: 'Justification',
+  approvedBy: 'Approved by',
+  reference: 'Reference',
+  matched: 'Matched',
+  waivedCount: 'Waived',
+  exceptionState: { active: 'Active', expired: 'Expired' },
+  waivedBy: (id) => `Waived by exception ${id}`,
+  exceptionUnknown: '(this exception is not described in the assessment)',
+  waivedFindings: (findings) => `${findings} waived findings (not counted as failing)`,
+  verdictRemark: (state) => `kansa verdict: ${state}`,
   legend: 'Legend',
   footer: 'Generated by kansa from the assessment. Verdicts reflect the configuration at the assessment time.',
   requirementState: { compliant: 'Compliant', noncompliant: 'Non-compliant', unknown: 'Unknown', not_assessed: 'Not assessed' },
@@ -302,7 +381,13 @@ const en: Labels = {
     unknown: 'Data was missing, could not be collected or is stale, so no verdict is possible.',
     not_assessed: 'The item needs an attestation and none is in force.',
   },
-  findingStatus: { pass: 'Pass', fail: 'Fail', unknown: 'Unknown' },
+  findingStatus: { pass: 'Pass', fail: 'Fail', unknown: 'Unknown', waived: 'Waived' },
+  findingStatusMeaning: {
+    pass: 'The resource meets the control.',
+    fail: 'The resource does not meet the control; the remediation is shown with it.',
+    unknown: 'Data was missing, malformed or not collected, so no verdict is possible.',
+    waived: 'The resource fails the control, but an active exception (justification, approver, expiry) accepts it; not counted as failing.',
+  },
   automationClass: { automated: 'Automated', partial: 'Automated + attestation', manual: 'Attestation' },
   severityName: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low', info: 'Info' },
   outcomeStatus: { ok: 'OK', failed: 'Failed', stale: 'Stale' },
@@ -328,8 +413,15 @@ const en: Labels = {
     scope: 'scope',
     finding_status: 'finding_status',
     observed: 'observed',
+    remediation: 'remediation',
+    exception_id: 'exception_id',
+    exception_justification: 'exception_justification',
+    exception_approved_by: 'exception_approved_by',
+    exception_expires: 'exception_expires',
+    exception_state: 'exception_state',
     attestation_owner: 'attestation_owner',
     attestation_evidence: 'attestation_evidence',
+    attestation_statement: 'attestation_statement',
     attestation_attested: 'attestation_attested',
     attestation_expires: 'attestation_expires',
     attestation_state: 'attestation_state',

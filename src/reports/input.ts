@@ -43,6 +43,8 @@ export const assessmentContractSchema = z.object({
       controls: z.array(text),
       category: text,
       reason: text,
+      /** Added with bilingual findings; older files have English only, shown as it is. */
+      reason_ja: text.optional(),
       attestation: z
         .object({
           owner: text,
@@ -66,7 +68,9 @@ export const assessmentContractSchema = z.object({
       resourceId: text,
       status: z.enum(FINDING_STATUSES),
       reason: text.optional(),
+      reason_ja: text.optional(),
       severity: z.enum(SEVERITIES),
+      exception: text.optional(),
       scope: z.enum(['resource', 'account', 'region']),
     }),
   ),
@@ -79,11 +83,28 @@ export const assessmentContractSchema = z.object({
       outcome: outcomeSchema,
     }),
   ),
+  /** Added with exceptions: older files have none. */
+  exceptions: z
+    .array(
+      z.object({
+        id: text,
+        control: text,
+        expires: isoDate,
+        state: z.enum(['active', 'expired']),
+        justification: z.object({ ja: text, en: text }),
+        approvedBy: text,
+        reference: text.optional(),
+        matched: count,
+        waived: count,
+      }),
+    )
+    .optional(),
 });
 
 /** Parses the JSON contract into an Assessment (`tallies` are not part of the contract: empty). */
 type ContractFinding = z.output<typeof assessmentContractSchema>['findings'][number];
-const findingOf = ({ reason, ...f }: ContractFinding): Finding => (reason === undefined ? f : { ...f, reason });
+const findingOf = ({ reason, reason_ja, ...f }: ContractFinding): Finding =>
+  reason === undefined ? f : { ...f, reason, reason_ja: reason_ja ?? reason };
 
 /** Findings in the JSON contract's shape (e.g. the lines of findings.jsonl.gz), or undefined when they do not fit it. */
 export function parseFindings(raw: unknown): Finding[] | undefined {
@@ -113,12 +134,14 @@ export function parseAssessmentJson(file: string, json: string): Assessment {
     catalog: value.catalog,
     generatedAt: value.generatedAt,
     summary: value.summary,
-    requirements: value.requirements.map(({ attestation, ...r }) =>
-      attestation ? { ...r, attestation: { ...attestation, catalog: value.catalog.id, requirement: r.id, statement: attestation.statement ?? '' } } : r,
-    ),
+    requirements: value.requirements.map(({ attestation, reason_ja, ...rest }) => {
+      const r = { ...rest, reason_ja: reason_ja ?? rest.reason };
+      return attestation ? { ...r, attestation: { ...attestation, catalog: value.catalog.id, requirement: r.id, statement: attestation.statement ?? '' } } : r;
+    }),
     findings: value.findings.map(findingOf),
     tallies: [],
     coverage: value.coverage,
+    exceptions: value.exceptions ?? [],
   };
 }
 

@@ -2,7 +2,7 @@
  * What every report reads: the Assessment, the catalog and controls it was made with, and optionally
  * the evidence snapshot it came from. Reports are pure functions of this input and their options.
  */
-import type { Assessment, Finding, FindingStatus, RequirementResult } from '../evaluate/assessment.js';
+import type { Assessment, ExceptionResult, Finding, FindingStatus, RequirementResult } from '../evaluate/assessment.js';
 import type { Catalog, Category, Requirement } from '../mappings/catalog.js';
 import type { Control } from '../mappings/controls.js';
 
@@ -73,7 +73,34 @@ export interface CategoryView {
   readonly requirements: readonly RequirementView[];
 }
 
-const STATUS_ORDER: Readonly<Record<FindingStatus, number>> = { fail: 0, unknown: 1, pass: 2 };
+const STATUS_ORDER: Readonly<Record<FindingStatus, number>> = { fail: 0, unknown: 1, waived: 2, pass: 3 };
+
+// ---------------------------------------------------------------------------------------------
+// The text kansa wrote, in the report's language. Assessments read from older JSON files carry English
+// only; input.ts copies it into the Japanese field, so such reports show English rather than nothing.
+
+/** A finding's reason in the report language (undefined when the finding has none, e.g. most passes). */
+export function findingReason(finding: Finding, lang: ReportLanguage): string | undefined {
+  return lang === 'ja' ? (finding.reason_ja ?? finding.reason) : finding.reason;
+}
+
+export function requirementReason(result: RequirementResult, lang: ReportLanguage): string {
+  return lang === 'ja' ? result.reason_ja : result.reason;
+}
+
+/** A requirement's title: the Japanese item text itself in Japanese, the English title in English. */
+export function requirementTitle(requirement: Requirement, lang: ReportLanguage): string {
+  return lang === 'ja' ? requirement.textJa : requirement.titleEn;
+}
+
+export function controlTitle(control: Control, lang: ReportLanguage): string {
+  return lang === 'ja' ? control.titleJa : control.titleEn;
+}
+
+/** The exceptions of the assessment by id, for the findings that name one. */
+export function exceptionsById(assessment: Assessment): ReadonlyMap<string, ExceptionResult> {
+  return new Map(assessment.exceptions.map((e) => [e.id, e]));
+}
 
 /** Code-unit order, not locale order: the same input sorts the same on every machine. */
 function compareText(a: string, b: string): number {
@@ -114,7 +141,7 @@ export function categoryViews(input: ReportInput): CategoryView[] {
       result,
       controls: result.controls.map((id): ControlEvidence => {
         const findings = (byControl.get(id) ?? []).filter((f) => f.requirements.includes(requirement.id));
-        const counts = { pass: 0, fail: 0, unknown: 0 };
+        const counts = { pass: 0, fail: 0, unknown: 0, waived: 0 };
         for (const f of findings) counts[f.status]++;
         const control = controls.get(id);
         return control ? { id, control, findings, counts } : { id, findings, counts };

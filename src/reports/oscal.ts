@@ -9,13 +9,29 @@
  * - finding (control × resource) → observation (method TEST) whose subject is an inventory item;
  *   attestation → observation (method EXAMINE) with the evidence reference and expiry;
  *   requirement verdict → finding targeting the statement, related to those observations;
- *   collection scope → assessment-log entry (errors included).
+ *   collection scope → assessment-log entry (errors included);
+ *   exception → back-matter resource (justification, approver, expiry, state, matched and waived
+ *   counts) that each waived observation names in its props and links to.
+ * The assessment results are written in the report language (`lang`): finding and requirement reasons,
+ * remediation (in the remarks of each failing observation), exception justifications, requirement
+ * titles, rationale and notes. Status props stay codes (`fail`, `waived`, `noncompliant`).
  */
-import type { Finding, RequirementResult, RequirementState } from '../evaluate/assessment.js';
+import type { ExceptionResult, Finding, RequirementResult, RequirementState } from '../evaluate/assessment.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
 import type { Control } from '../mappings/controls.js';
 import type { CollectionScope } from '../model/resource.js';
-import { categoryViews, type ReportInput, type SnapshotInfo } from './model.js';
+import { LABELS, type Labels } from './i18n.js';
+import {
+  categoryViews,
+  controlTitle,
+  exceptionsById,
+  findingReason,
+  requirementReason,
+  requirementTitle,
+  type ReportInput,
+  type ReportLanguage,
+  type SnapshotInfo,
+} from './model.js';
 import { stableUuid } from './uuid.js';
 
 export const OSCAL_VERSION = '1.0.6';
@@ -86,7 +102,7 @@ function catalogControl(catalog: Catalog, requirement: Requirement, controls: re
     name: 'assessment',
     title: oscalString(c.titleEn),
     props: [...prop('method', 'TEST', undefined), ...prop('control-id', c.id), ...prop('provider', c.provider), ...prop('severity', c.severity), ...prop('title-ja', c.titleJa)],
-    prose: `${c.rationale}\n\nRemediation: ${c.remediation}`,
+    prose: `${c.rationale.en}\n\nRemediation: ${c.remediation.en}`,
   }));
   if (requirement.automation !== 'automated') {
     assessments.push({
@@ -97,7 +113,7 @@ function catalogControl(catalog: Catalog, requirement: Requirement, controls: re
       prose: 'An attestation in force is required: statement, evidence reference, owner, date attested and expiry.',
     });
   }
-  const guidance = requirement.textNote ? `${requirement.rationale}\n\nNote: ${requirement.textNote}` : requirement.rationale;
+  const guidance = requirement.textNote ? `${requirement.rationale.en}\n\nNote: ${requirement.textNote.en}` : requirement.rationale.en;
   return {
     id,
     class: 'requirement',
@@ -145,7 +161,38 @@ export function renderOscalCatalog(catalog: Catalog, controls: readonly Control[
 
 export interface OscalResultsOptions {
   readonly toolVersion?: string;
+  /** Language of what kansa wrote in the results (default: Japanese, as the other reports). */
+  readonly lang?: ReportLanguage;
 }
+
+/** Sentences only the OSCAL results write, in both languages (labels come from i18n.ts). */
+const OSCAL_TEXT = {
+  ja: {
+    collected: (types: string) => `収集しました（${types}）。`,
+    allTypes: 'すべてのリソース種別',
+    failed: (error: string) => `収集に失敗しました: ${error}`,
+    stale: (at: string, error: string) => `データが古くなっています（最後に成功した収集 ${at}）: ${error}`,
+    result: (n: number, catalog: string, s: Readonly<Record<RequirementState, number>>) =>
+      `${catalog} の ${n} 項目の自動評価: 適合 ${s.compliant}、不適合 ${s.noncompliant}、判定不能 ${s.unknown}、未評価 ${s.not_assessed}。`,
+    attestationTitle: (id: string) => `${id} の確認書`,
+    attested: (owner: string, evidence: string) => `${owner} による確認。根拠資料: ${evidence}`,
+    exceptionTitle: (id: string) => `例外 ${id}`,
+    waiver: (e: ExceptionResult, t: Labels) => `${t.waivedBy(e.id)}（${t.approvedBy}: ${e.approvedBy}、${t.expires}: ${e.expires}、${t.exceptionState[e.state]}）。${t.justification}: ${e.justification.ja}`,
+  },
+  en: {
+    collected: (types: string) => `Collected ${types}.`,
+    allTypes: 'all resource types',
+    failed: (error: string) => `Collection failed: ${error}`,
+    stale: (at: string, error: string) => `Data is stale (last successful collection ${at}): ${error}`,
+    result: (n: number, catalog: string, s: Readonly<Record<RequirementState, number>>) =>
+      `Automated assessment of ${n} requirements of ${catalog}: ${s.compliant} compliant, ${s.noncompliant} noncompliant, ${s.unknown} unknown, ${s.not_assessed} not assessed.`,
+    attestationTitle: (id: string) => `Attestation for ${id}`,
+    attested: (owner: string, evidence: string) => `Attested by ${owner}; evidence: ${evidence}`,
+    exceptionTitle: (id: string) => `Exception ${id}`,
+    waiver: (e: ExceptionResult, t: Labels) => `${t.waivedBy(e.id)} (${t.approvedBy}: ${e.approvedBy}; ${t.expires}: ${e.expires}; ${t.exceptionState[e.state]}). ${t.justification}: ${e.justification.en}`,
+  },
+} as const;
+type OscalText = (typeof OSCAL_TEXT)[ReportLanguage];
 
 const TARGET_STATUS: Readonly<Record<RequirementState, { readonly state: 'satisfied' | 'not-satisfied'; readonly reason: 'pass' | 'fail' | 'other' }>> = {
   compliant: { state: 'satisfied', reason: 'pass' },
@@ -170,14 +217,14 @@ function scopeTime(scope: CollectionScope): string {
   }
 }
 
-function scopeDescription(scope: CollectionScope): string {
+function scopeDescription(scope: CollectionScope, o: OscalText): string {
   switch (scope.outcome.status) {
     case 'ok':
-      return `Collected ${scope.types === 'all' ? 'all resource types' : scope.types.join(', ')}.`;
+      return o.collected(scope.types === 'all' ? o.allTypes : scope.types.join(', '));
     case 'failed':
-      return `Collection failed: ${scope.outcome.error}`;
+      return o.failed(scope.outcome.error);
     case 'stale':
-      return `Data is stale (last successful collection ${scope.outcome.lastSuccessAt}): ${scope.outcome.error}`;
+      return o.stale(scope.outcome.lastSuccessAt, scope.outcome.error);
   }
 }
 
@@ -204,13 +251,14 @@ function snapshotResource(snapshot: SnapshotInfo): JsonObject {
   };
 }
 
-function attestationObservation(input: ReportInput, result: RequirementResult): JsonObject | undefined {
+function attestationObservation(input: ReportInput, result: RequirementResult, o: OscalText): JsonObject | undefined {
   const a = result.attestation;
   if (!a) return undefined;
   return {
     uuid: stableUuid('attestation', input.assessment.catalog.id, result.id, a.owner, a.evidence, a.attested, a.expires),
-    title: `Attestation for ${result.id}`,
-    description: a.statement ? a.statement : `Attested by ${a.owner}; evidence: ${a.evidence}`,
+    title: o.attestationTitle(result.id),
+    // The statement (確認内容) is the attestation's own words; without one, who attested and on what.
+    description: a.statement ? a.statement : o.attested(a.owner, a.evidence),
     props: [
       ...prop('requirement', result.id),
       ...prop('attestation-owner', a.owner),
@@ -220,16 +268,43 @@ function attestationObservation(input: ReportInput, result: RequirementResult): 
     ],
     methods: ['EXAMINE'],
     'relevant-evidence': [{ description: a.evidence }],
+    ...(a.statement ? { remarks: o.attested(a.owner, a.evidence) } : {}),
     collected: `${a.attested}T00:00:00Z`,
     // The attestation holds through its last day (UTC), as the metrics and the evaluation count it.
     expires: `${a.expires}T23:59:59Z`,
   };
 }
 
+function exceptionUuid(e: ExceptionResult): string {
+  return stableUuid('exception', e.id);
+}
+
+function exceptionResource(e: ExceptionResult, lang: ReportLanguage, o: OscalText): JsonObject {
+  return {
+    uuid: exceptionUuid(e),
+    title: o.exceptionTitle(e.id),
+    description: e.justification[lang],
+    props: [
+      ...prop('exception-id', e.id),
+      ...prop('control-id', e.control),
+      ...prop('exception-state', e.state),
+      ...prop('expires', e.expires),
+      ...prop('approved-by', e.approvedBy),
+      ...prop('reference', e.reference),
+      ...prop('matched', String(e.matched)),
+      ...prop('waived', String(e.waived)),
+    ],
+  };
+}
+
 export function renderOscalAssessmentResults(input: ReportInput, options: OscalResultsOptions = {}): string {
   const { assessment, catalog, snapshot } = input;
+  const lang = options.lang ?? 'ja';
+  const t = LABELS[lang];
+  const o = OSCAL_TEXT[lang];
   const at = assessment.generatedAt;
   const controls = new Map(input.controls.map((c) => [c.id, c]));
+  const exceptions = exceptionsById(assessment);
   const toolUuid = stableUuid('component', 'kansa');
 
   const inventory = new Map<string, { uuid: string; item: JsonObject }>();
@@ -268,15 +343,30 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
     used.add(uuid);
     observationOf.set(f, uuid);
     const control = controls.get(f.control);
+    const exception = f.exception === undefined ? undefined : exceptions.get(f.exception);
+    const remarks: string[] = [];
+    if (f.status === 'fail' && control) remarks.push(`${t.remediation}: ${control.remediation[lang]}`);
+    if (f.exception !== undefined) remarks.push(exception ? o.waiver(exception, t) : `${t.waivedBy(f.exception)} ${t.exceptionUnknown}`);
     observations.push({
       uuid,
       title: `${f.control}: ${f.resourceId}`,
-      description: `${f.status}: ${f.reason ?? control?.titleEn ?? f.control}`,
-      props: [...prop('control-id', f.control), ...prop('finding-status', f.status), ...prop('severity', f.severity), ...prop('scope', f.scope)],
+      description: `${t.findingStatus[f.status]}: ${findingReason(f, lang) ?? (control ? controlTitle(control, lang) : f.control)}`,
+      props: [
+        ...prop('control-id', f.control),
+        ...prop('finding-status', f.status),
+        ...prop('severity', f.severity),
+        ...prop('scope', f.scope),
+        ...prop('exception-id', f.exception),
+        ...prop('exception-state', exception?.state),
+        ...prop('exception-approved-by', exception?.approvedBy),
+        ...prop('exception-expires', exception?.expires),
+      ],
+      links: exception ? [{ href: `#${exceptionUuid(exception)}`, rel: 'reference', text: o.exceptionTitle(exception.id) }] : undefined,
       methods: ['TEST'],
       origins: [{ actors: [{ type: 'tool', 'actor-uuid': toolUuid }] }],
       subjects: [{ 'subject-uuid': inventoryUuid(f), type: 'inventory-item', title: `${f.resourceType} ${f.resourceId}` }],
       collected: collectedAt.get(`${f.provider}|${f.account}|${f.region}`) ?? at,
+      remarks: remarks.length > 0 ? remarks.join('\n\n') : undefined,
     });
   }
 
@@ -285,24 +375,26 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
     for (const view of category.requirements) {
       const { requirement: r, result } = view;
       const related = view.controls.flatMap((c) => c.findings.map((f) => observationOf.get(f))).filter((u): u is string => u !== undefined);
-      const attestation = attestationObservation(input, result);
+      const attestation = attestationObservation(input, result, o);
       if (attestation) {
         observations.push(attestation);
         related.push(attestation['uuid'] as string);
       }
       const status = TARGET_STATUS[result.status];
+      const remarks = [`${t.rationale}: ${r.rationale[lang]}`, ...(r.textNote ? [`${t.note}: ${r.textNote[lang]}`] : [])];
       findings.push({
         uuid: stableUuid('finding', at, catalog.id, r.id),
-        title: oscalString(`${r.id} ${r.titleEn}`),
-        description: `${result.status}: ${result.reason}`,
+        title: oscalString(`${r.id} ${requirementTitle(r, lang)}`),
+        description: `${t.requirementState[result.status]}: ${requirementReason(result, lang)}`,
         props: [...prop('requirement-status', result.status), ...prop('automation', r.automation), ...prop('category', r.category.id), ...prop('label', r.id, undefined)],
         target: {
           type: 'statement-id',
           'target-id': oscalStatementId(r.id),
           title: oscalString(r.textJa),
-          status: { state: status.state, reason: status.reason, remarks: `kansa verdict: ${result.status}` },
+          status: { state: status.state, reason: status.reason, remarks: t.verdictRemark(`${t.requirementState[result.status]} (${result.status})`) },
         },
         'related-observations': nonEmpty(related.map((uuid) => ({ 'observation-uuid': uuid }))),
+        remarks: remarks.join('\n\n'),
       });
     }
   }
@@ -311,7 +403,7 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
     (s): JsonObject => ({
       uuid: stableUuid('collection', at, s.provider, s.account, s.region),
       title: `Collection ${s.provider} ${s.account} ${s.region || '-'}: ${s.outcome.status}`,
-      description: scopeDescription(s),
+      description: scopeDescription(s, o),
       start: scopeTime(s),
       props: [
         ...prop('provider', s.provider),
@@ -340,6 +432,7 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
       props: [...prop('catalog-id', catalog.id), ...prop('catalog-version', catalog.version)],
     },
     ...(snapshot ? [snapshotResource(snapshot)] : []),
+    ...assessment.exceptions.map((e) => exceptionResource(e, lang, o)),
   ];
 
   return stringify({
@@ -350,14 +443,19 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
         'last-modified': at,
         version: at,
         'oscal-version': OSCAL_VERSION,
-        props: [...prop('catalog-id', assessment.catalog.id), ...prop('catalog-version', assessment.catalog.version), ...prop('tool-version', options.toolVersion)],
+        props: [
+          ...prop('catalog-id', assessment.catalog.id),
+          ...prop('catalog-version', assessment.catalog.version),
+          ...prop('tool-version', options.toolVersion),
+          ...prop('language', lang),
+        ],
       },
       'import-ap': { href: `#${methodUuid}`, remarks: 'Points at the back-matter resource that describes kansa\'s assessment method.' },
       results: [
         {
           uuid: stableUuid('result', assessment.catalog.id, at, snapshot?.manifestDigest ?? ''),
           title: oscalString(`kansa assessment ${at}`),
-          description: `Automated assessment of ${assessment.requirements.length} requirements of ${catalog.id} ${catalog.version}: ${summary.compliant} compliant, ${summary.noncompliant} noncompliant, ${summary.unknown} unknown, ${summary.not_assessed} not assessed.`,
+          description: o.result(assessment.requirements.length, `${catalog.id} ${catalog.version}`, summary),
           start: at,
           end: at,
           props: [
@@ -365,6 +463,7 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
             ...prop('count-noncompliant', String(summary.noncompliant)),
             ...prop('count-unknown', String(summary.unknown)),
             ...prop('count-not-assessed', String(summary.not_assessed)),
+            ...prop('count-waived-findings', String(assessment.findings.filter((f) => f.status === 'waived').length)),
             ...prop('manifest-digest', snapshot?.manifestDigest),
             ...prop('signature-status', snapshot?.signature.state),
           ],

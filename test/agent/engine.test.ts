@@ -119,7 +119,7 @@ describe('attestations reload (SIGHUP)', () => {
       expect(state()).toBe('compliant');
 
       writeFileSync(file, attestation('2020-12-31'));
-      expect(agent.reloadAttestations()).toEqual({ ok: true, attestations: 1 });
+      expect(agent.reloadAttestations()).toEqual({ ok: true, attestations: 1, exceptions: 0 });
       await waitFor('the expired attestation to apply', () => Promise.resolve(state() === 'not_assessed' ? true : undefined), 10_000, 10);
       expect(agent.ready).toBe(true); // the collected data stays: no new scan was needed
       expect(await metric()).toBe('1');

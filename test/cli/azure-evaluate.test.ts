@@ -48,7 +48,8 @@ const files = tempFiles({
   'graph.json': JSON.stringify({ count: 3, data: [goodStorage, httpStorage, workspace].map(graphRow), skip_token: null, total_records: 3 }),
   'graph-data-only.json': JSON.stringify({ data: [goodStorage, httpStorage, workspace].map(graphRow) }),
   'arm-one.json': JSON.stringify(httpStorage),
-  'broken-items.json': JSON.stringify([goodStorage, 'not an object', { ...httpStorage, id: `${rg()}/Microsoft.Storage/storageAccounts/stbroken`, name: 'stbroken', properties: 'oops' }]),
+  'broken-items.json': JSON.stringify([goodStorage, { name: 'no-id', type: 'Microsoft.Storage/storageAccounts' }, { ...httpStorage, id: `${rg()}/Microsoft.Storage/storageAccounts/stbroken`, name: 'stbroken', properties: 'oops' }]),
+  'not-objects.json': JSON.stringify({ count: 4, data: [goodStorage, 'not an object', null, httpStorage].map((r) => (typeof r === 'object' && r !== null ? graphRow(r) : r)) }, null, 1),
   'aws.json': JSON.stringify([awsOpenSsh]),
 });
 writeFileSync(join(files.dir, 'graph.json.gz'), gzipSync(JSON.stringify({ count: 3, data: [goodStorage, httpStorage, workspace].map(graphRow) })));
@@ -100,15 +101,23 @@ describe('kansa evaluate with Azure inputs', () => {
     // no alerts in the file: the exists control for 7-1 has nothing to say, so it is not a fail
     expect(out.findings.filter((f) => f.control === 'azure-monitor-alert-action-group' && f.status === 'fail')).toEqual([]);
     expect(out.findings.filter((f) => f.control === 'azure-recovery-services-vault' && f.status === 'fail')).toEqual([]);
-    const inventory = readInputFiles([files['arm-array.json']!], undefined, NOW);
+    const inventory = await readInputFiles([files['arm-array.json']!], undefined, NOW);
     expect(inventory.coverage).toEqual([
       { provider: 'azure', account: SUB, region: 'global', types: ['Microsoft.Storage/storageAccounts'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
       { provider: 'azure', account: SUB2, region: 'global', types: ['Microsoft.OperationalInsights/workspaces'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
     ]);
   });
 
-  it('skips items it cannot attribute and marks broken bodies unknown', async () => {
-    const inventory = readInputFiles([files['broken-items.json']!], undefined, NOW);
+  it('refuses items that are not objects (exit 2), with their count and the first one\'s line and column', async () => {
+    const run = await kansa('evaluate', '--input', files['not-objects.json']!, '--output', 'json');
+    expect(run.code).toBe(2);
+    const text = readFileSync(files['not-objects.json']!, 'utf8');
+    const before = text.slice(0, text.indexOf('"not an object"')).split('\n');
+    expect(run.stderr).toContain(`${files['not-objects.json']!}: 2 items are not JSON objects (the first: a string at line ${before.length} column ${before.at(-1)!.length + 1})`);
+  });
+
+  it('skips objects it cannot attribute and marks broken bodies unknown', async () => {
+    const inventory = await readInputFiles([files['broken-items.json']!], undefined, NOW);
     expect(inventory.skipped).toBe(1);
     expect(inventory.resources.map((r) => [r.name, r.malformed === undefined])).toEqual([
       ['stgood', true],
@@ -125,7 +134,7 @@ describe('kansa evaluate with Azure inputs', () => {
     expect(new Set(out.findings.map((f) => f.provider))).toEqual(new Set(['aws', 'azure']));
     expect(out.findings.find((f) => f.resourceId === 'sg-open' && f.control === 'aws-sg-admin-ports-closed-to-world')?.status).toBe('fail');
     expect(statusOf(out, 'azure-storage-https-only', httpStorage.id)).toBe('fail');
-    const inventory = readInputFiles([files['graph.json']!, files['arm-list.json']!], undefined, NOW);
+    const inventory = await readInputFiles([files['graph.json']!, files['arm-list.json']!], undefined, NOW);
     expect(inventory.coverage.filter((s) => s.provider === 'azure').map((s) => s.account).sort()).toEqual([SUB, SUB2, String(samples.arm_storage_list!.value![0]!.id).split('/')[2]!.toLowerCase()].sort());
   });
 });

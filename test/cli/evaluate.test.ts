@@ -1,6 +1,6 @@
 /** The CLI contract end to end: formats in, the JSON contract out, exit codes. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli, type CliRun } from '../support/cli.js';
@@ -45,6 +45,8 @@ const files = tempFiles({
   'batchget.json': JSON.stringify({ baseConfigurationItems: [apiShape(openSsh), apiShape(closed)], unprocessedResourceKeys: [] }),
   'select.json': JSON.stringify({ Results: [JSON.stringify(apiShape(openSsh)), '{"broken'], QueryInfo: { SelectFields: [] } }),
   'notjson.json': '{"configurationItems": [',
+  'cut.json': JSON.stringify(snapshot, null, 2).slice(0, JSON.stringify(snapshot, null, 2).indexOf('sg-closed')),
+  'not-objects.json': JSON.stringify([openSsh, 7, 'x', null]),
 });
 writeFileSync(join(files.dir, 'snapshot.json.gz'), gzipSync(JSON.stringify(snapshot)));
 
@@ -113,6 +115,30 @@ describe('kansa evaluate', () => {
     expect(wrongFormat.stderr).toMatch(/expected a snapshot object/);
     expect((await kansa('evaluate')).code).toBe(2);
     expect((await kansa('evaluate', '--input', files['items.json']!, '--output', 'xml')).code).toBe(2);
+  });
+
+  it('exits 2 naming the line and column where a cut-off file ends, and items that are not objects', async () => {
+    const cut = await kansa('evaluate', '--input', files['cut.json']!);
+    expect(cut.code).toBe(2);
+    const lines = readFileSync(files['cut.json']!, 'utf8').split('\n');
+    expect(cut.stderr).toContain(`${files['cut.json']!}: not valid JSON: the data ends at line ${lines.length} column ${lines.at(-1)!.length + 1} inside the item that starts at line `);
+    const bad = await kansa('evaluate', '--input', files['not-objects.json']!);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not-objects\.json: 3 items are not JSON objects \(the first: a number at line 1 column \d+\)/);
+  });
+
+  it('exits 2 on a gzip bomb once the decompressed size passes KANSA_MAX_DECOMPRESSED_BYTES', async () => {
+    const member = gzipSync(Buffer.alloc(16 * 2 ** 20, 0x20), { level: 9 });
+    const bomb = join(files.dir, 'bomb.json.gz');
+    writeFileSync(bomb, Buffer.concat(Array.from({ length: 64 }, () => member))); // 1 GiB of spaces in about 1 MB
+    process.env.KANSA_MAX_DECOMPRESSED_BYTES = '32MiB';
+    try {
+      const run = await kansa('evaluate', '--input', bomb);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${bomb}: decompresses to more than 32 MiB (the limit; set KANSA_MAX_DECOMPRESSED_BYTES to raise it)`);
+    } finally {
+      delete process.env.KANSA_MAX_DECOMPRESSED_BYTES;
+    }
   });
 
   it('prints a readable table by default', async () => {

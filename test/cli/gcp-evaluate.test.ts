@@ -3,8 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli, type CliRun } from '../support/cli.js';
-import { providerOf } from '../../src/inputs/detect.js';
-import { inputFromText } from '../../src/inputs/text.js';
+import { providerOfText } from '../../src/inputs/detect.js';
 import { configItem } from '../support/evaluate.js';
 import { tempFiles } from '../support/files.js';
 
@@ -79,9 +78,9 @@ const verdicts = (out: Contract, control: string): Record<string, string> =>
 
 describe('kansa evaluate on GCP Cloud Asset exports', () => {
   it('detects the provider from the first asset of each file', () => {
-    expect(providerOf(inputFromText('exported', exported))).toBe('gcp');
-    expect(providerOf(inputFromText('listed', listed))).toBe('gcp');
-    expect(providerOf(inputFromText('snapshot', JSON.stringify({ fileVersion: '1.0', configurationItems: [] })))).toBe('aws');
+    expect(providerOfText(exported)).toBe('gcp');
+    expect(providerOfText(listed)).toBe('gcp');
+    expect(providerOfText(JSON.stringify({ fileVersion: '1.0', configurationItems: [] }))).toBe('aws');
   });
 
   it.each(['assets.jsonl', 'assets.jsonl.gz'])('evaluates `gcloud asset export` JSON Lines (%s, snake_case) with the bundled GCP controls', async (name) => {

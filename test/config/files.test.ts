@@ -6,18 +6,18 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const run = (...argv: string[]): Promise<CliRun> => runCli(argv, () => new Date('2026-11-28T00:00:00Z'));
 
-it.each(['catalog', 'controls', 'attestations', 'config'])('mappings/schemas/%s.schema.json is the schema the code validates with', async (kind) => {
+it.each(['catalog', 'controls', 'attestations', 'exceptions', 'config'])('mappings/schemas/%s.schema.json is the schema the code validates with', async (kind) => {
   const generated = await run('schema', kind);
   expect(generated.code).toBe(0);
   // Regenerate with: npx kansa schema <kind> > mappings/schemas/<kind>.schema.json
   expect(readFileSync(join(PACKAGE_ROOT, 'mappings', 'schemas', `${kind}.schema.json`), 'utf8')).toBe(generated.stdout);
 });
 
-it('the example configuration and attestations validate', async () => {
+it('the example configuration, attestations and exceptions validate', async () => {
   const result = await run('validate', '--config', join(PACKAGE_ROOT, 'deploy', 'kansa.example.yaml'));
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/valid — catalog jp-cloud-procurement .* \(66 requirements\), \d+ controls, 3 attestations, collectors: aws-config \(\*\/30 \* \* \* \*\)/);
+  expect(result.stdout).toMatch(/valid — catalog jp-cloud-procurement .* \(66 requirements\), \d+ controls, 3 attestations, 1 exceptions, collectors: aws-config \(\*\/30 \* \* \* \*\)/);
 });
 
 it('kansa validate exits 2 naming file, line and path for a bad configuration', async () => {

@@ -14,10 +14,10 @@ title_ja: テスト
 title_en: Test
 categories: [{ id: "1", name_ja: 一, name_en: One }]
 requirements:
-  - { id: "1-1", category: "1", automation: automated, title_en: Disks encrypted, text_ja: 暗号化, rationale: configuration decides it }
-  - { id: "1-2", category: "1", automation: partial, title_en: Trail and policy, text_ja: 証跡, rationale: configuration and people }
-  - { id: "1-3", category: "1", automation: manual, title_en: Policy, text_ja: 規程, rationale: people only }
-  - { id: "1-4", category: "1", automation: automated, title_en: Nothing maps here, text_ja: 無し, rationale: no control yet }
+  - { id: "1-1", category: "1", automation: automated, title_en: Disks encrypted, text_ja: 暗号化, rationale: { ja: 根拠, en: configuration decides it } }
+  - { id: "1-2", category: "1", automation: partial, title_en: Trail and policy, text_ja: 証跡, rationale: { ja: 根拠, en: configuration and people } }
+  - { id: "1-3", category: "1", automation: manual, title_en: Policy, text_ja: 規程, rationale: { ja: 根拠, en: people only } }
+  - { id: "1-4", category: "1", automation: automated, title_en: Nothing maps here, text_ja: 無し, rationale: { ja: 根拠, en: no control yet } }
 `,
   'controls.yaml': `
 controls:
@@ -27,10 +27,10 @@ controls:
     resourceTypes: [AWS::EC2::Volume]
     kind: each
     expression: resource.configuration.encrypted == true
-    reason: '"volume " + resource.id + " is not encrypted"'
+    reason: { ja: '"ボリューム " + resource.id + " は暗号化されていません"', en: '"volume " + resource.id + " is not encrypted"' }
     severity: high
-    rationale: r
-    remediation: r
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
     requirements: { test-catalog: ["1-1"] }
   - id: trail-exists
     title: { ja: 証跡, en: A validated trail exists }
@@ -40,8 +40,8 @@ controls:
     scope: account
     expression: resource.configuration.logFileValidationEnabled == true
     severity: high
-    rationale: r
-    remediation: r
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
     requirements: { test-catalog: ["1-2"] }
 `,
 });

@@ -114,8 +114,9 @@ describe('snapshot failures', () => {
     expect(session.name).toBe(outcome.name);
     await expect(
       session.commit({
-        assessment: { catalog: { id: 'c', version: '1' }, generatedAt: clock.now().toISOString(), summary: { compliant: 0, noncompliant: 0, unknown: 0, not_assessed: 0 }, requirements: [], findings: [], tallies: [], coverage: [] },
+        assessment: { catalog: { id: 'c', version: '1' }, generatedAt: clock.now().toISOString(), summary: { compliant: 0, noncompliant: 0, unknown: 0, not_assessed: 0 }, requirements: [], findings: [], tallies: [], coverage: [], exceptions: [] },
         attestations: [],
+        exceptions: [],
         collectors: [],
         finishedAt: clock.now(),
         agentVersion: 'x',

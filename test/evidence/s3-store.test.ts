@@ -1,7 +1,7 @@
 /** The S3 evidence store against the sandbox S3 through the real @aws-sdk/client-s3. */
 import { createPublicKey } from 'node:crypto';
 import { DeleteObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { ASSESSMENT_FILE, FINDINGS_FILE, INVENTORY_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES } from '../../src/evidence/format.js';
+import { ASSESSMENT_FILE, EXCEPTIONS_FILE, FINDINGS_FILE, INVENTORY_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES } from '../../src/evidence/format.js';
 import { prune } from '../../src/evidence/retention.js';
 import { S3EvidenceStore, parseS3Url } from '../../src/evidence/s3-store.js';
 import { verifyStore } from '../../src/evidence/verify.js';
@@ -75,7 +75,7 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     expect(report.snapshots.map((v) => v.sequence)).toEqual([1, 2, 3]);
     expect(report.location).toBe('s3://kansa-evidence/prod/');
     const keys = sandbox.s3.keys().filter((k) => k.startsWith(`prod/${names[0]}/`));
-    expect(keys.map((k) => k.split('/').pop()).sort()).toEqual([...SNAPSHOT_FILES, MANIFEST_FILE].sort());
+    expect(keys.map((k) => k.split('/').pop()).sort()).toEqual([...SNAPSHOT_FILES, EXCEPTIONS_FILE, MANIFEST_FILE].sort());
     for (const k of keys) {
       const v = sandbox.s3.versions(k)[0]!;
       expect(v.lockMode).toBe('COMPLIANCE');
@@ -270,11 +270,11 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
 
   it('lists many snapshots across ListObjectsV2 pages', async () => {
     const s = store('many/', 'COMPLIANCE', 7);
-    const names = await snapshots(s, 30); // 5 objects each: 150 keys, 22 pages of 7
+    const names = await snapshots(s, 30); // 6 objects each: 180 keys, 26 pages of 7
     sandbox.resetCalls();
     const { snapshots: listed } = await s.entries();
     expect(listed).toEqual([...names].sort());
-    expect(sandbox.calls().byOperation['ListObjectsV2']).toBe(Math.ceil(150 / 7));
+    expect(sandbox.calls().byOperation['ListObjectsV2']).toBe(Math.ceil(180 / 7));
     const report = await verifyStore(s);
     expect(report.ok).toBe(true);
     expect(report.snapshots).toHaveLength(30);

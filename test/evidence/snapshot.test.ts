@@ -43,7 +43,7 @@ describe('evidence snapshots of the sandbox', () => {
     expect(readdirSync(dir)).toEqual([outcome.name]);
     expect(outcome.name).toMatch(/^20261101T093000Z-[0-9a-f]{8}$/);
     const snapshot = join(dir, outcome.name);
-    expect(readdirSync(snapshot).sort()).toEqual(['assessment.json', 'attestations.json', 'findings.jsonl.gz', 'inventory.jsonl.gz', 'manifest.json']);
+    expect(readdirSync(snapshot).sort()).toEqual(['assessment.json', 'attestations.json', 'exceptions.json', 'findings.jsonl.gz', 'inventory.jsonl.gz', 'manifest.json']);
     expect(statSync(snapshot).mode & 0o777).toBe(0o700);
     for (const file of readdirSync(snapshot)) expect(statSync(join(snapshot, file)).mode & 0o777).toBe(0o600);
 

@@ -69,7 +69,7 @@ describe('tamper evidence', () => {
     let checked = 0;
     for (const name of [names[2]!, names[3]!]) {
       const files = readdirSync(join(dir, name)).sort();
-      expect(files).toEqual(['assessment.json', 'attestations.json', 'findings.jsonl.gz', 'inventory.jsonl.gz', MANIFEST_FILE, SIGNATURE_FILE]);
+      expect(files).toEqual(['assessment.json', 'attestations.json', 'exceptions.json', 'findings.jsonl.gz', 'inventory.jsonl.gz', MANIFEST_FILE, SIGNATURE_FILE]);
       for (const file of files) {
         const path = join(dir, name, file);
         const size = statSync(path).size;
@@ -88,7 +88,7 @@ describe('tamper evidence', () => {
         }
       }
     }
-    expect(checked).toBe(2 * 6 * 5);
+    expect(checked).toBe(2 * 7 * 5);
     expect((await verify(dir, keyFiles.right)).ok).toBe(true);
   });
 

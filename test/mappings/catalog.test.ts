@@ -48,7 +48,7 @@ describe('the bundled catalog', () => {
     for (const requirement of catalog.requirements) {
       let text = squash(requirement.textJa);
       // The only OCR fix, noted on the item: the seed prints リカバリ as りカバリ.
-      if (requirement.textNote?.includes('りカバリ')) text = text.replace('リカバリ', 'りカバリ');
+      if (requirement.textNote?.ja.includes('りカバリ')) text = text.replace('リカバリ', 'りカバリ');
       expect({ id: requirement.id, text }).toEqual({ id: requirement.id, text: seed.get(requirement.id) });
     }
   });
@@ -66,7 +66,10 @@ describe('the bundled catalog', () => {
     expect(count('automated')).toBeGreaterThanOrEqual(10);
     expect(count('partial')).toBeGreaterThanOrEqual(12);
     expect(count('manual')).toBeGreaterThanOrEqual(30);
-    for (const r of catalog.requirements) expect(r.rationale.length).toBeGreaterThan(20);
+    for (const r of catalog.requirements) {
+      expect(r.rationale.en.length).toBeGreaterThan(20);
+      expect({ id: r.id, ja: /[\u3040-\u30ff\u4e00-\u9fff]/.test(r.rationale.ja) }).toEqual({ id: r.id, ja: true });
+    }
   });
 
   it('names all 10 categories in Japanese and English', () => {

@@ -16,8 +16,8 @@ const control = (overrides: string): string => `controls:
     kind: each
     expression: resource.configuration.encrypted == true
     severity: high
-    rationale: r
-    remediation: r
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
     requirements: { jp-cloud-procurement: ["2-1"] }
 ${overrides}`;
 
@@ -48,6 +48,13 @@ describe('control file validation', () => {
   it('rejects unknown variables and non-boolean expressions', () => {
     expect(controlError(control('').replace('resource.configuration.encrypted == true', 'volume.encrypted')).reason).toMatch(/CEL does not compile/);
     expect(controlError(control('').replace('resource.configuration.encrypted == true', "'\"yes\"'")).reason).toBe('CEL does not compile: expression has type string, expected bool');
+  });
+
+  it('rejects messages in one language (the format before controls v2) with what is expected', () => {
+    const old = control('').replace('rationale: { ja: 根拠, en: why }', 'rationale: only English');
+    expect(controlError(old).message).toMatch(/c\.yaml:\d+: controls\[0\]\.rationale: expected \{ja: …, en: …\} \(Japanese and English\)/);
+    const oldUnknown = control('').replace('expression: resource.configuration.encrypted == true', 'expression: unknown("why")');
+    expect(controlError(oldUnknown).message).toMatch(/controls\[0\]\.expression: CEL does not compile: found no matching overload for 'unknown\(string\)'/);
   });
 
   it('rejects unknown fields', () => {
@@ -83,7 +90,7 @@ describe('control file validation', () => {
 describe('catalog and attestation validation', () => {
   it('rejects duplicate requirement ids and unknown categories', () => {
     const base = `id: x\nversion: "1"\ntitle_ja: x\ntitle_en: x\ncategories: [{ id: "1", name_ja: 一, name_en: One }]\nrequirements:\n`;
-    const req = (id: string, category: string): string => `  - { id: "${id}", category: "${category}", automation: manual, title_en: t, text_ja: 文, rationale: r }\n`;
+    const req = (id: string, category: string): string => `  - { id: "${id}", category: "${category}", automation: manual, title_en: t, text_ja: 文, rationale: { ja: 根拠, en: r } }\n`;
     const files = tempFiles({ 'dup.yaml': base + req('1-1', '1') + req('1-1', '1'), 'cat.yaml': base + req('1-1', '2') });
     expect(() => loadCatalog(files['dup.yaml']!)).toThrow(/dup\.yaml:8: requirements\[1\]\.id: duplicate requirement id "1-1"/);
     expect(() => loadCatalog(files['cat.yaml']!)).toThrow(/requirements\[0\]\.category: unknown category "2"/);
@@ -91,7 +98,7 @@ describe('catalog and attestation validation', () => {
 
   it('loads a second, user-defined catalog without code changes', () => {
     const files = tempFiles({
-      'mine.yaml': `id: my-framework\nversion: "0.1"\ntitle_ja: 自社基準\ntitle_en: Our baseline\ncategories: [{ id: A, name_ja: 暗号, name_en: Crypto }]\nrequirements:\n  - { id: A.1, category: A, automation: automated, title_en: Disks encrypted, text_ja: ディスク暗号化, rationale: config, controls: [my-control] }\n`,
+      'mine.yaml': `id: my-framework\nversion: "0.1"\ntitle_ja: 自社基準\ntitle_en: Our baseline\ncategories: [{ id: A, name_ja: 暗号, name_en: Crypto }]\nrequirements:\n  - { id: A.1, category: A, automation: automated, title_en: Disks encrypted, text_ja: ディスク暗号化, rationale: { ja: 根拠, en: config }, controls: [my-control] }\n`,
       'c.yaml': control(''),
     });
     const mine = loadCatalog(files['mine.yaml']!);

@@ -1,7 +1,8 @@
 /**
  * The HTML report in a real browser: Debian's chromium, headless, renders the file offline, its DOM
  * holds all 66 items, and a screenshot is produced. KANSA_UPDATE_SCREENSHOT=1 also copies the
- * screenshot to docs/report-screenshot.png (the README's picture).
+ * screenshot to docs/report-screenshot.png (the README's picture). The Japanese report of a sandbox
+ * scan (every provider, every bundled control) shows every reason and remediation in Japanese.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { renderHtmlReport } from '../../src/reports/html.js';
 import type { ReportInput } from '../../src/reports/model.js';
+import { runCli } from '../support/cli.js';
 import { reportInput } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -18,10 +20,25 @@ const MISSING = `${CHROMIUM} is missing: the browser test needs Debian's chromiu
 /** A safety net against a hung browser, not a timing assertion; each test allows its launches this long (jest's default is shorter). */
 const BROWSER_TIMEOUT_MS = 120_000;
 const WIDTH = 1280;
+/** Hiragana, Katakana (full and half width) or a CJK ideograph: the text is at least partly Japanese. */
+const JAPANESE = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/u;
 const HEIGHT = 2000;
 
 const work = mkdtempSync(join(tmpdir(), 'kansa-browser-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The elements marked with data-text (they hold text only, no markup): what kansa wrote in the report language. */
+function textElements(markup: string): { elements: { kind: string; text: string }[]; marked: number } {
+  const kinds = 'reason|remediation|rationale|note';
+  const marked = [...markup.matchAll(new RegExp(`data-text="(${kinds})"`, 'g'))].length;
+  const elements = [...markup.matchAll(new RegExp(`<(\\w+)\\b[^>]*\\bdata-text="(${kinds})"[^>]*>([^<]*)</\\1>`, 'g'))].map((m) => ({ kind: m[2]!, text: m[3]! }));
+  return { elements, marked };
+}
+
+/** Up to 20 distinct elements without a single Japanese character, as `kind: text`. */
+function untranslated(elements: readonly { kind: string; text: string }[]): string[] {
+  return [...new Set(elements.filter((e) => !JAPANESE.test(e.text)).map((e) => `${e.kind}: ${e.text.slice(0, 160)}`))].slice(0, 20);
+}
 
 let profiles = 0;
 function chromium(...args: string[]): Promise<{ stdout: string; stderr: string }> {
@@ -89,4 +106,36 @@ describe('HTML report in headless chromium', () => {
       if (lang === 'ja' && process.env['KANSA_UPDATE_SCREENSHOT'] === '1') copyFileSync(png, join(PACKAGE_ROOT, 'docs', 'report-screenshot.png'));
     }
   }, 2 * BROWSER_TIMEOUT_MS + 10_000);
+
+  it('shows every reason, remediation and rationale of a sandbox scan\'s Japanese report in Japanese', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    const scan = await runCli(['scan', '--sandbox', '--sandbox-resources', '600', '--output', 'json']);
+    expect(scan.code).toBe(0);
+    const json = join(work, 'sandbox-scan.json');
+    writeFileSync(json, scan.stdout);
+    const file = join(work, 'sandbox-report.html');
+    // Through the CLI, from the JSON contract: what an auditor gets from `kansa scan` + `kansa report`.
+    expect(await runCli(['report', json, '--format', 'html', '--lang', 'ja', '--out', file])).toMatchObject({ code: 0, stdout: '' });
+    const { stdout: dom } = await chromium('--dump-dom', pathToFileURL(file).href);
+    expect(dom).toContain('<html lang="ja">');
+
+    const { elements, marked } = textElements(dom);
+    expect(elements).toHaveLength(marked);
+    const count = (kind: string): number => elements.filter((e) => e.kind === kind).length;
+    // Requirement reasons (66), finding reasons (failing and unknown ones at least), remediation of failing controls.
+    expect(count('reason')).toBeGreaterThan(66);
+    expect(count('remediation')).toBeGreaterThan(0);
+    expect(count('rationale')).toBeGreaterThanOrEqual(66);
+    expect(dom).toContain('class="fr-fail"');
+    expect(untranslated(elements)).toEqual([]);
+
+    // The check really checks: the same scan without its Japanese reasons (as an old JSON file) is caught.
+    const english = JSON.parse(scan.stdout) as { requirements: Record<string, unknown>[]; findings: Record<string, unknown>[] };
+    for (const item of [...english.requirements, ...english.findings]) delete item['reason_ja'];
+    const legacyJson = join(work, 'sandbox-scan-english.json');
+    writeFileSync(legacyJson, JSON.stringify(english));
+    const legacy = await runCli(['report', legacyJson, '--format', 'html', '--lang', 'ja']);
+    expect(legacy.code).toBe(0);
+    expect(untranslated(textElements(legacy.stdout).elements).some((line) => line.startsWith('reason: '))).toBe(true);
+  }, 3 * BROWSER_TIMEOUT_MS);
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { runCli, type CliRun } from '../support/cli.js';
 import { loadReportSource, parseAssessmentJson } from '../../src/reports/input.js';
 import { tempFiles } from '../support/files.js';
-import { NOW, contractJson, reportInput } from './fixture.js';
+import { ACTIVE_EXCEPTION, ATTESTATIONS, EXPIRED_EXCEPTION, NOW, contractJson, reportInput, waivedContractJson } from './fixture.js';
+import { csvRecords } from './csv-parse.js';
 import { expectValid, oscalValidator } from './oscal-schema.js';
 
 const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv, () => NOW);
@@ -13,8 +14,18 @@ const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv, () => NOW);
 const contract = contractJson();
 const otherCatalog = JSON.stringify({ ...(JSON.parse(contract) as object), catalog: { id: 'my-framework', version: '1' } });
 const badStatus = contract.replace('"status": "not_assessed"', '"status": "maybe"');
+/** A file from before bilingual reasons, exceptions and attestation statements: English only. */
+const legacy = JSON.parse(contract) as { requirements: Record<string, unknown>[]; findings: Record<string, unknown>[]; exceptions?: unknown };
+for (const r of legacy.requirements) {
+  delete r['reason_ja'];
+  if (r['attestation']) delete (r['attestation'] as Record<string, unknown>)['statement'];
+}
+for (const f of legacy.findings) delete f['reason_ja'];
+delete legacy.exceptions;
 const files = tempFiles({
   'assessment.json': contract,
+  'waived.json': waivedContractJson(),
+  'legacy.json': JSON.stringify(legacy),
   'notjson.json': '{"catalog": ',
   'wrong-shape.json': JSON.stringify({ hello: 'world' }),
   'bad-status.json': badStatus,
@@ -93,6 +104,45 @@ describe('kansa report', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
+  });
+
+  it('carries the attestation statement, owner and expiry from a JSON file into HTML, CSV and OSCAL', async () => {
+    const a = ATTESTATIONS[0]!;
+    const page = (await kansa('report', files['assessment.json']!, '--format', 'html')).stdout;
+    const item = page.slice(page.indexOf('id="req-1-1"'), page.indexOf('</article>', page.indexOf('id="req-1-1"')));
+    expect(item).toContain('<dt>確認内容</dt><dd class="pre" data-text="statement">預託データの目的外利用を禁じる規程を制定し、年次で見直している。\n&quot;規程&quot; 第12条, 別表あり</dd>');
+    expect(item).toContain(`<dt>責任者</dt><dd>${a.owner}</dd>`);
+    expect(item).toContain(`<dt>有効期限</dt><dd>${a.expires}</dd>`);
+    const rows = csvRecords((await kansa('report', files['assessment.json']!, '--format', 'csv', '--lang', 'en')).stdout);
+    expect(rows.find((row) => row['requirement_id'] === '1-1')).toMatchObject({ attestation_statement: a.statement, attestation_owner: a.owner, attestation_expires: a.expires });
+    const oscal = JSON.parse((await kansa('report', files['assessment.json']!, '--format', 'oscal', '--lang', 'en')).stdout) as { 'assessment-results': { metadata: { props: { name: string; value: string }[] }; results: { observations: { description: string; props: { name: string; value: string }[]; expires?: string }[] }[] } };
+    const doc = oscal['assessment-results'];
+    expect(doc.metadata.props).toContainEqual(expect.objectContaining({ name: 'language', value: 'en' }));
+    const observation = doc.results[0]!.observations.find((o) => o.props.some((p) => p.name === 'attestation-owner' && p.value === a.owner))!;
+    expect(observation).toMatchObject({ description: a.statement, expires: `${a.expires}T23:59:59Z` });
+  });
+
+  it('reports waived findings and exceptions read from a JSON file, in every format', async () => {
+    const html = await kansa('report', files['waived.json']!, '--format', 'html', '--lang', 'en');
+    expect(html.code).toBe(0);
+    expect(html.stdout.split('<tr class="fr-waived" data-exception="EXC-2026-001">')).toHaveLength(2 * 2 + 1);
+    expect(html.stdout).toContain('id="exception-EXC-2025-007" data-exception="EXC-2025-007" data-state="expired"');
+    const rows = csvRecords((await kansa('report', files['waived.json']!, '--format', 'csv', '--lang', 'ja')).stdout);
+    // Japanese headers; status codes stay codes.
+    expect(rows.filter((row) => row['検出結果'] === 'waived' && row['例外ID'] === ACTIVE_EXCEPTION.id && row['例外の承認理由'] === ACTIVE_EXCEPTION.justification.ja)).toHaveLength(4);
+    expect(rows.map((row) => row['アカウント'])).toContain('012345678901');
+    const oscal = await kansa('report', files['waived.json']!, '--format', 'oscal');
+    expectValid(oscalValidator('oscal_assessment-results_schema.json'), JSON.parse(oscal.stdout));
+    expect(oscal.stdout).toContain(ACTIVE_EXCEPTION.justification.ja.replaceAll('"', '\\"'));
+    expect(oscal.stdout).toContain(`"value": "${EXPIRED_EXCEPTION.id}"`);
+  });
+
+  it('reports a JSON file written before bilingual reasons: the English reasons are shown as they are', async () => {
+    const run = await kansa('report', files['legacy.json']!, '--format', 'html');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const r13 = reportInput().assessment.requirements.find((r) => r.id === '1-3')!;
+    expect(run.stdout).toContain(`<dd class="reason pre" data-text="reason">${r13.reason}</dd>`);
+    expect(run.stdout).toContain('例外は登録されていません。');
   });
 
   it('exits 2 for an unknown format or language (usage)', async () => {

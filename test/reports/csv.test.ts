@@ -1,53 +1,19 @@
 /** The CSV report: BOM, RFC 4180 quoting, one row per requirement × control × resource. */
 import { CSV_COLUMNS } from '../../src/reports/i18n.js';
-import { UTF8_BOM, csvField, renderCsvReport } from '../../src/reports/csv.js';
-import { ATTESTATIONS, TRICKY_ID, TRICKY_REASON, reportInput } from './fixture.js';
-
-/** A strict RFC 4180 reader (CRLF records, quoted fields with doubled quotes), independent of the writer. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-      } else if (c === '"') {
-        quoted = false;
-        i++;
-      } else {
-        field += c;
-        i++;
-      }
-    } else if (c === '"') {
-      if (field !== '') throw new Error(`quote inside an unquoted field at ${i}`);
-      quoted = true;
-      i++;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-      i++;
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 2;
-    } else if (c === '\n' || c === '\r') {
-      throw new Error(`bare line break outside quotes at ${i}`);
-    } else {
-      field += c;
-      i++;
-    }
-  }
-  if (quoted) throw new Error('unterminated quoted field');
-  if (field !== '' || row.length > 0) throw new Error('last record does not end with CRLF');
-  return rows;
-}
+import { UTF8_BOM, csvField, csvTextField, renderCsvReport } from '../../src/reports/csv.js';
+import {
+  ACTIVE_EXCEPTION,
+  ATTESTATIONS,
+  EXPIRED_EXCEPTION,
+  TRICKY_ID,
+  TRICKY_REASON,
+  TRICKY_REASON_JA,
+  WAIVED_ACCOUNTS,
+  WAIVED_CONTROL,
+  reportInput,
+  waivedReportInput,
+} from './fixture.js';
+import { parseCsv } from './csv-parse.js';
 
 const input = reportInput();
 const ja = renderCsvReport(input, { lang: 'ja' });
@@ -87,10 +53,11 @@ describe('CSV report', () => {
     expect(ids.size).toBe(66);
     const manual = rows.filter((row) => row['requirement_id'] === '1-3');
     expect(manual).toHaveLength(1);
-    expect(manual[0]).toMatchObject({ control_id: '', resource_id: '', requirement_status: 'not_assessed', requirement_reason: 'no attestation' });
+    expect(manual[0]).toMatchObject({ control_id: '', resource_id: '', requirement_status: 'not_assessed', requirement_reason: '有効な確認書がありません' });
+    expect(records(en).find((row) => row['requirement_id'] === '1-3')).toMatchObject({ requirement_status: 'not_assessed', requirement_reason: 'no attestation' });
   });
 
-  it('carries statuses, reasons, observed values and Japanese text intact', () => {
+  it('carries statuses, reasons, observed values and Japanese text intact, reasons in the report language', () => {
     const rows = records(ja);
     const results = new Map(input.assessment.requirements.map((r) => [r.id, r]));
     for (const row of rows) {
@@ -99,13 +66,24 @@ describe('CSV report', () => {
       expect(row['title_en']).toBe(requirement.titleEn);
       expect(row['category']).toBe(requirement.category.nameJa);
       expect(row['requirement_status']).toBe(results.get(requirement.id)!.status);
-      expect(row['requirement_reason']).toBe(results.get(requirement.id)!.reason);
+      expect(row['requirement_reason']).toBe(results.get(requirement.id)!.reason_ja);
     }
+    for (const row of records(en)) expect(row['requirement_reason']).toBe(results.get(row['requirement_id']!)!.reason);
+    const sg = input.assessment.findings.find((f) => f.resourceId === 'sg-0d2e3f4a5b6c7d804' && f.control === 'aws-sg-admin-ports-closed-to-world')!;
+    expect(sg.reason_ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/u);
     expect(rows).toContainEqual(
       expect.objectContaining({
         requirement_id: '2-6',
-        control_id: 'aws-sg-admin-ports-closed-to-world',
+        resource_id: 'sg-0d2e3f4a5b6c7d804',
+        observed: sg.reason_ja,
         control_title: expect.stringMatching(/セキュリティグループ|SSH|管理/) as unknown,
+      }),
+    );
+    expect(records(en)).toContainEqual(
+      expect.objectContaining({
+        requirement_id: '2-6',
+        control_id: 'aws-sg-admin-ports-closed-to-world',
+        control_title: input.controls.find((c) => c.id === 'aws-sg-admin-ports-closed-to-world')!.titleEn,
         resource_id: 'sg-0d2e3f4a5b6c7d804',
         finding_status: 'fail',
         observed: 'tcp/22 open to 0.0.0.0/0',
@@ -118,10 +96,39 @@ describe('CSV report', () => {
   });
 
   it('round-trips commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
-    const rows = records(ja).filter((row) => row['observed'] === TRICKY_REASON);
+    const rows = records(ja).filter((row) => row['observed'] === TRICKY_REASON_JA);
     expect(rows.map((row) => row['requirement_id']).sort()).toEqual(['2-6', '3-6']);
     expect(rows[0]!['resource_id']).toBe(`'${TRICKY_ID}`);
-    expect(ja).toContain('"tcp/22 open to 0.0.0.0/0, ""quoted"" <script>alert(1)</script>\nsecond line: 東京リージョン外"');
+    expect(ja).toContain('"tcp/22 が 0.0.0.0/0 に開放, ""引用"" <script>alert(2)</script>\n二行目: 東京リージョン外"');
+    expect(records(en).filter((row) => row['observed'] === TRICKY_REASON)).toHaveLength(2);
+    expect(en).toContain('"tcp/22 open to 0.0.0.0/0, ""quoted"" <script>alert(1)</script>\nsecond line: 東京リージョン外"');
+  });
+
+  it('gives the remediation, in the report language, with every failing finding and only with those', () => {
+    const controls = new Map(input.controls.map((c) => [c.id, c]));
+    for (const [lang, text] of [['ja', ja], ['en', en]] as const) {
+      const rows = records(text);
+      const failing = rows.filter((row) => row['finding_status'] === 'fail');
+      expect(failing.length).toBeGreaterThan(0);
+      for (const row of failing) expect(row['remediation']).toBe(controls.get(row['control_id']!)!.remediation[lang]);
+      for (const row of rows.filter((r) => r['finding_status'] !== 'fail')) expect(row['remediation']).toBe('');
+    }
+    expect(records(ja).find((row) => row['finding_status'] === 'fail')!['remediation']).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/u);
+  });
+
+  it('keeps account ids and other numeric-looking identifiers exact, as quoted text', () => {
+    const waived = renderCsvReport(waivedReportInput(), { lang: 'ja' });
+    const rows = records(waived);
+    for (const account of WAIVED_ACCOUNTS) {
+      expect(rows.filter((row) => row['account'] === account).length).toBeGreaterThan(0);
+      expect(waived).toContain(`,"${account}",`);
+    }
+    expect(rows.map((row) => row['requirement_id'])).toContain('2-6');
+    expect(waived).toMatch(/\r\n"2-6","2",/);
+    expect(csvTextField('111111111111')).toBe('"111111111111"');
+    expect(csvTextField('')).toBe('');
+    expect(csvTextField('a,"b"')).toBe(`"a,""b"""`);
+    expect(csvTextField('=1+2')).toBe(`"'=1+2"`);
   });
 
   it('carries attestations: owner, evidence, dates and state', () => {
@@ -133,9 +140,35 @@ describe('CSV report', () => {
       attestation_attested: a.attested,
       attestation_expires: a.expires,
       attestation_state: 'valid',
+      attestation_statement: a.statement,
     });
     expect(rows.find((row) => row['requirement_id'] === '1-2')).toMatchObject({ attestation_state: 'expired', attestation_expires: '2025-12-31' });
     for (const row of rows.filter((r) => r['requirement_id'] === '2-1')) expect(row['attestation_owner']).toBe('基盤運用責任者');
+  });
+
+  it('shows waived findings with their exception, in the report language, never as failing', () => {
+    const waivedInput = waivedReportInput();
+    for (const lang of ['ja', 'en'] as const) {
+      const rows = records(renderCsvReport(waivedInput, { lang }));
+      const waived = rows.filter((row) => row['finding_status'] === 'waived');
+      // Two findings, each under requirements 2-6 and 3-6.
+      expect(waived).toHaveLength(4);
+      for (const row of waived) {
+        expect(row).toMatchObject({
+          control_id: WAIVED_CONTROL,
+          exception_id: ACTIVE_EXCEPTION.id,
+          exception_justification: ACTIVE_EXCEPTION.justification[lang],
+          exception_approved_by: ACTIVE_EXCEPTION.approvedBy,
+          exception_expires: ACTIVE_EXCEPTION.expires,
+          exception_state: 'active',
+          remediation: '',
+        });
+      }
+      expect(waived.map((row) => row['observed'])).toContain(lang === 'ja' ? '踏み台 0 で tcp/22 が 0.0.0.0/0 に開放されています' : 'tcp/22 open to 0.0.0.0/0 on bastion 0');
+      for (const row of rows.filter((r) => r['finding_status'] !== 'waived')) expect(row['exception_id']).toBe('');
+      expect(rows.some((row) => row['exception_id'] === EXPIRED_EXCEPTION.id)).toBe(false);
+    }
+    expect(records(renderCsvReport(waivedInput, { lang: 'ja' })).filter((row) => row['finding_status'] === 'fail')).toHaveLength(records(ja).filter((row) => row['finding_status'] === 'fail').length);
   });
 
   it('quotes fields as RFC 4180 says', () => {

@@ -4,7 +4,7 @@
  * everything that needs escaping (markup, quotes, commas, line breaks, formula starts, Japanese).
  */
 import { join } from 'node:path';
-import type { Assessment, Finding } from '../../src/evaluate/assessment.js';
+import type { Assessment, ExceptionResult, Finding } from '../../src/evaluate/assessment.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { readAwsConfigFiles } from '../../src/inputs/aws-config-file.js';
 import type { Attestation } from '../../src/mappings/attestations.js';
@@ -18,6 +18,7 @@ export const NOW = new Date('2026-11-01T00:00:00Z');
 export const SAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'test', 'fixtures', 'aws', 'sample-snapshot.json');
 
 export const TRICKY_REASON = 'tcp/22 open to 0.0.0.0/0, "quoted" <script>alert(1)</script>\nsecond line: 東京リージョン外';
+export const TRICKY_REASON_JA = 'tcp/22 が 0.0.0.0/0 に開放, "引用" <script>alert(2)</script>\n二行目: 東京リージョン外';
 export const TRICKY_ID = '=HYPERLINK("http://example.invalid","x")';
 export const FAILED_ACCOUNT = '444455556666';
 export const FAILED_ERROR = 'AccessDeniedException: User arn:aws:sts::444455556666:assumed-role/kansa is not authorized <config:SelectResourceConfig>';
@@ -78,6 +79,7 @@ export function reportInput(): ReportInput {
     scope: 'resource',
     status: 'fail',
     reason: TRICKY_REASON,
+    reason_ja: TRICKY_REASON_JA,
     severity: 'critical',
   };
   const assessment: Assessment = { ...evaluated, findings: [...evaluated.findings, tricky] };
@@ -88,6 +90,68 @@ export function reportInput(): ReportInput {
 /** The JSON contract of the same assessment, exactly as `kansa evaluate --output json` prints it. */
 export function contractJson(): string {
   const input = reportInput();
+  const format: AssessmentFormatter = ASSESSMENT_FORMATS.json;
+  return format(input.assessment, { catalog: input.catalog });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exceptions: the same assessment with two waived failures (under an active exception) and an expired
+// exception that waives nothing. Account ids that look like numbers, one with a leading zero.
+
+export const WAIVED_CONTROL = 'aws-sg-admin-ports-closed-to-world';
+export const WAIVED_ACCOUNTS = ['111111111111', '012345678901'] as const;
+export const ACTIVE_EXCEPTION: ExceptionResult = {
+  id: 'EXC-2026-001',
+  control: WAIVED_CONTROL,
+  expires: '2027-03-31',
+  state: 'active',
+  justification: { ja: '踏み台サーバ（保守用, "一時"）として <承認済み>。IP 制限は WAF で実施', en: 'Bastion host for maintenance, "temporary" <approved>; IP filtering done by the WAF' },
+  approvedBy: '情報システム部長 山田',
+  reference: 'CHG-2026-0042',
+  matched: 2,
+  waived: 2,
+};
+export const EXPIRED_EXCEPTION: ExceptionResult = {
+  id: 'EXC-2025-007',
+  control: 'aws-s3-account-public-access-block',
+  expires: '2025-12-31',
+  state: 'expired',
+  justification: { ja: '移行期間中のため', en: 'During the migration' },
+  approvedBy: 'CISO',
+  matched: 1,
+  waived: 0,
+};
+
+let waivedCached: ReportInput | undefined;
+
+export function waivedReportInput(): ReportInput {
+  if (waivedCached) return waivedCached;
+  const input = reportInput();
+  const waived = WAIVED_ACCOUNTS.map(
+    (account, i): Finding => ({
+      control: WAIVED_CONTROL,
+      requirements: ['2-6', '3-6'],
+      provider: 'aws',
+      account,
+      region: 'ap-northeast-1',
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: `sg-0waived00000000${i}`,
+      scope: 'resource',
+      status: 'waived',
+      reason: `tcp/22 open to 0.0.0.0/0 on bastion ${i}`,
+      reason_ja: `踏み台 ${i} で tcp/22 が 0.0.0.0/0 に開放されています`,
+      severity: 'critical',
+      exception: ACTIVE_EXCEPTION.id,
+    }),
+  );
+  const assessment: Assessment = { ...input.assessment, findings: [...input.assessment.findings, ...waived], exceptions: [ACTIVE_EXCEPTION, EXPIRED_EXCEPTION] };
+  waivedCached = { ...input, assessment };
+  return waivedCached;
+}
+
+/** The JSON contract of the assessment with waived findings and exceptions. */
+export function waivedContractJson(): string {
+  const input = waivedReportInput();
   const format: AssessmentFormatter = ASSESSMENT_FORMATS.json;
   return format(input.assessment, { catalog: input.catalog });
 }

@@ -2,7 +2,7 @@
 import type { ReportInput } from '../../src/reports/model.js';
 import { oscalStatementId, oscalToken, renderOscalAssessmentResults, renderOscalCatalog } from '../../src/reports/oscal.js';
 import { uuidV5 } from '../../src/reports/uuid.js';
-import { ATTESTATIONS, FAILED_ERROR, TRICKY_REASON, reportInput } from './fixture.js';
+import { ACTIVE_EXCEPTION, ATTESTATIONS, EXPIRED_EXCEPTION, FAILED_ERROR, TRICKY_REASON, TRICKY_REASON_JA, reportInput, waivedReportInput } from './fixture.js';
 import { expectValid, oscalValidator } from './oscal-schema.js';
 
 interface Obj {
@@ -30,6 +30,9 @@ const snapshotInput: ReportInput = {
 };
 const resultsText = renderOscalAssessmentResults(input, { toolVersion: '9.9.9' });
 const results = asObj(asObj(JSON.parse(resultsText))['assessment-results']);
+const enText = renderOscalAssessmentResults(input, { toolVersion: '9.9.9', lang: 'en' });
+const enResults = asObj(asObj(JSON.parse(enText))['assessment-results']);
+const propValue = (o: Obj, name: string): unknown => arr(o['props']).find((p) => p['name'] === name)?.['value'];
 const catalogText = renderOscalCatalog(input.catalog, input.controls, { lastModified: '2026-11-01T00:00:00Z' });
 const catalog = asObj(asObj(JSON.parse(catalogText))['catalog']);
 
@@ -38,7 +41,10 @@ describe('OSCAL assessment results', () => {
 
   it('validates against the NIST schema, with and without snapshot metadata', () => {
     expectValid(validate, JSON.parse(resultsText));
+    expectValid(validate, JSON.parse(enText));
     expectValid(validate, JSON.parse(renderOscalAssessmentResults(snapshotInput)));
+    expectValid(validate, JSON.parse(renderOscalAssessmentResults(waivedReportInput(), { lang: 'ja' })));
+    expectValid(validate, JSON.parse(renderOscalAssessmentResults(waivedReportInput(), { lang: 'en' })));
   });
 
   it('rejects what the schema forbids (the validator is really checking)', () => {
@@ -78,11 +84,75 @@ describe('OSCAL assessment results', () => {
     for (const f of arr(result['findings'])) {
       for (const r of arr(f['related-observations'])) expect(byUuid.has(r['observation-uuid'])).toBe(true);
     }
-    expect(observations.some((o) => o['description'] === `fail: ${TRICKY_REASON}`)).toBe(true);
+    expect(observations.some((o) => o['description'] === `不適合: ${TRICKY_REASON_JA}`)).toBe(true);
+    expect(arr(arr(enResults['results'])[0]!['observations']).some((o) => o['description'] === `Fail: ${TRICKY_REASON}`)).toBe(true);
     const attestation = observations.find((o) => arr(o['props']).some((p) => p['name'] === 'attestation-owner' && p['value'] === ATTESTATIONS[0]!.owner))!;
     expect(attestation).toMatchObject({ methods: ['EXAMINE'], expires: '2027-03-31T23:59:59Z', 'relevant-evidence': [{ description: ATTESTATIONS[0]!.evidence }] });
     const log = arr(asObj(result['assessment-log'])['entries']);
-    expect(log.map((e) => e['description'])).toContain(`Collection failed: ${FAILED_ERROR}`);
+    expect(log.map((e) => e['description'])).toContain(`収集に失敗しました: ${FAILED_ERROR}`);
+    const enLog = arr(asObj(arr(enResults['results'])[0]!['assessment-log'])['entries']);
+    expect(enLog.map((e) => e['description'])).toContain(`Collection failed: ${FAILED_ERROR}`);
+  });
+
+  it('writes reasons, titles, rationale and remediation in the chosen language', () => {
+    const controls = new Map(input.controls.map((c) => [c.id, c]));
+    const requirements = new Map(input.catalog.requirements.map((r) => [r.id, r]));
+    const verdicts = new Map(input.assessment.requirements.map((r) => [r.id, r]));
+    for (const [lang, doc] of [['ja', results], ['en', enResults]] as const) {
+      const result = arr(doc['results'])[0]!;
+      expect(propValue(asObj(doc['metadata']), 'language')).toBe(lang);
+      for (const f of arr(result['findings'])) {
+        const id = propValue(f, 'label') as string;
+        const r = requirements.get(id)!;
+        const verdict = verdicts.get(id)!;
+        expect(f['title']).toBe(`${id} ${lang === 'ja' ? r.textJa : r.titleEn}`);
+        expect(f['description']).toBe(`${{ ja: { compliant: '適合', noncompliant: '不適合', unknown: '判定不能', not_assessed: '未評価' }, en: { compliant: 'Compliant', noncompliant: 'Non-compliant', unknown: 'Unknown', not_assessed: 'Not assessed' } }[lang][verdict.status]}: ${lang === 'ja' ? verdict.reason_ja : verdict.reason}`);
+        expect(f['remarks']).toContain(r.rationale[lang]);
+        if (r.textNote) expect(f['remarks']).toContain(r.textNote[lang]);
+      }
+      let failing = 0;
+      for (const o of arr(result['observations'])) {
+        const control = controls.get(propValue(o, 'control-id') as string);
+        if (propValue(o, 'finding-status') === 'fail' && control) {
+          failing++;
+          expect(o['remarks']).toBe(`${lang === 'ja' ? '是正方法' : 'Remediation'}: ${control.remediation[lang]}`);
+        } else if (control) expect(o['remarks']).toBeUndefined();
+      }
+      expect(failing).toBeGreaterThan(0);
+    }
+    const attestation = arr(arr(results['results'])[0]!['observations']).find((o) => propValue(o, 'attestation-owner') === ATTESTATIONS[0]!.owner)!;
+    expect(attestation['description']).toBe(ATTESTATIONS[0]!.statement);
+  });
+
+  it('names the exception of every waived observation, with its justification, and lists every exception, expired ones as expired', () => {
+    for (const lang of ['ja', 'en'] as const) {
+      const doc = asObj(asObj(JSON.parse(renderOscalAssessmentResults(waivedReportInput(), { lang })))['assessment-results']);
+      const result = arr(doc['results'])[0]!;
+      const resources = arr(asObj(doc['back-matter'])['resources']);
+      const waived = arr(result['observations']).filter((o) => propValue(o, 'finding-status') === 'waived');
+      expect(waived).toHaveLength(2);
+      for (const o of waived) {
+        expect(propValue(o, 'exception-id')).toBe(ACTIVE_EXCEPTION.id);
+        expect(propValue(o, 'exception-state')).toBe('active');
+        expect(propValue(o, 'exception-approved-by')).toBe(ACTIVE_EXCEPTION.approvedBy);
+        expect(propValue(o, 'exception-expires')).toBe(ACTIVE_EXCEPTION.expires);
+        expect(o['remarks']).toContain(ACTIVE_EXCEPTION.id);
+        expect(o['remarks']).toContain(ACTIVE_EXCEPTION.justification[lang]);
+        expect(o['remarks']).not.toContain(lang === 'ja' ? '是正方法' : 'Remediation');
+        expect(o['description']).toMatch(lang === 'ja' ? /^例外承認: 踏み台/ : /^Waived: tcp\/22/);
+        const link = arr(o['links'])[0]!;
+        expect(resources.map((r) => `#${r['uuid'] as string}`)).toContain(link['href']);
+      }
+      const byId = new Map(resources.filter((r) => propValue(r, 'exception-id') !== undefined).map((r) => [propValue(r, 'exception-id'), r]));
+      expect(byId.get(ACTIVE_EXCEPTION.id)).toMatchObject({ description: ACTIVE_EXCEPTION.justification[lang] });
+      expect(propValue(byId.get(ACTIVE_EXCEPTION.id)!, 'waived')).toBe('2');
+      const expired = byId.get(EXPIRED_EXCEPTION.id)!;
+      expect(propValue(expired, 'exception-state')).toBe('expired');
+      expect(propValue(expired, 'expires')).toBe(EXPIRED_EXCEPTION.expires);
+      expect(propValue(expired, 'matched')).toBe('1');
+      expect(propValue(expired, 'waived')).toBe('0');
+      expect(propValue(result, 'count-waived-findings')).toBe('2');
+    }
   });
 
   it('resolves its references: import-ap and the catalog in back-matter', () => {

@@ -45,6 +45,13 @@ export function findingsOf(assessment: Assessment, control: string): Record<stri
   return out;
 }
 
+/** The Japanese reasons (`reason_ja`) of one control's findings, keyed by resource id. */
+export function reasonsJaOf(assessment: Assessment, control: string): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const f of assessment.findings) if (f.control === control) out[f.resourceId] = f.reason_ja;
+  return out;
+}
+
 /** A configuration item in the snapshot/event shape, with sensible defaults. */
 export function configItem(fields: {
   type: string;

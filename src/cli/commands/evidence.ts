@@ -80,7 +80,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
       const retention = store instanceof S3EvidenceStore ? undefined : config.evidence?.retention;
       await checkStore(store);
       const signer = loadSigner(options.key ?? config.evidence?.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`));
-      const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations });
+      const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
       const digest = mappingsDigest({ catalog: config.catalog, controls: config.controls });
       const logger = createLogger(config.log.level, new Writable({ write: (chunk: Buffer, _encoding, done) => (io.stderr(chunk.toString()), done()) }));
       const sandbox = options.sandbox ? await withSandbox(config, { resources: options.sandboxResources }) : undefined;

@@ -42,7 +42,7 @@ export const reportCommands: CommandGroup = (program, { io, setExitCode }) => {
     .description('write an audit report of an assessment or evidence snapshot (HTML, CSV or OSCAL), or export the catalog as OSCAL')
     .argument('[input]', 'JSON written by `kansa evaluate|scan --output json`, or a snapshot directory containing assessment.json')
     .addOption(new Option('--format <format>', 'report format').choices(Object.keys(REPORT_FORMATS)))
-    .addOption(new Option('--lang <lang>', 'language of headings and labels').choices(REPORT_LANGUAGES).default('ja'))
+    .addOption(new Option('--lang <lang>', 'language of the report: headings, reasons, remediation, rationale, exception justifications').choices(REPORT_LANGUAGES).default('ja'))
     .option('--out <file>', 'write the report to this file (default: stdout)')
     .option('--catalog-oscal', 'export the requirement catalog as an OSCAL catalog (no INPUT)')
     .option('--catalog <file>', 'requirement catalog file (default: the bundled 66-item catalog)')

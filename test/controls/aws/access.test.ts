@@ -1,5 +1,5 @@
 /** Key access and identity (mappings/controls/aws/access.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, rdkItem, selectRows, urlEncodedPolicy } from '../../fixtures/aws/samples.js';
 
 const OTHER = '444455556666';
@@ -31,6 +31,13 @@ describe('aws-kms-key-policy-not-public', () => {
     const open = key('key-open', { Version: '2012-10-17', Statement: [root, { Sid: 'OpenToAll', Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] });
     const f = findingsOf(assess([open, rdkItem('AWS_KMS_Key')]), control);
     expect(f).toEqual({ 'key-open': { status: 'fail', reason: 'key policy statement(s) OpenToAll allow kms:* to Principal * without any condition' } });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const open = key('key-open', { Version: '2012-10-17', Statement: [root, { Sid: 'OpenToAll', Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] });
+    const ja = reasonsJaOf(assess([open, key('key-no-policy', undefined)]), control);
+    expect(ja['key-open']).toBe('キーポリシーのステートメント OpenToAll（Principal * に kms:* を許可）に条件が一つも設定されていません');
+    expect(ja['key-no-policy']).toBe('判定できません: キーポリシー（Policy）が記録されていません');
   });
 
   it('is unknown when the key policy was not recorded', () => {
@@ -83,6 +90,11 @@ describe('aws-iam-cross-account-role-requires-mfa', () => {
     expect(f[idOf('lenient')]).toEqual({ status: 'fail', reason: `trusts ${OTHER} without requiring MFA (Bool aws:MultiFactorAuthPresent = true)` });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([role('vendor', trust({ AWS: `arn:aws:iam::${OTHER}:root` }))]), control);
+    expect(ja[idOf('vendor')]).toBe(`arn:aws:iam::${OTHER}:root を MFA の必須化（Bool aws:MultiFactorAuthPresent = true）なしに信頼しています`);
+  });
+
   it('does not judge service, federated or same-account trust', () => {
     const f = findingsOf(
       assess([
@@ -129,6 +141,17 @@ describe('aws-iam-user-no-administrator-access', () => {
     );
     expect(f['AIDAALICEXXXXXXXXXXXX']).toEqual({ status: 'fail', reason: 'user alice has AdministratorAccess attached' });
     expect(f.AIDABOBXXXXXXXXXXXXXX).toEqual({ status: 'fail', reason: 'user bob has inline policy break-glass allowing *:*' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const both = user(
+      'alice',
+      [{ policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', policyName: 'AdministratorAccess' }],
+      [{ policyName: 'break-glass', policyDocument: urlEncodedPolicy({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }) }],
+    );
+    const a = assess([both]);
+    expect(findingsOf(a, control)['AIDAALICEXXXXXXXXXXXX']?.reason).toBe('user alice has AdministratorAccess attached and inline policy break-glass allowing *:*');
+    expect(reasonsJaOf(a, control)['AIDAALICEXXXXXXXXXXXX']).toBe('ユーザー alice に管理者権限が直接付与されています（AdministratorAccess のアタッチ、*:* を許可するインラインポリシー break-glass）');
   });
 
   it('is unknown when the attached policies are not a list', () => {

@@ -1,5 +1,5 @@
 /** Data-leak prevention (mappings/controls/aws/dataleak.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, collected, collectionFailed, rdkItem } from '../../fixtures/aws/samples.js';
 
 const ALL_ON = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
@@ -25,6 +25,12 @@ describe('aws-s3-account-public-access-block (exists per account)', () => {
       reason: `none of 1 AWS::S3::AccountPublicAccessBlock qualifies: ${ACCOUNT}: blockPublicPolicy is off, restrictPublicBuckets is off`,
     });
     expect(findingsOf(assess([], [collected()]), control)[ACCOUNT]).toEqual({ status: 'fail', reason: 'no AWS::S3::AccountPublicAccessBlock in this account' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([accountBlock({ ...ALL_ON, blockPublicPolicy: false, restrictPublicBuckets: false })]), control)[ACCOUNT]).toBe(
+      `AWS::S3::AccountPublicAccessBlock 1 件のいずれも条件を満たしていません: ${ACCOUNT}: blockPublicPolicy が無効です、restrictPublicBuckets が無効です`,
+    );
   });
 
   it('is unknown when the account could not be collected', () => {
@@ -56,6 +62,15 @@ describe('aws-s3-bucket-public-access-block', () => {
     expect(f.open).toEqual({ status: 'fail', reason: 'bucket open has no Block Public Access configuration and the account-level block is not fully on' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(
+      assess([accountBlock({ ...ALL_ON, restrictPublicBuckets: false }), bucket('half-open', { PublicAccessBlockConfiguration: { ...ALL_ON, ignorePublicAcls: false } }), bucket('open', {})]),
+      control,
+    );
+    expect(ja['half-open']).toBe('バケット half-open: ignorePublicAcls が無効で、アカウント単位のブロックも完全には有効になっていません');
+    expect(ja.open).toBe('バケット open にブロックパブリックアクセスの設定がなく、アカウント単位のブロックも完全には有効になっていません');
+  });
+
   it('is unknown when the bucket item is malformed', () => {
     expect(findingsOf(assess([bucket('garbled', { PublicAccessBlockConfiguration: '{"blockPublicAcls":' })]), control).garbled?.status).toBe('unknown');
   });
@@ -71,6 +86,12 @@ describe('aws-rds-not-publicly-accessible', () => {
     expect(f['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toEqual({ status: 'fail', reason: 'DB instance myrdstest is publicly accessible (publiclyAccessible = true)' });
     expect(f['db-PRIVATE']).toEqual({ status: 'pass' });
     expect(f['db-UNKNOWN']?.status).toBe('unknown');
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([rdkItem('AWS_RDS_DBInstance')]), control)['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toBe(
+      'DB インスタンス myrdstest がパブリックアクセス可能になっています（publiclyAccessible = true）',
+    );
   });
 });
 
@@ -96,6 +117,11 @@ describe('aws-rds-snapshot-not-public', () => {
     expect(f['shared-with-dr']).toEqual({ status: 'pass' });
     expect(f['private-cluster-snap']).toEqual({ status: 'pass' });
     expect(f['public-snap']).toEqual({ status: 'fail', reason: 'snapshot public-snap can be restored by any AWS account (restore attribute: all)' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([snapshot('AWS::RDS::DBSnapshot', 'public-snap', [{ attributeName: 'restore', attributeValues: ['all'] }])]), control);
+    expect(ja['public-snap']).toBe('スナップショット public-snap はどの AWS アカウントからも復元できる状態です（restore 属性: all）');
   });
 
   it('is unknown when the sharing attributes were not recorded', () => {

@@ -1,5 +1,5 @@
 /** Threat detection, WAF and alerting (mappings/controls/aws/detection.yaml): `exists` controls. */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, collected, collectionFailed } from '../../fixtures/aws/samples.js';
 
 describe('aws-guardduty-enabled (exists per account × region)', () => {
@@ -28,6 +28,14 @@ describe('aws-guardduty-enabled (exists per account × region)', () => {
       status: 'fail',
       reason: 'none of 1 AWS::GuardDuty::Detector qualifies: b2c3d4e5f60718293a4b5c6d7e8f9a0b: detector b2c3d4e5f60718293a4b5c6d7e8f9a0b is suspended (Enable = false)',
     });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([detector('b2c3d4e5f60718293a4b5c6d7e8f9a0b', 'ap-northeast-3', false)], [collected('ap-northeast-1'), collected('ap-northeast-3')]), control);
+    expect(ja[`${ACCOUNT}/ap-northeast-1`]).toBe('このリージョンに AWS::GuardDuty::Detector がありません');
+    expect(ja[`${ACCOUNT}/ap-northeast-3`]).toBe(
+      'AWS::GuardDuty::Detector 1 件のいずれも条件を満たしていません: b2c3d4e5f60718293a4b5c6d7e8f9a0b: ディテクター b2c3d4e5f60718293a4b5c6d7e8f9a0b が停止されています（Enable = false）',
+    );
   });
 
   it('is unknown where collection failed, or the detector item lacks Enable', () => {
@@ -65,6 +73,12 @@ describe('aws-wafv2-web-acl-exists (exists per account)', () => {
     });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([acl('a1b2c3d4-5678-90ab-cdef-111111111111', 'empty', 0)]), control)[ACCOUNT]).toBe(
+      'AWS::WAFv2::WebACL 1 件のいずれも条件を満たしていません: a1b2c3d4-5678-90ab-cdef-111111111111: ウェブ ACL empty にルールがありません（capacity 0）',
+    );
+  });
+
   it('is unknown when a Region of the account could not be collected', () => {
     expect(findingsOf(assess([], [collected(), collectionFailed('ap-northeast-3')]), control)[ACCOUNT]?.status).toBe('unknown');
   });
@@ -93,6 +107,12 @@ describe('aws-cloudwatch-alarm-with-actions (exists per account)', () => {
       status: 'fail',
       reason: 'none of 2 AWS::CloudWatch::Alarm qualifies: muted: actions disabled; no-target: no alarm actions',
     });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([alarm('muted', false, [`arn:aws:sns:ap-northeast-1:${ACCOUNT}:ops-alerts`]), alarm('no-target', true, null)]), control)[ACCOUNT]).toBe(
+      'AWS::CloudWatch::Alarm 2 件のいずれも条件を満たしていません: muted: アクションが無効になっています、no-target: アラームアクションが設定されていません',
+    );
   });
 
   it('is unknown when collection failed and no alarm was seen', () => {

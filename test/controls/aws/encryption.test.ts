@@ -1,5 +1,5 @@
 /** Encryption at rest (mappings/controls/aws/encryption.yaml), on real-shaped AWS Config items. */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { historyItems, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
 
 const KMS_KEY = 'arn:aws:kms:ap-northeast-1:111122223333:key/0f6a3c1e-8d2b-4b57-9a61-3c1d2e4f5a6b';
@@ -36,6 +36,15 @@ describe('aws-s3-bucket-default-encryption', () => {
     expect(f['odd-bucket']).toEqual({ status: 'fail', reason: 'default encryption rule with sseAlgorithm (none)' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(
+      assess([bucket('odd-bucket', { ServerSideEncryptionConfiguration: { rules: [{ applyServerSideEncryptionByDefault: null, bucketKeyEnabled: false }] } }), bucket('bare-bucket', {})]),
+      control,
+    );
+    expect(ja['odd-bucket']).toBe('sseAlgorithm が AES256・aws:kms・aws:kms:dsse 以外のデフォルト暗号化ルールがあります（記録値: なし）');
+    expect(ja['bare-bucket']).toBe('バケット bare-bucket にデフォルト暗号化（ServerSideEncryptionConfiguration）が記録されていません');
+  });
+
   it('is unknown when the encryption document cannot be parsed', () => {
     const f = findingsOf(assess([bucket('broken-bucket', { ServerSideEncryptionConfiguration: '{"rules":[' })]), control);
     expect(f['broken-bucket']?.status).toBe('unknown');
@@ -58,6 +67,11 @@ describe('aws-ebs-volume-encrypted', () => {
     expect(findingsOf(assess([item]), control)['vol-0a1b2c3d4e5f60718']).toEqual({ status: 'fail', reason: 'volume vol-0a1b2c3d4e5f60718 is not encrypted (encrypted = false)' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const item = configItem({ type: 'AWS::EC2::Volume', id: 'vol-0a1b2c3d4e5f60718', configuration: { volumeId: 'vol-0a1b2c3d4e5f60718', encrypted: false } });
+    expect(reasonsJaOf(assess([item]), control)['vol-0a1b2c3d4e5f60718']).toBe('ボリューム vol-0a1b2c3d4e5f60718 が暗号化されていません（encrypted = false）');
+  });
+
   it('is unknown when the item does not say whether the volume is encrypted', () => {
     const item = configItem({ type: 'AWS::EC2::Volume', id: 'vol-0ffee', configuration: { volumeId: 'vol-0ffee', size: 8 } });
     expect(findingsOf(assess([item]), control)['vol-0ffee']?.status).toBe('unknown');
@@ -76,6 +90,10 @@ describe('aws-rds-storage-encrypted', () => {
     expect(f['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toEqual({ status: 'pass' });
     expect(f['cluster-H6LU56TOHIKJLGS5GVL52DBOOE']).toEqual({ status: 'pass' });
     expect(f['cluster-MPL6FOB4KMWTPPCZB3YS7RUSYM']).toEqual({ status: 'fail', reason: 'DB cluster test-cluster has storageEncrypted = false' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess(clusters), control)['cluster-MPL6FOB4KMWTPPCZB3YS7RUSYM']).toBe('DB クラスター test-cluster のストレージが暗号化されていません（storageEncrypted = false）');
   });
 
   it('is unknown without storageEncrypted', () => {
@@ -100,6 +118,11 @@ describe('aws-rds-snapshot-encrypted', () => {
     expect(f['manual-ledger']).toEqual({ status: 'fail', reason: 'snapshot manual-ledger is not encrypted' });
     expect(f.mystery?.status).toBe('unknown');
   });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const item = configItem({ type: 'AWS::RDS::DBClusterSnapshot', id: 'manual-ledger', configuration: { dbclusterSnapshotIdentifier: 'manual-ledger', storageEncrypted: false } });
+    expect(reasonsJaOf(assess([item]), control)['manual-ledger']).toBe('スナップショット manual-ledger が暗号化されていません');
+  });
 });
 
 describe('aws-efs-encrypted', () => {
@@ -112,6 +135,10 @@ describe('aws-efs-encrypted', () => {
     expect(f['fs-0aa']).toEqual({ status: 'pass' });
     expect(f['fs-0bb']).toEqual({ status: 'fail', reason: 'file system fs-0bb has Encrypted = false' });
     expect(f['fs-0cc']?.status).toBe('unknown');
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([fs('fs-0bb', { Encrypted: false })]), control)['fs-0bb']).toBe('ファイルシステム fs-0bb が暗号化されていません（Encrypted = false）');
   });
 });
 
@@ -132,6 +159,12 @@ describe('aws-kms-cmk-rotation-enabled', () => {
       status: 'fail',
       reason: 'key 9975ba19-f8ff-444b-9c21-8d42cc6dc45b has KeyRotationStatus false',
     });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([customerKey('key-manual', { KeyRotationStatus: false })]), control)['key-manual']).toBe(
+      'キー key-manual の自動ローテーションが有効になっていません（KeyRotationStatus false）',
+    );
   });
 
   it('passes rotating keys, whether the status is a boolean (snapshot) or a string (API)', () => {

@@ -1,5 +1,5 @@
 /** Firewall and remote access (mappings/controls/aws/firewall.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { historyItems, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
 
 /** A Select row carries only the selected fields; add the identity the query left out. */
@@ -81,6 +81,12 @@ describe('aws-sg-admin-ports-closed-to-world', () => {
     expect(f['sg-numeric']).toEqual({ status: 'fail', reason: '6/5432 open to 0.0.0.0/0' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([sg('sg-ipv6', [rule('tcp', 3389, 3389, world6)]), sg('sg-all-traffic', [rule('-1', undefined, undefined, world4)])]), control);
+    expect(ja['sg-ipv6']).toBe('tcp/3389 が ::/0 に公開されています');
+    expect(ja['sg-all-traffic']).toBe('すべての通信が 0.0.0.0/0 に公開されています');
+  });
+
   it('passes admin ports reachable only from prefix lists, security groups or private ranges, and web ports or ICMP open to all', () => {
     const f = findingsOf(
       assess([
@@ -108,6 +114,12 @@ describe('aws-sg-default-restricts-all', () => {
       status: 'fail',
       reason: 'default security group of vpc-d2d616b5 has 1 inbound and 1 outbound rule(s): in -1 from 108.56.181.242/32 sg-6c7fa917; out -1 to 0.0.0.0/0',
     });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([fromSelect('select_sg_default_restricted')]), control)['sg-6c7fa917']).toBe(
+      'vpc-d2d616b5 のデフォルトセキュリティグループに受信ルールが 1 件、送信ルールが 1 件あります: 受信 -1（送信元 108.56.181.242/32 sg-6c7fa917）、送信 -1（宛先 0.0.0.0/0）',
+    );
   });
 
   it('passes an emptied default group and ignores other groups', () => {

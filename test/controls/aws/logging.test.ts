@@ -1,5 +1,5 @@
 /** Logging and audit trail (mappings/controls/aws/logging.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, collected, collectionFailed, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
 
 function bucket(name: string, supplementary: Record<string, unknown>): Record<string, unknown> {
@@ -36,6 +36,12 @@ describe('aws-cloudtrail-multi-region-validated (exists per account)', () => {
     expect(findingsOf(assess([], [collected()]), control)[ACCOUNT]).toEqual({ status: 'fail', reason: 'no AWS::CloudTrail::Trail in this account' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([trail('tokyo-only', false, true)]), control)[ACCOUNT]).toBe(
+      'AWS::CloudTrail::Trail 1 件のいずれも条件を満たしていません: tokyo-only: isMultiRegionTrail が false、logFileValidationEnabled が true です',
+    );
+  });
+
   it('is unknown when the account could not be collected', () => {
     expect(findingsOf(assess([], [collectionFailed()]), control)[ACCOUNT]?.status).toBe('unknown');
   });
@@ -59,6 +65,12 @@ describe('aws-s3-bucket-access-logging', () => {
     const f = findingsOf(assess([rdkItem('AWS_S3_Bucket'), custodianBucket()]), control);
     expect(f['mborch-test-bucket-config-item']).toEqual({ status: 'fail', reason: 'server access logging is off for bucket mborch-test-bucket-config-item (no destinationBucketName)' });
     expect(f['c7n-ssm-build']?.status).toBe('fail');
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([rdkItem('AWS_S3_Bucket')]), control)['mborch-test-bucket-config-item']).toBe(
+      'バケット mborch-test-bucket-config-item のサーバーアクセスログが無効です（destinationBucketName がありません）',
+    );
   });
 
   it('is unknown when the item carries no logging document', () => {
@@ -86,6 +98,14 @@ describe('aws-vpc-flow-logs-enabled', () => {
     expect(f['vpc-0bbb0000000000002']).toEqual({ status: 'fail', reason: 'no flow log is attached to vpc-0bbb0000000000002' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const stopped = { ...flowLog('fl-0stopped0000000001', 'vpc-0ccc0000000000003') };
+    (stopped.configuration as Record<string, unknown>).flowLogStatus = 'INACTIVE';
+    const ja = reasonsJaOf(assess([vpc('vpc-0bbb0000000000002'), vpc('vpc-0ccc0000000000003'), stopped]), control);
+    expect(ja['vpc-0bbb0000000000002']).toBe('vpc-0bbb0000000000002 にフローログが設定されていません');
+    expect(ja['vpc-0ccc0000000000003']).toBe('vpc-0ccc0000000000003 のフローログが有効になっていません: fl-0stopped0000000001 INACTIVE');
+  });
+
   it('is unknown for a VPC item that cannot be parsed', () => {
     const broken = { ...vpc('vpc-0ddd0000000000004'), configuration: '{"vpcId":' };
     expect(findingsOf(assess([broken]), control)['vpc-0ddd0000000000004']?.status).toBe('unknown');
@@ -103,6 +123,11 @@ describe('aws-s3-bucket-versioning', () => {
     expect(f['mborch-test-bucket-config-item']).toEqual({ status: 'pass' });
     expect(f['c7n-ssm-build']).toEqual({ status: 'fail', reason: 'versioning of bucket c7n-ssm-build is Off' });
     expect(f.paused).toEqual({ status: 'fail', reason: 'versioning of bucket paused is Suspended' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([bucket('paused', { BucketVersioningConfiguration: { status: 'Suspended', isMfaDeleteEnabled: null } })]), control);
+    expect(ja.paused).toBe('バケット paused のバージョニングが Suspended です');
   });
 
   it('is unknown without a versioning document', () => {

@@ -1,5 +1,5 @@
 /** Service-health notifications (mappings/controls/aws/notifications.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, collected, collectionFailed } from '../../fixtures/aws/samples.js';
 
 const control = 'aws-health-event-notifications';
@@ -36,6 +36,25 @@ describe('aws-health-event-notifications (exists per account)', () => {
         'none of 4 AWS::Events::Rule qualifies: health-disabled: rule health-disabled: state DISABLED; health-no-target: rule health-no-target: no targets; ec2-state: rule ec2-state: event pattern does not match source aws.health',
     });
     expect(findingsOf(assess([], [collected()]), control)[ACCOUNT]).toEqual({ status: 'fail', reason: 'no AWS::Events::Rule in this account' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(
+      assess([
+        rule('health-disabled', { State: 'DISABLED', EventPattern: '{"source":["aws.health"]}' }),
+        rule('health-no-target', { Targets: [], EventPattern: '{"source":["aws.health"]}' }),
+        rule('ec2-state', { EventPattern: '{"source":["aws.ec2"]}' }),
+      ]),
+      control,
+    );
+    expect(ja[ACCOUNT]).toBe(
+      'AWS::Events::Rule 3 件のいずれも条件を満たしていません: health-disabled: ルール health-disabled: 状態が DISABLED です、health-no-target: ルール health-no-target: ターゲットがありません、ec2-state: ルール ec2-state: イベントパターンが source aws.health に一致しません',
+    );
+    const custom = assess([rule('health-custom-bus', { EventBusName: 'ops', EventPattern: '{"source":["aws.health"]}' })]);
+    expect(findingsOf(custom, control)[ACCOUNT]?.reason).toBe('none of 1 AWS::Events::Rule qualifies: health-custom-bus: rule health-custom-bus: on event bus ops, which does not receive AWS Health events');
+    expect(reasonsJaOf(custom, control)[ACCOUNT]).toBe(
+      'AWS::Events::Rule 1 件のいずれも条件を満たしていません: health-custom-bus: ルール health-custom-bus: イベントバス ops 上にあり、このバスは AWS Health のイベントを受信しません',
+    );
   });
 
   it('is unknown when collection failed or the pattern cannot be parsed', () => {

@@ -1,5 +1,5 @@
 /** Data residency (mappings/controls/aws/residency.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, rdkItem } from '../../fixtures/aws/samples.js';
 
 function bucket(name: string, region: string, supplementary: Record<string, unknown> = {}): Record<string, unknown> {
@@ -25,6 +25,14 @@ describe('aws-data-stored-in-japan', () => {
     const f = findingsOf(assess([rdkItem('AWS_S3_Bucket'), rdkItem('AWS_RDS_DBInstance')]), control);
     expect(f['mborch-test-bucket-config-item']).toEqual({ status: 'fail', reason: 'region us-east-1 is outside Japan' });
     expect(f['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toEqual({ status: 'fail', reason: 'region us-east-1 is outside Japan' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const item = { ...bucket('somewhere', 'ap-northeast-1') };
+    delete item.awsRegion;
+    const ja = reasonsJaOf(assess([rdkItem('AWS_S3_Bucket'), item]), control);
+    expect(ja['mborch-test-bucket-config-item']).toBe('リージョン us-east-1 は国外です');
+    expect(ja.somewhere).toBe('判定できません: この項目には awsRegion（リージョン）が記録されていません');
   });
 
   it('is unknown for a data store whose item does not say where it is', () => {
@@ -53,6 +61,13 @@ describe('aws-zone-in-japan', () => {
     const f = findingsOf(assess([subnet('subnet-0tpe', 'ap-northeast-1-tpe-1a'), volume]), control);
     expect(f['subnet-0tpe']).toEqual({ status: 'fail', reason: 'availability zone ap-northeast-1-tpe-1a is the Taipei Local Zone (Taiwan)' });
     expect(f['vol-0edge']).toEqual({ status: 'fail', reason: 'availability zone ap-northeast-1-xyz-1a is an edge zone not known to be in Japan' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const volume = configItem({ type: 'AWS::EC2::Volume', id: 'vol-0edge', configuration: { volumeId: 'vol-0edge', availabilityZone: 'ap-northeast-1-xyz-1a', encrypted: true } });
+    const ja = reasonsJaOf(assess([subnet('subnet-0tpe', 'ap-northeast-1-tpe-1a'), volume]), control);
+    expect(ja['subnet-0tpe']).toBe('アベイラビリティーゾーン ap-northeast-1-tpe-1a は台北ローカルゾーン（台湾）です');
+    expect(ja['vol-0edge']).toBe('アベイラビリティーゾーン ap-northeast-1-xyz-1a は日本国内にあることが確認できないエッジゾーンです');
   });
 
   it('is unknown when an instance item has no placement, and leaves Regions abroad to aws-data-stored-in-japan', () => {
@@ -92,6 +107,15 @@ describe('aws-s3-replication-in-japan', () => {
     expect(f.invoices).toEqual({ status: 'fail', reason: 'replicates to invoices-dr in us-west-2 (outside Japan)' });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(
+      assess([replicating('invoices', { dr: { target: 'invoices-dr', status: 'Enabled' } }), bucket('invoices-dr', 'us-west-2'), replicating('shared', { partner: { target: 'partner-bucket', status: 'Enabled' } })]),
+      control,
+    );
+    expect(ja.invoices).toBe('invoices-dr（us-west-2）にレプリケーションしています（国外）');
+    expect(ja.shared).toBe('判定できません: レプリケーション先のバケット partner-bucket が収集したインベントリにありません');
+  });
+
   it('is unknown when the destination bucket is not in the inventory', () => {
     const f = findingsOf(assess([replicating('shared', { partner: { target: 'partner-bucket', status: 'Enabled' } })]), control);
     expect(f.shared?.status).toBe('unknown');
@@ -121,6 +145,11 @@ describe('aws-rds-backup-replication-in-japan', () => {
     expect(f['db-PLAIN']).toEqual({ status: 'pass' });
     expect(f['db-TO-OSAKA']).toEqual({ status: 'pass' });
     expect(f['db-TO-OREGON']).toEqual({ status: 'fail', reason: 'automated backups replicated to us-west-2 (outside Japan)' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([instance('to-oregon', [{ dBInstanceAutomatedBackupsArn: `arn:aws:rds:us-west-2:${ACCOUNT}:auto-backup:ab-oregon0000000000000000001` }])]), control);
+    expect(ja['db-TO-OREGON']).toBe('自動バックアップが us-west-2 に複製されています（国外）');
   });
 
   it('is unknown when a replication entry has no ARN', () => {
@@ -165,6 +194,13 @@ describe('aws-backup-copy-in-japan', () => {
     expect(f['1a2b3c4d-0000-4000-8000-000000000003']).toEqual({ status: 'fail', reason: `backup plan to-oregon copies to ${oregon} (outside Japan)` });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const oregon = `arn:aws:backup:us-west-2:${ACCOUNT}:backup-vault:dr-vault`;
+    expect(reasonsJaOf(assess([plan('1a2b3c4d-0000-4000-8000-000000000003', 'to-oregon', [oregon])]), control)['1a2b3c4d-0000-4000-8000-000000000003']).toBe(
+      `バックアッププラン to-oregon が ${oregon} にコピーしています（国外）`,
+    );
+  });
+
   it('is unknown when the plan document is missing', () => {
     const item = configItem({ type: 'AWS::Backup::BackupPlan', id: 'plan-without-document', configuration: { BackupPlanId: 'plan-without-document' } });
     expect(findingsOf(assess([item]), control)['plan-without-document']?.status).toBe('unknown');
@@ -192,6 +228,11 @@ describe('aws-dynamodb-replicas-in-japan', () => {
     expect(f.sessions).toEqual({ status: 'pass' });
     expect(f.carts).toEqual({ status: 'pass' });
     expect(f.profiles).toEqual({ status: 'fail', reason: 'table profiles has replicas in us-east-1 (outside Japan)' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([table('profiles', [{ regionName: 'ap-northeast-1', replicaStatus: 'ACTIVE' }, { regionName: 'us-east-1', replicaStatus: 'ACTIVE' }])]), control);
+    expect(ja.profiles).toBe('テーブル profiles のレプリカが us-east-1 にあります（国外）');
   });
 
   it('is unknown when a replica entry has no Region', () => {

@@ -1,5 +1,5 @@
 /** Availability and backup (mappings/controls/aws/resilience.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { ACCOUNT, collected, collectionFailed, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
 
 function dbInstance(name: string, extra: Record<string, unknown>): Record<string, unknown> {
@@ -41,6 +41,10 @@ describe('aws-rds-multi-az', () => {
     expect(f).toEqual({ 'db-ORDERS': { status: 'fail', reason: 'DB instance orders runs in a single Availability Zone (multiAZ = false)' } });
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([dbInstance('orders', { multiAZ: false })]), control)['db-ORDERS']).toBe('DB インスタンス orders が単一のアベイラビリティーゾーンで稼働しています（multiAZ = false）');
+  });
+
   it('is unknown when multiAZ is not recorded', () => {
     expect(findingsOf(assess([dbInstance('mystery', {})]), control)['db-MYSTERY']?.status).toBe('unknown');
   });
@@ -54,6 +58,10 @@ describe('aws-rds-backup-retention', () => {
     expect(f['db-HHTTSRD6HXUIKXPFPI6WFVZ4PA']).toEqual({ status: 'pass' });
     expect(f['cluster-MPL6FOB4KMWTPPCZB3YS7RUSYM']).toEqual({ status: 'fail', reason: 'backupRetentionPeriod 5 < 7 days' });
     expect(f['db-SCRATCH']).toEqual({ status: 'fail', reason: 'backupRetentionPeriod 0 < 7 days' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([dbInstance('scratch', { backupRetentionPeriod: 0 })]), control)['db-SCRATCH']).toBe('自動バックアップの保持期間（backupRetentionPeriod）が 0 日で、7 日未満です');
   });
 
   it('is unknown without backupRetentionPeriod', () => {
@@ -79,6 +87,10 @@ describe('aws-dynamodb-pitr-enabled', () => {
     expect(f.orders).toEqual({ status: 'pass' });
     expect(f.sessions).toEqual({ status: 'fail', reason: 'point-in-time recovery of table sessions is DISABLED' });
     expect(f.legacy?.status).toBe('unknown');
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([table('sessions', 'DISABLED')]), control).sessions).toBe('テーブル sessions のポイントインタイムリカバリが DISABLED です');
   });
 });
 
@@ -111,6 +123,12 @@ describe('aws-backup-plan-in-use (exists per account)', () => {
       status: 'fail',
       reason: 'none of 1 AWS::Backup::BackupPlan qualifies: 3c1f9e2a-0000-4000-8000-00000000000b: no backup selection assigns resources to the plan',
     });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([plan('3c1f9e2a-0000-4000-8000-00000000000b', [daily])]), control)[ACCOUNT]).toBe(
+      'AWS::Backup::BackupPlan 1 件のいずれも条件を満たしていません: 3c1f9e2a-0000-4000-8000-00000000000b: プランにリソースを割り当てるバックアップ選択がありません',
+    );
   });
 
   it('is unknown when collection failed', () => {

@@ -1,5 +1,5 @@
 /** Time synchronisation (mappings/controls/aws/timesync.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 
 const control = 'aws-dhcp-ntp-amazon-time-sync';
 
@@ -48,6 +48,11 @@ describe('aws-dhcp-ntp-amazon-time-sync', () => {
     );
     expect(f['dopt-0corpntp0000000004']).toEqual({ status: 'fail', reason: 'DHCP option set dopt-0corpntp0000000004 hands out NTP servers 10.0.0.123 instead of the Amazon Time Sync Service' });
     expect(f['dopt-0apishape00000005']).toEqual({ status: 'fail', reason: 'DHCP option set dopt-0apishape00000005 hands out NTP servers ntp.nict.jp instead of the Amazon Time Sync Service' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([options('dopt-0corpntp0000000004', { NtpServers: ['10.0.0.123', 'ntp.nict.jp', '169.254.169.123'] })]), control);
+    expect(ja['dopt-0corpntp0000000004']).toBe('DHCP オプションセット dopt-0corpntp0000000004 が Amazon Time Sync Service ではなく NTP サーバー 10.0.0.123、ntp.nict.jp を配布しています');
   });
 
   it('is unknown when the option set cannot be parsed', () => {

@@ -1,5 +1,5 @@
 /** Encryption in transit (mappings/controls/aws/transit.yaml). */
-import { assess, configItem, findingsOf } from '../../support/evaluate.js';
+import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 import { rdkItem, selectRows } from '../../fixtures/aws/samples.js';
 
 describe('aws-s3-bucket-secure-transport', () => {
@@ -44,6 +44,13 @@ describe('aws-s3-bucket-secure-transport', () => {
     expect(f.narrow?.status).toBe('fail');
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const narrow = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::111122223333:role/app' }, Action: 's3:*', Resource: 'arn:aws:s3:::narrow/*' }] };
+    const ja = reasonsJaOf(assess([bucket('no-policy', null), bucket('narrow', JSON.stringify(narrow))]), control);
+    expect(ja['no-policy']).toBe('バケット no-policy にバケットポリシーがないため、暗号化されていない HTTP リクエストが拒否されません');
+    expect(ja.narrow).toBe('バケット narrow のバケットポリシーに、aws:SecureTransport が false のときにすべてのプリンシパルの s3:* を拒否する Deny ステートメントがありません');
+  });
+
   it('is unknown when the policy text is not JSON', () => {
     const f = findingsOf(assess([bucket('garbled', '{"Version":"2012-10-17","Statement":[')]), control);
     expect(f.garbled?.status).toBe('unknown');
@@ -78,6 +85,11 @@ describe('aws-elbv2-listener-encrypted', () => {
     expect(Object.values(findingsOf(assess([item]), control))).toEqual([{ status: 'fail', reason: 'HTTP listener on port 80 serves forward instead of redirecting to HTTPS' }]);
   });
 
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const item = listener('9a8b7c6d5e4f3a2b', { Port: 80, Protocol: 'HTTP', DefaultActions: [forward] });
+    expect(Object.values(reasonsJaOf(assess([item]), control))).toEqual(['ポート 80 の HTTP リスナーが HTTPS へリダイレクトせずに forward を行っています']);
+  });
+
   it('does not judge TCP listeners, and is unknown when an HTTP listener has no recorded actions', () => {
     const tcp = listener('1111111111111111', { Port: 5432, Protocol: 'TCP', DefaultActions: [forward] });
     const bare = listener('2222222222222222', { Port: 8080, Protocol: 'HTTP' });
@@ -109,5 +121,11 @@ describe('aws-elb-classic-listener-encrypted', () => {
     expect(f['legacy-tls']).toEqual({ status: 'pass' });
     expect(f['legacy-web']).toEqual({ status: 'fail', reason: 'plain HTTP listener(s) on port 80' });
     expect(f['legacy-unknown']?.status).toBe('unknown');
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([elb('legacy-web', [https, http, { ...http, listener: { ...http.listener, protocol: 'http', loadBalancerPort: 8080 } }]), elb('legacy-unknown', undefined)]), control);
+    expect(ja['legacy-web']).toBe('ポート 80、8080 に平文の HTTP リスナーがあります');
+    expect(ja['legacy-unknown']).toBe('判定できません: リスナーの一覧（listenerDescriptions）が記録されていません');
   });
 });

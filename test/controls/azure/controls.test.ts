@@ -235,3 +235,80 @@ describe('residency and notifications', () => {
     expect(f.find((x) => x.account === other)?.reason).toContain('alert noag: no action group');
   });
 });
+
+/** Japanese reasons (`reason_ja`) of the findings of one control, keyed by resource id (or account for exists controls). */
+function reasonsJa(inputs: readonly Input[], control: string, key: 'resourceId' | 'account' = 'resourceId'): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const f of assess(inputs).findings) if (f.control === control) out[f[key]] = f.reason_ja;
+  return out;
+}
+
+describe('Japanese reasons (reason_ja)', () => {
+  const stId = (name: string): string => `${rg}/Microsoft.Storage/storageAccounts/${name}`;
+
+  it('storage accounts', () => {
+    const inputs = [custodianStorage, storage('stold', { encryption: goodStorage.encryption }), storage('sttls11', { ...goodStorage, minimumTlsVersion: 'TLS1_1' }), storage('stnoblob', { ...goodStorage, encryption: { keySource: 'Microsoft.Storage', services: { blob: { enabled: false } } } })];
+    const https = reasonsJa(inputs, 'azure-storage-https-only');
+    expect(https[custodianStorageId]).toBe('ストレージアカウント cctstoragey6akyqpagdt3o で「安全な転送が必須」が無効です');
+    expect(https[stId('stold')]).toBe('判定できません: 安全な転送の設定（supportsHttpsTrafficOnly）がペイロードにありません');
+    const tls = reasonsJa(inputs, 'azure-storage-minimum-tls-1-2');
+    expect(tls[custodianStorageId]).toBe('最小 TLS バージョンが設定されていません（TLS1_0 を受け付けます）');
+    expect(tls[stId('sttls11')]).toBe('最小 TLS バージョンが TLS1_1 です');
+    expect(reasonsJa(inputs, 'azure-storage-no-public-blob-access')[custodianStorageId]).toBe('ストレージアカウント cctstoragey6akyqpagdt3o で BLOB の匿名アクセスが許可されています');
+    const enc = reasonsJa(inputs, 'azure-storage-encryption-enabled');
+    expect(enc[stId('stnoblob')]).toBe('ストレージアカウント stnoblob の暗号化設定: keySource Microsoft.Storage、BLOB の暗号化 false、ファイルの暗号化 true');
+  });
+
+  it('network security groups', () => {
+    const f = reasonsJa([nsg('star', [{ destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }])], 'azure-nsg-admin-ports-closed-to-internet');
+    expect(f[nsgId('star')]).toBe('ポート 22 が規則 rule0 によりインターネットに公開されています');
+  });
+
+  it('disks and SQL', () => {
+    const disk = (name: string, properties: Record<string, unknown>): Input => arm({ id: `${rg}/Microsoft.Compute/disks/${name}`, name, type: 'Microsoft.Compute/disks', location: 'japaneast', properties });
+    const disks = reasonsJa([disk('odd', { encryption: { type: 'None' } }), disk('bare', { diskSizeGB: 32 })], 'azure-disk-encrypted');
+    expect(disks[`${rg}/Microsoft.Compute/disks/odd`]).toBe('ディスク odd の暗号化の種類（encryption.type）が None であり、保存時の暗号化が確認できません');
+    expect(disks[`${rg}/Microsoft.Compute/disks/bare`]).toBe('判定できません: 暗号化の種類（encryption.type）がペイロードにありません');
+
+    const tdeId = `${rg}/Microsoft.Sql/servers/s1/databases/app/transparentDataEncryption/current`;
+    const tde = reasonsJa([arm({ id: tdeId, name: 'current', type: 'Microsoft.Sql/servers/databases/transparentDataEncryption', properties: { state: 'Disabled' } }, { parent: { type: 'Microsoft.Sql/servers/databases', id: 'x' } })], 'azure-sql-tde-enabled');
+    expect(tde[tdeId]).toBe(`データベース ${rg}/Microsoft.Sql/servers/s1/databases/app の透過的データ暗号化（TDE）が有効になっていません（state: Disabled）`);
+
+    const server = (name: string, properties: Record<string, unknown>): Input => arm({ id: `${rg}/Microsoft.Sql/servers/${name}`, name, type: 'Microsoft.Sql/servers', location: 'japaneast', properties });
+    const tls = reasonsJa([server('snone', { minimalTlsVersion: 'None' }), server('sabsent', {})], 'azure-sql-minimal-tls-1-2');
+    expect(tls[`${rg}/Microsoft.Sql/servers/snone`]).toBe('SQL サーバー snone の最小 TLS バージョンが None です（1.2 以上が必要です）');
+    expect(tls[`${rg}/Microsoft.Sql/servers/sabsent`]).toBe('SQL サーバー sabsent の最小 TLS バージョンが設定されていません（1.2 以上が必要です）');
+
+    const audit = (name: string, properties: Record<string, unknown>): Input => arm({ id: `${rg}/Microsoft.Sql/servers/${name}/auditingSettings/Default`, name: 'Default', type: 'Microsoft.Sql/servers/auditingSettings', properties }, { parent: { type: 'Microsoft.Sql/servers', id: `${rg}/Microsoft.Sql/servers/${name}`, location: 'japaneast' } });
+    const audits = reasonsJa([audit('off', { state: 'Disabled' }), audit('blank', {})], 'azure-sql-auditing-enabled');
+    expect(audits[`${rg}/Microsoft.Sql/servers/off/auditingSettings/Default`]).toBe(`SQL サーバー ${rg}/Microsoft.Sql/servers/off の監査が有効になっていません（state: Disabled）`);
+    expect(audits[`${rg}/Microsoft.Sql/servers/blank/auditingSettings/Default`]).toBe('判定できません: 監査の状態（state）がペイロードにありません');
+  });
+
+  it('key vaults and logging', () => {
+    const vid = (name: string): string => `${rg}/Microsoft.KeyVault/vaults/${name}`;
+    const vault = (name: string, properties: Record<string, unknown>): Input => arm({ id: vid(name), name, type: 'Microsoft.KeyVault/vaults', location: 'japaneast', properties: { tenantId: SUB, accessPolicies: [{}, {}], ...properties } });
+    const diag = (parent: string, logs: unknown[]): Input =>
+      arm({ id: `${parent.toLowerCase()}/providers/microsoft.insights/diagnosticSettings/law`, type: 'Microsoft.Insights/diagnosticSettings', name: 'law', properties: { workspaceId: 'w', logs } }, { parent: { type: 'Microsoft.KeyVault/vaults', id: parent, location: 'japaneast' } });
+    const inputs = [vault('kvold', {}), vault('kvb', {}), diag(vid('kvb'), [{ category: 'AuditEvent', enabled: false }])];
+    expect(reasonsJa(inputs, 'azure-keyvault-purge-protection')[vid('kvold')]).toBe('Key Vault kvold の消去保護が無効です');
+    expect(reasonsJa(inputs, 'azure-keyvault-rbac-authorization')[vid('kvold')]).toBe('Key Vault kvold は Azure RBAC ではなくアクセス ポリシー（2 件）でアクセスを制御しています');
+    const diagnostics = reasonsJa(inputs, 'azure-keyvault-diagnostic-logs');
+    expect(diagnostics[vid('kvold')]).toBe('Key Vault kvold に診断設定がありません');
+    expect(diagnostics[vid('kvb')]).toBe('Key Vault kvb のどの診断設定も AuditEvent（または audit / allLogs グループ）を有効にしていません');
+
+    const partial = { id: `subscriptions/${SUB}/providers/microsoft.insights/diagnosticSettings/admin-only`, name: 'admin-only', type: 'Microsoft.Insights/diagnosticSettings', properties: { workspaceId: 'w', logs: [{ category: 'Administrative', enabled: true }] } };
+    const activity = reasonsJa([arm(partial, { type: 'Microsoft.Insights/diagnosticSettings', parent: { type: 'Microsoft.Resources/subscriptions', id: `/subscriptions/${SUB}`, location: 'global' } })], 'azure-activity-log-exported', 'account');
+    expect(activity[SUB]).toContain('診断設定 admin-only は、アクティビティログの Administrative と Security の両カテゴリを出力先に送っていません');
+  });
+
+  it('residency and notifications', () => {
+    expect(reasonsJa([custodianStorage], 'azure-data-stored-in-japan')[custodianStorageId]).toBe('リソースの所在リージョン southcentralus は国外です');
+    const secondary = reasonsJa([storage('stabroad', { ...goodStorage, secondaryLocation: 'koreasouth' }, { sku: { name: 'Standard_RAGZRS' } }), storage('stnosec', goodStorage, { sku: { name: 'Standard_GRS' } })], 'azure-storage-secondary-in-japan');
+    expect(secondary[stId('stabroad')]).toBe('geo 冗長のコピーが国外のリージョン koreasouth に保存されています');
+    expect(secondary[stId('stnosec')]).toBe('判定できません: geo 冗長のアカウントですが、副次リージョン（secondaryLocation）がペイロードにありません');
+
+    const alert = arm({ id: `/subscriptions/${SUB}/resourceGroups/ops/providers/Microsoft.Insights/activityLogAlerts/noag`, name: 'noag', type: 'Microsoft.Insights/activityLogAlerts', location: 'Global', properties: { condition: { allOf: [{ field: 'category', equals: 'ServiceHealth' }] }, actions: { actionGroups: [] }, enabled: true } });
+    expect(reasonsJa([alert], 'azure-service-health-alert', 'account')[SUB]).toContain('アラート noag: 通知先のアクショングループがありません');
+  });
+});

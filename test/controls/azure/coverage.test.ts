@@ -296,3 +296,74 @@ describe('5-3 scale set patching', () => {
     expect(f[id('broken')]?.status).toBe('unknown');
   });
 });
+
+/** Japanese reasons (`reason_ja`) of the findings of one control, keyed by resource id (or account for exists controls). */
+function reasonsJa(inputs: readonly Input[], control: string, key: 'resourceId' | 'account' = 'resourceId'): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const f of assess(inputs)) if (f.control === control) out[f[key]] = f.reason_ja;
+  return out;
+}
+
+describe('Japanese reasons (reason_ja)', () => {
+  it('2-7 Defender for Cloud and 5-4 web application firewall', () => {
+    const defender = reasonsJa([pricing('SqlServers', { pricingTier: 'Free' }), pricing('KeyVaults', {})], 'azure-defender-key-plans-standard');
+    expect(defender[pricingId('SqlServers')]).toBe('Defender for Cloud のプラン SqlServers が Free レベルです（Standard ではありません）');
+    expect(defender[pricingId('KeyVaults')]).toBe('判定できません: 料金レベル（pricingTier）がペイロードにありません');
+
+    const agw = reasonsJa(
+      [appGateway('agw-detect', { sku: { tier: 'WAF_v2' }, webApplicationFirewallConfiguration: { enabled: true, firewallMode: 'Detection' } }), appGateway('agw-std', { sku: { name: 'Standard_v2', tier: 'Standard_v2' } })],
+      'azure-application-gateway-waf',
+    );
+    expect(agw[agwId('agw-detect')]).toBe('Application Gateway agw-detect: WAF が Detection モードで、防止モード（Prevention）ではありません');
+    expect(agw[agwId('agw-std')]).toBe('Application Gateway agw-std: WAF がありません（SKU レベル Standard_v2）');
+
+    const policyId = (n: string): string => `${rg()}/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/${n}`;
+    const policy = (name: string, properties: Record<string, unknown>): Input => arm({ id: policyId(name), name, type: 'Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies', location: 'japaneast', properties });
+    const waf = reasonsJa([policy('waf-det', { policySettings: { state: 'Enabled', mode: 'Detection' } }), policy('waf-none', { managedRules: {} })], 'azure-waf-policy-prevention');
+    expect(waf[policyId('waf-det')]).toBe('WAF ポリシー waf-det が有効な防止モードではありません（state: Enabled、mode: Detection）');
+    expect(waf[policyId('waf-none')]).toBe('判定できません: ポリシー設定（policySettings）がペイロードにありません');
+  });
+
+  it('7-1 monitoring and 3-13 log retention', () => {
+    const alerts = reasonsJa([metricAlert('disk', { enabled: false, actions: [{ actionGroupId: group() }] })], 'azure-monitor-alert-action-group', 'account');
+    expect(alerts[SUB]).toContain('アラート disk: 無効になっています');
+    const wsId = (n: string): string => `${rg()}/Microsoft.OperationalInsights/workspaces/${n}`;
+    const retention = reasonsJa([workspace('law-default', { retentionInDays: 30 }), workspace('law-nofield', {})], 'azure-log-analytics-retention-365');
+    expect(retention[wsId('law-default')]).toBe('ワークスペース law-default のログ保持期間が 30 日です（365 日未満）');
+    expect(retention[wsId('law-nofield')]).toBe('判定できません: ログの保持期間（retentionInDays）がペイロードにありません');
+  });
+
+  it('7-7 / 7-9 zone redundancy and 8-2 backups', () => {
+    const zrs = reasonsJa([storage('stlrs', 'Standard_LRS'), storage('stnosku', undefined)], 'azure-storage-zone-redundant');
+    expect(zrs[stId('stlrs')]).toBe('ストレージアカウント stlrs は Standard_LRS で、コピーが単一の可用性ゾーンにしか保持されていません');
+    expect(zrs[stId('stnosku')]).toBe('判定できません: SKU（sku）がペイロードにありません');
+
+    const dbId = `${rg()}/Microsoft.Sql/servers/sql2/databases/appdb`;
+    expect(reasonsJa([arm({ id: dbId, name: 'appdb', type: 'Microsoft.Sql/servers/databases', location: 'japaneast', properties: { zoneRedundant: false } })], 'azure-sql-database-zone-redundant')[dbId]).toBe('SQL データベース appdb はゾーン冗長構成ではありません');
+
+    const vault = arm({ id: `${rg()}/Microsoft.RecoveryServices/vaults/rsv-1`, name: 'rsv-1', type: 'Microsoft.RecoveryServices/vaults', location: 'japaneast', properties: { provisioningState: 'Failed' } });
+    expect(reasonsJa([vault], 'azure-recovery-services-vault', 'account')[SUB]).toContain('コンテナー rsv-1 のプロビジョニング状態が Failed です');
+
+    const off = samples.ltr_off!;
+    const dbOf = off.id.split('/backupLongTermRetentionPolicies')[0]!;
+    const ltr = reasonsJa([arm(off, { type: 'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies', parent: { type: 'Microsoft.Sql/servers/databases', id: dbOf, location: 'japaneast' } })], 'azure-sql-database-long-term-retention');
+    expect(ltr[off.id]).toBe(`データベース ${dbOf} のバックアップの長期保有が無効です（週次 PT0S、月次 PT0S、年次 PT0S）`);
+
+    const blobId = `${stId('st2')}/blobServices/default`;
+    const blob = arm({ id: blobId, name: 'default', type: 'Microsoft.Storage/storageAccounts/blobServices', properties: { deleteRetentionPolicy: { enabled: false } } }, { type: 'Microsoft.Storage/storageAccounts/blobServices', parent: { type: 'Microsoft.Storage/storageAccounts', id: stId('st2'), location: 'japaneast' } });
+    expect(reasonsJa([blob], 'azure-storage-blob-soft-delete')[blobId]).toBe(`${blobId} で BLOB の論理的な削除が無効です`);
+  });
+
+  it('5-3 patching of VMs and scale sets', () => {
+    const vms = reasonsJa([vm('lin-image', { computerName: 'b', linuxConfiguration: { patchSettings: { patchMode: 'ImageDefault' } } }), vm('win-manual', { computerName: 'f', windowsConfiguration: { enableAutomaticUpdates: false } }), vm('attached', undefined)], 'azure-vm-automatic-patching');
+    expect(vms[vmId('lin-image')]).toBe('仮想マシン lin-image の patchMode が ImageDefault（Linux）で、OS の修正プログラムが自動適用されません');
+    expect(vms[vmId('win-manual')]).toBe('仮想マシン win-manual の patchMode が Manual（Windows）で、OS の修正プログラムが自動適用されません');
+    expect(vms[vmId('attached')]).toBe('判定できません: osProfile がペイロードにありません（既存の OS ディスクから作成された VM）');
+
+    const manual = samples.vmss_linux_manual!;
+    const specialized = samples.vmss_specialized_image!;
+    const vmss = reasonsJa([arm(manual), arm(specialized)], 'azure-vmss-automatic-patching');
+    expect(vmss[manual.id]).toBe('スケール セット vmss-linux-manual の patchMode が ImageDefault（Linux）で、OS イメージの自動アップグレードも無効です（アップグレード モード Manual）');
+    expect(vmss[specialized.id]).toBe('判定できません: virtualMachineProfile.osProfile がペイロードになく（特殊化イメージから作成されたスケール セット）、OS イメージの自動アップグレードも無効です');
+  });
+});

@@ -2,7 +2,7 @@
  * GCP coverage controls beyond the five core areas (mappings/controls/gcp/detection.yaml, resilience.yaml,
  * vulnerability.yaml, log-retention.yaml): pass, fail and unknown on crafted Cloud Asset assets.
  */
-import { asset, assessAssets, findings } from './support.js';
+import { asset, assessAssets, findings, reasonsJa } from './support.js';
 
 const P = 'kansa-test';
 const C = 'https://www.googleapis.com/compute/v1/projects/kansa-test';
@@ -13,6 +13,11 @@ function accountVerdicts(assets: readonly Record<string, unknown>[], control: st
   const out: Record<string, { status: string; reason?: string }> = {};
   for (const f of assessAssets(assets).findings) if (f.control === control) out[f.account] = f.reason === undefined ? { status: f.status } : { status: f.status, reason: f.reason };
   return out;
+}
+
+/** The Japanese reason (`reason_ja`) of an `exists` control's finding for an account. */
+function accountReasonJa(assets: readonly Record<string, unknown>[], control: string, account = P): string | undefined {
+  return assessAssets(assets).findings.find((f) => f.control === control && f.account === account)?.reason_ja;
 }
 
 const ids = (name: string, state: string | undefined) =>
@@ -41,6 +46,9 @@ describe('gcp-cloud-ids-endpoint-ready (2-7)', () => {
   it('passes with a READY endpoint, fails when none is ready, is unknown when the only endpoint cannot be read', () => {
     expect(accountVerdicts([ids('a', 'CREATING'), ids('b', 'READY')], control)[P]?.status).toBe('pass');
     expect(accountVerdicts([ids('a', 'CREATING')], control)[P]?.status).toBe('fail');
+    expect(accountReasonJa([ids('a', 'CREATING')], control)).toContain('IDS エンドポイント a の状態は CREATING です（READY ではありません）');
+    expect(accountVerdicts([ids('b', undefined)], control)[P]?.reason).toContain('IDS endpoint b is in no known state');
+    expect(accountReasonJa([ids('b', undefined)], control)).toContain('IDS エンドポイント b の状態が記録されていません');
     expect(accountVerdicts([noData(ids('a', 'READY'))], control)[P]?.status).toBe('unknown');
   });
 });
@@ -50,6 +58,7 @@ describe('Cloud Armor (5-4)', () => {
     const control = 'gcp-cloud-armor-policy-with-rules';
     expect(accountVerdicts([armor('default-only', [2147483647]), armor('waf', [1000, 2147483647])], control)[P]?.status).toBe('pass');
     expect(accountVerdicts([armor('default-only', [2147483647])], control)[P]?.status).toBe('fail');
+    expect(accountReasonJa([armor('default-only', [2147483647])], control)).toContain('セキュリティポリシー default-only には既定ルールしかありません');
     expect(accountVerdicts([noData(armor('x', [1000]))], control)[P]?.status).toBe('unknown');
   });
 
@@ -69,6 +78,9 @@ describe('Cloud Armor (5-4)', () => {
     expect(f.classic?.status).toBe('fail');
     expect(f.internal).toBeUndefined();
     expect(f.unreadable?.status).toBe('unknown');
+    expect(reasonsJa([backend('ext-bare', { loadBalancingScheme: 'EXTERNAL_MANAGED' })], 'gcp-external-backend-service-cloud-armor')['ext-bare']).toBe(
+      '外部バックエンドサービス ext-bare（EXTERNAL_MANAGED）に Cloud Armor セキュリティポリシーが適用されていません',
+    );
   });
 });
 
@@ -83,6 +95,9 @@ describe('alerting (7-1, 10-2)', () => {
     const failed = accountVerdicts([alert('off', { enabled: false, notificationChannels: channel }), alert('silent', { enabled: true, notificationChannels: [] })], control)[P];
     expect(failed?.status).toBe('fail');
     expect(failed?.reason).toMatch(/off is disabled|silent notifies no channel/);
+    const ja = accountReasonJa([alert('off', { enabled: false, notificationChannels: channel }), alert('silent', { enabled: true, notificationChannels: [] })], control);
+    expect(ja).toContain('アラートポリシー off は無効になっています');
+    expect(ja).toContain('アラートポリシー silent には通知チャネルが設定されていません');
     expect(accountVerdicts([noData(alert('x', {}))], control)[P]?.status).toBe('unknown');
   });
 
@@ -90,6 +105,9 @@ describe('alerting (7-1, 10-2)', () => {
     const control = 'gcp-service-health-alert';
     expect(accountVerdicts([alert('sh', { enabled: true, notificationChannels: channel, conditions: serviceHealth })], control)[P]?.status).toBe('pass');
     expect(accountVerdicts([alert('cpu', { enabled: true, notificationChannels: channel, conditions: cpu }), alert('sh', { enabled: false, notificationChannels: channel, conditions: serviceHealth })], control)[P]?.status).toBe('fail');
+    expect(accountReasonJa([alert('cpu', { enabled: true, notificationChannels: channel, conditions: cpu })], control)).toContain(
+      'アラートポリシー cpu は Google Cloud の障害（Service Health）を通知チャネルに通知しません',
+    );
     expect(accountVerdicts([noData(alert('sh', {}))], control)[P]?.status).toBe('unknown');
   });
 });
@@ -109,6 +127,7 @@ describe('availability (7-7, 7-9)', () => {
     expect(f.ha).toEqual({ status: 'pass' });
     expect(f.zonal).toEqual({ status: 'fail', reason: 'instance zonal is ZONAL: one zone failure stops it' });
     expect(f.unset?.status).toBe('fail');
+    expect(reasonsJa([sql('zonal', { availabilityType: 'ZONAL' })], 'gcp-sql-high-availability').zonal).toBe('インスタンス zonal は ZONAL 構成のため、1 つのゾーンの障害で停止します');
     expect(f.replica).toBeUndefined();
     expect(f.unreadable?.status).toBe('unknown');
   });
@@ -129,6 +148,9 @@ describe('availability (7-7, 7-9)', () => {
     expect(f['regional-default']).toEqual({ status: 'pass' });
     expect(f['one-zone']).toEqual({ status: 'fail', reason: 'instance group one-zone is regional but distributes to a single zone' });
     expect(f.zonal).toEqual({ status: 'fail', reason: 'instance group zonal is zonal (asia-northeast1-b)' });
+    const ja = reasonsJa([mig('one-zone', { region: `${C}/regions/asia-northeast1`, distributionPolicy: zones('a') }), mig('zonal', { zone: `${C}/zones/asia-northeast1-b` })], 'gcp-mig-regional');
+    expect(ja['one-zone']).toBe('インスタンスグループ one-zone はリージョン MIG ですが、1 つのゾーンにしか分散していません');
+    expect(ja.zonal).toBe('インスタンスグループ zonal は単一ゾーン（asia-northeast1-b）のゾーン MIG です');
     expect(f.unreadable?.status).toBe('unknown');
   });
 });
@@ -151,6 +173,9 @@ describe('gcp-disk-snapshot-schedule (8-2)', () => {
     expect(f['placement-only']).toEqual({ status: 'fail', reason: 'disk placement-only has no snapshot schedule among its resource policies (spread)' });
     expect(f.dangling).toEqual({ status: 'fail', reason: 'disk dangling has no snapshot schedule among its resource policies (gone (not found))' });
     expect(f.none).toEqual({ status: 'fail', reason: 'disk none has no snapshot schedule' });
+    const ja = reasonsJa([policy('spread', { groupPlacementPolicy: { availabilityDomainCount: 2 } }), disk('dangling', ['spread', 'gone']), disk('none')], 'gcp-disk-snapshot-schedule');
+    expect(ja.dangling).toBe('ディスク dangling のリソースポリシー（spread、gone（見つかりません））にスナップショット スケジュールがありません');
+    expect(ja.none).toBe('ディスク none にスナップショット スケジュールが設定されていません');
     expect(f.unreadable?.status).toBe('unknown');
   });
 });
@@ -163,6 +188,9 @@ describe('gcp-os-patch-deployment-scheduled (5-3)', () => {
     const failed = accountVerdicts([patch('once', { oneTimeSchedule: {} }), patch('paused', { ...weekly, state: 'PAUSED' })], control)[P];
     expect(failed?.status).toBe('fail');
     expect(failed?.reason).toMatch(/once runs once, not on a schedule|paused is PAUSED/);
+    const ja = accountReasonJa([patch('once', { oneTimeSchedule: {} }), patch('paused', { ...weekly, state: 'PAUSED' })], control);
+    expect(ja).toContain('パッチデプロイ once は 1 回限りの実行で、定期的なスケジュールがありません');
+    expect(ja).toContain('パッチデプロイ paused の状態は PAUSED です');
     expect(accountVerdicts([noData(patch('x', {}))], control)[P]?.status).toBe('unknown');
   });
 });
@@ -174,6 +202,7 @@ describe('gcp-log-bucket-retention-one-year (3-13)', () => {
     const failed = accountVerdicts([logBucket('_Required', 400), logBucket('_Default')], control)[P];
     expect(failed?.status).toBe('fail');
     expect(failed?.reason).toContain('keeps logs 30 days');
+    expect(accountReasonJa([logBucket('_Required', 400), logBucket('_Default')], control)).toContain('ログバケット _Default のログの保持期間は 30 日です');
     expect(accountVerdicts([logBucket('_Required', 400), noData(logBucket('audit', 400))], control)[P]?.status).toBe('unknown');
   });
 });

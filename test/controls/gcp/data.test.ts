@@ -1,5 +1,5 @@
 /** GCP storage, Cloud SQL, KMS, audit-log and residency controls on policy-library fixtures and crafted assets. */
-import { asset, findings, sample, sampleAsset } from './support.js';
+import { asset, findings, reasonsJa, sample, sampleAsset } from './support.js';
 
 const BUCKET = 'storage.googleapis.com/Bucket';
 const SQL = 'sqladmin.googleapis.com/Instance';
@@ -16,6 +16,9 @@ describe('gcp-storage-uniform-bucket-level-access', () => {
     expect(f['my-storage-bucket-with-null-bucketpolicyonly']?.status).toBe('fail');
     expect(f['my-storage-bucket-with-null-bucketpolicyonly']?.reason).toContain('uniform bucket-level access is off');
     expect(f['my-storage-bucket-with-no-bucketpolicyonly-data']?.status).toBe('fail');
+    expect(reasonsJa(sample('bucket_uniform_access'), 'gcp-storage-uniform-bucket-level-access')['my-storage-bucket-with-null-bucketpolicyonly']).toBe(
+      'バケット my-storage-bucket-with-null-bucketpolicyonly で均一なバケットレベルのアクセスが無効です。IAM に現れないアクセスをオブジェクトの ACL で許可できてしまいます',
+    );
   });
   it('is unknown when the asset carries no iamConfiguration', () => {
     expect(findings([bucket('bare', {})], 'gcp-storage-uniform-bucket-level-access').bare?.status).toBe('unknown');
@@ -35,6 +38,9 @@ describe('gcp-storage-public-access-prevention', () => {
     expect(f.enforced).toEqual({ status: 'pass' });
     expect(f.inherited).toEqual({ status: 'fail', reason: 'public access prevention is inherited for bucket inherited (not enforced on the bucket)' });
     expect(f['my-storage-bucketwithuniformbucketlevelaccess']?.status).toBe('unknown');
+    expect(reasonsJa([bucket('inherited', { iamConfiguration: { publicAccessPrevention: 'inherited' } })], 'gcp-storage-public-access-prevention').inherited).toBe(
+      'バケット inherited の公開アクセス防止は inherited です（バケットで強制されていません）',
+    );
   });
 });
 
@@ -43,6 +49,7 @@ describe('gcp-storage-bucket-not-public', () => {
     const f = findings(sample('bucket_world_readable'), 'gcp-storage-bucket-not-public');
     expect(f['my-test-bucket']).toEqual({ status: 'fail', reason: 'roles/storage.legacyBucketReader granted to allUsers' });
     expect(Object.values(f).some((x) => x.status === 'pass')).toBe(true);
+    expect(reasonsJa(sample('bucket_world_readable'), 'gcp-storage-bucket-not-public')['my-test-bucket']).toBe('allUsers にロール roles/storage.legacyBucketReader が付与されています');
   });
 });
 
@@ -61,6 +68,9 @@ describe('gcp-storage-cmek-where-required', () => {
     expect(f['no-key']?.status).toBe('fail');
     expect(f['no-key']?.reason).toContain('no default Cloud KMS key');
     expect(f['public-web']).toBeUndefined();
+    expect(reasonsJa([bucket('no-key', { labels: { 'data-classification': 'confidential' }, encryption: {} })], 'gcp-storage-cmek-where-required')['no-key']).toBe(
+      'バケット no-key は顧客管理の暗号鍵が求められていますが、既定の Cloud KMS 鍵（encryption.defaultKmsKeyName）が設定されていません',
+    );
   });
 });
 
@@ -77,10 +87,20 @@ describe('gcp-sql-ssl-enforced', () => {
     );
     expect(f['sql-instance-with-ssl']).toEqual({ status: 'pass' });
     expect(f['sql-instance-without-ssl']).toEqual({ status: 'fail', reason: 'requireSsl is not set and no sslMode is configured: unencrypted connections are accepted' });
-    expect(f['sql-instance-without-ipconfig']?.status).toBe('unknown');
+    expect(f['sql-instance-without-ipconfig']).toEqual({ status: 'unknown', reason: 'cannot evaluate: No such key: ipConfiguration' });
     expect(f['mode-encrypted']).toEqual({ status: 'pass' });
     expect(f['mode-allow']).toEqual({ status: 'fail', reason: 'sslMode is ALLOW_UNENCRYPTED_AND_ENCRYPTED: unencrypted connections are accepted' });
     expect(f['mode-cert']).toEqual({ status: 'pass' });
+    const ja = reasonsJa([...sample('sql_ssl'), sql('mode-allow', { ipConfiguration: { sslMode: 'ALLOW_UNENCRYPTED_AND_ENCRYPTED' } })], 'gcp-sql-ssl-enforced');
+    expect(ja['sql-instance-without-ssl']).toBe('requireSsl が設定されておらず sslMode も構成されていないため、暗号化されていない接続を受け付けます');
+    expect(ja['mode-allow']).toBe('sslMode が ALLOW_UNENCRYPTED_AND_ENCRYPTED のため、暗号化されていない接続を受け付けます');
+    expect(ja['sql-instance-without-ipconfig']).toBe('判定できません: インスタンスの接続設定（settings.ipConfiguration）が記録されていません');
+  });
+
+  it('is unknown, saying which field is missing, for an instance without settings', () => {
+    const bare = asset(SQL, '//cloudsql.googleapis.com/projects/kansa-test/instances/bare', { name: 'bare' }, 'asia-northeast1');
+    expect(findings([bare], 'gcp-sql-ssl-enforced').bare).toEqual({ status: 'unknown', reason: 'cannot evaluate: No such key: settings' });
+    expect(reasonsJa([bare], 'gcp-sql-ssl-enforced').bare).toBe('判定できません: インスタンスの設定（settings）が記録されていません');
   });
 });
 
@@ -91,6 +111,9 @@ describe('gcp-sql-no-public-ip-open-networks', () => {
     expect(f['authorized-networks-35']).toEqual({ status: 'pass' });
     expect(f['no-authorized-networks']).toEqual({ status: 'pass' });
     expect(f['private-sql']).toEqual({ status: 'pass' });
+    expect(reasonsJa(sample('sql_world_readable'), 'gcp-sql-no-public-ip-open-networks')['authorized-networks-0']).toBe(
+      'パブリック IP が有効で、承認済みネットワーク 0.0.0.0/0 からの接続を許可しています',
+    );
   });
 });
 
@@ -104,6 +127,7 @@ describe('gcp-sql-backups-enabled', () => {
     expect(f['mysqlv2-nomaintenance']).toEqual({ status: 'fail', reason: 'automated backups are disabled for instance mysqlv2-nomaintenance' });
     expect(f.replica).toBeUndefined();
     expect(f['no-config']?.status).toBe('unknown');
+    expect(reasonsJa(sample('sql_backup'), 'gcp-sql-backups-enabled')['mysqlv2-nomaintenance']).toBe('インスタンス mysqlv2-nomaintenance の自動バックアップが無効になっています');
   });
 });
 
@@ -114,6 +138,9 @@ describe('gcp-kms-key-rotation', () => {
     expect(f['rotation-365-days']).toEqual({ status: 'pass' });
     expect(f['rotation-400-days']).toEqual({ status: 'fail', reason: 'rotation period 34560000s (400 days) is longer than 365 days' });
     expect(f['rotation-never']).toEqual({ status: 'fail', reason: 'automatic rotation is off for key rotation-never' });
+    const ja = reasonsJa(sample('kms_cryptokey_rotation'), 'gcp-kms-key-rotation');
+    expect(ja['rotation-400-days']).toBe('ローテーション期間 34560000s（400 日）が 365 日を超えています');
+    expect(ja['rotation-never']).toBe('鍵 rotation-never の自動ローテーションが設定されていません');
   });
 });
 
@@ -139,6 +166,16 @@ describe('gcp-audit-logs-all-services', () => {
     expect(f['222']).toEqual({ status: 'fail', reason: 'Data Access audit logs for allServices lack DATA_READ (or exempt members)' });
     expect(f['333']).toEqual({ status: 'fail', reason: 'Data Access audit logs for allServices lack ADMIN_READ, DATA_READ, DATA_WRITE (or exempt members)' });
     expect(f['444']).toEqual({ status: 'pass' });
+    const ja = reasonsJa([policy('333', [])], 'gcp-audit-logs-all-services');
+    expect(ja['333']).toBe('allServices のデータアクセス監査ログで ADMIN_READ、DATA_READ、DATA_WRITE が有効になっていないか、除外メンバーが設定されています');
+  });
+
+  it('needs one allServices config to record all three log types: two partial configs do not add up', () => {
+    const f = findings(
+      [policy('555', [{ service: 'allServices', audit_log_configs: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }] }, { service: 'allServices', audit_log_configs: [{ log_type: 'DATA_WRITE' }] }])],
+      'gcp-audit-logs-all-services',
+    );
+    expect(f['555']?.status).toBe('fail');
   });
 });
 
@@ -163,11 +200,22 @@ describe('residency', () => {
     expect(f['osaka-disk']).toEqual({ status: 'pass' });
     expect(f['public-private-sql2']).toEqual({ status: 'fail', reason: 'location us-central1 is outside Japan' });
     expect(f['my-storage-bucket']).toEqual({ status: 'fail', reason: 'location us-central1 is outside Japan' });
+    const ja = reasonsJa([bucket('multi-asia', {}, 'asia'), sampleAsset('bucket_cmek', 'my-storage-bucket')], 'gcp-data-stored-in-japan');
+    expect(ja['multi-asia']).toBe('ロケーション asia はマルチリージョンのため、データが日本国外に保存される可能性があります');
+    expect(ja['my-storage-bucket']).toBe('ロケーション us-central1 は日本国外です');
   });
 
   it('is unknown for an asset that carries no location', () => {
     const f = findings([asset(BUCKET, '//storage.googleapis.com/nowhere', { name: 'nowhere' })], 'gcp-data-stored-in-japan');
     expect(f.nowhere).toEqual({ status: 'unknown', reason: 'cannot evaluate: no location recorded for this asset' });
+    expect(reasonsJa([asset(BUCKET, '//storage.googleapis.com/nowhere', { name: 'nowhere' })], 'gcp-data-stored-in-japan').nowhere).toBe(
+      '判定できません: このアセットにはロケーションが記録されていません',
+    );
+  });
+
+  it('stays unknown for an asset without location even when its dual-region data locations are Japanese', () => {
+    const f = findings([asset(BUCKET, '//storage.googleapis.com/nowhere', { name: 'nowhere', customPlacementConfig: { dataLocations: ['ASIA-NORTHEAST1', 'ASIA-NORTHEAST2'] } })], 'gcp-data-stored-in-japan');
+    expect(f.nowhere?.status).toBe('unknown');
   });
 
   it('checks snapshot storage locations and Cloud SQL backup locations, which default to a multi-region', () => {
@@ -175,7 +223,10 @@ describe('residency', () => {
     const s = findings([snap('jp', { storageLocations: ['asia-northeast1'] }), snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-snapshot-storage-in-japan');
     expect(s.jp).toEqual({ status: 'pass' });
     expect(s.asia).toEqual({ status: 'fail', reason: 'stored in asia (not only Japan)' });
-    expect(s.none?.status).toBe('unknown');
+    expect(s.none).toEqual({ status: 'unknown', reason: 'cannot evaluate: No such key: storageLocations' });
+    const sja = reasonsJa([snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-snapshot-storage-in-japan');
+    expect(sja.asia).toBe('asia に保存されています（日本国内に限られていません）');
+    expect(sja.none).toBe('判定できません: 保存ロケーション（storageLocations）が記録されていません');
     const b = findings(
       [sql('tokyo-backups', { backupConfiguration: { enabled: true, location: 'asia-northeast1' } }), sql('default-backups', { backupConfiguration: { enabled: true } }), sql('us-backups', { backupConfiguration: { enabled: true, location: 'us' } })],
       'gcp-sql-backup-location-in-japan',
@@ -183,5 +234,8 @@ describe('residency', () => {
     expect(b['tokyo-backups']).toEqual({ status: 'pass' });
     expect(b['default-backups']).toEqual({ status: 'fail', reason: 'no backup location set: backups go to the nearest multi-region, which is not Japan-only' });
     expect(b['us-backups']).toEqual({ status: 'fail', reason: 'backup location us is outside Japan' });
+    const bja = reasonsJa([sql('default-backups', { backupConfiguration: { enabled: true } }), sql('us-backups', { backupConfiguration: { enabled: true, location: 'us' } })], 'gcp-sql-backup-location-in-japan');
+    expect(bja['default-backups']).toBe('バックアップの保存先が設定されていません。バックアップは最寄りのマルチリージョンに保存され、日本国内に限られません');
+    expect(bja['us-backups']).toBe('バックアップの保存先 us は日本国外です');
   });
 });

@@ -1,5 +1,5 @@
 /** GCP firewall controls (mappings/controls/gcp/firewall.yaml) on policy-library fixtures and crafted rules. */
-import { asset, findings, sample } from './support.js';
+import { asset, findings, reasonsJa, sample } from './support.js';
 
 const control = 'gcp-firewall-admin-ports-closed-to-world';
 const fw = (name: string, data: Record<string, unknown>) =>
@@ -41,6 +41,20 @@ describe(control, () => {
     expect(f['udp-netbios']).toEqual({ status: 'fail', reason: 'udp/137-139 open to 0.0.0.0/0 and ::/0' });
     expect(f['https-only']).toEqual({ status: 'pass' });
     expect(f['iap-ssh']).toEqual({ status: 'pass' });
+  });
+
+  it('says in Japanese what is open to which world range (reason_ja)', () => {
+    const ja = reasonsJa(
+      [
+        ...sample('firewall_protocol_and_port'),
+        fw('udp-netbios', { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0', '::/0'], allowed: [{ IPProtocol: 'udp', ports: ['137-139'] }] }),
+      ],
+      control,
+    );
+    expect(ja['udp-netbios']).toBe('「udp/137-139」が 0.0.0.0/0 と ::/0 に公開されています');
+    expect(ja['cf-test-fw-rule-5']).toBe('「すべての通信」が 0.0.0.0/0 に公開されています');
+    expect(ja['cf-test-fw-rule-6']).toBe('「tcp/全ポート」、「sctp/全ポート」が 0.0.0.0/0 に公開されています');
+    expect(ja['cf-test-fw-rule-1']).toBeUndefined(); // pass: no reason
   });
 
   it('is unknown for an asset whose data did not arrive or whose ports cannot be read', () => {

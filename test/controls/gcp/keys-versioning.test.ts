@@ -1,4 +1,4 @@
-import { asset, findings } from './support.js';
+import { asset, findings, reasonsJa } from './support.js';
 
 const bucket = (name: string, data: Record<string, unknown>) =>
   asset('storage.googleapis.com/Bucket', `//storage.googleapis.com/${name}`, { name, location: 'ASIA-NORTHEAST1', ...data }, 'asia-northeast1');
@@ -20,6 +20,9 @@ describe('gcp-storage-bucket-versioning', () => {
     expect(f['empty-block']).toEqual({ status: 'fail', reason: 'object versioning is off for bucket empty-block: an overwrite or delete cannot be undone' });
     expect(f['no-block']?.status).toBe('fail');
     expect(f.broken?.status).toBe('unknown');
+    expect(reasonsJa([bucket('empty-block', { versioning: {} })], 'gcp-storage-bucket-versioning')['empty-block']).toBe(
+      'バケット empty-block でオブジェクトのバージョニングが無効です。上書きや削除を元に戻せません',
+    );
   });
 });
 
@@ -36,5 +39,7 @@ describe('gcp-kms-key-not-public', () => {
     expect(f.private).toEqual({ status: 'pass' });
     expect(f.public).toEqual({ status: 'fail', reason: 'roles/cloudkms.cryptoKeyEncrypterDecrypter granted to allAuthenticatedUsers' });
     expect(f.odd?.status).toBe('unknown');
+    const publicKey = keyPolicy('public', { bindings: [{ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', members: ['allAuthenticatedUsers', 'allUsers', 'user:a@example.jp'] }] });
+    expect(reasonsJa([publicKey], 'gcp-kms-key-not-public').public).toBe('allAuthenticatedUsers と allUsers にロール roles/cloudkms.cryptoKeyEncrypterDecrypter が付与されています');
   });
 });

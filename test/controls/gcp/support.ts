@@ -47,3 +47,12 @@ export function asset(type: string, name: string, data: Record<string, unknown>,
     resource: { version: 'v1', parent: '//cloudresourcemanager.googleapis.com/projects/123456789012', data, ...(location === undefined ? {} : { location }) },
   };
 }
+
+/** Japanese reasons (`reason_ja`) of one control's findings, keyed as `findings` keys them. */
+export function reasonsJa(assets: readonly unknown[], control: string): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const f of assessAssets(assets).findings) {
+    if (f.control === control) out[f.resourceId.split('/').pop() ?? f.resourceId] = f.reason_ja;
+  }
+  return out;
+}

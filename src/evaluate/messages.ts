@@ -1,0 +1,92 @@
+/**
+ * Every reason the engine itself writes, in Japanese and English. Controls write their own reasons
+ * (`reason: {ja, en}`); these cover what no control can: collection gaps, malformed data, CEL errors,
+ * existence checks and requirement verdicts. Japanese reads as an auditor would write it.
+ */
+import type { Bilingual } from '../model/text.js';
+
+const join = (parts: readonly Bilingual[], ja = '、', en = '; '): Bilingual => ({
+  ja: parts.map((p) => p.ja).join(ja),
+  en: parts.map((p) => p.en).join(en),
+});
+
+export const findingText = {
+  malformed: (type: string, why: string): Bilingual => ({
+    ja: `${type} の構成データを解釈できないため判定できません（${why}）`,
+    en: `malformed ${type}: ${why}`,
+  }),
+  cannotDecideApplicability: (error: string): Bilingual => ({
+    ja: `対象とすべきかを判定できません（評価エラー: ${error}）`,
+    en: `cannot decide applicability: ${error}`,
+  }),
+  cannotEvaluate: (error: string): Bilingual => ({
+    ja: `評価できません（評価エラー: ${error}）`,
+    en: `cannot evaluate: ${error}`,
+  }),
+  /** The control said why the data cannot decide it (`unknown({ja, en})`, or a variable that did). */
+  undecidable: (reason: Bilingual): Bilingual => ({ ja: `判定できません: ${reason.ja}`, en: `cannot evaluate: ${reason.en}` }),
+  notBoolean: (type: string): Bilingual => ({
+    ja: `評価式が真偽値ではなく ${type} を返したため判定できません`,
+    en: `expression returned ${type}, expected bool`,
+  }),
+  satisfiedBy: (resource: string): Bilingual => ({ ja: `${resource} が条件を満たしています`, en: `satisfied by ${resource}` }),
+  collectionIncomplete: (region: string, why: Bilingual): Bilingual => ({
+    ja: `収集が不完全です（${region}: ${why.ja}）`,
+    en: `collection incomplete (${region}: ${why.en})`,
+  }),
+  notCollected: { ja: 'このスコープは収集されていません', en: 'not collected' } as Bilingual,
+  noneQualifies: (count: number, type: string, reasons: Bilingual): Bilingual => ({
+    ja: `${type} ${count} 件のいずれも条件を満たしていません: ${reasons.ja}`,
+    en: `none of ${count} ${type} qualifies: ${reasons.en}`,
+  }),
+  noneInScope: (type: string, scope: 'account' | 'region'): Bilingual => ({
+    ja: `この${scope === 'region' ? 'リージョン' : 'アカウント'}に ${type} がありません`,
+    en: `no ${type} in this ${scope}`,
+  }),
+  ofResource: (id: string, reason: Bilingual): Bilingual => ({ ja: `${id}: ${reason.ja}`, en: `${id}: ${reason.en}` }),
+  collectedAt: (at: string): Bilingual => ({ ja: `${at} に収集済み`, en: `collected at ${at}` }),
+  collectionFailed: (error: string): Bilingual => ({
+    ja: `収集に失敗したため判定できません（${error}）`,
+    en: `collection failed: ${error}`,
+  }),
+  stale: (lastSuccessAt: string, error: string): Bilingual => ({
+    ja: `データが古いため判定できません（最後に収集に成功したのは ${lastSuccessAt}、${error}）`,
+    en: `data stale: last successful collection ${lastSuccessAt} (${error})`,
+  }),
+  join,
+} as const;
+
+const list = (ids: readonly string[]): string => ids.join(', ');
+
+export const requirementText = {
+  attestedBy: (owner: string, expires: string): Bilingual => ({
+    ja: `${owner} が ${expires} まで有効な証跡で確認済み`,
+    en: `attested by ${owner} until ${expires}`,
+  }),
+  noAttestation: { ja: '有効な確認書がありません', en: 'no attestation' } as Bilingual,
+  attestationExpired: (expires: string): Bilingual => ({
+    ja: `確認書の有効期限が ${expires} に切れています`,
+    en: `attestation expired on ${expires}`,
+  }),
+  attestationFuture: (attested: string): Bilingual => ({
+    ja: `確認書は ${attested} から有効になります`,
+    en: `attestation takes effect on ${attested}`,
+  }),
+  failingControls: (ids: readonly string[]): Bilingual => ({
+    ja: `不適合のコントロールがあります: ${list(ids)}`,
+    en: `failing controls: ${list(ids)}`,
+  }),
+  unknownControls: (ids: readonly string[]): Bilingual => ({
+    ja: `判定できなかったコントロールがあります: ${list(ids)}`,
+    en: `controls with unknown results: ${list(ids)}`,
+  }),
+  noControl: { ja: 'この項目を裏付けるコントロールがありません', en: 'no control evidences this requirement' } as Bilingual,
+  noData: { ja: 'この項目のコントロールについてデータを収集できていません', en: 'no data collected for its controls' } as Bilingual,
+  allPass: (count: number): Bilingual => ({
+    ja: `データのあるコントロール ${count} 件がすべて適合しています`,
+    en: `all ${count} controls with data pass`,
+  }),
+  withWaived: (text: Bilingual, waived: number): Bilingual =>
+    waived === 0 ? text : { ja: `${text.ja}（例外承認により ${waived} 件を許容）`, en: `${text.en} (${waived} findings waived by exceptions)` },
+  controlsPassAnd: (then: Bilingual): Bilingual => ({ ja: `コントロールは適合、${then.ja}`, en: `controls pass; ${then.en}` }),
+} as const;
