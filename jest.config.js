@@ -1,7 +1,8 @@
 // Native ESM under jest: TypeScript is transpiled by swc (types are checked by `npm run typecheck`).
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // Node's environment, plus a last sweep of the file's temporary directories (test/support/temp.ts).
+  testEnvironment: '<rootDir>/test/support/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
@@ -10,5 +11,7 @@ export default {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
   },
   testTimeout: 60000,
-  globalSetup: '<rootDir>/test/support/build-is-current.js',
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  setupFilesAfterEnv: ['<rootDir>/test/support/temp-cleanup.ts'],
 };

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadMappings } from '../src/cli/load.js';
+import { loadMappings } from '../src/mappings/load.js';
 import { Evaluation } from '../src/evaluate/evaluate.js';
 import { streamInputFiles } from '../src/inputs/detect.js';
 import type { Resource } from '../src/model/resource.js';
@@ -105,9 +105,14 @@ const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(d
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { n: { type: 'string', default: '100000,1000000' }, cloudsploit: { type: 'boolean', default: false }, live: { type: 'boolean' }, keep: { type: 'boolean', default: false } },
+    options: { n: { type: 'string', default: '100000,1000000' }, cloudsploit: { type: 'boolean', default: false }, live: { type: 'boolean' }, scrape: { type: 'boolean' }, seconds: { type: 'string' }, keep: { type: 'boolean', default: false } },
     strict: false,
   });
+  if (values.scrape) {
+    const { runScrapeBench } = await import('./scrape.js');
+    await runScrapeBench(process.argv.slice(2));
+    return;
+  }
   if (values.live) {
     const { runLive } = await import('./live.js');
     await runLive(process.argv.slice(2));

@@ -1,10 +1,11 @@
 /**
  * The collector registry: one entry per provider, built from the agent configuration. Clients are
- * created here (never globally) so the sandbox and tests can inject endpoints and credentials.
+ * created here (never globally) so the sandbox and tests can inject endpoints and credentials. Each
+ * collector's configuration schema is its own (<provider>/config.ts), listed once in config.ts.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AgentConfig } from '../src/config/schema.js';
+import type { CollectorsConfig } from './config.js';
 import { AwsConfigCollector, type ConfigClientFactory } from './aws/config-service.js';
 import { GcpAssetCollector, type AssetClientFactory } from './gcp/cloud-asset.js';
 import { defaultGcpAssetClient } from './gcp/client.js';
@@ -39,6 +40,13 @@ export function defaultAwsConfigClient(endpoint: string | undefined): ConfigClie
     });
 }
 
+/** The part of the agent configuration the registry reads (AgentConfig has it). */
+export interface CollectorsSection {
+  readonly collectors: CollectorsConfig;
+}
+
+type CollectorFactory = (config: CollectorsSection, overrides: ClientOverrides) => ConfiguredCollector | undefined;
+
 export interface ConfiguredCollector {
   readonly collector: Collector;
   readonly schedule: string;
@@ -47,7 +55,7 @@ export interface ConfiguredCollector {
 }
 
 export const COLLECTOR_FACTORIES = {
-  azure: (config: AgentConfig, overrides: ClientOverrides): ConfiguredCollector | undefined => {
+  azure: (config: CollectorsSection, overrides: ClientOverrides): ConfiguredCollector | undefined => {
     const azure = config.collectors.azure;
     if (!azure?.enabled) return undefined;
     return {
@@ -57,7 +65,7 @@ export const COLLECTOR_FACTORIES = {
       staleAfterSeconds: azure.staleAfterSeconds,
     };
   },
-  aws: (config: AgentConfig, overrides: ClientOverrides): ConfiguredCollector | undefined => {
+  aws: (config: CollectorsSection, overrides: ClientOverrides): ConfiguredCollector | undefined => {
     const aws = config.collectors.aws;
     if (!aws?.enabled) return undefined;
     return {
@@ -67,7 +75,7 @@ export const COLLECTOR_FACTORIES = {
       staleAfterSeconds: aws.staleAfterSeconds,
     };
   },
-  gcp: (config: AgentConfig, overrides: ClientOverrides): ConfiguredCollector | undefined => {
+  gcp: (config: CollectorsSection, overrides: ClientOverrides): ConfiguredCollector | undefined => {
     const gcp = config.collectors.gcp;
     if (!gcp?.enabled) return undefined;
     return {
@@ -77,13 +85,14 @@ export const COLLECTOR_FACTORIES = {
       staleAfterSeconds: gcp.staleAfterSeconds,
     };
   },
-} as const satisfies Record<string, (config: AgentConfig, overrides: ClientOverrides) => ConfiguredCollector | undefined>;
+  // One factory per section of collectors/config.ts, no more and no fewer.
+} as const satisfies Record<keyof CollectorsConfig, CollectorFactory>;
 
 /** The providers the configuration enables, without building any client. */
-export function enabledProviders(config: AgentConfig): (keyof typeof COLLECTOR_FACTORIES)[] {
+export function enabledProviders(config: CollectorsSection): (keyof typeof COLLECTOR_FACTORIES)[] {
   return (Object.keys(COLLECTOR_FACTORIES) as (keyof typeof COLLECTOR_FACTORIES)[]).filter((provider) => config.collectors[provider]?.enabled === true);
 }
 
-export function buildCollectors(config: AgentConfig, overrides: ClientOverrides = {}): ConfiguredCollector[] {
+export function buildCollectors(config: CollectorsSection, overrides: ClientOverrides = {}): ConfiguredCollector[] {
   return Object.values(COLLECTOR_FACTORIES).flatMap((factory) => factory(config, overrides) ?? []);
 }

@@ -1,5 +1,9 @@
 /** The contract every collector implements: fetch and normalize, stream resources, report scopes. */
-import type { CollectionScope, ProviderId, Resource } from '../src/model/resource.js';
+import type { ProviderId, Resource } from '../src/model/resource.js';
+import type { CollectorRun } from '../src/model/run.js';
+
+// What a run returns is an engine type (the agent and the outputs read it too); named here as part of the contract.
+export type { AccountOutcome, CollectorRun } from '../src/model/run.js';
 
 export interface ApiCallRecorder {
   /** One API call attempt; `code` is "200" on success, else the provider's error code. */
@@ -23,20 +27,6 @@ export interface CollectContext {
   readonly logger: CollectorLogger;
   readonly signal: AbortSignal;
   readonly now: () => Date;
-}
-
-/** Per-account outcome of a run, for `kansa_collector_up` and friends. */
-export interface AccountOutcome {
-  readonly account: string;
-  readonly ok: boolean;
-  readonly error?: string;
-  readonly durationSeconds: number;
-  readonly resources: number;
-}
-
-export interface CollectorRun {
-  readonly coverage: readonly CollectionScope[];
-  readonly accounts: readonly AccountOutcome[];
 }
 
 export interface Collector {

@@ -11,7 +11,7 @@ import {
   type BaseConfigurationItem,
   type ConfigServiceClient,
 } from '@aws-sdk/client-config-service';
-import type { AwsCollectorConfig } from '../../src/config/schema.js';
+import type { AwsCollectorConfig } from './config.js';
 import { errorMessage } from '../../src/errors.js';
 import { GLOBAL_REGION, type CollectionScope } from '../../src/model/resource.js';
 import { TokenBucket } from '../../src/util/rate-limit.js';

@@ -9,7 +9,7 @@
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { AzureCollectorConfig } from '../../src/config/schema.js';
+import type { AzureCollectorConfig } from './config.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../../src/model/resource.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';

@@ -5,7 +5,7 @@
  * normalizer. Pages stream into the evaluation; nothing is held beyond a page.
  */
 import type { AssetServiceClient } from '@google-cloud/asset';
-import type { GcpCollectorConfig } from '../../src/config/schema.js';
+import type { GcpCollectorConfig } from './config.js';
 import { GLOBAL_REGION, type CollectionScope } from '../../src/model/resource.js';
 import { TokenBucket } from '../../src/util/rate-limit.js';
 import { Semaphore } from '../../src/util/semaphore.js';

@@ -3,6 +3,7 @@
  * Struct fields) arrive as `{ fields: { key: { stringValue | numberValue | boolValue | nullValue |
  * structValue | listValue } } }`; the collector converts them here, once, at the boundary, so the
  * rest of the agent only ever sees the JSON the REST transport and `gcloud asset` output carry.
+ * The sandbox encodes the other way in its own src/sandbox/gcp-struct.ts.
  */
 
 type Json = Record<string, unknown>;
@@ -62,21 +63,3 @@ export function valueToJson(value: unknown, path: string): unknown {
 }
 
 const VALUE_KINDS = ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'structValue', 'listValue'] as const;
-
-/** JSON → google.protobuf.Struct, for the sandbox server (the inverse of structToJson). */
-export function jsonToStruct(json: Readonly<Json>): { fields: Json } {
-  const fields: Json = {};
-  for (const [key, value] of Object.entries(json)) if (value !== undefined) fields[key] = jsonToValue(value);
-  return { fields };
-}
-
-export function jsonToValue(value: unknown): Json {
-  if (value === null || value === undefined) return { nullValue: 'NULL_VALUE' };
-  if (typeof value === 'number') return { numberValue: value };
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  if (Array.isArray(value)) return { listValue: { values: value.map(jsonToValue) } };
-  if (isObject(value)) return { structValue: jsonToStruct(value) };
-  // bigint, symbol, function: not JSON; bigint keeps its digits, the rest have no JSON value.
-  return typeof value === 'bigint' ? { stringValue: value.toString() } : { nullValue: 'NULL_VALUE' };
-}

@@ -2,11 +2,11 @@
  * The agent's state machine: runs collectors, streams their resources into an evaluation, keeps the
  * latest partial result per collector, and recomputes the Assessment that every output reads.
  */
-import type { Collector, CollectorRun } from '../../collectors/types.js';
-import type { Assessment, Finding } from '../evaluate/assessment.js';
-import type { Resource } from '../model/resource.js';
+import type { Collector } from '../../collectors/types.js';
+import type { CollectorRunner, CollectorState as SharedCollectorState, RunObserver } from '../contract/run.js';
+import type { Assessment } from '../evaluate/assessment.js';
 import { assess, Evaluation, type KeptFindings, type PartialInput, type PartialResult } from '../evaluate/evaluate.js';
-import type { Mappings } from '../cli/load.js';
+import type { Mappings } from '../mappings/load.js';
 import type { Control } from '../mappings/controls.js';
 import type { Logger } from '../log.js';
 import { errorMessage } from '../errors.js';
@@ -22,39 +22,14 @@ const moreOf = (a: KeptFindings, b: KeptFindings): KeptFindings => (KEPT_ORDER.i
 /** Attestations expire by the day: re-derive verdicts at least this often even without new data. */
 const RECOMPUTE_AT_LEAST_EVERY_MS = 60_000;
 
-export interface CollectorState {
-  readonly collector: Collector;
-  readonly staleAfterSeconds: number;
-  running: boolean;
-  lastRun?: {
-    readonly startedAt: Date;
-    readonly finishedAt: Date;
-    readonly durationSeconds: number;
-    readonly run: CollectorRun;
-    readonly partial: PartialResult;
-  };
-  /** Last time each account was collected without error (for kansa_collector_last_success_timestamp_seconds). */
-  readonly lastSuccessByAccount: Map<string, Date>;
-  lastError?: string;
-}
-
-/** Watches one run as it happens: evidence writers stream the inventory and findings through this. */
-export interface RunObserver {
-  /** The findings this run's result must hold for the observer (evidence: the failing ones for assessment.json). */
-  readonly keptFindings?: KeptFindings;
-  onResource?(resource: Resource): void;
-  onFinding?(finding: Finding): void;
-  /** After the run's assessment is computed. */
-  finish?(result: { readonly assessment: Assessment; readonly state: CollectorState; readonly partial: PartialResult }): Promise<void>;
-  /** The run failed or was abandoned: nothing it saw may be presented as complete. */
-  abandon?(reason: string): Promise<void>;
-}
+/** One collector's state: the shared shape (src/contract/run.ts) holding the collector itself. */
+export type CollectorState = SharedCollectorState<Collector>;
 
 export interface ApiCallCounter {
   inc(labels: { provider: string; operation: string; code: string }): void;
 }
 
-export class Agent {
+export class Agent implements CollectorRunner<CollectorState> {
   readonly collectors: CollectorState[];
   readonly clocks = new Map<string, ClockEstimator>();
   private assessment: Assessment | undefined;

@@ -6,11 +6,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { buildCollectors } from '../../collectors/registry.js';
-import { loadMappings } from '../cli/load.js';
+import { loadMappings } from '../mappings/load.js';
 import { errorMessage, InputError } from '../errors.js';
 import { prepareEvidence, type ScheduledEvidence } from '../evidence/schedule.js';
 import { createForwardingLogger, type Logger } from '../log.js';
-import { sandboxClientOverrides } from '../sandbox/clients.js';
+import { sandboxClientOverrides } from '../../collectors/sandbox.js';
 import { Agent } from './agent.js';
 import type { ApiCallCount, EngineCommand, EngineInput, EngineMessage } from './engine.js';
 import { longestGapSeconds, Scheduler, type ScheduleSpec } from './scheduler.js';

@@ -16,8 +16,8 @@ import type { Attestation } from '../mappings/attestations.js';
 import type { ControlException } from '../mappings/exceptions.js';
 import type { RequirementState } from '../evaluate/assessment.js';
 import { replayLogLine, type Logger } from '../log.js';
-import type { SandboxClients } from '../sandbox/clients.js';
-import type { EngineStatus } from './status.js';
+import type { SandboxClients } from '../../collectors/sandbox.js';
+import type { EngineStatus } from '../contract/status.js';
 
 export interface EngineInput {
   /** The configuration this engine serves (already narrowed to its shard). */

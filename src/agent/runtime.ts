@@ -4,10 +4,10 @@
  */
 import type { AgentConfig } from '../config/schema.js';
 import { parseListen } from '../config/load.js';
-import { loadMappings, type Mappings } from '../cli/load.js';
+import { loadMappings, type Mappings } from '../mappings/load.js';
 import { startEndpoint } from '../http/server.js';
 import { WebSecurity } from '../http/web-security.js';
-import type { SandboxClients } from '../sandbox/clients.js';
+import type { SandboxClients } from '../../collectors/sandbox.js';
 import { registerShardMetrics, resolveShard, shardConfig } from './sharding.js';
 import type { Logger } from '../log.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics, registerReloadMetrics } from '../metrics/metrics.js';
@@ -17,7 +17,8 @@ import { errorMessage } from '../errors.js';
 import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
 import { longestGapSeconds } from './scheduler.js';
-import { AgentMirror, type EngineStatus } from './status.js';
+import type { EngineStatus } from '../contract/status.js';
+import { AgentMirror } from './status.js';
 
 export interface RunningAgent {
   /** The engine's latest status as the endpoint serves it. */
@@ -89,6 +90,7 @@ export async function startAgent(options: {
     ...parseListen(options.listen ?? config.listen),
     registry,
     ready: () => mirror.ready,
+    metricsVersion: () => mirror.version,
     onError: (error) => logger.error({ error }, 'metrics collection failed'),
     onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
     ...(web ? { web } : {}),
@@ -114,6 +116,7 @@ export async function startAgent(options: {
       return { ok: true, attestations: attestations.length, exceptions: exceptions.length };
     } catch (error) {
       reloads.failed();
+      mirror.version++; // the reload metrics changed: a cached /metrics must not hide it
       const message = errorMessage(error);
       logger.error({ event: 'attestations_reload_failed', file, exceptionsFile: config.exceptions ?? null, error: message }, 'attestations and exceptions not reloaded: the previous ones stay in force');
       return { ok: false, error: message };

@@ -1,55 +1,12 @@
 /**
- * What /metrics and /readyz need of the agent, as plain data. The engine worker (src/agent/engine.ts)
- * builds it from its Agent and posts it; the HTTP thread keeps the latest copy in an AgentMirror. It
- * carries requirement states, tallies and collector outcomes — never findings or resources — so its
- * size, and the cost of receiving it, does not grow with the estate.
+ * The agent's side of the status contract (src/contract/status.ts): the engine worker builds an
+ * EngineStatus from its Agent and posts it; the HTTP thread keeps the latest copy in an AgentMirror,
+ * which is what /metrics and /readyz read.
  */
-import type { AccountOutcome } from '../../collectors/types.js';
-import type { ProviderId } from '../model/resource.js';
-import type { Assessment, RequirementState } from '../evaluate/assessment.js';
-import type { Mappings } from '../cli/load.js';
+import type { AgentStatusSource, EngineStatus } from '../contract/status.js';
+import type { Mappings } from '../mappings/load.js';
 import type { Control } from '../mappings/controls.js';
 import type { Agent } from './agent.js';
-
-export interface AssessmentStatus {
-  readonly catalog: { readonly id: string };
-  readonly generatedAt: string;
-  readonly summary: Assessment['summary'];
-  readonly requirements: readonly { readonly id: string; readonly category: string; readonly status: RequirementState }[];
-  readonly tallies: Assessment['tallies'];
-}
-
-export interface CollectorStatus {
-  readonly name: string;
-  readonly provider: ProviderId;
-  /** Configuration the alert rules compare with: data older than this is stale (verdicts unknown). */
-  readonly staleAfterSeconds: number;
-  /** The longest gap between two scheduled runs (scheduler.ts longestGapSeconds). */
-  readonly scheduleIntervalSeconds: number;
-  readonly running: boolean;
-  /** Per-account outcomes of the latest finished run. */
-  readonly accounts: readonly AccountOutcome[];
-  /** Last time each account was collected without error, as Unix seconds. */
-  readonly lastSuccessByAccount: readonly (readonly [account: string, unixSeconds: number])[];
-}
-
-export interface EngineStatus {
-  readonly ready: boolean;
-  readonly assessment: AssessmentStatus | undefined;
-  readonly collectors: readonly CollectorStatus[];
-  readonly clockOffsets: readonly (readonly [reference: string, offsetSeconds: number])[];
-  /** p99 event-loop delay of the engine thread since it started, in ms (for the live benchmark). */
-  readonly engineLoopDelayP99Ms: number;
-}
-
-/** What the metrics read: the mappings (loaded in both threads) plus the latest EngineStatus. */
-export interface AgentStatusSource {
-  readonly catalog: Mappings['catalog'];
-  readonly attestations: Mappings['attestations'];
-  readonly exceptions: Mappings['exceptions'];
-  readonly controls: readonly Control[];
-  readonly status: EngineStatus;
-}
 
 /** Engine side: the Agent's current state (recomputes staleness when due, as every read does). */
 export function statusOf(agent: Agent, engine: { readonly scheduleIntervalSeconds: readonly number[]; readonly engineLoopDelayP99Ms: number }): EngineStatus {
@@ -86,9 +43,20 @@ const NOT_STARTED: EngineStatus = { ready: false, assessment: undefined, collect
 
 /** HTTP-thread side: the mappings plus whatever status the engine posted last. */
 export class AgentMirror implements AgentStatusSource {
-  status: EngineStatus = NOT_STARTED;
+  private latest: EngineStatus = NOT_STARTED;
+  /** Counts changes of what metrics read (a new status, reloaded attestations or exceptions): cached renderings of /metrics end with it. */
+  version = 0;
   /** The worker died: what the endpoint still shows is frozen, so the agent is not ready. */
   engineFailed = false;
+
+  get status(): EngineStatus {
+    return this.latest;
+  }
+
+  set status(status: EngineStatus) {
+    this.latest = status;
+    this.version++;
+  }
 
   constructor(
     private mappings: Mappings,
@@ -97,6 +65,7 @@ export class AgentMirror implements AgentStatusSource {
 
   replaceReviewed(attestations: Mappings['attestations'], exceptions: Mappings['exceptions']): void {
     this.mappings = { ...this.mappings, attestations, exceptions };
+    this.version++;
   }
 
   get exceptions(): Mappings['exceptions'] {

@@ -6,7 +6,7 @@ import { enabledProviders } from '../../collectors/registry.js';
 import type { AgentConfig } from '../config/schema.js';
 import type { Assessment } from '../evaluate/assessment.js';
 import { exceptionActive, type ControlException } from '../mappings/exceptions.js';
-import type { Mappings } from './load.js';
+import type { Mappings } from '../mappings/load.js';
 
 /** What `kansa validate` can tell without collecting: expired exceptions, and ones no enabled collector can match. */
 export function exceptionWarnings(mappings: Mappings, config: AgentConfig, now: Date): string[] {

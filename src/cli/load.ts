@@ -1,38 +1,8 @@
-/** Start-up loading shared by commands: catalog, controls and attestations from files or the bundle. */
+/** Start-up checks shared by commands (the mappings themselves load in src/mappings/load.ts). */
 import { statSync } from 'node:fs';
-import { loadAttestations, type Attestation } from '../mappings/attestations.js';
-import { loadCatalog, type Catalog } from '../mappings/catalog.js';
-import { controlFiles, loadControls, type Control } from '../mappings/controls.js';
-import { loadExceptions, type ControlException } from '../mappings/exceptions.js';
 import { enabledProviders } from '../../collectors/registry.js';
 import type { AgentConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import { BUNDLED_CATALOG, BUNDLED_CONTROLS_DIR } from '../paths.js';
-
-export interface MappingOptions {
-  readonly catalog?: string | undefined;
-  /** Extra control files or directories, added to the bundled ones. */
-  readonly controls?: readonly string[] | undefined;
-  readonly bundledControls?: boolean | undefined;
-  readonly attestations?: string | undefined;
-  readonly exceptions?: string | undefined;
-}
-
-export interface Mappings {
-  readonly catalog: Catalog;
-  readonly controls: readonly Control[];
-  readonly attestations: readonly Attestation[];
-  readonly exceptions: readonly ControlException[];
-}
-
-export function loadMappings(options: MappingOptions): Mappings {
-  const catalog = loadCatalog(options.catalog ?? BUNDLED_CATALOG);
-  const paths = [...(options.bundledControls === false ? [] : [BUNDLED_CONTROLS_DIR]), ...(options.controls ?? [])];
-  const controls = loadControls(paths.flatMap(controlFiles), [catalog]);
-  const attestations = options.attestations ? loadAttestations(options.attestations, [catalog], catalog.id) : [];
-  const exceptions = options.exceptions ? loadExceptions(options.exceptions, controls) : [];
-  return { catalog, controls, attestations, exceptions };
-}
 
 /** Commands that collect need a collector: without one, `run` would wait for its first assessment forever. */
 export function requireCollectors(config: AgentConfig, configFile: string | undefined, sandbox: boolean): void {

@@ -11,7 +11,8 @@ import { exceptionWarnings, warnAboutExceptions } from './exceptions.js';
 import { LANGUAGES, type Language } from '../model/text.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
-import { loadMappings, requireCollectors, type Mappings } from './load.js';
+import { requireCollectors } from './load.js';
+import { loadMappings, type Mappings } from '../mappings/load.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
 import { createLogger } from '../log.js';
@@ -21,14 +22,12 @@ import { Agent } from '../agent/agent.js';
 import { buildCollectors } from '../../collectors/registry.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
-import { sandboxClientOverrides } from '../sandbox/clients.js';
+import { sandboxClientOverrides } from '../../collectors/sandbox.js';
+import type { Io } from './command.js';
 import { COMMAND_GROUPS } from './commands/index.js';
 
-export interface Io {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly now: () => Date;
-}
+// The entry point's own signature names Io: exported here as well as from command.ts.
+export type { Io } from './command.js';
 
 const processIo: Io = {
   stdout: (text) => void process.stdout.write(text),

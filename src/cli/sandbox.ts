@@ -1,7 +1,9 @@
 /** `--sandbox`: starts the embedded sandbox cloud on loopback and points the collectors at it. */
 import type { AgentConfig } from '../config/schema.js';
-import { awsCollectorSchema, azureCollectorSchema, gcpCollectorSchema } from '../config/schema.js';
-import { sandboxClientsOf, type SandboxClients } from '../sandbox/clients.js';
+import { awsCollectorSchema } from '../../collectors/aws/config.js';
+import { azureCollectorSchema } from '../../collectors/azure/config.js';
+import { gcpCollectorSchema } from '../../collectors/gcp/config.js';
+import { sandboxClientsOf, type SandboxClients } from '../../collectors/sandbox.js';
 import { startSandbox } from '../sandbox/server.js';
 
 export interface SandboxRun {

@@ -1,10 +1,9 @@
 /** Which evidence store a configuration or a command-line location names: a directory, or `s3://bucket/prefix`. */
-import type { AgentConfig } from '../config/schema.js';
 import { errorMessage, InputError } from '../errors.js';
 import { parseS3Url, S3EvidenceStore } from './s3-store.js';
+import type { EvidenceConfig } from './config.js';
 import { LocalEvidenceStore, type EvidenceStore } from './store.js';
 
-type EvidenceConfig = NonNullable<AgentConfig['evidence']>;
 export type S3StoreConfig = NonNullable<EvidenceConfig['store']>;
 
 export function s3StoreFromConfig(store: S3StoreConfig): S3EvidenceStore {

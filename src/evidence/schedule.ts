@@ -10,24 +10,22 @@
  */
 import { setMaxListeners } from 'node:events';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Agent } from '../agent/agent.js';
-import type { AgentConfig } from '../config/schema.js';
+import type { CollectorRunner, CollectorState } from '../contract/run.js';
 import type { Logger } from '../log.js';
+import type { EvidenceConfig } from './config.js';
 import { mappingsDigest } from './mappings-digest.js';
 import { EvidenceService, type EvidenceMetrics, type SnapshotOutcome } from './service.js';
 import { loadSigner } from './signing.js';
 import { checkStore, storeFromConfig } from './open.js';
-
-export type EvidenceConfig = NonNullable<AgentConfig['evidence']>;
 
 export interface ScheduledEvidence {
   readonly service: EvidenceService;
   /** The store's start-up check (S3: Object Lock): an InputError before anything is scheduled. */
   check(): Promise<void>;
   /** Starts the cron schedule. */
-  start(agent: Agent): void;
+  start<S extends CollectorState>(agent: CollectorRunner<S>): void;
   /** Takes one snapshot now (what each tick does). */
-  snapshotNow(agent: Agent): Promise<SnapshotOutcome>;
+  snapshotNow<S extends CollectorState>(agent: CollectorRunner<S>): Promise<SnapshotOutcome>;
   /** Stops the schedule and abandons an in-flight snapshot (its draft is discarded). */
   stop(): Promise<void>;
 }
@@ -62,7 +60,7 @@ export function prepareEvidence(options: {
   setMaxListeners(10_000, abort.signal);
   let task: ScheduledTask | undefined;
   let inFlight: Promise<SnapshotOutcome> | undefined;
-  const snapshotNow = (agent: Agent): Promise<SnapshotOutcome> => {
+  const snapshotNow = <S extends CollectorState>(agent: CollectorRunner<S>): Promise<SnapshotOutcome> => {
     inFlight ??= service.snapshot(agent, abort.signal).finally(() => (inFlight = undefined));
     return inFlight;
   };

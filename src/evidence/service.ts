@@ -4,7 +4,7 @@
  * the agent's scheduled snapshots both go through `EvidenceService.snapshot`. It never throws: every
  * failure is a log line, an error metric and an `{ ok: false }` outcome, and leaves no snapshot behind.
  */
-import type { Agent, CollectorState, RunObserver } from '../agent/agent.js';
+import type { CollectorRunner, CollectorState, RunObserver } from '../contract/run.js';
 import { errorMessage } from '../errors.js';
 import type { RequirementState } from '../evaluate/assessment.js';
 import { assess, type PartialResult } from '../evaluate/evaluate.js';
@@ -81,7 +81,7 @@ export class EvidenceService {
     }
   }
 
-  async snapshot(agent: Agent, signal: AbortSignal): Promise<SnapshotOutcome> {
+  async snapshot<S extends CollectorState>(agent: CollectorRunner<S>, signal: AbortSignal): Promise<SnapshotOutcome> {
     const { store, logger, now } = this.options;
     const startedAt = now();
     let session: SnapshotSession;
@@ -166,9 +166,9 @@ export class EvidenceService {
     return { ok: true, name: published.name, location: store.location, manifest, manifestSha256: published.manifestSha256, changes, pruned };
   }
 
-  private async runObserved(
-    agent: Agent,
-    state: CollectorState,
+  private async runObserved<S extends CollectorState>(
+    agent: CollectorRunner<S>,
+    state: S,
     session: SnapshotSession,
     signal: AbortSignal,
   ): Promise<{ ok: true; partial: PartialResult; record: CollectorRecord } | { ok: false; error: string }> {

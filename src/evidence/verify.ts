@@ -221,7 +221,21 @@ async function expiredFiles(store: EvidenceStore, name: string, missing: readonl
   };
 }
 
-export async function verifyStore(store: EvidenceStore, options: { publicKey?: KeyObject; now?: Date } = {}): Promise<VerifyReport> {
+export interface VerifyOptions {
+  readonly publicKey?: KeyObject;
+  readonly now?: Date;
+  /**
+   * Anchors recorded outside the store (a local chain has none of its own, so deleting its newest
+   * snapshots is otherwise invisible): the chain must reach at least this sequence…
+   */
+  readonly minSequence?: number;
+  /** …and hold the manifest with this sha256 (the head printed by `kansa snapshot` or exported as a metric). */
+  readonly head?: string;
+  /** Key fingerprints a chain may change to (a planned key rotation); any other change or a signed → unsigned step fails. */
+  readonly allowKeyChange?: readonly string[];
+}
+
+export async function verifyStore(store: EvidenceStore, options: VerifyOptions = {}): Promise<VerifyReport> {
   const notes: string[] = [];
   const problems: string[] = [];
   const { snapshots, incomplete, unexpected } = await store.entries();
@@ -290,9 +304,22 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
         continue;
       }
       if (!before.some((r) => r.sha256 === link.sha256 && r.verdict.name === link.name)) {
-        verdict.problems.push(`its link to ${link.name} does not match that manifest's sha256 (${before[0]!.sha256}): the previous manifest was changed`);
+        // When a later snapshot's link vouches for this manifest, this link is authentic: the snapshot
+        // before it is the one that was changed (a forged middle snapshot), and is named as broken.
+        const vouched = bySequence.get(manifest.sequence + 1)?.some((next) => next.manifest.previous?.sha256 === recordDigest(records, verdict));
+        if (vouched) for (const r of before) r.verdict.problems.push(`its manifest was changed: ${verdict.name} links to ${link.name} with sha256 ${link.sha256}, and ${verdict.name} is itself vouched for by the next snapshot`);
+        else verdict.problems.push(`its link to ${link.name} does not match that manifest's sha256 (${before[0]!.sha256}): the previous manifest was changed`);
       }
     }
+  }
+  checkKeyContinuity(bySequence, options.allowKeyChange ?? [], notes);
+  if (options.minSequence !== undefined && maxSequence < options.minSequence) {
+    problems.push(`the chain ends at sequence ${maxSequence}, but sequence ${options.minSequence} was recorded elsewhere: newer snapshots were deleted`);
+  }
+  if (options.head !== undefined) {
+    const wanted = options.head.toLowerCase();
+    const found = [...bySequence.values()].flat().find((r) => r.sha256 === wanted);
+    if (!found) problems.push(`the recorded head manifest ${wanted} is not in the chain: snapshots were deleted or replaced`);
   }
   const head = bySequence.get(maxSequence);
   if (head && head.every((r) => r.verdict.kind === 'pruned')) head[0]!.verdict.problems.push('the newest snapshot of the chain was pruned (retention never does that)');
@@ -315,6 +342,33 @@ export async function verifyStore(store: EvidenceStore, options: { publicKey?: K
   return { ok: firstBroken === undefined, location: store.location, snapshots: ordered, notes, problems, ...(firstBroken ? { firstBroken } : {}) };
 }
 
+function recordDigest(records: readonly ChainRecord[], verdict: SnapshotVerdict): string | undefined {
+  return records.find((r) => r.verdict === verdict)?.sha256;
+}
+
+/**
+ * One key signs a chain. Without a pinned key, a newest snapshot re-signed with another key, or whose
+ * signature was removed, would otherwise verify: a key change or a signed → unsigned step inside the
+ * chain is a problem, unless the new key's fingerprint is allowed (`--allow-key-change`, logged as a note).
+ */
+function checkKeyContinuity(bySequence: ReadonlyMap<number, readonly ChainRecord[]>, allowed: readonly string[], notes: string[]): void {
+  let signedBy: { key: string; name: string } | undefined;
+  for (const sequence of [...bySequence.keys()].sort((a, b) => a - b)) {
+    for (const { manifest, verdict } of bySequence.get(sequence)!) {
+      const key = manifest.signature?.fingerprint;
+      if (key === undefined) {
+        if (signedBy) verdict.problems.push(`unsigned, but the chain was signed up to ${signedBy.name} (key ${signedBy.key}): a signature was removed`);
+        continue;
+      }
+      if (signedBy && key !== signedBy.key) {
+        if (allowed.includes(key)) notes.push(`${verdict.name}: the signing key changes from ${signedBy.key} to ${key} (allowed by --allow-key-change)`);
+        else verdict.problems.push(`signed with key ${key}, but the chain was signed with ${signedBy.key} up to ${signedBy.name}: re-signed with another key (a planned rotation needs --allow-key-change ${key})`);
+      }
+      signedBy = { key, name: verdict.name };
+    }
+  }
+}
+
 /** The text `kansa verify` prints. */
 export function renderVerifyReport(report: VerifyReport): string {
   const lines: string[] = [];
@@ -330,10 +384,13 @@ export function renderVerifyReport(report: VerifyReport): string {
   for (const note of report.notes) lines.push(`note   ${note}`);
   const present = report.snapshots.filter((s) => s.kind === 'snapshot').length;
   const pruned = report.snapshots.length - present;
+  // Say what was checked: an unsigned chain has no signatures to be intact.
+  const signed = report.snapshots.filter((s) => s.signature?.state === 'valid').length;
+  const signatures = signed === 0 ? 'files and chain intact; no snapshot is signed' : signed === report.snapshots.length ? 'files, chain and signatures intact' : `files and chain intact; ${signed} of ${report.snapshots.length} signed, their signatures intact`;
   lines.push(
     report.firstBroken
       ? `FAILED: first broken: ${report.firstBroken.name}: ${report.firstBroken.reason}`
-      : `verified: ${present} snapshot${present === 1 ? '' : 's'} and ${pruned} pruned manifest${pruned === 1 ? '' : 's'} in ${report.location}: files, chain and signatures intact`,
+      : `verified: ${present} snapshot${present === 1 ? '' : 's'} and ${pruned} pruned manifest${pruned === 1 ? '' : 's'} in ${report.location}: ${signatures}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import { errorMessage } from '../errors.js';
 import { WWW_AUTHENTICATE } from './basic-auth.js';
@@ -23,7 +24,52 @@ export interface EndpointOptions {
   readonly onWarning?: (message: string) => void;
   /** TLS, basic auth, headers and rate limit from a web configuration file; absent: plain HTTP, open. */
   readonly web?: WebSecurity;
+  /** Changes whenever what /metrics shows changes (a new status, a reload): a cached rendering ends with it. */
+  readonly metricsVersion?: () => unknown;
+  /** Connection limits and timeouts (defaults: CONNECTION_LIMITS). */
+  readonly limits?: Partial<ConnectionLimits>;
 }
+
+/**
+ * What a hostile or broken client may hold. Connections that send nothing, a partial request, or stay
+ * idle after a TLS handshake are closed; the agent's descriptors are shared with collection and evidence.
+ */
+export interface ConnectionLimits {
+  /** Time to receive a request's headers (slow-loris). */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request. */
+  readonly requestTimeoutMs: number;
+  /** A connection with no traffic for this long is closed (nothing sent, or idle between requests). */
+  readonly idleTimeoutMs: number;
+  /** Prometheus reuses its connection between scrapes: kept open this long after a response. */
+  readonly keepAliveTimeoutMs: number;
+  /** TLS handshakes must complete within this. */
+  readonly handshakeTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerSource: number;
+  /** How often Node checks the header and request timeouts. */
+  readonly checkIntervalMs: number;
+  /** Delay before answering a source over its failed-login limit, or a login refused as busy. */
+  readonly tarpitMs: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 70_000,
+  keepAliveTimeoutMs: 65_000,
+  handshakeTimeoutMs: 10_000,
+  maxConnections: 1_024,
+  maxConnectionsPerSource: 64,
+  checkIntervalMs: 5_000,
+  tarpitMs: 1_000,
+};
+
+/**
+ * /metrics is rendered at most once per change of what it shows, and at most this often: concurrent
+ * scrapes share one rendering (and its gzip). Process metrics in it are at most this old.
+ */
+const METRICS_CACHE_MS = 1_000;
 
 export interface Endpoint {
   readonly server: Server | HttpsServer;
@@ -40,6 +86,8 @@ const INDEX = `<!doctype html><html><head><meta charset="utf-8"><title>kansa</ti
 
 export async function startEndpoint(options: EndpointOptions): Promise<Endpoint> {
   const { web } = options;
+  const limits: ConnectionLimits = { ...CONNECTION_LIMITS, ...options.limits };
+  const metrics = new RenderedMetrics(options.registry, options.metricsVersion ?? (() => undefined));
   const route = (request: IncomingMessage, response: ServerResponse): void => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -48,10 +96,13 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     }
     switch (path) {
       case '/metrics':
-        options.registry
-          .metrics()
-          .then((body) => {
-            response.writeHead(200, { 'content-type': options.registry.contentType }).end(body);
+        metrics
+          .current()
+          .then((rendered) => {
+            const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+            const headers = { 'content-type': options.registry.contentType, vary: 'accept-encoding' };
+            if (gzip) response.writeHead(200, { ...headers, 'content-encoding': 'gzip' }).end(rendered.gzipped());
+            else response.writeHead(200, headers).end(rendered.body);
           })
           .catch((error: unknown) => {
             options.onError(errorMessage(error));
@@ -82,10 +133,16 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
           return;
         }
         web
-          .authorize(request.headers.authorization)
-          .then((allowed) => {
-            if (allowed) route(request, response);
-            else response.writeHead(401, { 'www-authenticate': WWW_AUTHENTICATE, 'content-type': 'text/plain' }).end('Unauthorized\n');
+          .authorize(request.headers.authorization, request.socket.remoteAddress ?? '')
+          .then((verdict) => {
+            const unauthorized = (): void => void response.writeHead(401, { 'www-authenticate': WWW_AUTHENTICATE, 'content-type': 'text/plain' }).end('Unauthorized\n');
+            const busy = (): void => void response.writeHead(429, { 'retry-after': '1', 'content-type': 'text/plain' }).end('Too Many Requests\n');
+            // Slow answers to a flood cost a timer, not CPU; a client that ignores them waits anyway.
+            const slowly = (answer: () => void): void => void setTimeout(() => (response.destroyed ? undefined : answer()), limits.tarpitMs).unref();
+            if (verdict === 'allowed') route(request, response);
+            else if (verdict === 'busy') slowly(busy);
+            else if (verdict === 'throttled') slowly(unauthorized);
+            else unauthorized();
           })
           .catch((error: unknown) => {
             options.onError(`authentication failed: ${errorMessage(error)}`);
@@ -95,8 +152,14 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
     : route;
 
   const tls = web?.current.tls;
-  const server = tls ? createTlsServer(tls, handler, web, options.onWarning ?? options.onError) : createServer(handler);
-  server.keepAliveTimeout = 65_000;
+  const serverOptions = { connectionsCheckingInterval: limits.checkIntervalMs, headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs };
+  const server = tls
+    ? createTlsServer(tls, handler, web, options.onWarning ?? options.onError, { ...serverOptions, handshakeTimeout: limits.handshakeTimeoutMs })
+    : createServer(serverOptions, handler);
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.setTimeout(limits.idleTimeoutMs);
+  server.maxConnections = limits.maxConnections;
+  limitPerSource(server, limits.maxConnectionsPerSource);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -120,9 +183,70 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
   };
 }
 
-function createTlsServer(tls: TlsSettings, handler: RequestListener, web: WebSecurity, onWarning: (message: string) => void): HttpsServer {
+/** Closes connections beyond the per-source bound as they arrive. */
+function limitPerSource(server: Server | HttpsServer, max: number): void {
+  const open = new Map<string, number>();
+  server.prependListener('connection', (socket: Socket) => {
+    const source = socket.remoteAddress ?? '';
+    const count = (open.get(source) ?? 0) + 1;
+    if (count > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(source, count);
+    socket.once('close', () => {
+      const left = (open.get(source) ?? 1) - 1;
+      if (left <= 0) open.delete(source);
+      else open.set(source, left);
+    });
+  });
+}
+
+/** The latest rendering of /metrics, reused for METRICS_CACHE_MS; its gzip made once, when first asked. */
+class RenderedMetrics {
+  private rendered: { at: number; version: unknown; body: string; gzip?: Buffer } | undefined;
+  private rendering: { version: unknown; promise: Promise<{ body: string; gzipped: () => Buffer }> } | undefined;
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly version: () => unknown,
+  ) {}
+
+  current(): Promise<{ body: string; gzipped: () => Buffer }> {
+    const version = this.version();
+    const cached = this.rendered;
+    if (cached && cached.version === version && performance.now() - cached.at < METRICS_CACHE_MS) return Promise.resolve(this.view(cached));
+    // Share a rendering in flight only if it began after the last change.
+    if (this.rendering && this.rendering.version === version) return this.rendering.promise;
+    const rendering = {
+      version,
+      promise: this.registry.metrics().then((body) => {
+        const fresh = { at: performance.now(), version, body };
+        this.rendered = fresh;
+        return this.view(fresh);
+      }),
+    };
+    this.rendering = rendering;
+    void rendering.promise.finally(() => {
+      if (this.rendering === rendering) this.rendering = undefined;
+    }).catch(() => undefined);
+    return rendering.promise;
+  }
+
+  private view(entry: { body: string; gzip?: Buffer }): { body: string; gzipped: () => Buffer } {
+    return { body: entry.body, gzipped: () => (entry.gzip ??= gzipSync(entry.body)) };
+  }
+}
+
+function createTlsServer(
+  tls: TlsSettings,
+  handler: RequestListener,
+  web: WebSecurity,
+  onWarning: (message: string) => void,
+  serverOptions: { connectionsCheckingInterval: number; headersTimeout: number; requestTimeout: number; handshakeTimeout: number },
+): HttpsServer {
   const requestCert = tls.clientAuth !== 'NoClientCert';
-  const server = createHttpsServer({ ...tls.context, requestCert, rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert' }, handler);
+  const server = createHttpsServer({ ...tls.context, ...serverOptions, requestCert, rejectUnauthorized: tls.clientAuth === 'RequireAndVerifyClientCert' }, handler);
   // Before the TLS wrapper sees the socket, so a rotated certificate serves this very handshake.
   server.prependListener('connection', (_socket: Socket) => {
     if (web.refresh()) {

@@ -5,8 +5,12 @@
  * switching TLS on or off, or changing client_auth_type, needs a restart.
  */
 import { errorMessage } from '../errors.js';
-import { BasicAuthenticator } from './basic-auth.js';
+import { BasicAuthenticator, FailureLimiter, type AuthVerdict } from './basic-auth.js';
 import { fileStamp, loadWebConfig, type WebConfig } from './web-config.js';
+
+/** Failed logins a client address may make per window before its uncached attempts are refused unchecked. */
+const FAILED_LOGINS_PER_SOURCE = 10;
+const FAILED_LOGIN_WINDOW_MS = 60_000;
 
 export class WebSecurity {
   private config: WebConfig;
@@ -15,6 +19,7 @@ export class WebSecurity {
   private authenticator: BasicAuthenticator;
   private tokens: number;
   private refilledAt: number;
+  private readonly failures: FailureLimiter;
 
   constructor(
     config: WebConfig,
@@ -25,6 +30,7 @@ export class WebSecurity {
     this.authenticator = new BasicAuthenticator(config.users);
     this.tokens = config.rateLimit?.burst ?? 0;
     this.refilledAt = this.now();
+    this.failures = new FailureLimiter(FAILED_LOGINS_PER_SOURCE, FAILED_LOGIN_WINDOW_MS, 10_000, () => this.now());
   }
 
   static fromFile(file: string, deps: WebSecurity['deps']): WebSecurity {
@@ -77,8 +83,16 @@ export class WebSecurity {
     return true;
   }
 
-  authorize(authorization: string | undefined): Promise<boolean> {
-    return this.authenticator.check(authorization);
+  /**
+   * Basic authentication, with failed logins limited per client address (see FailureLimiter).
+   * `throttled`: denied, and the source is over its limit — the caller answers it slowly (a tarpit), so a
+   * flooding client sends one request a second instead of thousands.
+   */
+  async authorize(authorization: string | undefined, source = ''): Promise<AuthVerdict | 'throttled'> {
+    const verdict = await this.authenticator.verify(authorization, () => this.failures.allows(source));
+    if (verdict !== 'denied' || authorization === undefined) return verdict;
+    this.failures.failed(source);
+    return this.failures.allows(source) ? 'denied' : 'throttled';
   }
 
   private now(): number {

@@ -13,6 +13,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Aliases a document may expand; kansa's own files use none, a hostile one uses millions. */
+const MAX_ALIAS_COUNT = 1_000;
+
 export interface ParsedFile<T> {
   readonly file: string;
   readonly value: T;
@@ -46,7 +49,14 @@ export function parseYamlText<S extends z.ZodType>(file: string, text: string, s
     }
     return file;
   };
-  const parsed = schema.safeParse(doc.toJS());
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // An alias bomb ("billion laughs"): anchors of anchors that would expand beyond memory.
+    throw new InputError(file, '', `invalid YAML: ${errorMessage(error).split('\n')[0] ?? ''} (at most ${MAX_ALIAS_COUNT} alias expansions)`);
+  }
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path ?? [];

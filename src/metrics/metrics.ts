@@ -4,8 +4,8 @@
  * requirements, controls × accounts and collectors × accounts — never by the number of resources.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { AccountOutcome } from '../../collectors/types.js';
-import type { AgentStatusSource, CollectorStatus } from '../agent/status.js';
+import type { AgentStatusSource, CollectorStatus } from '../contract/status.js';
+import type { AccountOutcome } from '../model/run.js';
 import { attestationFor } from '../mappings/attestations.js';
 import { exceptionExpirySeconds } from '../mappings/exceptions.js';
 import { REQUIREMENT_STATES, type ControlTally } from '../evaluate/assessment.js';

@@ -3,7 +3,7 @@
  * enough for the unmodified `@aws-sdk/client-config-service` client pointed at the sandbox endpoint.
  *
  * Identity comes from the SigV4 `Authorization` header: the access key id names the account
- * (`ASIASANDBOX` + 12 digits, see sandboxAccessKeyFor), the credential scope names the region. Signatures
+ * (`ASIASANDBOX` + 12 digits, see aws-credentials.ts), the credential scope names the region. Signatures
  * are not verified. Only read-only operations are implemented; everything is recorded in the call log.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,12 +15,10 @@ import { hashParts, hex8 } from './estate/random.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { parseSelect, QueryError, type SelectableField, type SelectQuery } from './aws-query.js';
+import { accountOfAccessKey } from './aws-credentials.js';
 
 export const AWS_CONFIG_TARGET_PREFIX = 'StarlingDoveService.';
 export const AWS_SANDBOX_AGGREGATOR = 'kansa-sandbox-org';
-const ACCESS_KEY_PREFIX = 'ASIASANDBOX';
-/** Any secret is accepted; this is the one credentialsFor hands out. */
-export const AWS_SANDBOX_SECRET = 'kansa-sandbox-secret-access-key';
 
 /** Select page size: AWS documents a maximum of 100 and a default of 25 when Limit/MaxResults is absent or 0. */
 export const SELECT_MAX_PAGE_SIZE = 100;
@@ -43,16 +41,6 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 const MAX_EXPRESSION_LENGTH = 4096;
 /** Recorder timestamps (epoch seconds): fixed so responses are reproducible. */
 const RECORDER_STARTED = Date.UTC(2021, 3, 1) / 1000;
-
-export function sandboxAccessKeyFor(account: string): string {
-  if (!/^\d{12}$/.test(account)) throw new Error(`sandbox: ${account} is not a 12-digit AWS account id`);
-  return `${ACCESS_KEY_PREFIX}${account}`;
-}
-
-export function accountOfAccessKey(accessKeyId: string): string | undefined {
-  const m = /^ASIASANDBOX(\d{12})$/.exec(accessKeyId);
-  return m?.[1];
-}
 
 
 /** The message AWS's request validation produces for a modelled constraint. */

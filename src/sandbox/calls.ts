@@ -1,9 +1,11 @@
 /** The sandbox's call log: every request any provider handler saw, including rejected and unknown ones. */
-import type { ProviderId } from '../model/resource.js';
+
+/** The clouds the sandbox serves (the sandbox keeps its own name for them: it knows no engine type). */
+export type SandboxCloud = 'aws' | 'azure' | 'gcp';
 
 export interface CallRecord {
   /** `s3`: the sandbox S3 serving the evidence store (src/sandbox/s3.ts), not a cloud collector. */
-  readonly provider: ProviderId | 's3';
+  readonly provider: SandboxCloud | 's3';
   readonly operation: string;
   /** The caller (AWS account id), or '' when the request carried no usable identity. */
   readonly account: string;

@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { jsonToStruct } from '../../collectors/gcp/struct.js';
+import { jsonToStruct } from './gcp-struct.js';
 import type { CallLog } from './calls.js';
 import { hashParts } from './estate/random.js';
 import type { GcpAsset, GcpContentType, GcpEstate } from './estate/gcp.js';

@@ -2,11 +2,11 @@
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ProviderId } from '../model/resource.js';
+import type { SandboxCloud } from './calls.js';
 
 /** One cloud's wire protocol, mounted on the sandbox server. */
 export interface ProviderHandler {
-  readonly provider: ProviderId;
+  readonly provider: SandboxCloud;
   /** Whether this request is for this provider (checked in mount order). */
   matches(req: IncomingMessage): boolean;
   handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void>;

@@ -11,14 +11,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AzureEstateOptions, SandboxAzure } from './azure.js';
 import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
-import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR, AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-config.js';
+import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
+import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-credentials.js';
 import { CallLog, type CallSummary } from './calls.js';
 import { AwsEstate, type AwsEstateDescription, type AwsEstateOptions } from './estate/aws.js';
 import { FaultInjector, type Faults } from './faults.js';
 import type { S3SandboxOptions, SandboxS3 } from './s3.js';
 import { closeServer, KEEP_ALIVE_SERVER_OPTIONS, listenOn, send, serveWithBody, type ProviderHandler } from './http.js';
 
-export { sandboxAccessKeyFor } from './aws-config.js';
+export { sandboxAccessKeyFor } from './aws-credentials.js';
 export type { Faults } from './faults.js';
 export type { S3Faults, S3SandboxOptions, SandboxS3, SandboxS3Object, ObjectLockMode } from './s3.js';
 export type { CallRecord, CallSummary } from './calls.js';

@@ -10,7 +10,7 @@ import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { longestGapSeconds } from '../../src/agent/scheduler.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
-import { sandboxClientsOf } from '../../src/sandbox/clients.js';
+import { sandboxClientsOf } from '../../collectors/sandbox.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { waitFor } from '../support/processes.js';
 import { capturedLogger, tempDir } from '../evidence/helpers.js';

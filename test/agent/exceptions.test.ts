@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { configSchema } from '../../src/config/schema.js';
-import { sandboxClientsOf } from '../../src/sandbox/clients.js';
+import { sandboxClientsOf } from '../../collectors/sandbox.js';
 import { startSandbox } from '../../src/sandbox/server.js';
 import { waitFor } from '../support/processes.js';
 import { capturedLogger, tempDir } from '../evidence/helpers.js';

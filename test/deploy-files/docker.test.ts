@@ -6,8 +6,7 @@
  * real endpoints: plain HTTP, and TLS with basic auth.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Registry } from 'prom-client';
 import { startEndpoint, type Endpoint } from '../../src/http/server.js';
@@ -15,6 +14,7 @@ import { hashPassword } from '../../src/http/web-config.js';
 import { WebSecurity } from '../../src/http/web-security.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { makePki } from '../http/support/certs.js';
+import { tempDir } from '../support/temp.js';
 
 const DOCKER_DIR = join(PACKAGE_ROOT, 'deploy', 'docker');
 
@@ -163,7 +163,7 @@ describe('healthcheck.js', () => {
     expect(await run(`${plain.url}/healthz`)).toEqual({ code: 0, stderr: '' });
 
     const pki = makePki();
-    const dir = mkdtempSync(join(tmpdir(), 'kansa-hc-'));
+    const dir = tempDir('kansa-hc-');
     copyFileSync(pki.serverCert, join(dir, 'tls.crt'));
     copyFileSync(pki.serverKey, join(dir, 'tls.key'));
     writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prometheus: '${hashPassword('x', 4)}'\n`);

@@ -6,8 +6,7 @@
  * values.schema.json, and the generated kansa.yaml against kansa's own configuration schema. Where a
  * real `helm` is on PATH, `helm lint` and `helm template` run too.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -22,6 +21,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { webConfigFileSchema } from '../../src/http/web-config.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { HelmTemplates, renderChart, type RenderedChart } from './support/helm-template.js';
+import { tempDir } from '../support/temp.js';
 
 const CHART = join(PACKAGE_ROOT, 'deploy', 'helm', 'kansa');
 const HASH = '$2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG';
@@ -103,7 +103,7 @@ describe.each([
 
   it('writes a kansa.yaml that kansa itself accepts, with sharding from the replica count', () => {
     const configMap = byKind(chart, 'ConfigMap');
-    const dir = mkdtempSync(join(tmpdir(), 'kansa-chart-'));
+    const dir = tempDir('kansa-chart-');
     const attestations = (at(configMap, 'data') as Record<string, string>)['attestations.yaml'];
     if (attestations) writeFileSync(join(dir, 'attestations.yaml'), attestations);
     const kansaYaml = (at(configMap, 'data') as Record<string, string>)['kansa.yaml']!.replace('/etc/kansa/config/attestations.yaml', join(dir, 'attestations.yaml'));

@@ -4,10 +4,10 @@
  * (The unit cannot be started here: systemd is not PID 1 in this sandbox.)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
+import { tempDir } from '../support/temp.js';
 
 const UNIT = join(PACKAGE_ROOT, 'deploy', 'systemd', 'kansa.service');
 const text = readFileSync(UNIT, 'utf8');
@@ -68,7 +68,7 @@ describe('systemd unit', () => {
   const analyze = spawnSync('sh', ['-c', 'command -v systemd-analyze'], { encoding: 'utf8' }).stdout.trim() || 'systemd-analyze (not installed: apt-get install systemd)';
   describe('systemd-analyze', () => {
     // verify needs the ExecStart binary to exist: point it at the node running the tests.
-    const dir = mkdtempSync(join(tmpdir(), 'kansa-unit-'));
+    const dir = tempDir('kansa-unit-');
     const copy = join(dir, 'kansa.service');
     writeFileSync(copy, text.replace('ExecStart=/usr/bin/node ', `ExecStart=${process.execPath} `));
 

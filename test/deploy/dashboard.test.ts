@@ -3,13 +3,13 @@
  * Prometheus (Debian package) that scrapes `kansa run --sandbox` every second with the recording rules
  * of deploy/prometheus/kansa-rules.yml loaded. Needs `prometheus` on PATH.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { httpText, startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
 import { DASHBOARD_FILE, EVIDENCE_METRICS, exportedKansaMetrics, kansaMetricsIn, recordingRuleNames, requireTool, RULES_FILE } from './support.js';
+import { tempDir } from '../support/temp.js';
 
 interface DatasourceRef {
   readonly type?: string;
@@ -204,7 +204,7 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
   let kansa: Spawned | undefined;
   let prometheus: Spawned | undefined;
   let promUrl = '';
-  const dir = mkdtempSync(join(tmpdir(), 'kansa-dashboard-'));
+  const dir = tempDir('kansa-dashboard-');
 
   const query = async (expr: string): Promise<QueryResult> => {
     const response = await fetch(`${promUrl}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr }) });

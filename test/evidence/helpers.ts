@@ -1,15 +1,13 @@
 /** Test support for evidence: agents over the sandbox or a synthetic estate, captured logs, byte flips. */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import type { CollectContext, Collector, CollectorRun } from '../../collectors/types.js';
 import { Agent } from '../../src/agent/agent.js';
-import { sandboxAwsClients } from '../../src/sandbox/clients.js';
-import { awsCollectorSchema } from '../../src/config/schema.js';
+import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { awsCollectorSchema } from '../../collectors/aws/config.js';
 import { mappingsDigest, type MappingsDigest } from '../../src/evidence/mappings-digest.js';
 import { EvidenceService, type EvidenceServiceOptions } from '../../src/evidence/service.js';
 import { signerFromPem, type Signer } from '../../src/evidence/signing.js';
@@ -19,9 +17,11 @@ import { registerEvidenceMetrics } from '../../src/metrics/metrics.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import { bundledMappings, configItem, normalizeAll } from '../support/evaluate.js';
 import { runCli, type CliRun } from '../support/cli.js';
+import { tempDir as sharedTempDir } from '../support/temp.js';
 
+/** A fresh temporary directory, removed after the test file (test/support/temp.ts). */
 export function tempDir(prefix = 'kansa-evidence-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return sharedTempDir(prefix);
 }
 
 /** A pino logger whose JSON records the test can read back. */

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { startAgent } from '../../src/agent/runtime.js';
-import { sandboxClientsOf } from '../../src/sandbox/clients.js';
+import { sandboxClientsOf } from '../../collectors/sandbox.js';
 import { configSchema } from '../../src/config/schema.js';
 import { prepareEvidence } from '../../src/evidence/schedule.js';
 import { registerEvidenceMetrics } from '../../src/metrics/metrics.js';

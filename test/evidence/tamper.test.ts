@@ -139,7 +139,7 @@ describe('tamper evidence', () => {
     expect(pinned.firstBroken?.reason).toBe('signature: unsigned, but --public-key requires a signature');
   });
 
-  it('shows why a key must be pinned: an attacker re-signing the newest manifest with their own key passes only unpinned', async () => {
+  it('catches an attacker re-signing the newest manifest with their own key, pinned or not (a key change inside the chain)', async () => {
     const copy = tempDir();
     const { dir: chain, names: chainNames } = await signedChain(key.privateKey);
     renameSync(chain, join(copy, 'evidence'));
@@ -153,7 +153,12 @@ describe('tamper evidence', () => {
     const bytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(join(head, MANIFEST_FILE), bytes);
     writeFileSync(join(head, SIGNATURE_FILE), attacker.sign(bytes));
-    expect((await verify(evidence)).ok).toBe(true);
+    const unpinned = await verify(evidence);
+    expect(unpinned.firstBroken).toEqual({ name: chainNames[3], reason: expect.stringMatching(new RegExp(`^signed with key ${attacker.fingerprint}, but the chain was signed with sha256:[0-9a-f]{64} up to ${chainNames[2]}`)) as unknown });
+    // A planned rotation is accepted only when named, and is noted.
+    const rotated = await verifyStore(new LocalEvidenceStore(evidence), { allowKeyChange: [attacker.fingerprint] });
+    expect(rotated.ok).toBe(true);
+    expect(rotated.notes.join('\n')).toContain(`the signing key changes from`);
     const pinned = await verify(evidence, keyFiles.right);
     expect(pinned.firstBroken).toEqual({ name: chainNames[3], reason: expect.stringMatching(/^signature: signed by .*, not by the required key/) as unknown });
   });

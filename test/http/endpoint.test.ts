@@ -1,6 +1,5 @@
 /** The endpoint behind a web configuration: TLS, client certificates, basic auth, headers, rate limit, reloads. */
-import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Gauge, Registry } from 'prom-client';
 import { BasicAuthenticator, WWW_AUTHENTICATE, parseBasicAuthorization } from '../../src/http/basic-auth.js';
@@ -9,6 +8,7 @@ import { hashPassword } from '../../src/http/web-config.js';
 import { WebSecurity } from '../../src/http/web-security.js';
 import { makePki, type TestPki } from './support/certs.js';
 import { get } from './support/client.js';
+import { tempDir } from '../support/temp.js';
 
 const HASH = hashPassword('s3cret', 4);
 let pki: TestPki;
@@ -27,7 +27,7 @@ interface Started {
 }
 
 async function start(webYaml: (dir: string) => string): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), 'kansa-endpoint-'));
+  const dir = tempDir('kansa-endpoint-');
   copyFileSync(pki.serverCert, join(dir, 'tls.crt'));
   copyFileSync(pki.serverKey, join(dir, 'tls.key'));
   copyFileSync(pki.caCert, join(dir, 'ca.crt'));

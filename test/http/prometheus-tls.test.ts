@@ -5,13 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashPassword } from '../../src/http/web-config.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
 import { makePki, type TestPki } from './support/certs.js';
 import { get } from './support/client.js';
+import { tempDir } from '../support/temp.js';
 
 const KANSA = join(PACKAGE_ROOT, 'bin', 'kansa.js');
 
@@ -32,7 +32,7 @@ describe('Prometheus scraping kansa over TLS with basic auth', () => {
   let pki: TestPki;
   let kansaUrl = '';
   let promUrl = '';
-  const dir = mkdtempSync(join(tmpdir(), 'kansa-prom-tls-'));
+  const dir = tempDir('kansa-prom-tls-');
 
   const query = async (expr: string): Promise<Sample[]> => {
     const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);

@@ -1,11 +1,11 @@
 /** The exporter-toolkit web configuration: what loads, and the file:line / path / reason of what does not. */
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/errors.js';
 import { hashPassword, loadWebConfig, parseGoDuration } from '../../src/http/web-config.js';
 import { main, type Io } from '../../src/cli/main.js';
 import { makePki, type TestPki } from './support/certs.js';
+import { tempDir } from '../support/temp.js';
 
 let pki: TestPki;
 let dir: string;
@@ -13,7 +13,7 @@ const HASH = hashPassword('secret', 4);
 
 beforeAll(() => {
   pki = makePki();
-  dir = mkdtempSync(join(tmpdir(), 'kansa-webcfg-'));
+  dir = tempDir('kansa-webcfg-');
   copyFileSync(pki.serverCert, join(dir, 'tls.crt'));
   copyFileSync(pki.serverKey, join(dir, 'tls.key'));
   copyFileSync(pki.clientKey, join(dir, 'other.key'));

@@ -3,11 +3,10 @@
  * lints the endpoint's output. Needs `prometheus` and `promtool` on PATH.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { httpText, startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
+import { tempDir } from '../support/temp.js';
 
 const KANSA = join(PACKAGE_ROOT, 'bin', 'kansa.js');
 
@@ -22,7 +21,7 @@ describe('kansa run --sandbox under a real Prometheus', () => {
   let prometheus: Spawned;
   let kansaUrl = '';
   let promUrl = '';
-  const dir = mkdtempSync(join(tmpdir(), 'kansa-prom-'));
+  const dir = tempDir('kansa-prom-');
 
   beforeAll(async () => {
     const prometheusBin = requireTool('prometheus');

@@ -124,3 +124,17 @@ describe('catalog and attestation validation', () => {
     expect(() => loadAttestations(files['baddate.yaml']!, [catalog], catalog.id)).toThrow(/attestations\[0\]\.attested: expected a date YYYY-MM-DD/);
   });
 });
+
+describe('YAML alias bombs', () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((n, i) => `${n}: &${n} [${Array.from({ length: 9 }, () => `*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+
+  it('are bad input naming the file (exit 2), not an internal error, in configuration, control and catalog files', async () => {
+    const { runCli } = await import('../support/cli.js');
+    const files = tempFiles({ 'bomb.yaml': `${bomb}\n` });
+    const path = files['bomb.yaml']!;
+    for (const argv of [['validate', '--config', path], ['catalog', '--controls', path], ['catalog', '--catalog', path]]) {
+      const run = await runCli(argv);
+      expect({ argv, code: run.code, stderr: run.stderr }).toEqual({ argv, code: 2, stderr: `kansa: ${path}: invalid YAML: Excessive alias count indicates a resource exhaustion attack (at most 1000 alias expansions)\n` });
+    }
+  });
+});

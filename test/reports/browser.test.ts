@@ -5,8 +5,7 @@
  * scan (every provider, every bundled control) shows every reason and remediation in Japanese.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../../src/paths.js';
@@ -14,6 +13,7 @@ import { renderHtmlReport } from '../../src/reports/html.js';
 import type { ReportInput } from '../../src/reports/model.js';
 import { runCli } from '../support/cli.js';
 import { reportInput } from './fixture.js';
+import { tempDir } from '../support/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MISSING = `${CHROMIUM} is missing: the browser test needs Debian's chromium (and Japanese fonts for a readable screenshot): apt-get install -y chromium fonts-noto-cjk`;
@@ -24,7 +24,7 @@ const WIDTH = 1280;
 const JAPANESE = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/u;
 const HEIGHT = 2000;
 
-const work = mkdtempSync(join(tmpdir(), 'kansa-browser-'));
+const work = tempDir('kansa-browser-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The elements marked with data-text (they hold text only, no markup): what kansa wrote in the report language. */

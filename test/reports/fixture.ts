@@ -12,7 +12,7 @@ import type { CollectionScope } from '../../src/model/resource.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormatter } from '../../src/output/formats.js';
 import { BUNDLED_CONTROLS_DIR, PACKAGE_ROOT } from '../../src/paths.js';
 import type { ReportInput } from '../../src/reports/model.js';
-import { loadMappings } from '../../src/cli/load.js';
+import { loadMappings } from '../../src/mappings/load.js';
 
 export const NOW = new Date('2026-11-01T00:00:00Z');
 export const SAMPLE_SNAPSHOT = join(PACKAGE_ROOT, 'test', 'fixtures', 'aws', 'sample-snapshot.json');

@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { inShard, resolveShard, shardConfig, shardOwner } from '../../src/agent/sharding.js';
-import { sandboxClientsOf } from '../../src/sandbox/clients.js';
+import { sandboxClientsOf } from '../../collectors/sandbox.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';

@@ -2,7 +2,7 @@
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import type { Assessment, Finding } from '../../src/evaluate/assessment.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { loadMappings, type Mappings } from '../../src/cli/load.js';
+import { loadMappings, type Mappings } from '../../src/mappings/load.js';
 import type { CollectionScope, Resource } from '../../src/model/resource.js';
 
 let bundled: Mappings | undefined;

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.js';
 
-/** Writes files into a fresh temporary directory and returns their paths. */
+/** Writes files into a fresh temporary directory (removed after the test file) and returns their paths. */
 export function tempFiles(files: Record<string, string>): Record<string, string> & { dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'kansa-test-'));
+  const dir = tempDir('kansa-test-');
   const paths: Record<string, string> = {};
   for (const [name, text] of Object.entries(files)) {
     const path = join(dir, name);

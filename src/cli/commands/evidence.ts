@@ -19,10 +19,11 @@ import { renderVerifyReport, verifyStore } from '../../evidence/verify.js';
 import { createLogger } from '../../log.js';
 import { createRegistry } from '../../metrics/metrics.js';
 import { VERSION } from '../../paths.js';
-import { isDirectory, loadMappings, requireCollectors } from '../load.js';
+import { isDirectory, requireCollectors } from '../load.js';
+import { loadMappings } from '../../mappings/load.js';
 import { withSandbox } from '../sandbox.js';
-import { sandboxClientOverrides } from '../../sandbox/clients.js';
-import type { CommandGroup } from './index.js';
+import { sandboxClientOverrides } from '../../../collectors/sandbox.js';
+import type { CommandGroup } from '../command.js';
 
 const DEFAULT_SANDBOX_RESOURCES = 2000;
 const OUTPUTS = ['text', 'json'] as const;
@@ -51,6 +52,7 @@ function renderSnapshot(outcome: Extract<SnapshotOutcome, { ok: true }>): string
     `snapshot ${outcome.name} written to ${outcome.location}`,
     `  sequence ${m.sequence}, previous ${m.previous?.name ?? '(none: first of the chain)'}`,
     `  manifest sha256:${outcome.manifestSha256}, ${m.signature ? `signed by ${m.signature.fingerprint}` : 'unsigned'}`,
+    `  chain head: sequence ${m.sequence}, sha256:${outcome.manifestSha256} — record it outside this store; kansa verify --min-sequence ${m.sequence} --head ${outcome.manifestSha256} then detects deleted newer snapshots`,
     `  ${m.counts.resources} resources, findings: ${f.pass} pass, ${f.fail} fail, ${f.unknown} unknown`,
     `  requirements: compliant ${s.compliant}, noncompliant ${s.noncompliant}, unknown ${s.unknown}, not_assessed ${s.not_assessed}`,
   ];
@@ -122,13 +124,23 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
     .argument('<dir>', 'evidence directory (the one holding the snapshot directories), or s3://bucket/prefix (default AWS credential chain)')
     .option('--config <file>', 'agent configuration: region, endpoint of an s3:// location from evidence.store')
     .option('--public-key <file>', 'require every manifest to be signed by this Ed25519 public key (PEM)')
+    .option('--min-sequence <n>', 'fail unless the chain reaches this sequence (recorded elsewhere, e.g. from kansa_evidence_chain_head_sequence)', (v) => positiveInt('--min-sequence', v))
+    .option('--head <sha256>', 'fail unless the chain holds the manifest with this sha256 (the head printed by kansa snapshot, recorded elsewhere)')
+    .option('--allow-key-change <fingerprint...>', 'accept a change of signing key to this fingerprint inside the chain (a planned rotation)')
     .addOption(new Option('--output <format>', 'output format').choices(OUTPUTS).default('text'))
-    .action(async (dir: string, options: { publicKey?: string; config?: string; output: Output }) => {
+    .action(async (dir: string, options: { publicKey?: string; config?: string; output: Output; minSequence?: number; head?: string; allowKeyChange?: string[] }) => {
       const s3 = isS3Location(dir);
       if (!s3 && !isDirectory(dir)) throw new InputError(dir, '', 'no such directory: expected an evidence directory or s3://bucket/prefix');
       if (SNAPSHOT_NAME.test(basename(dir))) throw new InputError(dir, '', 'this is one snapshot: pass the evidence directory that holds it (the chain is verified as a whole)');
       const publicKey = options.publicKey === undefined ? undefined : loadPublicKey(options.publicKey);
-      const report = await verifyStore(storeFromLocation(dir, options.config ? loadConfig(options.config).evidence?.store : undefined), publicKey ? { publicKey } : {});
+      const head = options.head?.replace(/^sha256:/, '');
+      if (head !== undefined && !/^[0-9a-fA-F]{64}$/.test(head)) throw new InputError('--head', '', `expected a manifest sha256 (64 hex digits), got "${options.head}"`);
+      const report = await verifyStore(storeFromLocation(dir, options.config ? loadConfig(options.config).evidence?.store : undefined), {
+        ...(publicKey ? { publicKey } : {}),
+        ...(options.minSequence === undefined ? {} : { minSequence: options.minSequence }),
+        ...(head === undefined ? {} : { head }),
+        ...(options.allowKeyChange ? { allowKeyChange: options.allowKeyChange } : {}),
+      });
       io.stdout(options.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyReport(report));
       setExitCode(report.ok ? EXIT_OK : EXIT_NONCOMPLIANT);
     });

@@ -3,8 +3,8 @@ import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import type { ProviderId } from '../../model/resource.js';
 import { generatePermissions, modesOf, PROVIDERS, renderRole, ROLE_FORMATS, type RoleFormat } from '../../permissions/generate.js';
-import { loadMappings } from '../load.js';
-import type { CommandGroup } from './index.js';
+import { loadMappings } from '../../mappings/load.js';
+import type { CommandGroup } from '../command.js';
 
 const DEFAULT_FORMAT: Readonly<Record<ProviderId, RoleFormat>> = { aws: 'json', azure: 'json', gcp: 'yaml' };
 

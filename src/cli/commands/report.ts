@@ -10,8 +10,9 @@ import { loadReportSource, type ReportSource } from '../../reports/input.js';
 import { REPORT_LANGUAGES, assessmentCatalogMismatch, type ReportLanguage } from '../../reports/model.js';
 import { renderOscalCatalog } from '../../reports/oscal.js';
 import { VERSION } from '../../paths.js';
-import { isDirectory, loadMappings } from '../load.js';
-import type { CommandGroup } from './index.js';
+import { isDirectory } from '../load.js';
+import { loadMappings } from '../../mappings/load.js';
+import type { CommandGroup } from '../command.js';
 
 interface ReportCliOptions {
   format?: ReportFormat;

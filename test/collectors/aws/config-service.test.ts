@@ -5,8 +5,8 @@
  */
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import type { CollectorRun } from '../../../collectors/types.js';
-import { sandboxAwsClients } from '../../../src/sandbox/clients.js';
-import { awsCollectorSchema } from '../../../src/config/schema.js';
+import { sandboxAwsClients } from '../../../collectors/sandbox.js';
+import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { expectedCount } from '../../../src/sandbox/estate/aws.js';

@@ -11,7 +11,7 @@ import { AzureResourceCollector } from '../../../collectors/azure/resource-manag
 import type { CollectorRun } from '../../../collectors/types.js';
 import type { Assessment } from '../../../src/evaluate/assessment.js';
 import { evaluate, Evaluation } from '../../../src/evaluate/evaluate.js';
-import { azureCollectorSchema } from '../../../src/config/schema.js';
+import { azureCollectorSchema } from '../../../collectors/azure/config.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Faults, type Sandbox } from '../../../src/sandbox/server.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';

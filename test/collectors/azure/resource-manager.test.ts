@@ -3,7 +3,7 @@ import { azureClients } from '../../../collectors/azure/clients.js';
 import { StaticTokenCredential } from '../../../collectors/azure/credential.js';
 import { AzureResourceCollector } from '../../../collectors/azure/resource-manager.js';
 import type { CollectContext } from '../../../collectors/types.js';
-import { azureCollectorSchema } from '../../../src/config/schema.js';
+import { azureCollectorSchema } from '../../../collectors/azure/config.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Faults, type Sandbox } from '../../../src/sandbox/server.js';
 

@@ -2,7 +2,7 @@
 import { GcpAssetCollector, listingPlan } from '../../../collectors/gcp/cloud-asset.js';
 import { loopbackAssetClient } from '../../../collectors/gcp/sandbox-client.js';
 import type { CollectContext } from '../../../collectors/types.js';
-import { gcpCollectorSchema } from '../../../src/config/schema.js';
+import { gcpCollectorSchema } from '../../../collectors/gcp/config.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 

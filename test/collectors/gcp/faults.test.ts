@@ -6,7 +6,7 @@
 import { GcpAssetCollector } from '../../../collectors/gcp/cloud-asset.js';
 import { loopbackAssetClient } from '../../../collectors/gcp/sandbox-client.js';
 import type { CollectorRun } from '../../../collectors/types.js';
-import { gcpCollectorSchema } from '../../../src/config/schema.js';
+import { gcpCollectorSchema } from '../../../collectors/gcp/config.js';
 import type { Assessment } from '../../../src/evaluate/assessment.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';

@@ -1,8 +1,8 @@
 /** Test PKI made on the spot with Debian's openssl: a CA, a server certificate for 127.0.0.1/localhost, a client certificate. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../support/temp.js';
 
 export interface TestPki {
   readonly dir: string;
@@ -20,7 +20,7 @@ function openssl(args: readonly string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-export function makePki(dir = mkdtempSync(join(tmpdir(), 'kansa-pki-'))): TestPki {
+export function makePki(dir = tempDir('kansa-pki-')): TestPki {
   const path = (name: string): string => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=kansa test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);

@@ -1,15 +1,17 @@
 /**
- * Real SDK clients pointed at a running sandbox. The description is plain data because it crosses to
- * the agent's engine worker (src/agent/engine.ts), which builds its own clients from it.
+ * How the collectors connect to the embedded sandbox cloud (src/sandbox/): real SDK clients pointed at
+ * its listeners. This lives with the collectors, not the sandbox: the sandbox knows wire formats only.
+ * The description is plain data because it crosses to the agent's engine worker (src/agent/engine.ts),
+ * which builds its own clients from it.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { azureClients } from '../../collectors/azure/clients.js';
-import { StaticTokenCredential } from '../../collectors/azure/credential.js';
-import { loopbackAssetClient } from '../../collectors/gcp/sandbox-client.js';
-import type { ConfigClientFactory } from '../../collectors/aws/config-service.js';
-import type { ClientOverrides } from '../../collectors/registry.js';
-import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-config.js';
-import type { Sandbox } from './server.js';
+import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from '../src/sandbox/aws-credentials.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+import type { ConfigClientFactory } from './aws/config-service.js';
+import { azureClients } from './azure/clients.js';
+import { StaticTokenCredential } from './azure/credential.js';
+import { loopbackAssetClient } from './gcp/sandbox-client.js';
+import type { ClientOverrides } from './registry.js';
 
 /** Each provider's listener; a provider left out keeps its production clients. */
 export interface SandboxClients {

@@ -1,0 +1,16 @@
+/** What every command receives: the process streams and clock as values (main.ts passes them to each command group). */
+import type { Command } from 'commander';
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly now: () => Date;
+}
+
+export interface CommandContext {
+  readonly io: Io;
+  /** Sets the process exit code the command ends with (e.g. 1 for a failed verification). */
+  readonly setExitCode: (code: number) => void;
+}
+
+export type CommandGroup = (program: Command, context: CommandContext) => void;

@@ -1,0 +1,154 @@
+/**
+ * Hostile clients must not degrade the scrape: idle and partial connections are closed, connections per
+ * source are bounded, wrong passwords cannot evict the scraper's cached login or queue ahead of it, and
+ * /metrics is rendered once for concurrent scrapes (gzip when asked).
+ */
+import { connect, type Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { request } from 'node:http';
+import { Gauge, Registry } from 'prom-client';
+import { BasicAuthenticator, FailureLimiter } from '../../src/http/basic-auth.js';
+import { startEndpoint, type Endpoint } from '../../src/http/server.js';
+import { hashPassword } from '../../src/http/web-config.js';
+
+function registry(onCollect: () => void = () => undefined): Registry {
+  const r = new Registry();
+  new Gauge({ name: 'kansa_test_value', help: 'test', registers: [r], collect() { onCollect(); this.set(1); } });
+  return r;
+}
+
+/** Resolves when the server closes the socket (or rejects after `withinMs`, generous on a loaded machine). */
+function closedBy(socket: Socket, withinMs: number): Promise<'closed'> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still open after ${withinMs} ms`)), withinMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve('closed');
+    });
+  });
+}
+
+function open(endpoint: Endpoint): Promise<Socket> {
+  const { port } = new URL(endpoint.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+function fetchRaw(endpoint: Endpoint, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${endpoint.url}/metrics`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('connections', () => {
+  let endpoint: Endpoint;
+  beforeAll(async () => {
+    endpoint = await startEndpoint({
+      host: '127.0.0.1', port: 0, registry: registry(), ready: () => true, onError: () => undefined,
+      limits: { idleTimeoutMs: 400, headersTimeoutMs: 400, requestTimeoutMs: 800, checkIntervalMs: 100, maxConnectionsPerSource: 4 },
+    });
+  });
+  afterAll(() => endpoint.close());
+
+  it('closes a connection that sends nothing and one that sends half a request line', async () => {
+    const silent = await open(endpoint);
+    const partial = await open(endpoint);
+    partial.write('GET /metr');
+    await expect(Promise.all([closedBy(silent, 10_000), closedBy(partial, 10_000)])).resolves.toEqual(['closed', 'closed']);
+  });
+
+  it('bounds the connections one source may hold open', async () => {
+    const sockets = await Promise.all([1, 2, 3, 4].map(() => open(endpoint)));
+    const extra = await open(endpoint);
+    await expect(closedBy(extra, 2_000)).resolves.toBe('closed');
+    for (const s of sockets) s.destroy();
+  });
+});
+
+describe('/metrics rendering', () => {
+  it('renders once for concurrent scrapes and serves gzip when asked', async () => {
+    let renders = 0;
+    const endpoint = await startEndpoint({ host: '127.0.0.1', port: 0, registry: registry(() => renders++), ready: () => true, onError: () => undefined });
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => fetchRaw(endpoint, i % 2 === 0 ? { 'accept-encoding': 'gzip' } : {})));
+      expect(renders).toBe(1);
+      const gzipped = results[0]!;
+      expect(gzipped.headers['content-encoding']).toBe('gzip');
+      const plain = results[1]!;
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(gunzipSync(gzipped.body).toString()).toBe(plain.body.toString());
+      expect(plain.body.toString()).toMatch(/^kansa_test_value 1$/m);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
+describe('basic auth under a wrong-password flood', () => {
+  const header = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+  it('keeps the scraper’s cached login whatever wrong passwords arrive, and answers it ahead of queued comparisons', async () => {
+    let now = 0;
+    const auth = new BasicAuthenticator(new Map([['prometheus', hashPassword('right', 4)]]), () => (now += 1_000));
+    expect(await auth.verify(header('prometheus', 'right'))).toBe('allowed');
+    // More distinct wrong passwords than any cache could hold: the old FIFO cache of every verdict lost the success.
+    for (let i = 0; i < 200; i++) expect(await auth.verify(header('prometheus', `wrong-${i}`))).toBe('denied');
+    // Comparisons queued by attackers: the cached login must not wait behind them.
+    const order: string[] = [];
+    const attackers = Array.from({ length: 6 }, (_, i) => auth.verify(header('prometheus', `flood-${i}`)).then(() => order.push('attacker')));
+    const scraper = auth.verify(header('prometheus', 'right')).then((v) => order.push(`scraper:${v}`));
+    await Promise.all([...attackers, scraper]);
+    expect(order[0]).toBe('scraper:allowed');
+  });
+
+  it('refuses as busy instead of queueing without bound, and starts few uncached comparisons per second', async () => {
+    let now = 0;
+    const auth = new BasicAuthenticator(new Map([['prometheus', hashPassword('right', 4)]]), () => now);
+    // At most 8 wait at once: the rest of a burst is refused at once, not queued.
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => auth.verify(header('prometheus', `x-${i}`))));
+    expect(burst.filter((v) => v === 'denied').length).toBe(8);
+    expect(burst.filter((v) => v === 'busy').length).toBe(4);
+    // The budget of uncached comparisons (a burst of 32, then 4 a second) runs out…
+    const spent: string[] = [];
+    for (let i = 0; i < 30; i++) spent.push(await auth.verify(header('prometheus', `y-${i}`)));
+    expect(spent.filter((v) => v === 'busy').length).toBe(6);
+    // …and comes back with time.
+    now = 1_000;
+    expect(await auth.verify(header('prometheus', 'right'))).toBe('allowed');
+  });
+
+  it('limits failed logins per source in a window, then forgets them', () => {
+    let now = 0;
+    const limiter = new FailureLimiter(3, 1_000, 100, () => now);
+    for (let i = 0; i < 3; i++) {
+      expect(limiter.allows('10.0.0.1')).toBe(true);
+      limiter.failed('10.0.0.1');
+    }
+    expect(limiter.allows('10.0.0.1')).toBe(false);
+    expect(limiter.allows('10.0.0.2')).toBe(true);
+    now = 1_000;
+    expect(limiter.allows('10.0.0.1')).toBe(true);
+  });
+
+  it('skips the bcrypt comparison for a source over its limit, but lets a cached login through', async () => {
+    const auth = new BasicAuthenticator(new Map([['prometheus', hashPassword('right', 4)]]));
+    expect(await auth.verify(header('prometheus', 'right'))).toBe('allowed');
+    let asked = 0;
+    const blocked = (): boolean => {
+      asked++;
+      return false;
+    };
+    expect(await auth.verify(header('prometheus', 'right'), blocked)).toBe('allowed');
+    expect(asked).toBe(0);
+    expect(await auth.verify(header('prometheus', 'wrong'), blocked)).toBe('denied');
+    expect(asked).toBe(1);
+  });
+});
