@@ -72,7 +72,7 @@ class EngineThread {
             mappings: { catalog: config.catalog, controls: config.controls },
             metrics: {
               requirementStateChanged: (change, at) => this.post({ type: 'evidence', event: { kind: 'requirementStateChanged', change, at: at.getTime() } }),
-              lastSnapshot: (at) => this.post({ type: 'evidence', event: { kind: 'lastSnapshot', at: at.getTime() } }),
+              lastSnapshot: (at, sequence) => this.post({ type: 'evidence', event: { kind: 'lastSnapshot', at: at.getTime(), sequence } }),
               snapshotError: (stage) => this.post({ type: 'evidence', event: { kind: 'snapshotError', stage } }),
             },
             logger: this.logger,

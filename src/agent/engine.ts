@@ -32,7 +32,7 @@ export type ApiCallCount = readonly [provider: string, operation: string, code: 
 
 export type EvidenceEvent =
   | { readonly kind: 'requirementStateChanged'; readonly change: { catalog: string; requirement: string; from: RequirementState; to: RequirementState }; readonly at: number }
-  | { readonly kind: 'lastSnapshot'; readonly at: number }
+  | { readonly kind: 'lastSnapshot'; readonly at: number; readonly sequence: number }
   | { readonly kind: 'snapshotError'; readonly stage: SnapshotErrorStage };
 
 export type EngineMessage =
@@ -169,7 +169,7 @@ function applyEvidenceEvent(metrics: EvidenceMetrics | undefined, event: Evidenc
       metrics.requirementStateChanged(event.change, new Date(event.at));
       return;
     case 'lastSnapshot':
-      metrics.lastSnapshot(new Date(event.at));
+      metrics.lastSnapshot(new Date(event.at), event.sequence);
       return;
     case 'snapshotError':
       metrics.snapshotError(event.stage);

@@ -64,6 +64,8 @@ export async function startAgent(options: {
   const config = shard ? shardConfig(options.config, shard) : options.config;
   if (shard) logger.info({ shard: shard.index, replicas: shard.replicas }, 'serving one shard of the scopes');
   const mappings = options.mappings ?? loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
+  // Parsed before the engine starts: a bad address must not leave a worker running (the process would hang).
+  const listen = parseListen(options.listen ?? config.listen);
   const mirror = new AgentMirror(mappings, new Set(config.disabledControls));
   const { registry, apiCalls } = createRegistry();
   if (shard) registerShardMetrics(registry, shard);
@@ -87,7 +89,7 @@ export async function startAgent(options: {
     options.env ? { env: options.env } : {},
   );
   const endpoint = await startEndpoint({
-    ...parseListen(options.listen ?? config.listen),
+    ...listen,
     registry,
     ready: () => mirror.ready,
     metricsVersion: () => mirror.version,

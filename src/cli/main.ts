@@ -22,6 +22,9 @@ import { Agent } from '../agent/agent.js';
 import { buildCollectors } from '../../collectors/registry.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
+import { loadWebConfig } from '../http/web-config.js';
+import { loadSigner } from '../evidence/signing.js';
+import { resolveShard } from '../agent/sharding.js';
 import { sandboxClientOverrides } from '../../collectors/sandbox.js';
 import type { Io } from './command.js';
 import { COMMAND_GROUPS } from './commands/index.js';
@@ -238,8 +241,28 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .requiredOption('--config <file>', 'agent configuration (YAML)')
     .action((options: { config: string }) => {
       const config = loadConfig(options.config);
-      const mappings = mappingsFor(config);
-      const collectors = buildCollectors(config);
+      // What `run` checks before it collects, each on its own so every error is reported, not the first.
+      const errors: InputError[] = [];
+      const check = <T>(step: () => T): T | undefined => {
+        try {
+          return step();
+        } catch (error) {
+          if (error instanceof InputError) {
+            errors.push(error);
+            return undefined;
+          }
+          throw error;
+        }
+      };
+      const mappings = check(() => mappingsFor(config));
+      const collectors = check(() => buildCollectors(config));
+      if (config.web?.configFile !== undefined) check(() => loadWebConfig(config.web!.configFile!));
+      if (config.evidence) check(() => loadSigner(config.evidence!.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`)));
+      if (config.sharding) check(() => resolveShard(config.sharding!, process.env['HOSTNAME']));
+      if (errors.length > 0 || !mappings || !collectors) {
+        for (const error of errors.slice(0, -1)) io.stderr(`kansa: ${error.message}\n`);
+        throw errors.at(-1)!;
+      }
       for (const warning of exceptionWarnings(mappings, config, io.now())) io.stderr(`kansa: warning: ${warning}\n`);
       io.stdout(
         `${options.config}: valid — catalog ${mappings.catalog.id} ${mappings.catalog.version} (${mappings.catalog.requirements.length} requirements), ` +

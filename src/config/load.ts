@@ -42,6 +42,6 @@ export function defaultConfig(): AgentConfig {
 export function parseListen(address: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(address);
   const port = Number(match?.[3]);
-  if (!match || port > 65535) throw new InputError('--listen', '', `expected host:port, got "${address}"`);
+  if (!match || port > 65535) throw new InputError('--listen', '', `expected host:port with a port from 1 to 65535 (0: any free port), got "${address}"`);
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }

@@ -9,7 +9,13 @@ import { evidenceConfigSchema } from '../evidence/config.js';
 
 const listenAddress = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'expected host:port, e.g. "127.0.0.1:9731" or ":9731" or "[::1]:9731"');
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'expected host:port, e.g. "127.0.0.1:9731" or ":9731" or "[::1]:9731"')
+  // 0 asks the system for a free port (tests, several agents on one host); above 65535 is no port.
+  .refine((address) => isPort(Number(address.slice(address.lastIndexOf(':') + 1))), 'expected a port from 1 to 65535 (or 0 for any free port)');
+
+function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 0 && port <= 65_535;
+}
 
 export const configSchema = z.strictObject({
   listen: listenAddress.default('127.0.0.1:9731').describe('Address of /metrics, /healthz and /readyz'),

@@ -15,7 +15,7 @@ export const evidenceConfigSchema = z
         objectLock: z
           .strictObject({
             mode: z.enum(['GOVERNANCE', 'COMPLIANCE']).describe('COMPLIANCE: no one can delete or overwrite a version before it expires; GOVERNANCE: only with s3:BypassGovernanceRetention'),
-            days: z.number().int().positive().describe('Retain-until = upload time + days'),
+            days: z.number().int().positive().max(36_500).describe('Retain-until = upload time + days (at most 100 years, as S3 allows)'),
           })
           .optional()
           .describe("Object Lock of each uploaded object; unset: the bucket's default retention (which must exist)"),

@@ -29,7 +29,8 @@ export type SnapshotErrorStage = (typeof SNAPSHOT_ERROR_STAGES)[number];
 /** What the metrics registry implements (src/metrics/metrics.ts); evidence does not depend on prom-client. */
 export interface EvidenceMetrics {
   requirementStateChanged(change: { catalog: string; requirement: string; from: RequirementState; to: RequirementState }, at: Date): void;
-  lastSnapshot(at: Date): void;
+  /** The newest snapshot of the chain: when it finished and its sequence (the chain head, an outside anchor). */
+  lastSnapshot(at: Date, sequence: number): void;
   snapshotError(stage: SnapshotErrorStage): void;
 }
 
@@ -75,7 +76,7 @@ export class EvidenceService {
       const latest = await latestLink(store);
       if (!latest) return;
       const snapshot = await openSnapshotIn(store, latest.name);
-      metrics?.lastSnapshot(new Date(snapshot.manifest.finishedAt));
+      metrics?.lastSnapshot(new Date(snapshot.manifest.finishedAt), snapshot.manifest.sequence);
     } catch (error) {
       logger.warn({ event: 'evidence_read_failed', dir: store.location, error: errorMessage(error) }, 'cannot read the latest evidence snapshot');
     }
@@ -140,7 +141,7 @@ export class EvidenceService {
     }
     const { manifest } = published;
     this.lastPublished = { name: published.name, sequence: manifest.sequence, sha256: published.manifestSha256 };
-    this.options.metrics?.lastSnapshot(finishedAt);
+    this.options.metrics?.lastSnapshot(finishedAt, manifest.sequence);
     logger.info(
       {
         event: 'evidence_snapshot_written',

@@ -256,7 +256,7 @@ export function registerEvidenceMetrics(
   schedule: { readonly intervalSeconds: number },
 ): {
   requirementStateChanged(change: { catalog: string; requirement: string; from: string; to: string }, at: Date): void;
-  lastSnapshot(at: Date): void;
+  lastSnapshot(at: Date, sequence: number): void;
   snapshotError(stage: 'collect' | 'write' | 'retention'): void;
 } {
   const registers = [registry];
@@ -277,6 +277,13 @@ export function registerEvidenceMetrics(
     help: 'When the latest evidence snapshot was completed (Unix time); 0 until one is known.',
     registers,
   });
+  // Prometheus' history of this value anchors the chain outside its store: deleting the newest snapshots
+  // makes it go backwards (alert KansaEvidenceChainRewound); kansa verify --min-sequence checks it.
+  const headSequence = new Gauge({
+    name: 'kansa_evidence_chain_head_sequence',
+    help: 'Sequence number of the newest evidence snapshot of the chain; 0 until one is known. It never goes backwards unless snapshots were deleted.',
+    registers,
+  });
   new Gauge({
     name: 'kansa_evidence_schedule_interval_seconds',
     help: 'Longest gap between two scheduled evidence snapshots (from evidence.schedule).',
@@ -294,7 +301,10 @@ export function registerEvidenceMetrics(
       changes.inc(change);
       lastChange.set({ catalog: change.catalog, requirement: change.requirement }, at.getTime() / 1000);
     },
-    lastSnapshot: (at) => lastSnapshot.set(at.getTime() / 1000),
+    lastSnapshot: (at, sequence) => {
+      lastSnapshot.set(at.getTime() / 1000);
+      headSequence.set(sequence);
+    },
     snapshotError: (stage) => errors.inc({ stage }),
   };
 }

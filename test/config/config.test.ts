@@ -30,6 +30,8 @@ describe('agent configuration', () => {
     ['an account id that YAML read as a number', 'collectors:\n  aws:\n    accounts: [{ id: 111122223333 }]\n', 'collectors.aws.accounts[0].id', /expected string/, 3],
     ['an unknown field', 'collectors:\n  aws:\n    acounts: []\n', 'collectors.aws', /unknown field\(s\) "acounts"/, 3],
     ['a bad listen address', 'listen: localhost\n', 'listen', /expected host:port/, 1],
+    ['a listen port above 65535', 'listen: "127.0.0.1:99999"\n', 'listen', /expected a port from 1 to 65535/, 1],
+    ['a jitter beyond an hour (a timer that would overflow)', 'collectors:\n  aws:\n    jitterSeconds: 9000000000000\n    accounts: [{ id: "111122223333" }]\n', 'collectors.aws.jitterSeconds', /less than or equal to 3600|<=3600|3600/, 3],
     ['a bad region', 'collectors:\n  aws:\n    regions: [tokyo]\n    accounts: [{ id: "111122223333" }]\n', 'collectors.aws.regions[0]', /expected an AWS region/, 3],
     ['AWS without accounts or aggregator', 'collectors:\n  aws: {}\n', 'collectors.aws', /expected "accounts".*or "aggregator"/, 2],
     ['GCP without scopes', 'collectors:\n  gcp:\n    requestsPerMinute: 60\n', 'collectors.gcp', /expected "scopes"/, 3],

@@ -16,6 +16,7 @@ export const DASHBOARD_FILE = join(PACKAGE_ROOT, 'deploy', 'grafana', 'kansa-das
  */
 export const EVIDENCE_METRICS: readonly string[] = [
   'kansa_evidence_last_snapshot_timestamp_seconds',
+  'kansa_evidence_chain_head_sequence',
   'kansa_evidence_snapshot_errors_total',
   'kansa_requirement_state_changes_total',
   'kansa_requirement_last_change_timestamp_seconds',

@@ -115,6 +115,7 @@ describe('evidence snapshots of the sandbox', () => {
     expect(metrics).toContain(`kansa_requirement_state_changes_total{catalog="jp-cloud-procurement",requirement="${changed.id}",from="${changed.from}",to="unknown"} 1`);
     expect(metrics).toMatch(new RegExp(`kansa_requirement_last_change_timestamp_seconds\\{catalog="jp-cloud-procurement",requirement="${changed.id.replace('-', '\\-')}"\\} ${Date.parse(third.manifest.finishedAt) / 1000}`));
     expect(metrics).toContain(`kansa_evidence_last_snapshot_timestamp_seconds ${Date.parse(third.manifest.finishedAt) / 1000}`);
+    expect(metrics).toContain(`kansa_evidence_chain_head_sequence ${third.manifest.sequence}`);
     expect(metrics).toContain('kansa_evidence_snapshot_errors_total{stage="write"} 0');
 
     // kansa diff, second → third: the one denied account stays unknown, the others fail again.
