@@ -7,7 +7,3 @@ export interface Bilingual {
 export type Language = keyof Bilingual;
 
 export const LANGUAGES: readonly Language[] = ['ja', 'en'];
-
-export function bilingual(ja: string, en: string): Bilingual {
-  return { ja, en };
-}
