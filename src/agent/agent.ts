@@ -143,7 +143,7 @@ export class Agent implements CollectorRunner<CollectorState> {
         return;
       }
       const finishedAt = this.deps.now();
-      await evaluation.drainDeferred(yieldToEventLoop);
+      await evaluation.drainDeferred(run.coverage, yieldToEventLoop);
       const partial = evaluation.partial(run.coverage);
       state.lastRun = { startedAt, finishedAt, durationSeconds: (performance.now() - started) / 1000, run, partial };
       for (const account of run.accounts) if (account.ok) state.lastSuccessByAccount.set(account.account, finishedAt);

@@ -66,7 +66,22 @@ export interface RequirementResult {
   /** English; `reason_ja` says the same in Japanese. */
   readonly reason: string;
   readonly reason_ja: string;
+  /** The numbers behind the state (absent in files written before coverage truth). */
+  readonly counts?: RequirementCounts;
   readonly attestation?: Attestation & { readonly state: 'valid' | 'expired' | 'future' };
+}
+
+/**
+ * Findings of the requirement's controls (scope-level ones included) and the scopes (provider × account ×
+ * region) where all of its controls' types were covered, or where at least one was not.
+ */
+export interface RequirementCounts {
+  readonly checked: number;
+  readonly failing: number;
+  readonly unknown: number;
+  readonly waived: number;
+  readonly scopesCovered: number;
+  readonly scopesNotCovered: number;
 }
 
 export interface Assessment {

@@ -10,9 +10,10 @@ import { attestationFor, type Attestation } from '../mappings/attestations.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
 import type { Control, ControlExpression } from '../mappings/controls.js';
 import { ExceptionMatcher, exceptionActive, type ControlException } from '../mappings/exceptions.js';
-import { GLOBAL_REGION, scopeCovers, type CollectionScope, type Resource } from '../model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
-import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementResult, RequirementState } from './assessment.js';
+import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementCounts, RequirementResult, RequirementState } from './assessment.js';
+import { CoverageIndex, MalformedContextCounts, scopeKey } from './coverage.js';
 import { evaluateIn, frameFor, type VariableFrame } from './frame.js';
 import { findingText, requirementText } from './messages.js';
 
@@ -36,9 +37,12 @@ export interface ControlOutcome {
   fail: number;
   unknown: number;
   waived: number;
+  /** Scopes (provider|account|region) where the control's types were fully covered, and where not. */
+  readonly covered: Set<string>;
+  readonly notCovered: Set<string>;
 }
 
-const noOutcome = (): ControlOutcome => ({ pass: 0, fail: 0, unknown: 0, waived: 0 });
+const noOutcome = (): ControlOutcome => ({ pass: 0, fail: 0, unknown: 0, waived: 0, covered: new Set(), notCovered: new Set() });
 
 interface ExistsAccumulator {
   readonly account: string;
@@ -68,7 +72,9 @@ export class Evaluation {
   /** Reads of not-yet-complete context indexes (see defer). */
   private pendingReads = 0;
   private readonly pendingContextsByControl = new Map<string, Record<string, unknown>>();
-
+  private readonly malformedContext = new MalformedContextCounts();
+  /** Controls whose CEL reads `supplementary`: unknown for resources whose source omits it. */
+  private readonly readsSupplementary = new Set<string>();
 
   constructor(
     private readonly controls: readonly Control[],
@@ -91,6 +97,7 @@ export class Evaluation {
         this.contextIndexes.set(control.id, indexes);
       }
       this.requirementRefs.set(control.id, requirementsOf(control, catalog));
+      if (readsSupplementary(control)) this.readsSupplementary.add(control.id);
     }
     const matcher = options.exceptions ? new ExceptionMatcher(options.exceptions.list, options.exceptions.now) : undefined;
     this.exceptions = matcher && !matcher.empty ? matcher : undefined;
@@ -109,6 +116,8 @@ export class Evaluation {
   add(resource: Resource): void {
     const contextEntries = this.contextByType.get(resource.type);
     if (contextEntries) {
+      // A malformed context item has no key: whoever looks it up finds nothing, which proves nothing.
+      if (resource.malformed !== undefined) this.malformedContext.add(resource);
       const view = slim(resource);
       for (const entry of contextEntries) {
         const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
@@ -124,6 +133,11 @@ export class Evaluation {
     }
   }
 
+  /** Side documents this resource's source omitted, when the control reads them: unknown, never a guess. */
+  private omitsWhatControlReads(control: Control, resource: Resource): Verdict | undefined {
+    return resource.withoutSupplementary && this.readsSupplementary.has(control.id) ? { status: 'unknown', reason: findingText.supplementaryOmitted(resource.type) } : undefined;
+  }
+
   /**
    * Remembers a resource for a context-reading control until the contexts are complete. Whatever can
    * be decided without context is decided now, so large estates keep only slim records (see DeferralPlan).
@@ -133,6 +147,11 @@ export class Evaluation {
     const list = this.deferred.get(control.id)!;
     if (resource.malformed !== undefined) {
       this.apply(control, resource, { status: 'unknown', reason: findingText.malformed(resource.type, resource.malformed) });
+      return;
+    }
+    const omitted = this.omitsWhatControlReads(control, resource);
+    if (omitted) {
+      this.apply(control, resource, omitted);
       return;
     }
     const bindings = { resource };
@@ -173,12 +192,21 @@ export class Evaluation {
     return contexts;
   }
 
-  private checkDeferred(control: Control, entry: DeferredEntry, bindings: Record<string, unknown>): void {
+  private checkDeferred(control: Control, entry: DeferredEntry, bindings: Record<string, unknown>, coverage: CoverageIndex): void {
+    const whereReadsContext = control.where !== undefined && !this.plans.get(control.id)!.whereWithoutContext;
+    if (!entry.verdict || whereReadsContext) {
+      // What is decided now reads the contexts: if they may lack what it looks up, no verdict is earned.
+      const problem = coverage.contextProblem(control, entry.resource);
+      if (problem) {
+        this.apply(control, entry.resource, { status: 'unknown', reason: problem });
+        return;
+      }
+    }
     if (!entry.verdict) {
       this.check(control, entry.resource, bindings);
       return;
     }
-    if (control.where && !this.plans.get(control.id)!.whereWithoutContext) {
+    if (whereReadsContext) {
       const applies = evaluateIn(frameFor(control, bindings), control.where, bindings);
       if (!applies.ok) {
         this.apply(control, entry.resource, { status: 'unknown', reason: applies.undecidable ? findingText.undecidable(applies.undecidable) : findingText.cannotDecideApplicability(applies.error) });
@@ -193,13 +221,14 @@ export class Evaluation {
    * Evaluates the buffered resources of context-reading controls in slices, calling `pause` between
    * slices, so a long-running agent keeps answering scrapes. `partial` does whatever is left at once.
    */
-  async drainDeferred(pause: () => Promise<void>, sliceSize = 100): Promise<void> {
+  async drainDeferred(coverage: readonly CollectionScope[], pause: () => Promise<void>, sliceSize = 100): Promise<void> {
+    const index = this.coverageIndex(coverage);
     for (const control of this.controls) {
       const resources = this.deferred.get(control.id);
       if (!resources || resources.length === 0) continue;
       const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
       for (let start = 0; start < resources.length; start += sliceSize) {
-        for (const entry of resources.slice(start, start + sliceSize)) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource });
+        for (const entry of resources.slice(start, start + sliceSize)) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource }, index);
         await pause();
       }
       resources.length = 0;
@@ -208,16 +237,17 @@ export class Evaluation {
 
   /** Closes this evaluation: the result of one collection run, ready to be combined by `assess`. */
   partial(coverage: readonly CollectionScope[]): PartialResult {
+    const index = this.coverageIndex(coverage);
     for (const control of this.controls) {
       const resources = this.deferred.get(control.id);
       if (!resources) continue;
       const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
-      for (const entry of resources) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource });
+      for (const entry of resources) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource }, index);
       resources.length = 0;
     }
     for (const control of this.controls) {
-      if (control.kind === 'exists') this.finishExists(control, coverage);
-      else this.finishEach(control, coverage);
+      if (control.kind === 'exists') this.finishExists(control, index);
+      else this.finishEach(control, index);
     }
     return { findings: this.findings, tallies: [...this.tallies.values()], outcomes: this.outcomes, coverage, exceptionCounts: this.exceptions?.counts ?? new Map() };
   }
@@ -226,8 +256,12 @@ export class Evaluation {
     return assess([{ result: this.partial(coverage) }], this.controls, this.catalog, attestations, now, this.options.exceptions?.list ?? []);
   }
 
+  private coverageIndex(coverage: readonly CollectionScope[]): CoverageIndex {
+    return new CoverageIndex(coverage, this.malformedContext);
+  }
+
   private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
-    const verdict = judge(control, resource, bindings);
+    const verdict = this.omitsWhatControlReads(control, resource) ?? judge(control, resource, bindings);
     if (verdict === undefined) return; // not applicable (`where` is false)
     this.apply(control, resource, verdict);
   }
@@ -280,11 +314,12 @@ export class Evaluation {
     if (verdict.status !== 'pass' && reasons.length < MAX_REASONS_KEPT) reasons.push(findingText.ofResource(resource.id, verdict.reason ?? { ja: '', en: '' }));
   }
 
-  private finishExists(control: Control, coverage: readonly CollectionScope[]): void {
+  private finishExists(control: Control, coverage: CoverageIndex): void {
     const scopes = this.existsState.get(control.id)!;
+    const outcome = this.outcomes.get(control.id)!;
     // Every collected scope is a place where the resource must exist, found or not.
     const targets = new Map<string, { account: string; region: string; problems: Bilingual[]; collected: boolean }>();
-    for (const scope of relevantScopes(control, coverage)) {
+    for (const scope of coverage.relevantScopes(control)) {
       if (control.scope === 'region' && scope.region === GLOBAL_REGION) continue;
       const key = control.scope === 'region' ? `${scope.account}|${scope.region}` : scope.account;
       let target = targets.get(key);
@@ -292,8 +327,11 @@ export class Evaluation {
         target = { account: scope.account, region: control.scope === 'region' ? scope.region : '', problems: [], collected: false };
         targets.set(key, target);
       }
+      const scopeId = scopeKey(scope.provider, scope.account, scope.region);
+      const problem = scope.outcome.status === 'ok' ? coverage.scopeProblem(control, scope) : describeOutcome(scope);
       if (scope.outcome.status === 'ok') target.collected = true;
-      else target.problems.push(findingText.collectionIncomplete(scope.region, describeOutcome(scope)));
+      if (problem) target.problems.push(findingText.collectionIncomplete(scope.region, problem));
+      (problem ? outcome.notCovered : outcome.covered).add(scopeId);
     }
     for (const [key, acc] of scopes) {
       if (!targets.has(key)) targets.set(key, { account: acc.account, region: acc.region, problems: [], collected: true });
@@ -330,11 +368,22 @@ export class Evaluation {
     }
   }
 
-  /** Failed or stale collection makes the scope's answer incomplete: say so rather than pass. */
-  private finishEach(control: Control, coverage: readonly CollectionScope[]): void {
-    for (const scope of relevantScopes(control, coverage)) {
+  /**
+   * Failed or stale collection, types not covered and unreadable items make the scope's answer
+   * incomplete: say so rather than pass. A scope where nothing was found is not a pass either: the
+   * requirement decides what "nothing in scope" means (see requirementResult).
+   */
+  private finishEach(control: Control, coverage: CoverageIndex): void {
+    const outcome = this.outcomes.get(control.id)!;
+    for (const scope of coverage.relevantScopes(control)) {
       this.tally(control, scope.account, undefined);
-      if (scope.outcome.status === 'ok') continue;
+      const problem = scope.outcome.status === 'ok' ? coverage.scopeProblem(control, scope) : describeOutcome(scope);
+      const key = scopeKey(scope.provider, scope.account, scope.region);
+      if (!problem) {
+        outcome.covered.add(key);
+        continue;
+      }
+      outcome.notCovered.add(key);
       this.tally(control, scope.account, 'unknown');
       this.record(control, {
         account: scope.account,
@@ -343,13 +392,9 @@ export class Evaluation {
         resourceId: `${scope.account}/${scope.region}`,
         scope: 'region',
         status: 'unknown',
-        reason: describeOutcome(scope),
+        reason: problem,
       });
     }
-    // A control with no resources in fully collected scopes holds vacuously.
-    const outcome = this.outcomes.get(control.id)!;
-    const collected = relevantScopes(control, coverage).some((s) => s.outcome.status === 'ok');
-    if (collected && outcome.pass + outcome.fail + outcome.unknown + outcome.waived === 0) outcome.pass++;
   }
 
   private tally(control: Control, account: string, status: FindingStatus | undefined): void {
@@ -402,7 +447,8 @@ function requirementResult(
   const failing = controls.filter((_, i) => outcomesOf[i]!.fail > 0);
   const unknown = controls.filter((_, i) => outcomesOf[i]!.unknown > 0);
   const withData = outcomesOf.filter((o) => o.pass + o.fail + o.unknown + o.waived > 0).length;
-  const waived = outcomesOf.reduce((n, o) => n + o.waived, 0);
+  const counts = requirementCounts(outcomesOf);
+  const waived = counts.waived;
   const attestationProblem = (): Bilingual =>
     attestation.state === 'missing'
       ? requirementText.noAttestation
@@ -411,7 +457,13 @@ function requirementResult(
         : attestation.state === 'future'
           ? requirementText.attestationFuture(attestation.attestation.attested)
           : { ja: '', en: '' };
-  const result = (status: RequirementState, reason: Bilingual): RequirementResult => ({ ...base, status, reason: reason.en, reason_ja: reason.ja, ...attestationField });
+  const result = (status: RequirementState, reason: Bilingual): RequirementResult => ({ ...base, status, reason: reason.en, reason_ja: reason.ja, counts, ...attestationField });
+  const controlsAnd = (status: RequirementState, reason: Bilingual): RequirementResult =>
+    requirement.automation === 'automated' || status !== 'compliant'
+      ? result(status, reason)
+      : attestation.state === 'valid'
+        ? result('compliant', requirementText.controlsPassAnd(requirementText.attestedBy(attestation.attestation.owner, attestation.attestation.expires)))
+        : result('not_assessed', requirementText.controlsPassAnd(attestationProblem()));
 
   switch (requirement.automation) {
     case 'manual':
@@ -423,13 +475,32 @@ function requirementResult(
       if (failing.length > 0) return result('noncompliant', requirementText.failingControls(failing));
       if (unknown.length > 0) return result('unknown', requirementText.unknownControls(unknown));
       if (controls.length === 0) return result('unknown', requirementText.noControl);
-      if (withData === 0) return result('unknown', requirementText.noData);
-      if (requirement.automation === 'automated') return result('compliant', requirementText.withWaived(requirementText.allPass(withData), waived));
-      return attestation.state === 'valid'
-        ? result('compliant', requirementText.controlsPassAnd(requirementText.attestedBy(attestation.attestation.owner, attestation.attestation.expires)))
-        : result('not_assessed', requirementText.controlsPassAnd(attestationProblem()));
+      if (withData > 0) return controlsAnd('compliant', requirementText.withWaived(requirementText.allPass(withData), waived));
+      if (counts.scopesCovered === 0) return result('unknown', requirementText.noData);
+      // Nothing of the checked types in fully covered scopes: the catalog says whether that holds.
+      return requirement.nothingInScope === 'compliant'
+        ? controlsAnd('compliant', requirementText.nothingInScopeHolds(counts.scopesCovered))
+        : result('unknown', requirementText.nothingInScopeUnproven(counts.scopesCovered));
     }
   }
+}
+
+/** The numbers behind a requirement's state, summed over its controls (scopes counted once each). */
+function requirementCounts(outcomes: readonly ControlOutcome[]): RequirementCounts {
+  const covered = new Set<string>();
+  const notCovered = new Set<string>();
+  const counts = { checked: 0, failing: 0, unknown: 0, waived: 0 };
+  for (const o of outcomes) {
+    counts.checked += o.pass + o.fail + o.unknown + o.waived;
+    counts.failing += o.fail;
+    counts.unknown += o.unknown;
+    counts.waived += o.waived;
+    for (const s of o.covered) covered.add(s);
+    for (const s of o.notCovered) notCovered.add(s);
+  }
+  // A scope some control could not fully see is not covered for the requirement.
+  for (const s of notCovered) covered.delete(s);
+  return { ...counts, scopesCovered: covered.size, scopesNotCovered: notCovered.size };
 }
 
 /** What one collection run produced, before requirement verdicts: combinable across runs and providers. */
@@ -468,12 +539,16 @@ export function assess(
   for (const { result, stale } of partials) {
     for (const [id, o] of result.outcomes) {
       const sum = outcomes.get(id) ?? noOutcome();
-      if (stale) sum.unknown += o.pass + o.fail + o.unknown + o.waived;
-      else {
+      if (stale) {
+        sum.unknown += o.pass + o.fail + o.unknown + o.waived;
+        for (const s of [...o.covered, ...o.notCovered]) sum.notCovered.add(s);
+      } else {
         sum.pass += o.pass;
         sum.fail += o.fail;
         sum.unknown += o.unknown;
         sum.waived += o.waived;
+        for (const s of o.covered) sum.covered.add(s);
+        for (const s of o.notCovered) sum.notCovered.add(s);
       }
       outcomes.set(id, sum);
     }
@@ -600,8 +675,10 @@ function judgeExpression(control: Control, frame: VariableFrame | undefined, bin
   return { status: 'fail', reason: { ja: text(control.reason.ja, title.ja), en: text(control.reason.en, title.en) } };
 }
 
-function relevantScopes(control: Control, coverage: readonly CollectionScope[]): CollectionScope[] {
-  return coverage.filter((s) => s.provider === control.provider && control.resourceTypes.some((t) => scopeCovers(s, t)));
+/** Whether any of the control's CEL reads the provider's side documents. */
+function readsSupplementary(control: Control): boolean {
+  const expressions = [control.where, control.expression, ...control.variables];
+  return expressions.some((e) => e?.sources.some((source) => /\bsupplementary\b/.test(source)) ?? false);
 }
 
 function describeOutcome(scope: CollectionScope): Bilingual {

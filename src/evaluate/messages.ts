@@ -49,6 +49,34 @@ export const findingText = {
     ja: `収集に失敗したため判定できません（${error}）`,
     en: `collection failed: ${error}`,
   }),
+  notCovered: (types: readonly string[], why: Bilingual): Bilingual => ({
+    ja: `${types.join('、')} は収集範囲外のため判定できません（${why.ja}）`,
+    en: `${types.join(', ')} not covered: ${why.en}`,
+  }),
+  unreadableItems: (count: number): Bilingual => ({
+    ja: `このスコープで種類すら読み取れない項目が ${count} 件あり、対象リソースが含まれている可能性があるため判定できません`,
+    en: `${count} items in this scope could not be read even to their type; resources this control checks may be among them`,
+  }),
+  contextNotCovered: (type: string, why: Bilingual): Bilingual => ({
+    ja: `参照先の ${type} が収集範囲外のため判定できません（${why.ja}）`,
+    en: `the ${type} this check reads is not covered: ${why.en}`,
+  }),
+  contextNotCollected: (type: string): Bilingual => ({
+    ja: `参照先の ${type} がこのアカウントで収集されていないため判定できません`,
+    en: `the ${type} this check reads was not collected for this account`,
+  }),
+  contextMalformed: (type: string, count: number): Bilingual => ({
+    ja: `参照先の ${type} のうち ${count} 件の構成データを解釈できず、必要な項目が含まれている可能性があるため判定できません`,
+    en: `${count} ${type} items in this account are malformed; the one this check needs may be among them`,
+  }),
+  contextUnreadable: (count: number): Bilingual => ({
+    ja: `このアカウントで種類すら読み取れない項目が ${count} 件あり、参照先が含まれている可能性があるため判定できません`,
+    en: `${count} items in this account could not be read even to their type; the one this check needs may be among them`,
+  }),
+  supplementaryOmitted: (type: string): Bilingual => ({
+    ja: `この入力の ${type} には補足構成（supplementaryConfiguration）が含まれていないため判定できません（Select の結果には含まれません。構成スナップショットか BatchGetResourceConfig の結果を入力してください）`,
+    en: `this input's ${type} items carry no supplementary configuration (Select results omit it; use a configuration snapshot or BatchGetResourceConfig items)`,
+  }),
   stale: (lastSuccessAt: string, error: string): Bilingual => ({
     ja: `データが古いため判定できません（最後に収集に成功したのは ${lastSuccessAt}、${error}）`,
     en: `data stale: last successful collection ${lastSuccessAt} (${error})`,
@@ -82,6 +110,16 @@ export const requirementText = {
   }),
   noControl: { ja: 'この項目を裏付けるコントロールがありません', en: 'no control evidences this requirement' } as Bilingual,
   noData: { ja: 'この項目のコントロールについてデータを収集できていません', en: 'no data collected for its controls' } as Bilingual,
+  /** Every control saw nothing in fully covered scopes, and nothing existing cannot break this item. */
+  nothingInScopeHolds: (scopes: number): Bilingual => ({
+    ja: `収集範囲（${scopes} スコープ）に確認対象の種類のリソースがなく、この項目に反するものはありません`,
+    en: `no resources of the checked types in the ${scopes} covered scopes, so nothing breaks this requirement`,
+  }),
+  /** Every control saw nothing in fully covered scopes, and this item needs something to be in place. */
+  nothingInScopeUnproven: (scopes: number): Bilingual => ({
+    ja: `収集範囲（${scopes} スコープ）に確認対象の種類のリソースがなく、この項目を満たす仕組みがあることを確認できません`,
+    en: `no resources of the checked types in the ${scopes} covered scopes, so nothing shows this requirement is met`,
+  }),
   allPass: (count: number): Bilingual => ({
     ja: `データのあるコントロール ${count} 件がすべて適合しています`,
     en: `all ${count} controls with data pass`,

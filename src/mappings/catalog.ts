@@ -21,6 +21,8 @@ export interface Requirement {
   readonly textNote?: Bilingual;
   /** Controls the catalog itself lists for this item (controls can also point at it). */
   readonly listedControls: readonly string[];
+  /** The verdict when its controls saw nothing in fully covered scopes (no vacuous compliance by default). */
+  readonly nothingInScope: 'compliant' | 'unknown';
   /** Per provider: why its configuration cannot evidence this item. */
   readonly notEvidenced: Readonly<Partial<Record<ProviderId, Bilingual>>>;
 }
@@ -60,6 +62,7 @@ export function loadCatalog(file: string): Catalog {
       ...(r.text_note === undefined ? {} : { textNote: r.text_note }),
       listedControls: r.controls ?? [],
       notEvidenced: r.not_evidenced ?? {},
+      nothingInScope: r.nothing_in_scope ?? 'unknown',
     };
   });
   return {

@@ -41,6 +41,15 @@ export const catalogFileSchema = z.strictObject({
         controls: z.array(controlId).optional(),
         /** Per provider, one line on why its configuration cannot evidence this item (coverage gaps are explained, not silent). */
         not_evidenced: z.partialRecord(z.enum(['aws', 'azure', 'gcp']), bilingualSchema).optional(),
+        /**
+         * The verdict when every control saw no resource of its types in fully covered scopes: `compliant` where
+         * nothing existing cannot break the item (no buckets, so no public bucket), `unknown` (the default) where
+         * the item needs something in place (no trail is not logging).
+         */
+        nothing_in_scope: z
+          .enum(['compliant', 'unknown'])
+          .optional()
+          .describe('Verdict when every control saw no resource of its types in fully covered scopes (default unknown: no vacuous compliance)'),
       }),
     )
     .min(1),

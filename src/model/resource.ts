@@ -25,6 +25,11 @@ export interface Resource {
   readonly capturedAt: string;
   /** Set when the payload could not be normalized: every control over it yields `unknown`. */
   readonly malformed?: string;
+  /**
+   * Set when the source omits the side documents (AWS Select results carry no supplementaryConfiguration):
+   * controls that read `supplementary` are `unknown` for it, since an absent document proves nothing.
+   */
+  readonly withoutSupplementary?: true;
 }
 
 export interface Relationship {

@@ -26,6 +26,7 @@ function renderJson(assessment: Assessment): string {
         category: r.category,
         reason: r.reason,
         reason_ja: r.reason_ja,
+        ...(r.counts ? { counts: r.counts } : {}),
         ...(r.attestation
           ? { attestation: { owner: r.attestation.owner, evidence: r.attestation.evidence, attested: r.attestation.attested, expires: r.attestation.expires, state: r.attestation.state, statement: r.attestation.statement } }
           : {}),

@@ -14,7 +14,7 @@ title_ja: テスト
 title_en: Test
 categories: [{ id: "1", name_ja: 一, name_en: One }]
 requirements:
-  - { id: "1-1", category: "1", automation: automated, title_en: Disks encrypted, text_ja: 暗号化, rationale: { ja: 根拠, en: configuration decides it } }
+  - { id: "1-1", category: "1", automation: automated, nothing_in_scope: compliant, title_en: Disks encrypted, text_ja: 暗号化, rationale: { ja: 根拠, en: configuration decides it } }
   - { id: "1-2", category: "1", automation: partial, title_en: Trail and policy, text_ja: 証跡, rationale: { ja: 根拠, en: configuration and people } }
   - { id: "1-3", category: "1", automation: manual, title_en: Policy, text_ja: 規程, rationale: { ja: 根拠, en: people only } }
   - { id: "1-4", category: "1", automation: automated, title_en: Nothing maps here, text_ja: 無し, rationale: { ja: 根拠, en: no control yet } }
@@ -83,8 +83,14 @@ describe('finding and requirement verdicts', () => {
     expect(a.findings[0]).toMatchObject({ status: 'unknown', reason: 'malformed AWS::EC2::Volume: configuration is not valid JSON' });
   });
 
-  it('each holds vacuously only when collection of the type succeeded and found none', () => {
-    expect(status(evaluate([], [ok()], controls, catalog, [], NOW), '1-1')).toBe('compliant');
+  it('nothing in scope holds only where the catalog says so, and only when collection of the type succeeded', () => {
+    const none = evaluate([], [ok()], controls, catalog, [], NOW);
+    expect(none.requirements.find((r) => r.id === '1-1')).toMatchObject({
+      status: 'compliant',
+      reason: 'no resources of the checked types in the 1 covered scopes, so nothing breaks this requirement',
+      counts: { checked: 0, failing: 0, unknown: 0, waived: 0, scopesCovered: 1, scopesNotCovered: 0 },
+    });
+    expect(none.findings.filter((f) => f.control === 'disk-encrypted')).toEqual([]);
     expect(status(evaluate([], [ok(['AWS::S3::Bucket'])], controls, catalog, [], NOW), '1-1')).toBe('unknown');
     expect(status(evaluate([], [failed()], controls, catalog, [], NOW), '1-1')).toBe('unknown');
     expect(status(evaluate([], [], controls, catalog, [], NOW), '1-1')).toBe('unknown');

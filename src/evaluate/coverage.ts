@@ -1,0 +1,93 @@
+/**
+ * What the evaluation knows about coverage: which scopes a control's types were collected in, which
+ * they were not (and why), and whether the resources a context-reading control joins could be
+ * missing for a reason other than not existing (a gap, a malformed or unreadable item).
+ */
+import type { Control } from '../mappings/controls.js';
+import { GLOBAL_REGION, scopeCovers, scopeGap, type CollectionScope, type ProviderId, type Resource } from '../model/resource.js';
+import type { Bilingual } from '../model/text.js';
+import { findingText } from './messages.js';
+
+export const scopeKey = (provider: ProviderId, account: string, region: string): string => `${provider}|${account}|${region}`;
+const accountKey = (provider: ProviderId, account: string): string => `${provider}|${account}`;
+
+/** Malformed items of context types, counted per provider × account while resources stream in. */
+export class MalformedContextCounts {
+  private readonly counts = new Map<string, Map<string, number>>();
+
+  add(resource: Resource): void {
+    const key = accountKey(resource.provider, resource.account);
+    let byType = this.counts.get(key);
+    if (!byType) this.counts.set(key, (byType = new Map()));
+    byType.set(resource.type, (byType.get(resource.type) ?? 0) + 1);
+  }
+
+  count(provider: ProviderId, account: string, type: string): number {
+    return this.counts.get(accountKey(provider, account))?.get(type) ?? 0;
+  }
+}
+
+export class CoverageIndex {
+  private readonly byScope = new Map<string, CollectionScope>();
+  private readonly byAccount = new Map<string, CollectionScope[]>();
+  private readonly contextProblems = new Map<string, Bilingual | null>();
+
+  constructor(
+    readonly scopes: readonly CollectionScope[],
+    private readonly malformed: MalformedContextCounts,
+  ) {
+    for (const scope of scopes) {
+      this.byScope.set(scopeKey(scope.provider, scope.account, scope.region), scope);
+      const key = accountKey(scope.provider, scope.account);
+      const list = this.byAccount.get(key);
+      if (list) list.push(scope);
+      else this.byAccount.set(key, [scope]);
+    }
+  }
+
+  /** Scopes where the control's types were wanted: covered, or left out for a stated reason. */
+  relevantScopes(control: Control): CollectionScope[] {
+    return this.scopes.filter((s) => s.provider === control.provider && control.resourceTypes.some((t) => scopeCovers(s, t) || scopeGap(s, t) !== undefined));
+  }
+
+  /** Why this collected scope does not fully cover the control's types, or undefined when it does. */
+  scopeProblem(control: Control, scope: CollectionScope): Bilingual | undefined {
+    const problems: Bilingual[] = [];
+    for (const gap of scope.gaps ?? []) {
+      const types = control.resourceTypes.filter((t) => gap.types.includes(t));
+      if (types.length > 0) problems.push(findingText.notCovered(types, gap.reason));
+    }
+    if (scope.unreadable) problems.push(findingText.unreadableItems(scope.unreadable));
+    return problems.length === 0 ? undefined : findingText.join(problems);
+  }
+
+  /**
+   * Why the context this resource's verdict reads cannot be trusted: a context type not covered where
+   * the resource is (or nowhere in its account), malformed items of that type, or unreadable items in
+   * the account (any of which could be the one looked up). A missing context entry then proves nothing.
+   */
+  contextProblem(control: Control, resource: Resource): Bilingual | undefined {
+    const cacheKey = `${control.id}|${scopeKey(resource.provider, resource.account, resource.region)}`;
+    const cached = this.contextProblems.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const problem = this.findContextProblem(control, resource);
+    this.contextProblems.set(cacheKey, problem ?? null);
+    return problem;
+  }
+
+  private findContextProblem(control: Control, resource: Resource): Bilingual | undefined {
+    const accountScopes = this.byAccount.get(accountKey(resource.provider, resource.account)) ?? [];
+    const here = [this.byScope.get(scopeKey(resource.provider, resource.account, resource.region)), this.byScope.get(scopeKey(resource.provider, resource.account, GLOBAL_REGION))];
+    const problems: Bilingual[] = [];
+    for (const type of new Set(control.context.map((c) => c.type))) {
+      const gap = here.map((s) => (s ? scopeGap(s, type) : undefined)).find((g) => g !== undefined);
+      if (gap) problems.push(findingText.contextNotCovered(type, gap.reason));
+      else if (!accountScopes.some((s) => s.outcome.status === 'ok' && scopeCovers(s, type))) problems.push(findingText.contextNotCollected(type));
+      const malformed = this.malformed.count(resource.provider, resource.account, type);
+      if (malformed > 0) problems.push(findingText.contextMalformed(type, malformed));
+    }
+    const unreadable = accountScopes.reduce((n, s) => n + (s.unreadable ?? 0), 0);
+    if (unreadable > 0) problems.push(findingText.contextUnreadable(unreadable));
+    return problems.length === 0 ? undefined : findingText.join(problems);
+  }
+}
