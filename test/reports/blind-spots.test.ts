@@ -1,6 +1,6 @@
 /**
  * What kansa could not see, in the HTML report (section "見えていない範囲" / "Blind spots") in both
- * languages, and the coverage fields and requirement counts of the JSON contract: files written before
+ * languages, in the OSCAL assessment log, and the coverage fields and requirement counts of the JSON contract: files written before
  * them still parse, files with them keep them.
  */
 import type { Assessment, RequirementResult } from '../../src/evaluate/assessment.js';
@@ -8,6 +8,8 @@ import type { CollectionScope } from '../../src/model/resource.js';
 import { escapeHtml, renderHtmlReport } from '../../src/reports/html.js';
 import { parseAssessmentJson } from '../../src/reports/input.js';
 import type { ReportInput } from '../../src/reports/model.js';
+import { renderOscalAssessmentResults } from '../../src/reports/oscal.js';
+import { expectValid, oscalValidator } from './oscal-schema.js';
 import { FAILED_ACCOUNT, FAILED_ERROR, contractJson, reportInput } from './fixture.js';
 
 const AT = '2026-10-31T23:00:00.000Z';
@@ -152,6 +154,40 @@ describe('HTML report: blind spots', () => {
     expect(article(ja, '9-6')).toContain('検査 12 件（不適合 3 件・判定不能 4 件・例外承認 1 件）、収集範囲は網羅 2 件・欠落あり 5 件');
     expect(article(en, '9-6')).toContain('12 checked (3 failing, 4 unknown, 1 waived); 2 scopes covered, 5 with gaps');
     expect(article(ja, '2-6')).not.toContain('判定の内訳');
+  });
+});
+
+describe('OSCAL assessment results: coverage in the assessment log', () => {
+  interface Entry {
+    readonly title: string;
+    readonly description: string;
+    readonly props: readonly { readonly name: string; readonly value: string }[];
+  }
+  const log = (lang: 'ja' | 'en'): Entry[] => {
+    const document = JSON.parse(renderOscalAssessmentResults(input, { lang })) as { 'assessment-results': { results: { 'assessment-log': { entries: Entry[] } }[] } };
+    return document['assessment-results'].results[0]!['assessment-log'].entries;
+  };
+  const entry = (entries: readonly Entry[], account: string, region: string): Entry => entries.find((e) => e.title.includes(` ${account} ${region}:`))!;
+  const prop = (e: Entry, name: string): string | undefined => e.props.find((p) => p.name === name)?.value;
+
+  it('gives every scope its coverage state, unreadable items, and each gap with its reason in the report language', () => {
+    const ja = log('ja');
+    expect(ja.map((e) => prop(e, 'coverage-state')).filter((s) => s === undefined)).toEqual([]);
+    const partial = entry(ja, '111122223333', 'ap-northeast-3');
+    expect(prop(partial, 'coverage-state')).toBe('partial');
+    expect(prop(partial, 'unreadable-items')).toBe('2');
+    expect(partial.description).toContain('収集していない種別 AWS::RDS::DBInstance: AWS Config は ap-northeast-3 で AWS::RDS::DBInstance を記録していません');
+    expect(partial.description).toContain('読み取れない項目 2 件');
+    expect(prop(entry(ja, '111122223333', 'us-east-1'), 'coverage-state')).toBe('blind');
+    expect(entry(ja, '777788889999', 'ap-northeast-1').description).toContain('補足設定（supplementaryConfiguration）なし');
+    const en = entry(log('en'), '111122223333', 'ap-northeast-3');
+    expect(en.description).toContain('Not collected: AWS::RDS::DBInstance: AWS Config does not record AWS::RDS::DBInstance in ap-northeast-3');
+    expect(en.description).not.toMatch(JAPANESE);
+  });
+
+  it('still validates against the NIST schema', () => {
+    const validate = oscalValidator('oscal_assessment-results_schema.json');
+    for (const lang of ['ja', 'en'] as const) expectValid(validate, JSON.parse(renderOscalAssessmentResults(input, { lang })));
   });
 });
 
