@@ -3,7 +3,8 @@
  * EngineStatus from its Agent and posts it; the HTTP thread keeps the latest copy in an AgentMirror,
  * which is what /metrics and /readyz read.
  */
-import type { AgentStatusSource, EngineStatus } from '../contract/status.js';
+import type { AccountCoverage, AgentStatusSource, EngineStatus } from '../contract/status.js';
+import { COVERAGE_STATES, coverageState, type CollectionScope, type CoverageState } from '../model/resource.js';
 import type { Mappings } from '../mappings/load.js';
 import type { Control } from '../mappings/controls.js';
 import type { Agent } from './agent.js';
@@ -24,6 +25,7 @@ export function statusOf(agent: Agent, engine: { readonly scheduleIntervalSecond
       summary: assessment.summary,
       requirements: assessment.requirements.map((r) => ({ id: r.id, category: r.category, status: r.status })),
       tallies: assessment.tallies,
+      coverage: coverageByAccount(assessment.coverage),
     },
     collectors: agent.collectors.map((s, i) => ({
       name: s.collector.name,
@@ -37,6 +39,28 @@ export function statusOf(agent: Agent, engine: { readonly scheduleIntervalSecond
     clockOffsets,
     engineLoopDelayP99Ms: engine.engineLoopDelayP99Ms,
   };
+}
+
+/**
+ * The assessment's scopes summed per provider × account, in the order accounts first appear. Read from
+ * the assessment rather than the collectors' runs so that stale data counts as blind, as it does in
+ * the verdicts.
+ */
+export function coverageByAccount(coverage: readonly CollectionScope[]): AccountCoverage[] {
+  const byAccount = new Map<string, { provider: CollectionScope['provider']; account: string; scopes: Record<CoverageState, number>; uncoveredTypes: number; unreadable: number }>();
+  for (const scope of coverage) {
+    const key = `${scope.provider}\u0000${scope.account}`;
+    let entry = byAccount.get(key);
+    if (!entry) {
+      const scopes = Object.fromEntries(COVERAGE_STATES.map((s) => [s, 0])) as Record<CoverageState, number>;
+      byAccount.set(key, (entry = { provider: scope.provider, account: scope.account, scopes, uncoveredTypes: 0, unreadable: 0 }));
+    }
+    entry.scopes[coverageState(scope)]++;
+    // A type named by two gaps of one scope is one uncovered (region, type) pair.
+    entry.uncoveredTypes += new Set((scope.gaps ?? []).flatMap((gap) => gap.types)).size;
+    entry.unreadable += scope.unreadable ?? 0;
+  }
+  return [...byAccount.values()];
 }
 
 const NOT_STARTED: EngineStatus = { ready: false, assessment: undefined, collectors: [], clockOffsets: [], engineLoopDelayP99Ms: 0 };

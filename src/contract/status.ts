@@ -8,7 +8,7 @@
 import type { Assessment, RequirementState } from '../evaluate/assessment.js';
 import type { Control } from '../mappings/controls.js';
 import type { Mappings } from '../mappings/load.js';
-import type { ProviderId } from '../model/resource.js';
+import type { CoverageState, ProviderId } from '../model/resource.js';
 import type { AccountOutcome } from '../model/run.js';
 
 export interface AssessmentStatus {
@@ -17,6 +17,20 @@ export interface AssessmentStatus {
   readonly summary: Assessment['summary'];
   readonly requirements: readonly { readonly id: string; readonly category: string; readonly status: RequirementState }[];
   readonly tallies: Assessment['tallies'];
+  /** What the assessment's coverage saw, summed per provider × account (never per region or type). */
+  readonly coverage: readonly AccountCoverage[];
+}
+
+/** One account's coverage: counts only, so the status stays as small as the list of accounts. */
+export interface AccountCoverage {
+  readonly provider: ProviderId;
+  readonly account: string;
+  /** Scopes (account × region) in each coverage state; every state present, 0 when none. */
+  readonly scopes: Readonly<Record<CoverageState, number>>;
+  /** (region, type) pairs the enabled controls wanted and no scope covered: the types of each scope's gaps, summed. */
+  readonly uncoveredTypes: number;
+  /** Items that could not be read even to their type, summed over the account's scopes. */
+  readonly unreadable: number;
 }
 
 export interface CollectorStatus {

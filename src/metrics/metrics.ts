@@ -1,14 +1,16 @@
 /**
  * Prometheus metrics. Every kansa gauge is rebuilt from the latest Assessment and collector state at
  * scrape time (vanished series disappear); nothing here calls a cloud API. Cardinality is bounded by
- * requirements, controls × accounts and collectors × accounts — never by the number of resources.
+ * requirements, controls × accounts and collectors × accounts — never by the number of resources, and
+ * coverage is summed per account, never labelled by region or resource type.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { AgentStatusSource, CollectorStatus } from '../contract/status.js';
+import type { AccountCoverage, AgentStatusSource, CollectorStatus } from '../contract/status.js';
 import type { AccountOutcome } from '../model/run.js';
 import { attestationFor } from '../mappings/attestations.js';
 import { exceptionExpirySeconds } from '../mappings/exceptions.js';
 import { REQUIREMENT_STATES, type ControlTally } from '../evaluate/assessment.js';
+import { COVERAGE_STATES } from '../model/resource.js';
 
 /** prom-client process metrics that `promtool check metrics` rejects (gauges named like counters). */
 const DEFAULT_METRICS_FAILING_LINT = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
@@ -156,6 +158,44 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
       }
     },
   });
+  new Gauge({
+    name: 'kansa_collector_scope_coverage',
+    help:
+      'Scopes (account x region) of the latest assessment by coverage state: covered (every resource type the enabled controls read was collected and readable), ' +
+      'partial (some types not covered - region left out of the configured list, type not recorded by AWS Config, absent from an input file, permission missing - or some items unreadable), ' +
+      `blind (collection failed or stale, or none of the wanted types covered). Every state is exported, 0 when none; verdicts from what is not covered are unknown. ${CACHED}`,
+    labelNames: ['provider', 'account', 'state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const c of source.status.assessment?.coverage ?? []) {
+        for (const state of COVERAGE_STATES) this.set({ provider: c.provider, account: c.account, state }, c.scopes[state]);
+      }
+    },
+  });
+  const coverageGauge = (name: string, help: string, pick: (c: AccountCoverage) => number): void => {
+    new Gauge({
+      name,
+      help: `${help} ${CACHED}`,
+      labelNames: ['provider', 'account'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const c of source.status.assessment?.coverage ?? []) this.set({ provider: c.provider, account: c.account }, pick(c));
+      },
+    });
+  };
+  coverageGauge(
+    'kansa_collector_uncovered_types',
+    'Resource types the enabled controls read but kansa did not collect, counted once per region of the account (distinct region x type pairs named by coverage gaps); controls over them are unknown. Failed scopes count in kansa_collector_scope_coverage{state="blind"} instead.',
+    (c) => c.uncoveredTypes,
+  );
+  coverageGauge(
+    'kansa_collector_unreadable_items',
+    'Items of the account that could not be read even to their resource type (malformed rows or assets); every control of the provider is unknown in the scopes that hold them.',
+    (c) => c.unreadable,
+  );
+
   /** Per collector: configuration the alert rules compare data age with (no hard-coded thresholds). */
   const perCollectorGauge = (name: string, help: string, pick: (c: CollectorStatus) => number): void => {
     new Gauge({

@@ -9,13 +9,14 @@
  */
 import type { ExceptionResult, Finding, FindingStatus, RequirementResult, RequirementState } from '../evaluate/assessment.js';
 import { FINDING_STATUSES, REQUIREMENT_STATES } from '../evaluate/assessment.js';
-import type { CollectionScope } from '../model/resource.js';
+import { coverageState, type CollectionScope, type CoverageState } from '../model/resource.js';
 import { LABELS, formatTimestamp, type Labels } from './i18n.js';
 import {
   categoryViews,
   controlTitle,
   exceptionsById,
   findingReason,
+  requirementCounts,
   requirementReason,
   requirementTitle,
   type CategoryView,
@@ -156,6 +157,7 @@ function tableOfContents(input: ReportInput, t: Labels): Html {
 <li><a href="#summary">${t.summary}</a></li>
 <li><a href="#overview">${t.overview}</a></li>
 <li><a href="#coverage">${t.coverage}</a></li>
+<li><a href="#blind-spots">${t.blindSpots}</a></li>
 <li><a href="#exceptions">${t.exceptions}</a></li>
 <li><a href="#requirements">${t.requirements}</a><ol>${categories}</ol></li>
 </ol></nav>`;
@@ -225,12 +227,12 @@ function coverageSection(input: ReportInput, t: Labels): Html {
   const problems = scopes.filter((s) => s.outcome.status !== 'ok').length;
   const rows = scopes.map(
     (s) =>
-      html`<tr class="oc-${s.outcome.status}"><td>${s.provider}</td><td><code>${s.account}</code></td><td>${s.region || '—'}</td><td class="types">${s.types === 'all' ? t.allTypes : s.types.join(', ')}</td>${outcomeCells(s, t)}</tr>`,
+      html`<tr class="oc-${s.outcome.status}"><td>${s.provider}</td><td><code>${s.account}</code></td><td>${s.region || '—'}</td><td>${coverageBadge(coverageState(s), t)}</td><td class="types">${s.types === 'all' ? t.allTypes : s.types.join(', ')}</td>${outcomeCells(s, t)}</tr>`,
   );
   const table =
     scopes.length === 0
       ? html`<p class="muted">${t.noCoverage}</p>`
-      : html`<table class="grid coverage"><thead><tr><th>${t.provider}</th><th>${t.account}</th><th>${t.region}</th><th>${t.resourceTypes}</th><th>${t.outcome}</th><th>${t.when}</th><th>${t.error}</th></tr></thead><tbody>${rows}</tbody></table>`;
+      : html`<table class="grid coverage"><thead><tr><th>${t.provider}</th><th>${t.account}</th><th>${t.region}</th><th>${t.coverageStateHeader}</th><th>${t.resourceTypes}</th><th>${t.outcome}</th><th>${t.when}</th><th>${t.error}</th></tr></thead><tbody>${rows}</tbody></table>`;
   const collectors = input.snapshot?.collectors;
   const collectorTable =
     collectors && collectors.length > 0
@@ -239,6 +241,68 @@ function coverageSection(input: ReportInput, t: Labels): Html {
         )}</tbody></table>`
       : '';
   return html`<section id="coverage"><h2>${t.coverage}</h2><p>${t.coverageIntro(scopes.length, problems)}</p>${table}${collectorTable}</section>`;
+}
+
+const COVERAGE_SYMBOL: Readonly<Record<CoverageState, string>> = { covered: '✓', partial: '◐', blind: '✗' };
+const COVERAGE_ORDER: Readonly<Record<CoverageState, number>> = { blind: 0, partial: 1, covered: 2 };
+
+function coverageBadge(state: CoverageState, t: Labels): Html {
+  return html`<span class="badge cv-${state}"><span class="sym" aria-hidden="true">${COVERAGE_SYMBOL[state]}</span>${t.coverageState[state]}</span>`;
+}
+
+/** (region, type) pairs a scope's gaps leave out: a type named by two gaps counts once. */
+function uncoveredTypes(scope: CollectionScope): number {
+  return new Set((scope.gaps ?? []).flatMap((g) => g.types)).size;
+}
+
+/** What a scope does not show, item by item: failure or staleness, each gap with its reason, unreadable items, missing side documents. */
+function blindSpotItems(scope: CollectionScope, t: Labels): Html[] {
+  const items: Html[] = [];
+  const o = scope.outcome;
+  if (o.status === 'failed') items.push(html`<li>${t.collectionFailedAt(formatTimestamp(o.at))} <code class="error">${o.error}</code></li>`);
+  // The staleness note is kansa's own English: the Japanese report says the same in its own words only.
+  if (o.status === 'stale') items.push(html`<li>${t.dataStaleSince(formatTimestamp(o.lastSuccessAt))}${t.lang === 'en' ? html` <span class="muted">(${o.error})</span>` : ''}</li>`);
+  for (const gap of scope.gaps ?? []) {
+    items.push(html`<li class="gap"><span class="gap-types">${gap.types.join(', ')}</span> <span class="gap-reason" data-text="reason">${gap.reason[t.lang]}</span></li>`);
+  }
+  if (scope.unreadable) items.push(html`<li>${t.unreadableItems(scope.unreadable)}</li>`);
+  if (scope.supplementary === false) items.push(html`<li>${t.withoutSupplementary}</li>`);
+  return items;
+}
+
+/**
+ * Every place kansa could not see: scopes that are partial or blind (with each gap, its types and its
+ * reason, and failed or stale collections), and scopes whose items lack side documents. Verdicts over
+ * what is listed here are unknown, so an auditor reads here what "compliant" did not look at.
+ */
+function blindSpotsSection(input: ReportInput, t: Labels): Html {
+  const coverage = input.assessment.coverage;
+  const states = coverage.map((s) => coverageState(s));
+  const count = (state: CoverageState): number => states.filter((s) => s === state).length;
+  const listed = coverage
+    .map((scope, i) => ({ scope, state: states[i]! }))
+    .filter(({ scope, state }) => state !== 'covered' || scope.supplementary === false)
+    .sort(
+      (a, b) =>
+        COVERAGE_ORDER[a.state] - COVERAGE_ORDER[b.state] ||
+        (a.scope.provider < b.scope.provider ? -1 : a.scope.provider > b.scope.provider ? 1 : 0) ||
+        (a.scope.account < b.scope.account ? -1 : a.scope.account > b.scope.account ? 1 : 0) ||
+        (a.scope.region < b.scope.region ? -1 : a.scope.region > b.scope.region ? 1 : 0),
+    );
+  if (listed.length === 0) return html`<section id="blind-spots"><h2>${t.blindSpots}</h2><p class="muted">${coverage.length === 0 ? t.noCoverage : t.noBlindSpots}</p></section>`;
+  const intro = t.blindSpotsIntro({
+    scopes: coverage.length,
+    partial: count('partial'),
+    blind: count('blind'),
+    uncoveredTypes: coverage.reduce((n, s) => n + uncoveredTypes(s), 0),
+    unreadable: coverage.reduce((n, s) => n + (s.unreadable ?? 0), 0),
+  });
+  const rows = listed.map(
+    ({ scope, state }) =>
+      html`<tr class="cv-${state}" data-coverage="${state}" data-scope="${scope.provider}/${scope.account}/${scope.region}"><td>${scope.provider}</td><td><code>${scope.account}</code></td><td>${scope.region || '—'}</td><td>${coverageBadge(state, t)}</td><td><ul class="gaps">${blindSpotItems(scope, t)}</ul></td><td class="num${scope.unreadable ? '' : ' zero'}">${scope.unreadable ?? 0}</td></tr>`,
+  );
+  return html`<section id="blind-spots"><h2>${t.blindSpots}</h2><p>${intro}</p>
+<table class="grid blind-spots"><thead><tr><th>${t.provider}</th><th>${t.account}</th><th>${t.region}</th><th>${t.coverageStateHeader}</th><th>${t.whatIsNotSeen}</th><th class="num">${t.unreadableHeader}</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function attestationBlock(result: RequirementResult, t: Labels): Html | '' {
@@ -298,6 +362,7 @@ ${table}</div>`;
 function requirementBlock(view: RequirementView, context: Context): Html {
   const { t } = context;
   const { requirement: r, result } = view;
+  const counts = requirementCounts(result);
   const evidence = view.controls.length === 0 ? html`<p class="muted">${t.noControls}</p>` : view.controls.map((c) => controlBlock(c, context));
   // Japanese: the item's own text is its title, the English title a subtitle; English: the reverse, the Japanese original quoted.
   const heading =
@@ -310,6 +375,7 @@ function requirementBlock(view: RequirementView, context: Context): Html {
 <header class="req-head"><span class="req-id">${r.id}</span>${stateBadge(result.status, t)}<span class="chip">${t.automationClass[r.automation]}</span>${heading}
 <dl class="kv">
 <div><dt>${t.reason}</dt><dd class="reason pre" data-text="reason">${requirementReason(result, t.lang)}</dd></div>
+${counts ? html`<div><dt>${t.requirementCounts}</dt><dd class="counts-basis">${t.requirementCountsText(counts)}</dd></div>` : ''}
 <div><dt>${t.rationale}</dt><dd data-text="rationale">${r.rationale[t.lang]}</dd></div>
 ${r.textNote ? html`<div><dt>${t.note}</dt><dd data-text="note">${r.textNote[t.lang]}</dd></div>` : ''}
 </dl>
@@ -396,6 +462,9 @@ a{color:var(--accent)}
 .st-not_assessed.badge{color:var(--na);background:var(--na-bg);border-color:var(--na)}
 .fs-waived.badge,.ex-waived.badge{color:var(--wv);background:var(--wv-bg);border-color:var(--wv)}
 .ex-expired.badge{color:var(--ng);background:var(--ng-bg);border-color:var(--ng)}
+.cv-covered.badge{color:var(--ok);background:var(--ok-bg);border-color:var(--ok)}
+.cv-partial.badge{color:var(--uk);background:var(--uk-bg);border-color:var(--uk)}
+.cv-blind.badge{color:var(--ng);background:var(--ng-bg);border-color:var(--ng)}
 .chip{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 8px;font-size:12px;color:var(--muted);line-height:20px;white-space:nowrap}
 .cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin:12px 0}
 .card{border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px}
@@ -423,6 +492,11 @@ td.observed{overflow-wrap:anywhere;white-space:pre-line}
 table.findings{table-layout:fixed}
 col.c-result{width:96px}col.c-scope{width:19%}col.c-type{width:18%}col.c-id{width:21%}
 table.coverage th{white-space:nowrap}
+tr.cv-blind td{background:#fff5f5}tr.cv-partial td{background:#fffbe6}
+ul.gaps{margin:0;padding-left:18px}
+ul.gaps li{overflow-wrap:anywhere}
+.gap-types{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Noto Sans Mono CJK JP",monospace;font-size:12px}
+.gap-reason{display:block}
 tr.fr-fail td{background:#fff5f5}tr.fr-unknown td{background:#fffbe6}tr.fr-waived td{background:#fcf7ff}
 .waiver{margin-top:4px;padding-left:8px;border-left:3px solid var(--wv);font-size:12px;white-space:normal}
 .waiver-head{display:inline-flex;gap:4px;font-weight:600;color:var(--wv)}
@@ -508,6 +582,7 @@ ${tableOfContents(input, t)}
 ${summarySection(input, views, t)}
 ${overviewSection(views, t)}
 ${coverageSection(input, t)}
+${blindSpotsSection(input, t)}
 ${exceptionsSection(input, t)}
 ${requirementsSection(views, context)}
 ${legend(t)}

@@ -1,8 +1,8 @@
 /** Report wording in Japanese and English: one table per language, the same keys in both. */
 import type { ExceptionResult, FindingStatus, RequirementState } from '../evaluate/assessment.js';
 import type { AutomationClass, Severity } from '../mappings/schemas.js';
-import type { CollectionOutcome } from '../model/resource.js';
-import type { ReportLanguage, SignatureStatus } from './model.js';
+import type { CollectionOutcome, CoverageState } from '../model/resource.js';
+import type { ReportLanguage, RequirementCountsView, SignatureStatus } from './model.js';
 
 export interface Labels {
   readonly lang: ReportLanguage;
@@ -42,6 +42,19 @@ export interface Labels {
   readonly when: string;
   readonly error: string;
   readonly noCoverage: string;
+  readonly blindSpots: string;
+  readonly blindSpotsIntro: (c: { scopes: number; partial: number; blind: number; uncoveredTypes: number; unreadable: number }) => string;
+  readonly noBlindSpots: string;
+  readonly coverageStateHeader: string;
+  readonly coverageState: Readonly<Record<CoverageState, string>>;
+  readonly whatIsNotSeen: string;
+  readonly unreadableHeader: string;
+  readonly unreadableItems: (items: number) => string;
+  readonly withoutSupplementary: string;
+  readonly collectionFailedAt: (at: string) => string;
+  readonly dataStaleSince: (lastSuccess: string) => string;
+  readonly requirementCounts: string;
+  readonly requirementCountsText: (c: RequirementCountsView) => string;
   readonly requirements: string;
   readonly requirementId: string;
   readonly status: string;
@@ -180,6 +193,21 @@ const ja: Labels = {
   when: '日時',
   error: 'エラー',
   noCoverage: '収集範囲の記録はありません。',
+  blindSpots: '見えていない範囲',
+  blindSpotsIntro: (c) =>
+    `収集範囲 ${c.scopes} 件のうち、一部しか収集できなかった範囲が ${c.partial} 件、収集できなかった範囲が ${c.blind} 件あります。収集できなかったリージョンとリソース種別の組は ${c.uncoveredTypes} 件、読み取れなかった項目は ${c.unreadable} 件です。これらのデータを読むコントロールは「判定不能」となり、「適合」とは判定しません。`,
+  noBlindSpots: 'すべての収集範囲で、有効なコントロールが読むリソース種別を収集し、すべての項目を読み取りました。',
+  coverageStateHeader: '網羅状況',
+  coverageState: { covered: '網羅', partial: '一部のみ', blind: '収集できず' },
+  whatIsNotSeen: '見えていないもの（リソース種別と理由）',
+  unreadableHeader: '読み取れない項目',
+  unreadableItems: (items) => `読み取れない項目が ${items} 件あります（種別も判別できないため、この範囲のこのプロバイダのコントロールはすべて判定不能）。`,
+  withoutSupplementary: '補足設定（AWS Config の supplementaryConfiguration）が含まれていないため、これを読むコントロールは判定不能です。',
+  collectionFailedAt: (at) => `収集に失敗しました（${at}）。この範囲のコントロールはすべて判定不能です。`,
+  dataStaleSince: (lastSuccess) => `データが古くなっています（最後に収集に成功した日時 ${lastSuccess}）。この範囲のコントロールはすべて判定不能です。`,
+  requirementCounts: '判定の内訳',
+  requirementCountsText: (c) =>
+    `検査 ${c.checked} 件（不適合 ${c.failing} 件・判定不能 ${c.unknown} 件・例外承認 ${c.waived} 件）、収集範囲は網羅 ${c.scopesCovered} 件・欠落あり ${c.scopesNotCovered} 件`,
   requirements: '要件ごとの評価結果',
   requirementId: '項番',
   status: '判定',
@@ -324,6 +352,21 @@ const en: Labels = {
   when: 'When',
   error: 'Error',
   noCoverage: 'No collection scope was recorded.',
+  blindSpots: 'Blind spots',
+  blindSpotsIntro: (c) =>
+    `Of ${c.scopes} collection scopes, ${c.partial} were collected only in part and ${c.blind} not at all; ${c.uncoveredTypes} (region, resource type) pairs were not collected and ${c.unreadable} items could not be read. Controls that read this data are "unknown", never "compliant".`,
+  noBlindSpots: 'Every collection scope covered every resource type the enabled controls read, and every item was readable.',
+  coverageStateHeader: 'Coverage',
+  coverageState: { covered: 'Covered', partial: 'Partial', blind: 'Blind' },
+  whatIsNotSeen: 'What is not seen (resource types and why)',
+  unreadableHeader: 'Unreadable items',
+  unreadableItems: (items) => `${items} items could not be read, not even their type: every control of this provider is unknown in this scope.`,
+  withoutSupplementary: 'The items carry no supplementary configuration (AWS Config supplementaryConfiguration): controls that read it are unknown.',
+  collectionFailedAt: (at) => `Collection failed (${at}): every control is unknown in this scope.`,
+  dataStaleSince: (lastSuccess) => `The data is stale (last successful collection ${lastSuccess}): every control is unknown in this scope.`,
+  requirementCounts: 'Basis',
+  requirementCountsText: (c) =>
+    `${c.checked} checked (${c.failing} failing, ${c.unknown} unknown, ${c.waived} waived); ${c.scopesCovered} scopes covered, ${c.scopesNotCovered} with gaps`,
   requirements: 'Requirements',
   requirementId: 'Item',
   status: 'Status',

@@ -45,6 +45,10 @@ export const assessmentContractSchema = z.object({
       reason: text,
       /** Added with bilingual findings; older files have English only, shown as it is. */
       reason_ja: text.optional(),
+      /** The numbers behind the state, added with coverage truth (#11); older files have none. */
+      counts: z
+        .object({ checked: count, failing: count, unknown: count, waived: count, scopesCovered: count, scopesNotCovered: count })
+        .exactOptional(),
       attestation: z
         .object({
           owner: text,
@@ -80,6 +84,10 @@ export const assessmentContractSchema = z.object({
       account: text,
       region: text,
       types: z.union([z.literal('all'), z.array(text)]),
+      /** Added with coverage truth (#11): older files have none (exactOptional: absent, never undefined). */
+      gaps: z.array(z.object({ types: z.array(text), reason: z.object({ ja: text, en: text }) })).exactOptional(),
+      supplementary: z.boolean().exactOptional(),
+      unreadable: count.exactOptional(),
       outcome: outcomeSchema,
     }),
   ),

@@ -9,7 +9,7 @@
  * - finding (control × resource) → observation (method TEST) whose subject is an inventory item;
  *   attestation → observation (method EXAMINE) with the evidence reference and expiry;
  *   requirement verdict → finding targeting the statement, related to those observations;
- *   collection scope → assessment-log entry (errors included);
+ *   collection scope → assessment-log entry (errors, coverage state and each gap with its reason included);
  *   exception → back-matter resource (justification, approver, expiry, state, matched and waived
  *   counts) that each waived observation names in its props and links to.
  * The assessment results are written in the report language (`lang`): finding and requirement reasons,
@@ -19,7 +19,8 @@
 import type { ExceptionResult, Finding, RequirementResult, RequirementState } from '../evaluate/assessment.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
 import type { Control } from '../mappings/controls.js';
-import type { CollectionScope } from '../model/resource.js';
+import { coverageState, type CollectionScope } from '../model/resource.js';
+import type { Bilingual } from '../model/text.js';
 import { LABELS, type Labels } from './i18n.js';
 import {
   categoryViews,
@@ -172,6 +173,9 @@ const OSCAL_TEXT = {
     allTypes: 'すべてのリソース種別',
     failed: (error: string) => `収集に失敗しました: ${error}`,
     stale: (at: string, error: string) => `データが古くなっています（最後に成功した収集 ${at}）: ${error}`,
+    gap: (types: string, reason: Bilingual) => `収集していない種別 ${types}: ${reason.ja}`,
+    unreadable: (n: number) => `読み取れない項目 ${n} 件（この範囲のこのプロバイダのコントロールはすべて判定不能）。`,
+    withoutSupplementary: '補足設定（supplementaryConfiguration）なし: これを読むコントロールは判定不能。',
     result: (n: number, catalog: string, s: Readonly<Record<RequirementState, number>>) =>
       `${catalog} の ${n} 項目の自動評価: 適合 ${s.compliant}、不適合 ${s.noncompliant}、判定不能 ${s.unknown}、未評価 ${s.not_assessed}。`,
     attestationTitle: (id: string) => `${id} の確認書`,
@@ -184,6 +188,9 @@ const OSCAL_TEXT = {
     allTypes: 'all resource types',
     failed: (error: string) => `Collection failed: ${error}`,
     stale: (at: string, error: string) => `Data is stale (last successful collection ${at}): ${error}`,
+    gap: (types: string, reason: Bilingual) => `Not collected: ${types}: ${reason.en}`,
+    unreadable: (n: number) => `${n} unreadable items (every control of this provider is unknown in this scope).`,
+    withoutSupplementary: 'No supplementary configuration: controls that read it are unknown.',
     result: (n: number, catalog: string, s: Readonly<Record<RequirementState, number>>) =>
       `Automated assessment of ${n} requirements of ${catalog}: ${s.compliant} compliant, ${s.noncompliant} noncompliant, ${s.unknown} unknown, ${s.not_assessed} not assessed.`,
     attestationTitle: (id: string) => `Attestation for ${id}`,
@@ -217,7 +224,7 @@ function scopeTime(scope: CollectionScope): string {
   }
 }
 
-function scopeDescription(scope: CollectionScope, o: OscalText): string {
+function scopeOutcome(scope: CollectionScope, o: OscalText): string {
   switch (scope.outcome.status) {
     case 'ok':
       return o.collected(scope.types === 'all' ? o.allTypes : scope.types.join(', '));
@@ -226,6 +233,16 @@ function scopeDescription(scope: CollectionScope, o: OscalText): string {
     case 'stale':
       return o.stale(scope.outcome.lastSuccessAt, scope.outcome.error);
   }
+}
+
+/** The outcome, then what the scope did not cover: each gap with its reason, unreadable items, missing side documents. */
+function scopeDescription(scope: CollectionScope, o: OscalText): string {
+  return [
+    scopeOutcome(scope, o),
+    ...(scope.gaps ?? []).map((g) => o.gap(g.types.join(', '), g.reason)),
+    ...(scope.unreadable ? [o.unreadable(scope.unreadable)] : []),
+    ...(scope.supplementary === false ? [o.withoutSupplementary] : []),
+  ].join('\n');
 }
 
 /** Digest `sha256:<hex>` (or bare hex) as an OSCAL hash, when recognisable. */
@@ -410,6 +427,8 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
         ...prop('account', s.account),
         ...prop('region', s.region),
         ...prop('collection-status', s.outcome.status),
+        ...prop('coverage-state', coverageState(s)),
+        ...prop('unreadable-items', s.unreadable ? String(s.unreadable) : undefined),
         ...prop('resource-types', s.types === 'all' ? 'all' : s.types.join(' ')),
       ],
     }),

@@ -77,7 +77,9 @@ describe('agent engine worker', () => {
         await ready(agent);
         const status = agent.status;
         expect(status.collectors[0]?.accounts.reduce((n, a) => n + a.resources, 0)).toBeGreaterThan(resources / 2);
-        expect(Object.keys(status.assessment ?? {}).sort()).toEqual(['catalog', 'generatedAt', 'requirements', 'summary', 'tallies']);
+        expect(Object.keys(status.assessment ?? {}).sort()).toEqual(['catalog', 'coverage', 'generatedAt', 'requirements', 'summary', 'tallies']);
+        // Coverage travels as counts per account, not as the scopes themselves.
+        expect(status.assessment?.coverage.map((c) => Object.keys(c).sort())).toEqual(status.collectors[0]?.accounts.map(() => ['account', 'provider', 'scopes', 'uncoveredTypes', 'unreadable']));
         sizes.push(JSON.stringify({ ...status, engineLoopDelayP99Ms: 0 }).length);
       } finally {
         await agent.stop();

@@ -140,7 +140,7 @@ describe('Grafana dashboard (deploy/grafana/kansa-dashboard.json): structure', (
     }
   });
 
-  it('covers the overview, the 66 requirements, drill-down, collectors, attestations, evidence, clock and API calls', () => {
+  it('covers the overview, the 66 requirements, drill-down, collectors, coverage, attestations, evidence, clock and API calls', () => {
     const exprs = queries.map((q) => q.expr).join('\n');
     for (const series of [
       'catalog_category:kansa_requirements_compliant:ratio',
@@ -151,6 +151,9 @@ describe('Grafana dashboard (deploy/grafana/kansa-dashboard.json): structure', (
       'control_provider_account:kansa_control_unknown_resources:max',
       'provider_account_collector:kansa_collector_up:max',
       'provider_account_collector:kansa_collector_last_success_timestamp_seconds:max',
+      'provider_account_state:kansa_collector_scope_coverage:max',
+      'provider_account:kansa_collector_uncovered_types:max',
+      'provider_account:kansa_collector_unreadable_items:max',
       'kansa_attestation_expiry_timestamp_seconds',
       'kansa_evidence_last_snapshot_timestamp_seconds',
       'kansa_evidence_snapshot_errors_total',

@@ -106,7 +106,7 @@ describe('Prometheus rules (deploy/prometheus)', () => {
     const known = new Set([...exportedKansaMetrics(), ...EVIDENCE_METRICS]);
     const used = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => [r.expr, ...Object.values(r.annotations ?? {})].flatMap(kansaMetricsIn))));
     expect([...used].filter((m) => !known.has(m))).toEqual([]);
-    for (const metric of ['kansa_requirement_status', 'kansa_collector_up', 'kansa_collector_last_success_timestamp_seconds', 'kansa_attestation_expiry_timestamp_seconds', 'kansa_clock_offset_seconds', 'kansa_evidence_last_snapshot_timestamp_seconds', 'kansa_evidence_snapshot_errors_total', 'kansa_requirement_state_changes_total']) {
+    for (const metric of ['kansa_requirement_status', 'kansa_collector_up', 'kansa_collector_last_success_timestamp_seconds', 'kansa_collector_scope_coverage', 'kansa_collector_uncovered_types', 'kansa_attestation_expiry_timestamp_seconds', 'kansa_clock_offset_seconds', 'kansa_evidence_last_snapshot_timestamp_seconds', 'kansa_evidence_snapshot_errors_total', 'kansa_requirement_state_changes_total']) {
       expect({ metric, used: used.has(metric) }).toEqual({ metric, used: true });
     }
   });
