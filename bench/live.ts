@@ -85,7 +85,7 @@ function azureSetup(endpoint: string, n: number, source: AzureSource): Setup {
   // The collector's own plan: the types it lists and the child settings it fetches (one call per parent resource).
   const { wanted, children, listTypes: types } = azureListingPlan(Evaluation.typesNeeded(loadMappings({}).controls.filter((c) => c.provider === 'azure')));
   const wantedChildren = children.map((c) => [c.type, c.parentTypes] as const);
-  let lowerBound = 0;
+  let lowerBound = 1; // Subscriptions List: the listed subscriptions are visible to the credential
   if (source === 'resourceGraph') lowerBound += Math.max(1, Math.ceil(estate.count({ types }) / RESOURCE_GRAPH_PAGE_SIZE));
   else
     for (const s of estate.subscriptions)

@@ -78,6 +78,46 @@ export interface NormalizeOptions {
   readonly capturedAt?: string;
 }
 
+/** One ARM body or Resource Graph row, read: a resource (perhaps malformed), or an item not even its type can be read from. */
+export type ArmItem = { readonly ok: true; readonly resource: Resource } | { readonly ok: false; readonly reason: string; readonly account: string };
+
+/**
+ * Like normalizeArmResource, but an item whose type cannot be read is not a resource at all: it is
+ * counted as unreadable in its scope (never emitted under a made-up type).
+ */
+export function readArmItem(body: unknown, options: NormalizeOptions = {}): ArmItem {
+  const known = options.type ?? '';
+  if (!isObject(body)) {
+    return known ? { ok: true, resource: normalizeArmResource(body, options) } : { ok: false, reason: `ARM item is a ${Array.isArray(body) ? 'array' : typeof body}, expected an object`, account: '' };
+  }
+  if (!str(body.type) && !known) return { ok: false, reason: 'ARM item has no type', account: subscriptionOf(str(body.id)) || str(body.subscriptionId).toLowerCase() };
+  return { ok: true, resource: normalizeArmResource(body, options) };
+}
+
+/**
+ * Stands in for a child setting of a malformed parent (blob service, SQL auditing, TDE, long-term
+ * retention, diagnostic settings): the child was never fetched, so every control over it is unknown
+ * rather than the child being absent. Its id is the one the real child would have.
+ */
+export function malformedChild(parent: Resource, type: string, id: string): Resource {
+  const childId = canonicalId(id);
+  return {
+    provider: 'azure',
+    account: parent.account,
+    region: parent.region,
+    type,
+    id: childId,
+    name: childId.slice(childId.lastIndexOf('/') + 1),
+    arn: childId,
+    tags: {},
+    configuration: {},
+    supplementary: {},
+    relationships: [{ type: parent.type, id: parent.id.toLowerCase(), name: 'scope' }],
+    capturedAt: parent.capturedAt,
+    malformed: `its parent ${parent.id} is malformed (${parent.malformed ?? 'unreadable'}), so this setting was not read`,
+  };
+}
+
 export function normalizeArmResource(body: unknown, options: NormalizeOptions = {}): Resource {
   if (!isObject(body)) return malformed({}, options, `ARM body is a ${Array.isArray(body) ? 'array' : typeof body}, expected an object`);
   const id = canonicalId(str(body.id));
@@ -126,7 +166,8 @@ function malformed(body: Json, options: NormalizeOptions, reason: string): Resou
     tags: {},
     configuration: {},
     supplementary: {},
-    relationships: [],
+    // A child setting keeps its parent, so the parent's dependents can be found and made unknown.
+    relationships: options.parent ? [{ type: options.parent.type, id: options.parent.id.toLowerCase(), name: 'scope' }] : [],
     capturedAt: options.capturedAt ?? '',
     malformed: reason,
   };

@@ -5,7 +5,8 @@
  * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
  * SQL auditing, TDE and long-term retention, diagnostic settings) are types of their own, so they get
  * theirs the same way.
- * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed).
+ * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed); Subscriptions
+ * List is called in every mode (discovery, or the visibility check of the listed subscriptions).
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -16,8 +17,7 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     {
       operation: 'ListSubscriptions',
       actions: ['Microsoft.Resources/subscriptions/read'],
-      modes: ['discovery'],
-      reason: 'finds the subscriptions the identity can see when none are listed',
+      reason: 'lists the subscriptions the identity can see: the ones to collect when none are listed, else to confirm each listed one is visible',
     },
     {
       operation: 'ListResourceGraphResources',

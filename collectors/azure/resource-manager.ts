@@ -10,10 +10,11 @@ import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { AzureCollectorConfig } from './config.js';
-import { GLOBAL_REGION, type CollectionScope, type Resource } from '../../src/model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
-import { AZURE_TYPES, canonicalType, normalizeArmResource, subscriptionOf } from './normalize.js';
+import type { Bilingual } from '../../src/model/text.js';
+import { AZURE_TYPES, canonicalType, malformedChild, normalizeArmResource, readArmItem, subscriptionOf, type ArmItem } from './normalize.js';
 import { DEFAULT_AZURE_RETRY, withAzureRetry, type AzureCallError, type AzureRetryPolicy } from './retry.js';
 
 /** api-version per resource type for `getById` (ARM rejects a version the provider does not serve). */
@@ -97,6 +98,102 @@ class ScopeFailure extends Error {
   }
 }
 
+/** A subscription that is not what it should be (not visible, not verifiable, another one answered), with why. */
+class VisibilityFailure extends Error {
+  constructor(readonly reason: Bilingual) {
+    super(reason.en);
+  }
+}
+
+interface SubscriptionState {
+  failure?: Bilingual;
+  resources: number;
+  unreadable: number;
+  /** Wanted types not covered here, each with why. */
+  readonly gaps: Map<string, Bilingual>;
+}
+
+/** What Subscriptions List said: every subscription the credential sees (and the enabled ones), or why it could not say. */
+type Visibility = { readonly all: readonly string[]; readonly enabled: readonly string[]; readonly complete: boolean } | { readonly error: AzureCallError };
+
+function visibleSubscriptions(body: unknown): Visibility {
+  const { value, nextLink } = (body ?? {}) as { value?: unknown; nextLink?: unknown };
+  const entries = (Array.isArray(value) ? value : []).map((s: unknown) => s as { subscriptionId?: unknown; state?: unknown });
+  const ids = (list: typeof entries): string[] => list.flatMap((e) => (typeof e.subscriptionId === 'string' ? [e.subscriptionId.toLowerCase()] : []));
+  // A further page may hold the rest: then absence from this one proves nothing.
+  return { all: ids(entries), enabled: ids(entries.filter((e) => e.state !== 'Disabled')), complete: typeof nextLink !== 'string' || nextLink === '' };
+}
+
+/** Both languages in one line, for the outcome's error (a string); gaps carry the Bilingual itself. */
+function bothLanguages(text: Bilingual): string {
+  return `${text.en} / ${text.ja}`;
+}
+
+function hiddenReason(subscription: string): Bilingual {
+  return {
+    en: `subscription ${subscription} is not visible to the credential (Subscriptions List does not include it): the identity most likely has no role on it; assign it the Reader role on the subscription`,
+    ja: `サブスクリプション ${subscription} は認証情報から見えません（サブスクリプション一覧に含まれていません）。ID にロールが割り当てられていない可能性が高いため、このサブスクリプションで閲覧者 (Reader) ロールを割り当ててください`,
+  };
+}
+
+function visibilityUnknownReason(subscription: string, error: AzureCallError): Bilingual {
+  return {
+    en: `could not confirm that the credential can see subscription ${subscription}: Subscriptions List failed (${error.code}: ${error.message})`,
+    ja: `認証情報がサブスクリプション ${subscription} を参照できるか確認できませんでした（サブスクリプション一覧の取得に失敗: ${error.code}）`,
+  };
+}
+
+function mismatchReason(subscription: string, resource: Resource, source: string): Bilingual {
+  return {
+    en: `subscription mismatch: collecting ${subscription}, ${source} returned ${resource.id} of subscription ${resource.account || '(none)'}`,
+    ja: `サブスクリプションの不一致: ${subscription} を収集中に、${source} がサブスクリプション ${resource.account || '（なし）'} のリソース ${resource.id} を返しました`,
+  };
+}
+
+function failureReason(subscription: string, error: unknown): Bilingual {
+  if (error instanceof VisibilityFailure) return error.reason;
+  if (error instanceof ScopeFailure && (error.failure.status === 403 || error.failure.status === 401 || error.failure.code === 'SubscriptionNotFound')) {
+    return {
+      en: `${error.message} (the credential most likely lacks the Reader role on subscription ${subscription})`,
+      ja: `サブスクリプション ${subscription} の読み取りが拒否されました（${error.failure.code}）。認証情報に閲覧者 (Reader) ロールが割り当てられていない可能性があります`,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { en: message, ja: `サブスクリプション ${subscription} の収集に失敗しました: ${message}` };
+}
+
+function truncatedReason(truncated: { returned: number; total: number }): Bilingual {
+  return {
+    en: `Resource Graph returned a truncated result (resultTruncated, ${truncated.returned} of ${truncated.total} rows, no $skipToken): resources of these types may be missing`,
+    ja: `Resource Graph の結果が切り詰められました（resultTruncated、${truncated.total} 行中 ${truncated.returned} 行、$skipToken なし）。これらの種類のリソースが欠けている可能性があります`,
+  };
+}
+
+function typeReason(subscription: string, type: string, error: AzureCallError): Bilingual {
+  const denied = error.status === 403 || error.status === 401;
+  return {
+    en: `${type} could not be read in subscription ${subscription} (${error.code}: ${error.message})${denied ? `; grant ${type}/read (the Reader role has it)` : ''}`,
+    ja: `サブスクリプション ${subscription} で ${type} を読み取れませんでした（${error.code}）${denied ? `。${type}/read 権限（閲覧者ロールに含まれます）を付与してください` : ''}`,
+  };
+}
+
+/** Types whose resources come from the Resource Graph listing: the listed ones wanted, and the child settings of listed parents. */
+function graphTypes(wanted: readonly string[], children: readonly ChildSpec[], listTypes: readonly string[]): string[] {
+  return wanted.filter((t) => listTypes.includes(t) || children.some((c) => c.type === t && c.parentTypes.some((p) => listTypes.includes(p))));
+}
+
+/** Gaps with the same reason become one entry. */
+function groupGaps(gaps: ReadonlyMap<string, Bilingual>): CoverageGap[] {
+  const byReason = new Map<string, { types: string[]; reason: Bilingual }>();
+  for (const [type, reason] of gaps) {
+    const key = `${reason.en}\u0000${reason.ja}`;
+    const entry = byReason.get(key) ?? { types: [], reason };
+    entry.types.push(type);
+    byReason.set(key, entry);
+  }
+  return [...byReason.values()].map((g) => ({ types: g.types.sort(), reason: g.reason }));
+}
+
 type Json = Record<string, unknown>;
 
 /** Fixed projection: every column a control or the normalizer reads, in the shape ARM returns. */
@@ -137,51 +234,93 @@ export class AzureResourceCollector implements Collector {
     const { wanted, children, listTypes } = listingPlan(context.types);
     const limit = new Semaphore(this.config.concurrency);
 
+    // Which subscriptions the credential can see: discovery lists them; configured ones are checked
+    // against the same list, because Resource Graph drops the rows of a subscription it may not read
+    // without an error, and an empty subscription must not pass for one that was never seen.
     let subscriptions: readonly string[] = this.config.subscriptions;
-    if (subscriptions.length === 0 && this.config.discoverSubscriptions) {
-      const discovered = await this.call(context, limit, 'ListSubscriptions', () => this.rawGet(this.clients.resources(''), 'subscriptions', SUBSCRIPTIONS_API_VERSION, context.signal));
-      if (!discovered.ok) {
-        context.logger.warn({ provider: 'azure', error: discovered.error.message }, 'subscription discovery failed');
-        return { coverage: [], accounts: [{ account: 'discovery', ok: false, error: `${discovered.error.code}: ${discovered.error.message}`, durationSeconds: (performance.now() - started) / 1000, resources: 0 }] };
+    const discover = subscriptions.length === 0 && this.config.discoverSubscriptions;
+    let visibility: Visibility | undefined;
+    if (subscriptions.length > 0 || discover) {
+      const listed = await this.call(context, limit, 'ListSubscriptions', () => this.rawGet(this.clients.resources(''), 'subscriptions', SUBSCRIPTIONS_API_VERSION, context.signal));
+      if (!listed.ok && discover) {
+        context.logger.warn({ provider: 'azure', error: listed.error.message }, 'subscription discovery failed');
+        return { coverage: [], accounts: [{ account: 'discovery', ok: false, error: `${listed.error.code}: ${listed.error.message}`, durationSeconds: (performance.now() - started) / 1000, resources: 0 }] };
       }
-      const value = (discovered.value as { value?: unknown }).value;
-      subscriptions = (Array.isArray(value) ? value : []).flatMap((s: unknown) => {
-        const entry = s as { subscriptionId?: unknown; state?: unknown };
-        return typeof entry.subscriptionId === 'string' && entry.state !== 'Disabled' ? [entry.subscriptionId.toLowerCase()] : [];
-      });
+      visibility = listed.ok ? visibleSubscriptions(listed.value) : { error: listed.error };
+      if (discover && 'enabled' in visibility) subscriptions = visibility.enabled;
     }
 
-    const state = new Map<string, { failure?: string; resources: number }>(subscriptions.map((s) => [s, { resources: 0 }]));
+    const state = new Map<string, SubscriptionState>(subscriptions.map((s) => [s, { resources: 0, unreadable: 0, gaps: new Map() }]));
     const fail = (subscription: string, error: unknown): void => {
       const entry = state.get(subscription);
-      const message = error instanceof ScopeFailure ? error.message : error instanceof Error ? error.message : String(error);
-      if (entry && entry.failure === undefined) entry.failure = message;
-      context.logger.warn({ provider: 'azure', subscription, error: message }, 'collection failed for this subscription');
+      const reason = failureReason(subscription, error);
+      if (entry && entry.failure === undefined) entry.failure = reason;
+      context.logger.warn({ provider: 'azure', subscription, error: reason.en }, 'collection failed for this subscription');
     };
+    const gap = (subscription: string, types: readonly string[], reason: Bilingual): void => {
+      const entry = state.get(subscription);
+      if (entry) for (const t of types) if (!entry.gaps.has(t)) entry.gaps.set(t, reason);
+    };
+    const unreadable = (subscriptions: readonly string[], item: { reason: string; account: string }): void => {
+      const owners = state.has(item.account) ? [item.account] : subscriptions;
+      for (const s of owners) {
+        const entry = state.get(s);
+        if (entry) entry.unreadable++;
+      }
+      context.logger.debug({ provider: 'azure', subscription: item.account, reason: item.reason }, 'unreadable item');
+    };
+
+    let active = subscriptions;
+    if (visibility && 'error' in visibility) {
+      for (const s of subscriptions) fail(s, new VisibilityFailure(visibilityUnknownReason(s, visibility.error)));
+    } else if (visibility && !visibility.complete) {
+      context.logger.debug({ provider: 'azure' }, 'Subscriptions List is paged: visibility is judged by the calls themselves');
+    } else if (visibility) {
+      const seen = new Set(visibility.all);
+      const hidden = subscriptions.filter((s) => !seen.has(s));
+      for (const s of hidden) fail(s, new VisibilityFailure(hiddenReason(s)));
+      active = subscriptions.filter((s) => seen.has(s));
+    }
+
     const childJobs: Promise<void>[] = [];
     const emit = (resource: Resource): void => {
       const entry = state.get(resource.account);
       if (entry) entry.resources++;
       context.onResource(resource);
     };
+    /** Only resources of the subscriptions asked for: anything else names an account the configuration does not. */
+    const fromExpected = (expected: readonly string[], resource: Resource, source: string): boolean => {
+      if (expected.includes(resource.account)) return true;
+      for (const s of expected) fail(s, new VisibilityFailure(mismatchReason(s, resource, source)));
+      return false;
+    };
     const onParent = (resource: Resource): void => {
       if (wanted.includes(resource.type)) emit(resource);
-      if (resource.malformed) return;
       for (const child of children) {
         if (!child.parentTypes.includes(resource.type)) continue;
         if (child.skipParentNames?.includes(resource.name.toLowerCase())) continue;
-        childJobs.push(this.fetchChild(context, limit, child, resource, emit).catch((error: unknown) => fail(resource.account, error)));
+        // A broken parent's settings are unknown, not absent: stand-ins carry that to every control over them.
+        if (resource.malformed) emit(malformedChild(resource, child.type, child.path(resource.id)));
+        else childJobs.push(this.fetchChild(context, limit, child, resource, emit, gap).catch((error: unknown) => fail(resource.account, error)));
       }
     };
 
     if (listTypes.length > 0) {
-      let viaArm: readonly string[] = subscriptions;
-      if (this.config.source === 'resourceGraph' && subscriptions.length > 0) {
+      let viaArm: readonly string[] = active;
+      if (this.config.source === 'resourceGraph' && active.length > 0) {
         viaArm = [];
-        for (let i = 0; i < subscriptions.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
-          const batch = subscriptions.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
+        for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
+          const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
           try {
-            await this.graphAll(context, limit, batch, listTypes, onParent);
+            const result = await this.graphAll(context, limit, batch, listTypes, (item) => {
+              if (!item.ok) unreadable(batch, item);
+              else if (fromExpected(batch, item.resource, 'Resource Graph')) onParent(item.resource);
+            });
+            if (result.truncated) {
+              const reason = truncatedReason(result.truncated);
+              context.logger.warn({ provider: 'azure', subscriptions: batch, ...result.truncated }, 'Resource Graph result truncated');
+              for (const s of batch) gap(s, graphTypes(wanted, children, listTypes), reason);
+            }
           } catch (error) {
             const denied = error instanceof ScopeFailure && (error.failure.status === 403 || error.failure.status === 401);
             if (denied && this.config.fallbackToArm) {
@@ -191,48 +330,65 @@ export class AzureResourceCollector implements Collector {
           }
         }
       }
-      await Promise.all(viaArm.map((s) => this.armAll(context, limit, s, listTypes, onParent).catch((error: unknown) => fail(s, error))));
-    }
-    if (wanted.includes(AZURE_TYPES.diagnosticSettings)) {
-      // Activity-log export: the subscription's own diagnostic settings.
       await Promise.all(
-        subscriptions.map(async (s) => {
-          const result = await this.call(context, limit, 'ListSubscriptionDiagnosticSettings', () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/providers/Microsoft.Insights/diagnosticSettings`, DIAGNOSTIC_SETTINGS_API_VERSION, context.signal));
-          if (!result.ok) return fail(s, new ScopeFailure(result.error));
-          for (const item of listValue(result.value)) emit(normalizeArmResource(item, { type: AZURE_TYPES.diagnosticSettings, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() }));
-        }),
+        viaArm.map((s) =>
+          this.armAll(context, limit, s, listTypes, (item) => {
+            if (!item.ok) unreadable([s], item);
+            else if (fromExpected([s], item.resource, 'ARM')) onParent(item.resource);
+          }, (type, error) => gap(s, [type, ...children.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)], typeReason(s, type, error))).catch((error: unknown) => fail(s, error)),
+        ),
       );
     }
-    if (wanted.includes(AZURE_TYPES.securityPricing)) {
-      // Defender for Cloud plans: one list per subscription (Resource Graph keeps them in `securityresources`).
-      await Promise.all(
-        subscriptions.map(async (s) => {
-          const result = await this.call(context, limit, 'ListSecurityPricings', () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/providers/Microsoft.Security/pricings`, SECURITY_PRICINGS_API_VERSION, context.signal));
-          if (!result.ok) return fail(s, new ScopeFailure(result.error));
-          for (const item of listValue(result.value)) emit(normalizeArmResource(item, { type: AZURE_TYPES.securityPricing, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() }));
+    // Subscription-level settings, one list per subscription each: the activity-log export (diagnostic
+    // settings) and the Defender for Cloud plans (Resource Graph keeps them in `securityresources`).
+    const subscriptionSettings = [
+      { type: AZURE_TYPES.diagnosticSettings, operation: 'ListSubscriptionDiagnosticSettings', path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION },
+      { type: AZURE_TYPES.securityPricing, operation: 'ListSecurityPricings', path: 'providers/Microsoft.Security/pricings', apiVersion: SECURITY_PRICINGS_API_VERSION },
+    ].filter((setting) => wanted.includes(setting.type));
+    await Promise.all(
+      subscriptionSettings.flatMap((setting) =>
+        active.map(async (s) => {
+          const result = await this.call(context, limit, setting.operation, () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/${setting.path}`, setting.apiVersion, context.signal));
+          if (!result.ok) return gap(s, [setting.type], typeReason(s, setting.type, result.error));
+          for (const item of listValue(result.value)) {
+            const resource = normalizeArmResource(item, { type: setting.type, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() });
+            if (fromExpected([s], resource, 'ARM')) emit(resource);
+          }
         }),
-      );
-    }
+      ),
+    );
     await Promise.all(childJobs);
 
     const at = context.now().toISOString();
     const duration = (performance.now() - started) / 1000;
     const coverage = subscriptions.map((s): CollectionScope => {
-      const failure = state.get(s)?.failure;
-      return { provider: 'azure', account: s, region: GLOBAL_REGION, types: wanted, outcome: failure === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error: failure, at } };
+      const entry = state.get(s)!;
+      const failure = entry.failure;
+      const gaps = entry.gaps;
+      // A failed scope keeps the types it was to cover: its failure makes each of them unknown.
+      return {
+        provider: 'azure',
+        account: s,
+        region: GLOBAL_REGION,
+        types: wanted.filter((t) => !gaps.has(t)),
+        ...(gaps.size > 0 ? { gaps: groupGaps(gaps) } : {}),
+        ...(entry.unreadable > 0 ? { unreadable: entry.unreadable } : {}),
+        outcome: failure === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error: bothLanguages(failure), at },
+      };
     });
     const accounts = subscriptions.map((s): AccountOutcome => {
-      const entry = state.get(s) ?? { resources: 0 };
-      return { account: s, ok: entry.failure === undefined, ...(entry.failure === undefined ? {} : { error: entry.failure }), durationSeconds: duration, resources: entry.resources };
+      const entry = state.get(s)!;
+      return { account: s, ok: entry.failure === undefined, ...(entry.failure === undefined ? {} : { error: bothLanguages(entry.failure) }), durationSeconds: duration, resources: entry.resources };
     });
     return { coverage, accounts };
   }
 
-  /** Resource Graph: one fixed query over a batch of subscriptions, paged by $skipToken. */
-  private async graphAll(context: CollectContext, limit: Semaphore, subscriptions: readonly string[], types: readonly string[], onRow: (r: Resource) => void): Promise<void> {
+  /** Resource Graph: one fixed query over a batch of subscriptions, paged by $skipToken; says whether the result was truncated. */
+  private async graphAll(context: CollectContext, limit: Semaphore, subscriptions: readonly string[], types: readonly string[], onRow: (item: ArmItem) => void): Promise<{ truncated?: { returned: number; total: number } }> {
     const client = this.instrument(this.clients.resourceGraph(), context);
     const query = graphQuery(types);
     let skipToken: string | undefined;
+    let returned = 0;
     do {
       const token = skipToken;
       const result = await this.call(context, limit, 'ListResourceGraphResources', () =>
@@ -244,18 +400,35 @@ export class AzureResourceCollector implements Collector {
       const capturedAt = context.now().toISOString();
       for (const row of rows) {
         if (++handled % ROWS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve));
-        onRow(normalizeArmResource(row, { capturedAt }));
+        onRow(readArmItem(row, { capturedAt }));
       }
+      returned += rows.length;
       skipToken = result.value.skipToken || undefined;
+      // `resultTruncated` comes as the string "true" on the wire (the SDK types it as an enum of "true" | "false").
+      // With it set there is no $skipToken and no way to the rest (resource-graph/concepts/paging-results).
+      const truncated = String(result.value.resultTruncated).toLowerCase() === 'true';
+      if (skipToken === undefined && (truncated || returned < result.value.totalRecords)) return { truncated: { returned, total: result.value.totalRecords } };
     } while (skipToken !== undefined);
+    return {};
   }
 
-  /** ARM: list ids per type (no properties), then GET each by id with its type's api-version. */
-  private async armAll(context: CollectContext, limit: Semaphore, subscription: string, types: readonly string[], onResource: (r: Resource) => void): Promise<void> {
+  /**
+   * ARM: list ids per type (no properties), then GET each by id with its type's api-version. A type
+   * whose GETs are refused (403) is a gap of its own (`onTypeDenied`); other failures fail the subscription.
+   */
+  private async armAll(
+    context: CollectContext,
+    limit: Semaphore,
+    subscription: string,
+    types: readonly string[],
+    onResource: (item: ArmItem) => void,
+    onTypeDenied: (type: string, error: AzureCallError) => void,
+  ): Promise<void> {
     const client = this.instrument(this.clients.resources(subscription), context);
     const jobs: Promise<void>[] = [];
     for (const type of types) {
       const apiVersion = ARM_API_VERSIONS[type]!;
+      let denied = false;
       let continuationToken: string | undefined;
       do {
         const token = continuationToken;
@@ -273,9 +446,15 @@ export class AzureResourceCollector implements Collector {
               const body = await this.call(context, limit, 'GetResourceById', () => this.rawGet(client, id, apiVersion, context.signal));
               if (!body.ok) {
                 if (body.error.status === 404) return; // deleted between list and get
+                if (body.error.status === 403) {
+                  if (!denied) onTypeDenied(type, body.error);
+                  denied = true;
+                  return;
+                }
                 throw new ScopeFailure(body.error);
               }
-              onResource(normalizeArmResource(body.value, { capturedAt: context.now().toISOString() }));
+              // The type listed is the type fetched: a body without one is still readable as it.
+              onResource(readArmItem(body.value, { type, capturedAt: context.now().toISOString() }));
             })(),
           );
         }
@@ -287,16 +466,23 @@ export class AzureResourceCollector implements Collector {
     if (rejected) throw rejected.reason;
   }
 
-  private async fetchChild(context: CollectContext, limit: Semaphore, child: ChildSpec, parent: Resource, emit: (r: Resource) => void): Promise<void> {
+  /** One child setting of one parent; a failure leaves the child type a gap of the parent's subscription, with why. */
+  private async fetchChild(context: CollectContext, limit: Semaphore, child: ChildSpec, parent: Resource, emit: (r: Resource) => void, gap: (subscription: string, types: readonly string[], reason: Bilingual) => void): Promise<void> {
     const client = this.instrument(this.clients.resources(parent.account), context);
     const result = await this.call(context, limit, child.operation, () => this.rawGet(client, child.path(parent.id), child.apiVersion, context.signal));
     const options = { type: child.type, parent: { type: parent.type, id: parent.id, location: parent.region }, capturedAt: context.now().toISOString() };
     if (!result.ok) {
       if (result.error.status === 404 || child.notApplicableCodes?.includes(result.error.code)) return;
-      throw new ScopeFailure(result.error);
+      gap(parent.account, [child.type], typeReason(parent.account, child.type, result.error));
+      return;
     }
-    if (child.list) for (const item of listValue(result.value)) emit(normalizeArmResource(item, options));
-    else emit(normalizeArmResource(result.value, options));
+    const bodies = child.list ? listValue(result.value) : [result.value];
+    for (const body of bodies) {
+      const resource = normalizeArmResource(body, options);
+      // A setting is of its parent's subscription; one that says otherwise is dropped (the scope is failed by the caller's check).
+      if (resource.account === parent.account || resource.malformed) emit(resource.malformed ? { ...resource, account: parent.account } : resource);
+      else throw new VisibilityFailure(mismatchReason(parent.account, resource, 'ARM'));
+    }
   }
 
   /**

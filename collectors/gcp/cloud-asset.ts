@@ -6,12 +6,13 @@
  */
 import type { AssetServiceClient } from '@google-cloud/asset';
 import type { GcpCollectorConfig } from './config.js';
-import { GLOBAL_REGION, type CollectionScope } from '../../src/model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
+import type { Bilingual } from '../../src/model/text.js';
 import { TokenBucket } from '../../src/util/rate-limit.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
-import { contentTypeOf, normalizeAsset, type ContentType } from './normalize.js';
-import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
+import { contentTypeOf, readAsset, type ContentType } from './normalize.js';
+import { DEFAULT_RETRY, withRetry, type GcpCallError, type RetryPolicy } from './retry.js';
 
 /** Largest page ListAssets returns (API reference: page_size, maximum 1000). */
 export const LIST_ASSETS_PAGE_SIZE = 1000;
@@ -27,9 +28,54 @@ export type AssetClientFactory = () => AssetServiceClient;
 
 
 class ScopeFailure extends Error {
-  constructor(readonly failure: CallError) {
+  constructor(readonly failure: GcpCallError) {
     super(`${failure.code}: ${failure.message}`);
   }
+}
+
+/** The permission each content type's listing needs (Cloud Asset access control). */
+const LIST_PERMISSION: Readonly<Record<ContentType, string>> = {
+  RESOURCE: 'cloudasset.assets.listResource',
+  IAM_POLICY: 'cloudasset.assets.listIamPolicy',
+  ORG_POLICY: 'cloudasset.assets.listOrgPolicy',
+};
+
+/** Both languages in one line, for the outcome's error (a string); gaps carry the Bilingual itself. */
+function bothLanguages(text: Bilingual): string {
+  return `${text.en} / ${text.ja}`;
+}
+
+/** Why a listing failed, naming the cause and the fix where the API says which (google.rpc.ErrorInfo). */
+function failureReason(parent: string, contentType: ContentType, error: unknown): Bilingual {
+  if (!(error instanceof ScopeFailure)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { en: message, ja: `${parent} の収集に失敗しました: ${message}` };
+  }
+  const { code, message, reason, errorInfo } = error.failure;
+  if (reason === 'SERVICE_DISABLED') {
+    const consumer = errorInfo?.consumer ?? 'the quota project';
+    return {
+      en: `${code}: the Cloud Asset API (cloudasset.googleapis.com) is disabled for ${consumer} while listing ${parent}: enable it there (gcloud services enable cloudasset.googleapis.com) or make a project where it is enabled the quota project`,
+      ja: `${parent} の一覧取得で、${consumer} の Cloud Asset API (cloudasset.googleapis.com) が無効です（${code}）。そのプロジェクトで API を有効にする（gcloud services enable cloudasset.googleapis.com）か、API が有効なプロジェクトを割り当てプロジェクト (quota project) にしてください`,
+    };
+  }
+  if (code === 'PERMISSION_DENIED') {
+    const permission = errorInfo?.permission ?? LIST_PERMISSION[contentType];
+    return {
+      en: `${code}: the caller lacks ${permission} on ${parent}: grant roles/cloudasset.viewer there (${message})`,
+      ja: `${parent} に対する ${permission} 権限がありません（${code}）。収集に使う ID に roles/cloudasset.viewer を付与してください`,
+    };
+  }
+  return { en: `${code}: ${message}`, ja: `${parent} の一覧取得に失敗しました（${code}）: ${message}` };
+}
+
+/** A project scope answered with an asset of another project. */
+function mismatchReason(parent: string, resource: Resource, numbers: readonly string[]): Bilingual {
+  const other = numbers.length > 1 ? `project numbers ${numbers.join(', ')}` : `project ${resource.account || '(none)'}`;
+  return {
+    en: `project mismatch: listing ${parent}, Cloud Asset returned ${resource.id} of ${other}`,
+    ja: `プロジェクトの不一致: ${parent} の一覧取得で、Cloud Asset が ${numbers.length > 1 ? `プロジェクト番号 ${numbers.join(', ')}` : `プロジェクト ${resource.account || '（なし）'}`} の ${resource.id} を返しました`,
+  };
 }
 
 /** The asset types to list per content type, from the control-declared types. */
@@ -81,37 +127,77 @@ export class GcpAssetCollector implements Collector {
     const started = performance.now();
     const project = parent.startsWith('projects/') ? parent.slice('projects/'.length) : undefined;
     const perAccount = new Map<string, number>();
-    const types = [...plan.entries()].flatMap(([contentType, assetTypes]) => assetTypes.map((t) => (contentType === 'IAM_POLICY' ? `${t}#iamPolicy` : contentType === 'ORG_POLICY' ? `${t}#orgPolicy` : t)));
-    let failure: string | undefined;
+    const typesOf = (contentType: ContentType, assetTypes: readonly string[]): string[] => assetTypes.map((t) => (contentType === 'IAM_POLICY' ? `${t}#iamPolicy` : contentType === 'ORG_POLICY' ? `${t}#orgPolicy` : t));
+    const types = [...plan.entries()].flatMap(([contentType, assetTypes]) => typesOf(contentType, assetTypes));
+    let unreadable = 0;
+    let mismatch: Bilingual | undefined;
+    // A project scope: every asset must be of that project (its name, its one project number).
+    const numbers = new Set<string>();
+    const ofThisProject = (resource: Resource): boolean => {
+      if (project === undefined) return true;
+      for (const ancestor of resource.supplementary.ancestors as readonly string[] | undefined ?? []) {
+        const m = /^projects\/(\d+)$/.exec(ancestor);
+        if (m?.[1]) numbers.add(m[1]);
+      }
+      if (resource.account === project && numbers.size <= 1) return true;
+      mismatch ??= mismatchReason(parent, resource, [...numbers]);
+      return false;
+    };
     const jobs = [...plan.entries()].map(([contentType, assetTypes]) =>
       this.pages(context, client, limit, { parent, contentType, assetTypes }, (asset) => {
-        for (const resource of normalizeAsset(asset, project === undefined ? {} : { project })) {
+        const item = readAsset(asset, project === undefined ? {} : { project });
+        if (!item.ok) {
+          unreadable++;
+          context.logger.debug({ provider: 'gcp', scope: parent, asset: item.name, reason: item.reason }, 'unreadable asset');
+          return;
+        }
+        for (const resource of item.resources) {
+          if (!ofThisProject(resource)) continue;
           perAccount.set(resource.account, (perAccount.get(resource.account) ?? 0) + 1);
           context.onResource(resource);
         }
       }),
     );
-    // Let every listing finish before reporting the first failure: their resources are still evidence.
+    // Let every listing finish before judging: their resources are still evidence. A listing that
+    // failed leaves its types a gap, with why; if every listing failed the scope failed.
     const results = await Promise.allSettled(jobs);
-    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (rejected) {
-      failure = rejected.reason instanceof ScopeFailure ? rejected.reason.message : String(rejected.reason);
-      context.logger.warn({ provider: 'gcp', scope: parent, error: failure }, 'collection failed for this scope');
-    }
+    const listings = [...plan.entries()];
+    const gaps: CoverageGap[] = [];
+    let failure: Bilingual | undefined = mismatch;
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      const [contentType, assetTypes] = listings[i]!;
+      const reason = failureReason(parent, contentType, result.reason);
+      context.logger.warn({ provider: 'gcp', scope: parent, contentType, error: reason.en }, 'listing failed for this scope');
+      gaps.push({ types: typesOf(contentType, assetTypes), reason });
+    });
+    if (failure === undefined && gaps.length > 0 && gaps.length === listings.length) failure = gaps[0]!.reason;
     const at = context.now().toISOString();
     // A project scope is one account. A folder or organization covers the projects it returned assets
     // for, and is itself reported so an empty or failed listing is visible.
     const accounts = project !== undefined ? [project] : [...new Set([parent, ...perAccount.keys()])];
-    const outcome: CollectionScope['outcome'] = failure === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error: failure, at };
+    const outcome: CollectionScope['outcome'] = failure === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error: bothLanguages(failure), at };
+    const uncovered = new Set(failure === undefined ? gaps.flatMap((g) => g.types) : []);
     const durationSeconds = (performance.now() - started) / 1000;
     return {
       // Cloud Asset lists every location of a scope in one call: coverage is per project, not per region.
-      coverage: accounts.map((account): CollectionScope => ({ provider: 'gcp', account, region: GLOBAL_REGION, types, outcome })),
+      coverage: accounts.map(
+        (account): CollectionScope => ({
+          provider: 'gcp',
+          account,
+          region: GLOBAL_REGION,
+          types: types.filter((t) => !uncovered.has(t)),
+          ...(failure === undefined && gaps.length > 0 ? { gaps } : {}),
+          // Items that could not be read even to their type belong to the scope listed.
+          ...(unreadable > 0 && (account === project || account === parent) ? { unreadable } : {}),
+          outcome,
+        }),
+      ),
       accounts: accounts.map(
         (account): AccountOutcome => ({
           account,
           ok: failure === undefined,
-          ...(failure === undefined ? {} : { error: failure }),
+          ...(failure === undefined ? {} : { error: bothLanguages(failure) }),
           durationSeconds,
           resources: perAccount.get(account) ?? 0,
         }),

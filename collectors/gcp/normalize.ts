@@ -197,6 +197,20 @@ function canonicalIamPolicy(policy: Json): Json {
   };
 }
 
+/**
+ * One asset, read: its resources (each perhaps malformed, always under the real asset type), or, when
+ * not even the asset type can be read, why — such an item is counted as unreadable in its scope and
+ * never becomes a resource under a made-up type.
+ */
+export type AssetItem = { readonly ok: true; readonly resources: Resource[] } | { readonly ok: false; readonly reason: string; readonly name: string };
+
+export function readAsset(asset: unknown, options: NormalizeOptions = {}): AssetItem {
+  if (!isObject(asset)) return { ok: false, reason: `asset is a ${Array.isArray(asset) ? 'array' : typeof asset}, expected an object`, name: '' };
+  const name = str(asset.name);
+  if (!str(pick(asset, 'assetType', 'asset_type'))) return { ok: false, reason: 'asset has no assetType', name };
+  return { ok: true, resources: normalizeAsset(asset, options) };
+}
+
 /** Normalizes one asset into zero, one or two resources (resource and IAM policy). */
 export function normalizeAsset(asset: unknown, options: NormalizeOptions = {}): Resource[] {
   if (!isObject(asset)) return [malformed({ name: '', type: 'Unknown', account: options.project ?? '' }, `asset is a ${Array.isArray(asset) ? 'array' : typeof asset}, expected an object`)];

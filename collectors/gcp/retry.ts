@@ -8,6 +8,16 @@ import { hintedDelay, retrying, type CallError, type RetryPolicy as SharedRetryP
 
 export type { CallError } from '../retry.js';
 
+/**
+ * A Cloud Asset call's error, with the google.rpc.ErrorInfo Google attaches when it says why (google-gax
+ * promotes it to `reason`, `domain` and `errorInfoMetadata`): SERVICE_DISABLED names the consumer
+ * project, IAM_PERMISSION_DENIED the permission (google/api/error_reason.proto).
+ */
+export interface GcpCallError extends CallError {
+  readonly reason?: string;
+  readonly errorInfo?: Readonly<Record<string, string>>;
+}
+
 export interface RetryPolicy extends SharedRetryPolicy {
   /** First delay after RESOURCE_EXHAUSTED: quotas are per minute, so retrying within milliseconds only burns attempts. */
   readonly quotaBaseDelayMs: number;
@@ -54,6 +64,8 @@ interface GaxErrorShape {
   code?: unknown;
   message?: unknown;
   statusDetails?: unknown;
+  reason?: unknown;
+  errorInfoMetadata?: unknown;
 }
 
 /** int64 fields arrive as numbers, strings or Long objects (protobufjs decodes google.rpc details with Long). */
@@ -80,7 +92,7 @@ function retryInfoDelayMs(details: unknown): number | undefined {
 }
 
 /** Classifies whatever google-gax threw: gRPC status name, retryability, RetryInfo hint. */
-export function classifyError(error: unknown): CallError {
+export function classifyError(error: unknown): GcpCallError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as GaxErrorShape;
   const message = errorMessage(error);
   let code: string;
@@ -89,7 +101,15 @@ export function classifyError(error: unknown): CallError {
   else if (/ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up/i.test(message)) code = 'NetworkError';
   else code = typeof e.code === 'string' && e.code !== '' ? e.code : 'UNKNOWN';
   const retryAfterMs = retryInfoDelayMs(e.statusDetails);
-  return { code, message, retryable: RETRYABLE.has(code), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  const metadata = typeof e.errorInfoMetadata === 'object' && e.errorInfoMetadata !== null ? Object.fromEntries(Object.entries(e.errorInfoMetadata).filter((kv): kv is [string, string] => typeof kv[1] === 'string')) : undefined;
+  return {
+    code,
+    message,
+    retryable: RETRYABLE.has(code),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(typeof e.reason === 'string' && e.reason !== '' ? { reason: e.reason } : {}),
+    ...(metadata ? { errorInfo: metadata } : {}),
+  };
 }
 
 /** Backoff without a RetryInfo hint (withRetry lets a hint win). */
@@ -104,8 +124,8 @@ export function backoffMs(attempt: number, error: CallError, policy: RetryPolicy
 export function withRetry<T>(
   call: () => Promise<T>,
   options: { policy: RetryPolicy; signal: AbortSignal; onAttempt: (code: string) => void; sleep?: (ms: number, signal: AbortSignal) => Promise<void>; random?: () => number },
-): Promise<RetryResult<T, CallError>> {
-  return retrying<T, CallError>(call, {
+): Promise<RetryResult<T, GcpCallError>> {
+  return retrying<T, GcpCallError>(call, {
     ...options,
     classify: (error) => classifyError(error),
     delayMs: hintedDelay(2 * options.policy.maxDelayMs, (attempt, error) => backoffMs(attempt, error, options.policy, options.random)),

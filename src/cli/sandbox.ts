@@ -5,6 +5,7 @@ import { azureCollectorSchema } from '../../collectors/azure/config.js';
 import { gcpCollectorSchema } from '../../collectors/gcp/config.js';
 import { sandboxClientsOf, type SandboxClients } from '../../collectors/sandbox.js';
 import { startSandbox } from '../sandbox/server.js';
+import type { GcpProjectDenial } from '../sandbox/gcp.js';
 
 export interface SandboxRun {
   readonly config: AgentConfig;
@@ -14,8 +15,21 @@ export interface SandboxRun {
   readonly describe: string;
 }
 
-export async function withSandbox(config: AgentConfig, options: { resources: number }): Promise<SandboxRun> {
-  const sandbox = await startSandbox({ host: '127.0.0.1', port: 0, aws: { resources: options.resources } });
+/** Azure / GCP scope-truth knobs of the embedded sandbox (the standalone flags --hide-subscriptions, --deny-projects, --graph-truncated). */
+export interface SandboxScopeOptions {
+  readonly hideSubscriptions?: readonly string[];
+  readonly denyProjects?: Readonly<Record<string, GcpProjectDenial>>;
+  readonly graphTruncated?: boolean;
+}
+
+export async function withSandbox(config: AgentConfig, options: { resources: number } & SandboxScopeOptions): Promise<SandboxRun> {
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    port: 0,
+    aws: { resources: options.resources },
+    azure: { ...(options.hideSubscriptions ? { hiddenSubscriptions: options.hideSubscriptions } : {}), ...(options.graphTruncated ? { graphTruncated: true } : {}) },
+    gcp: { ...(options.denyProjects ? { deniedProjects: options.denyProjects } : {}) },
+  });
   const aws = awsCollectorSchema.parse({
     ...(config.collectors.aws ?? {}),
     enabled: true,

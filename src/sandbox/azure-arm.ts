@@ -8,6 +8,15 @@
  * Identity: `Authorization: Bearer <AZURE_SANDBOX_TOKEN>`; the caller for fault decisions is the
  * subscription in the path (Resource Graph: each requested subscription). Read-only: any other method
  * is recorded (and shows up in writeOperations) and refused.
+ *
+ * Scope truth knobs (AzureEstateOptions): hidden subscriptions are ones the credential holds no role on.
+ * Subscriptions List leaves them out, ARM answers 403 AuthorizationFailed on any call under them (the
+ * RBAC error: "…does not have authorization to perform action '…' over scope '/subscriptions/…' or the
+ * scope is invalid", learn.microsoft.com/azure/role-based-access-control/troubleshooting), and Resource
+ * Graph silently drops their rows ("without at least read permissions to the Azure object or object
+ * group, results aren't returned", learn.microsoft.com/azure/governance/resource-graph/overview).
+ * `graphTruncated` answers as Resource Graph does when paging is not possible: `resultTruncated: true`,
+ * `count` < `totalRecords` and no `$skipToken` (learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,12 +24,15 @@ import type { CallLog } from './calls.js';
 import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
+import { unitHash } from './estate/random.js';
 
 export const AZURE_SANDBOX_TOKEN = 'kansa-sandbox-arm-token';
 /** ARM `resources.list` pages hold at most 1,000 entries. */
 export const ARM_LIST_MAX_PAGE = 1000;
 /** Resource Graph returns at most 1,000 rows a page (`$top` ≤ 1000). */
 export const RESOURCE_GRAPH_MAX_PAGE = 1000;
+/** Share of malformed Resource Graph rows that also lose their `type`: rows no reader can place. */
+export const UNREADABLE_SHARE_OF_MALFORMED = 0.25;
 /** Resource Graph's default page when `$top` is absent. */
 export const RESOURCE_GRAPH_DEFAULT_PAGE = 100;
 export const RESOURCE_GRAPH_API_VERSIONS: ReadonlySet<string> = new Set(['2021-03-01', '2022-10-01', '2024-04-01']);
@@ -105,30 +117,30 @@ export class AzureArmHandler implements ProviderHandler {
       return {
         operation: 'ListSubscriptions',
         subscriptions: [],
-        run: () => ({ value: this.estate.subscriptions.map((s, i) => ({ id: `/subscriptions/${s}`, subscriptionId: s, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${i + 1}`, state: 'Enabled', authorizationSource: 'RoleBased' })) }),
+        run: () => ({ value: this.estate.subscriptions.flatMap((s, i) => (this.estate.hiddenSubscriptions.includes(s) ? [] : [{ id: `/subscriptions/${s}`, subscriptionId: s, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${i + 1}`, state: 'Enabled', authorizationSource: 'RoleBased' }])) }),
       };
     }
     let m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
     if (m) {
       requireVersion(RESOURCES_API_VERSIONS, 'resources');
-      const subscription = this.subscription(m[1] ?? '');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
       return { operation: 'ListResources', subscriptions: [subscription], run: () => this.list(subscription, url) };
     }
     m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.insights\/diagnosticSettings$/i.exec(path);
     if (m) {
       requireVersion(DIAGNOSTIC_SETTINGS_API_VERSIONS, 'diagnosticSettings');
-      const subscription = this.subscription(m[1] ?? '');
+      const subscription = this.subscription(m[1] ?? '', 'microsoft.insights/diagnosticSettings/read');
       return { operation: 'ListSubscriptionDiagnosticSettings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionDiagnosticSettings(subscription) }) };
     }
     m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.security\/pricings$/i.exec(path);
     if (m) {
       requireVersion(new Set([SECURITY_PRICINGS_API_VERSION, '2023-01-01']), 'pricings');
-      const subscription = this.subscription(m[1] ?? '');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/pricings/read');
       return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
     }
     m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default)?$/i.exec(path);
     if (m) {
-      const subscription = this.subscription(m[2] ?? '');
+      const subscription = this.subscription(m[2] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
       const target = this.estate.find(m[1] ?? '');
       const child = (m[3] ?? '').toLowerCase();
       const notFound = (): never => {
@@ -171,9 +183,16 @@ export class AzureArmHandler implements ProviderHandler {
     throw new SandboxApiError(404, 'InvalidResourceType', `The resource type could not be found for ${path}.`);
   }
 
-  private subscription(raw: string): string {
+  private subscription(raw: string, action: string): string {
     const s = raw.toLowerCase();
     if (!this.estate.subscriptions.includes(s)) throw new SandboxApiError(404, 'SubscriptionNotFound', `The subscription '${raw}' could not be found.`);
+    if (this.estate.hiddenSubscriptions.includes(s)) {
+      throw new SandboxApiError(
+        403,
+        'AuthorizationFailed',
+        `The client 'kansa-sandbox' with object id '00000000-0000-4000-8000-00000000a2e5' does not have authorization to perform action '${action}' over scope '/subscriptions/${s}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      );
+    }
     return s;
   }
 
@@ -206,7 +225,9 @@ export class AzureArmHandler implements ProviderHandler {
   }
 
   private graph(request: GraphRequest): Json {
-    const cells = this.estate.select({ subscriptions: request.subscriptions, types: request.types });
+    // Rows of subscriptions the caller cannot read are left out without an error.
+    const visible = request.subscriptions.filter((s) => !this.estate.hiddenSubscriptions.includes(s));
+    const cells = visible.length === 0 ? [] : this.estate.select({ subscriptions: visible, types: request.types });
     const total = cells.reduce((sum, c) => sum + c.count, 0);
     let offset = 0;
     if (request.skipToken !== undefined) {
@@ -215,18 +236,23 @@ export class AzureArmHandler implements ProviderHandler {
       offset = decoded.offset;
     }
     const top = request.top ?? RESOURCE_GRAPH_DEFAULT_PAGE;
-    const data = this.slice(cells, offset, top, (cell, k) => {
+    // Truncated: half the result in one page, and no way to the rest.
+    const limit = this.estate.graphTruncated ? Math.min(top, Math.max(0, Math.ceil(total / 2) - offset)) : top;
+    const data = this.slice(cells, offset, limit, (cell, k) => {
       const r = this.malformable(cell, k);
       const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(r.id);
+      // A few broken rows lose their type too: nothing can say what they are.
+      const unreadable = this.faults.malformed(r.id) !== undefined && unitHash(this.estate.seed, 'unreadable', r.id) < UNREADABLE_SHARE_OF_MALFORMED;
       // Resource Graph lower-cases `type` (and `location`); ids keep ARM's casing.
-      return { id: r.id, name: r.name, type: r.type.toLowerCase(), tenantId: AZURE_SANDBOX_TENANT, kind: r.kind ?? '', location: r.location.toLowerCase(), resourceGroup: (m?.[2] ?? '').toLowerCase(), subscriptionId: m?.[1] ?? '', managedBy: '', sku: r.sku ?? null, plan: null, properties: r.properties, tags: r.tags ?? {}, identity: null, zones: r.zones ?? null, extendedLocation: null };
+      return { id: r.id, name: r.name, type: unreadable ? null : r.type.toLowerCase(), tenantId: AZURE_SANDBOX_TENANT, kind: r.kind ?? '', location: r.location.toLowerCase(), resourceGroup: (m?.[2] ?? '').toLowerCase(), subscriptionId: m?.[1] ?? '', managedBy: '', sku: r.sku ?? null, plan: null, properties: r.properties, tags: r.tags ?? {}, identity: null, zones: r.zones ?? null, extendedLocation: null };
     });
     const next = offset + data.length;
+    const truncated = this.estate.graphTruncated && next < total;
     return {
       totalRecords: total,
       count: data.length,
-      resultTruncated: 'false',
-      ...(next < total ? { $skipToken: Buffer.from(JSON.stringify({ q: request.queryKey, o: next })).toString('base64') } : {}),
+      resultTruncated: truncated ? 'true' : 'false',
+      ...(next < total && !truncated ? { $skipToken: Buffer.from(JSON.stringify({ q: request.queryKey, o: next })).toString('base64') } : {}),
       data,
       facets: [],
     };

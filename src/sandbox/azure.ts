@@ -26,6 +26,8 @@ export interface SandboxAzure {
   readonly token: string;
   readonly tenantId: string;
   readonly subscriptions: readonly string[];
+  /** Subscriptions of the estate the credential cannot see (`--hide-subscriptions`). */
+  readonly hiddenSubscriptions: readonly string[];
   readonly locations: readonly string[];
   readonly estate: AzureEstate;
 }
@@ -48,7 +50,7 @@ export async function startAzureListener(host: string, endpointHost: string, opt
   const endpoint = `https://${endpointHost}:${port}`;
   handler.origin = endpoint;
   return {
-    azure: { endpoint, ca: cert, token: AZURE_SANDBOX_TOKEN, tenantId: '72f988bf-0000-4000-8000-00000000a2e5', subscriptions: estate.subscriptions, locations: estate.locations, estate },
+    azure: { endpoint, ca: cert, token: AZURE_SANDBOX_TOKEN, tenantId: '72f988bf-0000-4000-8000-00000000a2e5', subscriptions: estate.subscriptions, hiddenSubscriptions: estate.hiddenSubscriptions, locations: estate.locations, estate },
     close: () => closeServer(server),
   };
 }

@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { jsonToStruct } from './gcp-struct.js';
 import type { CallLog } from './calls.js';
-import { hashParts } from './estate/random.js';
+import { hashParts, unitHash } from './estate/random.js';
 import type { GcpAsset, GcpContentType, GcpEstate } from './estate/gcp.js';
 import type { FaultInjector } from './faults.js';
 import { sleep } from './http.js';
@@ -25,6 +25,8 @@ export const LIST_ASSETS_MAX_PAGE_SIZE = 1000;
 const CONSUMER_QUOTA_BUCKET = 'consumer-project';
 
 const OPERATION = 'ListAssets';
+/** Share of malformed assets that also lose their asset type. */
+export const UNREADABLE_SHARE_OF_MALFORMED = 0.25;
 
 /** gRPC status → the HTTP status Google's REST mapping gives it, for the call log. */
 const HTTP_OF: Readonly<Partial<Record<grpc.status, number>>> = {
@@ -45,30 +47,40 @@ interface ListAssetsRequest {
   pageToken?: string;
 }
 
+/** google.rpc.ErrorInfo: why a call failed, in machine-readable form (google/rpc/error_details.proto). */
+export interface ErrorInfo {
+  readonly reason: string;
+  readonly domain: string;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
 class RpcError extends Error {
   constructor(
     readonly code: grpc.status,
     message: string,
     /** Seconds for a google.rpc.RetryInfo detail, as Google's quota errors carry. */
     readonly retryDelaySeconds?: number,
+    /** A google.rpc.ErrorInfo detail, as Google's permission and service-state errors carry. */
+    readonly errorInfo?: ErrorInfo,
   ) {
     super(message);
   }
 
-  /** The error as grpc-js sends it: status, message and, with a delay, `grpc-status-details-bin` in the trailers. */
+  /** The error as grpc-js sends it: status, message and, with details, `grpc-status-details-bin` in the trailers. */
   toServiceError(): Partial<grpc.StatusObject> {
-    if (this.retryDelaySeconds === undefined) return { code: this.code, details: this.message };
+    if (this.retryDelaySeconds === undefined && this.errorInfo === undefined) return { code: this.code, details: this.message };
     const metadata = new grpc.Metadata();
-    metadata.set('grpc-status-details-bin', statusDetails(this.code, this.message, this.retryDelaySeconds));
+    metadata.set('grpc-status-details-bin', statusDetails(this.code, this.message, { ...(this.retryDelaySeconds === undefined ? {} : { retryDelaySeconds: this.retryDelaySeconds }), ...(this.errorInfo ? { errorInfo: this.errorInfo } : {}) }));
     return { code: this.code, details: this.message, metadata };
   }
 }
 
 /*
- * google.rpc.Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; } with one
+ * google.rpc.Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; } with
  * Any { string type_url = 1; bytes value = 2; } holding google.rpc.RetryInfo { google.protobuf.Duration retry_delay = 1; }
- * and Duration { int64 seconds = 1; int32 nanos = 2; }: a handful of fields, encoded by hand rather than
- * pulling a protobuf runtime into the sandbox.
+ * (Duration { int64 seconds = 1; int32 nanos = 2; }) and/or google.rpc.ErrorInfo { string reason = 1;
+ * string domain = 2; map<string, string> metadata = 3; } (a map is repeated entries { key = 1; value = 2; }):
+ * a handful of fields, encoded by hand rather than pulling a protobuf runtime into the sandbox.
  */
 function varint(n: number): Buffer {
   const bytes: number[] = [];
@@ -86,13 +98,22 @@ function field(number: number, value: number | Buffer): Buffer {
   return Buffer.concat([varint((number << 3) | 2), varint(value.length), value]);
 }
 
-export function statusDetails(code: number, message: string, retryDelaySeconds: number): Buffer {
-  const seconds = Math.floor(retryDelaySeconds);
-  const nanos = Math.round((retryDelaySeconds - seconds) * 1e9);
-  const duration = Buffer.concat([field(1, seconds), ...(nanos > 0 ? [field(2, nanos)] : [])]);
-  const retryInfo = field(1, duration);
-  const any = Buffer.concat([field(1, Buffer.from('type.googleapis.com/google.rpc.RetryInfo', 'utf8')), field(2, retryInfo)]);
-  return Buffer.concat([field(1, code), field(2, Buffer.from(message, 'utf8')), field(3, any)]);
+export function statusDetails(code: number, message: string, details: { readonly retryDelaySeconds?: number; readonly errorInfo?: ErrorInfo }): Buffer {
+  const text = (value: string): Buffer => Buffer.from(value, 'utf8');
+  const any = (type: string, value: Buffer): Buffer => field(3, Buffer.concat([field(1, text(`type.googleapis.com/${type}`)), field(2, value)]));
+  const out = [field(1, code), field(2, text(message))];
+  if (details.retryDelaySeconds !== undefined) {
+    const seconds = Math.floor(details.retryDelaySeconds);
+    const nanos = Math.round((details.retryDelaySeconds - seconds) * 1e9);
+    const duration = Buffer.concat([field(1, seconds), ...(nanos > 0 ? [field(2, nanos)] : [])]);
+    out.push(any('google.rpc.RetryInfo', field(1, duration)));
+  }
+  if (details.errorInfo) {
+    const { reason, domain, metadata } = details.errorInfo;
+    const entries = Object.entries(metadata).map(([k, v]) => field(3, Buffer.concat([field(1, text(k)), field(2, text(v))])));
+    out.push(any('google.rpc.ErrorInfo', Buffer.concat([field(1, text(reason)), field(2, text(domain)), ...entries])));
+  }
+  return Buffer.concat(out);
 }
 
 function loadAssetService(): grpc.ServiceDefinition {
@@ -152,6 +173,7 @@ export class GcpAssetHandler {
         case 'none':
           break;
       }
+      this.refuseDenied(parent);
       const response = this.page(request, parent);
       // A cut-off page: on HTTP/2 the client sees the stream reset, never half a message.
       if (this.faults.truncate()) throw new RpcError(grpc.status.INTERNAL, 'Received RST_STREAM with code 2 (Internal server error)');
@@ -162,6 +184,34 @@ export class GcpAssetHandler {
       else log(grpc.status.INTERNAL, 'INTERNAL');
       throw error;
     }
+  }
+
+  /**
+   * A project listed by id or number whose Cloud Asset API is disabled, or on which the caller lacks
+   * cloudasset.assets.listResource: PERMISSION_DENIED with the google.rpc.ErrorInfo Google attaches
+   * (reasons SERVICE_DISABLED and IAM_PERMISSION_DENIED of the googleapis.com domain,
+   * google/api/error_reason.proto). The sandbox's consumer project is the project listed.
+   */
+  private refuseDenied(parent: string): void {
+    const listed = /^projects\/([^/]+)$/.exec(parent)?.[1];
+    const project = listed === undefined ? undefined : this.estate.projects.find((p) => p === listed || this.estate.projectNumber(p) === listed);
+    const denial = project === undefined ? undefined : this.estate.deniedProjects[project];
+    if (project === undefined || denial === undefined) return;
+    const number = this.estate.projectNumber(project);
+    if (denial === 'disabled') {
+      const activationUrl = `https://console.developers.google.com/apis/api/cloudasset.googleapis.com/overview?project=${number}`;
+      throw new RpcError(
+        grpc.status.PERMISSION_DENIED,
+        `Cloud Asset API has not been used in project ${number} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
+        undefined,
+        { reason: 'SERVICE_DISABLED', domain: 'googleapis.com', metadata: { consumer: `projects/${number}`, service: 'cloudasset.googleapis.com', activationUrl, serviceTitle: 'Cloud Asset API' } },
+      );
+    }
+    throw new RpcError(grpc.status.PERMISSION_DENIED, `Permission 'cloudasset.assets.listResource' denied on resource '${parent}' (or it may not exist).`, undefined, {
+      reason: 'IAM_PERMISSION_DENIED',
+      domain: 'cloudasset.googleapis.com',
+      metadata: { permission: 'cloudasset.assets.listResource', resource: parent },
+    });
   }
 
   private page(request: ListAssetsRequest, parent: string): unknown {
@@ -197,7 +247,10 @@ export class GcpAssetHandler {
     // Broken payloads are broken on every request. On gRPC a Struct cannot be half-JSON: it arrives without data.
     const broken = this.faults.malformed(asset.name) !== undefined;
     const { data, ...resource } = asset.resource;
-    return { ...base, resource: broken ? resource : { ...resource, data: jsonToStruct(data) } };
+    if (!broken) return { ...base, resource: { ...resource, data: jsonToStruct(data) } };
+    // A few broken assets lose their asset type too: nothing can say what they are.
+    const unreadable = unitHash(this.estate.seed, 'unreadable', asset.name) < UNREADABLE_SHARE_OF_MALFORMED;
+    return { ...base, ...(unreadable ? { assetType: '' } : {}), resource };
   }
 }
 

@@ -4,11 +4,22 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { CallLog } from './calls.js';
-import { GcpEstate, GCP_SANDBOX_FOLDER, GCP_SANDBOX_ORGANIZATION, type GcpEstateOptions } from './estate/gcp.js';
+import { GcpEstate, GCP_SANDBOX_FOLDER, GCP_SANDBOX_ORGANIZATION, type GcpEstateOptions, type GcpProjectDenial } from './estate/gcp.js';
 import type { FaultInjector } from './faults.js';
 import { GcpAssetHandler } from './gcp-asset.js';
 
-export type { GcpEstateOptions } from './estate/gcp.js';
+export type { GcpEstateOptions, GcpProjectDenial } from './estate/gcp.js';
+
+/** `p1:disabled,p2:denied,p3` (the kind defaults to `denied`) → deniedProjects; throws on anything else. */
+export function parseDeniedProjects(entries: readonly string[]): Record<string, GcpProjectDenial> {
+  const out: Record<string, GcpProjectDenial> = {};
+  for (const entry of entries) {
+    const [project = '', kind = 'denied', ...rest] = entry.split(':');
+    if (project === '' || rest.length > 0 || (kind !== 'disabled' && kind !== 'denied')) throw new Error(`--deny-projects expects PROJECT[:disabled|:denied], got '${entry}'`);
+    out[project] = kind;
+  }
+  return out;
+}
 export { GCP_RESOURCE_TYPES, GCP_IAM_POLICY_TYPES } from './estate/gcp.js';
 export { LIST_ASSETS_DEFAULT_PAGE_SIZE, LIST_ASSETS_MAX_PAGE_SIZE } from './gcp-asset.js';
 
@@ -19,6 +30,8 @@ export interface SandboxGcp {
   /** `host:port`, for grpc-js clients. */
   readonly address: string;
   readonly projects: readonly string[];
+  /** Projects whose ListAssets calls are refused, and how (`--deny-projects`). */
+  readonly deniedProjects: Readonly<Record<string, GcpProjectDenial>>;
   readonly folder: string;
   readonly organization: string;
   projectNumber(project: string): string;
@@ -41,6 +54,7 @@ export async function startGcpListener(
       port,
       address: `${endpointHost}:${port}`,
       projects: estate.projects,
+      deniedProjects: estate.deniedProjects,
       folder: GCP_SANDBOX_FOLDER,
       organization: GCP_SANDBOX_ORGANIZATION,
       projectNumber: (project) => estate.projectNumber(project),

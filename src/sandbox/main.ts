@@ -3,9 +3,11 @@
  *   node dist/src/sandbox/main.js --port 4566 --resources 100000 [--seed 1] [--accounts a,b,c] [--regions r1,r2]
  *     [--latency-ms N] [--throttle-rate R] [--throttle-retry-after S] [--server-error-rate R]
  *     [--access-denied a,b] [--malformed-rate R] [--truncated-page-rate R] [--clock-skew S] [--rate-per-second N]
+ *     [--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated]
  */
 import { parseArgs } from 'node:util';
 import { startSandbox, type Faults } from './server.js';
+import { parseDeniedProjects } from './gcp.js';
 
 const USAGE = 'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] [fault flags]';
 
@@ -43,6 +45,10 @@ async function main(): Promise<void> {
       'truncated-page-rate': { type: 'string' },
       'clock-skew': { type: 'string' },
       'rate-per-second': { type: 'string' },
+      // Azure / GCP scope truth: subscriptions the credential cannot see, projects whose Cloud Asset API is refused.
+      'hide-subscriptions': { type: 'string' },
+      'deny-projects': { type: 'string' },
+      'graph-truncated': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -66,6 +72,8 @@ async function main(): Promise<void> {
   const resources = number('resources', values.resources);
   const accounts = list(values.accounts);
   const regions = list(values.regions);
+  const hiddenSubscriptions = list(values['hide-subscriptions']);
+  const deniedProjects = values['deny-projects'] === undefined ? undefined : parseDeniedProjects(list(values['deny-projects']) ?? []);
   const sandbox = await startSandbox({
     ...(values.host !== undefined ? { host: values.host } : {}),
     port: number('port', values.port) ?? 4566,
@@ -76,6 +84,8 @@ async function main(): Promise<void> {
       ...(regions ? { regions } : {}),
     },
     faults,
+    azure: { ...(hiddenSubscriptions ? { hiddenSubscriptions } : {}), ...(values['graph-truncated'] ? { graphTruncated: true } : {}) },
+    gcp: { ...(deniedProjects ? { deniedProjects } : {}) },
   });
   const { aws } = sandbox;
   console.log(
@@ -90,6 +100,8 @@ async function main(): Promise<void> {
           credentials: Object.fromEntries(aws.accounts.map((a) => [a, aws.credentialsFor(a)])),
         },
         faults: sandbox.faults(),
+        azure: { endpoint: sandbox.azure.endpoint, subscriptions: sandbox.azure.subscriptions, hiddenSubscriptions: sandbox.azure.hiddenSubscriptions, graphTruncated: sandbox.azure.estate.graphTruncated },
+        gcp: { address: sandbox.gcp.address, projects: sandbox.gcp.projects, deniedProjects: sandbox.gcp.deniedProjects },
       },
       null,
       2,

@@ -169,11 +169,12 @@ describe('narrowed to a configuration', () => {
     expect(generatePermissions('aws', withoutBuckets).actions).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
   });
 
-  it('Azure: ARM only, listed subscriptions → no Resource Graph and no subscription discovery', () => {
+  it('Azure: ARM only, listed subscriptions → no Resource Graph; Subscriptions List still confirms they are visible', () => {
     const arm = configSchema.parse({ collectors: { azure: { source: 'arm', subscriptions: ['00000000-0000-0000-0000-000000000001'] } } });
     const actions = generatePermissions('azure', controls, modesOf('azure', arm)).actions;
     expect(actions).not.toContain('Microsoft.ResourceGraph/resources/read');
     expect(actions).toContain('Microsoft.Resources/subscriptions/resources/read');
+    expect(actions).toContain('Microsoft.Resources/subscriptions/read');
     expect(actions.filter((a) => a.startsWith('Microsoft.Storage/storageAccounts'))).toContain('Microsoft.Storage/storageAccounts/read');
   });
 });

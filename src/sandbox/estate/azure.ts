@@ -92,6 +92,13 @@ export interface AzureEstateOptions {
   readonly resources?: number;
   readonly subscriptions?: readonly string[];
   readonly locations?: readonly string[];
+  /**
+   * Subscriptions of the estate the sandbox credential cannot see (no role assignment on them): Subscriptions
+   * List leaves them out, ARM answers 403 AuthorizationFailed on them and Resource Graph drops their rows.
+   */
+  readonly hiddenSubscriptions?: readonly string[];
+  /** Resource Graph answers with `resultTruncated: true` and no `$skipToken` while rows are still missing. */
+  readonly graphTruncated?: boolean;
 }
 
 export interface AzureCell {
@@ -111,6 +118,8 @@ export class AzureEstate {
   readonly seed: number;
   readonly subscriptions: readonly string[];
   readonly locations: readonly string[];
+  readonly hiddenSubscriptions: readonly string[];
+  readonly graphTruncated: boolean;
   readonly total: number;
   readonly cells: readonly AzureCell[];
   private readonly idKey: number;
@@ -126,6 +135,10 @@ export class AzureEstate {
     if (subscriptions.length === 0 || locations.length === 0) throw new Error('sandbox azure estate: at least one subscription and one location are needed');
     this.seed = seed;
     this.subscriptions = [...subscriptions];
+    const hidden = (options.hiddenSubscriptions ?? []).map((h) => h.toLowerCase());
+    for (const h of hidden) if (!this.subscriptions.includes(h)) throw new Error(`sandbox azure estate: hidden subscription ${h} is not one of the estate's (${this.subscriptions.join(', ')})`);
+    this.hiddenSubscriptions = [...new Set(hidden)];
+    this.graphTruncated = options.graphTruncated ?? false;
     this.locations = [...locations];
     this.idKey = hashParts('kansa-sandbox-azure-ids', seed);
     const layout: { subscription: string; subscriptionIndex: number; location: string; type: string; fixed: number; weight: number }[] = [];

@@ -48,7 +48,15 @@ export interface GcpEstateOptions {
   /** Resource assets in total (IAM policies come on top: one per project). */
   readonly resources?: number;
   readonly projects?: readonly string[];
+  /**
+   * Projects whose ListAssets calls are refused with PERMISSION_DENIED: `disabled` when the Cloud Asset API
+   * is not enabled there (google.rpc.ErrorInfo reason SERVICE_DISABLED), `denied` when the caller lacks
+   * cloudasset.assets.listResource on it (reason IAM_PERMISSION_DENIED).
+   */
+  readonly deniedProjects?: Readonly<Record<string, GcpProjectDenial>>;
 }
+
+export type GcpProjectDenial = 'disabled' | 'denied';
 
 /** An asset in the API's message shape with `resource.data` still plain JSON (the protocol layer encodes it). */
 export interface GcpAsset {
@@ -77,12 +85,19 @@ interface Row {
 export class GcpEstate {
   readonly seed: number;
   readonly projects: readonly string[];
+  readonly deniedProjects: Readonly<Record<string, GcpProjectDenial>>;
   private readonly rows: readonly Row[];
 
   constructor(options: GcpEstateOptions = {}) {
     this.seed = options.seed ?? GCP_DEFAULT_SEED;
     this.projects = options.projects ?? GCP_DEFAULT_PROJECTS;
     if (this.projects.length === 0) throw new Error('sandbox: the GCP estate needs at least one project');
+    const denied = options.deniedProjects ?? {};
+    for (const [project, kind] of Object.entries(denied)) {
+      if (!this.projects.includes(project)) throw new Error(`sandbox: denied project ${project} is not one of the estate's (${this.projects.join(', ')})`);
+      if (kind !== 'disabled' && kind !== 'denied') throw new Error(`sandbox: project ${project}: expected the denial "disabled" or "denied", got "${String(kind)}"`);
+    }
+    this.deniedProjects = { ...denied };
     const total = options.resources ?? GCP_DEFAULT_RESOURCES;
     const weight = RESOURCE_TYPES.reduce((s, [, w]) => s + w, 0);
     const cells = this.projects.flatMap((project) => RESOURCE_TYPES.map(([type, w]) => ({ project, type, share: w / weight / this.projects.length })));

@@ -121,7 +121,8 @@ describe('AzureResourceCollector against the sandbox', () => {
     const { resources } = await run('resourceGraph', { types: ['Microsoft.Storage/storageAccounts'] });
     const calls = sandbox.calls();
     expect(new Set(resources.map((r) => r.type))).toEqual(new Set(['Microsoft.Storage/storageAccounts']));
-    expect(Object.keys(calls.byOperation)).toEqual(['ListResourceGraphResources']);
+    // Subscriptions List checks that the configured subscriptions are visible; then one Resource Graph query.
+    expect(Object.keys(calls.byOperation).sort()).toEqual(['ListResourceGraphResources', 'ListSubscriptions']);
   });
 
   it('retries 429 without Retry-After with backoff and 429 with Retry-After after the hinted delay', async () => {
@@ -168,7 +169,7 @@ describe('AzureResourceCollector against the sandbox', () => {
     const { result, calls } = await run('resourceGraph', { types: ['Microsoft.KeyVault/vaults'], ca: generateSandboxCertificate().cert, maxAttempts: 1 });
     expect(result.accounts.every((a) => !a.ok)).toBe(true);
     expect(sandbox.calls().total).toBe(0);
-    expect(calls.length).toBe(1);
+    expect(calls).toHaveLength(2); // Subscriptions List and the Resource Graph query, one attempt each
   });
 
   it('reports an invalid token as a failed scope', async () => {
