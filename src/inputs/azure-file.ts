@@ -14,10 +14,10 @@
  * reported as untimed. Files are streamed item by item: the document kind is detected from what precedes
  * the first item and that item.
  */
-import { listingPlan } from '../../collectors/azure/resource-manager.js';
+import { DIAGNOSTIC_PARENT_TYPES, listingPlan } from '../../collectors/azure/resource-manager.js';
 import { AZURE_TYPES, canonicalId, canonicalType, normalizeArmResource, subscriptionOf, type NormalizeOptions } from '../../collectors/azure/normalize.js';
 import { InputError } from '../errors.js';
-import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../model/resource.js';
 import { CoverageBook, type Unplaced } from './coverage.js';
 import { ARRAY, NonObjects, finalDocument, isObject, pageToken, type Head, type ItemSink, type Json, type ProviderInputs, type Streamed } from './items.js';
 
@@ -103,6 +103,41 @@ export function armParentOf(id: string): NormalizeOptions['parent'] {
 /** What normalizeArmResource names a body whose type it cannot read. */
 const UNREADABLE_TYPE = 'Unknown';
 
+/** Per subscription: which diagnostic settings the input holds, and whether it holds resources that carry them. */
+interface DiagnosticsSeen {
+  subscriptionLevel: boolean;
+  resourceLevel: boolean;
+  parents: boolean;
+}
+
+/**
+ * ARM lists a subscription's own diagnostic settings (its activity-log export) and each resource's by
+ * separate calls (`GET {scope}/providers/Microsoft.Insights/diagnosticSettings`), so an export holding one
+ * kind says nothing of the other: judging the missing kind would fail what was not looked at.
+ */
+function diagnosticsGap(seen: DiagnosticsSeen): CoverageGap | undefined {
+  const type = AZURE_TYPES.diagnosticSettings;
+  if (!seen.subscriptionLevel) {
+    return {
+      types: [type],
+      reason: {
+        ja: `入力にはこのサブスクリプションのリソースの診断設定 (${type}) はありますが、サブスクリプション自体の診断設定（アクティビティログの出力先）はありません。両者は別々に一覧されるため、含まれていない側は判定できません`,
+        en: `the input holds diagnostic settings (${type}) of resources in this subscription but none of the subscription itself (its activity-log export), which ARM lists separately: the missing kind cannot be judged`,
+      },
+    };
+  }
+  if (!seen.resourceLevel && seen.parents) {
+    return {
+      types: [type],
+      reason: {
+        ja: `入力にはこのサブスクリプション自体の診断設定 (${type}) はありますが、リソース（Key Vault など）の診断設定はありません。リソースごとに別々に一覧されるため、含まれていない側は判定できません`,
+        en: `the input holds the subscription's own diagnostic settings (${type}) but none of its resources' (key vaults…), which ARM lists per resource: the missing kind cannot be judged`,
+      },
+    };
+  }
+  return undefined;
+}
+
 /**
  * Azure files: resources as they are read, and per subscription the union of the types the files hold.
  * Objects without an id are unreadable (counted in the subscription their Resource Graph `subscriptionId`
@@ -112,14 +147,25 @@ const UNREADABLE_TYPE = 'Unknown';
  */
 export class AzureInputs implements ProviderInputs {
   private readonly book: CoverageBook;
+  private readonly diagnostics = new Map<string, DiagnosticsSeen>();
   skipped = 0;
 
   constructor(
     private readonly now: Date,
     /** The Azure types the enabled controls read: those a file lacks become gaps. */
-    wanted?: ReadonlySet<string>,
+    private readonly wanted?: ReadonlySet<string>,
   ) {
     this.book = new CoverageBook('azure', wanted);
+  }
+
+  private noteDiagnostics(resource: Resource): void {
+    const isSetting = resource.type === AZURE_TYPES.diagnosticSettings;
+    if (!isSetting && !DIAGNOSTIC_PARENT_TYPES.includes(resource.type)) return;
+    let seen = this.diagnostics.get(resource.account);
+    if (!seen) this.diagnostics.set(resource.account, (seen = { subscriptionLevel: false, resourceLevel: false, parents: false }));
+    if (!isSetting) seen.parents = true;
+    else if (resource.relationships.some((r) => r.type === AZURE_TYPES.subscription)) seen.subscriptionLevel = true;
+    else seen.resourceLevel = true;
   }
 
   open(head: Head, emit: (resource: Resource) => void): ItemSink {
@@ -148,6 +194,7 @@ export class AzureInputs implements ProviderInputs {
         return;
       }
       cover.item(resource.account, GLOBAL_REGION, resource.type, undefined);
+      this.noteDiagnostics(resource);
       emit(resource);
     };
     return {
@@ -171,7 +218,11 @@ export class AzureInputs implements ProviderInputs {
   }
 
   coverage(): CollectionScope[] {
-    return this.book.scopes(this.now);
+    return this.book.scopes(this.now).map((scope) => {
+      const seen = this.diagnostics.get(scope.account);
+      const gap = seen && scope.types !== 'all' && scope.types.includes(AZURE_TYPES.diagnosticSettings) && (!this.wanted || this.wanted.has(AZURE_TYPES.diagnosticSettings)) ? diagnosticsGap(seen) : undefined;
+      return gap ? { ...scope, gaps: [...(scope.gaps ?? []), gap] } : scope;
+    });
   }
 
   untimed(): string[] {
