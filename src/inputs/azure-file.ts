@@ -68,7 +68,7 @@ const CHILD_TYPES: ReadonlySet<string> = new Set([...listingPlan(Object.values(A
 
 /** `Microsoft.Sql/servers/databases` from `/subscriptions/…/providers/Microsoft.Sql/servers/s1/databases/db1`. */
 function typeOfId(id: string): string | undefined {
-  const m = /\/providers\/([^/]+)\/(.+)$/i.exec(id);
+  const m = /^.*\/providers\/([^/]+)\/(.+)$/i.exec(id);
   if (!m) return undefined;
   const parts = m[2]!.split('/');
   if (parts.length % 2 !== 0) return undefined;
