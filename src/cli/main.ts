@@ -8,6 +8,7 @@ import { INPUT_FORMATS, type InputFormat } from '../inputs/aws-config-file.js';
 import { streamInputFiles } from '../inputs/detect.js';
 import { attestationsFileSchema, catalogFileSchema, controlsFileSchema, exceptionsFileSchema } from '../mappings/schemas.js';
 import { exceptionWarnings, warnAboutExceptions } from './exceptions.js';
+import { inputCoverageLines } from './input-coverage.js';
 import { LANGUAGES, type Language } from '../model/text.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
@@ -124,7 +125,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         const mappings = loadMappings(options);
         // Streamed: each resource is evaluated as it is read, so memory holds one item, not the inventory.
         const evaluation = new Evaluation(mappings.controls, mappings.catalog, { keptFindings: options.output === 'table' ? 'failing' : 'all', exceptions: { list: mappings.exceptions, now } });
-        const inventory = await streamInputFiles(options.input, options.format, now, (resource) => evaluation.add(resource));
+        // What the enabled controls read, per provider: an input that lacks a type leaves a gap, not a verdict.
+        const wanted = Object.fromEntries(PROVIDERS.map((p) => [p, Evaluation.typesNeeded(mappings.controls.filter((c) => c.provider === p))]));
+        const inventory = await streamInputFiles(options.input, options.format, now, (resource) => evaluation.add(resource), { wanted });
+        for (const line of inputCoverageLines(inventory, now)) io.stderr(`${line}\n`);
         const assessment = evaluation.finish(inventory.coverage, mappings.attestations, now);
         warnAboutExceptions(assessment, mappings.exceptions, io.stderr);
         io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: mappings.catalog, lang: options.lang }));

@@ -1,15 +1,21 @@
 /**
  * Offline inputs: AWS Config exports read from files, streamed item by item. Detects (or is told) the format:
  * - `snapshot`: the configuration snapshot AWS Config delivers to S3 (`{"fileVersion","configSnapshotId","configurationItems":[…]}`),
- *   plain or gzip-compressed. A snapshot is AWS Config's complete record of one account × region.
+ *   plain or gzip-compressed. A snapshot is AWS Config's complete record of the recorded types of one
+ *   account × region: its scopes cover `all` types, except those it lists as `ResourceNotRecorded`.
  * - `json`: a JSON array of configuration items (snapshot/event shape or API shape), or an API response
- *   (`BatchGetResourceConfig` `baseConfigurationItems`, `SelectResourceConfig` `Results`), or one change notification.
+ *   (`BatchGetResourceConfig` `baseConfigurationItems`, `SelectResourceConfig` `Results`,
+ *   `GetResourceConfigHistory` `configurationItems` without the snapshot's own fields), or one change notification.
  * - `jsonl`: one configuration item per line.
+ * Lists and Select results cover only the types they contain; Select rows never vouch for supplementary
+ * configuration. Every scope is dated by the capture times the file carries, never by when it was read.
  */
+import { basename } from 'node:path';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import { InputError } from '../errors.js';
-import type { CollectionScope, Resource } from '../model/resource.js';
-import { ARRAY, LINES, NonObjects, finalDocument, headOf, isObject, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
+import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
+import { CoverageBook, type FileCoverage, type Unplaced } from './coverage.js';
+import { ARRAY, LINES, NonObjects, finalDocument, headOf, isObject, pageToken, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
 import { JsonItemStream, type Container, type DocumentShape } from './json-stream.js';
 import { inputLimits, textChunksSync, type InputLimits } from './text.js';
 
@@ -20,6 +26,10 @@ export interface OfflineInventory {
   readonly resources: Resource[];
   readonly coverage: CollectionScope[];
   readonly skipped: number;
+  /** Scopes whose files carry no capture time (stamped with the evaluation time instead). */
+  readonly untimed: readonly string[];
+  /** Files with unreadable items that could not be placed in any scope. */
+  readonly unplaced: readonly Unplaced[];
 }
 
 /** Where an AWS document's items are: the streamed array (`rows`: Select results, JSON strings) or the document itself. */
@@ -29,6 +39,9 @@ interface Plan {
   readonly rows?: boolean;
   readonly whole?: (document: Record<string, unknown>) => unknown[];
 }
+
+/** A snapshot announces itself by its own fields (a GetResourceConfigHistory response has `configurationItems` only). */
+const isSnapshotDocument = (document: Record<string, unknown>): boolean => 'fileVersion' in document || 'configSnapshotId' in document;
 
 function planOf(file: string, head: Head, format: InputFormat | undefined): Plan {
   const { document } = head;
@@ -45,7 +58,7 @@ function planOf(file: string, head: Head, format: InputFormat | undefined): Plan
     if (!Array.isArray(document[key])) throw new InputError(file, key, what);
     return key;
   };
-  if ('configurationItems' in document) return { format: format ?? 'snapshot', streamed: member('configurationItems') };
+  if ('configurationItems' in document) return { format: format ?? (isSnapshotDocument(document) ? 'snapshot' : 'json'), streamed: member('configurationItems') };
   if (format === 'snapshot') throw new InputError(file, 'configurationItems', 'missing: not an AWS Config snapshot');
   if ('baseConfigurationItems' in document) return { format: 'json', streamed: member('baseConfigurationItems') };
   if ('Results' in document) return { format: 'json', streamed: member('Results', 'expected an array of JSON strings'), rows: true };
@@ -54,59 +67,76 @@ function planOf(file: string, head: Head, format: InputFormat | undefined): Plan
   throw new InputError(file, '', 'unrecognised document: expected a snapshot ("configurationItems"), an array of items, "baseConfigurationItems", "Results" or "configurationItem"');
 }
 
-function parseRow(file: string, path: string, row: string): unknown {
+/**
+ * The S3 object key AWS Config gives a snapshot, `{account}_Config_{region}_ConfigSnapshot_{yyyymmddThhmmssZ}_{snapshotId}.json.gz`
+ * (docs.aws.amazon.com/config/latest/developerguide/example-configuration-snapshot-notification.html): the
+ * account × region the snapshot covers, even when it holds no item, and when it was delivered.
+ */
+const SNAPSHOT_KEY = /^(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z_([0-9A-Za-z-]+)\.json(?:\.gz)?$/;
+
+export interface SnapshotKey {
+  readonly account: string;
+  readonly region: string;
+  readonly deliveredAt: string;
+  readonly snapshotId: string;
+}
+
+export function snapshotKeyOf(file: string): SnapshotKey | undefined {
+  const m = SNAPSHOT_KEY.exec(basename(file));
+  if (!m) return undefined;
+  const [, account, region, y, mo, d, h, mi, se, snapshotId] = m as unknown as [string, string, string, string, string, string, string, string, string, string];
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se));
+  return Number.isNaN(ms) ? undefined : { account, region, deliveredAt: new Date(ms).toISOString(), snapshotId };
+}
+
+/** A Select row: its JSON, or undefined when it does not parse (counted as unreadable, not turned into an item). */
+function parseRow(row: string): unknown {
   try {
     return JSON.parse(row) as unknown;
   } catch {
-    // A malformed row becomes one malformed item (unknown for its controls), not a failed run.
-    return { resourceType: 'Unknown', resourceId: `${file}#${path}`, configuration: row };
+    return undefined;
   }
 }
 
+/** Deleted items are history (their type was exported); not-recorded ones say AWS Config does not record their type. */
+const NOT_RECORDED = new Set(['ResourceNotRecorded', 'ResourceDeletedNotRecorded']);
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
 /** AWS Config files: resources as they are read, coverage per account × region, deleted items skipped. */
 export class AwsInputs implements ProviderInputs {
-  private readonly scopes: CollectionScope[] = [];
+  private readonly book: CoverageBook;
   skipped = 0;
 
   constructor(
     private readonly format: InputFormat | undefined,
     private readonly now: Date,
-  ) {}
+    /** The AWS types the enabled controls read: those a list lacks become gaps. */
+    wanted?: ReadonlySet<string>,
+  ) {
+    this.book = new CoverageBook('aws', wanted);
+  }
 
   open(head: Head, emit: (resource: Resource) => void): ItemSink {
     const { file } = head;
     const plan = planOf(file, head, this.format);
     const fromStream = plan.streamed !== undefined && plan.streamed === head.streamed;
     const nonObjects = new NonObjects();
-    /** account → types and regions seen in this file */
-    const seen = new Map<string, { types: Set<string>; regions: Set<string> }>();
-    let index = 0;
-    const take = (item: unknown): void => {
-      const outcome = normalizeConfigItem(item);
-      if (outcome.kind === 'skipped') {
-        this.skipped++;
-        return;
-      }
-      const r = outcome.resource;
-      if (r.account) {
-        let entry = seen.get(r.account);
-        if (!entry) seen.set(r.account, (entry = { types: new Set(), regions: new Set() }));
-        entry.types.add(r.type);
-        entry.regions.add(r.region);
-      }
-      emit(r);
-    };
+    const cover: FileCoverage = this.book.file(file, plan.rows ? 'select' : 'items');
+    const take = (item: unknown): void => this.take(item, cover, plan, emit);
     return {
       item: (value, line, column) => {
         if (!fromStream) return;
-        const i = index++;
-        if (plan.rows && typeof value === 'string') take(parseRow(file, `Results[${i}]`, value));
-        else if (isObject(value)) take(value);
+        if (plan.rows && typeof value === 'string') {
+          const row = parseRow(value);
+          if (row === undefined) cover.unreadable();
+          else take(row);
+        } else if (isObject(value)) take(value);
         else nonObjects.note(value, line, column);
       },
       end: (shape: DocumentShape) => {
+        const document = finalDocument(shape);
         if (plan.whole) {
-          const document = finalDocument(shape);
           const again = planOf(file, { ...head, document }, this.format);
           for (const item of (again.whole ?? plan.whole)(document as Record<string, unknown>)) {
             if (isObject(item)) take(item);
@@ -114,31 +144,62 @@ export class AwsInputs implements ProviderInputs {
           }
         }
         nonObjects.check(file);
-        const collectedAt = this.now.toISOString();
-        for (const [account, { types, regions }] of seen) {
-          // A snapshot covers every type in its account × region; a list of items only the types it contains.
-          for (const region of regions) this.scopes.push({ provider: 'aws', account, region, types: plan.format === 'snapshot' ? 'all' : [...types], outcome: { status: 'ok', collectedAt } });
+        if (isObject(document)) {
+          const snapshot = plan.streamed === 'configurationItems' && (this.format === 'snapshot' || (this.format === undefined && isSnapshotDocument(document)));
+          if (snapshot) {
+            cover.snapshot();
+            const key = snapshotKeyOf(file);
+            // The key's id must be this snapshot's: a renamed file's key says nothing about its content.
+            if (key && (document.configSnapshotId === undefined || document.configSnapshotId === key.snapshotId)) {
+              cover.scope(key.account, key.region);
+              cover.capturedAt(key.deliveredAt);
+            }
+          }
+          const token = pageToken(document, ['NextToken', 'nextToken']);
+          if (token) cover.paged(token);
         }
+        cover.end();
       },
     };
   }
 
-  coverage(): CollectionScope[] {
-    return mergeCoverage(this.scopes);
-  }
-}
-
-function mergeCoverage(scopes: readonly CollectionScope[]): CollectionScope[] {
-  const merged = new Map<string, CollectionScope>();
-  for (const scope of scopes) {
-    const key = `${scope.account}|${scope.region}`;
-    const previous = merged.get(key);
-    if (!previous) merged.set(key, scope);
-    else if (previous.types !== 'all') {
-      merged.set(key, { ...previous, types: scope.types === 'all' ? 'all' : [...new Set([...previous.types, ...scope.types])] });
+  private take(item: unknown, cover: FileCoverage, plan: Plan, emit: (resource: Resource) => void): void {
+    const raw = isObject(item) ? item : {};
+    const account = text(raw.awsAccountId ?? raw.accountId);
+    const region = text(raw.awsRegion) || GLOBAL_REGION;
+    const type = text(raw.resourceType);
+    const capturedAt = text(raw.configurationItemCaptureTime) || undefined;
+    const outcome = normalizeConfigItem(item);
+    if (outcome.kind === 'skipped') {
+      this.skipped++;
+      if (!account) return;
+      if (type && NOT_RECORDED.has(text(raw.configurationItemStatus))) cover.notRecorded(account, region, type, capturedAt);
+      else if (type) cover.item(account, region, type, capturedAt);
+      else cover.scope(account, region, capturedAt);
+      return;
     }
+    const r = outcome.resource;
+    // Not even its type (or its account) is readable: no control could be told about it, so its scope says so.
+    if (!r.type || !r.account) {
+      cover.unreadable(r.account || undefined, r.region);
+      return;
+    }
+    // Select rows carry only the fields the query named, and never vouch for supplementary configuration.
+    cover.item(r.account, r.region, r.type, capturedAt, { withoutSupplementary: plan.rows === true || (!isObject(raw.supplementaryConfiguration) && typeof raw.supplementaryConfiguration !== 'string') });
+    emit(r);
   }
-  return [...merged.values()];
+
+  coverage(): CollectionScope[] {
+    return this.book.scopes(this.now);
+  }
+
+  untimed(): string[] {
+    return this.book.untimed();
+  }
+
+  unplaced(): readonly Unplaced[] {
+    return this.book.unplacedItems();
+  }
 }
 
 /** Keys of top-level members whose array is streamed item by item. */
@@ -165,9 +226,9 @@ export function readFileSyncWith(file: string, inputs: ProviderInputs, lines: bo
 }
 
 /** AWS Config files read whole into memory (small inputs: fixtures, tests; `kansa evaluate` streams instead). */
-export function readAwsConfigFiles(files: readonly string[], format: InputFormat | undefined, now: Date): OfflineInventory {
-  const inputs = new AwsInputs(format, now);
+export function readAwsConfigFiles(files: readonly string[], format: InputFormat | undefined, now: Date, wanted?: ReadonlySet<string>): OfflineInventory {
+  const inputs = new AwsInputs(format, now, wanted);
   const resources: Resource[] = [];
   for (const file of files) readFileSyncWith(file, inputs, format === 'jsonl', (r) => resources.push(r));
-  return { resources, coverage: inputs.coverage(), skipped: inputs.skipped };
+  return { resources, coverage: inputs.coverage(), skipped: inputs.skipped, untimed: inputs.untimed(), unplaced: inputs.unplaced() };
 }

@@ -7,8 +7,9 @@
 import type { CollectionScope, Resource } from '../model/resource.js';
 import { AwsInputs, STREAM_KEYS, type InputFormat, type OfflineInventory } from './aws-config-file.js';
 import { AzureInputs, detectAzureDocument } from './azure-file.js';
+import type { Unplaced } from './coverage.js';
 import { isGcpAsset, GcpInputs } from './gcp-file.js';
-import { LINES, headOf, isObject, type Head, type ItemSink, type ProviderInputs } from './items.js';
+import { LINES, headOf, isObject, type Head, type ItemSink, type ProviderInputs, type WantedTypes } from './items.js';
 import { JsonItemStream, type Container } from './json-stream.js';
 import { inputLimits, textChunks, type InputLimits } from './text.js';
 
@@ -57,11 +58,22 @@ export function providerOfText(text: string, format?: InputFormat): InputProvide
 }
 
 export interface InputSummary {
+  /** What the files cover, per provider × account × region: types, gaps, capture time (see coverage.ts). */
   readonly coverage: CollectionScope[];
-  /** Items read but not evaluated (deleted or not-recorded AWS items, Azure objects without a subscription). */
+  /** Items read but not evaluated (deleted or not-recorded AWS items, Azure tenant-level resources). */
   readonly skipped: number;
   /** Resources handed to `onResource`. */
   readonly resources: number;
+  /** Scopes ("aws 111122223333/ap-northeast-1") whose files carry no capture time: stamped with `now`. */
+  readonly untimed: readonly string[];
+  /** Files with unreadable items that belong to no scope the file names. */
+  readonly unplaced: readonly Unplaced[];
+}
+
+export interface InputOptions {
+  readonly limits?: InputLimits;
+  /** The types the enabled controls read, per provider: those an input lacks become coverage gaps. */
+  readonly wanted?: WantedTypes;
 }
 
 /**
@@ -74,12 +86,17 @@ export async function streamInputFiles(
   format: InputFormat | undefined,
   now: Date,
   onResource: (resource: Resource) => void,
-  limits: InputLimits = inputLimits(),
+  options: InputOptions = {},
 ): Promise<InputSummary> {
+  const limits = options.limits ?? inputLimits();
+  const wanted = options.wanted ?? {};
   const providers = new Map<InputProvider, ProviderInputs>();
   const inputsFor = (provider: InputProvider): ProviderInputs => {
     let inputs = providers.get(provider);
-    if (!inputs) providers.set(provider, (inputs = provider === 'gcp' ? new GcpInputs(format, now) : provider === 'azure' ? new AzureInputs(now) : new AwsInputs(format, now)));
+    if (!inputs) {
+      inputs = provider === 'gcp' ? new GcpInputs(format, now, wanted.gcp) : provider === 'azure' ? new AzureInputs(now, wanted.azure) : new AwsInputs(format, now, wanted.aws);
+      providers.set(provider, inputs);
+    }
     return inputs;
   };
   let count = 0;
@@ -104,17 +121,21 @@ export async function streamInputFiles(
     stream.end();
   }
   const coverage: CollectionScope[] = [];
+  const untimed: string[] = [];
+  const unplaced: Unplaced[] = [];
   let skipped = 0;
   for (const inputs of providers.values()) {
-    for (const scope of inputs.coverage()) coverage.push(scope);
+    coverage.push(...inputs.coverage());
+    untimed.push(...inputs.untimed());
+    unplaced.push(...inputs.unplaced());
     skipped += inputs.skipped;
   }
-  return { coverage, skipped, resources: count };
+  return { coverage, skipped, resources: count, untimed, unplaced };
 }
 
 /** The same, collecting the resources (small inputs and tests: `kansa evaluate` streams them into the evaluation). */
-export async function readInputFiles(files: readonly string[], format: InputFormat | undefined, now: Date, limits?: InputLimits): Promise<OfflineInventory> {
+export async function readInputFiles(files: readonly string[], format: InputFormat | undefined, now: Date, options?: InputOptions): Promise<OfflineInventory> {
   const resources: Resource[] = [];
-  const { coverage, skipped } = await streamInputFiles(files, format, now, (r) => resources.push(r), limits);
-  return { resources, coverage, skipped };
+  const { coverage, skipped, untimed, unplaced } = await streamInputFiles(files, format, now, (r) => resources.push(r), options);
+  return { resources, coverage, skipped, untimed, unplaced };
 }

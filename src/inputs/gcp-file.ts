@@ -4,14 +4,18 @@
  *   asset a line, snake_case field names (`asset_type`, `update_time`, `iam_policy`);
  * - `gcloud asset list --format=json` (and the ListAssets REST body `{"assets": [...]}`): a JSON array of
  *   assets in the API's camelCase (`assetType`, `updateTime`).
- * Plain or gzip-compressed. An export may have been limited to some asset types, so a file covers only the
- * types it contains, in the projects it contains (as an AWS item list does), never "all".
+ * Plain or gzip-compressed. An export may have been limited to some asset types (`--asset-types`) or to one
+ * content type, and the files carry no record of the filter, so a file covers only the types it contains, in
+ * the projects it contains (as an AWS item list does), never "all": a wanted type it lacks is a gap. Its
+ * scopes are dated by the ListAssets `readTime` ("time the snapshot was taken", ListAssetsResponse) when the
+ * file is that body, else by the latest asset `updateTime`.
  */
 import { normalizeAsset } from '../../collectors/gcp/normalize.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { InputFormat } from './aws-config-file.js';
-import { ARRAY, LINES, NonObjects, finalDocument, isObject, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
+import { CoverageBook, type Unplaced } from './coverage.js';
+import { ARRAY, LINES, NonObjects, finalDocument, isObject, pageToken, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
 
 const ASSET_TYPE = /^[a-z0-9-]+\.googleapis\.com\/[A-Za-z]+$/;
 
@@ -39,27 +43,36 @@ function streamedOf(head: Head, format: InputFormat | undefined): Streamed {
   throw new InputError(file, '', 'unrecognised document: expected Cloud Asset assets as JSON Lines, a JSON array or {"assets": [...]}');
 }
 
+/** What normalizeAsset names an asset whose type it cannot read. */
+const UNREADABLE_TYPE = 'Unknown';
+
 /** Cloud Asset files: resources as they are read; coverage per project (Cloud Asset lists every location at once). */
 export class GcpInputs implements ProviderInputs {
-  private readonly types = new Map<string, Set<string>>();
+  private readonly book: CoverageBook;
   readonly skipped = 0;
 
   constructor(
     private readonly format: InputFormat | undefined,
     private readonly now: Date,
-  ) {}
+    /** The GCP asset types the enabled controls read: those a file lacks become gaps. */
+    wanted?: ReadonlySet<string>,
+  ) {
+    this.book = new CoverageBook('gcp', wanted);
+  }
 
   open(head: Head, emit: (resource: Resource) => void): ItemSink {
     const streamed = streamedOf(head, this.format);
     const fromStream = streamed !== undefined && streamed === head.streamed;
     const nonObjects = new NonObjects();
+    const cover = this.book.file(head.file, 'cai');
     const take = (item: unknown): void => {
       for (const resource of normalizeAsset(item)) {
-        if (resource.account) {
-          let set = this.types.get(resource.account);
-          if (!set) this.types.set(resource.account, (set = new Set()));
-          set.add(resource.type);
+        // An asset read to neither its type nor its project tells no control anything: its scope says so.
+        if (resource.type === UNREADABLE_TYPE || resource.type === '' || !resource.account) {
+          cover.unreadable(resource.account || undefined, GLOBAL_REGION);
+          continue;
         }
+        cover.item(resource.account, GLOBAL_REGION, resource.type, resource.capturedAt || undefined);
         emit(resource);
       }
     };
@@ -70,14 +83,28 @@ export class GcpInputs implements ProviderInputs {
         else nonObjects.note(value, line, column);
       },
       end: (shape) => {
-        if (streamed === undefined) take(finalDocument(shape));
+        const document = finalDocument(shape);
+        if (streamed === undefined) take(document);
         nonObjects.check(head.file);
+        if (streamed === 'assets' && isObject(document)) {
+          cover.capturedAt(typeof document.readTime === 'string' ? document.readTime : undefined);
+          const token = pageToken(document, ['nextPageToken']);
+          if (token) cover.paged(token);
+        }
+        cover.end();
       },
     };
   }
 
   coverage(): CollectionScope[] {
-    const collectedAt = this.now.toISOString();
-    return [...this.types].map(([account, t]): CollectionScope => ({ provider: 'gcp', account, region: GLOBAL_REGION, types: [...t], outcome: { status: 'ok', collectedAt } }));
+    return this.book.scopes(this.now);
+  }
+
+  untimed(): string[] {
+    return this.book.untimed();
+  }
+
+  unplaced(): readonly Unplaced[] {
+    return this.book.unplacedItems();
   }
 }

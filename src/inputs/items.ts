@@ -3,7 +3,8 @@
  * sink each reader opens per file, and the bookkeeping of items that are not JSON objects (bad input).
  */
 import { InputError } from '../errors.js';
-import type { CollectionScope, Resource } from '../model/resource.js';
+import type { CollectionScope, ProviderId, Resource } from '../model/resource.js';
+import type { Unplaced } from './coverage.js';
 import type { Container, DocumentShape } from './json-stream.js';
 
 export type Json = Record<string, unknown>;
@@ -58,7 +59,26 @@ export interface ItemSink {
 export interface ProviderInputs {
   open(head: Head, emit: (resource: Resource) => void): ItemSink;
   coverage(): CollectionScope[];
+  /** Scopes whose files carry no capture time: their `collectedAt` is the evaluation time. */
+  untimed(): string[];
+  /** Files whose unreadable items belong to no scope the file names. */
+  unplaced(): readonly Unplaced[];
   readonly skipped: number;
+}
+
+/** The types the enabled controls read, per provider: what an input lacks of them is a coverage gap. */
+export type WantedTypes = Readonly<Partial<Record<ProviderId, ReadonlySet<string>>>>;
+
+/**
+ * The continuation token of a paged API response kept as a file (a Select `NextToken`, a ListAssets
+ * `nextPageToken`, an ARM `nextLink`, a Resource Graph `skip_token`), when set: the file is one page only.
+ */
+export function pageToken(document: Json, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const value = document[key];
+    if (typeof value === 'string' && value !== '') return key;
+  }
+  return undefined;
 }
 
 const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'a string' : `a ${typeof value}`);

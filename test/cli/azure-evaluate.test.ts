@@ -77,7 +77,13 @@ describe('kansa evaluate with Azure inputs', () => {
     ['gzip-compressed az graph query output', 'graph.json.gz'],
   ])('reads %s with the same verdicts', async (_what, name) => {
     const run = await kansa('evaluate', '--input', join(files.dir, name), '--output', 'json');
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.code).toBe(0);
+    // ARM bodies carry no capture time: said on stderr, with what each subscription's file covers
+    const lines = run.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(`kansa: input coverage azure ${SUB}/global: 1 type; captured ${NOW.toISOString()}; not covered: `);
+    expect(lines[1]).toMatch(`kansa: input coverage azure ${SUB2}/global: 1 type; captured ${NOW.toISOString()}; not covered: `);
+    expect(lines[2]).toMatch(/^kansa: warning: the input carries no capture time for azure /);
     const out = JSON.parse(run.stdout) as Contract;
     expect(statusOf(out, 'azure-storage-https-only', goodStorage.id)).toBe('pass');
     expect(statusOf(out, 'azure-storage-https-only', httpStorage.id)).toBe('fail');
@@ -116,9 +122,10 @@ describe('kansa evaluate with Azure inputs', () => {
     expect(run.stderr).toContain(`${files['not-objects.json']!}: 2 items are not JSON objects (the first: a string at line ${before.length} column ${before.at(-1)!.length + 1})`);
   });
 
-  it('skips objects it cannot attribute and marks broken bodies unknown', async () => {
+  it('counts objects without an id as unreadable in their file\'s subscriptions and marks broken bodies unknown', async () => {
     const inventory = await readInputFiles([files['broken-items.json']!], undefined, NOW);
-    expect(inventory.skipped).toBe(1);
+    expect(inventory.skipped).toBe(0);
+    expect(inventory.coverage).toEqual([expect.objectContaining({ account: SUB, unreadable: 1 })]);
     expect(inventory.resources.map((r) => [r.name, r.malformed === undefined])).toEqual([
       ['stgood', true],
       ['stbroken', false],

@@ -55,7 +55,12 @@ const findingsFor = (out: Contract, id: string): Contract['findings'] => out.fin
 describe('kansa evaluate', () => {
   it('produces the JSON contract from an AWS Config snapshot', async () => {
     const run = await kansa('evaluate', '--input', files['snapshot.json']!, '--output', 'json');
-    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.code).toBe(0);
+    // What the input covers, dated by the items' capture time (not the evaluation time, 2026-11-01)
+    expect(run.stderr).toBe(
+      'kansa: input coverage aws 111122223333/ap-northeast-1: all recorded types; captured 2026-10-30T09:00:00.000Z' +
+        ' / 入力の収集範囲 aws 111122223333/ap-northeast-1: 記録された全タイプ、取得時刻 2026-10-30T09:00:00.000Z\n',
+    );
     const out = JSON.parse(run.stdout) as Contract;
     expect(out.catalog).toEqual({ id: 'jp-cloud-procurement', version: expect.any(String) as unknown });
     expect(out.generatedAt).toBe('2026-11-01T00:00:00.000Z');

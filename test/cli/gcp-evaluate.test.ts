@@ -85,7 +85,9 @@ describe('kansa evaluate on GCP Cloud Asset exports', () => {
 
   it.each(['assets.jsonl', 'assets.jsonl.gz'])('evaluates `gcloud asset export` JSON Lines (%s, snake_case) with the bundled GCP controls', async (name) => {
     const run = await kansa('evaluate', '--input', join(files.dir, name), '--output', 'json');
-    expect(run.stderr).toBe('');
+    // Firewalls dated by their update_time; the project's IAM policy asset carries none, which is said
+    expect(run.stderr).toMatch(/^kansa: input coverage gcp kansa-prod\/global: 1 type; captured 2026-10-30T09:00:00\.000Z; not covered: /);
+    expect(run.stderr).toContain('kansa: warning: the input carries no capture time for gcp 111111111111/global');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as Contract;
     expect(verdicts(out, 'gcp-firewall-admin-ports-closed-to-world')).toEqual({ 'open-ssh': 'fail', https: 'pass', rdp: 'pass', 'deny-rdp': 'pass' });

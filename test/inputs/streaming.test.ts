@@ -81,7 +81,7 @@ describe('streamed offline inputs', () => {
     const path = bomb(join(files.dir, 'bomb.json.gz'), 0x20); // 1 GiB of spaces: valid JSON whitespace all the way
     const rss = process.memoryUsage().rss;
     const started = performance.now();
-    const error = await rejection(readInputFiles([path], undefined, NOW, limits(64 * MiB)));
+    const error = await rejection(readInputFiles([path], undefined, NOW, { limits: limits(64 * MiB) }));
     expect(error.message).toBe(`${path}: decompresses to more than 64 MiB (the limit; set KANSA_MAX_DECOMPRESSED_BYTES to raise it): refusing what may be a gzip bomb`);
     expect(performance.now() - started).toBeLessThan(5000);
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * MiB);
