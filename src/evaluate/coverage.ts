@@ -18,7 +18,7 @@ export class MalformedContextCounts {
   add(resource: Resource): void {
     const key = accountKey(resource.provider, resource.account);
     let byType = this.counts.get(key);
-    if (!byType) this.counts.set(key, (byType = new Map()));
+    if (!byType) this.counts.set(key, (byType = new Map<string, number>()));
     byType.set(resource.type, (byType.get(resource.type) ?? 0) + 1);
   }
 

@@ -185,8 +185,10 @@ export class AwsInputs implements ProviderInputs {
       return;
     }
     // Select rows carry only the fields the query named, and never vouch for supplementary configuration.
-    cover.item(r.account, r.region, r.type, capturedAt, { withoutSupplementary: plan.rows === true || (!isObject(raw.supplementaryConfiguration) && typeof raw.supplementaryConfiguration !== 'string') });
-    emit(r);
+    const withoutSupplementary = plan.rows === true || (!isObject(raw.supplementaryConfiguration) && typeof raw.supplementaryConfiguration !== 'string');
+    cover.item(r.account, r.region, r.type, capturedAt, { withoutSupplementary });
+    // Controls that read supplementary documents are unknown for it: an absent document proves nothing here.
+    emit(withoutSupplementary ? { ...r, withoutSupplementary: true } : r);
   }
 
   coverage(): CollectionScope[] {

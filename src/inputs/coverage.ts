@@ -120,6 +120,8 @@ export class FileCoverage {
   private fileTimeMs: number | undefined;
   private loose = 0;
   private page: string | undefined;
+  /** Types the file holds anywhere: a query or a type-filtered export asked for them in every scope it reached. */
+  private readonly types = new Set<string>();
 
   private complete = false;
 
@@ -153,6 +155,7 @@ export class FileCoverage {
   item(account: string, region: string, type: string, capturedAt: string | undefined, options: { withoutSupplementary?: boolean } = {}): void {
     const tally = this.touch(account, region);
     tally.types.add(type);
+    this.types.add(type);
     if (options.withoutSupplementary) tally.withoutSupplementary = true;
     this.time(tally, capturedAt);
   }
@@ -185,6 +188,7 @@ export class FileCoverage {
     for (const tally of this.scopes) {
       tally.kinds.add(this.kind);
       if (this.complete) tally.all = true;
+      for (const type of this.types) tally.types.add(type);
       if (this.fileTimeMs !== undefined) this.time(tally, this.fileTimeMs);
       tally.unreadable += this.loose;
       if (this.page !== undefined) tally.pages.push(`${this.file} (${this.page})`);

@@ -16,7 +16,7 @@ import {
   controlTitle,
   exceptionsById,
   findingReason,
-  requirementCounts,
+  
   requirementReason,
   requirementTitle,
   type CategoryView,
@@ -362,7 +362,7 @@ ${table}</div>`;
 function requirementBlock(view: RequirementView, context: Context): Html {
   const { t } = context;
   const { requirement: r, result } = view;
-  const counts = requirementCounts(result);
+  const counts = result.counts;
   const evidence = view.controls.length === 0 ? html`<p class="muted">${t.noControls}</p>` : view.controls.map((c) => controlBlock(c, context));
   // Japanese: the item's own text is its title, the English title a subtitle; English: the reverse, the Japanese original quoted.
   const heading =

@@ -2,7 +2,8 @@
 import type { ExceptionResult, FindingStatus, RequirementState } from '../evaluate/assessment.js';
 import type { AutomationClass, Severity } from '../mappings/schemas.js';
 import type { CollectionOutcome, CoverageState } from '../model/resource.js';
-import type { ReportLanguage, RequirementCountsView, SignatureStatus } from './model.js';
+import type { RequirementCounts } from '../evaluate/assessment.js';
+import type { ReportLanguage, SignatureStatus } from './model.js';
 
 export interface Labels {
   readonly lang: ReportLanguage;
@@ -54,7 +55,7 @@ export interface Labels {
   readonly collectionFailedAt: (at: string) => string;
   readonly dataStaleSince: (lastSuccess: string) => string;
   readonly requirementCounts: string;
-  readonly requirementCountsText: (c: RequirementCountsView) => string;
+  readonly requirementCountsText: (c: RequirementCounts) => string;
   readonly requirements: string;
   readonly requirementId: string;
   readonly status: string;

@@ -84,21 +84,6 @@ export function findingReason(finding: Finding, lang: ReportLanguage): string | 
   return lang === 'ja' ? (finding.reason_ja ?? finding.reason) : finding.reason;
 }
 
-/** The numbers behind a requirement's state (RequirementResult.counts, added with coverage truth #11). */
-export interface RequirementCountsView {
-  readonly checked: number;
-  readonly failing: number;
-  readonly unknown: number;
-  readonly waived: number;
-  readonly scopesCovered: number;
-  readonly scopesNotCovered: number;
-}
-
-/** A requirement's counts, or undefined for assessments written before they existed. */
-export function requirementCounts(result: RequirementResult): RequirementCountsView | undefined {
-  return (result as RequirementResult & { readonly counts?: RequirementCountsView }).counts;
-}
-
 export function requirementReason(result: RequirementResult, lang: ReportLanguage): string {
   return lang === 'ja' ? result.reason_ja : result.reason;
 }

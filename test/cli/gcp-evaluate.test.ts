@@ -86,7 +86,7 @@ describe('kansa evaluate on GCP Cloud Asset exports', () => {
   it.each(['assets.jsonl', 'assets.jsonl.gz'])('evaluates `gcloud asset export` JSON Lines (%s, snake_case) with the bundled GCP controls', async (name) => {
     const run = await kansa('evaluate', '--input', join(files.dir, name), '--output', 'json');
     // Firewalls dated by their update_time; the project's IAM policy asset carries none, which is said
-    expect(run.stderr).toMatch(/^kansa: input coverage gcp kansa-prod\/global: 1 type; captured 2026-10-30T09:00:00\.000Z; not covered: /);
+    expect(run.stderr).toMatch(/^kansa: input coverage gcp kansa-prod\/global: 2 types; captured 2026-10-30T09:00:00\.000Z; not covered: /);
     expect(run.stderr).toContain('kansa: warning: the input carries no capture time for gcp 111111111111/global');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as Contract;
@@ -104,8 +104,9 @@ describe('kansa evaluate on GCP Cloud Asset exports', () => {
     expect(verdicts(out, 'gcp-sql-high-availability')).toEqual({ db: 'fail', ha: 'pass' });
     expect(verdicts(out, 'gcp-sql-ssl-enforced')).toEqual({ db: 'pass', ha: 'fail' });
     expect(verdicts(out, 'gcp-sql-backups-enabled')).toEqual({ db: 'pass', ha: 'fail' });
-    // a list covers only the types it holds: controls on other types are not judged for this project
-    expect(out.findings.some((f) => f.control === 'gcp-cloud-ids-endpoint-ready')).toBe(false);
+    // a list covers only the types it holds: controls on other types are unknown for this project, never silent
+    expect(out.findings.filter((f) => f.control === 'gcp-cloud-ids-endpoint-ready').map((f) => f.status)).toEqual(['unknown']);
+    expect(out.findings.find((f) => f.control === 'gcp-cloud-ids-endpoint-ready')?.reason).toContain('the input holds no');
     expect((await kansa('evaluate', '--input', join(files.dir, name), '--fail-on', 'noncompliant')).code).toBe(1);
   });
 

@@ -162,7 +162,7 @@ describe('coverage truth in the engine', () => {
     const evaluation = new Evaluation(controls, catalog, { keptFindings: 'all' });
     evaluation.add(resource('AWS::EC2::VPC', 'vpc-1'));
     const coverage = [scope('ap-northeast-1', { types: ['AWS::EC2::VPC'], gaps: [{ types: ['AWS::EC2::FlowLog'], reason: { ja: '権限がありません', en: 'permission missing' } }] })];
-    await evaluation.drainDeferred(coverage, async () => undefined);
+    await evaluation.drainDeferred(coverage, () => Promise.resolve());
     const a = evaluation.finish(coverage, [], NOW);
     expect(a.findings.find((f) => f.resourceId === 'vpc-1')).toMatchObject({ status: 'unknown', reason: expect.stringContaining('permission missing') as unknown });
   });

@@ -52,7 +52,8 @@ const scopes: CollectionScope[] = [
 
 const base = reportInput();
 const COUNTS = { checked: 12, failing: 3, unknown: 4, waived: 1, scopesCovered: 2, scopesNotCovered: 5 };
-const withCounts = (r: RequirementResult): RequirementResult => (r.id === '9-6' ? ({ ...r, counts: COUNTS } as RequirementResult) : r);
+/** 9-6 carries counts; the others are as files written before counts existed. */
+const withCounts = ({ counts: _ignored, ...r }: RequirementResult): RequirementResult => (r.id === '9-6' ? { ...r, counts: COUNTS } : r);
 const input: ReportInput = {
   ...base,
   assessment: { ...base.assessment, coverage: [...base.assessment.coverage, ...scopes], requirements: base.assessment.requirements.map(withCounts) },
@@ -193,7 +194,9 @@ describe('OSCAL assessment results: coverage in the assessment log', () => {
 
 describe('report input: coverage fields and requirement counts', () => {
   it('parses files written before them, without inventing any', () => {
-    const old = parseAssessmentJson('old.json', contractJson());
+    const current = JSON.parse(contractJson()) as { requirements: Record<string, unknown>[] };
+    for (const r of current.requirements) delete r.counts;
+    const old = parseAssessmentJson('old.json', JSON.stringify(current));
     expect(old.coverage.length).toBeGreaterThan(0);
     for (const scope of old.coverage) expect(['gaps', 'supplementary', 'unreadable'].filter((k) => k in scope)).toEqual([]);
     expect(old.requirements.filter((r) => 'counts' in r)).toEqual([]);
