@@ -81,8 +81,8 @@ describe('kansa evaluate with Azure inputs', () => {
     // ARM bodies carry no capture time: said on stderr, with what each subscription's file covers
     const lines = run.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(`kansa: input coverage azure ${SUB}/global: 1 type; captured ${NOW.toISOString()}; not covered: `);
-    expect(lines[1]).toMatch(`kansa: input coverage azure ${SUB2}/global: 1 type; captured ${NOW.toISOString()}; not covered: `);
+    expect(lines[0]).toMatch(`kansa: input coverage azure ${SUB}/global: 2 types; captured ${NOW.toISOString()}; not covered: `);
+    expect(lines[1]).toMatch(`kansa: input coverage azure ${SUB2}/global: 2 types; captured ${NOW.toISOString()}; not covered: `);
     expect(lines[2]).toMatch(/^kansa: warning: the input carries no capture time for azure /);
     const out = JSON.parse(run.stdout) as Contract;
     expect(statusOf(out, 'azure-storage-https-only', goodStorage.id)).toBe('pass');
@@ -109,8 +109,9 @@ describe('kansa evaluate with Azure inputs', () => {
     expect(out.findings.filter((f) => f.control === 'azure-recovery-services-vault' && f.status === 'fail')).toEqual([]);
     const inventory = await readInputFiles([files['arm-array.json']!], undefined, NOW);
     expect(inventory.coverage).toEqual([
-      { provider: 'azure', account: SUB, region: 'global', types: ['Microsoft.Storage/storageAccounts'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
-      { provider: 'azure', account: SUB2, region: 'global', types: ['Microsoft.OperationalInsights/workspaces'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
+      // one export answers one query: the types it holds were asked of every subscription it reaches
+      { provider: 'azure', account: SUB, region: 'global', types: ['Microsoft.OperationalInsights/workspaces', 'Microsoft.Storage/storageAccounts'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
+      { provider: 'azure', account: SUB2, region: 'global', types: ['Microsoft.OperationalInsights/workspaces', 'Microsoft.Storage/storageAccounts'], outcome: { status: 'ok', collectedAt: NOW.toISOString() } },
     ]);
   });
 
