@@ -4,8 +4,6 @@
  * the rules derived from it; the protocol handlers (aws-config.ts, aws-account.ts) read it per request,
  * so tests can change it between scans (`sandbox.aws.setRecording`).
  */
-import { AWS_TYPE_SPECS } from './aws-resources.js';
-
 export interface AwsRecordingOptions {
   /** What region discovery (Account ListRegions) reports as enabled; default: the estate's regions. */
   readonly enabledRegions?: readonly string[];
@@ -19,8 +17,11 @@ export interface AwsRecordingOptions {
   readonly deniedActions?: readonly string[];
 }
 
-/** Types AWS Config records with awsRegion `global` (IAM): the estate's global specs. */
-export const AWS_GLOBAL_TYPES: readonly string[] = AWS_TYPE_SPECS.filter((spec) => spec.global).map((spec) => spec.type);
+/**
+ * The global IAM types (API reference, RecordingGroup: "IAM users, groups, roles, and customer managed
+ * policies"), recorded with awsRegion `global`; the estate generates roles among them.
+ */
+export const AWS_GLOBAL_TYPES: readonly string[] = ['AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User'];
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const TYPE = /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
