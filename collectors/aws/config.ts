@@ -55,14 +55,13 @@ export const awsCollectorSchema = z
 export type AwsCollectorConfig = z.output<typeof awsCollectorSchema>;
 
 /**
- * What `kansa validate` can say about the AWS section without calling AWS: which regions are collected
- * is decided per scan by region discovery (Account ListRegions).
+ * What `kansa validate` warns about the AWS section without calling AWS: an explicit region list is
+ * checked against the enabled regions only at each scan (region discovery with account:ListRegions).
+ * Without a list there is nothing to warn about: discovery collects every enabled region.
  */
 export function awsConfigWarnings(config: AwsCollectorConfig): string[] {
-  if (!config.enabled || config.aggregator) return [];
-  return config.regions
-    ? [
-        `collectors.aws.regions lists ${config.regions.join(', ')}: regions enabled for an account but not listed are not collected, and every control reading data there is unknown (region discovery decides at each scan; needs account:ListRegions)`,
-      ]
-    : ['collectors.aws.regions is not set: each scan collects every region enabled for each account (region discovery with account:ListRegions)'];
+  if (!config.enabled || config.aggregator || !config.regions) return [];
+  return [
+    `collectors.aws.regions lists ${config.regions.join(', ')}: regions enabled for an account but not listed are not collected, and every control reading data there is unknown (region discovery decides at each scan; needs account:ListRegions)`,
+  ];
 }
