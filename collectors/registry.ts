@@ -3,10 +3,13 @@
  * created here (never globally) so the sandbox and tests can inject endpoints and credentials. Each
  * collector's configuration schema is its own (<provider>/config.ts), listed once in config.ts.
  */
+import { AccountClient } from '@aws-sdk/client-account';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CollectorsConfig } from './config.js';
-import { AwsConfigCollector, type ConfigClientFactory } from './aws/config-service.js';
+import { AwsConfigCollector } from './aws/config-service.js';
+import type { AwsClients, ClientTarget } from './aws/clients.js';
 import { GcpAssetCollector, type AssetClientFactory } from './gcp/cloud-asset.js';
 import { defaultGcpAssetClient } from './gcp/client.js';
 import { defaultAzureClients } from './azure/clients.js';
@@ -14,30 +17,41 @@ import { AzureResourceCollector, type AzureClients } from './azure/resource-mana
 import type { Collector } from './types.js';
 
 export interface ClientOverrides {
-  /** Replaces the AWS Config client factory (sandbox: endpoint and per-account credentials). */
-  readonly awsConfigClient?: ConfigClientFactory;
+  /** Replaces the AWS clients (Config, STS, Account) (sandbox: endpoint and per-account credentials). */
+  readonly awsClients?: AwsClients;
   /** Replaces the Cloud Asset client factory (sandbox: loopback gRPC endpoint without credentials). */
   readonly gcpClients?: AssetClientFactory;
   /** Replaces the Azure ARM / Resource Graph clients (sandbox: HTTPS endpoint, its CA, a static token). */
   readonly azureClients?: AzureClients;
 }
 
-/** Production client: SDK default credential chain (env, profile, SSO, IMDS, web identity), optional role. */
-export function defaultAwsConfigClient(endpoint: string | undefined): ConfigClientFactory {
-  return (target) =>
-    new ConfigServiceClient({
-      region: target.region,
-      maxAttempts: 1, // retries are ours: counted and paced by Retry-After (collectors/aws/retry.ts)
-      ...(endpoint ? { endpoint } : {}),
-      ...(target.roleArn
-        ? {
-            credentials: fromTemporaryCredentials({
-              params: { RoleArn: target.roleArn, RoleSessionName: 'kansa', ...(target.externalId ? { ExternalId: target.externalId } : {}) },
-              clientConfig: { region: target.region },
-            }),
-          }
-        : {}),
-    });
+/**
+ * Production clients: SDK default credential chain (env, profile, SSO, IMDS, web identity), optionally a
+ * role assumed per account, shared by the account's Config, STS and Account clients. `endpoint` overrides
+ * AWS Config only; AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> apply through the SDK.
+ */
+export function defaultAwsClients(endpoint: string | undefined): AwsClients {
+  type Provider = ReturnType<typeof fromTemporaryCredentials>;
+  const roles = new Map<string, Provider>();
+  const credentials = (target: ClientTarget): { credentials?: Provider } => {
+    if (!target.roleArn) return {};
+    const key = `${target.roleArn}|${target.externalId ?? ''}`;
+    let provider = roles.get(key);
+    if (!provider) {
+      provider = fromTemporaryCredentials({
+        params: { RoleArn: target.roleArn, RoleSessionName: 'kansa', ...(target.externalId ? { ExternalId: target.externalId } : {}) },
+        clientConfig: { region: target.region },
+      });
+      roles.set(key, provider);
+    }
+    return { credentials: provider };
+  };
+  // Retries are ours (maxAttempts 1): counted and paced by Retry-After (collectors/aws/retry.ts).
+  return {
+    config: (target) => new ConfigServiceClient({ region: target.region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...credentials(target) }),
+    sts: (target) => new STSClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),
+    account: (target) => new AccountClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),
+  };
 }
 
 /** The part of the agent configuration the registry reads (AgentConfig has it). */
@@ -69,7 +83,7 @@ export const COLLECTOR_FACTORIES = {
     const aws = config.collectors.aws;
     if (!aws?.enabled) return undefined;
     return {
-      collector: new AwsConfigCollector(aws, overrides.awsConfigClient ?? defaultAwsConfigClient(aws.endpoint)),
+      collector: new AwsConfigCollector(aws, overrides.awsClients ?? defaultAwsClients(aws.endpoint)),
       schedule: aws.schedule,
       jitterSeconds: aws.jitterSeconds,
       staleAfterSeconds: aws.staleAfterSeconds,

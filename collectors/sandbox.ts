@@ -4,10 +4,12 @@
  * The description is plain data because it crosses to the agent's engine worker (src/agent/engine.ts),
  * which builds its own clients from it.
  */
+import { AccountClient } from '@aws-sdk/client-account';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { STSClient } from '@aws-sdk/client-sts';
 import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from '../src/sandbox/aws-credentials.js';
 import type { Sandbox } from '../src/sandbox/server.js';
-import type { ConfigClientFactory } from './aws/config-service.js';
+import type { AwsClients, ClientTarget } from './aws/clients.js';
 import { azureClients } from './azure/clients.js';
 import { StaticTokenCredential } from './azure/credential.js';
 import { loopbackAssetClient } from './gcp/sandbox-client.js';
@@ -31,7 +33,7 @@ export function sandboxClientsOf(sandbox: Sandbox): SandboxClients {
 export function sandboxClientOverrides(clients: SandboxClients): ClientOverrides {
   const { aws, azure, gcp } = clients;
   return {
-    ...(aws ? { awsConfigClient: sandboxAwsClients(aws) } : {}),
+    ...(aws ? { awsClients: sandboxAwsClients(aws) } : {}),
     // ARM and Resource Graph over the sandbox's HTTPS listener; the SDK trusts only its certificate.
     ...(azure ? { azureClients: azureClients({ credential: new StaticTokenCredential(azure.token), endpoint: azure.endpoint, ca: azure.ca }) } : {}),
     // Cloud Asset over the loopback gRPC listener (insecure channel, no token sent).
@@ -39,14 +41,22 @@ export function sandboxClientOverrides(clients: SandboxClients): ClientOverrides
   };
 }
 
-/** AWS Config clients with the per-account credentials the sandbox issues. */
-export function sandboxAwsClients(aws: NonNullable<SandboxClients['aws']>): ConfigClientFactory {
-  return (target) =>
-    new ConfigServiceClient({
-      region: target.region,
-      endpoint: aws.endpoint,
-      maxAttempts: 1,
-      // The sandbox maps access keys to accounts the way AWS does; the aggregator lives in the management account.
-      credentials: { accessKeyId: sandboxAccessKeyFor(target.account ?? aws.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
-    });
+/**
+ * AWS Config, STS and Account clients with the per-account credentials the sandbox issues. `signAs`
+ * signs as another account than the target's (tests of the identity check: credentials that belong to
+ * someone else).
+ */
+export function sandboxAwsClients(aws: NonNullable<SandboxClients['aws']>, signAs?: (target: ClientTarget) => string): AwsClients {
+  // The sandbox maps access keys to accounts the way AWS does; the aggregator lives in the management account.
+  const options = (target: ClientTarget) => ({
+    region: target.region,
+    endpoint: aws.endpoint,
+    maxAttempts: 1,
+    credentials: { accessKeyId: sandboxAccessKeyFor(signAs?.(target) ?? target.account ?? aws.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
+  });
+  return {
+    config: (target) => new ConfigServiceClient(options(target)),
+    sts: (target) => new STSClient(options(target)),
+    account: (target) => new AccountClient(options(target)),
+  };
 }

@@ -1,22 +1,48 @@
 /**
- * AWS collector on AWS Config (`@aws-sdk/client-config-service`): advanced-query Select per account ×
- * region, or one aggregator for a whole organization; BatchGet for the types whose Select rows lack
- * the fields controls read. Pages stream into the evaluation; nothing is held beyond a page.
+ * AWS collector on AWS Config (`@aws-sdk/client-config-service`): per account, STS checks who answers
+ * and Account ListRegions which regions are enabled; per account × region, the recorders say what is
+ * recorded and advanced-query Select (BatchGet for types whose rows lack what controls read) fetches it.
+ * Or one aggregator for a whole organization, its sources status saying which sources are current.
+ * Every scope reports what it really covers and why not the rest. Pages stream into the evaluation.
  */
+import { ListRegionsCommand } from '@aws-sdk/client-account';
 import {
   BatchGetAggregateResourceConfigCommand,
   BatchGetResourceConfigCommand,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
   SelectAggregateResourceConfigCommand,
   SelectResourceConfigCommand,
+  type AggregatedSourceStatus,
   type BaseConfigurationItem,
   type ConfigServiceClient,
+  type ConfigurationRecorder,
 } from '@aws-sdk/client-config-service';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
 import { errorMessage } from '../../src/errors.js';
-import { GLOBAL_REGION, type CollectionScope } from '../../src/model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type CoverageGap } from '../../src/model/resource.js';
 import { TokenBucket } from '../../src/util/rate-limit.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
+import { ACCOUNT_API_REGION, type AwsClients, type ClientTarget } from './clients.js';
+import {
+  aggregatorRecordersReason,
+  CONFIG_RECORDER_TYPE,
+  discoveryFailedReason,
+  globalNotRecordedReason,
+  groupRecords,
+  IAM_GLOBAL_TYPES,
+  inactiveReason,
+  notAggregatedReason,
+  notInListReason,
+  notRecordedReason,
+  recordedTypes,
+  recorderResources,
+  recordersUnreadableReason,
+  type RegionRecorders,
+} from './coverage.js';
 import { normalizeConfigItem } from './normalize.js';
 import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
 
@@ -52,20 +78,41 @@ const SELECT_FIELDS = [
   'configurationItemStatus',
 ].join(', ');
 
-export interface ClientTarget {
-  /** Absent for the aggregator client. */
-  readonly account?: string;
-  readonly region: string;
-  readonly roleArn?: string;
-  readonly externalId?: string;
-}
+export type { ClientTarget, AwsClients } from './clients.js';
 
-export type ConfigClientFactory = (target: ClientTarget) => ConfigServiceClient;
+/** ListRegions pages hold at most 50 regions (API reference: MaxResults 1–50). */
+const LIST_REGIONS_PAGE_SIZE = 50;
+/** Region discovery: the regions the account can use (API reference, ListRegions: RegionOptStatus). */
+const ENABLED_STATUSES = ['ENABLED', 'ENABLED_BY_DEFAULT'] as const;
 
 class ScopeFailure extends Error {
   constructor(readonly failure: CallError) {
     super(`${failure.code}: ${failure.message}`);
   }
+}
+
+type AccountConfig = AwsCollectorConfig['accounts'][number];
+/** An account's client target, before a region is chosen. */
+type AccountTarget = Omit<ClientTarget, 'region'> & { readonly account: string };
+
+/** One account's regional plan after identity and discovery. */
+interface RegionPlan {
+  /** Regions to collect. */
+  readonly regions: readonly string[];
+  /** Scopes that say what is not collected (left-out regions, discovery failure). */
+  readonly extra: readonly CollectionScope[];
+}
+
+/** What one region's recorders let a scope cover. */
+interface RegionRecording {
+  readonly region: string;
+  /** Undefined when the Describe calls failed (then `error` says why). */
+  readonly view?: RegionRecorders;
+  readonly error?: string;
+}
+
+interface Counter {
+  resources: number;
 }
 
 export class AwsConfigCollector implements Collector {
@@ -75,7 +122,7 @@ export class AwsConfigCollector implements Collector {
 
   constructor(
     private readonly config: AwsCollectorConfig,
-    private readonly clientFor: ConfigClientFactory,
+    private readonly clients: AwsClients,
     /** Injectable so tests can observe backoff and Retry-After without waiting. */
     private readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
   ) {
@@ -89,49 +136,25 @@ export class AwsConfigCollector implements Collector {
     return { coverage: outcomes.flatMap((o) => o.coverage), accounts: outcomes.map((o) => o.outcome) };
   }
 
-  private async collectAccount(
-    context: CollectContext,
-    types: readonly string[],
-    account: AwsCollectorConfig['accounts'][number],
-  ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
+  private async collectAccount(context: CollectContext, types: readonly string[], account: AccountConfig): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
     const limit = this.limiter();
-    const seenGlobal = new Set<string>();
-    let resources = 0;
-    const coverage = await Promise.all(
-      this.config.regions.map(async (region): Promise<CollectionScope> => {
-        const client = this.instrument(this.clientFor({ account: account.id, region, ...(account.roleArn ? { roleArn: account.roleArn } : {}), ...(account.externalId ? { externalId: account.externalId } : {}) }), context);
-        const emit = (item: unknown): void => {
-          const outcome = normalizeConfigItem(item);
-          if (outcome.kind !== 'resource') return;
-          const r = outcome.resource;
-          // Global resources (IAM) can be recorded in several regions: evaluate each once.
-          if (r.region === GLOBAL_REGION) {
-            const key = `${r.type}|${r.id}`;
-            if (seenGlobal.has(key)) return;
-            seenGlobal.add(key);
-          }
-          resources++;
-          context.onResource(r);
-        };
-        try {
-          await this.selectAll(context, limit, types, emit, {
-            select: (Expression, NextToken) => client.send(new SelectResourceConfigCommand({ Expression, Limit: SELECT_PAGE_SIZE, NextToken }), { abortSignal: context.signal }),
-            batchGet: async (keys) => {
-              const out = await client.send(new BatchGetResourceConfigCommand({ resourceKeys: keys.map((k) => ({ resourceType: k.resourceType as never, resourceId: k.resourceId })) }), { abortSignal: context.signal });
-              return { items: out.baseConfigurationItems ?? [], unprocessed: out.unprocessedResourceKeys?.length ?? 0 };
-            },
-            selectOperation: 'SelectResourceConfig',
-            batchOperation: 'BatchGetResourceConfig',
-          });
-          return { provider: 'aws', account: account.id, region, types, outcome: { status: 'ok', collectedAt: context.now().toISOString() } };
-        } catch (error) {
-          const message = error instanceof ScopeFailure ? error.message : errorMessage(error);
-          context.logger.warn({ provider: 'aws', account: account.id, region, error: message }, 'collection failed for this account and region');
-          return { provider: 'aws', account: account.id, region, types, outcome: { status: 'failed', error: message, at: context.now().toISOString() } };
-        }
-      }),
-    );
+    const counter: Counter = { resources: 0 };
+    const target = { account: account.id, ...(account.roleArn ? { roleArn: account.roleArn } : {}), ...(account.externalId ? { externalId: account.externalId } : {}) };
+    const at = (): string => context.now().toISOString();
+    const failedEverywhere = (error: string): CollectionScope[] => {
+      context.logger.warn({ provider: 'aws', account: account.id, error }, 'collection failed for this account');
+      return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types, outcome: { status: 'failed', error, at: at() } }));
+    };
+
+    let coverage: CollectionScope[];
+    const identity = await this.verifyIdentity(context, limit, target, account);
+    if (identity !== undefined) coverage = failedEverywhere(identity);
+    else {
+      const plan = await this.planRegions(context, limit, target, types);
+      if (typeof plan === 'string') coverage = failedEverywhere(plan);
+      else coverage = [...(await this.collectRegions(context, limit, types, target, plan.regions, counter)), ...plan.extra];
+    }
     const failures = coverage.filter((s) => s.outcome.status !== 'ok');
     return {
       coverage,
@@ -140,72 +163,348 @@ export class AwsConfigCollector implements Collector {
         ok: failures.length === 0,
         ...(failures[0]?.outcome.status === 'failed' ? { error: failures[0].outcome.error } : {}),
         durationSeconds: (performance.now() - started) / 1000,
-        resources,
+        resources: counter.resources,
       },
     };
   }
 
-  private async collectAggregate(
-    context: CollectContext,
-    types: readonly string[],
-    aggregator: NonNullable<AwsCollectorConfig['aggregator']>,
-  ): Promise<CollectorRun> {
-    const started = performance.now();
-    const client = this.instrument(this.clientFor({ region: aggregator.region, ...(aggregator.roleArn ? { roleArn: aggregator.roleArn } : {}) }), context);
-    const limit = this.limiter();
-    const scopes = new Map<string, { account: string; region: string }>();
-    const perAccount = new Map<string, number>();
-    for (const account of this.config.accounts) for (const region of this.config.regions) scopes.set(`${account.id}|${region}`, { account: account.id, region });
-    const emit = (item: unknown): void => {
-      const outcome = normalizeConfigItem(item);
-      if (outcome.kind !== 'resource') return;
-      const r = outcome.resource;
-      if (r.region !== GLOBAL_REGION) scopes.set(`${r.account}|${r.region}`, { account: r.account, region: r.region });
-      perAccount.set(r.account, (perAccount.get(r.account) ?? 0) + 1);
-      context.onResource(r);
-    };
-    let failure: string | undefined;
+  /**
+   * STS GetCallerIdentity with the account's credentials (after any role assumption): the account that
+   * answers must be the one configured, else every finding would be attributed to the wrong account.
+   * Returns the error, or undefined when the identity matches.
+   */
+  private async verifyIdentity(context: CollectContext, limit: Limiter, target: AccountTarget, account: AccountConfig): Promise<string | undefined> {
+    const sts = this.clients.sts({ ...target, region: ACCOUNT_API_REGION });
     try {
-      await this.selectAll(context, limit, types, emit, {
-        select: (Expression, NextToken) =>
-          client.send(new SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: aggregator.name, Expression, Limit: SELECT_PAGE_SIZE, NextToken }), { abortSignal: context.signal }),
-        batchGet: async (keys) => {
-          const out = await client.send(
-            new BatchGetAggregateResourceConfigCommand({
-              ConfigurationAggregatorName: aggregator.name,
-              ResourceIdentifiers: keys.map((k) => ({ SourceAccountId: k.accountId, SourceRegion: k.awsRegion, ResourceId: k.resourceId, ResourceType: k.resourceType as never })),
-            }),
-            { abortSignal: context.signal },
-          );
-          return { items: out.BaseConfigurationItems ?? [], unprocessed: out.UnprocessedResourceIdentifiers?.length ?? 0 };
-        },
-        selectOperation: 'SelectAggregateResourceConfig',
-        batchOperation: 'BatchGetAggregateResourceConfig',
-      });
+      const answer = await this.call(context, limit, 'GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({}), { abortSignal: context.signal }));
+      if (answer.Account === account.id) return undefined;
+      const via = account.roleArn ? ` after assuming ${account.roleArn}` : '';
+      return `IdentityMismatch: the credentials${via} belong to account ${answer.Account ?? '(none)'}, not the configured account ${account.id} (sts:GetCallerIdentity); nothing was collected for ${account.id}`;
     } catch (error) {
-      failure = error instanceof ScopeFailure ? error.message : errorMessage(error);
-      context.logger.warn({ provider: 'aws', aggregator: aggregator.name, error: failure }, 'aggregator collection failed');
+      return `identity could not be verified (sts:GetCallerIdentity): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
+    } finally {
+      sts.destroy();
     }
+  }
+
+  /**
+   * The regions to collect: the explicit list, or every region enabled for the account (Account
+   * ListRegions, ENABLED and ENABLED_BY_DEFAULT). Enabled regions the explicit list leaves out become
+   * scopes that cover nothing, with the reason; a discovery failure is said, never silent. Returns the
+   * error when there is nothing to fall back on.
+   */
+  private async planRegions(context: CollectContext, limit: Limiter, target: AccountTarget, types: readonly string[]): Promise<RegionPlan | string> {
+    const explicit = this.config.regions;
+    const discovered = await this.discoverRegions(context, limit, target);
+    const regional = types.filter((t) => !IAM_GLOBAL_TYPES.has(t));
     const at = context.now().toISOString();
-    const coverage = [...scopes.values()].map(
-      ({ account, region }): CollectionScope => ({
+    if (typeof discovered === 'string') {
+      if (!explicit) return `enabled regions could not be listed (account:ListRegions): ${discovered}`;
+      context.logger.warn({ provider: 'aws', account: target.account, error: discovered }, 'region discovery failed: collecting only collectors.aws.regions, other regions are reported as not collected');
+      const gap: CoverageGap = { types: regional, reason: discoveryFailedReason(discovered, explicit) };
+      return { regions: explicit, extra: [{ provider: 'aws', account: target.account, region: GLOBAL_REGION, types: [], gaps: [gap], outcome: { status: 'ok', collectedAt: at } }] };
+    }
+    if (!explicit) return { regions: discovered, extra: [] };
+    const left = discovered.filter((r) => !explicit.includes(r));
+    if (left.length > 0) {
+      context.logger.warn(
+        { provider: 'aws', account: target.account, regions: left },
+        'regions enabled for the account are not in collectors.aws.regions: they are not collected, and controls reading them are unknown there',
+      );
+    }
+    return {
+      regions: explicit,
+      extra: left.map((region): CollectionScope => ({
         provider: 'aws',
-        account,
+        account: target.account,
         region,
-        types,
-        outcome: failure === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error: failure, at },
-      }),
-    );
-    const accounts = [...new Set([...scopes.values()].map((s) => s.account))].map(
-      (account): AccountOutcome => ({
-        account,
-        ok: failure === undefined,
-        ...(failure === undefined ? {} : { error: failure }),
-        durationSeconds: (performance.now() - started) / 1000,
-        resources: perAccount.get(account) ?? 0,
-      }),
-    );
-    return { coverage, accounts };
+        types: [],
+        gaps: [{ types: regional, reason: notInListReason(region) }],
+        outcome: { status: 'ok', collectedAt: at },
+      })),
+    };
+  }
+
+  /** Account ListRegions, every page; the error (as text) when it fails. */
+  private async discoverRegions(context: CollectContext, limit: Limiter, target: AccountTarget): Promise<string[] | string> {
+    const client = this.clients.account({ ...target, region: ACCOUNT_API_REGION });
+    const regions: string[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page = await this.call(context, limit, 'ListRegions', () =>
+          client.send(new ListRegionsCommand({ RegionOptStatusContains: [...ENABLED_STATUSES], MaxResults: LIST_REGIONS_PAGE_SIZE, ...(token ? { NextToken: token } : {}) }), { abortSignal: context.signal }),
+        );
+        for (const region of page.Regions ?? []) {
+          if (region.RegionName && (ENABLED_STATUSES as readonly string[]).includes(region.RegionOptStatus ?? '')) regions.push(region.RegionName);
+        }
+        nextToken = page.NextToken || undefined;
+      } while (nextToken !== undefined);
+    } catch (error) {
+      return error instanceof ScopeFailure ? error.message : errorMessage(error);
+    } finally {
+      client.destroy();
+    }
+    return [...new Set(regions)].sort();
+  }
+
+  /** Recorders first (what each region records decides what to select and what to report), then the data. */
+  private async collectRegions(
+    context: CollectContext,
+    limit: Limiter,
+    types: readonly string[],
+    target: AccountTarget,
+    regions: readonly string[],
+    counter: Counter,
+  ): Promise<CollectionScope[]> {
+    const account = target.account;
+    const wantRecorders = types.includes(CONFIG_RECORDER_TYPE);
+    const data = types.filter((t) => t !== CONFIG_RECORDER_TYPE);
+    const regional = data.filter((t) => !IAM_GLOBAL_TYPES.has(t));
+    const global = data.filter((t) => IAM_GLOBAL_TYPES.has(t));
+    const clients = new Map(regions.map((region) => [region, this.instrument(this.clients.config({ ...target, region }), context)]));
+    const client = (region: string): ConfigServiceClient => clients.get(region)!;
+    try {
+      const recordings = await Promise.all(regions.map((region) => this.describeRecorders(context, limit, client(region), region)));
+      // One region recording a global (IAM) type covers the account.
+      const globalRecorded = new Set(recordings.flatMap((r) => (r.view ? [...recordedTypes(r.view, global)] : [])));
+      const globalMissing = global.filter((t) => !globalRecorded.has(t));
+      const seenGlobal = new Set<string>();
+      return await Promise.all(
+        recordings.map(async (recording, index): Promise<CollectionScope> => {
+          const { region, view } = recording;
+          const gaps: CoverageGap[] = [];
+          let covered: string[];
+          let select: string[];
+          if (view === undefined) {
+            // Unknown recording: collect what is there, but claim nothing as covered.
+            gaps.push({ types: [...regional, ...(wantRecorders ? [CONFIG_RECORDER_TYPE] : [])], reason: recordersUnreadableReason(region, recording.error ?? '') });
+            covered = [];
+            select = data;
+          } else {
+            const recorded = recordedTypes(view, data);
+            const inactive = inactiveReason(view, region);
+            if (inactive) {
+              if (regional.length > 0) gaps.push({ types: regional, reason: inactive });
+            } else for (const type of regional) if (!recorded.has(type)) gaps.push({ types: [type], reason: notRecordedReason(type, region) });
+            covered = [...recorded, ...(wantRecorders ? [CONFIG_RECORDER_TYPE] : [])].sort();
+            select = [...recorded];
+            if (wantRecorders) {
+              const unrecorded = (recorder: ConfigurationRecorder): string[] => [...regional.filter((t) => !groupRecords(recorder, t)), ...globalMissing].sort();
+              for (const resource of recorderResources(account, region, view, unrecorded, context.now().toISOString())) {
+                counter.resources++;
+                context.onResource(resource);
+              }
+            }
+          }
+          // The account's first region carries the gap of a global type no collected region records.
+          if (index === 0) for (const type of globalMissing) gaps.push({ types: [type], reason: globalNotRecordedReason(type, account, regions) });
+          let unreadable = 0;
+          const emit = (item: unknown): void => {
+            const outcome = normalizeConfigItem(item);
+            if (outcome.kind !== 'resource') return;
+            const r = outcome.resource;
+            // Not even a type: the row cannot be attributed to any control.
+            if (r.type === '') {
+              unreadable++;
+              return;
+            }
+            // Global resources (IAM) can be recorded in several regions: evaluate each once.
+            if (r.region === GLOBAL_REGION) {
+              const key = `${r.type}|${r.id}`;
+              if (seenGlobal.has(key)) return;
+              seenGlobal.add(key);
+            }
+            counter.resources++;
+            context.onResource(r);
+          };
+          const scope = (outcome: CollectionScope['outcome'], scopeTypes: readonly string[]): CollectionScope => ({
+            provider: 'aws',
+            account,
+            region,
+            types: scopeTypes,
+            ...(gaps.length > 0 ? { gaps } : {}),
+            ...(unreadable > 0 ? { unreadable } : {}),
+            outcome,
+          });
+          try {
+            if (select.length > 0) await this.selectAll(context, limit, select, emit, this.accountApi(context, client(region)), () => unreadable++);
+            return scope({ status: 'ok', collectedAt: context.now().toISOString() }, covered);
+          } catch (error) {
+            const message = error instanceof ScopeFailure ? error.message : errorMessage(error);
+            context.logger.warn({ provider: 'aws', account, region, error: message }, 'collection failed for this account and region');
+            return scope({ status: 'failed', error: message, at: context.now().toISOString() }, types);
+          }
+        }),
+      );
+    } finally {
+      for (const c of clients.values()) c.destroy();
+    }
+  }
+
+  /** DescribeConfigurationRecorders and …Status for one region; a failure is reported, not thrown. */
+  private async describeRecorders(context: CollectContext, limit: Limiter, client: ConfigServiceClient, region: string): Promise<RegionRecording> {
+    try {
+      const [recorders, statuses] = await Promise.all([
+        this.call(context, limit, 'DescribeConfigurationRecorders', () => client.send(new DescribeConfigurationRecordersCommand({}), { abortSignal: context.signal })),
+        this.call(context, limit, 'DescribeConfigurationRecorderStatus', () => client.send(new DescribeConfigurationRecorderStatusCommand({}), { abortSignal: context.signal })),
+      ]);
+      return { region, view: { recorders: recorders.ConfigurationRecorders ?? [], statuses: statuses.ConfigurationRecordersStatus ?? [] } };
+    } catch (error) {
+      const message = error instanceof ScopeFailure ? error.message : errorMessage(error);
+      context.logger.warn({ provider: 'aws', region, error: message }, 'AWS Config recorders could not be described: the region is collected but reported as not covered');
+      return { region, error: message };
+    }
+  }
+
+  private accountApi(context: CollectContext, client: ConfigServiceClient): SelectApi {
+    return {
+      select: (Expression, NextToken) => client.send(new SelectResourceConfigCommand({ Expression, Limit: SELECT_PAGE_SIZE, NextToken }), { abortSignal: context.signal }),
+      batchGet: async (keys) => {
+        const out = await client.send(new BatchGetResourceConfigCommand({ resourceKeys: keys.map((k) => ({ resourceType: k.resourceType as never, resourceId: k.resourceId })) }), { abortSignal: context.signal });
+        return { items: out.baseConfigurationItems ?? [], unprocessed: out.unprocessedResourceKeys?.length ?? 0 };
+      },
+      selectOperation: 'SelectResourceConfig',
+      batchOperation: 'BatchGetResourceConfig',
+    };
+  }
+
+  /**
+   * Organization-wide collection through one aggregator. The aggregated account × regions come from
+   * DescribeConfigurationAggregatorSourcesStatus: a FAILED or OUTDATED source is a failed scope naming
+   * the source; a configured account that is no source is a scope that covers nothing. The recorders of
+   * source accounts are not visible through an aggregator: the recorder type is a gap in every scope.
+   */
+  private async collectAggregate(context: CollectContext, types: readonly string[], aggregator: NonNullable<AwsCollectorConfig['aggregator']>): Promise<CollectorRun> {
+    const started = performance.now();
+    const client = this.instrument(this.clients.config({ region: aggregator.region, ...(aggregator.roleArn ? { roleArn: aggregator.roleArn } : {}) }), context);
+    const limit = this.limiter();
+    const data = types.filter((t) => t !== CONFIG_RECORDER_TYPE);
+    const regional = data.filter((t) => !IAM_GLOBAL_TYPES.has(t));
+    try {
+      const sources = await this.sourcesStatus(context, limit, client, aggregator.name);
+      /** account|region → the failure of its source, if any */
+      const scopes = new Map<string, { account: string; region: string; failure?: string }>();
+      const perAccount = new Map<string, number>();
+      const unreadableAt = new Map<string, number>();
+      let unattributed = 0;
+      const configured = this.config.accounts.map((a) => a.id);
+      const addScope = (account: string, region: string, failure?: string): void => {
+        const key = `${account}|${region}`;
+        const existing = scopes.get(key);
+        if (!existing || (failure && !existing.failure)) scopes.set(key, { account, region, ...(failure ? { failure } : {}) });
+      };
+      const emit = (item: unknown): void => {
+        const outcome = normalizeConfigItem(item);
+        if (outcome.kind !== 'resource') return;
+        const r = outcome.resource;
+        if (r.type === '') {
+          unattributed++;
+          return;
+        }
+        if (r.region !== GLOBAL_REGION) addScope(r.account, r.region);
+        perAccount.set(r.account, (perAccount.get(r.account) ?? 0) + 1);
+        context.onResource(r);
+      };
+      const onUnreadable = (text: string): void => {
+        // A cut row often still names its account and region (they come first): blame that scope only.
+        const account = /"accountId":"(\d{12})"/.exec(text)?.[1];
+        const region = /"awsRegion":"([a-z0-9-]+)"/.exec(text)?.[1];
+        if (account && region) unreadableAt.set(`${account}|${region}`, (unreadableAt.get(`${account}|${region}`) ?? 0) + 1);
+        else unattributed++;
+      };
+      let failure: string | undefined;
+      try {
+        if (typeof sources === 'string') throw new Error(sources);
+        await this.selectAll(context, limit, data, emit, this.aggregateApi(context, client, aggregator.name), onUnreadable);
+      } catch (error) {
+        failure = error instanceof ScopeFailure ? error.message : errorMessage(error);
+        context.logger.warn({ provider: 'aws', aggregator: aggregator.name, error: failure }, 'aggregator collection failed');
+      }
+      // Sources: account rows name one account × region; organization rows a region for every account.
+      if (typeof sources !== 'string') {
+        const accounts = [...new Set([...configured, ...perAccount.keys()])];
+        for (const source of sources) {
+          const region = source.AwsRegion ?? '';
+          const bad = source.LastUpdateStatus === 'FAILED' || source.LastUpdateStatus === 'OUTDATED';
+          const why = bad ? sourceFailure(aggregator.name, source) : undefined;
+          if (source.SourceType === 'ORGANIZATION') for (const account of accounts.length > 0 ? accounts : [source.SourceId ?? '']) addScope(account, region, why);
+          else addScope(source.SourceId ?? '', region, why);
+        }
+      }
+      const at = context.now().toISOString();
+      const recorderGap: CoverageGap[] = types.includes(CONFIG_RECORDER_TYPE) ? [{ types: [CONFIG_RECORDER_TYPE], reason: aggregatorRecordersReason(aggregator.name) }] : [];
+      const coverage = [...scopes.values()].map(({ account, region, failure: sourceFailed }): CollectionScope => {
+        const error = failure ?? sourceFailed;
+        const unreadable = (unreadableAt.get(`${account}|${region}`) ?? 0) + unattributed;
+        return {
+          provider: 'aws',
+          account,
+          region,
+          types: error === undefined ? data : types,
+          ...(error === undefined && recorderGap.length > 0 ? { gaps: recorderGap } : {}),
+          ...(unreadable > 0 ? { unreadable } : {}),
+          outcome: error === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error, at },
+        };
+      });
+      const aggregated = new Set(coverage.map((s) => s.account));
+      for (const account of configured.filter((a) => !aggregated.has(a))) {
+        context.logger.warn({ provider: 'aws', aggregator: aggregator.name, account }, 'configured account is not a source of the aggregator: not collected');
+        coverage.push({ provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps: [{ types: [...regional, ...recorderGap.flatMap((g) => g.types)], reason: notAggregatedReason(account, aggregator.name) }], outcome: { status: 'ok', collectedAt: at } });
+      }
+      const accounts = [...new Set(coverage.map((s) => s.account))].map((account): AccountOutcome => {
+        const failed = coverage.find((s) => s.account === account && s.outcome.status === 'failed');
+        return {
+          account,
+          ok: failed === undefined,
+          ...(failed?.outcome.status === 'failed' ? { error: failed.outcome.error } : {}),
+          durationSeconds: (performance.now() - started) / 1000,
+          resources: perAccount.get(account) ?? 0,
+        };
+      });
+      return { coverage, accounts };
+    } finally {
+      client.destroy();
+    }
+  }
+
+  /** Every page of DescribeConfigurationAggregatorSourcesStatus; the error as text when it fails. */
+  private async sourcesStatus(context: CollectContext, limit: Limiter, client: ConfigServiceClient, name: string): Promise<AggregatedSourceStatus[] | string> {
+    const sources: AggregatedSourceStatus[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const token = nextToken;
+        const page = await this.call(context, limit, 'DescribeConfigurationAggregatorSourcesStatus', () =>
+          client.send(new DescribeConfigurationAggregatorSourcesStatusCommand({ ConfigurationAggregatorName: name, ...(token ? { NextToken: token } : {}) }), { abortSignal: context.signal }),
+        );
+        sources.push(...(page.AggregatedSourceStatusList ?? []));
+        nextToken = page.NextToken || undefined;
+      } while (nextToken !== undefined);
+      return sources;
+    } catch (error) {
+      return `aggregator source status could not be read (config:DescribeConfigurationAggregatorSourcesStatus): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
+    }
+  }
+
+  private aggregateApi(context: CollectContext, client: ConfigServiceClient, name: string): SelectApi {
+    return {
+      select: (Expression, NextToken) =>
+        client.send(new SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: name, Expression, Limit: SELECT_PAGE_SIZE, NextToken }), { abortSignal: context.signal }),
+      batchGet: async (keys) => {
+        const out = await client.send(
+          new BatchGetAggregateResourceConfigCommand({
+            ConfigurationAggregatorName: name,
+            ResourceIdentifiers: keys.map((k) => ({ SourceAccountId: k.accountId, SourceRegion: k.awsRegion, ResourceId: k.resourceId, ResourceType: k.resourceType as never })),
+          }),
+          { abortSignal: context.signal },
+        );
+        return { items: out.BaseConfigurationItems ?? [], unprocessed: out.UnprocessedResourceIdentifiers?.length ?? 0 };
+      },
+      selectOperation: 'SelectAggregateResourceConfig',
+      batchOperation: 'BatchGetAggregateResourceConfig',
+    };
   }
 
   /** Runs the Select queries (and BatchGets) for the given types, emitting every item. */
@@ -214,18 +513,15 @@ export class AwsConfigCollector implements Collector {
     limit: Limiter,
     types: readonly string[],
     emit: (item: unknown) => void,
-    api: {
-      select: (expression: string, nextToken: string | undefined) => Promise<SelectPage>;
-      batchGet: (keys: readonly BatchKey[]) => Promise<{ items: BaseConfigurationItem[]; unprocessed: number }>;
-      selectOperation: string;
-      batchOperation: string;
-    },
+    api: SelectApi,
+    /** A row that is not JSON: counted as unreadable in its scope, never a resource. */
+    onUnreadable: (text: string) => void,
   ): Promise<void> {
     const direct = types.filter((t) => !TYPES_NEEDING_BATCH_GET.has(t));
     const viaBatch = types.filter((t) => TYPES_NEEDING_BATCH_GET.has(t));
     const jobs: Promise<void>[] = [];
     for (const group of typeGroups(direct, SELECT_FIELDS)) {
-      jobs.push(this.pages(context, limit, api.selectOperation, `SELECT ${SELECT_FIELDS} WHERE ${typeCondition(group)}`, api.select, (row) => emit(row)));
+      jobs.push(this.pages(context, limit, api.selectOperation, `SELECT ${SELECT_FIELDS} WHERE ${typeCondition(group)}`, api.select, (row) => emit(row), onUnreadable));
     }
     for (const type of viaBatch) {
       jobs.push(
@@ -241,12 +537,12 @@ export class AwsConfigCollector implements Collector {
           await this.pages(context, limit, api.selectOperation, `SELECT resourceId, resourceType, accountId, awsRegion WHERE ${typeCondition([type])}`, api.select, async (row) => {
             const key = row as Partial<BatchKey>;
             if (typeof key.resourceId !== 'string') {
-              emit(row); // becomes a malformed resource, unknown for its controls
+              emit(row); // a typed row without an id: a malformed resource, unknown for its controls
               return;
             }
             keys.push({ resourceId: key.resourceId, resourceType: key.resourceType ?? type, accountId: key.accountId ?? '', awsRegion: key.awsRegion ?? '' });
             if (keys.length === BATCH_GET_SIZE) await flush();
-          });
+          }, onUnreadable);
           if (keys.length > 0) await flush();
         })(),
       );
@@ -264,6 +560,7 @@ export class AwsConfigCollector implements Collector {
     expression: string,
     select: (expression: string, nextToken: string | undefined) => Promise<SelectPage>,
     onRow: (row: unknown) => void | Promise<void>,
+    onUnreadable: (text: string) => void,
   ): Promise<void> {
     let nextToken: string | undefined;
     do {
@@ -276,9 +573,10 @@ export class AwsConfigCollector implements Collector {
         let row: unknown;
         try {
           row = JSON.parse(text);
-        } catch (error) {
-          // One unparseable row is one unknown resource, not a failed scan.
-          row = { resourceType: 'Unknown', resourceId: 'unparseable-row', configuration: `unparseable: ${errorMessage(error)}` };
+        } catch {
+          // One unparseable row is counted in its scope (every control there is unknown), not a failed scan.
+          onUnreadable(text);
+          continue;
         }
         await onRow(row);
       }
@@ -354,6 +652,20 @@ function typeGroups(types: readonly string[], fields: string): string[][] {
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+interface SelectApi {
+  select: (expression: string, nextToken: string | undefined) => Promise<SelectPage>;
+  batchGet: (keys: readonly BatchKey[]) => Promise<{ items: BaseConfigurationItem[]; unprocessed: number }>;
+  selectOperation: string;
+  batchOperation: string;
+}
+
+/** Why an aggregator source's data is not current (API reference, AggregatedSourceStatus). */
+function sourceFailure(aggregator: string, source: AggregatedSourceStatus): string {
+  const error = [source.LastErrorCode, source.LastErrorMessage].filter(Boolean).join(': ');
+  const when = source.LastUpdateTime ? ` (last update ${source.LastUpdateTime.toISOString()})` : '';
+  return `aggregator ${aggregator}: source ${source.SourceType === 'ORGANIZATION' ? 'organization ' : 'account '}${source.SourceId ?? ''} in ${source.AwsRegion ?? ''} is ${source.LastUpdateStatus ?? ''}${when}${error ? `: ${error}` : ''}`;
 }
 
 interface SelectPage {

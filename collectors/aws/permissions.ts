@@ -3,6 +3,7 @@
  * Plain data: `kansa permissions --provider aws` and deploy/iam/aws-policy.json are generated from it,
  * and tests check it against the commands the collector imports and the calls the sandbox sees.
  * Modes: `accounts` (per-account Select, optionally through an assumed role) and `aggregator`.
+ * Some operations sit outside AWS Config (STS, the Account API): the policy names their own actions.
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -10,6 +11,37 @@ export const AWS_PERMISSIONS: PermissionDeclaration = {
   provider: 'aws',
   collector: 'aws-config',
   operations: [
+    {
+      operation: 'GetCallerIdentity',
+      actions: ['sts:GetCallerIdentity'],
+      modes: ['accounts'],
+      // AWS documents that no permission is needed and an explicit deny does not apply; listed so the role says what kansa calls.
+      reason: 'checks that the credentials (after any role assumption) belong to the configured account before anything is attributed to it',
+    },
+    {
+      operation: 'ListRegions',
+      actions: ['account:ListRegions'],
+      modes: ['accounts'],
+      reason: 'discovers the regions enabled for each account (ENABLED, ENABLED_BY_DEFAULT): the default region list, and the regions an explicit list leaves out',
+    },
+    {
+      operation: 'DescribeConfigurationRecorders',
+      actions: ['config:DescribeConfigurationRecorders'],
+      modes: ['accounts'],
+      reason: 'which resource types each region\'s AWS Config recorder records: a type it does not record is reported as not covered, never as compliant',
+    },
+    {
+      operation: 'DescribeConfigurationRecorderStatus',
+      actions: ['config:DescribeConfigurationRecorderStatus'],
+      modes: ['accounts'],
+      reason: 'whether each region\'s recorder is recording and its last recording succeeded',
+    },
+    {
+      operation: 'DescribeConfigurationAggregatorSourcesStatus',
+      actions: ['config:DescribeConfigurationAggregatorSourcesStatus'],
+      modes: ['aggregator'],
+      reason: 'which source accounts and regions the aggregator holds current data for: failed or outdated sources are reported, never silent',
+    },
     {
       operation: 'SelectResourceConfig',
       actions: ['config:SelectResourceConfig'],

@@ -21,6 +21,7 @@ import { startAgent } from '../agent/runtime.js';
 import { EngineStartError } from '../agent/engine.js';
 import { Agent } from '../agent/agent.js';
 import { buildCollectors } from '../../collectors/registry.js';
+import { awsConfigWarnings } from '../../collectors/aws/config.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
 import { loadWebConfig } from '../http/web-config.js';
@@ -141,7 +142,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     command
       .option('--config <file>', 'agent configuration (YAML)')
       .option('--sandbox', 'start the embedded sandbox cloud on loopback and collect from it (no account needed)')
-      .option('--sandbox-resources <n>', 'size of the sandbox estate', (v) => positiveInt('--sandbox-resources', v), DEFAULT_SANDBOX_RESOURCES);
+      .option('--sandbox-resources <n>', 'size of the sandbox estate', (v) => positiveInt('--sandbox-resources', v), DEFAULT_SANDBOX_RESOURCES)
+      .option('--sandbox-enabled-regions <r1,r2>', 'sandbox: the regions AWS region discovery reports (default: the estate\'s)', commaList)
+      .option('--sandbox-recorder-off <r1,r2>', 'sandbox: regions without an AWS Config recorder', commaList)
+      .option('--sandbox-recorder-excludes <T1,T2>', 'sandbox: resource types every AWS Config recorder excludes', commaList)
+      .option('--sandbox-aggregator-failed-sources <ACCOUNT:REGION,…>', 'sandbox: aggregator sources whose last update failed', commaList);
 
   agentOptions(program.command('run').description('run the agent: scheduled collection, /metrics, /healthz, /readyz'))
     .option('--listen <host:port>', 'listen address (overrides the configuration)')
@@ -268,6 +273,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         throw errors.at(-1)!;
       }
       for (const warning of exceptionWarnings(mappings, config, io.now())) io.stderr(`kansa: warning: ${warning}\n`);
+      for (const warning of config.collectors.aws ? awsConfigWarnings(config.collectors.aws) : []) io.stderr(`kansa: warning: ${warning}\n`);
       io.stdout(
         `${options.config}: valid — catalog ${mappings.catalog.id} ${mappings.catalog.version} (${mappings.catalog.requirements.length} requirements), ` +
           `${mappings.controls.length} controls, ${mappings.attestations.length} attestations, ${mappings.exceptions.length} exceptions, ` +
@@ -305,6 +311,14 @@ interface AgentCliOptions {
   config?: string;
   sandbox?: boolean;
   sandboxResources: number;
+  sandboxEnabledRegions?: string[];
+  sandboxRecorderOff?: string[];
+  sandboxRecorderExcludes?: string[];
+  sandboxAggregatorFailedSources?: string[];
+}
+
+function commaList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function mappingsFor(config: AgentConfig): Mappings {
@@ -316,7 +330,15 @@ async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentCo
   requireCollectors(config, options.config, options.sandbox === true);
   const mappings = mappingsFor(config);
   if (!options.sandbox) return { config, mappings };
-  const sandbox = await withSandbox(config, { resources: options.sandboxResources });
+  const sandbox = await withSandbox(config, {
+    resources: options.sandboxResources,
+    aws: {
+      ...(options.sandboxEnabledRegions ? { enabledRegions: options.sandboxEnabledRegions } : {}),
+      ...(options.sandboxRecorderOff ? { recorderOff: options.sandboxRecorderOff } : {}),
+      ...(options.sandboxRecorderExcludes ? { recorderExcludes: options.sandboxRecorderExcludes } : {}),
+      ...(options.sandboxAggregatorFailedSources ? { aggregatorFailedSources: options.sandboxAggregatorFailedSources } : {}),
+    },
+  });
   return { config: sandbox.config, mappings, sandbox };
 }
 

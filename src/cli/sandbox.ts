@@ -4,7 +4,7 @@ import { awsCollectorSchema } from '../../collectors/aws/config.js';
 import { azureCollectorSchema } from '../../collectors/azure/config.js';
 import { gcpCollectorSchema } from '../../collectors/gcp/config.js';
 import { sandboxClientsOf, type SandboxClients } from '../../collectors/sandbox.js';
-import { startSandbox } from '../sandbox/server.js';
+import { startSandbox, type AwsRecordingOptions } from '../sandbox/server.js';
 import type { GcpProjectDenial } from '../sandbox/gcp.js';
 
 export interface SandboxRun {
@@ -22,19 +22,26 @@ export interface SandboxScopeOptions {
   readonly graphTruncated?: boolean;
 }
 
-export async function withSandbox(config: AgentConfig, options: { resources: number } & SandboxScopeOptions): Promise<SandboxRun> {
+export interface SandboxRunOptions extends SandboxScopeOptions {
+  readonly resources: number;
+  /** How the sandbox's AWS accounts are set up (enabled regions, recorders, aggregator sources). */
+  readonly aws?: AwsRecordingOptions;
+}
+
+export async function withSandbox(config: AgentConfig, options: SandboxRunOptions): Promise<SandboxRun> {
   const sandbox = await startSandbox({
     host: '127.0.0.1',
     port: 0,
-    aws: { resources: options.resources },
+    aws: { resources: options.resources, ...options.aws },
     azure: { ...(options.hideSubscriptions ? { hiddenSubscriptions: options.hideSubscriptions } : {}), ...(options.graphTruncated ? { graphTruncated: true } : {}) },
     gcp: { ...(options.denyProjects ? { deniedProjects: options.denyProjects } : {}) },
   });
+  // Every sandbox account, every region its discovery reports: the configuration's own regions belong to its real cloud.
   const aws = awsCollectorSchema.parse({
-    ...(config.collectors.aws ?? {}),
+    ...config.collectors.aws,
+    regions: undefined,
     enabled: true,
     endpoint: sandbox.aws.endpoint,
-    regions: sandbox.aws.regions,
     accounts: sandbox.aws.accounts.map((id) => ({ id })),
   });
   const azure = azureCollectorSchema.parse({ ...(config.collectors.azure ?? {}), enabled: true, subscriptions: sandbox.azure.subscriptions, endpoint: sandbox.azure.endpoint });
@@ -44,7 +51,7 @@ export async function withSandbox(config: AgentConfig, options: { resources: num
     clients: sandboxClientsOf(sandbox),
     close: () => sandbox.close(),
     describe: [
-      `AWS Config at ${sandbox.aws.endpoint}: ${options.resources} resources in accounts ${sandbox.aws.accounts.join(', ')}, regions ${sandbox.aws.regions.join(', ')}`,
+      `AWS Config at ${sandbox.aws.endpoint}: ${options.resources} resources in accounts ${sandbox.aws.accounts.join(', ')}, regions ${sandbox.aws.regions.join(', ')} (enabled: ${sandbox.aws.recording().enabledRegions?.join(', ') ?? ''})`,
       `Azure Resource Manager at ${sandbox.azure.endpoint}: ${sandbox.azure.estate.total} resources in subscriptions ${sandbox.azure.subscriptions.join(', ')}`,
       `Cloud Asset Inventory at ${sandbox.gcp.address}: ${sandbox.gcp.projects.reduce((n, p) => n + sandbox.gcp.expectedCount(`projects/${p}`), 0)} resources in projects ${sandbox.gcp.projects.join(', ')}`,
     ].join('; '),

@@ -15,7 +15,8 @@ import { hashParts, hex8 } from './estate/random.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { parseSelect, QueryError, type SelectableField, type SelectQuery } from './aws-query.js';
-import { accountOfAccessKey } from './aws-credentials.js';
+import { accountOfAccessKey, parseAuthorization } from './aws-credentials.js';
+import type { AwsRecording } from './estate/aws-recording.js';
 
 export const AWS_CONFIG_TARGET_PREFIX = 'StarlingDoveService.';
 export const AWS_SANDBOX_AGGREGATOR = 'kansa-sandbox-org';
@@ -59,17 +60,6 @@ interface Caller {
   readonly region: string;
 }
 
-interface Credential {
-  readonly accessKeyId: string;
-  readonly region: string;
-}
-
-function parseAuthorization(header: string | undefined): Credential | undefined {
-  if (!header) return undefined;
-  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/.exec(header);
-  return m?.[1] && m[2] ? { accessKeyId: m[1], region: m[2] } : undefined;
-}
-
 function epochSeconds(iso: string | undefined): number | undefined {
   return iso === undefined ? undefined : Date.parse(iso) / 1000;
 }
@@ -86,6 +76,8 @@ export class AwsConfigHandler implements ProviderHandler {
     private readonly estate: AwsEstate,
     private readonly faults: FaultInjector,
     private readonly calls: CallLog,
+    /** Read on every request: tests change it between scans. */
+    private readonly recording: () => AwsRecording,
     options: AwsConfigHandlerOptions = {},
   ) {
     this.aggregatorName = options.aggregatorName ?? AWS_SANDBOX_AGGREGATOR;
@@ -111,6 +103,7 @@ export class AwsConfigHandler implements ProviderHandler {
       await sleep(this.faults.latencyMs());
       const run = this.operation(operation);
       if (!run) throw new SandboxApiError(400, 'UnknownOperationException', `Operation ${operation} is not supported by the kansa sandbox`);
+      if (this.recording().denies(`config:${operation}`)) this.applyFault({ kind: 'accessDenied' }, caller, operation);
       this.applyFault(this.faults.decide(account), caller, operation);
       let input: unknown;
       try {
@@ -174,6 +167,8 @@ export class AwsConfigHandler implements ProviderHandler {
         return (caller, input) => this.describeRecorderStatus(caller, input);
       case 'DescribeConfigurationAggregators':
         return (caller) => this.describeAggregators(caller);
+      case 'DescribeConfigurationAggregatorSourcesStatus':
+        return (caller, input) => this.describeAggregatorSourcesStatus(caller, input);
       default:
         return undefined;
     }
@@ -220,20 +215,28 @@ export class AwsConfigHandler implements ProviderHandler {
     return `${out}}`;
   }
 
-  /** The caller's account in the request's region; global (IAM) items are recorded in the home region. */
+  /**
+   * The caller's account in the request's region; global (IAM) items are recorded in the home region.
+   * Only what the region's recorder records is there: no recorder, no items; an excluded type, none of it.
+   */
   private accountScopes(caller: Caller, query: SelectQuery): AwsEstateScope[] {
     if (query.account !== undefined && query.account !== caller.account) return [];
     let regions = caller.region === this.estate.homeRegion ? [caller.region, AWS_GLOBAL_REGION] : [caller.region];
     if (query.region !== undefined) regions = regions.filter((r) => r === query.region);
-    return this.estate.scopes({ types: query.types, accounts: [caller.account], regions });
+    const recording = this.recording();
+    return this.estate.scopes({ types: query.types, accounts: [caller.account], regions }).filter((s) => recording.records(s.region, s.type));
   }
 
+  /** What the aggregator holds: what each source records, except the sources whose last update failed. */
   private aggregateScopes(query: SelectQuery): AwsEstateScope[] {
-    return this.estate.scopes({
-      types: query.types,
-      ...(query.account !== undefined ? { accounts: [query.account] } : {}),
-      ...(query.region !== undefined ? { regions: [query.region] } : {}),
-    });
+    const recording = this.recording();
+    return this.estate
+      .scopes({
+        types: query.types,
+        ...(query.account !== undefined ? { accounts: [query.account] } : {}),
+        ...(query.region !== undefined ? { regions: [query.region] } : {}),
+      })
+      .filter((s) => recording.records(s.region, s.type) && !recording.sourceFailed(s.account, s.region));
   }
 
   private selectRow(item: AwsConfigItem, fields: readonly SelectableField[]): string {
@@ -289,7 +292,7 @@ export class AwsConfigHandler implements ProviderHandler {
         throw constraintError('null', `resourceKeys.${index + 1}.member`, 'Member must have resourceType and resourceId');
       }
       const found = this.estate.locate(key.resourceType, key.resourceId);
-      if (!found || found.scope.account !== caller.account) continue;
+      if (!found || found.scope.account !== caller.account || !this.recording().records(found.scope.region, found.scope.type)) continue;
       const visible = found.scope.region === caller.region || (found.scope.region === AWS_GLOBAL_REGION && caller.region === this.estate.homeRegion);
       if (visible) items.push(this.baseItem(this.estate.item(found.scope, found.k)));
     }
@@ -311,7 +314,8 @@ export class AwsConfigHandler implements ProviderHandler {
         throw constraintError('null', `resourceIdentifiers.${index + 1}.member`, 'Member must have SourceAccountId, SourceRegion, ResourceId and ResourceType');
       }
       const found = this.estate.locate(id.ResourceType, id.ResourceId);
-      if (found && found.scope.account === id.SourceAccountId && found.scope.region === id.SourceRegion) {
+      const held = found && this.recording().records(found.scope.region, found.scope.type) && !this.recording().sourceFailed(found.scope.account, found.scope.region);
+      if (found && held && found.scope.account === id.SourceAccountId && found.scope.region === id.SourceRegion) {
         items.push(this.baseItem(this.estate.item(found.scope, found.k)));
       }
     }
@@ -346,22 +350,22 @@ export class AwsConfigHandler implements ProviderHandler {
 
   // ------------------------------------------------------------------ Describe
 
+  /**
+   * DescribeConfigurationRecorders (API reference: ConfigurationRecorder, RecordingGroup): one customer
+   * managed recorder named `default` per region, none where `recorderOff` says so. Its recording group
+   * follows `recorderExcludes` (see AwsRecording.recordingGroup).
+   */
   private describeRecorders(caller: Caller, input: Json): string {
-    this.checkRecorderNames(input.ConfigurationRecorderNames);
-    const home = caller.region === this.estate.homeRegion;
+    const recording = this.recording();
+    this.checkRecorderNames(input.ConfigurationRecorderNames, recording.hasRecorder(caller.region));
+    if (!recording.hasRecorder(caller.region)) return JSON.stringify({ ConfigurationRecorders: [] });
     return JSON.stringify({
       ConfigurationRecorders: [
         {
-          arn: `arn:aws:config:${caller.region}:${caller.account}:configuration-recorder/default/${hex8(hashParts(caller.account, caller.region))}`,
+          arn: recorderArn(caller),
           name: 'default',
           roleARN: `arn:aws:iam::${caller.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
-          recordingGroup: {
-            allSupported: true,
-            includeGlobalResourceTypes: home,
-            resourceTypes: [],
-            exclusionByResourceTypes: { resourceTypes: [] },
-            recordingStrategy: { useOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' },
-          },
+          recordingGroup: recording.recordingGroup(caller.region),
           recordingMode: { recordingFrequency: 'CONTINUOUS', recordingModeOverrides: [] },
           recordingScope: 'PAID',
         },
@@ -369,22 +373,29 @@ export class AwsConfigHandler implements ProviderHandler {
     });
   }
 
+  /** DescribeConfigurationRecorderStatus (API reference: ConfigurationRecorderStatus; lastStatus is Pending | Success | Failure | NotApplicable). */
   private describeRecorderStatus(caller: Caller, input: Json): string {
-    this.checkRecorderNames(input.ConfigurationRecorderNames);
+    const recording = this.recording();
+    this.checkRecorderNames(input.ConfigurationRecorderNames, recording.hasRecorder(caller.region));
+    if (!recording.hasRecorder(caller.region)) return JSON.stringify({ ConfigurationRecordersStatus: [] });
     return JSON.stringify({
       ConfigurationRecordersStatus: [
         {
-          arn: `arn:aws:config:${caller.region}:${caller.account}:configuration-recorder/default/${hex8(hashParts(caller.account, caller.region))}`,
+          arn: recorderArn(caller),
           name: 'default',
           lastStartTime: RECORDER_STARTED,
           recording: true,
-          lastStatus: 'SUCCESS',
+          lastStatus: 'Success',
           lastStatusChangeTime: Math.floor(this.faults.date().getTime() / 1000) - 300,
         },
       ],
     });
   }
 
+  /**
+   * An account-based aggregator over every estate account and enabled region (API reference:
+   * ConfigurationAggregator, AccountAggregationSource), so its sources status lists account × region.
+   */
   private describeAggregators(caller: Caller): string {
     if (caller.account !== this.estate.managementAccount) return JSON.stringify({ ConfigurationAggregators: [] });
     return JSON.stringify({
@@ -392,11 +403,7 @@ export class AwsConfigHandler implements ProviderHandler {
         {
           ConfigurationAggregatorName: this.aggregatorName,
           ConfigurationAggregatorArn: `arn:aws:config:${caller.region}:${caller.account}:config-aggregator/config-aggregator-${hex8(hashParts(this.aggregatorName))}`,
-          OrganizationAggregationSource: {
-            RoleArn: `arn:aws:iam::${caller.account}:role/service-role/AWSConfigRoleForOrganizations`,
-            AwsRegions: [...this.estate.regions],
-            AllAwsRegions: false,
-          },
+          AccountAggregationSources: [{ AccountIds: [...this.estate.accounts], AwsRegions: [...this.recording().enabledRegions], AllAwsRegions: false }],
           CreationTime: RECORDER_STARTED,
           LastUpdatedTime: RECORDER_STARTED,
         },
@@ -404,9 +411,44 @@ export class AwsConfigHandler implements ProviderHandler {
     });
   }
 
-  private checkRecorderNames(names: unknown): void {
+  /**
+   * DescribeConfigurationAggregatorSourcesStatus (API reference: AggregatedSourceStatus; LastUpdateStatus
+   * FAILED | SUCCEEDED | OUTDATED, UpdateStatus filter, Limit 0–100 with 0 meaning the maximum, NextToken).
+   * One row per source account × region; `aggregatorFailedSources` rows are FAILED with an error. The
+   * error codes AWS puts there are not enumerated in the reference; the sandbox uses an access error.
+   */
+  private describeAggregatorSourcesStatus(caller: Caller, input: Json): string {
+    this.checkAggregator(caller, input.ConfigurationAggregatorName);
+    const recording = this.recording();
+    const filter = input.UpdateStatus === undefined || input.UpdateStatus === null ? undefined : input.UpdateStatus;
+    if (filter !== undefined && (!Array.isArray(filter) || filter.some((f) => f !== 'FAILED' && f !== 'SUCCEEDED' && f !== 'OUTDATED'))) {
+      throw constraintError(JSON.stringify(filter), 'updateStatus', 'Member must satisfy enum value set: [FAILED, SUCCEEDED, OUTDATED]');
+    }
+    const limit = pageSizeParam(input.Limit, 'limit') || SELECT_MAX_PAGE_SIZE;
+    const updated = Math.floor(this.faults.date().getTime() / 1000) - 600;
+    const rows = this.estate.accounts
+      .flatMap((account) => recording.enabledRegions.map((region) => ({ account, region, failed: recording.sourceFailed(account, region) })))
+      .map(({ account, region, failed }) => ({
+        SourceId: account,
+        SourceType: 'ACCOUNT',
+        AwsRegion: region,
+        LastUpdateStatus: failed ? 'FAILED' : 'SUCCEEDED',
+        LastUpdateTime: updated,
+        ...(failed
+          ? { LastErrorCode: 'AccessDeniedException', LastErrorMessage: `The aggregator account ${caller.account} is not authorized to collect data from source account ${account} in ${region}.` }
+          : {}),
+      }))
+      .filter((row) => filter === undefined || (filter as unknown[]).includes(row.LastUpdateStatus));
+    const tokenKey = hashParts('sources', this.aggregatorName, JSON.stringify(filter ?? null));
+    const offset = input.NextToken === undefined || input.NextToken === null || input.NextToken === '' ? 0 : decodeToken(input.NextToken, tokenKey, rows.length);
+    const page = rows.slice(offset, offset + limit);
+    const next = offset + page.length;
+    return JSON.stringify({ AggregatedSourceStatusList: page, ...(next < rows.length ? { NextToken: encodeToken(next, tokenKey) } : {}) });
+  }
+
+  private checkRecorderNames(names: unknown, present: boolean): void {
     if (!Array.isArray(names)) return;
-    const unknown: unknown = (names as unknown[]).find((n) => n !== 'default');
+    const unknown: unknown = (names as unknown[]).find((n) => n !== 'default' || !present);
     if (unknown !== undefined) {
       throw new SandboxApiError(400, 'NoSuchConfigurationRecorderException', `Cannot find configuration recorder with the specified name '${JSON.stringify(unknown)}'.`);
     }
@@ -419,6 +461,10 @@ export class AwsConfigHandler implements ProviderHandler {
       throw new SandboxApiError(400, 'NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist. Check the configuration aggregator name and try again.');
     }
   }
+}
+
+function recorderArn(caller: Caller): string {
+  return `arn:aws:config:${caller.region}:${caller.account}:configuration-recorder/default/${hex8(hashParts(caller.account, caller.region))}`;
 }
 
 function itemKey(item: AwsConfigItem): string {

@@ -16,3 +16,18 @@ export function accountOfAccessKey(accessKeyId: string): string | undefined {
   const m = /^ASIASANDBOX(\d{12})$/.exec(accessKeyId);
   return m?.[1];
 }
+
+export interface SigV4Credential {
+  readonly accessKeyId: string;
+  /** The credential scope's region. */
+  readonly region: string;
+  /** The credential scope's service (`config`, `sts`, `account`). */
+  readonly service: string;
+}
+
+/** The credential scope of a SigV4 `Authorization` header (`Credential=<key>/<date>/<region>/<service>/aws4_request`). */
+export function parseAuthorization(header: string | undefined): SigV4Credential | undefined {
+  if (!header) return undefined;
+  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/.exec(header);
+  return m?.[1] && m[2] && m[3] ? { accessKeyId: m[1], region: m[2], service: m[3] } : undefined;
+}

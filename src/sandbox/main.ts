@@ -4,12 +4,17 @@
  *     [--latency-ms N] [--throttle-rate R] [--throttle-retry-after S] [--server-error-rate R]
  *     [--access-denied a,b] [--malformed-rate R] [--truncated-page-rate R] [--clock-skew S] [--rate-per-second N]
  *     [--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated]
+ *     [--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes T1,T2] [--aggregator-failed-sources ACCOUNT:REGION,…]
+ *     [--denied-actions account:ListRegions,…]
  */
 import { parseArgs } from 'node:util';
 import { startSandbox, type Faults } from './server.js';
 import { parseDeniedProjects } from './gcp.js';
 
-const USAGE = 'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] [fault flags]';
+const USAGE =
+  'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] ' +
+  '[--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes AWS::S::T,…] [--aggregator-failed-sources ACCOUNT:REGION,…] [--denied-actions svc:Op,…] ' +
+  '[--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated] [fault flags]';
 
 function number(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -49,6 +54,11 @@ async function main(): Promise<void> {
       'hide-subscriptions': { type: 'string' },
       'deny-projects': { type: 'string' },
       'graph-truncated': { type: 'boolean' },
+      'enabled-regions': { type: 'string' },
+      'recorder-off': { type: 'string' },
+      'recorder-excludes': { type: 'string' },
+      'aggregator-failed-sources': { type: 'string' },
+      'denied-actions': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -82,6 +92,13 @@ async function main(): Promise<void> {
       ...(resources !== undefined ? { resources } : {}),
       ...(accounts ? { accounts } : {}),
       ...(regions ? { regions } : {}),
+      ...compact({
+        enabledRegions: list(values['enabled-regions']),
+        recorderOff: list(values['recorder-off']),
+        recorderExcludes: list(values['recorder-excludes']),
+        aggregatorFailedSources: list(values['aggregator-failed-sources']),
+        deniedActions: list(values['denied-actions']),
+      }),
     },
     faults,
     azure: { ...(hiddenSubscriptions ? { hiddenSubscriptions } : {}), ...(values['graph-truncated'] ? { graphTruncated: true } : {}) },
@@ -96,6 +113,7 @@ async function main(): Promise<void> {
           aggregatorName: aws.aggregatorName,
           managementAccount: aws.managementAccount,
           regions: aws.regions,
+          ...aws.recording(),
           resources: aws.estate.total,
           credentials: Object.fromEntries(aws.accounts.map((a) => [a, aws.credentialsFor(a)])),
         },

@@ -11,7 +11,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AzureEstateOptions, SandboxAzure } from './azure.js';
 import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
+import { AwsAccountHandler } from './aws-account.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
+import { AwsStsHandler } from './aws-sts.js';
+import { AwsRecording, type AwsRecordingOptions } from './estate/aws-recording.js';
 import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-credentials.js';
 import { CallLog, type CallSummary } from './calls.js';
 import { AwsEstate, type AwsEstateDescription, type AwsEstateOptions } from './estate/aws.js';
@@ -24,6 +27,8 @@ export type { Faults } from './faults.js';
 export type { S3Faults, S3SandboxOptions, SandboxS3, SandboxS3Object, ObjectLockMode } from './s3.js';
 export type { CallRecord, CallSummary } from './calls.js';
 export type { AwsEstateOptions, AwsEstateDescription, AwsScopeCount } from './estate/aws.js';
+export type { AwsRecordingOptions } from './estate/aws-recording.js';
+export { AWS_GLOBAL_TYPES } from './estate/aws-recording.js';
 export { describeEstate, expectedCount, minimumCalls, AWS_RESOURCE_TYPES } from './estate/aws.js';
 export { SELECT_MAX_PAGE_SIZE, SELECT_DEFAULT_PAGE_SIZE, BATCH_GET_MAX_KEYS, SELECT_OMITS_SUPPLEMENTARY } from './aws-config.js';
 
@@ -34,7 +39,8 @@ export interface SandboxOptions {
   readonly host?: string;
   /** Default 0: a free port. */
   readonly port?: number;
-  readonly aws?: AwsEstateOptions;
+  /** The estate, and how its accounts are set up: enabled regions, Config recorders, aggregator sources, denied actions. */
+  readonly aws?: AwsEstateOptions & AwsRecordingOptions;
   /** Azure ARM + Resource Graph estate, served over HTTPS on its own port (src/sandbox/azure.ts). */
   readonly azure?: AzureEstateOptions;
   /** GCP Cloud Asset estate, served over gRPC on its own port (src/sandbox/gcp.ts). */
@@ -59,6 +65,10 @@ export interface SandboxAws {
   readonly homeRegion: string;
   readonly estate: AwsEstateDescription;
   credentialsFor(account: string): StaticCredentials;
+  /** The account setup now in force (enabled regions, recorders, aggregator sources, denied actions). */
+  recording(): AwsRecordingOptions;
+  /** Replaces the account setup (omitted knobs: defaults); takes effect on the next request. */
+  setRecording(options: AwsRecordingOptions): void;
 }
 
 export interface Sandbox {
@@ -83,10 +93,12 @@ function endpointHost(host: string): string {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const estate = new AwsEstate(options.aws);
+  let recording = new AwsRecording(options.aws ?? {}, estate);
   const faults = new FaultInjector(options.faults ?? {}, estate.seed);
   const callLog = new CallLog();
-  const aws = new AwsConfigHandler(estate, faults, callLog, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
-  const handlers: readonly ProviderHandler[] = [aws];
+  const aws = new AwsConfigHandler(estate, faults, callLog, () => recording, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
+  // STS and the Account API share the AWS listener, told apart by the SigV4 service they are signed for.
+  const handlers: readonly ProviderHandler[] = [new AwsStsHandler(() => estate.accounts, faults, callLog), new AwsAccountHandler(estate, faults, callLog, () => recording), aws];
 
   const server: Server = createServer(KEEP_ALIVE_SERVER_OPTIONS, (req, res) => {
     void route(handlers, req, res);
@@ -126,6 +138,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       credentialsFor(account) {
         if (!estate.accounts.includes(account)) throw new Error(`sandbox: account ${account} is not part of the estate (${estate.accounts.join(', ')})`);
         return { accessKeyId: sandboxAccessKeyFor(account), secretAccessKey: AWS_SANDBOX_SECRET };
+      },
+      recording: () => recording.options(),
+      setRecording: (next) => {
+        recording = new AwsRecording(next, estate);
       },
     },
     azure: azure.azure,

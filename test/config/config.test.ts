@@ -21,7 +21,9 @@ describe('agent configuration', () => {
     const config = loadConfig(files['kansa.yaml']!);
     expect(config.listen).toBe(':9999');
     expect(config.attestations).toBe(`${files.dir}/attest.yaml`);
-    expect(config.collectors.aws).toMatchObject({ enabled: true, schedule: '*/30 * * * *', regions: ['ap-northeast-1', 'ap-northeast-3'], concurrencyPerAccount: 4, staleAfterSeconds: 7200 });
+    expect(config.collectors.aws).toMatchObject({ enabled: true, schedule: '*/30 * * * *', concurrencyPerAccount: 4, staleAfterSeconds: 7200 });
+    // No regions by default: each scan collects every region enabled for the account (region discovery).
+    expect(config.collectors.aws?.regions).toBeUndefined();
     expect(defaultConfig()).toMatchObject({ listen: '127.0.0.1:9731', collectors: {} });
   });
 

@@ -26,7 +26,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
-  aws: (a) => /^config:(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a),
+  aws: (a) => /^(config|account|sts):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a),
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -89,10 +89,10 @@ describe('declarations follow the code', () => {
   const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
-  it('AWS: every AWS Config command the collector imports is declared', () => {
-    const imports = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-config-service'/.exec(source('collectors/aws/config-service.ts'))?.[1] ?? '';
+  it('AWS: every AWS Config, STS and Account command the collector imports is declared', () => {
+    const imports = [...source('collectors/aws/config-service.ts').matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands.length).toBeGreaterThan(0);
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -125,7 +125,6 @@ describe('the sandbox sees only declared, read-only calls', () => {
     const sandbox = await startSandbox({ aws: { resources: 400, seed: 5 } });
     try {
       const config = awsCollectorSchema.parse({
-        regions: sandbox.aws.regions,
         accounts: sandbox.aws.accounts.map((id) => ({ id })),
         maxAttempts: 1,
         ...(mode === 'aggregator' ? { aggregator: { name: sandbox.aws.aggregatorName, region: sandbox.aws.homeRegion } } : {}),
@@ -159,14 +158,25 @@ describe('narrowed to a configuration', () => {
 
   it('AWS aggregator mode needs only the aggregate actions; per-account mode only the per-account ones', () => {
     const aggregated = configSchema.parse({ collectors: { aws: { accounts: [], aggregator: { name: 'org', region: 'ap-northeast-1' } } } });
-    expect(generatePermissions('aws', controls, modesOf('aws', aggregated)).actions).toEqual(['config:BatchGetAggregateResourceConfig', 'config:SelectAggregateResourceConfig']);
+    expect(generatePermissions('aws', controls, modesOf('aws', aggregated)).actions).toEqual([
+      'config:BatchGetAggregateResourceConfig',
+      'config:DescribeConfigurationAggregatorSourcesStatus',
+      'config:SelectAggregateResourceConfig',
+    ]);
     const perAccount = configSchema.parse({ collectors: { aws: { accounts: [{ id: '111122223333' }] } } });
-    expect(generatePermissions('aws', controls, modesOf('aws', perAccount)).actions).toEqual(['config:BatchGetResourceConfig', 'config:SelectResourceConfig']);
+    expect(generatePermissions('aws', controls, modesOf('aws', perAccount)).actions).toEqual([
+      'account:ListRegions',
+      'config:BatchGetResourceConfig',
+      'config:DescribeConfigurationRecorderStatus',
+      'config:DescribeConfigurationRecorders',
+      'config:SelectResourceConfig',
+      'sts:GetCallerIdentity',
+    ]);
   });
 
   it('drops BatchGet when no enabled control reads S3 buckets', () => {
     const withoutBuckets = controls.filter((c) => !c.resourceTypes.includes('AWS::S3::Bucket') && !c.context.some((x) => x.type === 'AWS::S3::Bucket'));
-    expect(generatePermissions('aws', withoutBuckets).actions).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
+    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /BatchGet|Select/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
   });
 
   it('Azure: ARM only, listed subscriptions → no Resource Graph; Subscriptions List still confirms they are visible', () => {

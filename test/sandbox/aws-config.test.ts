@@ -276,7 +276,7 @@ describe('AWS Config sandbox through the real SDK', () => {
     const recorders = await c.send(new DescribeConfigurationRecordersCommand({}));
     expect(recorders.ConfigurationRecorders?.[0]?.recordingGroup).toMatchObject({ allSupported: true, includeGlobalResourceTypes: true });
     const status = await c.send(new DescribeConfigurationRecorderStatusCommand({}));
-    expect(status.ConfigurationRecordersStatus?.[0]).toMatchObject({ name: 'default', recording: true, lastStatus: 'SUCCESS' });
+    expect(status.ConfigurationRecordersStatus?.[0]).toMatchObject({ name: 'default', recording: true, lastStatus: 'Success' });
   });
 
   it('rejects unknown access keys and unknown operations, and logs them', async () => {

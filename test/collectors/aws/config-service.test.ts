@@ -26,8 +26,8 @@ interface Collected {
 const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
 async function collect(sandbox: Sandbox, config: Record<string, unknown> = {}): Promise<Collected> {
+  // No regions: every region the account's discovery reports (the estate's, by default).
   const collectorConfig = awsCollectorSchema.parse({
-    regions: sandbox.aws.regions,
     accounts: sandbox.aws.accounts.map((id) => ({ id })),
     maxAttempts: 6,
     ...config,
@@ -66,7 +66,9 @@ describe('AWS Config collector against the sandbox', () => {
     sandbox.setFaults({});
     sandbox.resetCalls();
   });
-  const expected = (): number => expectedCount(sandbox.aws.estate, { types: TYPES });
+  // Every item of the needed types, and one configuration recorder per account × region.
+  const recorders = (): number => sandbox.aws.accounts.length * sandbox.aws.regions.length;
+  const expected = (): number => expectedCount(sandbox.aws.estate, { types: TYPES }) + recorders();
 
   it('pages through every resource of the needed types, once each, with read-only calls', async () => {
     const { resources, run, calls } = await collect(sandbox);
@@ -89,7 +91,10 @@ describe('AWS Config collector against the sandbox', () => {
   it('collects the same estate through an organization aggregator', async () => {
     const direct = await collect(sandbox);
     const { resources, run, calls } = await collect(sandbox, { accounts: [], aggregator: { name: sandbox.aws.aggregatorName, region: sandbox.aws.homeRegion } });
-    expect(uniqueKeys(resources)).toEqual(uniqueKeys(direct.resources));
+    // The same items; recorders are not visible through an aggregator, which every scope says.
+    expect(uniqueKeys(resources)).toEqual(uniqueKeys(direct.resources.filter((r) => r.type !== 'AWS::Config::ConfigurationRecorder')));
+    expect(run.coverage.every((s) => s.gaps?.[0]?.types.join() === 'AWS::Config::ConfigurationRecorder')).toBe(true);
+    expect(new Set(run.coverage.map((s) => `${s.account}|${s.region}`))).toEqual(new Set(sandbox.aws.accounts.flatMap((a) => sandbox.aws.regions.map((r) => `${a}|${r}`))));
     expect(count(calls, 'SelectAggregateResourceConfig 200')).toBeGreaterThan(0);
     expect(count(calls, 'BatchGetAggregateResourceConfig 200')).toBeGreaterThan(0);
     expect(count(calls, 'SelectResourceConfig')).toBe(0);
@@ -105,7 +110,9 @@ describe('AWS Config collector against the sandbox', () => {
     const { resources, run, calls, sleeps } = await collect(sandbox, { maxAttempts: 12 });
     expect(resources.length).toBe(expected());
     expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
-    const throttled = count(calls, 'SelectResourceConfig ThrottlingException') + count(calls, 'BatchGetResourceConfig ThrottlingException');
+    // Every AWS call is throttled alike: Config (ThrottlingException) and the Account API (TooManyRequestsException).
+    const throttled = [...calls].filter(([k]) => / (ThrottlingException|TooManyRequestsException)$/.test(k)).reduce((n, [, v]) => n + v, 0);
+    expect(count(calls, 'SelectResourceConfig ThrottlingException')).toBeGreaterThan(0);
     expect(throttled).toBeGreaterThan(0);
     expect(sleeps).toHaveLength(throttled);
     if (retryAfterMs !== undefined) expect(new Set(sleeps)).toEqual(new Set([retryAfterMs]));
@@ -124,12 +131,15 @@ describe('AWS Config collector against the sandbox', () => {
   it('marks only the denied account failed; the rest completes', async () => {
     const denied = sandbox.aws.accounts[1]!;
     sandbox.setFaults({ accessDeniedAccounts: [denied] });
-    const { resources, run, calls } = await collect(sandbox);
-    expect(run.coverage.filter((s) => s.account === denied).map((s) => s.outcome.status)).toEqual(sandbox.aws.regions.map(() => 'failed'));
-    expect(run.coverage.filter((s) => s.account !== denied).every((s) => s.outcome.status === 'ok')).toBe(true);
+    const { resources, run, calls } = await collect(sandbox, { regions: sandbox.aws.regions });
+    const deniedScopes = run.coverage.filter((s) => s.account === denied);
+    expect(deniedScopes.filter((s) => s.region !== 'global').map((s) => s.outcome.status)).toEqual(sandbox.aws.regions.map(() => 'failed'));
+    // Discovery was denied too: the regions beyond the explicit list are said to be unknown, not silently skipped.
+    expect(deniedScopes.find((s) => s.region === 'global')).toMatchObject({ types: [], gaps: [{ reason: { en: expect.stringContaining('account:ListRegions') as unknown } }] });
+    expect(run.coverage.filter((s) => s.account !== denied).every((s) => s.outcome.status === 'ok' && s.gaps === undefined)).toBe(true);
     expect(run.accounts.find((a) => a.account === denied)).toMatchObject({ ok: false, error: expect.stringContaining('AccessDeniedException') as unknown });
     expect(resources.some((r) => r.account === denied)).toBe(false);
-    expect(resources.length).toBe(expectedCount(sandbox.aws.estate, { types: TYPES }) - expectedCount(sandbox.aws.estate, { types: TYPES, account: denied }));
+    expect(resources.length).toBe(expected() - expectedCount(sandbox.aws.estate, { types: TYPES, account: denied }) - sandbox.aws.regions.length);
     // a permission error is not retried: per region, one Select for most types and one key Select for S3, each tried once
     expect(count(calls, 'SelectResourceConfig AccessDeniedException')).toBe(sandbox.aws.regions.length * 2);
   });
@@ -142,6 +152,10 @@ describe('AWS Config collector against the sandbox', () => {
     expect(malformed.length).toBeGreaterThan(0);
     expect(malformed.length).toBeLessThan(resources.length / 5);
     expect(malformed[0]?.malformed).toMatch(/not valid JSON|expected an object/);
+    // Rows cut in half are not JSON: counted in their scope, never a resource of no type.
+    expect(run.coverage.reduce((n, s) => n + (s.unreadable ?? 0), 0)).toBeGreaterThan(0);
+    expect(resources.filter((r) => r.type === '' || r.type === 'Unknown')).toEqual([]);
+    expect(malformed.every((r) => TYPES.includes(r.type))).toBe(true);
   });
 
   it('gives up on a scope after the bounded attempts and says why', async () => {
