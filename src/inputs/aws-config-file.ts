@@ -12,8 +12,10 @@
  */
 import { basename } from 'node:path';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
+import { CONFIG_RECORDER_TYPE } from '../../collectors/aws/coverage.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
+import type { Bilingual } from '../model/text.js';
 import { CoverageBook, type FileCoverage, type Unplaced } from './coverage.js';
 import { ARRAY, LINES, NonObjects, finalDocument, headOf, isObject, pageToken, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
 import { JsonItemStream, type Container, type DocumentShape } from './json-stream.js';
@@ -114,7 +116,7 @@ export class AwsInputs implements ProviderInputs {
     /** The AWS types the enabled controls read: those a list lacks become gaps. */
     wanted?: ReadonlySet<string>,
   ) {
-    this.book = new CoverageBook('aws', wanted);
+    this.book = new CoverageBook('aws', wanted, RECORDERS_NOT_IN_FILES);
   }
 
   open(head: Head, emit: (resource: Resource) => void): ItemSink {
@@ -228,6 +230,17 @@ export function readFileSyncWith(file: string, inputs: ProviderInputs, lines: bo
 }
 
 /** AWS Config files read whole into memory (small inputs: fixtures, tests; `kansa evaluate` streams instead). */
+/** AWS Config files hold configuration items, never the recorders' own state, which kansa reads live. */
+const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
+  [
+    CONFIG_RECORDER_TYPE,
+    {
+      ja: `AWS Config のファイルには記録の設定・状態（${CONFIG_RECORDER_TYPE}）が含まれません。DescribeConfigurationRecorders で確認するにはライブ収集を使ってください`,
+      en: `AWS Config files do not hold the recorders' settings and status (${CONFIG_RECORDER_TYPE}); live collection reads them with DescribeConfigurationRecorders`,
+    },
+  ],
+]);
+
 export function readAwsConfigFiles(files: readonly string[], format: InputFormat | undefined, now: Date, wanted?: ReadonlySet<string>): OfflineInventory {
   const inputs = new AwsInputs(format, now, wanted);
   const resources: Resource[] = [];

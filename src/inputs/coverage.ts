@@ -42,6 +42,8 @@ export class CoverageBook {
     private readonly provider: ProviderId,
     /** The types the enabled controls of this provider read; undefined: not known, no absence gaps. */
     private readonly wanted: ReadonlySet<string> | undefined,
+    /** Types kansa reads from live APIs that no input file of this kind holds, with why (AWS Config recorders). */
+    private readonly neverInFiles: ReadonlyMap<string, Bilingual> = new Map(),
   ) {}
 
   /** A file's view, committed to the book at its end. */
@@ -87,8 +89,12 @@ export class CoverageBook {
       gaps.push({ types: [type], reason: notRecordedReason(type) });
     }
     if (!t.all && this.wanted) {
-      for (const type of [...this.wanted].sort()) if (!t.types.has(type) && !t.notRecorded.has(type)) gaps.push({ types: [type], reason: absentReason(this.provider, type, t.kinds) });
+      for (const type of [...this.wanted].sort()) {
+        if (!t.types.has(type) && !t.notRecorded.has(type) && !this.neverInFiles.has(type)) gaps.push({ types: [type], reason: absentReason(this.provider, type, t.kinds) });
+      }
     }
+    // Even a complete snapshot cannot say this: the type comes from another API.
+    for (const [type, reason] of this.neverInFiles) if (this.wanted?.has(type)) gaps.push({ types: [type], reason });
     if (t.pages.length > 0) {
       // One page of a paged result: the types it holds are only partly there.
       const partly = [...t.types].filter((type) => !this.wanted || this.wanted.has(type)).sort();

@@ -50,10 +50,19 @@ async function scan(sandbox: Sandbox, regions?: readonly string[]): Promise<Scan
   return JSON.parse(stdout) as ScanJson;
 }
 
-/** Requirements some enabled AWS control evidences by reading a regional (non-IAM) type. */
+/**
+ * Requirements some enabled AWS control evidences by judging each region's data: `each` controls and
+ * per-region `exists` controls over a regional (non-IAM) type. An account-wide `exists` control (a
+ * multi-region trail, a web ACL) is settled by one satisfying resource anywhere in the account, so a
+ * blind region cannot change its pass.
+ */
 function readingRegionalData(): Set<string> {
   const { controls, catalog } = bundledMappings();
-  return new Set(controls.filter((c) => c.provider === 'aws' && c.id !== RECORDING && c.resourceTypes.some((t) => !IAM.test(t))).flatMap((c) => c.requirements[catalog.id] ?? []));
+  return new Set(
+    controls
+      .filter((c) => c.provider === 'aws' && c.id !== RECORDING && (c.kind === 'each' || c.scope === 'region') && c.resourceTypes.some((t) => !IAM.test(t)))
+      .flatMap((c) => c.requirements[catalog.id] ?? []),
+  );
 }
 
 describe('kansa scan sees every enabled AWS region, or says what it did not see', () => {
