@@ -269,7 +269,11 @@ export class AwsConfigCollector implements Collector {
       const recordings = await Promise.all(regions.map((region) => this.describeRecorders(context, limit, client(region), region)));
       // One region recording a global (IAM) type covers the account.
       const globalRecorded = new Set(recordings.flatMap((r) => (r.view ? [...recordedTypes(r.view, global)] : [])));
-      const globalMissing = global.filter((t) => !globalRecorded.has(t));
+      const globalNotSeen = global.filter((t) => !globalRecorded.has(t));
+      // A region whose recorders could not be read may be the one recording them: not known to be missing.
+      const someUnread = recordings.some((r) => r.view === undefined);
+      const globalMissing = someUnread ? [] : globalNotSeen;
+      const globalUndetermined = someUnread ? globalNotSeen : [];
       const seenGlobal = new Set<string>();
       return await Promise.all(
         recordings.map(async (recording, index): Promise<CollectionScope> => {
@@ -292,7 +296,7 @@ export class AwsConfigCollector implements Collector {
             select = [...recorded];
             if (wantRecorders) {
               const unrecorded = (recorder: ConfigurationRecorder): string[] => [...regional.filter((t) => !groupRecords(recorder, t)), ...globalMissing].sort();
-              for (const resource of recorderResources(account, region, view, unrecorded, context.now().toISOString())) {
+              for (const resource of recorderResources(account, region, view, unrecorded, context.now().toISOString(), globalUndetermined)) {
                 counter.resources++;
                 context.onResource(resource);
               }

@@ -95,7 +95,8 @@ export function globalNotRecordedReason(type: string, account: string, regions: 
  * as DescribeConfigurationRecorders returns it plus its status fields (`recording`, `lastStatus`,
  * `lastStatusChangeTime`, `lastErrorCode`, `lastErrorMessage`); `supplementary.kansaUnrecordedTypes`
  * lists the wanted types its recording group leaves out (for a global IAM type: only when no region of
- * the account records it).
+ * the account records it); `supplementary.kansaUndeterminedTypes` the global types whose recording no
+ * region is known to have while some region's recorders could not be read (they may record them).
  */
 export function recorderResources(
   account: string,
@@ -103,6 +104,7 @@ export function recorderResources(
   view: RegionRecorders,
   unrecorded: (recorder: ConfigurationRecorder) => readonly string[],
   capturedAt: string,
+  undetermined: readonly string[] = [],
 ): Resource[] {
   return view.recorders.map((recorder) => {
     const status = statusOf(view, recorder);
@@ -124,7 +126,7 @@ export function recorderResources(
         lastErrorCode: status?.lastErrorCode ?? null,
         lastErrorMessage: status?.lastErrorMessage ?? null,
       },
-      supplementary: { kansaUnrecordedTypes: [...unrecorded(recorder)] },
+      supplementary: { kansaUnrecordedTypes: [...unrecorded(recorder)], kansaUndeterminedTypes: [...undetermined] },
       relationships: [],
       capturedAt,
     };

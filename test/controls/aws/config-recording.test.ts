@@ -72,6 +72,16 @@ describe(`${CONTROL} (exists per account × region)`, () => {
     expect(reasonsJaOf(assessment, CONTROL)[`${ACCOUNT}/us-east-1`]).toContain('設定レコーダー default が次のリソースタイプを記録していません: AWS::RDS::DBInstance');
   });
 
+  it('is unknown, not failing, when IAM types are recorded nowhere readable while another region could not be read', () => {
+    const view = { recorders: [recorder('us-east-1', ALL)], statuses: [status('us-east-1')] };
+    const resources = recorderResources(ACCOUNT, 'us-east-1', view, () => [], NOW.toISOString(), ['AWS::IAM::Role']);
+    const f = findingsOf(run(resources, ['us-east-1']), CONTROL);
+    expect(f[`${ACCOUNT}/us-east-1`]).toEqual({
+      status: 'unknown',
+      reason: 'default: cannot evaluate: the recorders of another region could not be read, so whether any region records AWS::IAM::Role is not known',
+    });
+  });
+
   it('fails an inclusion list that leaves wanted types out', () => {
     const group = { allSupported: false, includeGlobalResourceTypes: false, resourceTypes: ['AWS::EC2::SecurityGroup' as const], recordingStrategy: { useOnly: 'INCLUSION_BY_RESOURCE_TYPES' as const } };
     const f = findingsOf(run(recorders('ap-northeast-1', group), ['ap-northeast-1']), CONTROL);
