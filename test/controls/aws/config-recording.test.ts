@@ -73,7 +73,7 @@ describe(`${CONTROL} (exists per account × region)`, () => {
   });
 
   it('is unknown, not failing, when IAM types are recorded nowhere readable while another region could not be read', () => {
-    const view = { recorders: [recorder('us-east-1', ALL)], statuses: [status('us-east-1')] };
+    const view = { recorders: [recorder('us-east-1', ALL)], statuses: [status('us-east-1', {})] };
     const resources = recorderResources(ACCOUNT, 'us-east-1', view, () => [], NOW.toISOString(), ['AWS::IAM::Role']);
     const f = findingsOf(run(resources, ['us-east-1']), CONTROL);
     expect(f[`${ACCOUNT}/us-east-1`]).toEqual({
