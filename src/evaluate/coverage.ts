@@ -81,7 +81,11 @@ export class CoverageIndex {
     const problems: Bilingual[] = [];
     for (const type of new Set(control.context.map((c) => c.type))) {
       const gap = here.map((s) => (s ? scopeGap(s, type) : undefined)).find((g) => g !== undefined);
+      // A scope of the account whose collection failed may have held the entry looked up (context keys
+      // reach across regions: an account-level setting, a replication destination).
+      const failed = accountScopes.find((s) => s.outcome.status !== 'ok' && scopeCovers(s, type));
       if (gap) problems.push(findingText.contextNotCovered(type, gap.reason));
+      else if (failed) problems.push(findingText.contextCollectionFailed(type, failed.region));
       else if (!accountScopes.some((s) => s.outcome.status === 'ok' && scopeCovers(s, type))) problems.push(findingText.contextNotCollected(type));
       const malformed = this.malformed.count(resource.provider, resource.account, type);
       if (malformed > 0) problems.push(findingText.contextMalformed(type, malformed));

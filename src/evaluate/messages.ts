@@ -65,6 +65,10 @@ export const findingText = {
     ja: `参照先の ${type} がこのアカウントで収集されていないため判定できません`,
     en: `the ${type} this check reads was not collected for this account`,
   }),
+  contextCollectionFailed: (type: string, region: string): Bilingual => ({
+    ja: `参照先の ${type} の収集が ${region} で失敗しており、必要な項目が含まれている可能性があるため判定できません`,
+    en: `collecting the ${type} this check reads failed in ${region}; the one it needs may be there`,
+  }),
   contextMalformed: (type: string, count: number): Bilingual => ({
     ja: `参照先の ${type} のうち ${count} 件の構成データを解釈できず、必要な項目が含まれている可能性があるため判定できません`,
     en: `${count} ${type} items in this account are malformed; the one this check needs may be among them`,

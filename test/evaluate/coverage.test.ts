@@ -143,6 +143,13 @@ describe('coverage truth in the engine', () => {
     expect(requirement(a, '1-2').status).toBe('unknown');
   });
 
+  it('a failed collection of a context type anywhere in the account makes dependents unknown: the entry may be there', () => {
+    const vpc = resource('AWS::EC2::VPC', 'vpc-1');
+    const failedElsewhere = scope('us-east-1', { outcome: { status: 'failed', error: 'InternalFailure', at: NOW.toISOString() } });
+    const a = evaluate([vpc], [scope('ap-northeast-1'), failedElsewhere], controls, catalog, [], NOW);
+    expect(a.findings.find((f) => f.resourceId === 'vpc-1')).toMatchObject({ status: 'unknown', reason: expect.stringContaining('failed in us-east-1') as unknown });
+  });
+
   it('unreadable items make every control of the provider unknown in that scope', () => {
     const a = evaluate([resource('AWS::EC2::VPC', 'vpc-1'), resource('AWS::RDS::DBInstance', 'db-1')], [scope('ap-northeast-1', { unreadable: 2 })], controls, catalog, [], NOW);
     expect(a.findings.find((f) => f.resourceId === 'vpc-1')?.status).toBe('unknown');

@@ -130,7 +130,7 @@ describe('AWS collector coverage: one account, data in Tokyo and us-east-1', () 
     const recorders = resources.filter((r) => r.type === RECORDER);
     expect(recorders).toHaveLength(2);
     for (const r of recorders) {
-      expect(r.supplementary).toEqual({ kansaUnrecordedTypes: [RDS] });
+      expect(r.supplementary).toEqual({ kansaUnrecordedTypes: [RDS], kansaUndeterminedTypes: [] });
       expect(r.configuration).toMatchObject({ recordingGroup: { allSupported: false, recordingStrategy: { useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' } } });
     }
   });
