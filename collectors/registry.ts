@@ -46,7 +46,7 @@ export function defaultAwsClients(endpoint: string | undefined): AwsClients {
     }
     return { credentials: provider };
   };
-  // Retries are ours (maxAttempts 1): counted and paced by Retry-After (collectors/aws/retry.ts).
+  // Retries are ours (maxAttempts 1): counted and paced by our backoff (collectors/aws/retry.ts).
   return {
     config: (target) => new ConfigServiceClient({ region: target.region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...credentials(target) }),
     sts: (target) => new STSClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),

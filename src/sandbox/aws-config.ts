@@ -143,7 +143,11 @@ export class AwsConfigHandler implements ProviderHandler {
           `User: arn:aws:sts::${caller.account}:assumed-role/kansa-reader/kansa is not authorized to perform: config:${operation} because no identity-based policy allows the config:${operation} action`,
         );
       case 'throttle':
-        throw new SandboxApiError(400, 'ThrottlingException', 'Rate exceeded', decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {});
+        // AWS Config API reference, Common Errors: ThrottlingException, HTTP 400, rendered like every
+        // awsJson1_1 error (x-amzn-ErrorType header, `__type` in the body). AWS documents no Retry-After
+        // for it, so none is sent whatever the throttleRetryAfterSeconds knob says (that knob is for
+        // Azure and GCP): the caller's own backoff has to carry the scan.
+        throw new SandboxApiError(400, 'ThrottlingException', 'Rate exceeded');
       case 'serverError':
         throw decision.status === 500
           ? new SandboxApiError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
@@ -471,11 +475,15 @@ function itemKey(item: AwsConfigItem): string {
   return `${item.accountId}/${item.awsRegion}/${item.resourceType}/${item.resourceId}`;
 }
 
+/**
+ * Limit / MaxResults, valid range 0–100. API reference (SelectResourceConfig, SelectAggregateResourceConfig,
+ * DescribeConfigurationAggregatorSourcesStatus), Errors: InvalidLimitException, "The specified limit is
+ * outside the allowable range", HTTP 400 — the operation's own error, not a generic ValidationException.
+ */
 function pageSizeParam(value: unknown, member: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw new SandboxApiError(400, 'SerializationException', `${member} must be an integer`);
-  if (value > SELECT_MAX_PAGE_SIZE) throw constraintError(`'${value}'`, member, `Member must have value less than or equal to ${SELECT_MAX_PAGE_SIZE}`);
-  if (value < 0) throw constraintError(`'${value}'`, member, 'Member must have value greater than or equal to 0');
+  if (value > SELECT_MAX_PAGE_SIZE || value < 0) throw new SandboxApiError(400, 'InvalidLimitException', `The specified limit is outside the allowable range: ${member} ${value} is not between 0 and ${SELECT_MAX_PAGE_SIZE}.`);
   return value;
 }
 
