@@ -181,7 +181,9 @@ export class AwsConfigCollector implements Collector {
       const via = account.roleArn ? ` after assuming ${account.roleArn}` : '';
       return `IdentityMismatch: the credentials${via} belong to account ${answer.Account ?? '(none)'}, not the configured account ${account.id} (sts:GetCallerIdentity); nothing was collected for ${account.id}`;
     } catch (error) {
-      return `identity could not be verified (sts:GetCallerIdentity): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
+      // With a role, the credentials come from sts:AssumeRole first: its AccessDenied (trust policy, externalId) lands here.
+      const via = account.roleArn ? ` with the credentials of role ${account.roleArn} (sts:AssumeRole)` : '';
+      return `identity could not be verified (sts:GetCallerIdentity${via}): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
     } finally {
       sts.destroy();
     }
