@@ -125,6 +125,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gcp = await listen(() => startGcpListener(host, endpointHost(host), options.gcp, faults, callLog));
   const { startS3Listener } = await import('./s3.js');
   const s3 = await listen(() => startS3Listener(host, endpointHost(host), options.s3, callLog));
+  // `--denied-actions s3:GetObjectRetention` reaches the S3 listener (its knobs are S3Faults).
+  const s3Denied = (options.aws?.deniedActions ?? []).filter((a) => a.startsWith('s3:'));
+  if (s3Denied.length > 0) s3.s3.setFaults({ deniedActions: s3Denied });
 
   return {
     aws: {
