@@ -46,7 +46,7 @@ async function scan(sandbox: Sandbox, accounts: readonly string[]): Promise<{ js
     return { json: JSON.parse(stdout) as ScanJson, code: 0 };
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; code?: number };
-    if (!e.stdout) throw new Error(`kansa scan failed without output: ${e.stderr ?? String(error)}`);
+    if (!e.stdout) throw new Error(`kansa scan failed without output: ${e.stderr ?? String(error)}`, { cause: error });
     return { json: JSON.parse(e.stdout) as ScanJson, code: e.code ?? -1 };
   }
 }

@@ -186,7 +186,7 @@ describe('AWS Config sandbox through the real SDK', () => {
         new SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: sandbox.aws.aggregatorName, Expression: `SELECT resourceId WHERE resourceType = '${SG}'`, MaxResults: 500 }),
       ),
     );
-    expect(tooBig.name).toBe('ValidationException');
+    expect(tooBig.name).toBe('InvalidLimitException');
   });
 
   it('omits supplementaryConfiguration of S3 buckets from Select; BatchGet returns it as JSON strings', async () => {
