@@ -38,19 +38,47 @@ export function defaultAwsClients(endpoint: string | undefined): AwsClients {
     const key = `${target.roleArn}|${target.externalId ?? ''}`;
     let provider = roles.get(key);
     if (!provider) {
-      provider = fromTemporaryCredentials({
-        params: { RoleArn: target.roleArn, RoleSessionName: 'kansa', ...(target.externalId ? { ExternalId: target.externalId } : {}) },
-        clientConfig: { region: target.region },
-      });
+      // The provider's own STS client reaches STS like the others: AWS_ENDPOINT_URL(_STS) applies to it.
+      provider = sharedSession(
+        fromTemporaryCredentials({
+          params: { RoleArn: target.roleArn, RoleSessionName: 'kansa', ...(target.externalId ? { ExternalId: target.externalId } : {}) },
+          clientConfig: { region: target.region },
+        }),
+      );
       roles.set(key, provider);
     }
     return { credentials: provider };
   };
-  // Retries are ours (maxAttempts 1): counted and paced by Retry-After (collectors/aws/retry.ts).
+  // Retries are ours (maxAttempts 1): counted and paced by our backoff (collectors/aws/retry.ts).
   return {
     config: (target) => new ConfigServiceClient({ region: target.region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...credentials(target) }),
     sts: (target) => new STSClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),
     account: (target) => new AccountClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),
+  };
+}
+
+/** Credentials this close to expiry are renewed before use. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * One role session shared by an account's Config, STS and Account clients: each SDK client memoizes its
+ * credentials on its own, so without this every client would call sts:AssumeRole for the same role. A
+ * failed assumption is not kept: the next call tries again.
+ */
+function sharedSession(provider: ReturnType<typeof fromTemporaryCredentials>): ReturnType<typeof fromTemporaryCredentials> {
+  let session: ReturnType<ReturnType<typeof fromTemporaryCredentials>> | undefined;
+  return (properties) => {
+    const current = session;
+    const fresh = (): ReturnType<ReturnType<typeof fromTemporaryCredentials>> => {
+      const next = provider(properties);
+      session = next;
+      next.catch(() => {
+        if (session === next) session = undefined;
+      });
+      return next;
+    };
+    if (!current) return fresh();
+    return current.then((credentials) => (credentials.expiration && credentials.expiration.getTime() - Date.now() < RENEW_BEFORE_MS ? fresh() : credentials), fresh);
   };
 }
 

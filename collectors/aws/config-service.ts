@@ -181,7 +181,9 @@ export class AwsConfigCollector implements Collector {
       const via = account.roleArn ? ` after assuming ${account.roleArn}` : '';
       return `IdentityMismatch: the credentials${via} belong to account ${answer.Account ?? '(none)'}, not the configured account ${account.id} (sts:GetCallerIdentity); nothing was collected for ${account.id}`;
     } catch (error) {
-      return `identity could not be verified (sts:GetCallerIdentity): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
+      // With a role, the credentials come from sts:AssumeRole first: its AccessDenied (trust policy, externalId) lands here.
+      const via = account.roleArn ? ` with the credentials of role ${account.roleArn} (sts:AssumeRole)` : '';
+      return `identity could not be verified (sts:GetCallerIdentity${via}): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
     } finally {
       sts.destroy();
     }
@@ -305,8 +307,11 @@ export class AwsConfigCollector implements Collector {
           // The account's first region carries the gap of a global type no collected region records.
           if (index === 0) for (const type of globalMissing) gaps.push({ types: [type], reason: globalNotRecordedReason(type, account, regions) });
           let unreadable = 0;
+          /** Types AWS Config answered with ResourceNotRecorded items: not covered here, whatever the recorders said. */
+          const notRecorded = new Set<string>();
           const emit = (item: unknown): void => {
             const outcome = normalizeConfigItem(item);
+            if (outcome.kind === 'skipped' && outcome.notRecorded) notRecorded.add(outcome.notRecorded);
             if (outcome.kind !== 'resource') return;
             const r = outcome.resource;
             // Not even a type: the row cannot be attributed to any control.
@@ -334,7 +339,9 @@ export class AwsConfigCollector implements Collector {
           });
           try {
             if (select.length > 0) await this.selectAll(context, limit, select, emit, this.accountApi(context, client(region)), () => unreadable++);
-            return scope({ status: 'ok', collectedAt: context.now().toISOString() }, covered);
+            const uncovered = covered.filter((t) => notRecorded.has(t));
+            for (const type of uncovered) gaps.push({ types: [type], reason: notRecordedReason(type, region) });
+            return scope({ status: 'ok', collectedAt: context.now().toISOString() }, covered.filter((t) => !notRecorded.has(t)));
           } catch (error) {
             const message = error instanceof ScopeFailure ? error.message : errorMessage(error);
             context.logger.warn({ provider: 'aws', account, region, error: message }, 'collection failed for this account and region');
@@ -399,8 +406,15 @@ export class AwsConfigCollector implements Collector {
         const existing = scopes.get(key);
         if (!existing || (failure && !existing.failure)) scopes.set(key, { account, region, ...(failure ? { failure } : {}) });
       };
+      /** account|region → types the aggregator answered with ResourceNotRecorded items (not covered there). */
+      const notRecordedAt = new Map<string, Set<string>>();
       const emit = (item: unknown): void => {
         const outcome = normalizeConfigItem(item);
+        if (outcome.kind === 'skipped' && outcome.notRecorded) {
+          const at = item as { accountId?: unknown; awsRegion?: unknown };
+          const key = `${typeof at.accountId === 'string' ? at.accountId : ''}|${typeof at.awsRegion === 'string' ? at.awsRegion : ''}`;
+          notRecordedAt.set(key, (notRecordedAt.get(key) ?? new Set()).add(outcome.notRecorded));
+        }
         if (outcome.kind !== 'resource') return;
         const r = outcome.resource;
         if (r.type === '') {
@@ -442,12 +456,14 @@ export class AwsConfigCollector implements Collector {
       const coverage = [...scopes.values()].map(({ account, region, failure: sourceFailed }): CollectionScope => {
         const error = failure ?? sourceFailed;
         const unreadable = (unreadableAt.get(`${account}|${region}`) ?? 0) + unattributed;
+        const notRecorded = [...(notRecordedAt.get(`${account}|${region}`) ?? [])].filter((t) => data.includes(t)).sort();
+        const gaps = [...recorderGap, ...notRecorded.map((type): CoverageGap => ({ types: [type], reason: notRecordedReason(type, region) }))];
         return {
           provider: 'aws',
           account,
           region,
-          types: error === undefined ? data : types,
-          ...(error === undefined && recorderGap.length > 0 ? { gaps: recorderGap } : {}),
+          types: error === undefined ? data.filter((t) => !notRecorded.includes(t)) : types,
+          ...(error === undefined && gaps.length > 0 ? { gaps } : {}),
           ...(unreadable > 0 ? { unreadable } : {}),
           outcome: error === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error, at },
         };

@@ -44,7 +44,7 @@ export const awsCollectorSchema = z
       .positive()
       .optional()
       .describe('Client-side pacing of AWS Config calls per account (or per aggregator); unset: no pacing, throttling is handled by retries'),
-    maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per API call, with backoff that honours Retry-After'),
+    maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per API call, with capped exponential backoff and full jitter (AWS throttling errors carry no Retry-After)'),
   })
   // The aggregator's regions are its sources': a list beside it would be silently ignored.
   .superRefine((value, ctx) => {

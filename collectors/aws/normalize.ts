@@ -11,8 +11,12 @@ import { errorMessage } from '../../src/errors.js';
 
 export type NormalizeOutcome =
   | { readonly kind: 'resource'; readonly resource: Resource }
-  /** Deleted or not-recorded items are history, not estate. */
-  | { readonly kind: 'skipped'; readonly reason: string };
+  /**
+   * Deleted or not-recorded items are history, not estate. `notRecorded`: the item's type, when AWS Config
+   * says it discovered the resource but its recorder does not record that type (ResourceNotRecorded,
+   * ResourceDeletedNotRecorded): the scope does not cover that type.
+   */
+  | { readonly kind: 'skipped'; readonly reason: string; readonly notRecorded?: string };
 
 const NOT_EVALUATED_STATUSES = new Set(['ResourceDeleted', 'ResourceNotRecorded', 'ResourceDeletedNotRecorded']);
 
@@ -309,7 +313,10 @@ export function normalizeConfigItem(item: unknown): NormalizeOutcome {
     return { kind: 'resource', resource: malformed({}, `configuration item is a ${Array.isArray(item) ? 'array' : typeof item}, expected an object`) };
   }
   const status = str(item.configurationItemStatus);
-  if (NOT_EVALUATED_STATUSES.has(status)) return { kind: 'skipped', reason: `status ${status}` };
+  if (NOT_EVALUATED_STATUSES.has(status)) {
+    const type = str(item.resourceType);
+    return { kind: 'skipped', reason: `status ${status}`, ...(status.endsWith('NotRecorded') && type ? { notRecorded: type } : {}) };
+  }
   const type = str(item.resourceType);
   const id = str(item.resourceId);
   if (!type || !id) return { kind: 'resource', resource: malformed(item, `configuration item lacks ${type ? 'resourceId' : 'resourceType'}`) };

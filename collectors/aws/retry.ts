@@ -1,6 +1,8 @@
 /**
  * Bounded retries with backoff for AWS API calls. The SDK client runs with maxAttempts 1 so that every
- * attempt is visible here: counted in kansa_collector_api_requests_total and paced by Retry-After.
+ * attempt is visible here: counted in kansa_collector_api_requests_total and paced by capped, full-jitter
+ * backoff. AWS Config's ThrottlingException carries no Retry-After (API reference, Common Errors), so the
+ * backoff is what carries a throttled scan; a Retry-After, if something on the path adds one, is honoured.
  */
 import { errorMessage } from '../../src/errors.js';
 import { fullJitterMs, hintedDelay, retrying, type CallError, type RetryPolicy, type RetryResult } from '../retry.js';

@@ -21,6 +21,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectLockConfigurationCommand,
+  GetObjectRetentionCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
@@ -31,6 +32,7 @@ import {
   type ObjectLockMode,
   type PutObjectCommandInput,
 } from '@aws-sdk/client-s3';
+import { errorMessage } from '../errors.js';
 import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_NAME } from './format.js';
 import type { DraftFile, EvidenceStore, SnapshotDraft, StoreEntries, StoredVersion } from './store.js';
 
@@ -107,7 +109,15 @@ export class S3EvidenceStore implements EvidenceStore {
     let keyMarker: string | undefined;
     let versionIdMarker: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, ...(keyMarker ? { KeyMarker: keyMarker } : {}), ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}) }));
+      const page = await this.client.send(
+        new ListObjectVersionsCommand({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ...(this.options.listPageSize ? { MaxKeys: this.options.listPageSize } : {}),
+          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+          ...(versionIdMarker ? { VersionIdMarker: versionIdMarker } : {}),
+        }),
+      );
       for (const marker of page.DeleteMarkers ?? []) {
         if (marker.Key && marker.VersionId) found.push({ file: marker.Key.slice(prefix.length), versionId: marker.VersionId, deleteMarker: true, lastModified: marker.LastModified ?? new Date(0) });
       }
@@ -116,6 +126,7 @@ export class S3EvidenceStore implements EvidenceStore {
         if (!version.Key || !version.VersionId) continue;
         // Each version's own lock: listings do not carry it.
         const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: version.Key, VersionId: version.VersionId }));
+        if (!head.ObjectLockMode) await this.confirmUnlocked(version.Key, version.VersionId);
         found.push({
           file: version.Key.slice(prefix.length),
           versionId: version.VersionId,
@@ -129,6 +140,23 @@ export class S3EvidenceStore implements EvidenceStore {
       versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
     } while (keyMarker);
     return found;
+  }
+
+  /**
+   * HeadObject leaves out the Object Lock headers both for an unlocked version and for a caller without
+   * s3:GetObjectRetention (API reference, HeadObject: ObjectLockMode "is only returned if the requester
+   * has the s3:GetObjectRetention permission"). Reading a locked version as unlocked would let verify
+   * take a deletion for an expiry, so GetObjectRetention tells them apart: 404
+   * NoSuchObjectLockConfiguration is a version without a lock; any error (403 AccessDenied) is thrown.
+   */
+  private async confirmUnlocked(key: string, versionId: string): Promise<void> {
+    try {
+      await this.client.send(new GetObjectRetentionCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchObjectLockConfiguration') return;
+      throw new Error(`the Object Lock retention of ${key} (version ${versionId}) cannot be read: needs s3:GetObjectRetention (${errorMessage(error)})`, { cause: error });
+    }
+    throw new Error(`HeadObject returned no Object Lock headers for ${key} (version ${versionId}) although it has a retention: needs s3:GetObjectRetention`);
   }
 
   key(snapshot: string, file: string): string {

@@ -72,7 +72,8 @@ export class AwsAccountHandler implements ProviderHandler {
             `User: arn:aws:sts::${account}:assumed-role/kansa-reader/kansa is not authorized to perform: account:ListRegions on resource: arn:aws:account::${account}:account`,
           );
         case 'throttle':
-          throw new SandboxApiError(429, 'TooManyRequestsException', 'Rate exceeded', decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {});
+          // Account API reference, ListRegions errors: TooManyRequestsException, HTTP 429; no Retry-After is documented, none is sent.
+          throw new SandboxApiError(429, 'TooManyRequestsException', 'Rate exceeded');
         case 'serverError':
           throw new SandboxApiError(500, 'InternalServerException', 'An internal error occurred.');
       }

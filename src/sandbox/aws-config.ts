@@ -143,7 +143,11 @@ export class AwsConfigHandler implements ProviderHandler {
           `User: arn:aws:sts::${caller.account}:assumed-role/kansa-reader/kansa is not authorized to perform: config:${operation} because no identity-based policy allows the config:${operation} action`,
         );
       case 'throttle':
-        throw new SandboxApiError(400, 'ThrottlingException', 'Rate exceeded', decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {});
+        // AWS Config API reference, Common Errors: ThrottlingException, HTTP 400, rendered like every
+        // awsJson1_1 error (x-amzn-ErrorType header, `__type` in the body). AWS documents no Retry-After
+        // for it, so none is sent whatever the throttleRetryAfterSeconds knob says (that knob is for
+        // Azure and GCP): the caller's own backoff has to carry the scan.
+        throw new SandboxApiError(400, 'ThrottlingException', 'Rate exceeded');
       case 'serverError':
         throw decision.status === 500
           ? new SandboxApiError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.')
@@ -284,17 +288,32 @@ export class AwsConfigHandler implements ProviderHandler {
 
   // ------------------------------------------------------------------ BatchGet
 
+  /**
+   * BatchGetResourceConfig. API reference, Errors: NoAvailableConfigurationRecorderException when the
+   * region has no configuration recorder (Select documents no such error: it answers no rows). A resource
+   * of a type the recorder excludes is discovered but not recorded: its item has configurationItemStatus
+   * ResourceNotRecorded and no configuration (API reference, ConfigurationItem.configurationItemStatus;
+   * Developer Guide, advanced query limitations: AWS Config "creates Configuration Items (CIs) with
+   * ResourceNotRecorded … when a resource has been discovered but is not configured to be recorded", which
+   * an aggregator aggregates but advanced query does not return).
+   */
   private batchGet(caller: Caller, input: Json): string {
     const keys = batchList(input.resourceKeys, 'resourceKeys');
+    const recording = this.recording();
+    if (!recording.hasRecorder(caller.region)) {
+      throw new SandboxApiError(400, 'NoAvailableConfigurationRecorderException', 'There are no configuration recorders available to provide the role needed to describe your resources. Create a configuration recorder.');
+    }
     const items: Json[] = [];
     for (const [index, key] of keys.entries()) {
       if (!isObject(key) || typeof key.resourceType !== 'string' || typeof key.resourceId !== 'string') {
         throw constraintError('null', `resourceKeys.${index + 1}.member`, 'Member must have resourceType and resourceId');
       }
       const found = this.estate.locate(key.resourceType, key.resourceId);
-      if (!found || found.scope.account !== caller.account || !this.recording().records(found.scope.region, found.scope.type)) continue;
+      if (!found || found.scope.account !== caller.account) continue;
       const visible = found.scope.region === caller.region || (found.scope.region === AWS_GLOBAL_REGION && caller.region === this.estate.homeRegion);
-      if (visible) items.push(this.baseItem(this.estate.item(found.scope, found.k)));
+      if (!visible) continue;
+      const item = this.estate.item(found.scope, found.k);
+      items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
     }
     return JSON.stringify({ baseConfigurationItems: items, unprocessedResourceKeys: [] });
   }
@@ -314,9 +333,13 @@ export class AwsConfigHandler implements ProviderHandler {
         throw constraintError('null', `resourceIdentifiers.${index + 1}.member`, 'Member must have SourceAccountId, SourceRegion, ResourceId and ResourceType');
       }
       const found = this.estate.locate(id.ResourceType, id.ResourceId);
-      const held = found && this.recording().records(found.scope.region, found.scope.type) && !this.recording().sourceFailed(found.scope.account, found.scope.region);
+      const recording = this.recording();
+      // The aggregator holds what its sources hold: nothing from a failed source or a region without a recorder,
+      // ResourceNotRecorded items for the types a source's recorder excludes (see batchGet).
+      const held = found && recording.hasRecorder(found.scope.region === AWS_GLOBAL_REGION ? this.estate.homeRegion : found.scope.region) && !recording.sourceFailed(found.scope.account, found.scope.region);
       if (found && held && found.scope.account === id.SourceAccountId && found.scope.region === id.SourceRegion) {
-        items.push(this.baseItem(this.estate.item(found.scope, found.k)));
+        const item = this.estate.item(found.scope, found.k);
+        items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
       }
     }
     return JSON.stringify({ BaseConfigurationItems: items, UnprocessedResourceIdentifiers: [] });
@@ -463,6 +486,23 @@ export class AwsConfigHandler implements ProviderHandler {
   }
 }
 
+/** A discovered resource whose type the recorder does not record: identity only, no configuration. */
+function notRecordedItem(item: AwsConfigItem): Json {
+  return {
+    version: item.version,
+    accountId: item.accountId,
+    configurationItemCaptureTime: epochSeconds(item.configurationItemCaptureTime),
+    configurationItemStatus: 'ResourceNotRecorded',
+    configurationStateId: item.configurationStateId,
+    ...(item.arn !== undefined ? { arn: item.arn } : {}),
+    resourceType: item.resourceType,
+    resourceId: item.resourceId,
+    ...(item.resourceName !== undefined ? { resourceName: item.resourceName } : {}),
+    awsRegion: item.awsRegion,
+    supplementaryConfiguration: {},
+  };
+}
+
 function recorderArn(caller: Caller): string {
   return `arn:aws:config:${caller.region}:${caller.account}:configuration-recorder/default/${hex8(hashParts(caller.account, caller.region))}`;
 }
@@ -471,11 +511,15 @@ function itemKey(item: AwsConfigItem): string {
   return `${item.accountId}/${item.awsRegion}/${item.resourceType}/${item.resourceId}`;
 }
 
+/**
+ * Limit / MaxResults, valid range 0–100. API reference (SelectResourceConfig, SelectAggregateResourceConfig,
+ * DescribeConfigurationAggregatorSourcesStatus), Errors: InvalidLimitException, "The specified limit is
+ * outside the allowable range", HTTP 400 — the operation's own error, not a generic ValidationException.
+ */
 function pageSizeParam(value: unknown, member: string): number {
   if (value === undefined || value === null) return 0;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw new SandboxApiError(400, 'SerializationException', `${member} must be an integer`);
-  if (value > SELECT_MAX_PAGE_SIZE) throw constraintError(`'${value}'`, member, `Member must have value less than or equal to ${SELECT_MAX_PAGE_SIZE}`);
-  if (value < 0) throw constraintError(`'${value}'`, member, 'Member must have value greater than or equal to 0');
+  if (value > SELECT_MAX_PAGE_SIZE || value < 0) throw new SandboxApiError(400, 'InvalidLimitException', `The specified limit is outside the allowable range: ${member} ${value} is not between 0 and ${SELECT_MAX_PAGE_SIZE}.`);
   return value;
 }
 

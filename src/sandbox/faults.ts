@@ -12,7 +12,7 @@ export interface Faults {
   readonly latencyMs?: number;
   /** 0..1: share of requests answered with a throttling error. */
   readonly throttleRate?: number;
-  /** When set, throttling responses carry `Retry-After` (HTTP) or google.rpc.RetryInfo (gRPC) with this many seconds. */
+  /** When set, throttling responses carry `Retry-After` (Azure) or google.rpc.RetryInfo (gRPC) with this many seconds; AWS sends no hint, as AWS does not. */
   readonly throttleRetryAfterSeconds?: number;
   /** 0..1: share of requests answered with a 500 or 503. */
   readonly serverErrorRate?: number;

@@ -5,15 +5,15 @@
  *     [--access-denied a,b] [--malformed-rate R] [--truncated-page-rate R] [--clock-skew S] [--rate-per-second N]
  *     [--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated]
  *     [--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes T1,T2] [--aggregator-failed-sources ACCOUNT:REGION,…]
- *     [--denied-actions account:ListRegions,…]
+ *     [--denied-actions account:ListRegions,…] [--role-external-id ID]
  */
 import { parseArgs } from 'node:util';
-import { startSandbox, type Faults } from './server.js';
+import { sandboxRoleArn, startSandbox, type Faults } from './server.js';
 import { parseDeniedProjects } from './gcp.js';
 
 const USAGE =
   'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] ' +
-  '[--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes AWS::S::T,…] [--aggregator-failed-sources ACCOUNT:REGION,…] [--denied-actions svc:Op,…] ' +
+  '[--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes AWS::S::T,…] [--aggregator-failed-sources ACCOUNT:REGION,…] [--denied-actions svc:Op,…] [--role-external-id ID] ' +
   '[--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated] [fault flags]';
 
 function number(name: string, value: string | undefined): number | undefined {
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       'recorder-excludes': { type: 'string' },
       'aggregator-failed-sources': { type: 'string' },
       'denied-actions': { type: 'string' },
+      'role-external-id': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
         recorderExcludes: list(values['recorder-excludes']),
         aggregatorFailedSources: list(values['aggregator-failed-sources']),
         deniedActions: list(values['denied-actions']),
+        roleExternalId: values['role-external-id'],
       }),
     },
     faults,
@@ -116,6 +118,8 @@ async function main(): Promise<void> {
           ...aws.recording(),
           resources: aws.estate.total,
           credentials: Object.fromEntries(aws.accounts.map((a) => [a, aws.credentialsFor(a)])),
+          // Assumable with the management account's credentials (STS AssumeRole on this endpoint).
+          roleArns: Object.fromEntries(aws.accounts.map((a) => [a, sandboxRoleArn(a)])),
         },
         faults: sandbox.faults(),
         azure: { endpoint: sandbox.azure.endpoint, subscriptions: sandbox.azure.subscriptions, hiddenSubscriptions: sandbox.azure.hiddenSubscriptions, graphTruncated: sandbox.azure.estate.graphTruncated },

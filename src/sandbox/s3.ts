@@ -5,7 +5,8 @@
  * One bucket, created at start with Object Lock enabled (and therefore versioning). Operations:
  * PutObject (Object Lock mode/retain-until headers, Content-MD5 and x-amz-checksum-crc32/sha1/sha256
  * verified, `If-None-Match: *`, aws-chunked bodies), GetObject, HeadObject, ListObjectsV2 (prefix,
- * delimiter, max-keys, continuation tokens, start-after), ListObjectVersions (prefix, one page), DeleteObject (with `versionId`: refused with
+ * delimiter, max-keys, continuation tokens, start-after), ListObjectVersions (prefix, max-keys, key-marker /
+ * version-id-marker paging), DeleteObject (with `versionId`: refused with
  * AccessDenied while the version's retention is in force — COMPLIANCE always, GOVERNANCE unless
  * `x-amz-bypass-governance-retention: true`; without `versionId`: a delete marker, as S3 does),
  * GetObjectLockConfiguration, GetObjectRetention, HeadBucket. Objects live in memory.
@@ -41,6 +42,13 @@ export interface S3SandboxOptions {
 export interface S3Faults {
   /** PutObject requests whose key matches are answered 500 InternalError (after the body is read). */
   readonly failPutKeys?: RegExp;
+  /**
+   * IAM actions the caller lacks. `s3:GetObjectRetention`: GetObjectRetention answers 403 AccessDenied
+   * and HeadObject / GetObject leave out the Object Lock headers (API reference, HeadObject:
+   * x-amz-object-lock-mode and -retain-until-date are "only returned if the requester has the
+   * s3:GetObjectRetention permission").
+   */
+  readonly deniedActions?: readonly string[];
 }
 
 export interface SandboxS3Object {
@@ -217,9 +225,11 @@ export class S3Handler {
       case 'GetObject':
       case 'HeadObject': {
         const version = this.find(key, q.get('versionId'), operation === 'HeadObject');
-        return { status: 200, headers: { ...objectHeaders(version), 'Content-Type': 'application/octet-stream', 'Content-Length': String(version.body.length) }, body: version.body };
+        const headers = objectHeaders(version, !this.denied('s3:GetObjectRetention'));
+        return { status: 200, headers: { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(version.body.length) }, body: version.body };
       }
       case 'GetObjectRetention': {
+        if (this.denied('s3:GetObjectRetention')) throw new SandboxApiError(403, 'AccessDenied', 'Access Denied');
         const version = this.find(key, q.get('versionId'), false);
         if (!version.lockMode) throw new SandboxApiError(404, 'NoSuchObjectLockConfiguration', 'The specified object does not have a ObjectLock configuration');
         return xml(`<Retention xmlns="${S3_NS}"><Mode>${version.lockMode}</Mode><RetainUntilDate>${version.retainUntil!.toISOString()}</RetainUntilDate></Retention>`);
@@ -229,6 +239,10 @@ export class S3Handler {
       default:
         throw new SandboxApiError(501, 'NotImplemented', operation);
     }
+  }
+
+  private denied(action: string): boolean {
+    return this.faults.deniedActions?.includes(action) === true;
   }
 
   private find(key: string, versionId: string | null, head: boolean): SandboxS3Object {
@@ -348,25 +362,47 @@ export class S3Handler {
     );
   }
 
-  /** Every version and delete marker under a prefix, newest first per key, in one page (no delimiter, no markers). */
+  /**
+   * Versions and delete markers under a prefix, by key, newest first per key (no delimiter). API reference,
+   * ListObjectVersions: at most `max-keys` entries a page (default and maximum 1,000); a truncated page
+   * has IsTruncated true and NextKeyMarker / NextVersionIdMarker, the last entry returned, which the next
+   * request passes as key-marker / version-id-marker to resume after it. key-marker alone resumes after
+   * every version of that key.
+   */
   private listVersions(q: URLSearchParams): { status: number; headers: Record<string, string>; body: Buffer } {
     const prefix = q.get('prefix') ?? '';
     const url = q.get('encoding-type') === 'url';
     const enc = (s: string): string => encodeKey(s, url);
+    const maxKeysText = q.get('max-keys');
+    const maxKeys = maxKeysText === null ? LIST_MAX_KEYS : Number(maxKeysText);
+    if (!Number.isInteger(maxKeys) || maxKeys < 0) throw new SandboxApiError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range');
+    const keyMarker = q.get('key-marker') ?? '';
+    const versionIdMarker = q.get('version-id-marker') ?? '';
+    if (versionIdMarker !== '' && keyMarker === '') throw new SandboxApiError(400, 'InvalidArgument', 'A version-id marker cannot be specified without a key marker.');
     // Keys whose latest entry is a delete marker are listed too: that is what this operation is for.
-    const entries = [...this.objects.keys()]
+    const all = [...this.objects.keys()]
       .sort()
       .filter((key) => key.startsWith(prefix))
-      .flatMap((key) => {
-        const versions = this.objects.get(key) ?? [];
-        return [...versions].reverse().map((v, i) => {
-          const common = `<Key>${enc(key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${i === 0}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified>`;
-          return v.deleteMarker ? `<DeleteMarker>${common}</DeleteMarker>` : `<Version>${common}<ETag>${xmlEscape(etagOf(v.body))}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass></Version>`;
-        });
+      .flatMap((key) => [...(this.objects.get(key) ?? [])].reverse().map((v, i) => ({ key, v, latest: i === 0 })));
+    let start = 0;
+    if (keyMarker !== '') {
+      const at = versionIdMarker === '' ? -1 : all.findIndex((e) => e.key === keyMarker && e.v.versionId === versionIdMarker);
+      if (versionIdMarker !== '' && at < 0) throw new SandboxApiError(400, 'InvalidArgument', 'Invalid version id specified');
+      start = at >= 0 ? at + 1 : all.findIndex((e) => e.key > keyMarker);
+      if (start < 0) start = all.length;
+    }
+    const page = all.slice(start, start + Math.min(maxKeys, LIST_MAX_KEYS));
+    const truncated = start + page.length < all.length;
+    const last = page[page.length - 1];
+    const entries = page
+      .map(({ key, v, latest }) => {
+        const common = `<Key>${enc(key)}</Key><VersionId>${v.versionId}</VersionId><IsLatest>${latest}</IsLatest><LastModified>${v.lastModified.toISOString()}</LastModified>`;
+        return v.deleteMarker ? `<DeleteMarker>${common}</DeleteMarker>` : `<Version>${common}<ETag>${xmlEscape(etagOf(v.body))}</ETag><Size>${v.body.length}</Size><StorageClass>STANDARD</StorageClass></Version>`;
       })
       .join('');
+    const next = truncated && last ? `<NextKeyMarker>${enc(last.key)}</NextKeyMarker><NextVersionIdMarker>${last.v.versionId}</NextVersionIdMarker>` : '';
     return xml(
-      `<ListVersionsResult xmlns="${S3_NS}"><Name>${xmlEscape(this.bucket)}</Name><Prefix>${enc(prefix)}</Prefix><KeyMarker></KeyMarker><VersionIdMarker></VersionIdMarker><MaxKeys>${LIST_MAX_KEYS}</MaxKeys><IsTruncated>false</IsTruncated>${url ? '<EncodingType>url</EncodingType>' : ''}${entries}</ListVersionsResult>`,
+      `<ListVersionsResult xmlns="${S3_NS}"><Name>${xmlEscape(this.bucket)}</Name><Prefix>${enc(prefix)}</Prefix><KeyMarker>${enc(keyMarker)}</KeyMarker><VersionIdMarker>${xmlEscape(versionIdMarker)}</VersionIdMarker><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${url ? '<EncodingType>url</EncodingType>' : ''}${entries}</ListVersionsResult>`,
     );
   }
 
@@ -392,12 +428,12 @@ function xml(text: string): { status: number; headers: Record<string, string>; b
   return { status: 200, headers: { 'Content-Type': 'application/xml' }, body: Buffer.from(`${XML_HEAD}${text}`) };
 }
 
-function objectHeaders(v: SandboxS3Object): Record<string, string> {
+function objectHeaders(v: SandboxS3Object, retention: boolean): Record<string, string> {
   return {
     ETag: etagOf(v.body),
     'Last-Modified': v.lastModified.toUTCString(),
     'x-amz-version-id': v.versionId,
-    ...(v.lockMode ? { 'x-amz-object-lock-mode': v.lockMode, 'x-amz-object-lock-retain-until-date': v.retainUntil!.toISOString() } : {}),
+    ...(v.lockMode && retention ? { 'x-amz-object-lock-mode': v.lockMode, 'x-amz-object-lock-retain-until-date': v.retainUntil!.toISOString() } : {}),
   };
 }
 

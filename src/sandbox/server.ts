@@ -28,7 +28,7 @@ export type { S3Faults, S3SandboxOptions, SandboxS3, SandboxS3Object, ObjectLock
 export type { CallRecord, CallSummary } from './calls.js';
 export type { AwsEstateOptions, AwsEstateDescription, AwsScopeCount } from './estate/aws.js';
 export type { AwsRecordingOptions } from './estate/aws-recording.js';
-export { AWS_GLOBAL_TYPES } from './estate/aws-recording.js';
+export { AWS_GLOBAL_TYPES, SANDBOX_ROLE_NAME, sandboxRoleArn } from './estate/aws-recording.js';
 export { describeEstate, expectedCount, minimumCalls, AWS_RESOURCE_TYPES } from './estate/aws.js';
 export { SELECT_MAX_PAGE_SIZE, SELECT_DEFAULT_PAGE_SIZE, BATCH_GET_MAX_KEYS, SELECT_OMITS_SUPPLEMENTARY } from './aws-config.js';
 
@@ -98,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const callLog = new CallLog();
   const aws = new AwsConfigHandler(estate, faults, callLog, () => recording, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
   // STS and the Account API share the AWS listener, told apart by the SigV4 service they are signed for.
-  const handlers: readonly ProviderHandler[] = [new AwsStsHandler(() => estate.accounts, faults, callLog), new AwsAccountHandler(estate, faults, callLog, () => recording), aws];
+  const handlers: readonly ProviderHandler[] = [new AwsStsHandler(estate, faults, callLog, () => recording), new AwsAccountHandler(estate, faults, callLog, () => recording), aws];
 
   const server: Server = createServer(KEEP_ALIVE_SERVER_OPTIONS, (req, res) => {
     void route(handlers, req, res);
@@ -125,6 +125,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gcp = await listen(() => startGcpListener(host, endpointHost(host), options.gcp, faults, callLog));
   const { startS3Listener } = await import('./s3.js');
   const s3 = await listen(() => startS3Listener(host, endpointHost(host), options.s3, callLog));
+  // `--denied-actions s3:GetObjectRetention` reaches the S3 listener (its knobs are S3Faults).
+  const s3Denied = (options.aws?.deniedActions ?? []).filter((a) => a.startsWith('s3:'));
+  if (s3Denied.length > 0) s3.s3.setFaults({ deniedActions: s3Denied });
 
   return {
     aws: {

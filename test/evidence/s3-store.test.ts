@@ -1,6 +1,6 @@
 /** The S3 evidence store against the sandbox S3 through the real @aws-sdk/client-s3. */
 import { createPublicKey } from 'node:crypto';
-import { DeleteObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { ASSESSMENT_FILE, EXCEPTIONS_FILE, FINDINGS_FILE, INVENTORY_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES } from '../../src/evidence/format.js';
 import { prune } from '../../src/evidence/retention.js';
 import { S3EvidenceStore, parseS3Url } from '../../src/evidence/s3-store.js';
@@ -279,6 +279,47 @@ describe('S3 evidence store (sandbox S3, Object Lock)', () => {
     expect(report.ok).toBe(true);
     expect(report.snapshots).toHaveLength(30);
   }, 60_000);
+
+  it('reads stored versions across ListObjectVersions pages (key-marker / version-id-marker)', async () => {
+    const whole = store('versions/', 'COMPLIANCE');
+    const names = await snapshots(whole, 1);
+    // A delete marker over every object: each key then has two entries, version and marker.
+    for (const key of sandbox.s3.keys().filter((k) => k.startsWith(`versions/${names[0]}/`))) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: key }));
+    sandbox.resetCalls();
+    const expected = await whole.storedVersions(names[0]!);
+    expect(sandbox.calls().byOperation['ListObjectVersions']).toBe(1);
+    expect(expected.filter((v) => v.deleteMarker)).toHaveLength(expected.length / 2);
+    const paged = store('versions/', 'COMPLIANCE', 3);
+    sandbox.resetCalls();
+    const got = await paged.storedVersions(names[0]!);
+    // Pages of 3 split a key's version from its marker: resuming at the version id must lose and repeat nothing.
+    expect(sandbox.calls().byOperation['ListObjectVersions']).toBe(Math.ceil(expected.length / 3));
+    expect(got.map((v) => `${v.file} ${v.versionId} ${v.deleteMarker}`).sort()).toEqual(expected.map((v) => `${v.file} ${v.versionId} ${v.deleteMarker}`).sort());
+    expect(got.filter((v) => !v.deleteMarker).every((v) => v.lockMode === 'COMPLIANCE' && v.retainUntil !== undefined)).toBe(true);
+  });
+
+  it('without s3:GetObjectRetention HeadObject has no lock headers, and the store refuses to take that for "unlocked"', async () => {
+    const s = store('no-retention/', 'COMPLIANCE');
+    const names = await snapshots(s, 2);
+    const key = sandbox.s3.keys().find((k) => k.startsWith(`no-retention/${names[0]}/`))!;
+    sandbox.s3.setFaults({ deniedActions: ['s3:GetObjectRetention'] });
+    try {
+      const head = await rawClient().send(new HeadObjectCommand({ Bucket: sandbox.s3.bucket, Key: key }));
+      expect(head.ObjectLockMode).toBeUndefined();
+      expect(head.ObjectLockRetainUntilDate).toBeUndefined();
+      await expect(rawClient().send(new GetObjectRetentionCommand({ Bucket: sandbox.s3.bucket, Key: key }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      await expect(s.storedVersions(names[0]!)).rejects.toThrow(/needs s3:GetObjectRetention/);
+      // A hidden, still-locked first snapshot is then a problem verify reports, never an expiry it accepts.
+      for (const k of sandbox.s3.keys().filter((x) => x.startsWith(`no-retention/${names[0]}/`))) await rawClient().send(new DeleteObjectCommand({ Bucket: sandbox.s3.bucket, Key: k }));
+      const report = await verifyStore(s, { now: clock.now() });
+      expect(report.ok).toBe(false);
+      expect(report.firstBroken?.reason).toMatch(/cannot be read .*s3:GetObjectRetention/);
+    } finally {
+      sandbox.s3.setFaults({});
+    }
+    const head = await rawClient().send(new HeadObjectCommand({ Bucket: sandbox.s3.bucket, Key: key, VersionId: sandbox.s3.versions(key)[0]!.versionId }));
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+  });
 
   it('never prunes: remove and the ledger refuse, and the configuration rejects retention with a store', async () => {
     const s = store('prod/');

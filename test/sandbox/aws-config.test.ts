@@ -130,8 +130,13 @@ describe('AWS Config sandbox through the real SDK', () => {
   it('rejects Limit above 100, bad expressions and foreign page tokens', async () => {
     const c = client(sandbox, MEMBER);
     const tooBig = await rejection(c.send(new SelectResourceConfigCommand({ Expression: `SELECT resourceId WHERE resourceType = '${SG}'`, Limit: 101 })));
-    expect(tooBig).toMatchObject({ name: 'ValidationException', status: 400 });
-    expect(tooBig.message).toMatch(/less than or equal to 100/);
+    // API reference, SelectResourceConfig Errors: InvalidLimitException (400) for a limit outside 0–100.
+    expect(tooBig).toMatchObject({ name: 'InvalidLimitException', status: 400 });
+    expect(tooBig.message).toMatch(/outside the allowable range/);
+    const aggregateTooBig = await rejection(
+      client(sandbox, MANAGEMENT).send(new SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: sandbox.aws.aggregatorName, Expression: `SELECT resourceId WHERE resourceType = '${SG}'`, MaxResults: 101 })),
+    );
+    expect(aggregateTooBig).toMatchObject({ name: 'InvalidLimitException', status: 400 });
     const bad = await rejection(c.send(new SelectResourceConfigCommand({ Expression: `SELECT * WHERE resourceType = '${SG}'` })));
     expect(bad).toMatchObject({ name: 'InvalidExpressionException', status: 400 });
     const first = await c.send(new SelectResourceConfigCommand({ Expression: `SELECT resourceId WHERE resourceType = '${SG}'`, Limit: 10 }));
@@ -181,7 +186,7 @@ describe('AWS Config sandbox through the real SDK', () => {
         new SelectAggregateResourceConfigCommand({ ConfigurationAggregatorName: sandbox.aws.aggregatorName, Expression: `SELECT resourceId WHERE resourceType = '${SG}'`, MaxResults: 500 }),
       ),
     );
-    expect(tooBig.name).toBe('ValidationException');
+    expect(tooBig.name).toBe('InvalidLimitException');
   });
 
   it('omits supplementaryConfiguration of S3 buckets from Select; BatchGet returns it as JSON strings', async () => {
@@ -292,7 +297,7 @@ describe('AWS Config sandbox through the real SDK', () => {
     sandbox.resetCalls();
   });
 
-  it('throttles, with and without Retry-After', async () => {
+  it('throttles as AWS Config does: ThrottlingException (400, awsJson1_1 shape) and never a Retry-After', async () => {
     sandbox.setFaults({ throttleRate: 1 });
     const sdk = await rejection(client(sandbox, MEMBER).send(new SelectResourceConfigCommand({ Expression: `SELECT resourceId WHERE resourceType = '${SG}'` })));
     expect(sdk).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', status: 400 });
@@ -301,9 +306,11 @@ describe('AWS Config sandbox through the real SDK', () => {
     expect(plain.headers.get('x-amzn-errortype')).toBe('ThrottlingException');
     expect(plain.headers.get('retry-after')).toBeNull();
     expect(await plain.json()).toEqual({ __type: 'ThrottlingException', message: 'Rate exceeded' });
+    // The knob serves Azure's and GCP's hints; AWS documents none for ThrottlingException.
     sandbox.setFaults({ throttleRate: 1, throttleRetryAfterSeconds: 3 });
     const later = await raw(sandbox, MEMBER, 'SelectResourceConfig', { Expression: `SELECT resourceId WHERE resourceType = '${SG}'` });
-    expect(later.headers.get('retry-after')).toBe('3');
+    expect(later.headers.get('x-amzn-errortype')).toBe('ThrottlingException');
+    expect(later.headers.get('retry-after')).toBeNull();
   });
 
   it('enforces a per-account token bucket', async () => {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { AccountClient, ListRegionsCommand, type Region } from '@aws-sdk/client-account';
 import {
+  BatchGetResourceConfigCommand,
   ConfigServiceClient,
   DescribeConfigurationAggregatorSourcesStatusCommand,
   DescribeConfigurationAggregatorsCommand,
@@ -14,6 +15,7 @@ import {
   SelectResourceConfigCommand,
 } from '@aws-sdk/client-config-service';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { spawnProcess, waitFor } from '../support/processes.js';
@@ -95,6 +97,25 @@ describe('sandbox AWS account setup', () => {
     expect((await group('us-east-1'))?.exclusionByResourceTypes?.resourceTypes).toEqual(['AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::RDS::DBInstance']);
     const rows = await config(MEMBER, 'ap-northeast-1').send(new SelectResourceConfigCommand({ Expression: "SELECT resourceId WHERE resourceType = 'AWS::RDS::DBInstance'", Limit: 100 }));
     expect(rows.Results).toEqual([]);
+  });
+
+  it('BatchGet: NoAvailableConfigurationRecorderException without a recorder; ResourceNotRecorded items for excluded types', async () => {
+    const SG = 'AWS::EC2::SecurityGroup';
+    const tokyo = config(MEMBER, 'ap-northeast-1');
+    const rows = await tokyo.send(new SelectResourceConfigCommand({ Expression: `SELECT resourceId WHERE resourceType = '${SG}'`, Limit: 5 }));
+    const keys = (rows.Results ?? []).map((r) => ({ resourceType: SG as never, resourceId: String((JSON.parse(r) as { resourceId: string }).resourceId) }));
+    expect(keys.length).toBeGreaterThan(0);
+    sandbox.aws.setRecording({ recorderOff: ['ap-northeast-1'] });
+    await expect(tokyo.send(new BatchGetResourceConfigCommand({ resourceKeys: keys }))).rejects.toMatchObject({ name: 'NoAvailableConfigurationRecorderException', $metadata: { httpStatusCode: 400 } });
+    // Select documents no such error: no recorder, no rows.
+    expect((await tokyo.send(new SelectResourceConfigCommand({ Expression: `SELECT resourceId WHERE resourceType = '${SG}'` }))).Results).toEqual([]);
+    sandbox.aws.setRecording({ recorderExcludes: [SG] });
+    const got = await tokyo.send(new BatchGetResourceConfigCommand({ resourceKeys: keys }));
+    expect(got.baseConfigurationItems?.map((i) => i.configurationItemStatus)).toEqual(keys.map(() => 'ResourceNotRecorded'));
+    expect(got.baseConfigurationItems?.every((i) => i.configuration === undefined)).toBe(true);
+    // Never a resource: the collector learns the type is not covered there.
+    for (const item of got.baseConfigurationItems ?? []) expect(normalizeConfigItem(item)).toEqual({ kind: 'skipped', reason: 'status ResourceNotRecorded', notRecorded: SG });
+    expect((await tokyo.send(new SelectResourceConfigCommand({ Expression: `SELECT resourceId WHERE resourceType = '${SG}'` }))).Results).toEqual([]);
   });
 
   it('reports aggregator sources per account × region, failed ones with an error, filtered and paged', async () => {

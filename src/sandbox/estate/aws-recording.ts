@@ -15,6 +15,22 @@ export interface AwsRecordingOptions {
   readonly aggregatorFailedSources?: readonly string[];
   /** IAM actions (`account:ListRegions`, `config:DescribeConfigurationRecorders`, …) denied to every caller. */
   readonly deniedActions?: readonly string[];
+  /**
+   * The external id the trust policy of every account's `KansaReadOnly` role requires (condition
+   * `StringEquals sts:ExternalId`); unset: the roles require none.
+   */
+  readonly roleExternalId?: string;
+}
+
+/**
+ * The role every estate account has, for cross-account collection: `arn:aws:iam::<account>:role/KansaReadOnly`,
+ * its trust policy allowing the management account's principals (sts:AssumeRole), with an external id
+ * condition when `roleExternalId` is set (IAM User Guide, "Access to AWS accounts owned by third parties").
+ */
+export const SANDBOX_ROLE_NAME = 'KansaReadOnly';
+
+export function sandboxRoleArn(account: string): string {
+  return `arn:aws:iam::${account}:role/${SANDBOX_ROLE_NAME}`;
 }
 
 /**
@@ -39,6 +55,7 @@ export class AwsRecording {
   readonly excludes: readonly string[];
   private readonly failedSources: ReadonlySet<string>;
   private readonly denied: ReadonlySet<string>;
+  readonly roleExternalId: string | undefined;
 
   constructor(
     options: AwsRecordingOptions,
@@ -50,6 +67,11 @@ export class AwsRecording {
     this.excludes = checked(options.recorderExcludes, TYPE, 'an AWS resource type (AWS::Service::Type)');
     this.failedSources = new Set(checked(options.aggregatorFailedSources, SOURCE, 'an aggregator source ACCOUNT:REGION'));
     this.denied = new Set(checked(options.deniedActions, ACTION, 'an IAM action (service:Operation)'));
+    // STS AssumeRole, ExternalId: 2–1224 characters of [\w+=,.@:/-].
+    if (options.roleExternalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(options.roleExternalId)) {
+      throw new Error(`sandbox: ${options.roleExternalId} is not a valid external id (2-1224 characters of letters, digits and +=,.@:/-)`);
+    }
+    this.roleExternalId = options.roleExternalId;
   }
 
   options(): AwsRecordingOptions {
@@ -59,6 +81,7 @@ export class AwsRecording {
       recorderExcludes: [...this.excludes],
       aggregatorFailedSources: [...this.failedSources],
       deniedActions: [...this.denied],
+      ...(this.roleExternalId !== undefined ? { roleExternalId: this.roleExternalId } : {}),
     };
   }
 
