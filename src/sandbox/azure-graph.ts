@@ -142,7 +142,7 @@ export function parseGraphRequest(body: Buffer): GraphRequest {
   const skip = options.$skip;
   if (skip !== undefined && (typeof skip !== 'number' || !Number.isInteger(skip) || skip < 0)) throw new SandboxApiError(400, 'BadRequest', '$skip must be a non-negative integer.');
   const format = options.resultFormat ?? 'objectArray';
-  if (format !== 'objectArray' && format !== 'table') throw new SandboxApiError(400, 'BadRequest', `resultFormat must be 'table' or 'objectArray', got '${String(format)}'.`);
+  if (format !== 'objectArray' && format !== 'table') throw new SandboxApiError(400, 'BadRequest', `resultFormat must be 'table' or 'objectArray', got '${JSON.stringify(format)}'.`);
   const skipToken = typeof options.$skipToken === 'string' ? options.$skipToken : undefined;
   const parsedQuery = parseQuery(query);
   return {
