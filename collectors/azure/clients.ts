@@ -6,6 +6,7 @@
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
+import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AzureClients } from './resource-manager.js';
 
@@ -27,7 +28,13 @@ export function azureClients(options: AzureClientOptions): AzureClients {
   // One ARM client per subscription; the Resource Graph client is shared (subscriptions are in the body).
   const arm = new Map<string, ResourceManagementClient>();
   let graph: ResourceGraphClient | undefined;
+  const http = createDefaultHttpClient();
   return {
+    endpoint: endpoint ?? 'https://management.azure.com',
+    get(url, signal) {
+      // The ARM client's pipeline carries the bearer token policy and the TLS options.
+      return this.resources('').pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+    },
     resources(subscription) {
       let client = arm.get(subscription);
       if (!client) {

@@ -10,7 +10,7 @@ const azureSubscriptionId = z
 export const azureCollectorSchema = z.strictObject({
   ...collectorScheduleFields(),
   subscriptions: z.array(azureSubscriptionId).default([]).describe('Subscriptions to collect (credentials: DefaultAzureCredential — environment, workload identity, managed identity, Azure CLI)'),
-  discoverSubscriptions: z.boolean().default(true).describe('When no subscriptions are listed, collect every enabled subscription the credential can see'),
+  discoverSubscriptions: z.boolean().default(true).describe('When no subscriptions are listed, collect every subscription the credential can see (all pages of Subscriptions List) except Disabled and Deleted ones'),
   source: z
     .enum(['resourceGraph', 'arm'])
     .default('resourceGraph')

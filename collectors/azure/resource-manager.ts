@@ -8,14 +8,15 @@
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { RestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AzureCollectorConfig } from './config.js';
 import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
 import type { Bilingual } from '../../src/model/text.js';
 import { AZURE_TYPES, canonicalType, malformedChild, normalizeArmResource, readArmItem, subscriptionOf, type ArmItem } from './normalize.js';
-import { DEFAULT_AZURE_RETRY, withAzureRetry, type AzureCallError, type AzureRetryPolicy } from './retry.js';
+import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type AzureCallError, type AzureRetryPolicy, type GraphQuotaState } from './retry.js';
+import { delay } from '../../src/util/delay.js';
 
 /** api-version per resource type for `getById` (ARM rejects a version the provider does not serve). */
 export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
@@ -43,6 +44,16 @@ const STORAGE_CHILD_API_VERSION = '2023-05-01';
 const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
 /** Resource Graph pages hold at most 1,000 rows. */
 export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
+/** Bounds the Subscriptions List pages followed (a nextLink loop must end). */
+const MAX_SUBSCRIPTION_PAGES = 1000;
+/**
+ * Subscription states discovery leaves out. Subscriptions - List reports Enabled, Warned, PastDue, Disabled and
+ * Deleted (learn.microsoft.com/azure/cost-management-billing/manage/subscription-states): Warned and PastDue still
+ * allow every operation and hold live resources, so they are collected; Disabled ones are deactivated (VMs
+ * deallocated, services off, deleted after up to 90 days) and Deleted ones have no resources and answer nothing.
+ * A Disabled subscription listed in `subscriptions` is still collected (GETs are allowed there).
+ */
+const DISCOVERY_SKIPS: readonly string[] = ['Disabled', 'Deleted'];
 /** Subscriptions one Resource Graph request may name. */
 const RESOURCE_GRAPH_MAX_SUBSCRIPTIONS = 1000;
 export const ARM_LIST_PAGE_SIZE = 1000;
@@ -90,6 +101,10 @@ export interface AzureClients {
   /** ARM client for one subscription (the subscription only matters for list calls). */
   resources(subscription: string): ResourceManagementClient;
   resourceGraph(): ResourceGraphClient;
+  /** The ARM endpoint (origin) the clients talk to: nextLinks pointing elsewhere are refused. */
+  readonly endpoint: string;
+  /** GET an absolute ARM URL (a nextLink) through the ARM pipeline: bearer token, TLS options, kansa's policies. */
+  get(url: string, signal: AbortSignal): Promise<PipelineResponse>;
 }
 
 class ScopeFailure extends Error {
@@ -113,15 +128,23 @@ interface SubscriptionState {
   readonly gaps: Map<string, Bilingual>;
 }
 
-/** What Subscriptions List said: every subscription the credential sees (and the enabled ones), or why it could not say. */
-type Visibility = { readonly all: readonly string[]; readonly enabled: readonly string[]; readonly complete: boolean } | { readonly error: AzureCallError };
+/** What Subscriptions List said, every page of it: each subscription the credential sees with its state, or why it could not say. */
+type Visibility = { readonly states: ReadonlyMap<string, string> } | { readonly error: AzureCallError };
 
-function visibleSubscriptions(body: unknown): Visibility {
+function subscriptionEntries(body: unknown): { entries: [string, string][]; nextLink?: string } {
   const { value, nextLink } = (body ?? {}) as { value?: unknown; nextLink?: unknown };
-  const entries = (Array.isArray(value) ? value : []).map((s: unknown) => s as { subscriptionId?: unknown; state?: unknown });
-  const ids = (list: typeof entries): string[] => list.flatMap((e) => (typeof e.subscriptionId === 'string' ? [e.subscriptionId.toLowerCase()] : []));
-  // A further page may hold the rest: then absence from this one proves nothing.
-  return { all: ids(entries), enabled: ids(entries.filter((e) => e.state !== 'Disabled')), complete: typeof nextLink !== 'string' || nextLink === '' };
+  const entries = (Array.isArray(value) ? value : []).flatMap((e: unknown): [string, string][] => {
+    const { subscriptionId, state } = (e ?? {}) as { subscriptionId?: unknown; state?: unknown };
+    return typeof subscriptionId === 'string' ? [[subscriptionId.toLowerCase(), typeof state === 'string' ? state : '']] : [];
+  });
+  return { entries, ...(typeof nextLink === 'string' && nextLink !== '' ? { nextLink } : {}) };
+}
+
+function deletedReason(subscription: string): Bilingual {
+  return {
+    en: `subscription ${subscription} is Deleted (Subscriptions List state): it has no resources and answers no operation`,
+    ja: `サブスクリプション ${subscription} は削除済み (Deleted) です（サブスクリプション一覧の状態）。リソースはなく、どの操作にも応答しません`,
+  };
 }
 
 /** Both languages in one line, for the outcome's error (a string); gaps carry the Bilingual itself. */
@@ -241,13 +264,17 @@ export class AzureResourceCollector implements Collector {
     const discover = subscriptions.length === 0 && this.config.discoverSubscriptions;
     let visibility: Visibility | undefined;
     if (subscriptions.length > 0 || discover) {
-      const listed = await this.call(context, limit, 'ListSubscriptions', () => this.rawGet(this.clients.resources(''), 'subscriptions', SUBSCRIPTIONS_API_VERSION, context.signal));
-      if (!listed.ok && discover) {
-        context.logger.warn({ provider: 'azure', error: listed.error.message }, 'subscription discovery failed');
-        return { coverage: [], accounts: [{ account: 'discovery', ok: false, error: `${listed.error.code}: ${listed.error.message}`, durationSeconds: (performance.now() - started) / 1000, resources: 0 }] };
+      visibility = await this.listSubscriptions(context, limit);
+      if ('error' in visibility && discover) {
+        context.logger.warn({ provider: 'azure', error: visibility.error.message }, 'subscription discovery failed');
+        return { coverage: [], accounts: [{ account: 'discovery', ok: false, error: `${visibility.error.code}: ${visibility.error.message}`, durationSeconds: (performance.now() - started) / 1000, resources: 0 }] };
       }
-      visibility = listed.ok ? visibleSubscriptions(listed.value) : { error: listed.error };
-      if (discover && 'enabled' in visibility) subscriptions = visibility.enabled;
+      if (discover && 'states' in visibility) {
+        const states = [...visibility.states];
+        const skipped = states.filter(([, state]) => DISCOVERY_SKIPS.includes(state));
+        if (skipped.length > 0) context.logger.info({ provider: 'azure', skipped: Object.fromEntries(skipped) }, 'discovery leaves out Disabled and Deleted subscriptions');
+        subscriptions = states.filter(([, state]) => !DISCOVERY_SKIPS.includes(state)).map(([id]) => id);
+      }
     }
 
     const state = new Map<string, SubscriptionState>(subscriptions.map((s) => [s, { resources: 0, unreadable: 0, gaps: new Map() }]));
@@ -273,13 +300,13 @@ export class AzureResourceCollector implements Collector {
     let active = subscriptions;
     if (visibility && 'error' in visibility) {
       for (const s of subscriptions) fail(s, new VisibilityFailure(visibilityUnknownReason(s, visibility.error)));
-    } else if (visibility && !visibility.complete) {
-      context.logger.debug({ provider: 'azure' }, 'Subscriptions List is paged: visibility is judged by the calls themselves');
     } else if (visibility) {
-      const seen = new Set(visibility.all);
-      const hidden = subscriptions.filter((s) => !seen.has(s));
-      for (const s of hidden) fail(s, new VisibilityFailure(hiddenReason(s)));
-      active = subscriptions.filter((s) => seen.has(s));
+      const seen = visibility.states;
+      for (const s of subscriptions) {
+        if (!seen.has(s)) fail(s, new VisibilityFailure(hiddenReason(s)));
+        else if (seen.get(s) === 'Deleted') fail(s, new VisibilityFailure(deletedReason(s)));
+      }
+      active = subscriptions.filter((s) => seen.has(s) && seen.get(s) !== 'Deleted');
     }
 
     const childJobs: Promise<void>[] = [];
@@ -305,6 +332,8 @@ export class AzureResourceCollector implements Collector {
       }
     };
 
+    // Resource Graph's quota as its last response told it: spent quota means waiting for the reset.
+    const graphPace: { quota: GraphQuotaState } = { quota: {} };
     if (listTypes.length > 0) {
       let viaArm: readonly string[] = active;
       if (this.config.source === 'resourceGraph' && active.length > 0) {
@@ -312,7 +341,7 @@ export class AzureResourceCollector implements Collector {
         for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
           const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
           try {
-            const result = await this.graphAll(context, limit, batch, listTypes, (item) => {
+            const result = await this.graphAll(context, limit, graphPace, batch, listTypes, (item) => {
               if (!item.ok) unreadable(batch, item);
               else if (fromExpected(batch, item.resource, 'Resource Graph')) onParent(item.resource);
             });
@@ -384,15 +413,31 @@ export class AzureResourceCollector implements Collector {
   }
 
   /** Resource Graph: one fixed query over a batch of subscriptions, paged by $skipToken; says whether the result was truncated. */
-  private async graphAll(context: CollectContext, limit: Semaphore, subscriptions: readonly string[], types: readonly string[], onRow: (item: ArmItem) => void): Promise<{ truncated?: { returned: number; total: number } }> {
+  private async graphAll(
+    context: CollectContext,
+    limit: Semaphore,
+    pace: { quota: GraphQuotaState },
+    subscriptions: readonly string[],
+    types: readonly string[],
+    onRow: (item: ArmItem) => void,
+  ): Promise<{ truncated?: { returned: number; total: number } }> {
     const client = this.instrument(this.clients.resourceGraph(), context);
     const query = graphQuery(types);
     let skipToken: string | undefined;
     let returned = 0;
     do {
       const token = skipToken;
+      await this.paceGraph(context, pace);
       const result = await this.call(context, limit, 'ListResourceGraphResources', () =>
-        client.resources({ subscriptions: [...subscriptions], query, options: { top: RESOURCE_GRAPH_PAGE_SIZE, resultFormat: 'objectArray', ...(token ? { skipToken: token } : {}) } }, { abortSignal: context.signal }),
+        client.resources(
+          { subscriptions: [...subscriptions], query, options: { top: RESOURCE_GRAPH_PAGE_SIZE, resultFormat: 'objectArray', ...(token ? { skipToken: token } : {}) } },
+          {
+            abortSignal: context.signal,
+            onResponse: (response) => {
+              pace.quota = graphQuotaOf(response.headers);
+            },
+          },
+        ),
       );
       if (!result.ok) throw new ScopeFailure(result.error);
       const rows: unknown[] = Array.isArray(result.value.data) ? (result.value.data as unknown[]) : [];
@@ -410,6 +455,51 @@ export class AzureResourceCollector implements Collector {
       if (skipToken === undefined && (truncated || returned < result.value.totalRecords)) return { truncated: { returned, total: result.value.totalRecords } };
     } while (skipToken !== undefined);
     return {};
+  }
+
+  /**
+   * Resource Graph's guidance: when `x-ms-user-quota-remaining` reaches 0, wait `x-ms-user-quota-resets-after`
+   * before the next query (resource-graph/concepts/guidance-for-throttled-requests). kansa's queries run one
+   * at a time, so the wait is the reset itself, bounded like any server hint.
+   */
+  private async paceGraph(context: CollectContext, pace: { quota: GraphQuotaState }): Promise<void> {
+    const { remaining, resetsAfterMs } = pace.quota;
+    if (remaining !== 0 || resetsAfterMs === undefined || resetsAfterMs <= 0) return;
+    pace.quota = {};
+    const wait = Math.min(resetsAfterMs, hintCapMs(this.retry));
+    context.logger.debug({ provider: 'azure', waitMs: wait }, 'Resource Graph quota spent: waiting for its reset');
+    try {
+      await (this.sleep ?? delay)(wait, context.signal);
+    } catch {
+      // aborted: the next call sees the signal
+    }
+  }
+
+  /**
+   * Subscriptions List, every page (nextLink): each subscription the credential sees with its state. A page
+   * that cannot be read makes the whole answer unknown — absence from a partial list proves nothing.
+   */
+  private async listSubscriptions(context: CollectContext, limit: Semaphore): Promise<Visibility> {
+    const client = this.clients.resources('');
+    const states = new Map<string, string>();
+    let page = await this.call(context, limit, 'ListSubscriptions', () => this.rawGet(client, 'subscriptions', SUBSCRIPTIONS_API_VERSION, context.signal));
+    for (let pages = 1; ; pages++) {
+      if (!page.ok) return { error: page.error };
+      const { entries, nextLink } = subscriptionEntries(page.value);
+      for (const [id, state] of entries) states.set(id, state);
+      if (nextLink === undefined) return { states };
+      // The bearer token goes only to the ARM endpoint this client was made for.
+      if (!sameOrigin(nextLink, this.clients.endpoint)) return { error: { code: 'InvalidNextLink', message: `Subscriptions List nextLink points outside ${this.clients.endpoint}: ${nextLink}`, retryable: false } };
+      if (pages >= MAX_SUBSCRIPTION_PAGES) return { error: { code: 'TooManyPages', message: `Subscriptions List still had a nextLink after ${pages} pages`, retryable: false } };
+      page = await this.call(context, limit, 'ListSubscriptions', () => this.getUrl(nextLink, context.signal));
+    }
+  }
+
+  /** GET an absolute ARM URL (a nextLink); errors come back shaped as the SDK's, for the same classification. */
+  private async getUrl(url: string, signal: AbortSignal): Promise<unknown> {
+    const response = await this.clients.get(url, signal);
+    if (response.status >= 400) throw new RestError(`GET ${new URL(url).pathname} answered ${response.status}`, { statusCode: response.status, response });
+    return JSON.parse(response.bodyAsText ?? '');
   }
 
   /**
@@ -528,6 +618,14 @@ export class AzureResourceCollector implements Collector {
       },
     });
     return client;
+  }
+}
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
   }
 }
 

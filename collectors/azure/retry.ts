@@ -1,8 +1,11 @@
 /**
  * Bounded retries for ARM and Resource Graph calls. The SDK clients run with `retryOptions.maxRetries: 0`
- * so every attempt passes through here: counted in kansa_collector_api_requests_total and paced by
- * Retry-After. The Azure pipeline's own throttling strategy only retries a 429 that carries Retry-After;
- * here a 429 without it is retried too, with exponential backoff and full jitter.
+ * so every attempt passes through here: counted in kansa_collector_api_requests_total and paced by the
+ * service's hint. ARM's 429 carries Retry-After (azure-resource-manager/management/request-limits-and-throttling);
+ * Resource Graph's carries `x-ms-user-quota-resets-after` (hh:mm:ss) instead and documents no Retry-After
+ * (resource-graph/concepts/guidance-for-throttled-requests). The Azure pipeline's own throttling strategy only
+ * retries a 429 that carries Retry-After; here a 429 without a hint is retried too, with exponential backoff
+ * and full jitter. Hints are bounded (`hintCapMs`) so a bogus one cannot stall a scan.
  */
 import { errorMessage } from '../../src/errors.js';
 import { fullJitterMs, hintedDelay, retrying, type RetryPolicy, type RetryResult } from '../retry.js';
@@ -44,6 +47,34 @@ export function retryAfterMs(headers: { get?: (name: string) => string | undefin
   return Number.isNaN(date) ? undefined : Math.max(0, date - now());
 }
 
+/** Resource Graph's per-user quota headers, sent on every query response. */
+export const QUOTA_REMAINING_HEADER = 'x-ms-user-quota-remaining';
+export const QUOTA_RESETS_AFTER_HEADER = 'x-ms-user-quota-resets-after';
+
+/** `x-ms-user-quota-resets-after` (hh:mm:ss, .NET TimeSpan: optional `d.` days and fraction) in milliseconds. */
+export function quotaResetsAfterMs(value: string | undefined | null): number | undefined {
+  const m = /^(?:(\d+)\.)?(\d{1,2}):([0-5]\d):([0-5]\d(?:\.\d+)?)$/.exec(value?.trim() ?? '');
+  if (!m) return undefined;
+  return Math.round(((Number(m[1] ?? 0) * 24 + Number(m[2])) * 3600 + Number(m[3]) * 60 + Number(m[4])) * 1000);
+}
+
+export interface GraphQuotaState {
+  readonly remaining?: number;
+  readonly resetsAfterMs?: number;
+}
+
+/** What a Resource Graph response says of the caller's quota (absent headers: nothing). */
+export function graphQuotaOf(headers: { get?: (name: string) => string | undefined | null } | undefined): GraphQuotaState {
+  const remaining = Number.parseInt(headers?.get?.(QUOTA_REMAINING_HEADER) ?? '', 10);
+  const resetsAfterMs = quotaResetsAfterMs(headers?.get?.(QUOTA_RESETS_AFTER_HEADER));
+  return { ...(Number.isSafeInteger(remaining) && remaining >= 0 ? { remaining } : {}), ...(resetsAfterMs !== undefined ? { resetsAfterMs } : {}) };
+}
+
+/** The longest a server's hint (Retry-After, quota reset) may make a call wait. */
+export function hintCapMs(policy: AzureRetryPolicy): number {
+  return 5 * policy.maxDelayMs;
+}
+
 function armCode(e: RestErrorShape): string | undefined {
   if (e.details?.error?.code) return e.details.error.code;
   const text = e.response?.bodyAsText;
@@ -71,7 +102,8 @@ export function classifyAzureError(error: unknown, now: () => number = Date.now)
   }
   const code = armCode(e) ?? (e.code && e.code !== 'REQUEST_SEND_ERROR' ? e.code : `HTTP ${status}`);
   const retryable = status === 429 || status === 408 || (status >= 500 && status !== 501 && status !== 505);
-  const after = retryAfterMs(e.response?.headers, now);
+  // A throttled Resource Graph query says when the quota resets instead of Retry-After.
+  const after = retryAfterMs(e.response?.headers, now) ?? (status === 429 ? graphQuotaOf(e.response?.headers).resetsAfterMs : undefined);
   return { code, status, message, retryable, ...(after === undefined ? {} : { retryAfterMs: after }) };
 }
 
@@ -90,7 +122,7 @@ export function withAzureRetry<T>(
     ...options,
     classify: (error) => classifyAzureError(error),
     // 429 without Retry-After is not retried by the Azure pipeline; here it gets backoff like any other.
-    delayMs: hintedDelay(5 * options.policy.maxDelayMs, (attempt) => backoffMs(attempt, options.policy, options.random)),
+    delayMs: hintedDelay(hintCapMs(options.policy), (attempt) => backoffMs(attempt, options.policy, options.random)),
     aborted: { code: 'Aborted', message: 'aborted before the first attempt', retryable: false },
   });
 }

@@ -17,10 +17,21 @@
  * group, results aren't returned", learn.microsoft.com/azure/governance/resource-graph/overview).
  * `graphTruncated` answers as Resource Graph does when paging is not possible: `resultTruncated: true`,
  * `count` < `totalRecords` and no `$skipToken` (learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results).
+ * `unreadableTypes`: the role lacks `<type>/read` for them. Resource Graph leaves those rows out without an
+ * error (overview, as above); an ARM GET of one answers 403 AuthorizationFailed naming the action. The sandbox
+ * still lists them in `resources.list`, which is authorized by Microsoft.Resources/subscriptions/resources/read.
+ * Resource Graph request parsing, paging and the per-user quota: src/sandbox/azure-graph.ts.
+ *
+ * Subscriptions - List (learn.microsoft.com/rest/api/resources/subscriptions/list): `value` and a `nextLink`
+ * to the next page; each entry has a `state` (Enabled, Warned, PastDue, Disabled, Deleted). How each state
+ * answers: SUBSCRIPTION_STATES in estate/azure.ts. A Deleted subscription is listed with its state; every
+ * ARM call under it answers 404 SubscriptionNotFound (no operation is available) and Resource Graph has no
+ * rows of it (its resources are deleted with it).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
+import { decodeSkipToken, encodeSkipToken, GraphQuota, pageable, parseGraphRequest, QUOTA_REMAINING_HEADER, QUOTA_RESETS_AFTER_HEADER, formatResetsAfter, shapeRows, type GraphRequest } from './azure-graph.js';
 import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
@@ -29,12 +40,9 @@ import { unitHash } from './estate/random.js';
 export const AZURE_SANDBOX_TOKEN = 'kansa-sandbox-arm-token';
 /** ARM `resources.list` pages hold at most 1,000 entries. */
 export const ARM_LIST_MAX_PAGE = 1000;
-/** Resource Graph returns at most 1,000 rows a page (`$top` ≤ 1000). */
-export const RESOURCE_GRAPH_MAX_PAGE = 1000;
+export { RESOURCE_GRAPH_MAX_PAGE, RESOURCE_GRAPH_DEFAULT_PAGE } from './azure-graph.js';
 /** Share of malformed Resource Graph rows that also lose their `type`: rows no reader can place. */
 export const UNREADABLE_SHARE_OF_MALFORMED = 0.25;
-/** Resource Graph's default page when `$top` is absent. */
-export const RESOURCE_GRAPH_DEFAULT_PAGE = 100;
 export const RESOURCE_GRAPH_API_VERSIONS: ReadonlySet<string> = new Set(['2021-03-01', '2022-10-01', '2024-04-01']);
 export const DIAGNOSTIC_SETTINGS_API_VERSIONS: ReadonlySet<string> = new Set(['2017-05-01-preview', '2021-05-01-preview']);
 export const SQL_CHILD_API_VERSIONS: ReadonlySet<string> = new Set(['2021-11-01', '2023-08-01']);
@@ -49,18 +57,23 @@ interface Route {
   readonly operation: string;
   readonly subscriptions: readonly string[];
   readonly run: () => Json;
+  /** A Resource Graph query: spends quota and carries the quota headers. */
+  readonly graph?: boolean;
 }
 
 export class AzureArmHandler implements ProviderHandler {
   readonly provider = 'azure' as const;
   /** Set once the HTTPS listener knows its port: nextLink is absolute. */
   origin = '';
+  private readonly quota: GraphQuota | undefined;
 
   constructor(
     private readonly estate: AzureEstate,
     private readonly faults: FaultInjector,
     private readonly calls: CallLog,
-  ) {}
+  ) {
+    this.quota = estate.graphQuota ? new GraphQuota(estate.graphQuota, estate.clock) : undefined;
+  }
 
   matches(): boolean {
     return true;
@@ -80,9 +93,14 @@ export class AzureArmHandler implements ProviderHandler {
       const route = this.route(method, url, body);
       operation = route.operation;
       subscription = route.subscriptions[0] ?? subscription;
+      if (route.graph && this.quota) {
+        const decision = this.quota.take();
+        Object.assign(headers, decision.headers);
+        if (!decision.allowed) throw new SandboxApiError(429, 'RateLimiting', 'Please provide below info when asking for support: client application has been throttled.');
+      }
       for (const s of route.subscriptions.length > 0 ? route.subscriptions : ['']) {
         const decision = this.faults.decide(s);
-        if (decision.kind !== 'none') throw faultError(decision, s, operation);
+        if (decision.kind !== 'none') throw faultError(decision, s, operation, this.quota);
       }
       const payload = route.run();
       const text = JSON.stringify(payload);
@@ -108,17 +126,13 @@ export class AzureArmHandler implements ProviderHandler {
     if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)) {
       requireVersion(RESOURCE_GRAPH_API_VERSIONS, 'resources');
       const request = parseGraphRequest(body);
-      return { operation: 'ListResourceGraphResources', subscriptions: request.subscriptions, run: () => this.graph(request) };
+      return { operation: 'ListResourceGraphResources', subscriptions: request.subscriptions, run: () => this.graph(request), graph: true };
     }
     // Anything but GET (and the Resource Graph POST) is a write: refused, and logged as one.
     if (method !== 'GET') throw new SandboxApiError(403, 'ReadOnlySandbox', `the sandbox is read-only: ${method} ${path}`);
     if (path === '/subscriptions') {
       requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
-      return {
-        operation: 'ListSubscriptions',
-        subscriptions: [],
-        run: () => ({ value: this.estate.subscriptions.flatMap((s, i) => (this.estate.hiddenSubscriptions.includes(s) ? [] : [{ id: `/subscriptions/${s}`, subscriptionId: s, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${i + 1}`, state: 'Enabled', authorizationSource: 'RoleBased' }])) }),
-      };
+      return { operation: 'ListSubscriptions', subscriptions: [], run: () => this.listSubscriptions(url) };
     }
     let m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
     if (m) {
@@ -155,6 +169,7 @@ export class AzureArmHandler implements ProviderHandler {
       switch (child) {
         case '':
           requireVersion(AZURE_API_VERSIONS[cell.type] ?? '', cell.type);
+          if (this.estate.unreadableTypes.includes(cell.type.toLowerCase())) throw authorizationFailed(`${cell.type}/read`, m[1] ?? '');
           return { operation: 'GetResourceById', subscriptions: [subscription], run: () => this.malformable(cell, k) };
         case '/providers/microsoft.insights/diagnosticsettings':
           requireVersion(DIAGNOSTIC_SETTINGS_API_VERSIONS, 'diagnosticSettings');
@@ -183,16 +198,27 @@ export class AzureArmHandler implements ProviderHandler {
     throw new SandboxApiError(404, 'InvalidResourceType', `The resource type could not be found for ${path}.`);
   }
 
+  /** Subscriptions - List: the visible subscriptions with their states, paged by an absolute nextLink when a page size is set. */
+  private listSubscriptions(url: URL): Json {
+    const all = this.estate.subscriptions.flatMap((s, i) =>
+      this.estate.hiddenSubscriptions.includes(s) ? [] : [{ id: `/subscriptions/${s}`, subscriptionId: s, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${i + 1}`, state: this.estate.stateOf(s), authorizationSource: 'RoleBased' }],
+    );
+    const size = this.estate.subscriptionsPageSize ?? all.length;
+    const token = url.searchParams.get('$skiptoken');
+    const offset = token === null ? 0 : Number(token);
+    if (!Number.isSafeInteger(offset) || offset < 0 || (offset > 0 && offset >= all.length)) throw new SandboxApiError(400, 'InvalidSkipToken', `The skip token '${token ?? ''}' is invalid.`);
+    const value = all.slice(offset, offset + size);
+    if (offset + size >= all.length) return { value };
+    const link = new URL(`${this.origin}/subscriptions`);
+    link.searchParams.set('api-version', url.searchParams.get('api-version') ?? '');
+    link.searchParams.set('$skiptoken', String(offset + size));
+    return { value, nextLink: link.toString() };
+  }
+
   private subscription(raw: string, action: string): string {
     const s = raw.toLowerCase();
-    if (!this.estate.subscriptions.includes(s)) throw new SandboxApiError(404, 'SubscriptionNotFound', `The subscription '${raw}' could not be found.`);
-    if (this.estate.hiddenSubscriptions.includes(s)) {
-      throw new SandboxApiError(
-        403,
-        'AuthorizationFailed',
-        `The client 'kansa-sandbox' with object id '00000000-0000-4000-8000-00000000a2e5' does not have authorization to perform action '${action}' over scope '/subscriptions/${s}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-      );
-    }
+    if (!this.estate.subscriptions.includes(s) || this.estate.stateOf(s) === 'Deleted') throw new SandboxApiError(404, 'SubscriptionNotFound', `The subscription '${raw}' could not be found.`);
+    if (this.estate.hiddenSubscriptions.includes(s)) throw authorizationFailed(action, `/subscriptions/${s}`);
     return s;
   }
 
@@ -225,20 +251,19 @@ export class AzureArmHandler implements ProviderHandler {
   }
 
   private graph(request: GraphRequest): Json {
-    // Rows of subscriptions the caller cannot read are left out without an error.
-    const visible = request.subscriptions.filter((s) => !this.estate.hiddenSubscriptions.includes(s));
-    const cells = visible.length === 0 ? [] : this.estate.select({ subscriptions: visible, types: request.types });
-    const total = cells.reduce((sum, c) => sum + c.count, 0);
-    let offset = 0;
-    if (request.skipToken !== undefined) {
-      const decoded = decodeSkipToken(request.skipToken);
-      if (decoded === undefined || decoded.query !== request.queryKey) throw new SandboxApiError(400, 'BadRequest', 'The $skipToken is invalid or does not belong to this query.');
-      offset = decoded.offset;
-    }
-    const top = request.top ?? RESOURCE_GRAPH_DEFAULT_PAGE;
+    // Rows the caller cannot read are left out without an error: subscriptions it holds no role on, types its
+    // role cannot read. A Deleted subscription has no resources left.
+    const visible = request.subscriptions.filter((s) => !this.estate.hiddenSubscriptions.includes(s) && this.estate.stateOf(s) !== 'Deleted');
+    const readable = (types: readonly string[]): string[] => types.filter((t) => !this.estate.unreadableTypes.includes(t));
+    const types = readable(request.types ?? this.estate.cells.map((c) => c.type.toLowerCase()));
+    const cells = visible.length === 0 || types.length === 0 ? [] : this.estate.select({ subscriptions: visible, types });
+    const matched = cells.reduce((sum, c) => sum + c.count, 0);
+    const total = request.take === undefined ? matched : Math.min(matched, request.take);
+    const offset = request.skipToken !== undefined ? decodeSkipToken(request.skipToken, request.queryKey) : request.skip;
     // Truncated: half the result in one page, and no way to the rest.
-    const limit = this.estate.graphTruncated ? Math.min(top, Math.max(0, Math.ceil(total / 2) - offset)) : top;
-    const data = this.slice(cells, offset, limit, (cell, k) => {
+    const end = this.estate.graphTruncated ? Math.min(total, Math.ceil(total / 2)) : total;
+    const limit = Math.max(0, Math.min(request.top, end - offset));
+    const rows = this.slice(cells, offset, limit, (cell, k) => {
       const r = this.malformable(cell, k);
       const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(r.id);
       // A few broken rows lose their type too: nothing can say what they are.
@@ -246,14 +271,15 @@ export class AzureArmHandler implements ProviderHandler {
       // Resource Graph lower-cases `type` (and `location`); ids keep ARM's casing.
       return { id: r.id, name: r.name, type: unreadable ? null : r.type.toLowerCase(), tenantId: AZURE_SANDBOX_TENANT, kind: r.kind ?? '', location: r.location.toLowerCase(), resourceGroup: (m?.[2] ?? '').toLowerCase(), subscriptionId: m?.[1] ?? '', managedBy: '', sku: r.sku ?? null, plan: null, properties: r.properties, tags: r.tags ?? {}, identity: null, zones: r.zones ?? null, extendedLocation: null };
     });
-    const next = offset + data.length;
-    const truncated = this.estate.graphTruncated && next < total;
+    const next = offset + rows.length;
+    const more = next < total;
+    const paging = more && !this.estate.graphTruncated && pageable(request);
     return {
       totalRecords: total,
-      count: data.length,
-      resultTruncated: truncated ? 'true' : 'false',
-      ...(next < total && !truncated ? { $skipToken: Buffer.from(JSON.stringify({ q: request.queryKey, o: next })).toString('base64') } : {}),
-      data,
+      count: rows.length,
+      resultTruncated: more && !paging ? 'true' : 'false',
+      ...(paging ? { $skipToken: encodeSkipToken(request.queryKey, next) } : {}),
+      data: shapeRows(rows, request),
       facets: [],
     };
   }
@@ -274,56 +300,24 @@ export class AzureArmHandler implements ProviderHandler {
   }
 }
 
-interface GraphRequest {
-  readonly subscriptions: readonly string[];
-  readonly types: readonly string[];
-  readonly top?: number;
-  readonly skipToken?: string;
-  readonly queryKey: string;
+function authorizationFailed(action: string, scope: string): SandboxApiError {
+  return new SandboxApiError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' with object id '00000000-0000-4000-8000-00000000a2e5' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
 }
 
-/**
- * The query shape the collector sends (and the only one the sandbox answers):
- *   resources | where type in~ ('t1', 't2', …) | project … | order by id asc
- */
-function parseGraphRequest(body: Buffer): GraphRequest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new SandboxApiError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-  }
-  const request = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { subscriptions?: unknown; query?: unknown; options?: { $top?: unknown; $skipToken?: unknown; resultFormat?: unknown } };
-  const query = typeof request.query === 'string' ? request.query : '';
-  const m = /^\s*resources\s*\|\s*where\s+type\s+in~\s*\(([^)]*)\)/i.exec(query);
-  if (!m) throw new SandboxApiError(400, 'BadRequest', `Please provide below info when asking for support: the sandbox answers only "resources | where type in~ (...) | ..." queries, got: ${query.slice(0, 200)}`);
-  const types = [...(m[1] ?? '').matchAll(/'([^']+)'/g)].map((x) => (x[1] ?? '').toLowerCase());
-  const subscriptions = Array.isArray(request.subscriptions) ? request.subscriptions.filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase()) : [];
-  if (subscriptions.length === 0) throw new SandboxApiError(400, 'BadRequest', 'The sandbox needs explicit subscriptions in the query request.');
-  const top = request.options?.$top;
-  if (top !== undefined && (typeof top !== 'number' || !Number.isInteger(top) || top < 1 || top > RESOURCE_GRAPH_MAX_PAGE)) throw new SandboxApiError(400, 'BadRequest', `$top must be between 1 and ${RESOURCE_GRAPH_MAX_PAGE}.`);
-  if (request.options?.resultFormat !== undefined && request.options.resultFormat !== 'objectArray') throw new SandboxApiError(400, 'BadRequest', 'The sandbox returns resultFormat objectArray only.');
-  const skipToken = typeof request.options?.$skipToken === 'string' ? request.options.$skipToken : undefined;
-  return { subscriptions, types, ...(typeof top === 'number' ? { top } : {}), ...(skipToken !== undefined ? { skipToken } : {}), queryKey: `${subscriptions.join(',')}|${query}` };
-}
-
-function decodeSkipToken(token: string): { query: string; offset: number } | undefined {
-  try {
-    const value = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { q?: unknown; o?: unknown };
-    return typeof value.q === 'string' && typeof value.o === 'number' ? { query: value.q, offset: value.o } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function faultError(decision: Exclude<FaultDecision, { kind: 'none' }>, subscription: string, operation: string): SandboxApiError {
+function faultError(decision: Exclude<FaultDecision, { kind: 'none' }>, subscription: string, operation: string, quota: GraphQuota | undefined): SandboxApiError {
   switch (decision.kind) {
     case 'accessDenied':
       return new SandboxApiError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' does not have authorization to perform action '${operation}' over scope '/subscriptions/${subscription}' or the scope is invalid.`);
     case 'throttle': {
+      if (operation === 'ListResourceGraphResources') {
+        // Resource Graph throttles on its user quota and says when it resets; it documents no Retry-After
+        // (resource-graph/concepts/guidance-for-throttled-requests). An injected throttle looks the same.
+        const resetsAfterMs = quota?.resetsAfterMs() ?? (decision.retryAfterSeconds ?? 1) * 1000;
+        return new SandboxApiError(429, 'RateLimiting', 'Please provide below info when asking for support: client application has been throttled.', { [QUOTA_REMAINING_HEADER]: '0', [QUOTA_RESETS_AFTER_HEADER]: formatResetsAfter(resetsAfterMs) });
+      }
+      // ARM's own throttling sends Retry-After (azure-resource-manager/management/request-limits-and-throttling).
       const headers: Record<string, string> = decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {};
-      const graph = operation === 'ListResourceGraphResources';
-      return new SandboxApiError(429, graph ? 'RateLimiting' : 'TooManyRequests', graph ? 'Please provide below info when asking for support: client application has been throttled.' : `Number of read requests for subscription '${subscription}' exceeded the limit.`, headers);
+      return new SandboxApiError(429, 'TooManyRequests', `Number of read requests for subscription '${subscription}' exceeded the limit.`, headers);
     }
     case 'serverError':
       return decision.status === 500 ? new SandboxApiError(500, 'InternalServerError', 'Encountered internal server error.') : new SandboxApiError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');

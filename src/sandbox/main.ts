@@ -6,15 +6,18 @@
  *     [--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated]
  *     [--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes T1,T2] [--aggregator-failed-sources ACCOUNT:REGION,…]
  *     [--denied-actions account:ListRegions,…] [--role-external-id ID]
+ *     [--subscription-states ID:Disabled,ID:Warned,…] [--subscriptions-page-size N] [--graph-quota 15/5] [--unreadable-types T1,T2]
  */
 import { parseArgs } from 'node:util';
 import { sandboxRoleArn, startSandbox, type Faults } from './server.js';
 import { parseDeniedProjects } from './gcp.js';
+import { parseAzureFlags } from './azure.js';
 
 const USAGE =
   'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] ' +
   '[--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes AWS::S::T,…] [--aggregator-failed-sources ACCOUNT:REGION,…] [--denied-actions svc:Op,…] [--role-external-id ID] ' +
-  '[--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated] [fault flags]';
+  '[--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated] ' +
+  '[--subscription-states ID:Disabled,…] [--subscriptions-page-size N] [--graph-quota QUERIES/SECONDS] [--unreadable-types T1,T2] [fault flags]';
 
 function number(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -54,6 +57,11 @@ async function main(): Promise<void> {
       'hide-subscriptions': { type: 'string' },
       'deny-projects': { type: 'string' },
       'graph-truncated': { type: 'boolean' },
+      // Azure fidelity (#19): subscription states and paging, the Resource Graph quota, RBAC-filtered types.
+      'subscription-states': { type: 'string' },
+      'subscriptions-page-size': { type: 'string' },
+      'graph-quota': { type: 'string' },
+      'unreadable-types': { type: 'string' },
       'enabled-regions': { type: 'string' },
       'recorder-off': { type: 'string' },
       'recorder-excludes': { type: 'string' },
@@ -103,7 +111,11 @@ async function main(): Promise<void> {
       }),
     },
     faults,
-    azure: { ...(hiddenSubscriptions ? { hiddenSubscriptions } : {}), ...(values['graph-truncated'] ? { graphTruncated: true } : {}) },
+    azure: {
+      ...(hiddenSubscriptions ? { hiddenSubscriptions } : {}),
+      ...(values['graph-truncated'] ? { graphTruncated: true } : {}),
+      ...parseAzureFlags({ subscriptionStates: values['subscription-states'], subscriptionsPageSize: values['subscriptions-page-size'], graphQuota: values['graph-quota'], unreadableTypes: values['unreadable-types'] }),
+    },
     gcp: { ...(deniedProjects ? { deniedProjects } : {}) },
   });
   const { aws } = sandbox;
@@ -122,7 +134,16 @@ async function main(): Promise<void> {
           roleArns: Object.fromEntries(aws.accounts.map((a) => [a, sandboxRoleArn(a)])),
         },
         faults: sandbox.faults(),
-        azure: { endpoint: sandbox.azure.endpoint, subscriptions: sandbox.azure.subscriptions, hiddenSubscriptions: sandbox.azure.hiddenSubscriptions, graphTruncated: sandbox.azure.estate.graphTruncated },
+        azure: {
+          endpoint: sandbox.azure.endpoint,
+          subscriptions: sandbox.azure.subscriptions,
+          hiddenSubscriptions: sandbox.azure.hiddenSubscriptions,
+          graphTruncated: sandbox.azure.estate.graphTruncated,
+          subscriptionStates: sandbox.azure.estate.subscriptionStates,
+          subscriptionsPageSize: sandbox.azure.estate.subscriptionsPageSize ?? null,
+          graphQuota: sandbox.azure.estate.graphQuota ?? null,
+          unreadableTypes: sandbox.azure.estate.unreadableTypes,
+        },
         gcp: { address: sandbox.gcp.address, projects: sandbox.gcp.projects, deniedProjects: sandbox.gcp.deniedProjects },
       },
       null,

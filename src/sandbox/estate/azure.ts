@@ -7,6 +7,7 @@
  * holds counts; item k of a cell is computed from a hash of (seed, subscription, location, type, k),
  * and resource names embed an invertible scramble of (cell, k), so a GET by id needs no index.
  */
+import { performance } from 'node:perf_hooks';
 import { hashParts, hex8, Rng, scramble64, unscramble64 } from './random.js';
 
 export const AZURE_DEFAULT_SUBSCRIPTIONS: readonly string[] = ['0b1f6471-1bf0-4dda-aec3-111111111111', '0b1f6471-1bf0-4dda-aec3-222222222222'];
@@ -99,7 +100,35 @@ export interface AzureEstateOptions {
   readonly hiddenSubscriptions?: readonly string[];
   /** Resource Graph answers with `resultTruncated: true` and no `$skipToken` while rows are still missing. */
   readonly graphTruncated?: boolean;
+  /** `state` of each subscription in Subscriptions - List (default Enabled); see SUBSCRIPTION_STATES. */
+  readonly subscriptionStates?: Readonly<Record<string, SubscriptionState>>;
+  /**
+   * Entries per Subscriptions - List page, further pages by `nextLink`. Azure documents the `nextLink` but no
+   * page size and no `$top` for this operation, so unset means one page, as for the small tenants seen in practice.
+   */
+  readonly subscriptionsPageSize?: number;
+  /**
+   * Resource Graph per-user quota: at most `queries` in each `windowSeconds` window (the documented example is
+   * 15 queries per 5 s; the real value "is subject to change"). Unset: no quota and no quota headers.
+   */
+  readonly graphQuota?: { readonly queries: number; readonly windowSeconds: number };
+  /** Clock (milliseconds) the quota windows run on; default performance.now. Tests advance it in the collector's injected sleep. */
+  readonly clock?: () => number;
+  /**
+   * Resource types whose `<type>/read` action the credential's role lacks: Resource Graph leaves their rows out
+   * without an error, ARM GETs of them answer 403 AuthorizationFailed.
+   */
+  readonly unreadableTypes?: readonly string[];
 }
+
+/**
+ * Subscription states (Subscriptions - List, SubscriptionState). learn.microsoft.com/azure/cost-management-billing/manage/subscription-states:
+ * Enabled, Warned and PastDue allow every operation; Disabled allows GET and DELETE (resources "are still
+ * available") but no PUT, PATCH or POST; Deleted: the subscription is deleted "along with all underlying
+ * resources/data" and no operation is available.
+ */
+export const SUBSCRIPTION_STATES = ['Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted'] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
 
 export interface AzureCell {
   readonly index: number;
@@ -120,6 +149,12 @@ export class AzureEstate {
   readonly locations: readonly string[];
   readonly hiddenSubscriptions: readonly string[];
   readonly graphTruncated: boolean;
+  readonly subscriptionStates: Readonly<Record<string, SubscriptionState>>;
+  readonly subscriptionsPageSize: number | undefined;
+  readonly graphQuota: { readonly queries: number; readonly windowSeconds: number } | undefined;
+  readonly clock: () => number;
+  /** Lower-cased. */
+  readonly unreadableTypes: readonly string[];
   readonly total: number;
   readonly cells: readonly AzureCell[];
   private readonly idKey: number;
@@ -139,6 +174,24 @@ export class AzureEstate {
     for (const h of hidden) if (!this.subscriptions.includes(h)) throw new Error(`sandbox azure estate: hidden subscription ${h} is not one of the estate's (${this.subscriptions.join(', ')})`);
     this.hiddenSubscriptions = [...new Set(hidden)];
     this.graphTruncated = options.graphTruncated ?? false;
+    const states: Record<string, SubscriptionState> = {};
+    for (const [id, state] of Object.entries(options.subscriptionStates ?? {})) {
+      const s = id.toLowerCase();
+      if (!this.subscriptions.includes(s)) throw new Error(`sandbox azure estate: subscription ${s} given a state is not one of the estate's (${this.subscriptions.join(', ')})`);
+      if (!(SUBSCRIPTION_STATES as readonly string[]).includes(state)) throw new Error(`sandbox azure estate: subscription state '${String(state)}' is not one of ${SUBSCRIPTION_STATES.join(', ')}`);
+      states[s] = state;
+    }
+    this.subscriptionStates = states;
+    const pageSize = options.subscriptionsPageSize;
+    if (pageSize !== undefined && !(Number.isSafeInteger(pageSize) && pageSize >= 1)) throw new Error(`sandbox azure estate: subscriptionsPageSize must be a positive integer, got ${pageSize}`);
+    this.subscriptionsPageSize = pageSize;
+    const quota = options.graphQuota;
+    if (quota !== undefined && !(Number.isSafeInteger(quota.queries) && quota.queries >= 1 && Number.isFinite(quota.windowSeconds) && quota.windowSeconds > 0)) {
+      throw new Error(`sandbox azure estate: graphQuota needs a positive integer of queries and a positive window, got ${quota.queries} per ${quota.windowSeconds} s`);
+    }
+    this.graphQuota = quota;
+    this.clock = options.clock ?? (() => performance.now());
+    this.unreadableTypes = [...new Set((options.unreadableTypes ?? []).map((t) => t.toLowerCase()))];
     this.locations = [...locations];
     this.idKey = hashParts('kansa-sandbox-azure-ids', seed);
     const layout: { subscription: string; subscriptionIndex: number; location: string; type: string; fixed: number; weight: number }[] = [];
@@ -160,6 +213,10 @@ export class AzureEstate {
     for (const server of cells.filter((c) => c.type === SQL_SERVER)) cells.push({ ...server, index: cells.length, type: SQL_DATABASE });
     this.cells = cells;
     this.total = cells.reduce((sum, c) => sum + c.count, 0);
+  }
+
+  stateOf(subscription: string): SubscriptionState {
+    return this.subscriptionStates[subscription] ?? 'Enabled';
   }
 
   /** Cells in canonical order (the order lists and Resource Graph rows come in). */

@@ -1,7 +1,7 @@
 /**
  * Fault injection for the Azure collector, mirroring test/collectors/aws/config-service.test.ts: the real
  * @azure/arm-resources and @azure/arm-resourcegraph clients against the sandbox's HTTPS ARM endpoint with
- * throttling (with and without Retry-After), server errors, one denied subscription, malformed items and
+ * throttling (ARM with and without Retry-After; Resource Graph with its quota reset header), server errors, one denied subscription, malformed items and
  * truncated bodies. Sleeps are injected and recorded (no wall clock); every verdict goes through the real
  * evaluation so a fault can be seen to produce `unknown`, never a false `fail`. No SDK mocks.
  */
@@ -81,8 +81,8 @@ describe('Azure collector under injected faults', () => {
   });
 
   it.each<[string, 'resourceGraph' | 'arm', Faults, number | undefined]>([
-    ['429 with Retry-After (Resource Graph)', 'resourceGraph', { throttleRate: 0.3, throttleRetryAfterSeconds: 2, seed: 3 }, 2000],
-    ['429 without Retry-After (Resource Graph)', 'resourceGraph', { throttleRate: 0.3, seed: 3 }, undefined],
+    ['429 with x-ms-user-quota-resets-after 00:00:02 on Resource Graph, Retry-After 2 on ARM (source resourceGraph)', 'resourceGraph', { throttleRate: 0.3, throttleRetryAfterSeconds: 2, seed: 3 }, 2000],
+    ['429 with x-ms-user-quota-resets-after 00:00:01 on Resource Graph, no Retry-After on ARM (source resourceGraph)', 'resourceGraph', { throttleRate: 0.3, seed: 3 }, undefined],
     ['429 with Retry-After (ARM)', 'arm', { throttleRate: 0.2, throttleRetryAfterSeconds: 1, seed: 4 }, 1000],
     ['429 without Retry-After (ARM)', 'arm', { throttleRate: 0.2, seed: 4 }, undefined],
   ])('survives %s: complete result, one sleep per throttled attempt, delays as hinted or bounded backoff', async (_what, source, faults, hintedMs) => {
