@@ -1,6 +1,6 @@
 /**
- * The container image (deploy/docker). No docker engine (and no hadolint) is available here, so the
- * Dockerfile is parsed and its key properties checked; what the build would copy is checked against
+ * The container image (deploy/docker). The Dockerfile is parsed and its key properties checked (no
+ * hadolint here; .ci/run also builds and runs the image with buildah: test/deploy-files/container-image.sh); what the build would copy is checked against
  * the repository and the .dockerignore; the production dependency set is checked against what the
  * compiled code imports (the image prunes dev dependencies); and the HEALTHCHECK script is run against
  * real endpoints: plain HTTP, and TLS with basic auth.

@@ -6,7 +6,8 @@
  * values.schema.json, and the generated kansa.yaml against kansa's own configuration schema. Where a
  * real `helm` is on PATH, `helm lint` and `helm template` run too.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -15,6 +16,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { loadConfig } from '../../src/config/load.js';
@@ -35,6 +37,7 @@ const modelFor = (object: Record<string, unknown>): { validate(): void } => {
     'v1/Service': (d) => new Service(d),
     'v1/ServiceAccount': (d) => new ServiceAccount(d),
     'apps/v1/StatefulSet': (d) => new StatefulSet(d),
+    'networking.k8s.io/v1/NetworkPolicy': (d) => new NetworkPolicy(d),
     'monitoring.coreos.com/v1/PrometheusRule': (d) => new PrometheusRule(d),
     'monitoring.coreos.com/v1/ServiceMonitor': (d) => new ServiceMonitor(d),
   };
@@ -59,10 +62,19 @@ const FULL = {
   evidence: { signingKeySecret: 'kansa-evidence-key', retention: { daily: 30 } },
   serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' }, tlsConfig: { ca: { secret: { name: 'kansa-tls', key: 'ca.crt' } }, serverName: 'kansa' }, basicAuth: { username: { name: 'kansa-scrape', key: 'username' }, password: { name: 'kansa-scrape', key: 'password' } } },
   prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+  grafanaDashboard: { enabled: true, annotations: { grafana_folder: 'Compliance' } },
+  networkPolicy: { enabled: true },
 };
 
+const S3 = {
+  evidence: { store: 's3', s3: { bucket: 'acme-kansa-evidence', prefix: 'prod/', region: 'ap-northeast-1' } },
+  serviceAccount: { workloadIdentity: { awsRoleArn: 'arn:aws:iam::111122223333:role/kansa' } },
+  networkPolicy: { enabled: true },
+};
+
+/** The one object of a kind; for ConfigMap, the configuration's (not the Grafana dashboard's). */
 function byKind(chart: RenderedChart, kind: string): Record<string, unknown> {
-  const found = chart.objects.filter((o) => o['kind'] === kind);
+  const found = chart.objects.filter((o) => o['kind'] === kind && !(kind === 'ConfigMap' && String(at(o, 'metadata.name')).endsWith('-dashboard')));
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -85,6 +97,7 @@ const validateValues = ajv.compile(JSON.parse(readFileSync(join(CHART, 'values.s
 describe.each([
   ['default values', {}],
   ['three shards, TLS + basic auth, workload identity, Prometheus Operator', FULL],
+  ['S3 Object Lock evidence with IRSA, NetworkPolicy', S3],
   ['TLS only, no persistence', { web: { enabled: true, tlsSecretName: 't', config: { tls_server_config: { cert_file: '/etc/kansa/tls/tls.crt', key_file: '/etc/kansa/tls/tls.key' } } }, persistence: { enabled: false } }],
 ])('helm chart with %s', (_name, values) => {
   const chart = renderChart(CHART, { release: 'kansa', namespace: 'monitoring', values });
@@ -113,7 +126,9 @@ describe.each([
     const replicas = at(byKind(chart, 'StatefulSet'), 'spec.replicas') as number;
     if (replicas > 1) expect(config.sharding).toEqual({ replicas, index: 'auto' });
     else expect(config.sharding).toBeUndefined();
-    if (chart.values['evidence'] && (chart.values['evidence'] as { enabled: boolean }).enabled) expect(config.evidence?.dir).toBe('/var/lib/kansa/evidence');
+    const evidence = chart.values['evidence'] as { enabled: boolean; store: string };
+    if (evidence.enabled && evidence.store === 'pvc') expect(config.evidence).toMatchObject({ dir: '/var/lib/kansa/evidence', retention: { hourly: expect.any(Number) as number } });
+    if (evidence.enabled && evidence.store === 's3') expect(config.evidence).toMatchObject({ store: { type: 's3', bucket: 'acme-kansa-evidence', prefix: 'prod/', region: 'ap-northeast-1', objectLock: { mode: 'COMPLIANCE', days: 400 } } });
   });
 
   it('runs hardened: non-root, read-only root filesystem, no privilege escalation, no capabilities, no API token', () => {
@@ -166,9 +181,9 @@ describe('helm chart details', () => {
   it('keeps evidence on a volume claim per replica, or an emptyDir without persistence', () => {
     const set = byKind(renderChart(CHART, { values: { persistence: { enabled: false } } }), 'StatefulSet');
     expect(at(set, 'spec.volumeClaimTemplates')).toBeUndefined();
-    expect(at(set, 'spec.template.spec.volumes')).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    expect(at(set, 'spec.template.spec.volumes')).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '4Gi' } });
     const persistent = byKind(renderChart(CHART), 'StatefulSet');
-    expect(at(persistent, 'spec.volumeClaimTemplates.0')).toMatchObject({ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } });
+    expect(at(persistent, 'spec.volumeClaimTemplates.0')).toMatchObject({ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '4Gi' } } } });
     expect(text(persistent, 'spec.podManagementPolicy')).toBe('Parallel');
   });
 
@@ -183,6 +198,82 @@ describe('helm chart details', () => {
     expect(check({ replicas: 0 })).toBe(false);
     expect(check({ web: { config: { basic_auth_users: { prometheus: 'plaintext' } } } })).toBe(false);
     expect(check({ serviceAccount: { workloadIdentity: { awsRoleArn: 'kansa' } } })).toBe(false);
+    const defaults = renderChart(CHART).values as { evidence: Record<string, unknown> };
+    expect(validateValues({ ...defaults, evidence: { ...defaults.evidence, store: 's3' } })).toBe(false);
+    expect(check({ evidence: { store: 'gcs' } })).toBe(false);
+    expect(check({ networkPolicy: { cloudApis: [] } })).toBe(false);
+  });
+
+  // #16: `config.evidence` is rejected (the chart owns it), so the S3 store had no way in.
+  it('configures the S3 Object Lock store, with the IRSA role on the service account, and refuses it with replicas', () => {
+    const chart = renderChart(CHART, { values: S3 });
+    const kansaYaml = parse((at(byKind(chart, 'ConfigMap'), 'data') as Record<string, string>)['kansa.yaml']!) as { evidence: Record<string, unknown> };
+    expect(kansaYaml.evidence).toEqual({
+      store: { type: 's3', bucket: 'acme-kansa-evidence', prefix: 'prod/', region: 'ap-northeast-1', objectLock: { mode: 'COMPLIANCE', days: 400 } },
+      schedule: '0 * * * *',
+    });
+    expect(at(byKind(chart, 'ServiceAccount'), 'metadata.annotations')).toMatchObject({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/kansa' });
+    const bucketDefault = renderChart(CHART, { values: { evidence: { store: 's3', s3: { bucket: 'b-1', region: 'us-east-1', objectLock: null } } } });
+    expect((parse((at(byKind(bucketDefault, 'ConfigMap'), 'data') as Record<string, string>)['kansa.yaml']!) as { evidence: { store: unknown } }).evidence.store).toEqual({ type: 's3', bucket: 'b-1', prefix: '', region: 'us-east-1' });
+    expect(() => renderChart(CHART, { values: { ...S3, replicas: 2 } })).toThrow(/one agent per prefix/);
+    expect(validateValues({ ...chart.values, replicas: 2 })).toBe(false);
+    expect(() => renderChart(CHART, { values: { evidence: { store: 's3' } } })).toThrow(/evidence\.s3\.bucket is required/);
+  });
+
+  // #16: keep-all on a 2 GiB volume filled in about two weeks. Measure a real snapshot and check the
+  // values comment's arithmetic: (hourly + daily + monthly + 1) snapshots of a 20,000-resource estate fit.
+  it('prunes evidence by default, and the retained snapshots of a 20,000-resource estate fit the volume', () => {
+    const values = renderChart(CHART).values as { evidence: { retention: { hourly: number; daily: number; monthly: number } }; persistence: { size: string } };
+    const { hourly, daily, monthly } = values.evidence.retention;
+    expect(hourly + daily + monthly).toBeGreaterThan(0);
+    const dir = tempDir('kansa-chart-snapshot-');
+    const result = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'bin', 'kansa.js'), 'snapshot', '--sandbox', '--dir', dir, '--output', 'json'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const resources = (JSON.parse(result.stdout) as { counts: { resources: number } }).counts.resources;
+    const [snapshot] = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory());
+    const bytes = readdirSync(join(dir, snapshot!)).reduce((sum, file) => sum + statSync(join(dir, snapshot!, file)).size, 0);
+    const perResource = bytes / resources;
+    // The values comment says ≈ 0.45 MB per 1,000 resources: keep it honest within a factor of 1.5.
+    expect(perResource * 1000).toBeGreaterThan(0.3e6);
+    expect(perResource * 1000).toBeLessThan(0.68e6);
+    const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+    const [, amount, unit] = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(values.persistence.size)!;
+    const volume = Number(amount) * units[unit!]!;
+    expect((hourly + daily + monthly + 1) * perResource * 20_000).toBeLessThan(0.8 * volume);
+    // …while keeping everything would not last a month of hourly snapshots.
+    expect(24 * 31 * perResource * 20_000).toBeGreaterThan(volume);
+  });
+
+  it('ships deploy/grafana/kansa-dashboard.json for the Grafana sidecar, under the configured label', () => {
+    const dashboard = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'deploy', 'grafana', 'kansa-dashboard.json'), 'utf8')) as unknown;
+    const maps = (chart: RenderedChart): Record<string, unknown>[] => chart.objects.filter((o) => o['kind'] === 'ConfigMap' && text(o, 'metadata.name').endsWith('-dashboard'));
+    const [map] = maps(full);
+    expect(JSON.parse((at(map, 'data') as Record<string, string>)['kansa-dashboard.json']!)).toEqual(dashboard);
+    expect(at(map, 'metadata.labels')).toMatchObject({ grafana_dashboard: '1' });
+    expect(at(map, 'metadata.annotations')).toEqual({ grafana_folder: 'Compliance' });
+    const relabelled = renderChart(CHART, { values: { grafanaDashboard: { enabled: true, labels: { grafana_dashboard: null, 'example.com/dashboard': 'kansa' }, namespace: 'grafana' } } });
+    expect(at(maps(relabelled)[0], 'metadata.labels')).toMatchObject({ 'example.com/dashboard': 'kansa' });
+    expect(at(maps(relabelled)[0], 'metadata.labels')).not.toHaveProperty('grafana_dashboard');
+    expect(at(maps(relabelled)[0], 'metadata.namespace')).toBe('grafana');
+    expect(maps(renderChart(CHART))).toEqual([]);
+  });
+
+  it('lets in only the scrape and out only DNS and HTTPS to the cloud APIs', () => {
+    const policy = byKind(full, 'NetworkPolicy');
+    expect(at(policy, 'spec.podSelector.matchLabels')).toEqual(at(byKind(full, 'StatefulSet'), 'spec.selector.matchLabels'));
+    expect(at(policy, 'spec.policyTypes')).toEqual(['Ingress', 'Egress']);
+    expect(at(policy, 'spec.ingress')).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [{ port: 'http-metrics', protocol: 'TCP' }] },
+    ]);
+    const egress = at(policy, 'spec.egress') as { to: unknown[]; ports: { port: number | string; protocol: string }[] }[];
+    expect(egress.flatMap((rule) => rule.ports.map((p) => `${p.protocol}/${p.port}`)).sort()).toEqual(['TCP/443', 'TCP/53', 'TCP/80', 'UDP/53']);
+    // TCP/80 only for the GKE metadata server, because FULL sets a GCP service account.
+    expect(egress.find((rule) => rule.ports.some((p) => p.port === 80))?.to).toEqual([{ ipBlock: { cidr: '169.254.169.254/32' } }]);
+    const s3 = at(byKind(renderChart(CHART, { values: S3 }), 'NetworkPolicy'), 'spec.egress') as { ports: { port: number }[] }[];
+    expect(s3.flatMap((rule) => rule.ports.map((p) => p.port))).not.toContain(80);
+    const closed = byKind(renderChart(CHART, { values: { networkPolicy: { enabled: true, scrapeFrom: [] } } }), 'NetworkPolicy');
+    expect(at(closed, 'spec.ingress')).toEqual([]);
+    expect(renderChart(CHART).objects.some((o) => o['kind'] === 'NetworkPolicy')).toBe(false);
   });
 });
 

@@ -36,7 +36,7 @@ describe('systemd unit', () => {
   const one = (key: string): string | undefined => service.get(key)?.at(-1);
 
   it('runs `kansa run` as an unprivileged dynamic user that writes only its state directory', () => {
-    expect(one('ExecStart')).toMatch(/^\/usr\/bin\/node \/opt\/kansa\/bin\/kansa\.js run --config \/etc\/kansa\/kansa\.yaml$/);
+    expect(one('ExecStart')).toMatch(/^\/usr\/bin\/node \/opt\/kansa\/lib\/node_modules\/kansa\/bin\/kansa\.js run --config \/etc\/kansa\/kansa\.yaml$/);
     expect(one('DynamicUser')).toBe('yes');
     expect(one('StateDirectory')).toBe('kansa');
     expect(one('ProtectSystem')).toBe('strict');
