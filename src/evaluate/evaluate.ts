@@ -320,15 +320,17 @@ export class Evaluation {
     // Every collected scope is a place where the resource must exist, found or not.
     const targets = new Map<string, { account: string; region: string; problems: Bilingual[]; collected: boolean }>();
     for (const scope of coverage.relevantScopes(control)) {
-      if (control.scope === 'region' && scope.region === GLOBAL_REGION) continue;
+      const scopeId = scopeKey(scope.provider, scope.account, scope.region);
+      const problem = scope.outcome.status === 'ok' ? coverage.scopeProblem(control, scope) : describeOutcome(scope);
+      // The pseudo-region `global` is no region to satisfy, but an account-wide failure there (identity,
+      // region discovery) hides every region: it must say so rather than leave the control silent.
+      if (control.scope === 'region' && scope.region === GLOBAL_REGION && !problem) continue;
       const key = control.scope === 'region' ? `${scope.account}|${scope.region}` : scope.account;
       let target = targets.get(key);
       if (!target) {
         target = { account: scope.account, region: control.scope === 'region' ? scope.region : '', problems: [], collected: false };
         targets.set(key, target);
       }
-      const scopeId = scopeKey(scope.provider, scope.account, scope.region);
-      const problem = scope.outcome.status === 'ok' ? coverage.scopeProblem(control, scope) : describeOutcome(scope);
       if (scope.outcome.status === 'ok') target.collected = true;
       if (problem) target.problems.push(findingText.collectionIncomplete(scope.region, problem));
       (problem ? outcome.notCovered : outcome.covered).add(scopeId);

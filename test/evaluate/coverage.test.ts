@@ -150,6 +150,15 @@ describe('coverage truth in the engine', () => {
     expect(a.findings.find((f) => f.resourceId === 'vpc-1')).toMatchObject({ status: 'unknown', reason: expect.stringContaining('failed in us-east-1') as unknown });
   });
 
+  it('an account-wide failure (region discovery, identity) makes per-region exists controls unknown, never silent', () => {
+    const discoveryFailed = scope('global', { types: ALL, outcome: { status: 'failed', error: 'AccessDeniedException: account:ListRegions', at: NOW.toISOString() } });
+    const a = evaluate([], [discoveryFailed], controls, catalog, [], NOW);
+    expect(a.findings.filter((f) => f.control === 'recorder-on').map((f) => [f.region, f.status])).toEqual([['global', 'unknown']]);
+    expect(requirement(a, '1-4').status).toBe('unknown');
+    // a healthy `global` scope (IAM) is still no region to satisfy
+    expect(evaluate([], [scope('global')], controls, catalog, [], NOW).findings.filter((f) => f.control === 'recorder-on')).toEqual([]);
+  });
+
   it('unreadable items make every control of the provider unknown in that scope', () => {
     const a = evaluate([resource('AWS::EC2::VPC', 'vpc-1'), resource('AWS::RDS::DBInstance', 'db-1')], [scope('ap-northeast-1', { unreadable: 2 })], controls, catalog, [], NOW);
     expect(a.findings.find((f) => f.resourceId === 'vpc-1')?.status).toBe('unknown');
