@@ -83,10 +83,26 @@ export class InputErrorCollector {
     }
   }
 
-  /** The error to throw: the one problem as it is, several as InputErrors; undefined when there is none. */
+  /**
+   * The error to throw: the one problem as it is, several as InputErrors; undefined when there is none.
+   * Several are in reading order: files as first met, lines ascending within a file (schema problems are
+   * found before semantic ones, but people fix a file top to bottom).
+   */
   error(): InputError | undefined {
     if (this.list.length <= 1) return this.list[0];
-    return new InputErrors([...this.list]);
+    const at = (error: InputError): { file: string; line: number } => {
+      const match = /^(.*):(\d+)$/.exec(error.file);
+      return match ? { file: match[1]!, line: Number(match[2]) } : { file: error.file, line: 0 };
+    };
+    const fileOrder = new Map<string, number>();
+    for (const error of this.list) {
+      const { file } = at(error);
+      if (!fileOrder.has(file)) fileOrder.set(file, fileOrder.size);
+    }
+    const sorted = this.list
+      .map((error, index) => ({ error, index, ...at(error) }))
+      .sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line || a.index - b.index);
+    return new InputErrors(sorted.map((s) => s.error));
   }
 
   throwIfAny(): void {
