@@ -78,13 +78,13 @@ export function loadCatalog(file: string): Catalog {
       nothingInScope: r.nothing_in_scope ?? 'unknown',
     });
   }
-  const error = errors.error();
-  if (error || !value) throw error;
+  errors.throwIfAny();
+  const { id, version, title_ja: titleJa, title_en: titleEn } = value!; // no value is a collected error
   return {
-    id: value.id,
-    version: value.version,
-    titleJa: value.title_ja,
-    titleEn: value.title_en,
+    id,
+    version,
+    titleJa,
+    titleEn,
     file,
     categories: [...categories.values()],
     requirements,

@@ -37,7 +37,7 @@ export function loadMappings(options: MappingOptions): Mappings {
   const controls = errors.attempt(() => loadControls(files, catalog ? [catalog] : [], { allFiles: errors.count === found }));
   const attestations = options.attestations && catalog ? errors.attempt(() => loadAttestations(options.attestations!, [catalog], catalog.id)) : [];
   const exceptions = options.exceptions && controls ? errors.attempt(() => loadExceptions(options.exceptions!, controls)) : [];
-  const error = errors.error();
-  if (error || !catalog || !controls || !attestations || !exceptions) throw error;
-  return { catalog, controls, attestations, exceptions };
+  errors.throwIfAny();
+  // Each is undefined only when its step failed, and then its error is collected.
+  return { catalog: catalog!, controls: controls!, attestations: attestations!, exceptions: exceptions! };
 }
