@@ -2,7 +2,7 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { InputError, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
+import { InputError, InputErrorCollector, inputErrorLines, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
 import { Evaluation } from '../evaluate/evaluate.js';
 import { INPUT_FORMATS, type InputFormat } from '../inputs/aws-config-file.js';
 import { streamInputFiles } from '../inputs/detect.js';
@@ -251,27 +251,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((options: { config: string }) => {
       const config = loadConfig(options.config);
       // What `run` checks before it collects, each on its own so every error is reported, not the first.
-      const errors: InputError[] = [];
-      const check = <T>(step: () => T): T | undefined => {
-        try {
-          return step();
-        } catch (error) {
-          if (error instanceof InputError) {
-            errors.push(error);
-            return undefined;
-          }
-          throw error;
-        }
-      };
-      const mappings = check(() => mappingsFor(config));
-      const collectors = check(() => buildCollectors(config));
-      if (config.web?.configFile !== undefined) check(() => loadWebConfig(config.web!.configFile!));
-      if (config.evidence) check(() => loadSigner(config.evidence!.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`)));
-      if (config.sharding) check(() => resolveShard(config.sharding!, process.env['HOSTNAME']));
-      if (errors.length > 0 || !mappings || !collectors) {
-        for (const error of errors.slice(0, -1)) io.stderr(`kansa: ${error.message}\n`);
-        throw errors.at(-1)!;
-      }
+      const errors = new InputErrorCollector();
+      const mappings = errors.attempt(() => mappingsFor(config));
+      const collectors = errors.attempt(() => buildCollectors(config));
+      if (config.web?.configFile !== undefined) errors.attempt(() => loadWebConfig(config.web!.configFile!));
+      if (config.evidence) errors.attempt(() => loadSigner(config.evidence!.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`)));
+      if (config.sharding) errors.attempt(() => resolveShard(config.sharding!, process.env['HOSTNAME']));
+      errors.throwIfAny();
+      if (!mappings || !collectors) throw new Error('validate: a check failed without an error');
       for (const warning of exceptionWarnings(mappings, config, io.now())) io.stderr(`kansa: warning: ${warning}\n`);
       for (const warning of config.collectors.aws ? awsConfigWarnings(config.collectors.aws) : []) io.stderr(`kansa: warning: ${warning}\n`);
       io.stdout(
@@ -299,7 +286,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof InputError) {
-      io.stderr(`kansa: ${error.message}\n`);
+      // Every problem found, one a line (capped): a file is fixed in one go, not one error per run.
+      for (const line of inputErrorLines(error)) io.stderr(`kansa: ${line}\n`);
       return EXIT_USAGE;
     }
     io.stderr(`kansa: internal error: ${errorMessage(error)}\n${error instanceof Error ? (error.stack ?? '') : ''}\n`);

@@ -1,7 +1,7 @@
-import { InputError } from '../errors.js';
+import { InputErrorCollector } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { attestationsFileSchema } from './schemas.js';
-import { loadYamlFile } from './yaml-file.js';
+import { readYamlDocument, validEntries, validate } from './yaml-file.js';
 
 export interface Attestation {
   readonly catalog: string;
@@ -15,22 +15,28 @@ export interface Attestation {
   readonly expires: string;
 }
 
-/** Loads attestations for the given catalogs; `defaultCatalog` applies to entries without a catalog. */
+/** Loads attestations for the given catalogs; `defaultCatalog` applies to entries without a catalog. Reports every bad entry at once. */
 export function loadAttestations(file: string, catalogs: readonly Catalog[], defaultCatalog: string): Attestation[] {
-  const { value, locate } = loadYamlFile(file, attestationsFileSchema);
-  return value.attestations.map((a, index): Attestation => {
-    const at = (field: string): [string, string] => [locate(['attestations', index, field]), `attestations[${index}].${field}`];
+  const errors = new InputErrorCollector();
+  const doc = readYamlDocument(file);
+  const value = validate(doc, attestationsFileSchema, errors);
+  const entries = value ? value.attestations.map((a, index) => ({ index, value: a })) : validEntries(doc, 'attestations', attestationsFileSchema.shape.attestations.element);
+  const attestations: Attestation[] = [];
+  for (const { index, value: a } of entries) {
+    const at = (field: string): [string, string] => [doc.locate(['attestations', index, field]), `attestations[${index}].${field}`];
     const catalogId = a.catalog ?? defaultCatalog;
     const catalog = catalogs.find((c) => c.id === catalogId);
-    if (!catalog) throw new InputError(...at('catalog'), `unknown catalog "${catalogId}"`);
-    const requirement = catalog.requirements.find((r) => r.id === a.requirement);
-    if (!requirement) throw new InputError(...at('requirement'), `unknown requirement "${a.requirement}" in catalog ${catalogId}`);
-    if (requirement.automation === 'automated') {
-      throw new InputError(...at('requirement'), `requirement ${a.requirement} is automated: configuration decides it, an attestation cannot`);
+    const requirement = catalog?.requirements.find((r) => r.id === a.requirement);
+    if (!catalog) errors.add(...at('catalog'), `unknown catalog "${catalogId}"`);
+    else if (!requirement) errors.add(...at('requirement'), `unknown requirement "${a.requirement}" in catalog ${catalogId}`);
+    else if (requirement.automation === 'automated') {
+      errors.add(...at('requirement'), `requirement ${a.requirement} is automated: configuration decides it, an attestation cannot`);
     }
-    if (a.expires < a.attested) throw new InputError(...at('expires'), `expires (${a.expires}) is before attested (${a.attested})`);
-    return { catalog: catalogId, requirement: a.requirement, statement: a.statement, evidence: a.evidence, owner: a.owner, attested: a.attested, expires: a.expires };
-  });
+    if (a.expires < a.attested) errors.add(...at('expires'), `expires (${a.expires}) is before attested (${a.attested})`);
+    attestations.push({ catalog: catalogId, requirement: a.requirement, statement: a.statement, evidence: a.evidence, owner: a.owner, attested: a.attested, expires: a.expires });
+  }
+  errors.throwIfAny();
+  return attestations;
 }
 
 export type AttestationState =

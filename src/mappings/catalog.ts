@@ -1,8 +1,8 @@
-import { InputError } from '../errors.js';
+import { InputErrorCollector } from '../errors.js';
 import type { ProviderId } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
 import { catalogFileSchema, type AutomationClass } from './schemas.js';
-import { loadYamlFile } from './yaml-file.js';
+import { readYamlDocument, validEntries, validate } from './yaml-file.js';
 
 export interface Category {
   readonly id: string;
@@ -37,22 +37,35 @@ export interface Catalog {
   readonly requirements: readonly Requirement[];
 }
 
-/** Loads a catalog file; fails with file, line, path and reason on any problem. */
+/** Loads a catalog file; fails with file, line, path and reason of every problem found (InputErrors when several). */
 export function loadCatalog(file: string): Catalog {
-  const { value, locate } = loadYamlFile(file, catalogFileSchema);
+  const errors = new InputErrorCollector();
+  const doc = readYamlDocument(file);
+  const value = validate(doc, catalogFileSchema, errors);
+  // A file that fails its schema: its valid entries are still checked, so one pass finds every problem.
+  const categoryEntries = value ? value.categories.map((v, index) => ({ index, value: v })) : validEntries(doc, 'categories', catalogFileSchema.shape.categories.element);
+  const requirementEntries = value
+    ? value.requirements.map((v, index) => ({ index, value: v }))
+    : validEntries(doc, 'requirements', catalogFileSchema.shape.requirements.element);
+  const categoriesValid = value !== undefined || catalogFileSchema.shape.categories.safeParse((doc.raw as { categories?: unknown } | null)?.categories).success;
   const categories = new Map<string, Category>();
-  value.categories.forEach((c, index) => {
-    if (categories.has(c.id)) throw new InputError(locate(['categories', index, 'id']), `categories[${index}].id`, `duplicate category id "${c.id}"`);
-    categories.set(c.id, { id: c.id, nameJa: c.name_ja, nameEn: c.name_en });
-  });
+  for (const { index, value: c } of categoryEntries) {
+    if (categories.has(c.id)) errors.add(doc.locate(['categories', index, 'id']), `categories[${index}].id`, `duplicate category id "${c.id}"`);
+    else categories.set(c.id, { id: c.id, nameJa: c.name_ja, nameEn: c.name_en });
+  }
   const seen = new Set<string>();
-  const requirements = value.requirements.map((r, index): Requirement => {
-    const at = (field: string): [string, string] => [locate(['requirements', index, field]), `requirements[${index}].${field}`];
-    if (seen.has(r.id)) throw new InputError(...at('id'), `duplicate requirement id "${r.id}"`);
+  const requirements: Requirement[] = [];
+  for (const { index, value: r } of requirementEntries) {
+    const at = (field: string): [string, string] => [doc.locate(['requirements', index, field]), `requirements[${index}].${field}`];
+    if (seen.has(r.id)) errors.add(...at('id'), `duplicate requirement id "${r.id}"`);
     seen.add(r.id);
     const category = categories.get(r.category);
-    if (!category) throw new InputError(...at('category'), `unknown category "${r.category}" (declared: ${[...categories.keys()].join(', ')})`);
-    return {
+    if (!category) {
+      // Not when a category failed its schema: the one named may be it.
+      if (categoriesValid) errors.add(...at('category'), `unknown category "${r.category}" (declared: ${[...categories.keys()].join(', ')})`);
+      continue;
+    }
+    requirements.push({
       id: r.id,
       category,
       automation: r.automation,
@@ -63,13 +76,15 @@ export function loadCatalog(file: string): Catalog {
       listedControls: r.controls ?? [],
       notEvidenced: r.not_evidenced ?? {},
       nothingInScope: r.nothing_in_scope ?? 'unknown',
-    };
-  });
+    });
+  }
+  errors.throwIfAny();
+  const { id, version, title_ja: titleJa, title_en: titleEn } = value!; // no value is a collected error
   return {
-    id: value.id,
-    version: value.version,
-    titleJa: value.title_ja,
-    titleEn: value.title_en,
+    id,
+    version,
+    titleJa,
+    titleEn,
     file,
     categories: [...categories.values()],
     requirements,

@@ -4,12 +4,12 @@
  * `disabledControls`, an exception names what it covers, why, who approved it and until when; the finding
  * stays visible as `waived`, never counted as a failure, and an expired exception no longer applies.
  */
-import { InputError } from '../errors.js';
+import { InputErrorCollector } from '../errors.js';
 import type { ProviderId } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
 import type { Control } from './controls.js';
 import { exceptionsFileSchema } from './schemas.js';
-import { loadYamlFile } from './yaml-file.js';
+import { readYamlDocument, validEntries, validate } from './yaml-file.js';
 
 export interface ControlException {
   readonly id: string;
@@ -45,29 +45,33 @@ export interface ExceptionSubject {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Loads an exceptions file; unknown controls, invalid globs, duplicate ids are InputErrors with file:line. */
+/** Loads an exceptions file; unknown controls, invalid globs, duplicate ids are InputErrors with file:line, every one at once. */
 export function loadExceptions(file: string, controls: readonly Control[]): ControlException[] {
-  const { value, locate } = loadYamlFile(file, exceptionsFileSchema);
+  const errors = new InputErrorCollector();
+  const doc = readYamlDocument(file);
+  const value = validate(doc, exceptionsFileSchema, errors);
+  const entries = value ? value.exceptions.map((e, index) => ({ index, value: e })) : validEntries(doc, 'exceptions', exceptionsFileSchema.shape.exceptions.element);
   const known = new Set(controls.map((c) => c.id));
   const seen = new Set<string>();
-  return value.exceptions.map((e, index): ControlException => {
+  const exceptions: ControlException[] = [];
+  for (const { index, value: e } of entries) {
     const at = (...path: (string | number)[]): [string, string] => [
-      locate(['exceptions', index, ...path]),
+      doc.locate(['exceptions', index, ...path]),
       `exceptions[${index}]${path.map((p) => `.${p}`).join('')}`,
     ];
-    if (seen.has(e.id)) throw new InputError(...at('id'), `duplicate exception id "${e.id}"`);
+    if (seen.has(e.id)) errors.add(...at('id'), `duplicate exception id "${e.id}"`);
     seen.add(e.id);
-    if (e.control !== '*' && !known.has(e.control)) throw new InputError(...at('control'), `unknown control "${e.control}"`);
+    if (e.control !== '*' && !known.has(e.control)) errors.add(...at('control'), `unknown control "${e.control}"`);
     const control = controls.find((c) => c.id === e.control);
     if (control && e.match.provider && e.match.provider !== control.provider) {
-      throw new InputError(...at('match', 'provider'), `control ${control.id} is a ${control.provider} control; provider ${e.match.provider} never matches it`);
+      errors.add(...at('match', 'provider'), `control ${control.id} is a ${control.provider} control; provider ${e.match.provider} never matches it`);
     }
     for (const key of ['account', 'region', 'resource'] as const) {
       const pattern = e.match[key];
-      if (pattern !== undefined) checkGlob(pattern, at('match', key));
+      if (pattern !== undefined) checkGlob(pattern, at('match', key), errors);
     }
-    for (const [tag, pattern] of Object.entries(e.match.tags ?? {})) checkGlob(pattern, at('match', 'tags', tag));
-    return {
+    for (const [tag, pattern] of Object.entries(e.match.tags ?? {})) checkGlob(pattern, at('match', 'tags', tag), errors);
+    exceptions.push({
       id: e.id,
       control: e.control,
       match: e.match,
@@ -76,8 +80,10 @@ export function loadExceptions(file: string, controls: readonly Control[]): Cont
       expires: e.expires,
       ...(e.reference === undefined ? {} : { reference: e.reference }),
       at: at()[0],
-    };
-  });
+    });
+  }
+  errors.throwIfAny();
+  return exceptions;
 }
 
 /** Whether an exception applies on `now`'s UTC date (through the whole expiry day, like attestations). */
@@ -91,9 +97,9 @@ export function exceptionExpirySeconds(exception: ControlException): number {
 }
 
 /** Only `*` (any run of characters) and `?` (one character); anything else glob-like is refused, not guessed. */
-function checkGlob(pattern: string, at: [string, string]): void {
+function checkGlob(pattern: string, at: [string, string], errors: InputErrorCollector): void {
   const bad = /[[\]{}]/.exec(pattern);
-  if (bad) throw new InputError(...at, `invalid glob "${pattern}": only * and ? are supported (found "${bad[0]}")`);
+  if (bad) errors.add(...at, `invalid glob "${pattern}": only * and ? are supported (found "${bad[0]}")`);
 }
 
 function globRegExp(pattern: string): RegExp {

@@ -36,3 +36,20 @@ it('kansa validate checks what run checks before collecting and reports every er
   expect(run.stderr).toMatch(/no-such-key\.pem: cannot read the evidence signing key/);
   expect(run.stderr.trim().split('\n').filter((line) => line.startsWith('kansa: '))).toHaveLength(2);
 });
+
+it('kansa run reports every problem of a mapping file at start-up and exits 2', () => {
+  const bad = (id: string, expression: string, severity = 'high'): string =>
+    `  - id: ${id}\n    title: { ja: 題, en: Title }\n    provider: aws\n    resourceTypes: [AWS::EC2::Volume]\n    kind: each\n    expression: ${expression}\n` +
+    `    severity: ${severity}\n    rationale: { ja: 根拠, en: why }\n    remediation: { ja: 対処, en: fix }\n    requirements: { jp-cloud-procurement: ["2-1"] }\n`;
+  const files = tempFiles({
+    'c.yaml': `controls:\n${bad('one', 'resource.configuration.encrypted ==')}${bad('two', 'variables.nothing')}${bad('three', 'resource.configuration.encrypted == true', 'urgent')}`,
+    'kansa.yaml': 'controls: [./c.yaml]\ncollectors:\n  aws:\n    accounts: [{ id: "111122223333" }]\n',
+  });
+  const run = kansa('run', '--config', files['kansa.yaml']!);
+  expect({ timedOut: run.timedOut, status: run.status }).toEqual({ timedOut: false, status: 2 });
+  const lines = run.stderr.trim().split('\n');
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatch(/c\.yaml:7: controls\[0\]\.expression: CEL does not compile/);
+  expect(lines[1]).toMatch(/c\.yaml:17: controls\[1\]\.expression: unknown variable "variables\.nothing" \(this control declares no variables\)/);
+  expect(lines[2]).toMatch(/c\.yaml:28: controls\[2\]\.severity: Invalid option: expected one of "critical"/);
+});
