@@ -24,8 +24,17 @@ export interface Faults {
   readonly truncatedPageRate?: number;
   /** Shifts the `Date` response header. */
   readonly clockSkewSeconds?: number;
-  /** Token-bucket limit per caller (burst: one second's worth); excess calls are throttled. */
+  /**
+   * Token-bucket limit per caller: refill `ratePerSecond`, capacity `rateBurst` (default: one second's
+   * worth); excess calls are throttled. It models the provider's limit, not kansa's pacing: e.g. ARM reads
+   * refill 25 a second into a bucket of 250 per subscription and principal (azure-resource-manager/management/
+   * request-limits-and-throttling); Cloud Asset's "ListAssets 100 per minute per consumer project"
+   * (asset-inventory/docs/quota) read as a bucket of 100 refilled at 100/60 a second (Google does not say how
+   * the minute is measured). AWS documents no per-account rate for AWS Config's Select / BatchGet.
+   */
   readonly ratePerSecond?: number;
+  /** Capacity of the `ratePerSecond` bucket (calls that may arrive at once after a quiet spell). */
+  readonly rateBurst?: number;
   /** Seed of the fault PRNG (default: the estate seed). */
   readonly seed?: number;
 }
@@ -56,6 +65,8 @@ export function validateFaults(faults: Faults): Faults {
   if (faults.ratePerSecond !== undefined && !(Number.isFinite(faults.ratePerSecond) && faults.ratePerSecond > 0)) {
     throw new Error(`sandbox faults: ratePerSecond must be a positive number, got ${faults.ratePerSecond}`);
   }
+  if (faults.rateBurst !== undefined && !(Number.isFinite(faults.rateBurst) && faults.rateBurst >= 1)) throw new Error(`sandbox faults: rateBurst must be a number of at least 1, got ${faults.rateBurst}`);
+  if (faults.rateBurst !== undefined && faults.ratePerSecond === undefined) throw new Error('sandbox faults: rateBurst needs ratePerSecond');
   if (faults.clockSkewSeconds !== undefined && !Number.isFinite(faults.clockSkewSeconds)) throw new Error('sandbox faults: clockSkewSeconds must be a finite number');
   return { ...faults, ...(faults.accessDeniedAccounts ? { accessDeniedAccounts: [...faults.accessDeniedAccounts] } : {}) };
 }
@@ -103,7 +114,7 @@ export class FaultInjector {
     const f = this.faults;
     if (f.accessDeniedAccounts?.includes(principal)) return { kind: 'accessDenied' };
     const retry = f.throttleRetryAfterSeconds !== undefined ? { retryAfterSeconds: f.throttleRetryAfterSeconds } : {};
-    if (f.ratePerSecond !== undefined && !this.take(rateBucket, f.ratePerSecond)) return { kind: 'throttle', cause: 'rateLimit', ...retry };
+    if (f.ratePerSecond !== undefined && !this.take(rateBucket, f.ratePerSecond, f.rateBurst ?? Math.max(1, f.ratePerSecond))) return { kind: 'throttle', cause: 'rateLimit', ...retry };
     if (f.throttleRate && this.rng.next() < f.throttleRate) return { kind: 'throttle', cause: 'random', ...retry };
     if (f.serverErrorRate && this.rng.next() < f.serverErrorRate) return { kind: 'serverError', status: this.rng.chance(0.5) ? 500 : 503 };
     return { kind: 'none' };
@@ -127,9 +138,8 @@ export class FaultInjector {
     return new Date(Date.now() + (this.faults.clockSkewSeconds ?? 0) * 1000);
   }
 
-  private take(principal: string, rate: number): boolean {
+  private take(principal: string, rate: number, capacity: number): boolean {
     const now = this.nowMs();
-    const capacity = Math.max(1, rate);
     const bucket = this.buckets.get(principal) ?? { tokens: capacity, updatedMs: now };
     bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedMs) / 1000) * rate);
     bucket.updatedMs = now;

@@ -2,7 +2,7 @@
  * Runs the sandbox cloud on its own:
  *   node dist/src/sandbox/main.js --port 4566 --resources 100000 [--seed 1] [--accounts a,b,c] [--regions r1,r2]
  *     [--latency-ms N] [--throttle-rate R] [--throttle-retry-after S] [--server-error-rate R]
- *     [--access-denied a,b] [--malformed-rate R] [--truncated-page-rate R] [--clock-skew S] [--rate-per-second N]
+ *     [--access-denied a,b] [--malformed-rate R] [--truncated-page-rate R] [--clock-skew S] [--rate-per-second N] [--rate-burst N]
  *     [--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated]
  *     [--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes T1,T2] [--aggregator-failed-sources ACCOUNT:REGION,…]
  *     [--denied-actions account:ListRegions,…] [--role-external-id ID]
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       'truncated-page-rate': { type: 'string' },
       'clock-skew': { type: 'string' },
       'rate-per-second': { type: 'string' },
+      'rate-burst': { type: 'string' },
       // Azure / GCP scope truth: subscriptions the credential cannot see, projects whose Cloud Asset API is refused.
       'hide-subscriptions': { type: 'string' },
       'deny-projects': { type: 'string' },
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     truncatedPageRate: number('truncated-page-rate', values['truncated-page-rate']),
     clockSkewSeconds: number('clock-skew', values['clock-skew']),
     ratePerSecond: number('rate-per-second', values['rate-per-second']),
+    rateBurst: number('rate-burst', values['rate-burst']),
   });
   const seed = number('seed', values.seed);
   const resources = number('resources', values.resources);
