@@ -67,6 +67,30 @@ describe('agent engine worker', () => {
     }
   });
 
+  it('serves a denied account as down (kansa_collector_up 0) and the failures of the others over /metrics, across the worker boundary', async () => {
+    const s = await sandbox(400);
+    const denied = s.aws.accounts[0]!;
+    s.setFaults({ accessDeniedAccounts: [denied] });
+    const { logger } = capturedLogger();
+    const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
+    try {
+      await ready(agent);
+      const text = await (await fetch(`${agent.url}/metrics`)).text();
+      const up = [...text.matchAll(/^kansa_collector_up\{provider="aws",account="(\d+)",collector="[^"]+"\} (\d)$/gm)].map((m) => [m[1], Number(m[2])]);
+      expect(up.sort()).toEqual(s.aws.accounts.map((a) => [a, a === denied ? 0 : 1]).sort());
+      const tally = (metric: string, account: (a: string) => boolean): number =>
+        [...text.matchAll(new RegExp(`^${metric}\\{control="[^"]+",provider="aws",account="(\\d+)"\\} (\\d+)$`, 'gm'))].filter((m) => account(m[1]!)).reduce((n, m) => n + Number(m[2]), 0);
+      // The denied account: everything unknown, nothing failing; the others: failures counted as the HTTP thread's status has them.
+      expect(tally('kansa_control_failing_resources', (a) => a === denied)).toBe(0);
+      expect(tally('kansa_control_unknown_resources', (a) => a === denied)).toBeGreaterThan(0);
+      const failing = tally('kansa_control_failing_resources', (a) => a !== denied);
+      expect(failing).toBeGreaterThan(0);
+      expect(failing).toBe(agent.status.assessment?.tallies.filter((t) => t.account !== denied).reduce((n, t) => n + t.failing, 0));
+    } finally {
+      await agent.stop();
+    }
+  });
+
   it('keeps a status on the HTTP thread whose size does not grow with the estate (no findings, no resources)', async () => {
     const sizes: number[] = [];
     for (const resources of [300, 6000]) {

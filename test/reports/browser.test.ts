@@ -1,11 +1,12 @@
 /**
  * The HTML report in a real browser: Debian's chromium, headless, renders the file offline, its DOM
- * holds all 66 items, and a screenshot is produced. KANSA_UPDATE_SCREENSHOT=1 also copies the
- * screenshot to docs/report-screenshot.png (the README's picture). The Japanese report of a sandbox
- * scan (every provider, every bundled control) shows every reason and remediation in Japanese.
+ * holds all 66 items, and its screenshot is a page of text (decoded and looked at, not just sized).
+ * Japanese glyphs render with the report's own font stack, not as tofu. KANSA_UPDATE_SCREENSHOT=1 also
+ * copies the screenshot to docs/report-screenshot.png (the README's picture). The Japanese report of a
+ * sandbox scan (every provider, every bundled control) shows every reason and remediation in Japanese.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../../src/paths.js';
@@ -13,6 +14,7 @@ import { renderHtmlReport } from '../../src/reports/html.js';
 import type { ReportInput } from '../../src/reports/model.js';
 import { runCli } from '../support/cli.js';
 import { reportInput } from './fixture.js';
+import { inkOf, luminance, readPng, type Image } from '../support/png.js';
 import { tempDir } from '../support/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -42,6 +44,10 @@ function untranslated(elements: readonly { kind: string; text: string }[]): stri
 
 let profiles = 0;
 function chromium(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return chromiumWith({}, ...args);
+}
+
+function chromiumWith(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
   const profile = join(work, `profile-${++profiles}`);
   const flags = [
     '--headless',
@@ -55,18 +61,79 @@ function chromium(...args: string[]): Promise<{ stdout: string; stderr: string }
     `--user-data-dir=${profile}`,
   ];
   return new Promise((resolve, reject) => {
-    execFile(CHROMIUM, [...flags, ...args], { timeout: BROWSER_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(CHROMIUM, [...flags, ...args], { env: { ...process.env, ...env }, timeout: BROWSER_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`chromium ${args.join(' ')} failed: ${error.message}\n${stderr}`));
       else resolve({ stdout, stderr });
     });
   });
 }
 
-function pngSize(file: string): { width: number; height: number } {
-  const bytes = readFileSync(file);
-  expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  expect(bytes.subarray(12, 16).toString('latin1')).toBe('IHDR');
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+/**
+ * What a screenshot shows, from its pixels: the share that differs from the background (the most
+ * common colour) and how far down the page that ink reaches, in bands of 100 rows.
+ */
+function inkStats(image: Image): { share: number; bandsWithInk: number; bands: number } {
+  const colours = new Map<number, number>();
+  const rgba = new DataView(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength);
+  for (let i = 0; i < image.rgba.length; i += 4) colours.set(rgba.getUint32(i), (colours.get(rgba.getUint32(i)) ?? 0) + 1);
+  const background = [...colours].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  let ink = 0;
+  const bands = Math.ceil(image.height / 100);
+  const inked = new Set<number>();
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if (rgba.getUint32((y * image.width + x) * 4) === background) continue;
+      ink++;
+      inked.add(Math.floor(y / 100));
+    }
+  }
+  return { share: ink / (image.width * image.height), bandsWithInk: inked.size, bands };
+}
+
+/** One glyph per cell of the probe page, drawn black on white at this size. */
+const CELL = 120;
+const GLYPH_TOP = 100;
+/** An unassigned code point (U+0378): no font has it, so every browser draws the missing-glyph box. */
+const TOFU = '\u0378';
+
+/**
+ * A page with the report's own stylesheet (its font stack) whose body is one glyph per cell: the given
+ * characters, then the missing-glyph reference.
+ */
+function glyphProbe(reportHtml: string, characters: readonly string[]): string {
+  const cells = [...characters, TOFU]
+    .map((c, i) => `<div style="position:absolute;left:${i * CELL}px;top:${GLYPH_TOP}px;width:${CELL}px;height:${CELL}px;font-size:96px;line-height:${CELL}px;text-align:center;color:#000;background:#fff">${c}</div>`)
+    .join('');
+  return reportHtml.replace(/<body\b[^>]*>[\s\S]*<\/body>/, `<body style="margin:0;background:#fff">${cells}</body>`);
+}
+
+/**
+ * Why the probe's cells do not show real glyphs, if they do not: a cell with (almost) no ink was not
+ * drawn; a cell whose ink matches the missing-glyph reference is tofu; two characters drawn alike are
+ * boxes too. Distances are the share of differing pixels among the inked ones of either cell.
+ */
+function glyphProblems(image: Image, characters: readonly string[]): string[] {
+  const cell = (i: number): boolean[] => inkOf(image, { x: i * CELL, y: GLYPH_TOP, width: CELL, height: CELL });
+  const distance = (a: boolean[], b: boolean[]): number => {
+    let differ = 0;
+    let either = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] || b[i]) either++;
+      if (a[i] !== b[i]) differ++;
+    }
+    return either === 0 ? 0 : differ / either;
+  };
+  const tofu = cell(characters.length);
+  const glyphs = characters.map((_, i) => cell(i));
+  const problems: string[] = [];
+  glyphs.forEach((g, i) => {
+    const ink = g.filter(Boolean).length;
+    // A 96 px ideograph or kana has hundreds of dark pixels; a hairline or nothing is not a glyph.
+    if (ink < 200) problems.push(`${characters[i]}: only ${ink} dark pixels`);
+    else if (distance(g, tofu) < 0.3) problems.push(`${characters[i]}: drawn like the missing-glyph box (tofu)`);
+    for (let j = 0; j < i; j++) if (distance(g, glyphs[j]!) < 0.3) problems.push(`${characters[i]} and ${characters[j]}: drawn alike`);
+  });
+  return problems;
 }
 
 const input: ReportInput = {
@@ -95,16 +162,50 @@ describe('HTML report in headless chromium', () => {
     for (const r of input.catalog.requirements) expect(dom).toContain(r.textJa);
   }, BROWSER_TIMEOUT_MS + 10_000);
 
-  it('produces a screenshot', async () => {
+  it('produces a screenshot that is a page of text, different in each language', async () => {
     if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    const shots: Image[] = [];
     for (const lang of ['ja', 'en'] as const) {
       const file = join(work, `report-${lang}.html`);
       const png = join(work, `report-${lang}.png`);
       writeFileSync(file, renderHtmlReport(input, { lang, toolVersion: '0.1.0' }));
       await chromium(`--screenshot=${png}`, `--window-size=${WIDTH},${HEIGHT}`, '--hide-scrollbars', pathToFileURL(file).href);
-      expect(pngSize(png)).toEqual({ width: WIDTH, height: HEIGHT });
+      const image = readPng(png);
+      expect({ width: image.width, height: image.height }).toEqual({ width: WIDTH, height: HEIGHT });
+      // Not blank: text and badges cover a few percent of a white page, from the top to the bottom of
+      // the window (66 items fill far more than 2000 px). A blank or one-colour page has share 0.
+      const stats = inkStats(image);
+      expect(stats.share).toBeGreaterThan(0.02);
+      expect(stats.share).toBeLessThan(0.6);
+      expect(stats.bandsWithInk).toBe(stats.bands);
+      // The body's background is the page's commonest colour: white, as the stylesheet sets it.
+      expect(luminance(image, WIDTH - 2, HEIGHT - 2)).toBeGreaterThan(250);
+      shots.push(image);
       if (lang === 'ja' && process.env['KANSA_UPDATE_SCREENSHOT'] === '1') copyFileSync(png, join(PACKAGE_ROOT, 'docs', 'report-screenshot.png'));
     }
+    expect(Buffer.from(shots[0]!.rgba).equals(Buffer.from(shots[1]!.rgba))).toBe(false);
+  }, 2 * BROWSER_TIMEOUT_MS + 10_000);
+
+  it('draws Japanese glyphs with the report\'s font stack, not tofu, and the check catches tofu', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    // Distinct Japanese characters of the first requirement's text, as the report shows it.
+    const characters = [...new Set([...input.catalog.requirements[0]!.textJa].filter((c) => JAPANESE.test(c)))].slice(0, 5);
+    expect(characters).toHaveLength(5);
+    const file = join(work, 'glyphs.html');
+    writeFileSync(file, glyphProbe(renderHtmlReport(input, { lang: 'ja', toolVersion: '0.1.0' }), characters));
+    const shoot = async (name: string, env: Record<string, string>): Promise<Image> => {
+      const png = join(work, name);
+      await chromiumWith(env, `--screenshot=${png}`, `--window-size=${(characters.length + 1) * CELL},${GLYPH_TOP + CELL + 100}`, '--hide-scrollbars', pathToFileURL(file).href);
+      return readPng(png);
+    };
+    expect(glyphProblems(await shoot('glyphs.png', {}), characters)).toEqual([]);
+
+    // The check really checks: with fontconfig limited to a font without Japanese (DejaVu) every
+    // character becomes the missing-glyph box, and the same probe is rejected.
+    const conf = join(work, 'fonts-latin.conf');
+    writeFileSync(conf, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>${join(work, 'fontconfig-cache')}</cachedir></fontconfig>\n`);
+    const tofu = glyphProblems(await shoot('glyphs-latin.png', { FONTCONFIG_FILE: conf }), characters);
+    expect(tofu.length).toBeGreaterThanOrEqual(characters.length);
   }, 2 * BROWSER_TIMEOUT_MS + 10_000);
 
   it('shows every reason, remediation and rationale of a sandbox scan\'s Japanese report in Japanese', async () => {
