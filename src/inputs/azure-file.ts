@@ -15,7 +15,7 @@
  * the first item and that item.
  */
 import { DIAGNOSTIC_PARENT_TYPES, listingPlan } from '../../collectors/azure/resource-manager.js';
-import { AZURE_TYPES, canonicalId, canonicalType, normalizeArmResource, subscriptionOf, type NormalizeOptions } from '../../collectors/azure/normalize.js';
+import { AZURE_TYPES, canonicalId, canonicalType, readArmItem, subscriptionOf, type NormalizeOptions } from '../../collectors/azure/normalize.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../model/resource.js';
 import { CoverageBook, type Unplaced } from './coverage.js';
@@ -99,9 +99,6 @@ export function armParentOf(id: string): NormalizeOptions['parent'] {
   const type = typeOfId(scope);
   return type ? { type, id: scope } : undefined;
 }
-
-/** What normalizeArmResource names a body whose type it cannot read. */
-const UNREADABLE_TYPE = 'Unknown';
 
 /** Per subscription: which diagnostic settings the input holds, and whether it holds resources that carry them. */
 interface DiagnosticsSeen {
@@ -188,11 +185,12 @@ export class AzureInputs implements ProviderInputs {
         return;
       }
       const parent = CHILD_TYPES.has(canonicalType(typeof item.type === 'string' ? item.type : '')) ? armParentOf(item.id) : undefined;
-      const resource = normalizeArmResource(item, parent ? { parent } : {});
-      if (resource.type === UNREADABLE_TYPE || resource.type === '') {
-        cover.unreadable(resource.account, GLOBAL_REGION);
+      const read = readArmItem(item, parent ? { parent } : {});
+      if (!read.ok) {
+        cover.unreadable(read.account, GLOBAL_REGION);
         return;
       }
+      const resource = read.resource;
       cover.item(resource.account, GLOBAL_REGION, resource.type, undefined);
       this.noteDiagnostics(resource);
       emit(resource);

@@ -10,7 +10,7 @@
  * scopes are dated by the ListAssets `readTime` ("time the snapshot was taken", ListAssetsResponse) when the
  * file is that body, else by the latest asset `updateTime`.
  */
-import { normalizeAsset } from '../../collectors/gcp/normalize.js';
+import { readAsset } from '../../collectors/gcp/normalize.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { InputFormat } from './aws-config-file.js';
@@ -43,9 +43,6 @@ function streamedOf(head: Head, format: InputFormat | undefined): Streamed {
   throw new InputError(file, '', 'unrecognised document: expected Cloud Asset assets as JSON Lines, a JSON array or {"assets": [...]}');
 }
 
-/** What normalizeAsset names an asset whose type it cannot read. */
-const UNREADABLE_TYPE = 'Unknown';
-
 /** Cloud Asset files: resources as they are read; coverage per project (Cloud Asset lists every location at once). */
 export class GcpInputs implements ProviderInputs {
   private readonly book: CoverageBook;
@@ -66,9 +63,14 @@ export class GcpInputs implements ProviderInputs {
     const nonObjects = new NonObjects();
     const cover = this.book.file(head.file, 'cai');
     const take = (item: unknown): void => {
-      for (const resource of normalizeAsset(item)) {
-        // An asset read to neither its type nor its project tells no control anything: its scope says so.
-        if (resource.type === UNREADABLE_TYPE || resource.type === '' || !resource.account) {
+      const read = readAsset(item);
+      // An asset read to neither its type nor its project tells no control anything: its scope says so.
+      if (!read.ok) {
+        cover.unreadable(undefined, GLOBAL_REGION);
+        return;
+      }
+      for (const resource of read.resources) {
+        if (!resource.account) {
           cover.unreadable(resource.account || undefined, GLOBAL_REGION);
           continue;
         }
