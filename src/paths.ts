@@ -16,5 +16,6 @@ export const PACKAGE_ROOT: string = (() => {
 
 export const BUNDLED_CATALOG = join(PACKAGE_ROOT, 'mappings', 'catalogs', 'jp-cloud-procurement.yaml');
 export const BUNDLED_CONTROLS_DIR = join(PACKAGE_ROOT, 'mappings', 'controls');
+export const BUNDLED_REGISTERS_DIR = join(PACKAGE_ROOT, 'mappings', 'registers');
 
 export const VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

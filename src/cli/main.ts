@@ -6,7 +6,7 @@ import { InputError, InputErrorCollector, inputErrorLines, EXIT_INTERNAL, EXIT_N
 import { Evaluation } from '../evaluate/evaluate.js';
 import { INPUT_FORMATS, type InputFormat } from '../inputs/aws-config-file.js';
 import { streamInputFiles } from '../inputs/detect.js';
-import { attestationsFileSchema, catalogFileSchema, controlsFileSchema, exceptionsFileSchema } from '../mappings/schemas.js';
+import { attestationsFileSchema, catalogFileSchema, controlsFileSchema, exceptionsFileSchema, registerFileSchema } from '../mappings/schemas.js';
 import { exceptionWarnings, warnAboutExceptions } from './exceptions.js';
 import { inputCoverageLines } from './input-coverage.js';
 import { LANGUAGES, type Language } from '../model/text.js';
@@ -40,7 +40,7 @@ const processIo: Io = {
   now: () => new Date(),
 };
 
-const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, exceptions: exceptionsFileSchema, config: configSchema } as const;
+const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, exceptions: exceptionsFileSchema, register: registerFileSchema, config: configSchema } as const;
 
 const DEFAULT_SANDBOX_RESOURCES = 2000;
 const PROVIDERS = ['aws', 'azure', 'gcp'] as const;

@@ -106,6 +106,68 @@ export const controlsFileSchema = z.strictObject({
   controls: z.array(controlSchema).min(1),
 });
 
+/** A documentation page of the provider that states the claim next to it. */
+const docUrl = z.url({ protocol: /^https$/, error: 'expected an https URL of the provider documentation page' });
+/** A dotted path into the normalized resource (`region`, `configuration.storageEncrypted`, `supplementary.ReplicationConfiguration`). */
+const fieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_@][A-Za-z0-9_-]*|\[\])*$/, 'expected a dotted field path such as "configuration.storageEncrypted"');
+
+/** The checklist aspects the register drives: where data lives (9-6), its copies (9-6), transit (2-2), at rest (2-1). */
+export const REGISTER_ASPECTS = ['residency', 'copies', 'transit', 'atRest'] as const;
+export type RegisterAspect = (typeof REGISTER_ASPECTS)[number];
+
+const copySchema = z.strictObject({
+  /** How the data is copied elsewhere, in words (read replica, geo-replication, snapshot copy, replica key, replication rule…). */
+  kind: nonEmpty,
+  /** Field naming the destination (Region, location, bucket ARN…). */
+  destinationField: fieldPath,
+  docs: z.array(docUrl).min(1),
+});
+
+const registerTypeSchema = z.strictObject({
+  /** The provider's type name as the inventory records it (AWS Config type, ARM type, Cloud Asset type). */
+  type: nonEmpty,
+  /** What it holds: customer data, the traffic carrying it, the keys protecting it, rules that copy it, or the placement of data holders. */
+  holds: z.enum(['data', 'traffic', 'keys', 'copyRule', 'placement']),
+  location: z.strictObject({
+    /** regional: one region (or zone); global: no data location; multiRegion: a location spanning countries (GCP `asia`, `us`). */
+    scope: z.enum(['regional', 'zonal', 'global', 'multiRegion', 'varies']),
+    field: fieldPath,
+  }),
+  /** Every way the provider copies this type's data elsewhere, with the field that names where. */
+  copies: z.array(copySchema).optional(),
+  /** Endpoints serving this data: whether they can be plaintext and the field that says so; absent when the type serves none. */
+  transit: z
+    .strictObject({
+      plaintextField: fieldPath.optional(),
+      tlsMinimumField: fieldPath.optional(),
+      docs: z.array(docUrl).min(1),
+    })
+    .optional(),
+  /** At-rest encryption: the field that enables it (absent when always on) and the field naming a customer-managed key. */
+  atRest: z
+    .strictObject({
+      enabledField: fieldPath.optional(),
+      customerKeyField: fieldPath.optional(),
+      docs: z.array(docUrl).min(1),
+    })
+    .optional(),
+  /** Per aspect, the bundled controls that judge it for this type (checked against the controls' resourceTypes and requirements). */
+  controls: z.partialRecord(z.enum(REGISTER_ASPECTS), z.array(controlId).min(1)).optional(),
+  /** Per aspect, why kansa does not judge it for this type (one line, both languages); the alternative to `controls`. */
+  notJudged: z.partialRecord(z.enum(REGISTER_ASPECTS), bilingualSchema).optional(),
+  docs: z.array(docUrl).min(1),
+});
+export type RegisterType = z.output<typeof registerTypeSchema>;
+
+/** mappings/registers/<provider>.yaml: every type that holds customer data or carries it, and how kansa judges each. */
+export const registerFileSchema = z.strictObject({
+  provider: z.enum(['aws', 'azure', 'gcp']),
+  /** Where the type list comes from (the provider's own list of types). */
+  typeListSource: docUrl,
+  types: z.array(registerTypeSchema).min(1),
+});
+export type RegisterFile = z.output<typeof registerFileSchema>;
+
 export const attestationsFileSchema = z.strictObject({
   attestations: z.array(
     z.strictObject({

@@ -6,7 +6,7 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 
 const run = (...argv: string[]): Promise<CliRun> => runCli(argv, () => new Date('2026-11-28T00:00:00Z'));
 
-it.each(['catalog', 'controls', 'attestations', 'exceptions', 'config'])('mappings/schemas/%s.schema.json is the schema the code validates with', async (kind) => {
+it.each(['catalog', 'controls', 'attestations', 'exceptions', 'register', 'config'])('mappings/schemas/%s.schema.json is the schema the code validates with', async (kind) => {
   const generated = await run('schema', kind);
   expect(generated.code).toBe(0);
   // Regenerate with: npx kansa schema <kind> > mappings/schemas/<kind>.schema.json
