@@ -15,6 +15,7 @@ import type { Bilingual } from '../model/text.js';
 import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementCounts, RequirementResult, RequirementState } from './assessment.js';
 import { CoverageIndex, MalformedContextCounts, scopeKey } from './coverage.js';
 import { evaluateIn, frameFor, type VariableFrame } from './frame.js';
+import { resourceProjection } from './projection.js';
 import { findingText, requirementText } from './messages.js';
 
 /**
@@ -161,7 +162,7 @@ export class Evaluation {
       if (applies.ok && applies.value !== true) return; // not applicable: nothing to remember
     }
     if (plan.verdictWithoutContext) {
-      list.push({ resource: plan.slimEnough ? slim(resource) : resource, verdict: judgeExpression(control, frame, bindings) });
+      list.push({ resource: plan.keepForWhere(resource), verdict: judgeExpression(control, frame, bindings) });
       return;
     }
     // The expression reads context, yet often decides without it (`!enabled || …context…`). Judged now with
@@ -174,7 +175,7 @@ export class Evaluation {
       if (verdict) this.apply(control, resource, verdict);
       return;
     }
-    list.push({ resource });
+    list.push({ resource: plan.keepForAll(resource) });
   }
 
   /** Stand-ins for a control's context indexes before they are complete: any read counts and raises. */
@@ -627,8 +628,10 @@ interface DeferredEntry {
 interface DeferralPlan {
   readonly whereWithoutContext: boolean;
   readonly verdictWithoutContext: boolean;
-  /** The deferred `where` does not read supplementary documents, so they need not be kept. */
-  readonly slimEnough: boolean;
+  /** What a record decided but for its `where` keeps: what the `where` reads (see projection.ts). */
+  readonly keepForWhere: (resource: Resource) => Resource;
+  /** What a record waiting for its whole judgement keeps: what any of the control's CEL reads. */
+  readonly keepForAll: (resource: Resource) => Resource;
 }
 
 function deferralPlan(control: Control): DeferralPlan {
@@ -639,7 +642,8 @@ function deferralPlan(control: Control): DeferralPlan {
   return {
     whereWithoutContext: control.where !== undefined && !reads(control.where),
     verdictWithoutContext: !reads(control.expression) && !reads(control.reason?.ja) && !reads(control.reason?.en),
-    slimEnough: !(control.where?.sources.some((source) => source.includes('supplementary')) ?? false),
+    keepForWhere: resourceProjection(control.where?.sources ?? []) ?? ((resource) => resource),
+    keepForAll: resourceProjection(controlSources(control)) ?? ((resource) => resource),
   };
 }
 
@@ -675,6 +679,11 @@ function judgeExpression(control: Control, frame: VariableFrame | undefined, bin
     return reason.ok && typeof reason.value === 'string' ? reason.value : fallback;
   };
   return { status: 'fail', reason: { ja: text(control.reason.ja, title.ja), en: text(control.reason.en, title.en) } };
+}
+
+/** Every CEL source of a control: what any of its judgements can read. */
+function controlSources(control: Control): string[] {
+  return [control.where, control.expression, control.reason?.ja, control.reason?.en, ...control.variables].flatMap((e) => e?.sources ?? []);
 }
 
 /** Whether any of the control's CEL reads the provider's side documents. */

@@ -1,0 +1,96 @@
+/**
+ * Resources that wait for their contexts (deferred records) keep only what their control's CEL reads: at a
+ * million resources, whole configuration documents of every waiting disk are most of the engine's memory.
+ * The fields read are found in the CEL sources; anything the analysis cannot bound keeps the whole part.
+ */
+import type { Resource } from '../model/resource.js';
+
+/** A path tree of what is read: `true` keeps the value whole, a map keeps only the named fields of an object. */
+type ReadTree = true | Map<string, ReadTree>;
+
+/** The parts of a resource that can be pruned; identity (account, region, type, id, name, arn, tags…) is always kept. */
+const PRUNABLE = ['configuration', 'supplementary', 'relationships'] as const;
+
+/** String literals (single, double, triple-quoted, raw) removed, so words inside messages are not read as fields. */
+function withoutStrings(source: string): string {
+  return source.replace(/[rR]?('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")/g, '""');
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
+
+/**
+ * The fields of `resource` the CEL sources read, as a tree; `undefined` when a use cannot be bounded (the
+ * resource passed whole, indexed by a computed key). A field path ends before a method call
+ * (`region.startsWith(…)`), an index (`disks[0]`) or a macro (`rules.exists(…)`): what follows reads inside it.
+ */
+export function fieldsRead(sources: readonly string[]): Map<string, ReadTree> | undefined {
+  const root = new Map<string, ReadTree>();
+  for (const raw of sources) {
+    const source = withoutStrings(raw);
+    const uses = /(?<![\w.])resource(?!\w)/g;
+    for (let use = uses.exec(source); use; use = uses.exec(source)) {
+      const path: string[] = [];
+      let at = use.index + 'resource'.length;
+      for (;;) {
+        const dot = /\s*\.\s*\??\s*/y;
+        dot.lastIndex = at;
+        if (!dot.exec(source)) break;
+        IDENTIFIER.lastIndex = dot.lastIndex;
+        const name = IDENTIFIER.exec(source);
+        if (!name) break;
+        // A method call on the value read so far: the value is kept whole.
+        if (/^\s*\(/.test(source.slice(IDENTIFIER.lastIndex))) break;
+        path.push(name[0]);
+        at = IDENTIFIER.lastIndex;
+      }
+      if (path.length === 0) return undefined; // `resource` itself is used: nothing can be left out
+      let node = root;
+      for (let i = 0; i < path.length; i++) {
+        const key = path[i]!;
+        const last = i === path.length - 1;
+        const existing = node.get(key);
+        if (existing === true) break;
+        if (last) {
+          node.set(key, true);
+          break;
+        }
+        let next = existing;
+        if (!next) node.set(key, (next = new Map()));
+        node = next;
+      }
+    }
+  }
+  return root;
+}
+
+/** A copy of `value` holding only the fields the tree names; arrays and scalars are kept whole. */
+function project(value: unknown, tree: ReadTree): unknown {
+  if (tree === true || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, sub] of tree) {
+    if (Object.hasOwn(value, key)) out[key] = project((value as Record<string, unknown>)[key], sub);
+  }
+  return out;
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_RELATIONSHIPS: readonly never[] = Object.freeze([]);
+
+/**
+ * A function keeping of a resource what the sources read (plus its identity), or `undefined` when everything
+ * must be kept. Reading `supplementary` must also keep it empty-or-not, so `withoutSupplementary` stays true.
+ */
+export function resourceProjection(sources: readonly string[]): ((resource: Resource) => Resource) | undefined {
+  const read = fieldsRead(sources);
+  if (!read) return undefined;
+  const parts = PRUNABLE.map((part) => [part, read.get(part)] as const);
+  return (resource) => {
+    if (resource.malformed !== undefined) return resource;
+    const projected: Record<string, unknown> = { ...resource };
+    for (const [part, tree] of parts) {
+      if (tree === undefined) projected[part] = part === 'relationships' ? NO_RELATIONSHIPS : EMPTY;
+      else projected[part] = project(resource[part], tree);
+    }
+    return projected as unknown as Resource;
+  };
+}

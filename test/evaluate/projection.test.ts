@@ -1,0 +1,105 @@
+/**
+ * Records that wait for their contexts keep only what their control reads: the verdicts and messages are
+ * those of the whole resource, and what no CEL reads is left out (so a million waiting disks stay small).
+ */
+import { fieldsRead, resourceProjection } from '../../src/evaluate/projection.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { loadCatalog } from '../../src/mappings/catalog.js';
+import { loadControls } from '../../src/mappings/controls.js';
+import type { CollectionScope, Resource } from '../../src/model/resource.js';
+import { tempFiles } from '../support/files.js';
+
+const tree = (sources: string[]): unknown => {
+  const toObject = (m: Map<string, unknown> | true): unknown => (m === true ? true : Object.fromEntries([...m].map(([k, v]) => [k, toObject(v as Map<string, unknown> | true)])));
+  const read = fieldsRead(sources);
+  return read === undefined ? undefined : toObject(read);
+};
+
+describe('fieldsRead', () => {
+  it('follows field selections, optional ones too, and stops at method calls and indexes', () => {
+    expect(tree(['resource.configuration.?diskEncryptionKey.kmsKeyName.orValue("") != "" && resource.region.startsWith("asia-")'])).toEqual({
+      configuration: { diskEncryptionKey: { kmsKeyName: true } },
+      region: true,
+    });
+    expect(tree(['resource.configuration.disks[0].source', 'resource.configuration.rules.exists(r, r.open)'])).toEqual({ configuration: { disks: true, rules: true } });
+  });
+
+  it('a shorter path read elsewhere keeps the whole value', () => {
+    expect(tree(['resource.configuration.a.b', 'has(resource.configuration.a)'])).toEqual({ configuration: { a: true } });
+    expect(tree(['resource.configuration.a', 'resource.configuration.a.b'])).toEqual({ configuration: { a: true } });
+  });
+
+  it('ignores words in string literals and fields of other variables, and gives up on the resource used whole', () => {
+    expect(tree(['"the resource " + resource.name + " of r.resource"', "r.resource.configuration.x == 'resource.configuration'"])).toEqual({ name: true });
+    expect(tree(['size(resource) > 0'])).toBeUndefined();
+    expect(tree(['resource["configuration"].x'])).toBeUndefined();
+  });
+});
+
+describe('resourceProjection', () => {
+  const disk: Resource = {
+    provider: 'gcp', account: 'p', region: 'asia-northeast1', type: 'compute.googleapis.com/Disk', id: 'd1', name: 'd1', arn: '', tags: { env: 'prod' },
+    configuration: { sizeGb: '10', resourcePolicies: ['rp1'], labels: { a: 'b' }, guestOsFeatures: [{ type: 'UEFI_COMPATIBLE' }] },
+    supplementary: { ancestors: ['projects/1'] }, relationships: [{ type: 't', id: 'i', name: 'n' }], capturedAt: '2026-11-01T00:00:00Z',
+  };
+
+  it('keeps identity and what is read, drops the rest', () => {
+    const keep = resourceProjection(['size(resource.configuration.?resourcePolicies.orValue([])) > 0'])!;
+    expect(keep(disk)).toEqual({ ...disk, configuration: { resourcePolicies: ['rp1'] }, supplementary: {}, relationships: [] });
+  });
+
+  it('keeps everything when the resource is used whole, and never touches a malformed resource', () => {
+    expect(resourceProjection(['size(resource) > 0'])).toBeUndefined();
+    const malformed = { ...disk, malformed: 'bad' };
+    expect(resourceProjection([])!(malformed)).toBe(malformed);
+  });
+});
+
+describe('a context-reading control judges kept records as it would the whole resource', () => {
+  const files = tempFiles({
+    'catalog.yaml': `id: t\nversion: "1"\ntitle_ja: テ\ntitle_en: T\ncategories: [{ id: "1", name_ja: 一, name_en: One }]\nrequirements:\n  - { id: "1-1", category: "1", automation: automated, title_en: x, text_ja: x, rationale: { ja: 根拠, en: r } }\n`,
+    'controls.yaml': `controls:
+  - id: disk-has-schedule
+    title: { ja: スナップショット, en: Snapshot schedule }
+    provider: gcp
+    resourceTypes: [compute.googleapis.com/Disk]
+    kind: each
+    context:
+      - { name: policies, type: compute.googleapis.com/ResourcePolicy, key: 'r.configuration.?selfLink.orValue(null)' }
+    variables:
+      - name: attached
+        expression: 'resource.configuration.?resourcePolicies.orValue([]).filter(p, p in policies)'
+    where: 'resource.configuration.?users.orValue([]).size() > 0'
+    expression: 'variables.attached.size() > 0'
+    reason:
+      ja: '"ディスク " + resource.configuration.diskName + " にスケジュールがありません"'
+      en: '"disk " + resource.configuration.diskName + " has no schedule"'
+    severity: low
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
+    requirements: { t: ["1-1"] }
+`,
+  });
+  const catalog = loadCatalog(files['catalog.yaml']!);
+  const controls = loadControls([files['controls.yaml']!], [catalog]);
+  const scope: CollectionScope = { provider: 'gcp', account: 'p', region: 'global', types: 'all', outcome: { status: 'ok', collectedAt: '2026-11-01T00:00:00Z' } };
+  const res = (type: string, id: string, configuration: Record<string, unknown>): Resource => ({
+    provider: 'gcp', account: 'p', region: 'global', type, id, name: id, arn: '', tags: {}, configuration, supplementary: { big: 'x'.repeat(1000) }, relationships: [], capturedAt: '',
+  });
+
+  it('reads the where, the variables and the reason from the kept record', () => {
+    const disks = [
+      res('compute.googleapis.com/Disk', 'd-scheduled', { diskName: 'scheduled', users: ['vm'], resourcePolicies: ['rp-1'], unread: 'x'.repeat(1000) }),
+      res('compute.googleapis.com/Disk', 'd-bare', { diskName: 'bare', users: ['vm'], resourcePolicies: ['rp-other'] }),
+      res('compute.googleapis.com/Disk', 'd-detached', { diskName: 'detached', resourcePolicies: [] }),
+    ];
+    const policy = res('compute.googleapis.com/ResourcePolicy', 'rp', { selfLink: 'rp-1' });
+    for (const order of [[...disks, policy], [policy, ...disks]]) {
+      const a = evaluate(order, [scope], controls, catalog, [], new Date('2026-11-28T00:00:00Z'));
+      expect(Object.fromEntries(a.findings.map((f) => [f.resourceId, [f.status, f.reason_ja ?? null, f.reason ?? null]]))).toEqual({
+        'd-scheduled': ['pass', null, null],
+        'd-bare': ['fail', 'ディスク bare にスケジュールがありません', 'disk bare has no schedule'],
+      });
+    }
+  });
+});
