@@ -84,6 +84,16 @@ export const EVENTS_RULE = 'AWS::Events::Rule';
 export const BACKUP_PLAN = 'AWS::Backup::BackupPlan';
 export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = 'AWS::S3::AccountPublicAccessBlock';
 export const IAM_ROLE = 'AWS::IAM::Role';
+export const REDSHIFT_CLUSTER = 'AWS::Redshift::Cluster';
+export const DYNAMODB_TABLE = 'AWS::DynamoDB::Table';
+export const OPENSEARCH_DOMAIN = 'AWS::OpenSearch::Domain';
+export const MSK_CLUSTER = 'AWS::MSK::Cluster';
+export const SQS_QUEUE = 'AWS::SQS::Queue';
+export const SNS_TOPIC = 'AWS::SNS::Topic';
+export const KINESIS_STREAM = 'AWS::Kinesis::Stream';
+export const CLOUDFRONT_DISTRIBUTION = 'AWS::CloudFront::Distribution';
+export const EC2_PREFIX_LIST = 'AWS::EC2::PrefixList';
+export const EC2_NETWORK_ACL = 'AWS::EC2::NetworkAcl';
 
 /** The Taipei Local Zone of Tokyo: physically outside Japan, so one subnet there is a residency finding. */
 export const LOCAL_ZONE = 'ap-northeast-1-tpe-1a';
@@ -161,6 +171,11 @@ function partnerRegion(region: string): string {
   return region === 'us-east-1' ? 'us-west-2' : 'us-east-1';
 }
 
+/** Where a copy (replica, snapshot copy, replica key) goes: mostly the partner Region, sometimes abroad. */
+function copyRegion(region: string, rng: Rng): string {
+  return rng.chance(0.3) ? 'us-west-2' : partnerRegion(region);
+}
+
 // ---------------------------------------------------------------- EC2 security group
 
 interface PermissionSpec {
@@ -170,6 +185,8 @@ interface PermissionSpec {
   readonly v4?: readonly string[];
   readonly v6?: readonly string[];
   readonly groups?: readonly { groupId: string; userId: string }[];
+  /** Managed prefix lists named as the source. */
+  readonly lists?: readonly string[];
   /** Old items list CIDRs only as `ipRanges` strings. */
   readonly legacy?: boolean;
 }
@@ -187,7 +204,7 @@ function permission(spec: PermissionSpec): Record<string, unknown> {
     out.ipv4Ranges = v4.map((cidrIp) => ({ cidrIp }));
     out.ipv6Ranges = v6.map((cidrIpv6) => ({ cidrIpv6 }));
   }
-  out.prefixListIds = [];
+  out.prefixListIds = (spec.lists ?? []).map((prefixListId) => ({ prefixListId }));
   out.userIdGroupPairs = (spec.groups ?? []).map((g) => ({ groupId: g.groupId, userId: g.userId }));
   return out;
 }
@@ -253,6 +270,12 @@ const securityGroup: AwsTypeSpec = {
     }
     if (rng.chance(0.1)) ingress.push(rng.pick(OPEN_ADMIN_RULES));
     const tags = { ...baseTags(rng, groupName), System: system };
+    // Bastions often admit SSH from a managed prefix list: one of this scope's lists (some contain 0.0.0.0/0),
+    // or now and then a list AWS Config did not record. Drawn last, so the fields above keep their values.
+    if (role === 'bastion' && rng.chance(0.6)) {
+      const list = rng.chance(0.2) ? `pl-0${rng.hex(16)}` : ctx.ref(EC2_PREFIX_LIST, ctx.k);
+      if (list) ingress.push({ protocol: 'tcp', from: 22, to: 22, lists: [list] });
+    }
     return {
       name: groupName,
       arn: `arn:aws:ec2:${region}:${account}:security-group/${id}`,
@@ -524,6 +547,16 @@ const kmsKey: AwsTypeSpec = {
       awsaccountId: account,
     };
     if (state === 'PendingDeletion') configuration.deletionDate = ctx.createdMs + 30 * 86_400_000;
+    // Some customer keys are multi-Region primaries with one replica (API reference, MultiRegionConfiguration).
+    if (!managed && rng.chance(0.15)) {
+      const replica = copyRegion(region, rng);
+      configuration.multiRegion = true;
+      configuration.multiRegionConfiguration = {
+        multiRegionKeyType: 'PRIMARY',
+        primaryKey: { arn, region },
+        replicaKeys: [{ arn: arn.replace(`:${region}:`, `:${replica}:`), region: replica }],
+      };
+    }
     return {
       arn,
       availabilityZone: NOT_APPLICABLE,
@@ -607,6 +640,8 @@ const rdsInstance: AwsTypeSpec = {
         : [],
     };
     if (encrypted) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    // Read replicas in another Region are listed by ARN (drawn last, so the fields above keep their values).
+    if (rng.chance(0.15)) configuration.readReplicaDBInstanceIdentifiers = [`arn:aws:rds:${copyRegion(region, rng)}:${account}:db:${identifier}-replica`];
     return {
       name: identifier,
       arn,
@@ -1095,6 +1130,355 @@ const iamRole: AwsTypeSpec = {
   },
 };
 
+// ---------------------------------------------------------------- Data stores of the register (issue #12)
+// Shapes: awslabs/aws-config-resource-schema (Redshift, DynamoDB and CloudFront in the API shape, the
+// others in the CloudFormation shape AWS Config uses for registry-based types).
+
+const redshiftCluster: AwsTypeSpec = {
+  type: REDSHIFT_CLUSTER,
+  weight: 1,
+  fixed: () => 0,
+  formatId: (token, rng) => `${rng.pick(SYSTEMS)}-dwh-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const encrypted = rng.chance(0.8);
+    const az = availabilityZone(region, rng);
+    const copy = rng.chance(0.4);
+    const configuration: Record<string, unknown> = {
+      clusterIdentifier: id,
+      nodeType: rng.pick(['ra3.xlplus', 'ra3.4xlarge'] as const),
+      clusterStatus: 'available',
+      clusterAvailabilityStatus: 'Available',
+      masterUsername: 'admin',
+      dBName: 'dev',
+      endpoint: { address: `${id}.c${rng.hex(10)}.${region}.redshift.amazonaws.com`, port: 5439 },
+      clusterCreateTime: iso(ctx.createdMs),
+      automatedSnapshotRetentionPeriod: rng.pick([1, 7, 35] as const),
+      availabilityZone: az,
+      numberOfNodes: rng.int(2, 4),
+      publiclyAccessible: false,
+      encrypted,
+      clusterVersion: '1.0',
+      clusterParameterGroups: [{ parameterGroupName: 'default.redshift-1.0', parameterApplyStatus: 'in-sync' }],
+      enhancedVpcRouting: rng.chance(0.5),
+    };
+    if (encrypted) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    if (copy) configuration.clusterSnapshotCopyStatus = { destinationRegion: copyRegion(region, rng), retentionPeriod: 7, manualSnapshotRetentionPeriod: -1 };
+    return { arn: `arn:aws:redshift:${region}:${account}:cluster:${id}`, availabilityZone: az, tags: baseTags(rng, id), configuration, supplementary: {} };
+  },
+};
+
+const dynamoTable: AwsTypeSpec = {
+  type: DYNAMODB_TABLE,
+  weight: 2,
+  fixed: () => 0,
+  formatId: (token, rng) => `${rng.pick(SYSTEMS)}-${rng.pick(['sessions', 'orders', 'events', 'ledger'] as const)}-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const arn = `arn:aws:dynamodb:${region}:${account}:table/${id}`;
+    const shape = rng.weighted([
+      ['single', 6],
+      ['global', 3],
+      ['legacy', 1],
+    ] as const);
+    const configuration: Record<string, unknown> = {
+      tableName: id,
+      tableArn: arn,
+      tableId: `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`,
+      tableStatus: 'ACTIVE',
+      creationDateTime: ctx.createdMs,
+      attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+      keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+      billingModeSummary: { billingMode: 'PAY_PER_REQUEST' },
+      tableSizeBytes: rng.int(0, 1_000_000_000),
+      itemCount: rng.int(0, 1_000_000),
+    };
+    // A current (2019.11.21) global table lists every replica; a legacy (2017.11.29) one lists none
+    // (DynamoDB developer guide, "Determining the version of a global table").
+    if (shape === 'global') {
+      configuration.globalTableVersion = '2019.11.21';
+      configuration.replicas = [region, copyRegion(region, rng)].map((regionName) => ({ regionName, replicaStatus: 'ACTIVE' }));
+      configuration.streamSpecification = { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' };
+    } else if (shape === 'legacy') {
+      configuration.globalTableVersion = '2017.11.29';
+      configuration.streamSpecification = { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' };
+    }
+    return { name: id, arn, availabilityZone: REGIONAL, configuration, supplementary: {} };
+  },
+};
+
+const openSearchDomain: AwsTypeSpec = {
+  type: OPENSEARCH_DOMAIN,
+  weight: 1,
+  fixed: () => 0,
+  formatId: (token, rng) => `${rng.pick(['search', 'logs', 'portal'] as const)}-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const arn = `arn:aws:es:${region}:${account}:domain/${id}`;
+    const https = rng.chance(0.85);
+    const atRest = rng.chance(0.9);
+    return {
+      name: id,
+      arn,
+      availabilityZone: REGIONAL,
+      configuration: {
+        DomainName: id,
+        Arn: arn,
+        Id: `${account}/${id}`,
+        EngineVersion: 'OpenSearch_2.13',
+        DomainEndpoint: `search-${id}-${rng.chars(BASE32_ALPHABET.toLowerCase(), 26)}.${region}.es.amazonaws.com`,
+        ClusterConfig: { InstanceType: 'r6g.large.search', InstanceCount: 3, ZoneAwarenessEnabled: true, DedicatedMasterEnabled: false },
+        EBSOptions: { EBSEnabled: true, VolumeType: 'gp3', VolumeSize: 100 },
+        DomainEndpointOptions: {
+          EnforceHTTPS: https,
+          TLSSecurityPolicy: rng.weighted([
+            ['Policy-Min-TLS-1-2-PFS-2023-10', 6],
+            ['Policy-Min-TLS-1-2-2019-07', 3],
+            ['Policy-Min-TLS-1-0-2019-07', 1],
+          ] as const),
+          CustomEndpointEnabled: false,
+        },
+        EncryptionAtRestOptions: atRest ? { Enabled: true, KmsKeyId: kmsKeyArn(region, account, rng) } : { Enabled: false },
+        NodeToNodeEncryptionOptions: { Enabled: rng.chance(0.9) },
+      },
+      supplementary: {},
+    };
+  },
+};
+
+const mskCluster: AwsTypeSpec = {
+  type: MSK_CLUSTER,
+  weight: 1,
+  fixed: () => 0,
+  formatId: (token, rng, scope) => `arn:aws:kafka:${scope.region}:${scope.account}:cluster/${rng.pick(SYSTEMS)}-events/${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const name = id.split('/')[1] ?? id;
+    return {
+      name,
+      arn: id,
+      availabilityZone: REGIONAL,
+      configuration: {
+        ClusterName: name,
+        Arn: id,
+        KafkaVersion: '3.6.0',
+        NumberOfBrokerNodes: 3,
+        BrokerNodeGroupInfo: { InstanceType: 'kafka.m5.large', ClientSubnets: [ctx.ref(EC2_SUBNET, ctx.k) ?? `subnet-0${rng.hex(16)}`], StorageInfo: { EBSStorageInfo: { VolumeSize: 1000 } } },
+        EncryptionInfo: {
+          EncryptionAtRest: { DataVolumeKMSKeyId: kmsKeyArn(region, account, rng) },
+          EncryptionInTransit: {
+            ClientBroker: rng.weighted([
+              ['TLS', 7],
+              ['TLS_PLAINTEXT', 2],
+              ['PLAINTEXT', 1],
+            ] as const),
+            InCluster: true,
+          },
+        },
+        ClientAuthentication: { Sasl: { Iam: { Enabled: true } } },
+      },
+      supplementary: {},
+    };
+  },
+};
+
+const sqsQueue: AwsTypeSpec = {
+  type: SQS_QUEUE,
+  weight: 2,
+  fixed: () => 0,
+  // AWS Config's resource id of a queue is its URL.
+  formatId: (token, rng, scope) => `https://sqs.${scope.region}.amazonaws.com/${scope.account}/${rng.pick(SYSTEMS)}-jobs-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const name = id.slice(id.lastIndexOf('/') + 1);
+    const arn = `arn:aws:sqs:${region}:${account}:${name}`;
+    const sse = rng.weighted([
+      ['sqs', 5],
+      ['kms', 3],
+      ['none', 2],
+    ] as const);
+    const configuration: Record<string, unknown> = {
+      QueueName: name,
+      QueueUrl: id,
+      QueueArn: arn,
+      VisibilityTimeout: 30,
+      MessageRetentionPeriod: 345600,
+      DelaySeconds: 0,
+      SqsManagedSseEnabled: sse === 'sqs',
+    };
+    if (sse === 'kms') {
+      configuration.KmsMasterKeyId = kmsKeyArn(region, account, rng);
+      configuration.KmsDataKeyReusePeriodSeconds = 300;
+    }
+    return { name, arn, availabilityZone: REGIONAL, configuration, supplementary: {}, noCreationTime: true };
+  },
+};
+
+const snsTopic: AwsTypeSpec = {
+  type: SNS_TOPIC,
+  weight: 2,
+  fixed: () => 0,
+  formatId: (token, rng, scope) => `arn:aws:sns:${scope.region}:${scope.account}:${rng.pick(['ops-notifications', 'alerts', 'batch-results'] as const)}-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, region, account, id } = ctx;
+    const name = id.slice(id.lastIndexOf(':') + 1);
+    const configuration: Record<string, unknown> = { TopicArn: id, DisplayName: name, Owner: account, FifoTopic: false };
+    // SNS records KmsMasterKeyId only when server-side encryption is on.
+    if (rng.chance(0.6)) configuration.KmsMasterKeyId = rng.chance(0.5) ? 'alias/aws/sns' : kmsKeyArn(region, account, rng);
+    return { name, arn: id, availabilityZone: REGIONAL, configuration, supplementary: {}, noCreationTime: true };
+  },
+};
+
+const kinesisStream: AwsTypeSpec = {
+  type: KINESIS_STREAM,
+  weight: 1,
+  fixed: () => 0,
+  formatId: (token, rng) => `${rng.pick(SYSTEMS)}-clicks-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const arn = `arn:aws:kinesis:${region}:${account}:stream/${id}`;
+    const configuration: Record<string, unknown> = { Name: id, Arn: arn, ShardCount: rng.int(1, 8), RetentionPeriodHours: 24 };
+    if (rng.chance(0.7)) configuration.StreamEncryption = { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' };
+    return { name: id, arn, availabilityZone: REGIONAL, configuration, supplementary: {} };
+  },
+};
+
+/** CloudFront is recorded in us-east-1 only; two distributions per account there. */
+const cloudFrontDistribution: AwsTypeSpec = {
+  type: CLOUDFRONT_DISTRIBUTION,
+  weight: 0,
+  fixed: (scope) => (scope.region === 'us-east-1' ? 2 : 0),
+  formatId: (token) => `E${hexToBase32(token)}`,
+  tokenOf: (id) => (id.startsWith('E') && id.length === 14 ? base32ToHex(id.slice(1)) : undefined),
+  generate(ctx) {
+    const { rng, account, id } = ctx;
+    const defaultCert = rng.chance(0.2);
+    const httpPath = rng.chance(0.3);
+    const bucket = `${rng.pick(SYSTEMS)}-static-${rng.hex(6)}`;
+    return {
+      arn: `arn:aws:cloudfront::${account}:distribution/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      configuration: {
+        id,
+        arn: `arn:aws:cloudfront::${account}:distribution/${id}`,
+        domainName: `d${rng.hex(13)}.cloudfront.net`,
+        distributionConfig: {
+          enabled: true,
+          httpVersion: 'http2',
+          priceClass: 'PriceClass_200',
+          defaultCacheBehavior: { targetOriginId: bucket, viewerProtocolPolicy: rng.chance(0.8) ? 'redirect-to-https' : 'https-only', compress: true },
+          cacheBehaviors: httpPath
+            ? { quantity: 1, items: [{ pathPattern: '/legacy/*', targetOriginId: bucket, viewerProtocolPolicy: 'allow-all', compress: true }] }
+            : { quantity: 0, items: null },
+          origins: { quantity: 1, items: [{ id: bucket, domainName: `${bucket}.s3.ap-northeast-1.amazonaws.com`, s3OriginConfig: { originAccessIdentity: '' } }] },
+          viewerCertificate: defaultCert
+            ? { cloudFrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1', certificateSource: 'cloudfront' }
+            : {
+                cloudFrontDefaultCertificate: false,
+                acmcertificateArn: `arn:aws:acm:us-east-1:${account}:certificate/${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`,
+                sslSupportMethod: 'sni-only',
+                minimumProtocolVersion: 'TLSv1.2_2021',
+                certificateSource: 'acm',
+              },
+        },
+      },
+      supplementary: {},
+    };
+  },
+};
+
+
+// ---------------------------------------------------------------- Managed prefix lists and network ACLs
+
+const prefixList: AwsTypeSpec = {
+  type: EC2_PREFIX_LIST,
+  weight: 1,
+  fixed: () => 0,
+  formatId: (token) => `pl-0${token}`,
+  tokenOf: suffixToken('pl-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const name = rng.pick(['office-ranges', 'vendor-maintenance', 'partner-vpn'] as const);
+    // One list in six is "temporarily" opened to everyone, the way such lists drift.
+    const cidrs = ['203.0.113.0/24', `198.51.100.${rng.int(0, 15) * 16}/28`, ...(rng.chance(0.17) ? ['0.0.0.0/0'] : [])];
+    return {
+      name,
+      arn: `arn:aws:ec2:${region}:${account}:prefix-list/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      configuration: {
+        PrefixListId: id,
+        PrefixListName: name,
+        AddressFamily: 'IPv4',
+        MaxEntries: 10,
+        Version: rng.int(1, 9),
+        OwnerId: account,
+        Arn: `arn:aws:ec2:${region}:${account}:prefix-list/${id}`,
+        Entries: cidrs.map((Cidr) => ({ Cidr, Description: name })),
+      },
+      supplementary: {},
+      noCreationTime: true,
+    };
+  },
+};
+
+function aclEntry(ruleNumber: number, ruleAction: 'allow' | 'deny', protocol: string, cidrBlock: string, ports?: readonly [number, number], egress = false): Record<string, unknown> {
+  return { ruleNumber, ruleAction, protocol, egress, cidrBlock, ...(ports ? { portRange: { from: ports[0], to: ports[1] } } : {}) };
+}
+
+const networkAcl: AwsTypeSpec = {
+  type: EC2_NETWORK_ACL,
+  weight: 2,
+  fixed: () => 0,
+  formatId: (token) => `acl-0${token}`,
+  tokenOf: suffixToken('acl-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const vpcId = ctx.ref(EC2_VPC, ctx.k) ?? `vpc-0${rng.hex(16)}`;
+    const subnetId = ctx.ref(EC2_SUBNET, ctx.k) ?? `subnet-0${rng.hex(16)}`;
+    const shape = rng.weighted([
+      ['default', 3],
+      ['web', 5],
+      ['ssh-open', 1],
+      ['deny-first', 1],
+      ['spare', 1],
+    ] as const);
+    const last = [aclEntry(32767, 'deny', '-1', '0.0.0.0/0'), aclEntry(100, 'allow', '-1', '0.0.0.0/0', undefined, true), aclEntry(32767, 'deny', '-1', '0.0.0.0/0', undefined, true)];
+    const inbound =
+      shape === 'default'
+        ? [aclEntry(100, 'allow', '-1', '0.0.0.0/0')]
+        : shape === 'ssh-open'
+          ? [aclEntry(100, 'allow', '6', '0.0.0.0/0', [443, 443]), aclEntry(110, 'allow', '6', '0.0.0.0/0', [22, 22]), aclEntry(120, 'allow', '6', '0.0.0.0/0', [1024, 65535])]
+          : shape === 'deny-first'
+            ? [aclEntry(90, 'deny', '6', '0.0.0.0/0', [0, 1023]), aclEntry(100, 'allow', '-1', '0.0.0.0/0')]
+            : [aclEntry(90, 'deny', '6', '0.0.0.0/0', [3389, 3389]), aclEntry(100, 'allow', '6', '0.0.0.0/0', [443, 443]), aclEntry(110, 'allow', '6', '0.0.0.0/0', [1024, 65535]), aclEntry(120, 'allow', '6', '10.0.0.0/8', [22, 22])];
+    const tags = baseTags(rng, `${shape}-acl`);
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:network-acl/${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      tags,
+      relationships: [{ resourceType: EC2_VPC, resourceId: vpcId, relationshipName: 'Is attached to Vpc' }],
+      configuration: {
+        networkAclId: id,
+        vpcId,
+        isDefault: shape === 'default',
+        ownerId: account,
+        associations: shape === 'spare' ? [] : [{ networkAclAssociationId: `aclassoc-0${rng.hex(16)}`, networkAclId: id, subnetId }],
+        entries: [...inbound, ...last],
+        tags: tagList(tags),
+      },
+      supplementary: {},
+      noCreationTime: true,
+    };
+  },
+};
+
 /** Every type the AWS sandbox serves, in the canonical order that Select results follow. */
 export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   securityGroup,
@@ -1115,4 +1499,14 @@ export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   backupPlan,
   accountPublicAccessBlock,
   iamRole,
+  redshiftCluster,
+  dynamoTable,
+  openSearchDomain,
+  mskCluster,
+  sqsQueue,
+  snsTopic,
+  kinesisStream,
+  cloudFrontDistribution,
+  prefixList,
+  networkAcl,
 ];

@@ -191,3 +191,70 @@ describe('aws-kms-cmk-rotation-enabled', () => {
     expect(f).toEqual({});
   });
 });
+
+describe('aws-data-store-encrypted-at-rest', () => {
+  const control = 'aws-data-store-encrypted-at-rest';
+  // Shapes: awslabs/aws-config-resource-schema (Redshift in the API shape, the others in the CloudFormation shape).
+  const redshift = (id: string, encrypted?: boolean): Record<string, unknown> =>
+    configItem({ type: 'AWS::Redshift::Cluster', id, configuration: { clusterIdentifier: id, nodeType: 'ra3.xlplus', clusterStatus: 'available', ...(encrypted === undefined ? {} : { encrypted }), ...(encrypted ? { kmsKeyId: KMS_KEY } : {}) } });
+  const queue = (name: string, extra: Record<string, unknown>): Record<string, unknown> =>
+    configItem({ type: 'AWS::SQS::Queue', id: `https://sqs.ap-northeast-1.amazonaws.com/111122223333/${name}`, name, configuration: { QueueName: name, QueueArn: `arn:aws:sqs:ap-northeast-1:111122223333:${name}`, VisibilityTimeout: 30, ...extra } });
+  const topic = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+    configItem({ type: 'AWS::SNS::Topic', id: `arn:aws:sns:ap-northeast-1:111122223333:${name}`, name, configuration: { TopicArn: `arn:aws:sns:ap-northeast-1:111122223333:${name}`, DisplayName: name, ...extra } });
+
+  it('passes an encrypted Redshift cluster and fails an unencrypted one', () => {
+    const f = findingsOf(assess([redshift('dwh-enc', true), redshift('dwh-plain', false)]), control);
+    expect(f['dwh-enc']).toEqual({ status: 'pass' });
+    expect(f['dwh-plain']).toEqual({ status: 'fail', reason: 'dwh-plain is not encrypted at rest (encrypted = false)' });
+  });
+
+  it('reads SSE-KMS and SSE-SQS on queues and the KMS key on topics; a recorded queue or topic without them is unencrypted', () => {
+    const f = findingsOf(
+      assess([
+        queue('orders-kms', { KmsMasterKeyId: 'alias/aws/sqs', KmsDataKeyReusePeriodSeconds: 300 }),
+        queue('orders-sqs', { SqsManagedSseEnabled: true }),
+        queue('orders-plain', { SqsManagedSseEnabled: false }),
+        topic('alerts-kms', { KmsMasterKeyId: KMS_KEY }),
+        topic('alerts-plain'),
+      ]),
+      control,
+    );
+    expect(f['https://sqs.ap-northeast-1.amazonaws.com/111122223333/orders-kms']).toEqual({ status: 'pass' });
+    expect(f['https://sqs.ap-northeast-1.amazonaws.com/111122223333/orders-sqs']).toEqual({ status: 'pass' });
+    expect(f['https://sqs.ap-northeast-1.amazonaws.com/111122223333/orders-plain']).toEqual({ status: 'fail', reason: 'orders-plain is not encrypted at rest (KmsMasterKeyId / SqsManagedSseEnabled = false)' });
+    expect(f['arn:aws:sns:ap-northeast-1:111122223333:alerts-kms']).toEqual({ status: 'pass' });
+    expect(f['arn:aws:sns:ap-northeast-1:111122223333:alerts-plain']).toEqual({ status: 'fail', reason: 'alerts-plain is not encrypted at rest (KmsMasterKeyId = false)' });
+  });
+
+  it('judges Kinesis streams, Direct PUT Firehose streams, recovery points and OpenSearch domains; leaves Firehose from Kinesis to the stream', () => {
+    const f = findingsOf(
+      assess([
+        configItem({ type: 'AWS::Kinesis::Stream', id: 'clicks', configuration: { Name: 'clicks', Arn: 'arn:aws:kinesis:ap-northeast-1:111122223333:stream/clicks', ShardCount: 2, StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' } } }),
+        configItem({ type: 'AWS::Kinesis::Stream', id: 'raw', configuration: { Name: 'raw', Arn: 'arn:aws:kinesis:ap-northeast-1:111122223333:stream/raw', ShardCount: 1 } }),
+        configItem({ type: 'AWS::KinesisFirehose::DeliveryStream', id: 'to-s3', configuration: { DeliveryStreamName: 'to-s3', DeliveryStreamType: 'DirectPut' } }),
+        configItem({ type: 'AWS::KinesisFirehose::DeliveryStream', id: 'from-kinesis', configuration: { DeliveryStreamName: 'from-kinesis', DeliveryStreamType: 'KinesisStreamAsSource' } }),
+        configItem({ type: 'AWS::Backup::RecoveryPoint', id: 'rp-1', configuration: { RecoveryPointArn: 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0abc', IsEncrypted: false, ResourceType: 'EBS' } }),
+        configItem({ type: 'AWS::OpenSearch::Domain', id: 'search', configuration: { DomainName: 'search', EncryptionAtRestOptions: { Enabled: true, KmsKeyId: KMS_KEY } } }),
+      ]),
+      control,
+    );
+    expect(f).toEqual({
+      clicks: { status: 'pass' },
+      raw: { status: 'fail', reason: 'raw is not encrypted at rest (StreamEncryption.EncryptionType = false)' },
+      'to-s3': { status: 'fail', reason: 'to-s3 is not encrypted at rest (DeliveryStreamEncryptionConfigurationInput.KeyType = false)' },
+      'rp-1': { status: 'fail', reason: 'rp-1 is not encrypted at rest (IsEncrypted = false)' },
+      search: { status: 'pass' },
+    });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([redshift('dwh-plain', false)]), control)['dwh-plain']).toBe('dwh-plain は保存時に暗号化されていません（encrypted = false）');
+  });
+
+  it('is unknown, never a pass, when the setting is not recorded', () => {
+    const f = findingsOf(assess([redshift('dwh-bare'), configItem({ type: 'AWS::SQS::Queue', id: 'q-bare', configuration: {} }), configItem({ type: 'AWS::WorkSpaces::Workspace', id: 'ws-1', configuration: { WorkspaceId: 'ws-1', RootVolumeEncryptionEnabled: true } })]), control);
+    expect(f['dwh-bare']?.reason).toContain('at-rest encryption setting (encrypted) not recorded');
+    expect(f['q-bare']?.status).toBe('unknown');
+    expect(f['ws-1']?.status).toBe('unknown');
+  });
+});

@@ -239,3 +239,131 @@ describe('aws-dynamodb-replicas-in-japan', () => {
     expect(findingsOf(assess([table('odd', [{ replicaStatus: 'CREATING' }])]), control).odd?.status).toBe('unknown');
   });
 });
+
+describe('aws-dynamodb-replicas-in-japan: legacy (2017.11.29) global tables', () => {
+  const control = 'aws-dynamodb-replicas-in-japan';
+  // DescribeTable of a legacy global table returns GlobalTableVersion 2017.11.29 and no Replicas; each replica
+  // is a same-named table in its Region (globaltables.DetermineVersion.html).
+  const legacy = (name: string, region: string): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::DynamoDB::Table',
+      id: `${name}@${region}`,
+      name,
+      region,
+      arn: `arn:aws:dynamodb:${region}:111122223333:table/${name}`,
+      configuration: { tableName: name, tableStatus: 'ACTIVE', globalTableVersion: '2017.11.29', streamSpecification: { streamEnabled: true, streamViewType: 'NEW_AND_OLD_IMAGES' } },
+    });
+
+  it('fails a legacy table whose same-named replica table is recorded abroad', () => {
+    const f = findingsOf(assess([legacy('ledger', 'ap-northeast-1'), legacy('ledger', 'us-west-2')]), control);
+    expect(f['ledger@ap-northeast-1']).toEqual({ status: 'fail', reason: 'table ledger has replicas in us-west-2 (outside Japan) (same-named tables of a 2017.11.29 global table)' });
+    expect(f['ledger@us-west-2']?.status).toBe('fail');
+  });
+
+  it('is unknown, never a pass, for a legacy table whose replicas were found only in Japan', () => {
+    const f = findingsOf(assess([legacy('audit', 'ap-northeast-1'), legacy('audit', 'ap-northeast-3')]), control);
+    expect(f['audit@ap-northeast-1']?.status).toBe('unknown');
+    expect(f['audit@ap-northeast-1']?.reason).toContain('legacy (2017.11.29) global table: DescribeTable does not list its replicas; same-named tables were found only in ap-northeast-1, ap-northeast-3');
+  });
+
+  it('is unknown for a global table version it cannot tell', () => {
+    const item = configItem({ type: 'AWS::DynamoDB::Table', id: 'future', configuration: { tableName: 'future', tableStatus: 'ACTIVE', globalTableVersion: '2031.01.01' } });
+    expect(findingsOf(assess([item]), control).future?.reason).toContain('global table version 2031.01.01 cannot be told');
+  });
+});
+
+describe('aws-replicas-in-japan', () => {
+  const control = 'aws-replicas-in-japan';
+  const instance = (id: string, replicas: unknown, clusters: unknown[] = []): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::RDS::DBInstance',
+      id,
+      name: id,
+      configuration: { dBInstanceIdentifier: id, engine: 'postgres', storageEncrypted: true, readReplicaDBInstanceIdentifiers: replicas, readReplicaDBClusterIdentifiers: clusters },
+    });
+
+  it('passes an RDS instance whose replicas are in the same Region or in Osaka, fails one with a replica in us-west-2', () => {
+    const f = findingsOf(
+      assess([
+        instance('db-tokyo', ['db-tokyo-replica-1', 'arn:aws:rds:ap-northeast-3:111122223333:db:db-tokyo-osaka']),
+        instance('db-abroad', ['arn:aws:rds:us-west-2:111122223333:db:db-abroad-dr']),
+        configItem({ type: 'AWS::RDS::DBCluster', id: 'cluster-1', name: 'aurora-main', configuration: { dbclusterIdentifier: 'aurora-main', readReplicaIdentifiers: ['arn:aws:rds:eu-west-1:111122223333:cluster:aurora-eu'] } }),
+      ]),
+      control,
+    );
+    expect(f['db-tokyo']).toEqual({ status: 'pass' });
+    expect(f['db-abroad']).toEqual({ status: 'fail', reason: 'db-abroad has read replicas outside Japan: arn:aws:rds:us-west-2:111122223333:db:db-abroad-dr in us-west-2' });
+    expect(f['cluster-1']?.status).toBe('fail');
+  });
+
+  it('is unknown when the read replica list is not recorded', () => {
+    const item = configItem({ type: 'AWS::RDS::DBInstance', id: 'db-bare', configuration: { dBInstanceIdentifier: 'db-bare', engine: 'mysql' } });
+    expect(findingsOf(assess([item]), control)['db-bare']?.reason).toContain('read replica list (readReplicaDBInstanceIdentifiers) not recorded');
+  });
+
+  const redshift = (id: string, copy?: Record<string, unknown>): Record<string, unknown> =>
+    configItem({ type: 'AWS::Redshift::Cluster', id, configuration: { clusterIdentifier: id, nodeType: 'ra3.xlplus', encrypted: true, ...(copy ? { clusterSnapshotCopyStatus: copy } : {}) } });
+
+  it('fails a Redshift cluster copying snapshots to another country, passes one copying to Osaka or not at all', () => {
+    const f = findingsOf(
+      assess([
+        redshift('dwh-osaka', { destinationRegion: 'ap-northeast-3', retentionPeriod: 7, manualSnapshotRetentionPeriod: -1 }),
+        redshift('dwh-plain'),
+        redshift('dwh-virginia', { destinationRegion: 'us-east-1', retentionPeriod: 7, manualSnapshotRetentionPeriod: -1, snapshotCopyGrantName: 'dwh-grant' }),
+      ]),
+      control,
+    );
+    expect(f['dwh-osaka']).toEqual({ status: 'pass' });
+    expect(f['dwh-plain']).toEqual({ status: 'pass' });
+    expect(f['dwh-virginia']).toEqual({ status: 'fail', reason: 'dwh-virginia has snapshot copies outside Japan: snapshot copy in us-east-1' });
+  });
+
+  const KEY = 'mrk-1234abcd12ab34cd56ef1234567890ab';
+  const key = (region: string, config: Record<string, unknown>): Record<string, unknown> =>
+    configItem({ type: 'AWS::KMS::Key', id: `${KEY}@${region}`, name: KEY, region, arn: `arn:aws:kms:${region}:111122223333:key/${KEY}`, configuration: { keyId: KEY, keyManager: 'CUSTOMER', enabled: true, ...config } });
+  const mrk = (region: string, type: string, regions: string[]): Record<string, unknown> =>
+    key(region, {
+      multiRegion: true,
+      multiRegionConfiguration: {
+        multiRegionKeyType: type,
+        primaryKey: { arn: `arn:aws:kms:ap-northeast-1:111122223333:key/${KEY}`, region: 'ap-northeast-1' },
+        replicaKeys: regions.map((r) => ({ arn: `arn:aws:kms:${r}:111122223333:key/${KEY}`, region: r })),
+      },
+    });
+
+  it('fails a multi-Region primary key in Tokyo with a replica in us-east-1, passes a Tokyo-Osaka pair and single-Region keys', () => {
+    const f = findingsOf(
+      assess([mrk('ap-northeast-1', 'PRIMARY', ['us-east-1']), key('ap-northeast-3', { multiRegion: false })]),
+      control,
+    );
+    expect(f[`${KEY}@ap-northeast-1`]).toEqual({ status: 'fail', reason: `${KEY} has related multi-Region keys outside Japan: arn:aws:kms:us-east-1:111122223333:key/${KEY} in us-east-1` });
+    expect(f[`${KEY}@ap-northeast-3`]).toEqual({ status: 'pass' });
+    expect(findingsOf(assess([mrk('ap-northeast-3', 'REPLICA', ['ap-northeast-3'])]), control)[`${KEY}@ap-northeast-3`]).toEqual({ status: 'pass' });
+  });
+
+  it('is unknown for a multi-Region key without its configuration and for a key that does not say', () => {
+    const f = findingsOf(assess([key('ap-northeast-1', { multiRegion: true }), key('ap-northeast-3', {})]), control);
+    expect(f[`${KEY}@ap-northeast-1`]?.reason).toContain('multi-Region key without its multiRegionConfiguration');
+    expect(f[`${KEY}@ap-northeast-3`]?.reason).toContain('whether the key is multi-Region (multiRegion) is not recorded');
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    expect(reasonsJaOf(assess([redshift('dwh-virginia', { destinationRegion: 'us-east-1' })]), control)['dwh-virginia']).toBe(
+      'dwh-virginia のスナップショットのコピー先が国外にあります: snapshot copy（us-east-1）',
+    );
+  });
+});
+
+describe('aws-data-stored-in-japan: further data stores of the register', () => {
+  it('fails an SNS topic and a WorkSpace outside Japan', () => {
+    const f = findingsOf(
+      assess([
+        configItem({ type: 'AWS::SNS::Topic', id: 'arn:aws:sns:us-east-1:111122223333:alerts', region: 'us-east-1', configuration: { TopicArn: 'arn:aws:sns:us-east-1:111122223333:alerts' } }),
+        configItem({ type: 'AWS::WorkSpaces::Workspace', id: 'ws-0abc12345', region: 'ap-northeast-1', configuration: { WorkspaceId: 'ws-0abc12345', RootVolumeEncryptionEnabled: true, UserVolumeEncryptionEnabled: true } }),
+      ]),
+      'aws-data-stored-in-japan',
+    );
+    expect(f['arn:aws:sns:us-east-1:111122223333:alerts']).toEqual({ status: 'fail', reason: 'region us-east-1 is outside Japan' });
+    expect(f['ws-0abc12345']).toEqual({ status: 'pass' });
+  });
+});

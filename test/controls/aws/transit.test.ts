@@ -129,3 +129,122 @@ describe('aws-elb-classic-listener-encrypted', () => {
     expect(ja['legacy-unknown']).toBe('判定できません: リスナーの一覧（listenerDescriptions）が記録されていません');
   });
 });
+
+describe('aws-cloudfront-viewer-https', () => {
+  const control = 'aws-cloudfront-viewer-https';
+  // Shape: awslabs/aws-config-resource-schema AWS::CloudFront::Distribution (distributionConfig.*).
+  const distribution = (id: string, config: Record<string, unknown>): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::CloudFront::Distribution',
+      id,
+      region: 'us-east-1',
+      arn: `arn:aws:cloudfront::111122223333:distribution/${id}`,
+      configuration: {
+        distributionConfig: {
+          enabled: true,
+          httpVersion: 'http2',
+          defaultCacheBehavior: { targetOriginId: 's3-origin', viewerProtocolPolicy: 'redirect-to-https' },
+          cacheBehaviors: { quantity: 0, items: null },
+          origins: { quantity: 1, items: [{ id: 's3-origin', domainName: 'portal.s3.ap-northeast-1.amazonaws.com', s3OriginConfig: { originAccessIdentity: '' } }] },
+          viewerCertificate: { acmcertificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/0f6a3c1e', sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021', cloudFrontDefaultCertificate: false },
+          ...config,
+        },
+      },
+    });
+
+  it('passes HTTPS-only viewers with a TLS 1.2 security policy', () => {
+    expect(findingsOf(assess([distribution('E1GOOD', {})]), control).E1GOOD).toEqual({ status: 'pass' });
+  });
+
+  it('fails a path pattern allowing HTTP viewers, the default certificate (TLSv1) and an http-only origin', () => {
+    const f = findingsOf(
+      assess([
+        distribution('E2HTTP', { cacheBehaviors: { quantity: 1, items: [{ pathPattern: '/static/*', targetOriginId: 's3-origin', viewerProtocolPolicy: 'allow-all' }] } }),
+        distribution('E3DEFAULTCERT', { viewerCertificate: { cloudFrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' } }),
+        distribution('E4ORIGIN', { origins: { quantity: 1, items: [{ id: 'legacy', domainName: 'legacy.example.jp', customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'http-only' } }] } }),
+      ]),
+      control,
+    );
+    expect(f.E2HTTP).toEqual({ status: 'fail', reason: 'path pattern(s) /static/* allow HTTP viewers (viewerProtocolPolicy allow-all)' });
+    expect(f.E3DEFAULTCERT).toEqual({ status: 'fail', reason: 'security policy TLSv1 allows TLS below 1.2' });
+    expect(f.E4ORIGIN).toEqual({ status: 'fail', reason: 'origin(s) legacy.example.jp are reached over HTTP only (originProtocolPolicy http-only)' });
+  });
+
+  it('explains the failure in Japanese (reason_ja)', () => {
+    const ja = reasonsJaOf(assess([distribution('E5ALL', { defaultCacheBehavior: { targetOriginId: 's3-origin', viewerProtocolPolicy: 'allow-all' }, viewerCertificate: { minimumProtocolVersion: 'TLSv1_2016' } })]), control);
+    expect(ja.E5ALL).toBe('パスパターン * が HTTP の視聴者を許可しています（viewerProtocolPolicy = allow-all）。セキュリティポリシー TLSv1_2016 は TLS 1.2 未満を許可します');
+  });
+
+  it('is unknown when the distribution configuration or its security policy is not recorded', () => {
+    const bare = configItem({ type: 'AWS::CloudFront::Distribution', id: 'E6BARE', region: 'us-east-1', configuration: { id: 'E6BARE' } });
+    const f = findingsOf(assess([bare, distribution('E7NOCERT', { viewerCertificate: { sslSupportMethod: 'sni-only' } })]), control);
+    expect(f.E6BARE?.reason).toContain('distribution configuration (distributionConfig.defaultCacheBehavior) not recorded');
+    expect(f.E7NOCERT?.reason).toContain('security policy (viewerCertificate.minimumProtocolVersion) not recorded');
+  });
+});
+
+describe('aws-search-domain-https', () => {
+  const control = 'aws-search-domain-https';
+  const openSearch = (name: string, endpoint: Record<string, unknown> | undefined, nodes = true): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::OpenSearch::Domain',
+      id: name,
+      configuration: {
+        DomainName: name,
+        EngineVersion: 'OpenSearch_2.13',
+        EncryptionAtRestOptions: { Enabled: true },
+        NodeToNodeEncryptionOptions: { Enabled: nodes },
+        ...(endpoint ? { DomainEndpointOptions: endpoint } : {}),
+      },
+    });
+
+  it('passes a domain enforcing HTTPS with a TLS 1.2 policy', () => {
+    expect(findingsOf(assess([openSearch('search-ok', { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' })]), control)['search-ok']).toEqual({ status: 'pass' });
+  });
+
+  it('fails a domain not enforcing HTTPS, one allowing TLS 1.0 and an Elasticsearch domain without node-to-node encryption', () => {
+    const es = configItem({
+      type: 'AWS::Elasticsearch::Domain',
+      id: '111122223333/legacy-es',
+      name: 'legacy-es',
+      configuration: { domainName: 'legacy-es', elasticsearchVersion: '7.10', domainEndpointOptions: { enforceHTTPS: true, tlssecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' }, nodeToNodeEncryptionOptions: { enabled: false }, encryptionAtRestOptions: { enabled: true } },
+    });
+    const f = findingsOf(
+      assess([openSearch('search-http', { EnforceHTTPS: false, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' }), openSearch('search-tls10', { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-0-2019-07' }), es]),
+      control,
+    );
+    expect(f['search-http']).toEqual({ status: 'fail', reason: 'domain search-http does not fully encrypt traffic (EnforceHTTPS = false)' });
+    expect(f['search-tls10']).toEqual({ status: 'fail', reason: 'domain search-tls10 does not fully encrypt traffic (TLSSecurityPolicy = Policy-Min-TLS-1-0-2019-07)' });
+    expect(f['111122223333/legacy-es']).toEqual({ status: 'fail', reason: 'domain legacy-es does not fully encrypt traffic (NodeToNodeEncryption = false)' });
+    expect(reasonsJaOf(assess([openSearch('search-http', { EnforceHTTPS: false, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' })]), control)['search-http']).toBe(
+      'ドメイン search-http は通信の暗号化が不十分です（EnforceHTTPS = false）',
+    );
+  });
+
+  it('is unknown when the endpoint options are not recorded', () => {
+    expect(findingsOf(assess([openSearch('search-bare', undefined)]), control)['search-bare']?.reason).toContain('domain endpoint settings not recorded (https, tls)');
+  });
+});
+
+describe('aws-msk-encryption-in-transit', () => {
+  const control = 'aws-msk-encryption-in-transit';
+  const cluster = (name: string, encryptionInfo: unknown): Record<string, unknown> =>
+    configItem({ type: 'AWS::MSK::Cluster', id: `arn:aws:kafka:ap-northeast-1:111122223333:cluster/${name}/0f6a3c1e`, name, configuration: { ClusterName: name, KafkaVersion: '3.6.0', NumberOfBrokerNodes: 3, EncryptionInfo: encryptionInfo } });
+
+  it('passes TLS only, fails TLS_PLAINTEXT, is unknown without the settings', () => {
+    const f = findingsOf(
+      assess([
+        cluster('events', { EncryptionAtRest: { DataVolumeKMSKeyId: 'arn:aws:kms:ap-northeast-1:111122223333:key/0f6a3c1e' }, EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } }),
+        cluster('legacy', { EncryptionInTransit: { ClientBroker: 'TLS_PLAINTEXT', InCluster: true } }),
+        cluster('bare', {}),
+      ]),
+      control,
+    );
+    expect(Object.entries(f).map(([id, v]) => [id.split('/')[1], v.status])).toEqual([
+      ['events', 'pass'],
+      ['legacy', 'fail'],
+      ['bare', 'unknown'],
+    ]);
+    expect(f['arn:aws:kafka:ap-northeast-1:111122223333:cluster/legacy/0f6a3c1e']?.reason).toBe('cluster legacy allows plaintext traffic (ClientBroker = TLS_PLAINTEXT, InCluster = true)');
+  });
+});
