@@ -179,8 +179,7 @@ describe('azure-endpoints-tls-1-2', () => {
   });
 });
 
-describe('azure-flexible-server-requires-tls', () => {
-  const control = 'azure-flexible-server-requires-tls';
+describe('azure-postgres-flexible-requires-tls and azure-mysql-flexible-requires-tls', () => {
   const PG = 'Microsoft.DBforPostgreSQL/flexibleServers';
   const MY = 'Microsoft.DBforMySQL/flexibleServers';
   const server = (type: string, name: string): Input => res(type, name, 'Japan East', { version: type === PG ? '16' : '8.0.21', state: 'Ready', backup: { backupRetentionDays: 7, geoRedundantBackup: 'Enabled' } }, { sku: { name: 'Standard_D2ds_v4', tier: 'GeneralPurpose' } });
@@ -192,6 +191,7 @@ describe('azure-flexible-server-requires-tls', () => {
     );
 
   it('PostgreSQL: require_secure_transport on passes, off fails, not collected is unknown', () => {
+    const control = 'azure-postgres-flexible-requires-tls';
     const f = findings([server(PG, 'pg-on'), parameter(PG, 'pg-on', 'require_secure_transport', 'on'), server(PG, 'pg-off'), parameter(PG, 'pg-off', 'require_secure_transport', 'off'), server(PG, 'pg-none')], control);
     expect(f[idOf(PG, 'pg-on')]).toEqual({ status: 'pass' });
     expect(f[idOf(PG, 'pg-off')]).toEqual({ status: 'fail', reason: 'server pg-off has require_secure_transport OFF and accepts unencrypted connections' });
@@ -199,6 +199,7 @@ describe('azure-flexible-server-requires-tls', () => {
   });
 
   it('MySQL: tls_version allowing TLSv1.1 fails, TLS 1.2+ passes, a missing tls_version is unknown', () => {
+    const control = 'azure-mysql-flexible-requires-tls';
     const f = findings(
       [
         server(MY, 'my-good'), parameter(MY, 'my-good', 'require_secure_transport', 'ON'), parameter(MY, 'my-good', 'tls_version', 'TLSv1.2,TLSv1.3'),
