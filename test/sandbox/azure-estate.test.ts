@@ -6,7 +6,7 @@ import { normalizeArmResource } from '../../collectors/azure/normalize.js';
 import type { Finding } from '../../src/evaluate/assessment.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import type { CollectionScope, Resource } from '../../src/model/resource.js';
-import { API_MANAGEMENT, AzureEstate, BACKUP_VAULT, CONTAINER_REGISTRY, COSMOS_ACCOUNT, DATA_FACTORY, DATABRICKS, EVENT_HUBS, GALLERY, IMAGE, KUSTO, MANAGED_HSM, MYSQL_FLEXIBLE, MYSQL_SINGLE, POSTGRES_FLEXIBLE, POSTGRES_SINGLE, REDIS, REDIS_ENTERPRISE, SEARCH, SERVICE_BUS, SNAPSHOT, SQL_DATABASE, SQL_MANAGED_INSTANCE, SYNAPSE, VM_SCALE_SET, WEB_SITE, type AzureCell } from '../../src/sandbox/estate/azure.js';
+import { API_MANAGEMENT, AzureEstate, NSG, BACKUP_VAULT, CONTAINER_REGISTRY, COSMOS_ACCOUNT, DATA_FACTORY, DATABRICKS, EVENT_HUBS, GALLERY, IMAGE, KUSTO, MANAGED_HSM, MYSQL_FLEXIBLE, MYSQL_SINGLE, POSTGRES_FLEXIBLE, POSTGRES_SINGLE, REDIS, REDIS_ENTERPRISE, SEARCH, SERVICE_BUS, SNAPSHOT, SQL_DATABASE, SQL_MANAGED_INSTANCE, SYNAPSE, VM_SCALE_SET, WEB_SITE, type AzureCell } from '../../src/sandbox/estate/azure.js';
 import { bundledMappings, NOW } from '../support/evaluate.js';
 
 const items = (estate: AzureEstate, type: string): { cell: AzureCell; k: number }[] =>
@@ -121,5 +121,15 @@ describe('Azure sandbox estate', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('has NSGs that open RDP over UDP to the internet (failing) and ones that only allow ICMP (passing)', () => {
+    const nsgs = items(estate, NSG).map(({ cell, k }) => normalizeArmResource(estate.resource(cell, k)));
+    const verdicts = statuses(estate, nsgs, 'azure-nsg-admin-ports-closed-to-internet');
+    const withRule = (name: string): Resource[] => nsgs.filter((r) => (r.supplementary.inboundRules as { name: string }[]).some((rule) => rule.name === name));
+    expect(withRule('allow-rdp-udp').length).toBeGreaterThan(0);
+    expect(withRule('allow-rdp-udp').every((r) => verdicts.get(r.id) === 'fail')).toBe(true);
+    expect(withRule('allow-ping').length).toBeGreaterThan(0);
+    expect(withRule('allow-ping').every((r) => verdicts.get(r.id) === 'pass')).toBe(true);
   });
 });

@@ -407,13 +407,16 @@ export class AzureEstate {
           });
         };
         add('allow-https', { protocol: 'Tcp', destinationPortRange: '443', sourceAddressPrefix: 'Internet', access: 'Allow', priority: 200, direction: 'Inbound' });
-        const shape = r.weighted([['closed', 6], ['ssh-open', 1], ['rdp-list', 1], ['deny-first', 1], ['range', 1]] as const);
+        const shape = r.weighted([['closed', 6], ['ssh-open', 1], ['rdp-list', 1], ['deny-first', 1], ['range', 1], ['rdp-udp', 1], ['icmp', 1]] as const);
         if (shape === 'ssh-open') add('allow-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 300, direction: 'Inbound' });
         if (shape === 'rdp-list') add('allow-mgmt', { protocol: '*', destinationPortRange: '', destinationPortRanges: ['443', '3389'], sourceAddressPrefix: '0.0.0.0/0', access: 'Allow', priority: 310, direction: 'Inbound' });
         if (shape === 'deny-first') {
           add('deny-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: 'Internet', access: 'Deny', priority: 100, direction: 'Inbound' });
           add('allow-ssh-later', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 400, direction: 'Inbound' });
         }
+        // RDP over UDP (RDP Shortpath, 3389/udp) open to the internet; ICMP from anywhere carries no ports.
+        if (shape === 'rdp-udp') add('allow-rdp-udp', { protocol: 'Udp', destinationPortRange: '3389', sourceAddressPrefix: 'Internet', access: 'Allow', priority: 330, direction: 'Inbound' });
+        if (shape === 'icmp') add('allow-ping', { protocol: 'Icmp', destinationPortRange: '*', sourceAddressPrefix: '*', access: 'Allow', priority: 340, direction: 'Inbound' });
         if (shape === 'range') add('allow-legacy', { protocol: 'Tcp', destinationPortRange: '20-30', sourceAddressPrefix: 'Any', access: 'Allow', priority: 320, direction: 'Inbound' });
         add('allow-out-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 500, direction: 'Outbound' });
         return { ...base, etag: `W/"${r.hex(8)}"`, properties: { provisioningState: 'Succeeded', resourceGuid: uuid(r), securityRules: rules, defaultSecurityRules: defaultRules(id) } };
