@@ -6,7 +6,7 @@ import { normalizeArmResource } from '../../collectors/azure/normalize.js';
 import type { Finding } from '../../src/evaluate/assessment.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import type { CollectionScope, Resource } from '../../src/model/resource.js';
-import { API_MANAGEMENT, AzureEstate, NSG, BACKUP_VAULT, CONTAINER_REGISTRY, COSMOS_ACCOUNT, DATA_FACTORY, DATABRICKS, EVENT_HUBS, GALLERY, IMAGE, KUSTO, MANAGED_HSM, MYSQL_FLEXIBLE, MYSQL_SINGLE, POSTGRES_FLEXIBLE, POSTGRES_SINGLE, REDIS, REDIS_ENTERPRISE, SEARCH, SERVICE_BUS, SNAPSHOT, SQL_DATABASE, SQL_MANAGED_INSTANCE, SYNAPSE, VM_SCALE_SET, WEB_SITE, type AzureCell } from '../../src/sandbox/estate/azure.js';
+import { API_MANAGEMENT, AzureEstate, GALLERY_IMAGE_VERSION, NSG, REGISTRY_REPLICATION, BACKUP_VAULT, CONTAINER_REGISTRY, COSMOS_ACCOUNT, DATA_FACTORY, DATABRICKS, EVENT_HUBS, GALLERY, IMAGE, KUSTO, MANAGED_HSM, MYSQL_FLEXIBLE, MYSQL_SINGLE, POSTGRES_FLEXIBLE, POSTGRES_SINGLE, REDIS, REDIS_ENTERPRISE, SEARCH, SERVICE_BUS, SNAPSHOT, SQL_DATABASE, SQL_MANAGED_INSTANCE, SYNAPSE, VM_SCALE_SET, WEB_SITE, type AzureCell } from '../../src/sandbox/estate/azure.js';
 import { bundledMappings, NOW } from '../support/evaluate.js';
 
 const items = (estate: AzureEstate, type: string): { cell: AzureCell; k: number }[] =>
@@ -101,6 +101,8 @@ describe('Azure sandbox estate', () => {
       [CONTAINER_REGISTRY]: ['azure-data-stored-in-japan'],
       [BACKUP_VAULT]: ['azure-data-stored-in-japan'],
       [MANAGED_HSM]: ['azure-data-stored-in-japan'],
+      [GALLERY_IMAGE_VERSION]: ['azure-data-stored-in-japan', 'azure-replicas-in-japan'],
+      [REGISTRY_REPLICATION]: ['azure-data-stored-in-japan'],
     };
     const resources: Resource[] = [];
     for (const type of Object.keys(families)) {
@@ -121,6 +123,20 @@ describe('Azure sandbox estate', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it('locates nested gallery image versions and registry replications by id', () => {
+    for (const type of [GALLERY_IMAGE_VERSION, REGISTRY_REPLICATION]) {
+      const [first] = items(estate, type);
+      expect(first).toBeDefined();
+      if (!first) continue;
+      const id = estate.idOf(first.cell, first.k);
+      expect(estate.find(id)).toEqual(first);
+      expect(estate.find(id.toUpperCase())).toEqual(first);
+      expect(normalizeArmResource(estate.resource(first.cell, first.k)).type).toBe(type);
+    }
+    const [version] = items(estate, GALLERY_IMAGE_VERSION);
+    if (version) expect(estate.find(estate.idOf(version.cell, version.k).replace(/\/versions\/1\.\d+\./, '/versions/1.7.'))).toBeUndefined();
   });
 
   it('has NSGs that open RDP over UDP to the internet (failing) and ones that only allow ICMP (passing)', () => {

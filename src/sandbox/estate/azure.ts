@@ -56,6 +56,9 @@ export const API_MANAGEMENT = 'Microsoft.ApiManagement/service';
 export const CONTAINER_REGISTRY = 'Microsoft.ContainerRegistry/registries';
 export const BACKUP_VAULT = 'Microsoft.DataProtection/backupVaults';
 export const MANAGED_HSM = 'Microsoft.KeyVault/managedHSMs';
+/** Nested types: an image version in a gallery image definition, a geo-replication of a registry. */
+export const GALLERY_IMAGE_VERSION = 'Microsoft.Compute/galleries/images/versions';
+export const REGISTRY_REPLICATION = 'Microsoft.ContainerRegistry/registries/replications';
 /** Flexible-server parameters (GET {server}/configurations/{name}): api-version per server type. */
 export const SERVER_PARAMETER_API_VERSIONS: Readonly<Record<string, string>> = { [POSTGRES_FLEXIBLE]: '2024-08-01', [MYSQL_FLEXIBLE]: '2023-12-30' };
 
@@ -98,6 +101,8 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [CONTAINER_REGISTRY]: '2023-07-01',
   [BACKUP_VAULT]: '2024-04-01',
   [MANAGED_HSM]: '2023-07-01',
+  [GALLERY_IMAGE_VERSION]: '2024-03-03',
+  [REGISTRY_REPLICATION]: '2023-07-01',
 };
 
 /** Display names ARM uses in Cosmos DB `locations[].locationName` and API Management `additionalLocations[].location`. */
@@ -163,6 +168,10 @@ const SPECS: readonly TypeSpec[] = [
   { type: CONTAINER_REGISTRY, weight: 0.2, prefix: 'acr' },
   { type: BACKUP_VAULT, weight: 0.2, prefix: 'bvault-' },
   { type: MANAGED_HSM, weight: 0.1, prefix: 'hsm-' },
+  // Nested under a parent named after the location (idOf); version names are "1.<hi>.<lo>" of the token, as
+  // gallery image versions take MajorVersion.MinorVersion.Patch of 32-bit integers.
+  { type: GALLERY_IMAGE_VERSION, weight: 0.3, prefix: '1.' },
+  { type: REGISTRY_REPLICATION, weight: 0.2, prefix: 'repl' },
 ];
 
 export interface AzureEstateOptions {
@@ -334,12 +343,20 @@ export class AzureEstate {
 
   idOf(cell: AzureCell, k: number): string {
     const rg = this.resourceGroup(cell, k);
+    const providers = `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers`;
+    if (cell.type === GALLERY_IMAGE_VERSION) {
+      const token = this.token(cell.index, k);
+      return `${providers}/Microsoft.Compute/galleries/gal${cell.location}/images/linux-base/versions/1.${parseInt(token.slice(0, 8), 16)}.${parseInt(token.slice(8), 16)}`;
+    }
+    if (cell.type === REGISTRY_REPLICATION) return `${providers}/Microsoft.ContainerRegistry/registries/acr${cell.location}/replications/${this.nameOf(cell, k)}`;
     if (cell.type === SQL_DATABASE) return `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers/${SQL_SERVER}/${this.nameOf(cell, k)}/databases/appdb`;
     return `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers/${cell.type}/${this.nameOf(cell, k)}`;
   }
 
   /** Parses an ARM id the estate issued (case-insensitively, as ARM does). */
   find(id: string): { cell: AzureCell; k: number } | undefined {
+    const nested = this.findNested(id);
+    if (nested !== null) return nested;
     const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)(?:\/databases\/([^/]+))?$/i.exec(id);
     if (!m) return undefined;
     const [, subscription = '', rg = '', type = '', name = '', database] = m;
@@ -351,6 +368,18 @@ export class AzureEstate {
     if (spec.type !== SQL_SERVER || database.toLowerCase() !== 'appdb') return undefined;
     const dbCell = this.cells.find((c) => c.type === SQL_DATABASE && c.subscription === found.cell.subscription && c.location === found.cell.location);
     return dbCell ? { cell: dbCell, k: found.k } : undefined;
+  }
+
+  /** Nested ids (gallery image versions, registry replications): the item, undefined for an unknown one, null for other ids. */
+  private findNested(id: string): { cell: AzureCell; k: number } | undefined | null {
+    const version = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/[^/]+\/images\/[^/]+\/versions\/1\.(\d+)\.(\d+)$/i.exec(id);
+    const replication = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+\/replications\/repl([0-9a-f]{16})$/i.exec(id);
+    if (!version && !replication) return null;
+    const [, subscription = '', rg = ''] = (version ?? replication)!;
+    const token = version ? hex8(Number(version[3])) + hex8(Number(version[4])) : (replication![3] ?? '').toLowerCase();
+    const found = this.locate(token, version ? GALLERY_IMAGE_VERSION : REGISTRY_REPLICATION);
+    if (!found || found.cell.subscription !== subscription.toLowerCase() || this.resourceGroup(found.cell, found.k).toLowerCase() !== rg.toLowerCase() || this.idOf(found.cell, found.k).toLowerCase() !== id.toLowerCase()) return undefined;
+    return found;
   }
 
   private rng(cell: AzureCell, k: number, salt = ''): Rng {
@@ -906,6 +935,20 @@ export class AzureEstate {
           identity: { type: 'SystemAssigned', principalId: uuid(r), tenantId: AZURE_SANDBOX_TENANT },
           properties: { provisioningState: 'Succeeded', storageSettings: [{ datastoreType: 'VaultStore', type: r.chance(0.5) ? 'GeoRedundant' : 'LocallyRedundant' }], securitySettings: { softDeleteSettings: { state: 'On', retentionDurationInDays: 14 } }, monitoringSettings: { azureMonitorAlertSettings: { alertsForAllJobFailures: 'Enabled' } } },
         };
+      case GALLERY_IMAGE_VERSION: {
+        const second = r.weighted([['none', 4], ['Japan West', 4], ['West US', 2]] as const);
+        const regions = second === 'none' || second === here ? [here] : [here, second];
+        return {
+          properties: {
+            publishingProfile: { targetRegions: regions.map((regionName) => ({ name: regionName, regionalReplicaCount: 1, storageAccountType: 'Standard_ZRS' })), replicaCount: 1, excludeFromLatest: false, publishedDate: created, storageAccountType: 'Standard_ZRS' },
+            storageProfile: { source: { virtualMachineId: `/subscriptions/${sub}/resourceGroups/rg-${cell.location}-0/providers/${VIRTUAL_MACHINE}/vm-golden` }, osDiskImage: { sizeInGB: 30, hostCaching: 'ReadWrite' } },
+            safetyProfile: { allowDeletionOfReplicatedLocations: false },
+            provisioningState: 'Succeeded',
+          },
+        };
+      }
+      case REGISTRY_REPLICATION:
+        return { properties: { provisioningState: 'Succeeded', status: { displayStatus: 'Ready', timestamp: created }, regionEndpointEnabled: true, zoneRedundancy: 'Disabled' } };
       case MANAGED_HSM:
         return { sku: { family: 'B', name: 'Standard_B1' }, properties: { tenantId: AZURE_SANDBOX_TENANT, hsmUri: `https://${name}.managedhsm.azure.net/`, enableSoftDelete: true, softDeleteRetentionInDays: 90, enablePurgeProtection: r.chance(0.7), provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' } };
       default:
