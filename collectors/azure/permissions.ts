@@ -3,7 +3,7 @@
  * needs. Plain data: `kansa permissions --provider azure` and deploy/iam/azure-role.json are generated
  * from it plus `<type>/read` for every resource type the enabled controls read (Resource Graph returns
  * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
- * SQL auditing, TDE and long-term retention, diagnostic settings) are types of their own, so they get
+ * SQL auditing, TDE and long-term retention, flexible-server parameters, diagnostic settings) are types of their own, so they get
  * theirs the same way.
  * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed); Subscriptions
  * List is called in every mode (discovery, or the visibility check of the listed subscriptions).
@@ -36,6 +36,12 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     { operation: 'GetServerAuditingSettings', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/auditingSettings$', reason: 'auditing settings of each SQL server' },
     { operation: 'GetTransparentDataEncryption', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/transparentDataEncryption$', reason: 'TDE state of each SQL database' },
     { operation: 'GetLongTermRetentionPolicy', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/backupLongTermRetentionPolicies$', reason: 'long-term backup retention policy of each SQL database' },
+    {
+      operation: 'GetServerParameter',
+      actions: [],
+      forTypesMatching: '^Microsoft\\.DBfor(PostgreSQL|MySQL)/flexibleServers/configurations$',
+      reason: 'TLS parameters (require_secure_transport, tls_version) of each PostgreSQL / MySQL flexible server',
+    },
     { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
     { operation: 'ListSecurityPricings', actions: [], forTypesMatching: '^Microsoft\\.Security/pricings$', reason: 'Defender for Cloud plan (pricing tier) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },

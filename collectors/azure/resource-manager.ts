@@ -3,7 +3,7 @@
  * subscription returns up to 1,000 rows a page with properties, paged by $skipToken — and ARM
  * (`@azure/arm-resources`: `resources.list` per type, then `getById` with each type's api-version) as the
  * fallback when Resource Graph is not permitted or is switched off. Child settings that are not resources
- * of their own (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties)
+ * of their own (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties, flexible-server parameters)
  * are fetched by ARM only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
@@ -18,6 +18,8 @@ import { AZURE_TYPES, canonicalType, malformedChild, normalizeArmResource, readA
 import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type AzureCallError, type AzureRetryPolicy, type GraphQuotaState } from './retry.js';
 import { delay } from '../../src/util/delay.js';
 
+const POSTGRES_FLEXIBLE_API_VERSION = '2024-08-01';
+const MYSQL_FLEXIBLE_API_VERSION = '2023-12-30';
 /** api-version per resource type for `getById` (ARM rejects a version the provider does not serve). */
 export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.storageAccount]: '2023-05-01',
@@ -35,6 +37,32 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.metricAlert]: '2018-03-01',
   [AZURE_TYPES.recoveryVault]: '2024-04-01',
   [AZURE_TYPES.logAnalyticsWorkspace]: '2023-09-01',
+  // Data stores (mappings/registers/azure.yaml): each type's stable api-version in Azure/azure-rest-api-specs.
+  [AZURE_TYPES.snapshot]: '2024-03-02',
+  [AZURE_TYPES.image]: '2024-07-01',
+  [AZURE_TYPES.gallery]: '2024-03-03',
+  [AZURE_TYPES.galleryImageVersion]: '2024-03-03',
+  [AZURE_TYPES.sqlManagedInstance]: '2023-08-01',
+  [AZURE_TYPES.postgresFlexible]: POSTGRES_FLEXIBLE_API_VERSION,
+  [AZURE_TYPES.mysqlFlexible]: MYSQL_FLEXIBLE_API_VERSION,
+  [AZURE_TYPES.postgresSingle]: '2017-12-01',
+  [AZURE_TYPES.mysqlSingle]: '2017-12-01',
+  [AZURE_TYPES.cosmosAccount]: '2024-11-15',
+  [AZURE_TYPES.redis]: '2024-11-01',
+  [AZURE_TYPES.redisEnterprise]: '2024-10-01',
+  [AZURE_TYPES.serviceBus]: '2024-01-01',
+  [AZURE_TYPES.eventHubs]: '2024-01-01',
+  [AZURE_TYPES.synapse]: '2021-06-01',
+  [AZURE_TYPES.dataFactory]: '2018-06-01',
+  [AZURE_TYPES.kusto]: '2023-08-15',
+  [AZURE_TYPES.databricks]: '2024-05-01',
+  [AZURE_TYPES.search]: '2023-11-01',
+  [AZURE_TYPES.webSite]: '2024-04-01',
+  [AZURE_TYPES.apiManagement]: '2024-05-01',
+  [AZURE_TYPES.containerRegistry]: '2023-07-01',
+  [AZURE_TYPES.registryReplication]: '2023-07-01',
+  [AZURE_TYPES.backupVault]: '2024-04-01',
+  [AZURE_TYPES.managedHsm]: '2023-07-01',
 };
 /** Defender for Cloud plans are subscription settings, not rows of the Resource Graph `resources` table. */
 const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
@@ -93,6 +121,10 @@ const CHILDREN: readonly ChildSpec[] = [
     skipParentNames: ['master'],
     notApplicableCodes: ['LongTermRetentionPolicyNotSupported'],
   },
+  // TLS enforcement of flexible servers is a server parameter (GET {server}/configurations/{name}), one per name read.
+  { type: AZURE_TYPES.postgresFlexibleParameter, parentTypes: [AZURE_TYPES.postgresFlexible], operation: 'GetServerParameter', path: (p) => `${p}/configurations/require_secure_transport`, apiVersion: POSTGRES_FLEXIBLE_API_VERSION, list: false },
+  { type: AZURE_TYPES.mysqlFlexibleParameter, parentTypes: [AZURE_TYPES.mysqlFlexible], operation: 'GetServerParameter', path: (p) => `${p}/configurations/require_secure_transport`, apiVersion: MYSQL_FLEXIBLE_API_VERSION, list: false },
+  { type: AZURE_TYPES.mysqlFlexibleParameter, parentTypes: [AZURE_TYPES.mysqlFlexible], operation: 'GetServerParameter', path: (p) => `${p}/configurations/tls_version`, apiVersion: MYSQL_FLEXIBLE_API_VERSION, list: false },
   { type: AZURE_TYPES.blobService, parentTypes: [AZURE_TYPES.storageAccount], operation: 'GetBlobServiceProperties', path: (p) => `${p}/blobServices/default`, apiVersion: STORAGE_CHILD_API_VERSION, list: false },
   { type: AZURE_TYPES.diagnosticSettings, parentTypes: DIAGNOSTIC_PARENT_TYPES, operation: 'ListDiagnosticSettings', path: (p) => `${p}/providers/Microsoft.Insights/diagnosticSettings`, apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION, list: true },
 ];

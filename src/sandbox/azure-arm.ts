@@ -2,7 +2,8 @@
  * Azure Resource Manager over HTTPS, enough for the unmodified `@azure/arm-resources` and
  * `@azure/arm-resourcegraph` clients: subscription list, `resources.list` (no properties, absolute
  * `nextLink`), GET by id with a per-type api-version, the child settings a collector reads
- * (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties) and the Resource Graph
+ * (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties, flexible-server
+ * parameters) and the Resource Graph
  * `resources` query for the fixed query shape the collector sends.
  *
  * Identity: `Authorization: Bearer <AZURE_SANDBOX_TOKEN>`; the caller for fault decisions is the
@@ -32,7 +33,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { decodeSkipToken, encodeSkipToken, GraphQuota, pageable, parseGraphRequest, QUOTA_REMAINING_HEADER, QUOTA_RESETS_AFTER_HEADER, formatResetsAfter, shapeRows, type GraphRequest } from './azure-graph.js';
-import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
+import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
@@ -152,7 +153,7 @@ export class AzureArmHandler implements ProviderHandler {
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/pricings/read');
       return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
     }
-    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default)?$/i.exec(path);
+    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
     if (m) {
       const subscription = this.subscription(m[2] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
       const target = this.estate.find(m[1] ?? '');
@@ -190,6 +191,15 @@ export class AzureArmHandler implements ProviderHandler {
               return this.estate.longTermRetentionPolicy(cell, k);
             },
           };
+        case '/configurations/require_secure_transport':
+        case '/configurations/tls_version': {
+          // Server parameters of flexible servers (Configurations - Get; Azure/azure-rest-api-specs MySQL flexible 2023-12-30 ConfigurationGet).
+          const apiVersion = SERVER_PARAMETER_API_VERSIONS[cell.type];
+          if (apiVersion === undefined) notFound();
+          requireVersion(apiVersion ?? '', `${cell.type}/configurations`);
+          const parameter = child.slice('/configurations/'.length);
+          return { operation: 'GetServerParameter', subscriptions: [subscription], run: () => this.estate.serverParameter(cell, k, parameter) ?? notFound() };
+        }
         case '/blobservices/default':
           onlyFor(STORAGE_ACCOUNT, STORAGE_CHILD_API_VERSIONS, 'storageAccounts/blobServices');
           return { operation: 'GetBlobServiceProperties', subscriptions: [subscription], run: () => this.estate.blobServices(cell, k) };

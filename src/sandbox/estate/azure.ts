@@ -32,6 +32,35 @@ export const LOG_WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
 /** Defender for Cloud plans: subscription-level settings, listed by GET {subscription}/providers/Microsoft.Security/pricings. */
 export const SECURITY_PRICING = 'Microsoft.Security/pricings';
 export const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
+// Data stores and the services carrying their traffic (mappings/registers/azure.yaml).
+export const SNAPSHOT = 'Microsoft.Compute/snapshots';
+export const IMAGE = 'Microsoft.Compute/images';
+export const GALLERY = 'Microsoft.Compute/galleries';
+export const SQL_MANAGED_INSTANCE = 'Microsoft.Sql/managedInstances';
+export const POSTGRES_FLEXIBLE = 'Microsoft.DBforPostgreSQL/flexibleServers';
+export const MYSQL_FLEXIBLE = 'Microsoft.DBforMySQL/flexibleServers';
+export const POSTGRES_SINGLE = 'Microsoft.DBforPostgreSQL/servers';
+export const MYSQL_SINGLE = 'Microsoft.DBforMySQL/servers';
+export const COSMOS_ACCOUNT = 'Microsoft.DocumentDB/databaseAccounts';
+export const REDIS = 'Microsoft.Cache/redis';
+export const REDIS_ENTERPRISE = 'Microsoft.Cache/redisEnterprise';
+export const SERVICE_BUS = 'Microsoft.ServiceBus/namespaces';
+export const EVENT_HUBS = 'Microsoft.EventHub/namespaces';
+export const SYNAPSE = 'Microsoft.Synapse/workspaces';
+export const DATA_FACTORY = 'Microsoft.DataFactory/factories';
+export const KUSTO = 'Microsoft.Kusto/clusters';
+export const DATABRICKS = 'Microsoft.Databricks/workspaces';
+export const SEARCH = 'Microsoft.Search/searchServices';
+export const WEB_SITE = 'Microsoft.Web/sites';
+export const API_MANAGEMENT = 'Microsoft.ApiManagement/service';
+export const CONTAINER_REGISTRY = 'Microsoft.ContainerRegistry/registries';
+export const BACKUP_VAULT = 'Microsoft.DataProtection/backupVaults';
+export const MANAGED_HSM = 'Microsoft.KeyVault/managedHSMs';
+/** Nested types: an image version in a gallery image definition, a geo-replication of a registry. */
+export const GALLERY_IMAGE_VERSION = 'Microsoft.Compute/galleries/images/versions';
+export const REGISTRY_REPLICATION = 'Microsoft.ContainerRegistry/registries/replications';
+/** Flexible-server parameters (GET {server}/configurations/{name}): api-version per server type. */
+export const SERVER_PARAMETER_API_VERSIONS: Readonly<Record<string, string>> = { [POSTGRES_FLEXIBLE]: '2024-08-01', [MYSQL_FLEXIBLE]: '2023-12-30' };
 
 /** api-version each resource type answers to (ARM rejects others with NoRegisteredProviderFound). */
 export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
@@ -49,7 +78,35 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [METRIC_ALERT]: '2018-03-01',
   [RECOVERY_VAULT]: '2024-04-01',
   [LOG_WORKSPACE]: '2023-09-01',
+  [SNAPSHOT]: '2024-03-02',
+  [IMAGE]: '2024-07-01',
+  [GALLERY]: '2024-03-03',
+  [SQL_MANAGED_INSTANCE]: '2023-08-01',
+  [POSTGRES_FLEXIBLE]: '2024-08-01',
+  [MYSQL_FLEXIBLE]: '2023-12-30',
+  [POSTGRES_SINGLE]: '2017-12-01',
+  [MYSQL_SINGLE]: '2017-12-01',
+  [COSMOS_ACCOUNT]: '2024-11-15',
+  [REDIS]: '2024-11-01',
+  [REDIS_ENTERPRISE]: '2024-10-01',
+  [SERVICE_BUS]: '2024-01-01',
+  [EVENT_HUBS]: '2024-01-01',
+  [SYNAPSE]: '2021-06-01',
+  [DATA_FACTORY]: '2018-06-01',
+  [KUSTO]: '2023-08-15',
+  [DATABRICKS]: '2024-05-01',
+  [SEARCH]: '2023-11-01',
+  [WEB_SITE]: '2024-04-01',
+  [API_MANAGEMENT]: '2024-05-01',
+  [CONTAINER_REGISTRY]: '2023-07-01',
+  [BACKUP_VAULT]: '2024-04-01',
+  [MANAGED_HSM]: '2023-07-01',
+  [GALLERY_IMAGE_VERSION]: '2024-03-03',
+  [REGISTRY_REPLICATION]: '2023-07-01',
 };
+
+/** Display names ARM uses in Cosmos DB `locations[].locationName` and API Management `additionalLocations[].location`. */
+const DISPLAY_NAMES: Readonly<Record<string, string>> = { japaneast: 'Japan East', japanwest: 'Japan West', eastus: 'East US', westus: 'West US', southeastasia: 'Southeast Asia', eastasia: 'East Asia' };
 
 /** Regional pairs: where geo-redundant storage keeps its secondary copy. */
 const PAIRED: Readonly<Record<string, string>> = { japaneast: 'japanwest', japanwest: 'japaneast', eastus: 'westus', westus: 'eastus', southeastasia: 'eastasia', eastasia: 'southeastasia' };
@@ -85,6 +142,36 @@ const SPECS: readonly TypeSpec[] = [
   { type: LOG_WORKSPACE, weight: 0, prefix: 'law-', perSubscription: () => 1, singletonLocation: 'japaneast' },
   // Last, so the cells (and ids) of the types above keep their indices.
   { type: VM_SCALE_SET, weight: 1, prefix: 'vmss-' },
+  // Data stores of the register (issue #12), after the types above for the same reason. Locations outside
+  // Japan (eastus by default) give each family its residency failures; the bodies add the copy, transit and
+  // at-rest shapes of each type, compliant and not.
+  { type: SNAPSHOT, weight: 0.6, prefix: 'snap-' },
+  { type: IMAGE, weight: 0.2, prefix: 'img-' },
+  { type: GALLERY, weight: 0.2, prefix: 'gal' },
+  { type: SQL_MANAGED_INSTANCE, weight: 0.2, prefix: 'sqlmi-' },
+  { type: POSTGRES_FLEXIBLE, weight: 0.4, prefix: 'pg-' },
+  { type: MYSQL_FLEXIBLE, weight: 0.4, prefix: 'mysql-' },
+  { type: POSTGRES_SINGLE, weight: 0.15, prefix: 'pgs-' },
+  { type: MYSQL_SINGLE, weight: 0.15, prefix: 'mysqls-' },
+  { type: COSMOS_ACCOUNT, weight: 0.4, prefix: 'cosmos-' },
+  { type: REDIS, weight: 0.4, prefix: 'redis-' },
+  { type: REDIS_ENTERPRISE, weight: 0.15, prefix: 'redisent-' },
+  { type: SERVICE_BUS, weight: 0.3, prefix: 'sb-' },
+  { type: EVENT_HUBS, weight: 0.3, prefix: 'evh-' },
+  { type: SYNAPSE, weight: 0.15, prefix: 'syn-' },
+  { type: DATA_FACTORY, weight: 0.2, prefix: 'adf-' },
+  { type: KUSTO, weight: 0.15, prefix: 'adx' },
+  { type: DATABRICKS, weight: 0.15, prefix: 'dbw-' },
+  { type: SEARCH, weight: 0.15, prefix: 'srch-' },
+  { type: WEB_SITE, weight: 0.8, prefix: 'app-' },
+  { type: API_MANAGEMENT, weight: 0.15, prefix: 'apim-' },
+  { type: CONTAINER_REGISTRY, weight: 0.2, prefix: 'acr' },
+  { type: BACKUP_VAULT, weight: 0.2, prefix: 'bvault-' },
+  { type: MANAGED_HSM, weight: 0.1, prefix: 'hsm-' },
+  // Nested under a parent named after the location (idOf); version names are "1.<hi>.<lo>" of the token, as
+  // gallery image versions take MajorVersion.MinorVersion.Patch of 32-bit integers.
+  { type: GALLERY_IMAGE_VERSION, weight: 0.3, prefix: '1.' },
+  { type: REGISTRY_REPLICATION, weight: 0.2, prefix: 'repl' },
 ];
 
 export interface AzureEstateOptions {
@@ -256,12 +343,20 @@ export class AzureEstate {
 
   idOf(cell: AzureCell, k: number): string {
     const rg = this.resourceGroup(cell, k);
+    const providers = `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers`;
+    if (cell.type === GALLERY_IMAGE_VERSION) {
+      const token = this.token(cell.index, k);
+      return `${providers}/Microsoft.Compute/galleries/gal${cell.location}/images/linux-base/versions/1.${parseInt(token.slice(0, 8), 16)}.${parseInt(token.slice(8), 16)}`;
+    }
+    if (cell.type === REGISTRY_REPLICATION) return `${providers}/Microsoft.ContainerRegistry/registries/acr${cell.location}/replications/${this.nameOf(cell, k)}`;
     if (cell.type === SQL_DATABASE) return `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers/${SQL_SERVER}/${this.nameOf(cell, k)}/databases/appdb`;
     return `/subscriptions/${cell.subscription}/resourceGroups/${rg}/providers/${cell.type}/${this.nameOf(cell, k)}`;
   }
 
   /** Parses an ARM id the estate issued (case-insensitively, as ARM does). */
   find(id: string): { cell: AzureCell; k: number } | undefined {
+    const nested = this.findNested(id);
+    if (nested !== null) return nested;
     const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)(?:\/databases\/([^/]+))?$/i.exec(id);
     if (!m) return undefined;
     const [, subscription = '', rg = '', type = '', name = '', database] = m;
@@ -273,6 +368,18 @@ export class AzureEstate {
     if (spec.type !== SQL_SERVER || database.toLowerCase() !== 'appdb') return undefined;
     const dbCell = this.cells.find((c) => c.type === SQL_DATABASE && c.subscription === found.cell.subscription && c.location === found.cell.location);
     return dbCell ? { cell: dbCell, k: found.k } : undefined;
+  }
+
+  /** Nested ids (gallery image versions, registry replications): the item, undefined for an unknown one, null for other ids. */
+  private findNested(id: string): { cell: AzureCell; k: number } | undefined | null {
+    const version = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/galleries\/[^/]+\/images\/[^/]+\/versions\/1\.(\d+)\.(\d+)$/i.exec(id);
+    const replication = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+\/replications\/repl([0-9a-f]{16})$/i.exec(id);
+    if (!version && !replication) return null;
+    const [, subscription = '', rg = ''] = (version ?? replication)!;
+    const token = version ? hex8(Number(version[3])) + hex8(Number(version[4])) : (replication![3] ?? '').toLowerCase();
+    const found = this.locate(token, version ? GALLERY_IMAGE_VERSION : REGISTRY_REPLICATION);
+    if (!found || found.cell.subscription !== subscription.toLowerCase() || this.resourceGroup(found.cell, found.k).toLowerCase() !== rg.toLowerCase() || this.idOf(found.cell, found.k).toLowerCase() !== id.toLowerCase()) return undefined;
+    return found;
   }
 
   private rng(cell: AzureCell, k: number, salt = ''): Rng {
@@ -329,13 +436,16 @@ export class AzureEstate {
           });
         };
         add('allow-https', { protocol: 'Tcp', destinationPortRange: '443', sourceAddressPrefix: 'Internet', access: 'Allow', priority: 200, direction: 'Inbound' });
-        const shape = r.weighted([['closed', 6], ['ssh-open', 1], ['rdp-list', 1], ['deny-first', 1], ['range', 1]] as const);
+        const shape = r.weighted([['closed', 6], ['ssh-open', 1], ['rdp-list', 1], ['deny-first', 1], ['range', 1], ['rdp-udp', 1], ['icmp', 1]] as const);
         if (shape === 'ssh-open') add('allow-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 300, direction: 'Inbound' });
         if (shape === 'rdp-list') add('allow-mgmt', { protocol: '*', destinationPortRange: '', destinationPortRanges: ['443', '3389'], sourceAddressPrefix: '0.0.0.0/0', access: 'Allow', priority: 310, direction: 'Inbound' });
         if (shape === 'deny-first') {
           add('deny-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: 'Internet', access: 'Deny', priority: 100, direction: 'Inbound' });
           add('allow-ssh-later', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 400, direction: 'Inbound' });
         }
+        // RDP over UDP (RDP Shortpath, 3389/udp) open to the internet; ICMP from anywhere carries no ports.
+        if (shape === 'rdp-udp') add('allow-rdp-udp', { protocol: 'Udp', destinationPortRange: '3389', sourceAddressPrefix: 'Internet', access: 'Allow', priority: 330, direction: 'Inbound' });
+        if (shape === 'icmp') add('allow-ping', { protocol: 'Icmp', destinationPortRange: '*', sourceAddressPrefix: '*', access: 'Allow', priority: 340, direction: 'Inbound' });
         if (shape === 'range') add('allow-legacy', { protocol: 'Tcp', destinationPortRange: '20-30', sourceAddressPrefix: 'Any', access: 'Allow', priority: 320, direction: 'Inbound' });
         add('allow-out-ssh', { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 500, direction: 'Outbound' });
         return { ...base, etag: `W/"${r.hex(8)}"`, properties: { provisioningState: 'Succeeded', resourceGuid: uuid(r), securityRules: rules, defaultSecurityRules: defaultRules(id) } };
@@ -520,8 +630,11 @@ export class AzureEstate {
             createdDate: created,
           },
         };
-      default:
-        throw new Error(`sandbox azure estate: no generator for ${cell.type}`);
+      default: {
+        const body = this.dataStore(cell, r, id, name, created);
+        if (!body) throw new Error(`sandbox azure estate: no generator for ${cell.type}`);
+        return { ...base, ...body };
+      }
     }
   }
 
@@ -591,6 +704,281 @@ export class AzureEstate {
         uniqueId: uuid(r),
         timeCreated: created,
       },
+    };
+  }
+
+  /**
+   * The data stores of the register: the body beyond the identity fields, in the shapes of the REST API examples
+   * (Azure/azure-rest-api-specs; Cosmos DB 2024-11-15 DatabaseAccountGet, Web 2024-04-01 GetWebApp, MySQL flexible
+   * 2023-12-30 ServerGet, and the ARM template reference of each type). Each family has compliant and
+   * non-compliant items: replicas abroad, HTTP or non-TLS ports, old minimum TLS versions, missing settings.
+   */
+  private dataStore(cell: AzureCell, r: Rng, id: string, name: string, created: string): Json | undefined {
+    const sub = cell.subscription;
+    const here = DISPLAY_NAMES[cell.location] ?? cell.location;
+    const tls = (): string => r.weighted([['1.2', 7], ['1.0', 2], ['1.1', 1]] as const);
+    switch (cell.type) {
+      case SNAPSHOT: {
+        const copied = r.chance(0.3);
+        return {
+          sku: { name: 'Standard_ZRS', tier: 'Standard' },
+          properties: {
+            creationData: copied
+              ? { createOption: 'CopyStart', sourceResourceId: `/subscriptions/${sub}/resourceGroups/rg-japaneast-0/providers/${SNAPSHOT}/snap-source` }
+              : { createOption: 'Copy', sourceResourceId: `/subscriptions/${sub}/resourceGroups/rg-${cell.location}-0/providers/${DISK}/disk-source` },
+            diskSizeGB: r.pick([32, 64, 128] as const),
+            incremental: true,
+            encryption: r.chance(0.2) ? { type: 'EncryptionAtRestWithCustomerKey', diskEncryptionSetId: `/subscriptions/${sub}/resourceGroups/rg-keys/providers/Microsoft.Compute/diskEncryptionSets/des-${cell.location}` } : { type: 'EncryptionAtRestWithPlatformKey' },
+            provisioningState: 'Succeeded',
+            timeCreated: created,
+          },
+        };
+      }
+      case IMAGE:
+        return {
+          properties: {
+            storageProfile: { osDisk: { osType: 'Linux', osState: 'Generalized', managedDisk: { id: `/subscriptions/${sub}/resourceGroups/rg-${cell.location}-0/providers/${DISK}/disk-golden` }, caching: 'ReadWrite', storageAccountType: 'Standard_LRS' }, dataDisks: [], zoneResilient: true },
+            hyperVGeneration: 'V2',
+            provisioningState: 'Succeeded',
+          },
+        };
+      case GALLERY:
+        return { properties: { description: 'golden images', identifier: { uniqueName: `${sub}-${name.toUpperCase()}` }, provisioningState: 'Succeeded' } };
+      case SQL_MANAGED_INSTANCE:
+        return {
+          sku: { name: 'GP_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 8 },
+          properties: {
+            provisioningState: 'Succeeded',
+            administratorLogin: 'dbadmin',
+            subnetId: `/subscriptions/${sub}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-${cell.location}/subnets/sqlmi`,
+            state: 'Ready',
+            licenseType: 'LicenseIncluded',
+            vCores: 8,
+            storageSizeInGB: 256,
+            publicDataEndpointEnabled: false,
+            minimalTlsVersion: tls(),
+            requestedBackupStorageRedundancy: 'Geo',
+          },
+        };
+      case POSTGRES_FLEXIBLE:
+      case MYSQL_FLEXIBLE: {
+        const postgres = cell.type === POSTGRES_FLEXIBLE;
+        return {
+          sku: { name: 'Standard_D2ds_v4', tier: 'GeneralPurpose' },
+          properties: {
+            administratorLogin: 'cloudsa',
+            storage: postgres ? { storageSizeGB: 128, autoGrow: 'Disabled', tier: 'P10' } : { storageSizeGB: 100, iops: 600, autoGrow: 'Enabled', autoIoScaling: 'Enabled', storageSku: 'Premium_LRS' },
+            version: postgres ? r.pick(['14', '16'] as const) : r.pick(['5.7', '8.0.21'] as const),
+            state: 'Ready',
+            fullyQualifiedDomainName: `${name}.${postgres ? 'postgres' : 'mysql'}.database.azure.com`,
+            availabilityZone: '1',
+            replicationRole: postgres ? 'Primary' : 'None',
+            network: { publicNetworkAccess: r.chance(0.5) ? 'Enabled' : 'Disabled' },
+            backup: { backupRetentionDays: 7, geoRedundantBackup: r.chance(0.4) ? 'Enabled' : 'Disabled', earliestRestoreDate: created },
+            highAvailability: { mode: 'Disabled', state: 'NotEnabled' },
+            ...(postgres ? { dataEncryption: { type: 'SystemManaged' } } : {}),
+          },
+        };
+      }
+      case POSTGRES_SINGLE:
+      case MYSQL_SINGLE: {
+        const enforced = r.chance(0.75);
+        return {
+          sku: { name: 'GP_Gen5_2', tier: 'GeneralPurpose', family: 'Gen5', capacity: 2 },
+          properties: {
+            administratorLogin: 'cloudsa',
+            version: cell.type === POSTGRES_SINGLE ? '11' : '5.7',
+            sslEnforcement: enforced ? 'Enabled' : 'Disabled',
+            minimalTlsVersion: enforced ? r.weighted([['TLS1_2', 3], ['TLS1_0', 1]] as const) : 'TLSEnforcementDisabled',
+            userVisibleState: 'Ready',
+            fullyQualifiedDomainName: `${name}.${cell.type === POSTGRES_SINGLE ? 'postgres' : 'mysql'}.database.azure.com`,
+            earliestRestoreDate: created,
+            storageProfile: { backupRetentionDays: 7, geoRedundantBackup: 'Disabled', storageMB: 131072, storageAutogrow: 'Enabled' },
+            publicNetworkAccess: 'Enabled',
+          },
+        };
+      }
+      case COSMOS_ACCOUNT: {
+        const second = r.weighted([['none', 5], ['Japan West', 3], ['East US', 2]] as const);
+        const regions = second === 'none' || second === here ? [here] : [here, second];
+        const region = (locationName: string, failoverPriority: number): Json => ({ id: `${name}-${locationName.toLowerCase().replace(/ /g, '')}`, locationName, documentEndpoint: `https://${name}-${locationName.toLowerCase().replace(/ /g, '')}.documents.azure.com:443/`, provisioningState: 'Succeeded', failoverPriority, isZoneRedundant: false });
+        return {
+          kind: 'GlobalDocumentDB',
+          properties: {
+            provisioningState: 'Succeeded',
+            documentEndpoint: `https://${name}.documents.azure.com:443/`,
+            ipRules: [],
+            isVirtualNetworkFilterEnabled: false,
+            virtualNetworkRules: [],
+            databaseAccountOfferType: 'Standard',
+            disableKeyBasedMetadataWriteAccess: false,
+            consistencyPolicy: { defaultConsistencyLevel: 'Session', maxIntervalInSeconds: 5, maxStalenessPrefix: 100 },
+            writeLocations: [region(here, 0)],
+            readLocations: regions.map(region),
+            locations: regions.map(region),
+            failoverPolicies: regions.map((locationName, failoverPriority) => ({ id: `${name}-${locationName.toLowerCase().replace(/ /g, '')}`, locationName, failoverPriority })),
+            backupPolicy: { type: 'Periodic', periodicModeProperties: { backupIntervalInMinutes: 240, backupRetentionIntervalInHours: 8, backupStorageRedundancy: 'Geo' } },
+            minimalTlsVersion: r.weighted([['Tls12', 8], ['Tls', 2]] as const),
+            instanceId: uuid(r),
+            createMode: 'Default',
+          },
+        };
+      }
+      case REDIS: {
+        const legacy = r.chance(0.08);
+        return {
+          properties: {
+            provisioningState: 'Succeeded',
+            redisVersion: '6.0',
+            sku: { name: 'Standard', family: 'C', capacity: 1 },
+            enableNonSslPort: r.chance(0.15),
+            ...(legacy ? {} : { minimumTlsVersion: tls() }),
+            publicNetworkAccess: 'Enabled',
+            hostName: `${name}.redis.cache.windows.net`,
+            port: 6379,
+            sslPort: 6380,
+            linkedServers: [],
+            instances: [{ sslPort: 15000, nonSslPort: 13000, isMaster: true, isPrimary: true }],
+          },
+        };
+      }
+      case REDIS_ENTERPRISE:
+        return { sku: { name: 'Enterprise_E10', capacity: 2 }, zones: ['1', '2', '3'], properties: { provisioningState: 'Succeeded', resourceState: 'Running', hostName: `${name}.${cell.location}.redisenterprise.cache.azure.net`, minimumTlsVersion: '1.2', redisVersion: '7' } };
+      case SERVICE_BUS:
+      case EVENT_HUBS: {
+        // Namespaces created with api-versions before 2022-01-01-preview may not report minimumTlsVersion.
+        const old = r.chance(0.05);
+        const endpoint = `https://${name}.servicebus.windows.net:443/`;
+        return {
+          sku: cell.type === SERVICE_BUS ? { name: 'Standard', tier: 'Standard' } : { name: 'Standard', tier: 'Standard', capacity: 1 },
+          properties: {
+            ...(old ? {} : { minimumTlsVersion: tls() }),
+            provisioningState: 'Succeeded',
+            status: 'Active',
+            createdAt: created,
+            updatedAt: created,
+            serviceBusEndpoint: endpoint,
+            metricId: `${sub}:${name}`,
+            disableLocalAuth: false,
+            zoneRedundant: true,
+            publicNetworkAccess: 'Enabled',
+            ...(cell.type === EVENT_HUBS ? { isAutoInflateEnabled: false, maximumThroughputUnits: 0, kafkaEnabled: true } : {}),
+          },
+        };
+      }
+      case SYNAPSE:
+        return {
+          identity: { type: 'SystemAssigned', principalId: uuid(r), tenantId: AZURE_SANDBOX_TENANT },
+          properties: {
+            defaultDataLakeStorage: { accountUrl: `https://st${name.replace(/-/g, '')}.dfs.core.windows.net`, filesystem: 'synapse' },
+            managedResourceGroupName: `synapseworkspace-managedrg-${uuid(r)}`,
+            provisioningState: 'Succeeded',
+            connectivityEndpoints: { web: `https://web.azuresynapse.net?workspace=${encodeURIComponent(id)}`, dev: `https://${name}.dev.azuresynapse.net`, sql: `${name}.sql.azuresynapse.net` },
+            encryption: { doubleEncryptionEnabled: false },
+            publicNetworkAccess: 'Enabled',
+          },
+        };
+      case DATA_FACTORY:
+        return { identity: { type: 'SystemAssigned', principalId: uuid(r), tenantId: AZURE_SANDBOX_TENANT }, properties: { provisioningState: 'Succeeded', createTime: created, version: '2018-06-01', publicNetworkAccess: 'Enabled' } };
+      case KUSTO:
+        return {
+          sku: { name: 'Standard_E8ads_v5', tier: 'Standard', capacity: 2 },
+          properties: { state: 'Running', provisioningState: 'Succeeded', uri: `https://${name}.${cell.location}.kusto.windows.net`, dataIngestionUri: `https://ingest-${name}.${cell.location}.kusto.windows.net`, enableDiskEncryption: r.chance(0.5), enableStreamingIngest: false, enablePurge: false, publicNetworkAccess: 'Enabled' },
+        };
+      case DATABRICKS:
+        return { sku: { name: 'premium' }, properties: { managedResourceGroupId: `/subscriptions/${sub}/resourceGroups/databricks-rg-${name}`, workspaceId: String(r.int(1_000_000, 9_999_999)), workspaceUrl: `adb-${r.int(1_000_000, 9_999_999)}.azuredatabricks.net`, provisioningState: 'Succeeded', createdDateTime: created } };
+      case SEARCH:
+        return { sku: { name: 'standard' }, properties: { replicaCount: 1, partitionCount: 1, hostingMode: 'default', publicNetworkAccess: 'enabled', status: 'running', provisioningState: 'succeeded', encryptionWithCmk: { enforcement: 'Unspecified', encryptionComplianceStatus: 'Compliant' } } };
+      case WEB_SITE: {
+        const functionApp = r.chance(0.3);
+        const siteConfig = { numberOfWorkers: 1, netFrameworkVersion: 'v4.0', linuxFxVersion: functionApp ? 'Python|3.11' : 'NODE|20-lts', http20Enabled: r.chance(0.5), minTlsVersion: tls(), scmMinTlsVersion: '1.2', ftpsState: r.pick(['AllAllowed', 'FtpsOnly', 'Disabled'] as const), alwaysOn: !functionApp };
+        return {
+          kind: functionApp ? 'functionapp,linux' : 'app,linux',
+          properties: {
+            state: 'Running',
+            hostNames: [`${name}.azurewebsites.net`],
+            enabled: true,
+            enabledHostNames: [`${name}.azurewebsites.net`, `${name}.scm.azurewebsites.net`],
+            hostNameSslStates: [{ name: `${name}.azurewebsites.net`, sslState: 'Disabled', hostType: 'Standard' }],
+            serverFarmId: `/subscriptions/${sub}/resourceGroups/rg-${cell.location}-0/providers/Microsoft.Web/serverfarms/plan-${cell.location}`,
+            reserved: true,
+            siteConfig,
+            clientCertEnabled: false,
+            defaultHostName: `${name}.azurewebsites.net`,
+            httpsOnly: r.chance(0.8),
+            redundancyMode: 'None',
+            publicNetworkAccess: 'Enabled',
+          },
+        };
+      }
+      case API_MANAGEMENT: {
+        const premium = r.chance(0.5);
+        const extra = premium ? r.weighted([['none', 2], ['Japan West', 2], ['East Asia', 1]] as const) : 'none';
+        return {
+          sku: { name: premium ? 'Premium' : 'Developer', capacity: 1 },
+          properties: {
+            publisherEmail: 'api-owner@example.jp',
+            publisherName: 'kansa sandbox',
+            provisioningState: 'Succeeded',
+            gatewayUrl: `https://${name}.azure-api.net`,
+            ...(extra === 'none' || extra === here ? {} : { additionalLocations: [{ location: extra, sku: { name: 'Premium', capacity: 1 }, gatewayRegionalUrl: `https://${name}-${extra.toLowerCase().replace(/ /g, '')}-01.regional.azure-api.net`, disableGateway: false }] }),
+            customProperties: { 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10': 'False', 'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11': 'False' },
+            virtualNetworkType: 'None',
+            publicNetworkAccess: 'Enabled',
+          },
+        };
+      }
+      case CONTAINER_REGISTRY:
+        return { sku: { name: 'Premium', tier: 'Premium' }, properties: { loginServer: `${name}.azurecr.io`, creationDate: created, provisioningState: 'Succeeded', adminUserEnabled: false, encryption: { status: 'disabled' }, publicNetworkAccess: 'Enabled', zoneRedundancy: 'Enabled', dataEndpointEnabled: false } };
+      case BACKUP_VAULT:
+        return {
+          identity: { type: 'SystemAssigned', principalId: uuid(r), tenantId: AZURE_SANDBOX_TENANT },
+          properties: { provisioningState: 'Succeeded', storageSettings: [{ datastoreType: 'VaultStore', type: r.chance(0.5) ? 'GeoRedundant' : 'LocallyRedundant' }], securitySettings: { softDeleteSettings: { state: 'On', retentionDurationInDays: 14 } }, monitoringSettings: { azureMonitorAlertSettings: { alertsForAllJobFailures: 'Enabled' } } },
+        };
+      case GALLERY_IMAGE_VERSION: {
+        const second = r.weighted([['none', 4], ['Japan West', 4], ['West US', 2]] as const);
+        const regions = second === 'none' || second === here ? [here] : [here, second];
+        return {
+          properties: {
+            publishingProfile: { targetRegions: regions.map((regionName) => ({ name: regionName, regionalReplicaCount: 1, storageAccountType: 'Standard_ZRS' })), replicaCount: 1, excludeFromLatest: false, publishedDate: created, storageAccountType: 'Standard_ZRS' },
+            storageProfile: { source: { virtualMachineId: `/subscriptions/${sub}/resourceGroups/rg-${cell.location}-0/providers/${VIRTUAL_MACHINE}/vm-golden` }, osDiskImage: { sizeInGB: 30, hostCaching: 'ReadWrite' } },
+            safetyProfile: { allowDeletionOfReplicatedLocations: false },
+            provisioningState: 'Succeeded',
+          },
+        };
+      }
+      case REGISTRY_REPLICATION:
+        return { properties: { provisioningState: 'Succeeded', status: { displayStatus: 'Ready', timestamp: created }, regionEndpointEnabled: true, zoneRedundancy: 'Disabled' } };
+      case MANAGED_HSM:
+        return { sku: { family: 'B', name: 'Standard_B1' }, properties: { tenantId: AZURE_SANDBOX_TENANT, hsmUri: `https://${name}.managedhsm.azure.net/`, enableSoftDelete: true, softDeleteRetentionInDays: 90, enablePurgeProtection: r.chance(0.7), provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled' } };
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * GET {flexible server}/configurations/{name} (MySQL flexible 2023-12-30 ConfigurationGet shape): require_secure_transport
+   * (ON by default; some servers turned it off) and, on MySQL, tls_version (some still allow TLSv1 and TLSv1.1).
+   * Undefined for a parameter the server type does not have (ARM answers 404).
+   */
+  serverParameter(cell: AzureCell, k: number, parameter: string): Json | undefined {
+    const r = this.rng(cell, k, `parameter-${parameter}`);
+    const mysql = cell.type === MYSQL_FLEXIBLE;
+    let value: string;
+    let allowed: string;
+    if (parameter === 'require_secure_transport') {
+      value = r.chance(0.85) ? (mysql ? 'ON' : 'on') : mysql ? 'OFF' : 'off';
+      allowed = mysql ? 'ON,OFF' : 'on,off';
+    } else if (parameter === 'tls_version' && mysql) {
+      value = r.weighted([['TLSv1.2', 5], ['TLSv1.2,TLSv1.3', 3], ['TLSv1,TLSv1.1,TLSv1.2', 2]] as const);
+      allowed = 'TLSv1,TLSv1.1,TLSv1.2,TLSv1.3';
+    } else return undefined;
+    const defaultValue = parameter === 'tls_version' ? 'TLSv1.2' : mysql ? 'ON' : 'on';
+    return {
+      id: `${this.idOf(cell, k)}/configurations/${parameter}`,
+      name: parameter,
+      type: `${cell.type}/configurations`,
+      properties: { value, description: parameter === 'tls_version' ? 'Which protocols the server permits for encrypted connections.' : 'Whether client connections to the server are required to use some form of secure transport.', defaultValue, dataType: 'Enumeration', allowedValues: allowed, source: value === defaultValue ? 'system-default' : 'user-override', isConfigPendingRestart: 'False', isDynamicConfig: 'True', isReadOnly: 'False' },
     };
   }
 

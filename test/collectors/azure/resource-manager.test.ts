@@ -77,6 +77,23 @@ describe('AzureResourceCollector against the sandbox', () => {
     expect(graph.calls.length).toBe(graphCalls.total);
   });
 
+  it('collects the data stores of the register and the TLS parameters of flexible servers under their server (Resource Graph and ARM alike)', async () => {
+    const types = ['Microsoft.DBforMySQL/flexibleServers', 'Microsoft.DBforMySQL/flexibleServers/configurations', 'Microsoft.DocumentDB/databaseAccounts', 'Microsoft.Web/sites'];
+    const graph = await run('resourceGraph', { types });
+    const arm = await run('arm', { types });
+    for (const { result, resources } of [graph, arm]) {
+      expect(result.accounts.every((a) => a.ok)).toBe(true);
+      const servers = resources.filter((r) => r.type === 'Microsoft.DBforMySQL/flexibleServers');
+      expect(servers).toHaveLength(sandbox.azure.estate.count({ types: ['Microsoft.DBforMySQL/flexibleServers'] }));
+      expect(resources.filter((r) => r.type === 'Microsoft.DocumentDB/databaseAccounts')).toHaveLength(sandbox.azure.estate.count({ types: ['Microsoft.DocumentDB/databaseAccounts'] }));
+      const parameters = resources.filter((r) => r.type === 'Microsoft.DBforMySQL/flexibleServers/configurations');
+      // require_secure_transport and tls_version of each server, related to it.
+      expect(parameters).toHaveLength(servers.length * 2);
+      for (const server of servers) expect(parameters.filter((p) => p.relationships[0]?.id === server.id.toLowerCase()).map((p) => p.name).sort()).toEqual(['require_secure_transport', 'tls_version']);
+    }
+    expect(graph.resources.map(key).sort()).toEqual(arm.resources.map(key).sort());
+  });
+
   it('collects scale sets with their VM profile and upgrade policy (Resource Graph and ARM alike)', async () => {
     const types = ['Microsoft.Compute/virtualMachineScaleSets'];
     const graph = await run('resourceGraph', { types });

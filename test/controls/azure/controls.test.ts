@@ -98,10 +98,11 @@ describe('azure-nsg-admin-ports-closed-to-internet', () => {
       ],
       control,
     );
-    expect(f[nsgId('star')]).toEqual({ status: 'fail', reason: 'port 22 open to the internet by rule rule0' });
-    expect(f[nsgId('internet')]).toEqual({ status: 'fail', reason: 'port 3389 open to the internet by rule rule0' });
-    expect(f[nsgId('list')]).toEqual({ status: 'fail', reason: 'port 3389 open to the internet by rule rule0' });
-    expect(f[nsgId('range')]).toEqual({ status: 'fail', reason: 'port 20 open to the internet by rule rule0, port 21 open to the internet by rule rule0, port 22 open to the internet by rule rule0, port 23 open to the internet by rule rule0' });
+    expect(f[nsgId('star')]).toEqual({ status: 'fail', reason: 'port 22/tcp open to the internet by rule rule0' });
+    expect(f[nsgId('internet')]).toEqual({ status: 'fail', reason: 'port 3389/tcp open to the internet by rule rule0' });
+    // Protocol Any (*) opens the port for TCP and UDP alike.
+    expect(f[nsgId('list')]).toEqual({ status: 'fail', reason: 'port 3389/tcp open to the internet by rule rule0, port 3389/udp open to the internet by rule rule0' });
+    expect(f[nsgId('range')]).toEqual({ status: 'fail', reason: 'port 20/tcp open to the internet by rule rule0, port 21/tcp open to the internet by rule rule0, port 22/tcp open to the internet by rule rule0, port 23/tcp open to the internet by rule rule0' });
   });
 
   it('evaluates in priority order: a higher-priority Deny closes a later Allow, a later Deny does not close an earlier Allow', () => {
@@ -111,7 +112,6 @@ describe('azure-nsg-admin-ports-closed-to-internet', () => {
         nsg('allow-first', [{ destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }, { destinationPortRange: '0-65535', sourceAddressPrefix: '*', access: 'Deny', priority: 200 }]),
         nsg('narrow-deny', [{ destinationPortRange: '22', sourceAddressPrefix: '10.0.0.0/8', access: 'Deny', priority: 100 }, { destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 200 }]),
         nsg('outbound', [{ direction: 'Outbound', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }]),
-        nsg('udp', [{ protocol: 'Udp', destinationPortRange: '3389', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }]),
         nsg('private', [{ destinationPortRange: '*', sourceAddressPrefix: 'VirtualNetwork', access: 'Allow', priority: 100 }]),
       ],
       control,
@@ -120,8 +120,33 @@ describe('azure-nsg-admin-ports-closed-to-internet', () => {
     expect(f[nsgId('allow-first')]?.status).toBe('fail');
     expect(f[nsgId('narrow-deny')]?.status).toBe('fail');
     expect(f[nsgId('outbound')]).toEqual({ status: 'pass' });
-    expect(f[nsgId('udp')]).toEqual({ status: 'pass' });
     expect(f[nsgId('private')]).toEqual({ status: 'pass' });
+  });
+
+  it('judges every protocol as AWS and GCP do: UDP ports fail, Any covers TCP and UDP, ICMP/ESP/AH carry no ports', () => {
+    const f = findings(
+      [
+        nsg('udp', [{ protocol: 'Udp', destinationPortRange: '3389', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }]),
+        nsg('udp-internet', [{ protocol: 'Udp', destinationPortRange: '1433-1434', sourceAddressPrefix: 'Internet', access: 'Allow', priority: 100 }]),
+        nsg('icmp', [{ protocol: 'Icmp', destinationPortRange: '*', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }]),
+        nsg('esp-ah', [{ protocol: 'Esp', destinationPortRange: '*', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }, { protocol: 'Ah', destinationPortRange: '*', sourceAddressPrefix: '0.0.0.0/0', access: 'Allow', priority: 110 }]),
+        // A TCP-only Deny above an Any Allow leaves UDP open.
+        nsg('tcp-deny-any-allow', [{ protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Deny', priority: 100 }, { protocol: '*', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 200 }]),
+        // An Any Deny above a UDP Allow closes it.
+        nsg('any-deny-udp-allow', [{ protocol: '*', destinationPortRange: '3389', sourceAddressPrefix: 'Internet', access: 'Deny', priority: 100 }, { protocol: 'Udp', destinationPortRange: '3389', sourceAddressPrefix: '*', access: 'Allow', priority: 200 }]),
+        // A UDP Deny does not close TCP.
+        nsg('udp-deny-tcp-allow', [{ protocol: 'Udp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Deny', priority: 100 }, { protocol: 'Tcp', destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 200 }]),
+      ],
+      control,
+    );
+    expect(f[nsgId('udp')]).toEqual({ status: 'fail', reason: 'port 3389/udp open to the internet by rule rule0' });
+    expect(f[nsgId('udp-internet')]).toEqual({ status: 'fail', reason: 'port 1433/udp open to the internet by rule rule0' });
+    expect(f[nsgId('icmp')]).toEqual({ status: 'pass' });
+    expect(f[nsgId('esp-ah')]).toEqual({ status: 'pass' });
+    expect(f[nsgId('tcp-deny-any-allow')]).toEqual({ status: 'fail', reason: 'port 22/udp open to the internet by rule rule1' });
+    expect(f[nsgId('any-deny-udp-allow')]).toEqual({ status: 'pass' });
+    expect(f[nsgId('udp-deny-tcp-allow')]).toEqual({ status: 'fail', reason: 'port 22/tcp open to the internet by rule rule1' });
+    expect(reasonsJa([nsg('udp', [{ protocol: 'Udp', destinationPortRange: '3389', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }])], control)[nsgId('udp')]).toBe('ポート 3389/udp が規則 rule0 によりインターネットに公開されています');
   });
 
   it('is unknown when the payload carries no rule lists', () => {
@@ -261,7 +286,7 @@ describe('Japanese reasons (reason_ja)', () => {
 
   it('network security groups', () => {
     const f = reasonsJa([nsg('star', [{ destinationPortRange: '22', sourceAddressPrefix: '*', access: 'Allow', priority: 100 }])], 'azure-nsg-admin-ports-closed-to-internet');
-    expect(f[nsgId('star')]).toBe('ポート 22 が規則 rule0 によりインターネットに公開されています');
+    expect(f[nsgId('star')]).toBe('ポート 22/tcp が規則 rule0 によりインターネットに公開されています');
   });
 
   it('disks and SQL', () => {
