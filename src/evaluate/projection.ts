@@ -76,21 +76,33 @@ function project(value: unknown, tree: ReadTree): unknown {
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_RELATIONSHIPS: readonly never[] = Object.freeze([]);
 
+/** Identity fields the engine itself never reads: kept only when the control's CEL does. */
+const DROPPABLE_IDENTITY = ['name', 'capturedAt'] as const;
+
 /**
- * A function keeping of a resource what the sources read (plus its identity), or `undefined` when everything
- * must be kept. Reading `supplementary` must also keep it empty-or-not, so `withoutSupplementary` stays true.
+ * A function keeping of a resource what the sources read (plus the identity findings and exceptions use), or
+ * `undefined` when everything must be kept. The few distinct account, region and type strings are shared.
  */
 export function resourceProjection(sources: readonly string[]): ((resource: Resource) => Resource) | undefined {
   const read = fieldsRead(sources);
   if (!read) return undefined;
   const parts = PRUNABLE.map((part) => [part, read.get(part)] as const);
+  const dropped = DROPPABLE_IDENTITY.filter((field) => !read.has(field));
+  const shared = new Map<string, string>();
+  const share = (value: string): string => {
+    const known = shared.get(value);
+    if (known !== undefined) return known;
+    shared.set(value, value);
+    return value;
+  };
   return (resource) => {
     if (resource.malformed !== undefined) return resource;
-    const projected: Record<string, unknown> = { ...resource };
+    const projected: Record<string, unknown> = { ...resource, account: share(resource.account), region: share(resource.region), type: share(resource.type) };
     for (const [part, tree] of parts) {
       if (tree === undefined) projected[part] = part === 'relationships' ? NO_RELATIONSHIPS : EMPTY;
       else projected[part] = project(resource[part], tree);
     }
+    for (const field of dropped) projected[field] = '';
     return projected as unknown as Resource;
   };
 }

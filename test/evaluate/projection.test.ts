@@ -45,7 +45,8 @@ describe('resourceProjection', () => {
 
   it('keeps identity and what is read, drops the rest', () => {
     const keep = resourceProjection(['size(resource.configuration.?resourcePolicies.orValue([])) > 0'])!;
-    expect(keep(disk)).toEqual({ ...disk, configuration: { resourcePolicies: ['rp1'] }, supplementary: {}, relationships: [] });
+    expect(keep(disk)).toEqual({ ...disk, name: '', capturedAt: '', configuration: { resourcePolicies: ['rp1'] }, supplementary: {}, relationships: [] });
+    expect(resourceProjection(['resource.name + resource.capturedAt'])!(disk)).toEqual({ ...disk, configuration: {}, supplementary: {}, relationships: [] });
   });
 
   it('keeps everything when the resource is used whole, and never touches a malformed resource', () => {
