@@ -45,6 +45,8 @@ const REGISTER_TYPES: readonly string[] = [
   'compute.googleapis.com/UrlMap',
   'compute.googleapis.com/TargetHttpsProxy',
   'compute.googleapis.com/SslPolicy',
+  'compute.googleapis.com/Network',
+  'compute.googleapis.com/FirewallPolicy',
 ];
 
 /** Resource asset types the sandbox serves, with their share of the estate. */
@@ -1018,6 +1020,28 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       sslCertificates: [selfLink(project, `global/sslCertificates/cert-${k}`)],
       ...(k % 3 === 2 ? {} : { sslPolicy: selfLink(project, `global/sslPolicies/ssl-policy-${k}`) }),
     }),
+  // Network 0 of each project is `default` (the one every sandbox firewall rule is on); its enforcement order
+  // is drawn, so in some projects the network firewall policy below decides before the VPC rules.
+  'compute.googleapis.com/Network': (rng, project, k) =>
+    computeGlobal(project, 'networks', k === 0 ? 'default' : `vpc-${k}`, 'Network', rng, {
+      autoCreateSubnetworks: k === 0,
+      routingConfig: { routingMode: 'REGIONAL' },
+      networkFirewallPolicyEnforcementOrder: rng.pick(['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL']),
+    }),
+  // A global network firewall policy: policy 0 is attached to `default` and denies SSH from anywhere (then
+  // hands everything else to the next stage); later ones are attached to other networks.
+  'compute.googleapis.com/FirewallPolicy': (rng, project, k) => {
+    const name = `fwp-${k}`;
+    const network = selfLink(project, `global/networks/${k === 0 ? 'default' : `vpc-${k}`}`);
+    const last = { priority: 2147483647, action: 'goto_next', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'all' }] } };
+    return computeGlobal(project, 'firewallPolicies', name, 'FirewallPolicy', rng, {
+      kind: 'compute#firewallPolicy',
+      description: 'network firewall policy',
+      associations: [{ name: `assoc-${k}`, attachmentTarget: network }],
+      rules: [{ priority: 1000, action: 'deny', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'tcp', ports: ['22'] }] } }, last],
+      ruleTupleCount: 4,
+    });
+  },
   'compute.googleapis.com/SslPolicy': (rng, project, k) => {
     const ok = good(rng, k);
     return computeGlobal(project, 'sslPolicies', `ssl-policy-${k}`, 'SslPolicy', rng, { profile: ok ? 'MODERN' : 'COMPATIBLE', minTlsVersion: ok ? 'TLS_1_2' : rng.pick(['TLS_1_0', 'TLS_1_1']), fingerprint: 'abc=' });
