@@ -162,6 +162,35 @@ const typeNormalizers: Readonly<Record<string, (data: Json) => Json>> = {
     allowed: canonicalFirewallRules(d.allowed, 'allowed'),
     denied: canonicalFirewallRules(d.denied, 'denied'),
   }),
+  // Firewall policies (hierarchical and network): rules read like VPC firewall rules, layer-4 configs with
+  // numeric port ranges; defaults as the Compute API documents them (FirewallPolicyRule, FirewallPolicyRuleMatcher).
+  'compute.googleapis.com/FirewallPolicy': (d) => ({
+    ...d,
+    associations: list(d.associations).filter(isObject).map((a) => ({ ...a, attachmentTarget: str(a.attachmentTarget) })),
+    rules: list(d.rules).map((rule, i) => {
+      if (!isObject(rule)) throw new Error(`rules[${i}] is not an object`);
+      const match = isObject(rule.match) ? rule.match : {};
+      return {
+        ...rule,
+        priority: Number(rule.priority ?? 0),
+        action: str(rule.action),
+        direction: str(rule.direction) || 'INGRESS',
+        disabled: rule.disabled === true,
+        targetResources: list(rule.targetResources).map(str),
+        targetServiceAccounts: list(rule.targetServiceAccounts).map(str),
+        targetSecureTags: list(rule.targetSecureTags),
+        match: {
+          ...match,
+          srcIpRanges: list(match.srcIpRanges).map(str),
+          layer4Configs: list(match.layer4Configs).map((l, j) => {
+            if (!isObject(l)) throw new Error(`rules[${i}].match.layer4Configs[${j}] is not an object`);
+            const protocol = str(l.ipProtocol).toLowerCase();
+            return { ...l, protocol: PROTOCOL_NAMES[protocol] ?? protocol, portRanges: portRanges(l.ports) };
+          }),
+        },
+      };
+    }),
+  }),
   // `bucketPolicyOnly` is the older name of uniform bucket-level access; both are folded into the new one.
   'storage.googleapis.com/Bucket': (d) => {
     if (!isObject(d.iamConfiguration)) return d;

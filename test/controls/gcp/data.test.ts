@@ -53,7 +53,7 @@ describe('gcp-storage-bucket-not-public', () => {
   });
 });
 
-describe('gcp-storage-cmek-where-required', () => {
+describe('gcp-cmek-where-required on buckets', () => {
   it('applies only to buckets labelled as needing CMEK, and passes those with a default KMS key', () => {
     const [withKey] = sample('bucket_cmek');
     const labelled = (a: Record<string, unknown>, labels: Record<string, string>) => {
@@ -62,14 +62,14 @@ describe('gcp-storage-cmek-where-required', () => {
     };
     const f = findings(
       [labelled(withKey!, { cmek: 'required' }), bucket('no-key', { labels: { 'data-classification': 'confidential' }, encryption: {} }), bucket('public-web', {})],
-      'gcp-storage-cmek-where-required',
+      'gcp-cmek-where-required',
     );
     expect(f['my-storage-bucket']).toEqual({ status: 'pass' });
     expect(f['no-key']?.status).toBe('fail');
-    expect(f['no-key']?.reason).toContain('no default Cloud KMS key');
+    expect(f['no-key']?.reason).toContain('no Cloud KMS key is set');
     expect(f['public-web']).toBeUndefined();
-    expect(reasonsJa([bucket('no-key', { labels: { 'data-classification': 'confidential' }, encryption: {} })], 'gcp-storage-cmek-where-required')['no-key']).toBe(
-      'バケット no-key は顧客管理の暗号鍵が求められていますが、既定の Cloud KMS 鍵（encryption.defaultKmsKeyName）が設定されていません',
+    expect(reasonsJa([bucket('no-key', { labels: { 'data-classification': 'confidential' }, encryption: {} })], 'gcp-cmek-where-required')['no-key']).toBe(
+      '顧客管理の暗号鍵が求められていますが、Cloud KMS の鍵が設定されていません（Google 管理の鍵で暗号化されています）',
     );
   });
 });
@@ -195,14 +195,15 @@ describe('residency', () => {
     );
     expect(f.tokyo).toEqual({ status: 'pass' });
     expect(f['dual-japan']).toEqual({ status: 'pass' });
-    expect(f['multi-asia']).toEqual({ status: 'fail', reason: 'location asia is a multi-region: data may be stored anywhere in it, not only in Japan' });
+    expect(f['multi-asia']).toEqual({ status: 'fail', reason: 'data: asia (a multi-region spanning several regions; cannot be pinned to Japan)' });
     expect(f['custom-dual']).toEqual({ status: 'pass' });
     expect(f['osaka-disk']).toEqual({ status: 'pass' });
-    expect(f['public-private-sql2']).toEqual({ status: 'fail', reason: 'location us-central1 is outside Japan' });
-    expect(f['my-storage-bucket']).toEqual({ status: 'fail', reason: 'location us-central1 is outside Japan' });
+    // the fixture also has backups enabled with no backup location: both places are named
+    expect(f['public-private-sql2']).toEqual({ status: 'fail', reason: 'data: us-central1 (outside Japan); backups: no location set (stored in the nearest multi-region; cannot be pinned to Japan)' });
+    expect(f['my-storage-bucket']).toEqual({ status: 'fail', reason: 'data: us-central1 (outside Japan)' });
     const ja = reasonsJa([bucket('multi-asia', {}, 'asia'), sampleAsset('bucket_cmek', 'my-storage-bucket')], 'gcp-data-stored-in-japan');
-    expect(ja['multi-asia']).toBe('ロケーション asia はマルチリージョンのため、データが日本国外に保存される可能性があります');
-    expect(ja['my-storage-bucket']).toBe('ロケーション us-central1 は日本国外です');
+    expect(ja['multi-asia']).toBe('データ: asia（複数のリージョンにまたがるマルチリージョンで、日本国内に固定できません）');
+    expect(ja['my-storage-bucket']).toBe('データ: us-central1（日本国外）');
   });
 
   it('is unknown for an asset that carries no location', () => {
@@ -220,22 +221,22 @@ describe('residency', () => {
 
   it('checks snapshot storage locations and Cloud SQL backup locations, which default to a multi-region', () => {
     const snap = (name: string, data: Record<string, unknown>) => asset('compute.googleapis.com/Snapshot', `//compute.googleapis.com/projects/kansa-test/global/snapshots/${name}`, { name, ...data }, 'global');
-    const s = findings([snap('jp', { storageLocations: ['asia-northeast1'] }), snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-snapshot-storage-in-japan');
+    const s = findings([snap('jp', { storageLocations: ['asia-northeast1'] }), snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-data-stored-in-japan');
     expect(s.jp).toEqual({ status: 'pass' });
-    expect(s.asia).toEqual({ status: 'fail', reason: 'stored in asia (not only Japan)' });
+    expect(s.asia).toEqual({ status: 'fail', reason: 'data: asia (a multi-region spanning several regions; cannot be pinned to Japan)' });
     expect(s.none).toEqual({ status: 'unknown', reason: 'cannot evaluate: No such key: storageLocations' });
-    const sja = reasonsJa([snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-snapshot-storage-in-japan');
-    expect(sja.asia).toBe('asia に保存されています（日本国内に限られていません）');
+    const sja = reasonsJa([snap('asia', { storageLocations: ['asia'] }), snap('none', {})], 'gcp-data-stored-in-japan');
+    expect(sja.asia).toBe('データ: asia（複数のリージョンにまたがるマルチリージョンで、日本国内に固定できません）');
     expect(sja.none).toBe('判定できません: 保存ロケーション（storageLocations）が記録されていません');
     const b = findings(
       [sql('tokyo-backups', { backupConfiguration: { enabled: true, location: 'asia-northeast1' } }), sql('default-backups', { backupConfiguration: { enabled: true } }), sql('us-backups', { backupConfiguration: { enabled: true, location: 'us' } })],
-      'gcp-sql-backup-location-in-japan',
+      'gcp-data-stored-in-japan',
     );
     expect(b['tokyo-backups']).toEqual({ status: 'pass' });
-    expect(b['default-backups']).toEqual({ status: 'fail', reason: 'no backup location set: backups go to the nearest multi-region, which is not Japan-only' });
-    expect(b['us-backups']).toEqual({ status: 'fail', reason: 'backup location us is outside Japan' });
-    const bja = reasonsJa([sql('default-backups', { backupConfiguration: { enabled: true } }), sql('us-backups', { backupConfiguration: { enabled: true, location: 'us' } })], 'gcp-sql-backup-location-in-japan');
-    expect(bja['default-backups']).toBe('バックアップの保存先が設定されていません。バックアップは最寄りのマルチリージョンに保存され、日本国内に限られません');
-    expect(bja['us-backups']).toBe('バックアップの保存先 us は日本国外です');
+    expect(b['default-backups']).toEqual({ status: 'fail', reason: 'backups: no location set (stored in the nearest multi-region; cannot be pinned to Japan)' });
+    expect(b['us-backups']).toEqual({ status: 'fail', reason: 'backups: us (a multi-region spanning several regions; cannot be pinned to Japan)' });
+    const bja = reasonsJa([sql('default-backups', { backupConfiguration: { enabled: true } }), sql('us-backups', { backupConfiguration: { enabled: true, location: 'us' } })], 'gcp-data-stored-in-japan');
+    expect(bja['default-backups']).toBe('バックアップ: 保存先の指定なし（最寄りのマルチリージョンに保存され、日本国内に固定できません）');
+    expect(bja['us-backups']).toBe('バックアップ: us（複数のリージョンにまたがるマルチリージョンで、日本国内に固定できません）');
   });
 });

@@ -105,3 +105,82 @@ describe(control, () => {
     });
   });
 });
+
+describe(`${control}: firewall policies evaluated before the VPC rules`, () => {
+  // Compute v1 FirewallPolicy (https://cloud.google.com/compute/docs/reference/rest/v1/firewallPolicies) and
+  // Network.networkFirewallPolicyEnforcementOrder (https://cloud.google.com/compute/docs/reference/rest/v1/networks);
+  // order: https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order.
+  const NET = 'https://www.googleapis.com/compute/v1/projects/kansa-test/global/networks/vpc-a';
+  const ORG = 'organizations/900000000001';
+  const FOLDER = 'folders/300000000001';
+  const world = { direction: 'INGRESS', sourceRanges: ['0.0.0.0/0'] };
+  const allowSsh = (ancestors = ['projects/123456789012', ORG]) => ({
+    ...fw('allow', { ...world, network: NET, allowed: [{ IPProtocol: 'tcp', ports: ['22'] }] }),
+    ancestors,
+  });
+  type Rule = { priority: number; action: string; ports?: string[]; src?: string[]; extra?: Record<string, unknown> };
+  const rule = (r: Rule) => ({
+    priority: r.priority,
+    action: r.action,
+    direction: 'INGRESS',
+    match: { srcIpRanges: r.src ?? ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'tcp', ports: r.ports ?? ['22'] }] },
+    ...r.extra,
+  });
+  const policy = (id: string, target: string, rules: Rule[]) =>
+    asset('compute.googleapis.com/FirewallPolicy', `//compute.googleapis.com/locations/global/firewallPolicies/${id}`, {
+      name: id,
+      kind: 'compute#firewallPolicy',
+      ...(target.startsWith('https://') ? {} : { parent: target }),
+      associations: [{ name: `assoc-${id}`, attachmentTarget: target }],
+      rules: [...rules.map(rule), rule({ priority: 2147483647, action: 'goto_next', ports: [], src: ['0.0.0.0/0'] })],
+    }, 'global');
+  const network = (order?: string) =>
+    asset('compute.googleapis.com/Network', '//compute.googleapis.com/projects/kansa-test/global/networks/vpc-a', {
+      name: 'vpc-a',
+      selfLink: NET,
+      ...(order ? { networkFirewallPolicyEnforcementOrder: order } : {}),
+    }, 'global');
+  const verdict = (assets: Record<string, unknown>[]) => findings(assets, control).allow;
+  const open = { status: 'fail', reason: 'tcp/22 open to 0.0.0.0/0' };
+
+  it('an organization policy that denies the port closes it; goto_next, an earlier allow or a targeted deny do not', () => {
+    expect(verdict([allowSsh(), policy('1', ORG, [{ priority: 100, action: 'deny' }])])).toEqual({ status: 'pass' });
+    expect(verdict([allowSsh(), policy('1', ORG, [{ priority: 100, action: 'goto_next' }, { priority: 200, action: 'deny' }])])).toEqual(open);
+    expect(verdict([allowSsh(), policy('1', ORG, [{ priority: 100, action: 'allow' }, { priority: 200, action: 'deny' }])])).toEqual(open);
+    expect(verdict([allowSsh(), policy('1', ORG, [{ priority: 100, action: 'deny', extra: { targetServiceAccounts: ['sa@kansa-test.iam.gserviceaccount.com'] } }])])).toEqual(open);
+    // an earlier allow from a narrow range does not match the world traffic: the deny decides it
+    expect(verdict([allowSsh(), policy('1', ORG, [{ priority: 100, action: 'allow', src: ['35.235.240.0/20'] }, { priority: 200, action: 'deny' }])])).toEqual({ status: 'pass' });
+    // a deny of another port, or a policy attached to another organization, changes nothing
+    expect(verdict([allowSsh(), policy('1', ORG, [{ priority: 100, action: 'deny', ports: ['3389'] }])])).toEqual(open);
+    expect(verdict([allowSsh(), policy('1', 'organizations/111', [{ priority: 100, action: 'deny' }])])).toEqual(open);
+  });
+
+  it('walks from the organization down: goto_next hands over to the folder, the organization decides first', () => {
+    const inFolder = allowSsh(['projects/123456789012', FOLDER, ORG]);
+    expect(verdict([inFolder, policy('1', ORG, [{ priority: 100, action: 'goto_next' }]), policy('2', FOLDER, [{ priority: 100, action: 'deny' }])])).toEqual({ status: 'pass' });
+    expect(verdict([inFolder, policy('1', ORG, [{ priority: 100, action: 'allow' }]), policy('2', FOLDER, [{ priority: 100, action: 'deny' }])])).toEqual(open);
+    expect(verdict([inFolder, policy('1', ORG, [{ priority: 100, action: 'deny' }]), policy('2', FOLDER, [{ priority: 100, action: 'allow' }])])).toEqual({ status: 'pass' });
+  });
+
+  it('network firewall policies come before the VPC rules only with BEFORE_CLASSIC_FIREWALL', () => {
+    const netDeny = policy('9', NET, [{ priority: 100, action: 'deny' }]);
+    expect(verdict([allowSsh(), netDeny, network('BEFORE_CLASSIC_FIREWALL')])).toEqual({ status: 'pass' });
+    expect(verdict([allowSsh(), netDeny, network('AFTER_CLASSIC_FIREWALL')])).toEqual(open);
+    expect(verdict([allowSsh(), netDeny, network()])).toEqual(open); // AFTER_CLASSIC_FIREWALL is the default
+  });
+
+  it('is unknown when the order cannot be known: the network was not collected, or the project has no recorded ancestors', () => {
+    expect(verdict([allowSsh(), policy('9', NET, [{ priority: 100, action: 'deny' }])])).toEqual({
+      status: 'unknown',
+      reason: `cannot evaluate: network ${NET} was not collected: the enforcement order of its firewall policies is unknown`,
+    });
+    const orphan: Record<string, unknown> = { ...allowSsh() };
+    delete orphan.ancestors;
+    expect(verdict([orphan, policy('1', ORG, [{ priority: 100, action: 'deny' }])])?.status).toBe('unknown');
+    expect(reasonsJa([orphan, policy('1', ORG, [{ priority: 100, action: 'deny' }])], control).allow).toBe(
+      '判定できません: プロジェクトの上位階層（ancestors）が記録されていないため、階層型ファイアウォール ポリシーの適用範囲が分かりません',
+    );
+    // without any firewall policy, a rule needs neither
+    expect(verdict([orphan])).toEqual(open);
+  });
+});
