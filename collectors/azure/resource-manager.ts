@@ -105,6 +105,8 @@ export interface AzureClients {
   readonly endpoint: string;
   /** GET an absolute ARM URL (a nextLink) through the ARM pipeline: bearer token, TLS options, kansa's policies. */
   get(url: string, signal: AbortSignal): Promise<PipelineResponse>;
+  /** Closes the clients' sockets; the collector is not used afterwards. */
+  close(): void;
 }
 
 class ScopeFailure extends Error {
@@ -250,6 +252,11 @@ export class AzureResourceCollector implements Collector {
     private readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
   ) {
     this.retry = { ...DEFAULT_AZURE_RETRY, maxAttempts: config.maxAttempts };
+  }
+
+  close(): Promise<void> {
+    this.clients.close();
+    return Promise.resolve();
   }
 
   async collect(context: CollectContext): Promise<CollectorRun> {

@@ -116,6 +116,8 @@ class EngineThread {
           void (async () => {
             await evidence?.stop();
             await scheduler.stop();
+            // The SDK clients live from scan to scan: their sockets close with the agent.
+            await Promise.allSettled(agent.collectors.map((state) => state.collector.close()));
             publish();
             this.post({ type: 'stopped' });
           })();
