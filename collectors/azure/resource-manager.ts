@@ -243,7 +243,8 @@ export class AzureResourceCollector implements Collector {
   readonly provider = 'azure' as const;
   readonly name = 'azure-resource-manager';
   private readonly retry: AzureRetryPolicy;
-  private readonly instrumented = new WeakSet<object>();
+  /** Each instrumented client → the context of the scan using it. */
+  private readonly instrumented = new WeakMap<object, CollectContext>();
 
   constructor(
     private readonly config: AzureCollectorConfig,
@@ -611,8 +612,10 @@ export class AzureResourceCollector implements Collector {
 
   /** Samples ARM's clock from each response's Date header (second resolution), once per client. */
   private instrument<C extends { pipeline: { addPolicy(policy: PipelinePolicy): void } }>(client: C, context: CollectContext): C {
-    if (this.instrumented.has(client)) return client;
-    this.instrumented.add(client);
+    // Clients outlive a scan: the policy, added once, reports to the scan that uses the client now.
+    const known = this.instrumented.has(client);
+    this.instrumented.set(client, context);
+    if (known) return client;
     client.pipeline.addPolicy({
       name: 'kansaClockSample',
       sendRequest: async (request, next) => {
@@ -620,7 +623,7 @@ export class AzureResourceCollector implements Collector {
         const response = await next(request);
         const received = Date.now();
         const date = Date.parse(response.headers.get('date') ?? '');
-        if (!Number.isNaN(date)) context.recorder.clockSample('azure', (sent + received) / 2000 - (date / 1000 + 0.5), (received - sent) / 1000);
+        if (!Number.isNaN(date)) this.instrumented.get(client)?.recorder.clockSample('azure', (sent + received) / 2000 - (date / 1000 + 0.5), (received - sent) / 1000);
         return response;
       },
     });
