@@ -101,13 +101,26 @@ export async function runScrapeBench(argv: readonly string[]): Promise<void> {
     writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: tls.crt\n  key_file: tls.key\nbasic_auth_users:\n  prometheus: '${hashPassword(PASSWORD, 10)}'\n`);
     const sandbox = spawn(process.execPath, [SANDBOX, '--port', '0', '--resources', String(n), '--seed', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(sandbox);
-    const started = (await waitForJson(sandbox)) as { aws: { endpoint: string; credentials: Record<string, unknown>; regions: string[] } };
+    const started = (await waitForJson(sandbox)) as {
+      aws: { endpoint: string; managementAccount: string; credentials: Record<string, { accessKeyId: string; secretAccessKey: string }>; roleArns: Record<string, string>; regions: string[] };
+    };
     const port = 20000 + Math.floor(Math.random() * 20000);
     writeFileSync(
       join(dir, 'kansa.yaml'),
-      `listen: "127.0.0.1:${port}"\nweb:\n  configFile: ./web.yml\nlog:\n  level: warn\ncollectors:\n  aws:\n    endpoint: ${started.aws.endpoint}\n    schedule: "* * * * *"\n    regions: [${started.aws.regions.join(', ')}]\n    accounts: [${Object.keys(started.aws.credentials).map((a) => `{ id: "${a}" }`).join(', ')}]\n`,
+      `listen: "127.0.0.1:${port}"\nweb:\n  configFile: ./web.yml\nlog:\n  level: warn\ncollectors:\n  aws:\n    endpoint: ${started.aws.endpoint}\n    schedule: "* * * * *"\n    regions: [${started.aws.regions.join(', ')}]\n    accounts: [${Object.entries(started.aws.roleArns).map(([a, role]) => `{ id: "${a}", roleArn: "${role}" }`).join(', ')}]\n`,
     );
-    const agentProcess = spawn(process.execPath, [KANSA, 'run', '--config', join(dir, 'kansa.yaml')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox' } });
+    const agentProcess = spawn(process.execPath, [KANSA, 'run', '--config', join(dir, 'kansa.yaml')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        // The management account's keys assume each account's role; STS and the Account API (identity, region
+        // discovery) reach the sandbox through AWS_ENDPOINT_URL, as they would a VPC endpoint.
+        AWS_ACCESS_KEY_ID: started.aws.credentials[started.aws.managementAccount]!.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: started.aws.credentials[started.aws.managementAccount]!.secretAccessKey,
+        AWS_ENDPOINT_URL: started.aws.endpoint,
+        AWS_REGION: 'us-east-1',
+      },
+    });
     children.push(agentProcess);
     const url = `https://127.0.0.1:${port}`;
     const setup = new Agent({ keepAlive: true });

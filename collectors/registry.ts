@@ -3,26 +3,29 @@
  * created here (never globally) so the sandbox and tests can inject endpoints and credentials. Each
  * collector's configuration schema is its own (<provider>/config.ts), listed once in config.ts.
  */
-import { AccountClient } from '@aws-sdk/client-account';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CollectorsConfig } from './config.js';
 import { AwsConfigCollector } from './aws/config-service.js';
-import type { AwsClients, ClientTarget } from './aws/clients.js';
+import { awsClientPool, awsMaxSockets, type AwsClients, type ClientTarget } from './aws/clients.js';
+import type { AwsCollectorConfig } from './aws/config.js';
+import type { AzureCollectorConfig } from './azure/config.js';
 import { GcpAssetCollector, type AssetClientFactory } from './gcp/cloud-asset.js';
 import { defaultGcpAssetClient } from './gcp/client.js';
 import { defaultAzureClients } from './azure/clients.js';
 import { AzureResourceCollector, type AzureClients } from './azure/resource-manager.js';
 import type { Collector } from './types.js';
 
+/**
+ * Each builds the clients of one collector (a collector closes its own when it stops, so two collectors
+ * never share them).
+ */
 export interface ClientOverrides {
   /** Replaces the AWS clients (Config, STS, Account) (sandbox: endpoint and per-account credentials). */
-  readonly awsClients?: AwsClients;
+  readonly awsClients?: (config: AwsCollectorConfig) => AwsClients;
   /** Replaces the Cloud Asset client factory (sandbox: loopback gRPC endpoint without credentials). */
-  readonly gcpClients?: AssetClientFactory;
+  readonly gcpClients?: () => AssetClientFactory;
   /** Replaces the Azure ARM / Resource Graph clients (sandbox: HTTPS endpoint, its CA, a static token). */
-  readonly azureClients?: AzureClients;
+  readonly azureClients?: (config: AzureCollectorConfig) => AzureClients;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface ClientOverrides {
  * role assumed per account, shared by the account's Config, STS and Account clients. `endpoint` overrides
  * AWS Config only; AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> apply through the SDK.
  */
-export function defaultAwsClients(endpoint: string | undefined): AwsClients {
+export function defaultAwsClients(endpoint: string | undefined, maxSockets: number): AwsClients {
   type Provider = ReturnType<typeof fromTemporaryCredentials>;
   const roles = new Map<string, Provider>();
   const credentials = (target: ClientTarget): { credentials?: Provider } => {
@@ -50,11 +53,8 @@ export function defaultAwsClients(endpoint: string | undefined): AwsClients {
     return { credentials: provider };
   };
   // Retries are ours (maxAttempts 1): counted and paced by our backoff (collectors/aws/retry.ts).
-  return {
-    config: (target) => new ConfigServiceClient({ region: target.region, maxAttempts: 1, ...(endpoint ? { endpoint } : {}), ...credentials(target) }),
-    sts: (target) => new STSClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),
-    account: (target) => new AccountClient({ region: target.region, maxAttempts: 1, ...credentials(target) }),
-  };
+  // `endpoint` is AWS Config's only: STS and Account keep theirs (AWS_ENDPOINT_URL_<SERVICE> applies to them).
+  return awsClientPool((target, service) => ({ region: target.region, maxAttempts: 1, ...(endpoint && service === 'config' ? { endpoint } : {}), ...credentials(target) }), maxSockets);
 }
 
 /** Credentials this close to expiry are renewed before use. */
@@ -101,7 +101,7 @@ export const COLLECTOR_FACTORIES = {
     const azure = config.collectors.azure;
     if (!azure?.enabled) return undefined;
     return {
-      collector: new AzureResourceCollector(azure, overrides.azureClients ?? defaultAzureClients(azure)),
+      collector: new AzureResourceCollector(azure, overrides.azureClients?.(azure) ?? defaultAzureClients(azure)),
       schedule: azure.schedule,
       jitterSeconds: azure.jitterSeconds,
       staleAfterSeconds: azure.staleAfterSeconds,
@@ -111,7 +111,7 @@ export const COLLECTOR_FACTORIES = {
     const aws = config.collectors.aws;
     if (!aws?.enabled) return undefined;
     return {
-      collector: new AwsConfigCollector(aws, overrides.awsClients ?? defaultAwsClients(aws.endpoint)),
+      collector: new AwsConfigCollector(aws, overrides.awsClients?.(aws) ?? defaultAwsClients(aws.endpoint, awsMaxSockets(aws))),
       schedule: aws.schedule,
       jitterSeconds: aws.jitterSeconds,
       staleAfterSeconds: aws.staleAfterSeconds,
@@ -121,7 +121,7 @@ export const COLLECTOR_FACTORIES = {
     const gcp = config.collectors.gcp;
     if (!gcp?.enabled) return undefined;
     return {
-      collector: new GcpAssetCollector(gcp, overrides.gcpClients ?? defaultGcpAssetClient(gcp.apiEndpoint)),
+      collector: new GcpAssetCollector(gcp, overrides.gcpClients?.() ?? defaultGcpAssetClient(gcp.apiEndpoint)),
       schedule: gcp.schedule,
       jitterSeconds: gcp.jitterSeconds,
       staleAfterSeconds: gcp.staleAfterSeconds,
@@ -137,4 +137,9 @@ export function enabledProviders(config: CollectorsSection): (keyof typeof COLLE
 
 export function buildCollectors(config: CollectorsSection, overrides: ClientOverrides = {}): ConfiguredCollector[] {
   return Object.values(COLLECTOR_FACTORIES).flatMap((factory) => factory(config, overrides) ?? []);
+}
+
+/** Closes every collector's clients and sockets (the agent or the command is done with them). */
+export async function closeCollectors(configured: readonly ConfiguredCollector[]): Promise<void> {
+  await Promise.allSettled(configured.map((c) => c.collector.close()));
 }

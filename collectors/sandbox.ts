@@ -4,12 +4,9 @@
  * The description is plain data because it crosses to the agent's engine worker (src/agent/engine.ts),
  * which builds its own clients from it.
  */
-import { AccountClient } from '@aws-sdk/client-account';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { STSClient } from '@aws-sdk/client-sts';
 import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from '../src/sandbox/aws-credentials.js';
 import type { Sandbox } from '../src/sandbox/server.js';
-import type { AwsClients, ClientTarget } from './aws/clients.js';
+import { awsClientPool, awsMaxSockets, type AwsClients, type ClientTarget } from './aws/clients.js';
 import { azureClients } from './azure/clients.js';
 import { StaticTokenCredential } from './azure/credential.js';
 import { loopbackAssetClient } from './gcp/sandbox-client.js';
@@ -33,11 +30,11 @@ export function sandboxClientsOf(sandbox: Sandbox): SandboxClients {
 export function sandboxClientOverrides(clients: SandboxClients): ClientOverrides {
   const { aws, azure, gcp } = clients;
   return {
-    ...(aws ? { awsClients: sandboxAwsClients(aws) } : {}),
+    ...(aws ? { awsClients: (config) => sandboxAwsClients(aws, undefined, awsMaxSockets(config)) } : {}),
     // ARM and Resource Graph over the sandbox's HTTPS listener; the SDK trusts only its certificate.
-    ...(azure ? { azureClients: azureClients({ credential: new StaticTokenCredential(azure.token), endpoint: azure.endpoint, ca: azure.ca }) } : {}),
+    ...(azure ? { azureClients: (config) => azureClients({ credential: new StaticTokenCredential(azure.token), endpoint: azure.endpoint, ca: azure.ca, maxSockets: config.concurrency }) } : {}),
     // Cloud Asset over the loopback gRPC listener (insecure channel, no token sent).
-    ...(gcp ? { gcpClients: loopbackAssetClient(gcp) } : {}),
+    ...(gcp ? { gcpClients: () => loopbackAssetClient(gcp) } : {}),
   };
 }
 
@@ -46,17 +43,18 @@ export function sandboxClientOverrides(clients: SandboxClients): ClientOverrides
  * signs as another account than the target's (tests of the identity check: credentials that belong to
  * someone else).
  */
-export function sandboxAwsClients(aws: NonNullable<SandboxClients['aws']>, signAs?: (target: ClientTarget) => string): AwsClients {
+/** Tests that build a collector themselves: the default concurrency (4) × the sandbox's three accounts. */
+const DEFAULT_SANDBOX_SOCKETS = 12;
+
+export function sandboxAwsClients(aws: NonNullable<SandboxClients['aws']>, signAs?: (target: ClientTarget) => string, maxSockets = DEFAULT_SANDBOX_SOCKETS): AwsClients {
   // The sandbox maps access keys to accounts the way AWS does; the aggregator lives in the management account.
-  const options = (target: ClientTarget) => ({
-    region: target.region,
-    endpoint: aws.endpoint,
-    maxAttempts: 1,
-    credentials: { accessKeyId: sandboxAccessKeyFor(signAs?.(target) ?? target.account ?? aws.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
-  });
-  return {
-    config: (target) => new ConfigServiceClient(options(target)),
-    sts: (target) => new STSClient(options(target)),
-    account: (target) => new AccountClient(options(target)),
-  };
+  return awsClientPool(
+    (target) => ({
+      region: target.region,
+      endpoint: aws.endpoint,
+      maxAttempts: 1,
+      credentials: { accessKeyId: sandboxAccessKeyFor(signAs?.(target) ?? target.account ?? aws.managementAccount), secretAccessKey: AWS_SANDBOX_SECRET },
+    }),
+    maxSockets,
+  );
 }

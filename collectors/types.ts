@@ -34,4 +34,9 @@ export interface Collector {
   /** Stable name used in metrics (`collector` label). */
   readonly name: string;
   collect(context: CollectContext): Promise<CollectorRun>;
+  /**
+   * Closes the SDK clients and their sockets, kept from scan to scan so connections are reused rather
+   * than opened anew each time; called once when the agent or the command stops.
+   */
+  close(): Promise<void>;
 }

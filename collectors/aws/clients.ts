@@ -1,10 +1,18 @@
 /**
  * The SDK clients the AWS collector uses, one factory per service so the sandbox and tests can point
  * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled).
+ *
+ * Clients are kept per service × account × region × role for the collector's life and share one pair
+ * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
+ * of opening new ones each time, and the descriptors they hold cannot grow with the number of scans
+ * (issue 18). close() destroys every client and socket (agent stop).
  */
-import type { AccountClient } from '@aws-sdk/client-account';
-import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import type { STSClient } from '@aws-sdk/client-sts';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { AccountClient } from '@aws-sdk/client-account';
+import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCollectorConfig } from './config.js';
 
 export interface ClientTarget {
   /** Absent for the aggregator client. */
@@ -18,6 +26,8 @@ export interface AwsClients {
   config(target: ClientTarget): ConfigServiceClient;
   sts(target: ClientTarget): STSClient;
   account(target: ClientTarget): AccountClient;
+  /** Destroys every client and closes its sockets; the collector is not used afterwards. */
+  close(): void;
 }
 
 /**
@@ -25,3 +35,52 @@ export interface AwsClients {
  * Management endpoints"); STS is asked there too, as every account can reach it.
  */
 export const ACCOUNT_API_REGION = 'us-east-1';
+
+/**
+ * A kept-alive socket idle this long is closed: shorter than the idle timeouts servers apply (so a
+ * request never races a close), and no descriptor is held for hours between scheduled scans.
+ */
+export const IDLE_SOCKET_MS = 20_000;
+
+/** What one client is built with, before the shared agents are added. */
+export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpoint' | 'maxAttempts' | 'credentials'>;
+
+/**
+ * Clients built with `optionsFor(target)`, cached per target, all sending through the same agents:
+ * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
+ * accounts, since a call holds one socket and the collector bounds the calls in flight.
+ */
+export type AwsService = 'config' | 'sts' | 'account';
+
+export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsService) => AwsClientOptions, maxSockets: number): AwsClients {
+  const agentOptions = { keepAlive: true, maxSockets, maxTotalSockets: maxSockets, timeout: IDLE_SOCKET_MS };
+  // The agent's timeout closes sockets idle in its pool; a request waiting for its answer is not cut (no listener destroys it).
+  const httpAgent = new HttpAgent(agentOptions);
+  const httpsAgent = new HttpsAgent(agentOptions);
+  const clients = new Map<string, { destroy(): void }>();
+  const cached = <C extends { destroy(): void }>(service: AwsService, target: ClientTarget, create: (config: AwsClientOptions & { requestHandler: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } }) => C): C => {
+    const key = [service, target.account ?? '', target.region, target.roleArn ?? '', target.externalId ?? ''].join('|');
+    let client = clients.get(key) as C | undefined;
+    if (!client) {
+      client = create({ ...optionsFor(target, service), requestHandler: { httpAgent, httpsAgent } });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  return {
+    config: (target) => cached('config', target, (config) => new ConfigServiceClient(config)),
+    sts: (target) => cached('sts', target, (config) => new STSClient(config)),
+    account: (target) => cached('account', target, (config) => new AccountClient(config)),
+    close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+/** Sockets an AWS collector may hold: one per call in flight (concurrency per account × accounts). */
+export function awsMaxSockets(config: AwsCollectorConfig): number {
+  return config.concurrencyPerAccount * Math.max(1, config.aggregator ? 1 : config.accounts.length);
+}

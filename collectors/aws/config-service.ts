@@ -129,6 +129,11 @@ export class AwsConfigCollector implements Collector {
     this.retry = { ...DEFAULT_RETRY, maxAttempts: config.maxAttempts };
   }
 
+  close(): Promise<void> {
+    this.clients.close();
+    return Promise.resolve();
+  }
+
   async collect(context: CollectContext): Promise<CollectorRun> {
     const types = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
     if (this.config.aggregator) return this.collectAggregate(context, types, this.config.aggregator);
@@ -184,8 +189,6 @@ export class AwsConfigCollector implements Collector {
       // With a role, the credentials come from sts:AssumeRole first: its AccessDenied (trust policy, externalId) lands here.
       const via = account.roleArn ? ` with the credentials of role ${account.roleArn} (sts:AssumeRole)` : '';
       return `identity could not be verified (sts:GetCallerIdentity${via}): ${error instanceof ScopeFailure ? error.message : errorMessage(error)}`;
-    } finally {
-      sts.destroy();
     }
   }
 
@@ -245,8 +248,6 @@ export class AwsConfigCollector implements Collector {
       } while (nextToken !== undefined);
     } catch (error) {
       return error instanceof ScopeFailure ? error.message : errorMessage(error);
-    } finally {
-      client.destroy();
     }
     return [...new Set(regions)].sort();
   }
@@ -267,91 +268,87 @@ export class AwsConfigCollector implements Collector {
     const global = data.filter((t) => IAM_GLOBAL_TYPES.has(t));
     const clients = new Map(regions.map((region) => [region, this.instrument(this.clients.config({ ...target, region }), context)]));
     const client = (region: string): ConfigServiceClient => clients.get(region)!;
-    try {
-      const recordings = await Promise.all(regions.map((region) => this.describeRecorders(context, limit, client(region), region)));
-      // One region recording a global (IAM) type covers the account.
-      const globalRecorded = new Set(recordings.flatMap((r) => (r.view ? [...recordedTypes(r.view, global)] : [])));
-      const globalNotSeen = global.filter((t) => !globalRecorded.has(t));
-      // A region whose recorders could not be read may be the one recording them: not known to be missing.
-      const someUnread = recordings.some((r) => r.view === undefined);
-      const globalMissing = someUnread ? [] : globalNotSeen;
-      const globalUndetermined = someUnread ? globalNotSeen : [];
-      const seenGlobal = new Set<string>();
-      return await Promise.all(
-        recordings.map(async (recording, index): Promise<CollectionScope> => {
-          const { region, view } = recording;
-          const gaps: CoverageGap[] = [];
-          let covered: string[];
-          let select: string[];
-          if (view === undefined) {
-            // Unknown recording: collect what is there, but claim nothing as covered.
-            gaps.push({ types: [...regional, ...(wantRecorders ? [CONFIG_RECORDER_TYPE] : [])], reason: recordersUnreadableReason(region, recording.error ?? '') });
-            covered = [];
-            select = data;
-          } else {
-            const recorded = recordedTypes(view, data);
-            const inactive = inactiveReason(view, region);
-            if (inactive) {
-              if (regional.length > 0) gaps.push({ types: regional, reason: inactive });
-            } else for (const type of regional) if (!recorded.has(type)) gaps.push({ types: [type], reason: notRecordedReason(type, region) });
-            covered = [...recorded, ...(wantRecorders ? [CONFIG_RECORDER_TYPE] : [])].sort();
-            select = [...recorded];
-            if (wantRecorders) {
-              const unrecorded = (recorder: ConfigurationRecorder): string[] => [...regional.filter((t) => !groupRecords(recorder, t)), ...globalMissing].sort();
-              for (const resource of recorderResources(account, region, view, unrecorded, context.now().toISOString(), globalUndetermined)) {
-                counter.resources++;
-                context.onResource(resource);
-              }
+    const recordings = await Promise.all(regions.map((region) => this.describeRecorders(context, limit, client(region), region)));
+    // One region recording a global (IAM) type covers the account.
+    const globalRecorded = new Set(recordings.flatMap((r) => (r.view ? [...recordedTypes(r.view, global)] : [])));
+    const globalNotSeen = global.filter((t) => !globalRecorded.has(t));
+    // A region whose recorders could not be read may be the one recording them: not known to be missing.
+    const someUnread = recordings.some((r) => r.view === undefined);
+    const globalMissing = someUnread ? [] : globalNotSeen;
+    const globalUndetermined = someUnread ? globalNotSeen : [];
+    const seenGlobal = new Set<string>();
+    return await Promise.all(
+      recordings.map(async (recording, index): Promise<CollectionScope> => {
+        const { region, view } = recording;
+        const gaps: CoverageGap[] = [];
+        let covered: string[];
+        let select: string[];
+        if (view === undefined) {
+          // Unknown recording: collect what is there, but claim nothing as covered.
+          gaps.push({ types: [...regional, ...(wantRecorders ? [CONFIG_RECORDER_TYPE] : [])], reason: recordersUnreadableReason(region, recording.error ?? '') });
+          covered = [];
+          select = data;
+        } else {
+          const recorded = recordedTypes(view, data);
+          const inactive = inactiveReason(view, region);
+          if (inactive) {
+            if (regional.length > 0) gaps.push({ types: regional, reason: inactive });
+          } else for (const type of regional) if (!recorded.has(type)) gaps.push({ types: [type], reason: notRecordedReason(type, region) });
+          covered = [...recorded, ...(wantRecorders ? [CONFIG_RECORDER_TYPE] : [])].sort();
+          select = [...recorded];
+          if (wantRecorders) {
+            const unrecorded = (recorder: ConfigurationRecorder): string[] => [...regional.filter((t) => !groupRecords(recorder, t)), ...globalMissing].sort();
+            for (const resource of recorderResources(account, region, view, unrecorded, context.now().toISOString(), globalUndetermined)) {
+              counter.resources++;
+              context.onResource(resource);
             }
           }
-          // The account's first region carries the gap of a global type no collected region records.
-          if (index === 0) for (const type of globalMissing) gaps.push({ types: [type], reason: globalNotRecordedReason(type, account, regions) });
-          let unreadable = 0;
-          /** Types AWS Config answered with ResourceNotRecorded items: not covered here, whatever the recorders said. */
-          const notRecorded = new Set<string>();
-          const emit = (item: unknown): void => {
-            const outcome = normalizeConfigItem(item);
-            if (outcome.kind === 'skipped' && outcome.notRecorded) notRecorded.add(outcome.notRecorded);
-            if (outcome.kind !== 'resource') return;
-            const r = outcome.resource;
-            // Not even a type: the row cannot be attributed to any control.
-            if (r.type === '') {
-              unreadable++;
-              return;
-            }
-            // Global resources (IAM) can be recorded in several regions: evaluate each once.
-            if (r.region === GLOBAL_REGION) {
-              const key = `${r.type}|${r.id}`;
-              if (seenGlobal.has(key)) return;
-              seenGlobal.add(key);
-            }
-            counter.resources++;
-            context.onResource(r);
-          };
-          const scope = (outcome: CollectionScope['outcome'], scopeTypes: readonly string[]): CollectionScope => ({
-            provider: 'aws',
-            account,
-            region,
-            types: scopeTypes,
-            ...(gaps.length > 0 ? { gaps } : {}),
-            ...(unreadable > 0 ? { unreadable } : {}),
-            outcome,
-          });
-          try {
-            if (select.length > 0) await this.selectAll(context, limit, select, emit, this.accountApi(context, client(region)), () => unreadable++);
-            const uncovered = covered.filter((t) => notRecorded.has(t));
-            for (const type of uncovered) gaps.push({ types: [type], reason: notRecordedReason(type, region) });
-            return scope({ status: 'ok', collectedAt: context.now().toISOString() }, covered.filter((t) => !notRecorded.has(t)));
-          } catch (error) {
-            const message = error instanceof ScopeFailure ? error.message : errorMessage(error);
-            context.logger.warn({ provider: 'aws', account, region, error: message }, 'collection failed for this account and region');
-            return scope({ status: 'failed', error: message, at: context.now().toISOString() }, types);
+        }
+        // The account's first region carries the gap of a global type no collected region records.
+        if (index === 0) for (const type of globalMissing) gaps.push({ types: [type], reason: globalNotRecordedReason(type, account, regions) });
+        let unreadable = 0;
+        /** Types AWS Config answered with ResourceNotRecorded items: not covered here, whatever the recorders said. */
+        const notRecorded = new Set<string>();
+        const emit = (item: unknown): void => {
+          const outcome = normalizeConfigItem(item);
+          if (outcome.kind === 'skipped' && outcome.notRecorded) notRecorded.add(outcome.notRecorded);
+          if (outcome.kind !== 'resource') return;
+          const r = outcome.resource;
+          // Not even a type: the row cannot be attributed to any control.
+          if (r.type === '') {
+            unreadable++;
+            return;
           }
-        }),
-      );
-    } finally {
-      for (const c of clients.values()) c.destroy();
-    }
+          // Global resources (IAM) can be recorded in several regions: evaluate each once.
+          if (r.region === GLOBAL_REGION) {
+            const key = `${r.type}|${r.id}`;
+            if (seenGlobal.has(key)) return;
+            seenGlobal.add(key);
+          }
+          counter.resources++;
+          context.onResource(r);
+        };
+        const scope = (outcome: CollectionScope['outcome'], scopeTypes: readonly string[]): CollectionScope => ({
+          provider: 'aws',
+          account,
+          region,
+          types: scopeTypes,
+          ...(gaps.length > 0 ? { gaps } : {}),
+          ...(unreadable > 0 ? { unreadable } : {}),
+          outcome,
+        });
+        try {
+          if (select.length > 0) await this.selectAll(context, limit, select, emit, this.accountApi(context, client(region)), () => unreadable++);
+          const uncovered = covered.filter((t) => notRecorded.has(t));
+          for (const type of uncovered) gaps.push({ types: [type], reason: notRecordedReason(type, region) });
+          return scope({ status: 'ok', collectedAt: context.now().toISOString() }, covered.filter((t) => !notRecorded.has(t)));
+        } catch (error) {
+          const message = error instanceof ScopeFailure ? error.message : errorMessage(error);
+          context.logger.warn({ provider: 'aws', account, region, error: message }, 'collection failed for this account and region');
+          return scope({ status: 'failed', error: message, at: context.now().toISOString() }, types);
+        }
+      }),
+    );
   }
 
   /** DescribeConfigurationRecorders and …Status for one region; a failure is reported, not thrown. */
@@ -393,100 +390,96 @@ export class AwsConfigCollector implements Collector {
     const limit = this.limiter();
     const data = types.filter((t) => t !== CONFIG_RECORDER_TYPE);
     const regional = data.filter((t) => !IAM_GLOBAL_TYPES.has(t));
+    const sources = await this.sourcesStatus(context, limit, client, aggregator.name);
+    /** account|region → the failure of its source, if any */
+    const scopes = new Map<string, { account: string; region: string; failure?: string }>();
+    const perAccount = new Map<string, number>();
+    const unreadableAt = new Map<string, number>();
+    let unattributed = 0;
+    const configured = this.config.accounts.map((a) => a.id);
+    const addScope = (account: string, region: string, failure?: string): void => {
+      const key = `${account}|${region}`;
+      const existing = scopes.get(key);
+      if (!existing || (failure && !existing.failure)) scopes.set(key, { account, region, ...(failure ? { failure } : {}) });
+    };
+    /** account|region → types the aggregator answered with ResourceNotRecorded items (not covered there). */
+    const notRecordedAt = new Map<string, Set<string>>();
+    const emit = (item: unknown): void => {
+      const outcome = normalizeConfigItem(item);
+      if (outcome.kind === 'skipped' && outcome.notRecorded) {
+        const at = item as { accountId?: unknown; awsRegion?: unknown };
+        const key = `${typeof at.accountId === 'string' ? at.accountId : ''}|${typeof at.awsRegion === 'string' ? at.awsRegion : ''}`;
+        notRecordedAt.set(key, (notRecordedAt.get(key) ?? new Set()).add(outcome.notRecorded));
+      }
+      if (outcome.kind !== 'resource') return;
+      const r = outcome.resource;
+      if (r.type === '') {
+        unattributed++;
+        return;
+      }
+      if (r.region !== GLOBAL_REGION) addScope(r.account, r.region);
+      perAccount.set(r.account, (perAccount.get(r.account) ?? 0) + 1);
+      context.onResource(r);
+    };
+    const onUnreadable = (text: string): void => {
+      // A cut row often still names its account and region (they come first): blame that scope only.
+      const account = /"accountId":"(\d{12})"/.exec(text)?.[1];
+      const region = /"awsRegion":"([a-z0-9-]+)"/.exec(text)?.[1];
+      if (account && region) unreadableAt.set(`${account}|${region}`, (unreadableAt.get(`${account}|${region}`) ?? 0) + 1);
+      else unattributed++;
+    };
+    let failure: string | undefined;
     try {
-      const sources = await this.sourcesStatus(context, limit, client, aggregator.name);
-      /** account|region → the failure of its source, if any */
-      const scopes = new Map<string, { account: string; region: string; failure?: string }>();
-      const perAccount = new Map<string, number>();
-      const unreadableAt = new Map<string, number>();
-      let unattributed = 0;
-      const configured = this.config.accounts.map((a) => a.id);
-      const addScope = (account: string, region: string, failure?: string): void => {
-        const key = `${account}|${region}`;
-        const existing = scopes.get(key);
-        if (!existing || (failure && !existing.failure)) scopes.set(key, { account, region, ...(failure ? { failure } : {}) });
-      };
-      /** account|region → types the aggregator answered with ResourceNotRecorded items (not covered there). */
-      const notRecordedAt = new Map<string, Set<string>>();
-      const emit = (item: unknown): void => {
-        const outcome = normalizeConfigItem(item);
-        if (outcome.kind === 'skipped' && outcome.notRecorded) {
-          const at = item as { accountId?: unknown; awsRegion?: unknown };
-          const key = `${typeof at.accountId === 'string' ? at.accountId : ''}|${typeof at.awsRegion === 'string' ? at.awsRegion : ''}`;
-          notRecordedAt.set(key, (notRecordedAt.get(key) ?? new Set()).add(outcome.notRecorded));
-        }
-        if (outcome.kind !== 'resource') return;
-        const r = outcome.resource;
-        if (r.type === '') {
-          unattributed++;
-          return;
-        }
-        if (r.region !== GLOBAL_REGION) addScope(r.account, r.region);
-        perAccount.set(r.account, (perAccount.get(r.account) ?? 0) + 1);
-        context.onResource(r);
-      };
-      const onUnreadable = (text: string): void => {
-        // A cut row often still names its account and region (they come first): blame that scope only.
-        const account = /"accountId":"(\d{12})"/.exec(text)?.[1];
-        const region = /"awsRegion":"([a-z0-9-]+)"/.exec(text)?.[1];
-        if (account && region) unreadableAt.set(`${account}|${region}`, (unreadableAt.get(`${account}|${region}`) ?? 0) + 1);
-        else unattributed++;
-      };
-      let failure: string | undefined;
-      try {
-        if (typeof sources === 'string') throw new Error(sources);
-        await this.selectAll(context, limit, data, emit, this.aggregateApi(context, client, aggregator.name), onUnreadable);
-      } catch (error) {
-        failure = error instanceof ScopeFailure ? error.message : errorMessage(error);
-        context.logger.warn({ provider: 'aws', aggregator: aggregator.name, error: failure }, 'aggregator collection failed');
-      }
-      // Sources: account rows name one account × region; organization rows a region for every account.
-      if (typeof sources !== 'string') {
-        const accounts = [...new Set([...configured, ...perAccount.keys()])];
-        for (const source of sources) {
-          const region = source.AwsRegion ?? '';
-          const bad = source.LastUpdateStatus === 'FAILED' || source.LastUpdateStatus === 'OUTDATED';
-          const why = bad ? sourceFailure(aggregator.name, source) : undefined;
-          if (source.SourceType === 'ORGANIZATION') for (const account of accounts.length > 0 ? accounts : [source.SourceId ?? '']) addScope(account, region, why);
-          else addScope(source.SourceId ?? '', region, why);
-        }
-      }
-      const at = context.now().toISOString();
-      const recorderGap: CoverageGap[] = types.includes(CONFIG_RECORDER_TYPE) ? [{ types: [CONFIG_RECORDER_TYPE], reason: aggregatorRecordersReason(aggregator.name) }] : [];
-      const coverage = [...scopes.values()].map(({ account, region, failure: sourceFailed }): CollectionScope => {
-        const error = failure ?? sourceFailed;
-        const unreadable = (unreadableAt.get(`${account}|${region}`) ?? 0) + unattributed;
-        const notRecorded = [...(notRecordedAt.get(`${account}|${region}`) ?? [])].filter((t) => data.includes(t)).sort();
-        const gaps = [...recorderGap, ...notRecorded.map((type): CoverageGap => ({ types: [type], reason: notRecordedReason(type, region) }))];
-        return {
-          provider: 'aws',
-          account,
-          region,
-          types: error === undefined ? data.filter((t) => !notRecorded.includes(t)) : types,
-          ...(error === undefined && gaps.length > 0 ? { gaps } : {}),
-          ...(unreadable > 0 ? { unreadable } : {}),
-          outcome: error === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error, at },
-        };
-      });
-      const aggregated = new Set(coverage.map((s) => s.account));
-      for (const account of configured.filter((a) => !aggregated.has(a))) {
-        context.logger.warn({ provider: 'aws', aggregator: aggregator.name, account }, 'configured account is not a source of the aggregator: not collected');
-        coverage.push({ provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps: [{ types: [...regional, ...recorderGap.flatMap((g) => g.types)], reason: notAggregatedReason(account, aggregator.name) }], outcome: { status: 'ok', collectedAt: at } });
-      }
-      const accounts = [...new Set(coverage.map((s) => s.account))].map((account): AccountOutcome => {
-        const failed = coverage.find((s) => s.account === account && s.outcome.status === 'failed');
-        return {
-          account,
-          ok: failed === undefined,
-          ...(failed?.outcome.status === 'failed' ? { error: failed.outcome.error } : {}),
-          durationSeconds: (performance.now() - started) / 1000,
-          resources: perAccount.get(account) ?? 0,
-        };
-      });
-      return { coverage, accounts };
-    } finally {
-      client.destroy();
+      if (typeof sources === 'string') throw new Error(sources);
+      await this.selectAll(context, limit, data, emit, this.aggregateApi(context, client, aggregator.name), onUnreadable);
+    } catch (error) {
+      failure = error instanceof ScopeFailure ? error.message : errorMessage(error);
+      context.logger.warn({ provider: 'aws', aggregator: aggregator.name, error: failure }, 'aggregator collection failed');
     }
+    // Sources: account rows name one account × region; organization rows a region for every account.
+    if (typeof sources !== 'string') {
+      const accounts = [...new Set([...configured, ...perAccount.keys()])];
+      for (const source of sources) {
+        const region = source.AwsRegion ?? '';
+        const bad = source.LastUpdateStatus === 'FAILED' || source.LastUpdateStatus === 'OUTDATED';
+        const why = bad ? sourceFailure(aggregator.name, source) : undefined;
+        if (source.SourceType === 'ORGANIZATION') for (const account of accounts.length > 0 ? accounts : [source.SourceId ?? '']) addScope(account, region, why);
+        else addScope(source.SourceId ?? '', region, why);
+      }
+    }
+    const at = context.now().toISOString();
+    const recorderGap: CoverageGap[] = types.includes(CONFIG_RECORDER_TYPE) ? [{ types: [CONFIG_RECORDER_TYPE], reason: aggregatorRecordersReason(aggregator.name) }] : [];
+    const coverage = [...scopes.values()].map(({ account, region, failure: sourceFailed }): CollectionScope => {
+      const error = failure ?? sourceFailed;
+      const unreadable = (unreadableAt.get(`${account}|${region}`) ?? 0) + unattributed;
+      const notRecorded = [...(notRecordedAt.get(`${account}|${region}`) ?? [])].filter((t) => data.includes(t)).sort();
+      const gaps = [...recorderGap, ...notRecorded.map((type): CoverageGap => ({ types: [type], reason: notRecordedReason(type, region) }))];
+      return {
+        provider: 'aws',
+        account,
+        region,
+        types: error === undefined ? data.filter((t) => !notRecorded.includes(t)) : types,
+        ...(error === undefined && gaps.length > 0 ? { gaps } : {}),
+        ...(unreadable > 0 ? { unreadable } : {}),
+        outcome: error === undefined ? { status: 'ok', collectedAt: at } : { status: 'failed', error, at },
+      };
+    });
+    const aggregated = new Set(coverage.map((s) => s.account));
+    for (const account of configured.filter((a) => !aggregated.has(a))) {
+      context.logger.warn({ provider: 'aws', aggregator: aggregator.name, account }, 'configured account is not a source of the aggregator: not collected');
+      coverage.push({ provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps: [{ types: [...regional, ...recorderGap.flatMap((g) => g.types)], reason: notAggregatedReason(account, aggregator.name) }], outcome: { status: 'ok', collectedAt: at } });
+    }
+    const accounts = [...new Set(coverage.map((s) => s.account))].map((account): AccountOutcome => {
+      const failed = coverage.find((s) => s.account === account && s.outcome.status === 'failed');
+      return {
+        account,
+        ok: failed === undefined,
+        ...(failed?.outcome.status === 'failed' ? { error: failed.outcome.error } : {}),
+        durationSeconds: (performance.now() - started) / 1000,
+        resources: perAccount.get(account) ?? 0,
+      };
+    });
+    return { coverage, accounts };
   }
 
   /** Every page of DescribeConfigurationAggregatorSourcesStatus; the error as text when it fails. */

@@ -1,12 +1,15 @@
 /**
  * SDK clients for the Azure collector, created per collector (never globally). Retries are ours
  * (collectors/azure/retry.ts): the pipeline's are off so every attempt is counted and 429s without
- * Retry-After are retried too.
+ * Retry-After are retried too. The clients live as long as the collector and send through one
+ * keep-alive agent of their own with a bound on sockets (issue 18), instead of the SDK's process-wide
+ * HTTP client whose agents are never closed; close() destroys its sockets (agent stop).
  */
+import { Agent as HttpsAgent } from 'node:https';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
-import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
+import { createDefaultHttpClient, createPipelineRequest, type PipelineRequest, type SendRequest } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AzureClients } from './resource-manager.js';
 
@@ -16,19 +19,28 @@ export interface AzureClientOptions {
   readonly endpoint?: string;
   /** Extra trusted CA (PEM) for this client only: the sandbox's self-signed certificate. */
   readonly ca?: string;
+  /** Sockets the clients may hold at once (the collector's concurrency: one call, one socket); default 8, the default concurrency. */
+  readonly maxSockets?: number;
 }
+
+/** A kept-alive socket idle this long is closed (shorter than ARM's idle timeout; none held between scans). */
+const IDLE_SOCKET_MS = 20_000;
+const DEFAULT_MAX_SOCKETS = 8;
 
 export function azureClients(options: AzureClientOptions): AzureClients {
   const endpoint = options.endpoint?.replace(/\/+$/, '');
+  // The request's agent replaces the pipeline's own, so it carries the extra CA itself.
+  const agent = new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS, maxTotalSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS, timeout: IDLE_SOCKET_MS, ...(options.ca ? { ca: options.ca } : {}) });
+  const http = createDefaultHttpClient();
   const common = {
     retryOptions: { maxRetries: 0 },
+    httpClient: http,
+    additionalPolicies: [{ position: 'perCall' as const, policy: { name: 'kansaAgent', sendRequest: (request: PipelineRequest, next: SendRequest) => next(Object.assign(request, { agent })) } }],
     ...(endpoint ? { endpoint, credentials: { scopes: [`${endpoint}/.default`] } } : {}),
-    ...(options.ca ? { tlsOptions: { ca: options.ca } } : {}),
   };
   // One ARM client per subscription; the Resource Graph client is shared (subscriptions are in the body).
   const arm = new Map<string, ResourceManagementClient>();
   let graph: ResourceGraphClient | undefined;
-  const http = createDefaultHttpClient();
   return {
     endpoint: endpoint ?? 'https://management.azure.com',
     get(url, signal) {
@@ -47,11 +59,16 @@ export function azureClients(options: AzureClientOptions): AzureClients {
       graph ??= new ResourceGraphClient(options.credential, common);
       return graph;
     },
+    close() {
+      arm.clear();
+      graph = undefined;
+      agent.destroy();
+    },
   };
 }
 
 /** Production: DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI…). */
-export function defaultAzureClients(config: { readonly endpoint?: string | undefined; readonly tenantId?: string | undefined }): AzureClients {
+export function defaultAzureClients(config: { readonly endpoint?: string | undefined; readonly tenantId?: string | undefined; readonly concurrency: number }): AzureClients {
   const credential = new DefaultAzureCredential(config.tenantId ? { tenantId: config.tenantId } : {});
-  return azureClients({ credential, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
+  return azureClients({ credential, maxSockets: config.concurrency, ...(config.endpoint ? { endpoint: config.endpoint } : {}) });
 }

@@ -137,6 +137,8 @@ export interface AzureClients {
   readonly endpoint: string;
   /** GET an absolute ARM URL (a nextLink) through the ARM pipeline: bearer token, TLS options, kansa's policies. */
   get(url: string, signal: AbortSignal): Promise<PipelineResponse>;
+  /** Closes the clients' sockets; the collector is not used afterwards. */
+  close(): void;
 }
 
 class ScopeFailure extends Error {
@@ -273,7 +275,8 @@ export class AzureResourceCollector implements Collector {
   readonly provider = 'azure' as const;
   readonly name = 'azure-resource-manager';
   private readonly retry: AzureRetryPolicy;
-  private readonly instrumented = new WeakSet<object>();
+  /** Each instrumented client → the context of the scan using it. */
+  private readonly instrumented = new WeakMap<object, CollectContext>();
 
   constructor(
     private readonly config: AzureCollectorConfig,
@@ -282,6 +285,11 @@ export class AzureResourceCollector implements Collector {
     private readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
   ) {
     this.retry = { ...DEFAULT_AZURE_RETRY, maxAttempts: config.maxAttempts };
+  }
+
+  close(): Promise<void> {
+    this.clients.close();
+    return Promise.resolve();
   }
 
   async collect(context: CollectContext): Promise<CollectorRun> {
@@ -636,8 +644,10 @@ export class AzureResourceCollector implements Collector {
 
   /** Samples ARM's clock from each response's Date header (second resolution), once per client. */
   private instrument<C extends { pipeline: { addPolicy(policy: PipelinePolicy): void } }>(client: C, context: CollectContext): C {
-    if (this.instrumented.has(client)) return client;
-    this.instrumented.add(client);
+    // Clients outlive a scan: the policy, added once, reports to the scan that uses the client now.
+    const known = this.instrumented.has(client);
+    this.instrumented.set(client, context);
+    if (known) return client;
     client.pipeline.addPolicy({
       name: 'kansaClockSample',
       sendRequest: async (request, next) => {
@@ -645,7 +655,7 @@ export class AzureResourceCollector implements Collector {
         const response = await next(request);
         const received = Date.now();
         const date = Date.parse(response.headers.get('date') ?? '');
-        if (!Number.isNaN(date)) context.recorder.clockSample('azure', (sent + received) / 2000 - (date / 1000 + 0.5), (received - sent) / 1000);
+        if (!Number.isNaN(date)) this.instrumented.get(client)?.recorder.clockSample('azure', (sent + received) / 2000 - (date / 1000 + 0.5), (received - sent) / 1000);
         return response;
       },
     });

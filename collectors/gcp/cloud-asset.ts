@@ -94,6 +94,7 @@ export class GcpAssetCollector implements Collector {
   readonly provider = 'gcp' as const;
   readonly name = 'gcp-cloud-asset';
   private readonly retry: RetryPolicy;
+  private client: AssetServiceClient | undefined;
 
   constructor(
     private readonly config: GcpCollectorConfig,
@@ -104,17 +105,21 @@ export class GcpAssetCollector implements Collector {
     this.retry = { ...DEFAULT_RETRY, maxAttempts: config.maxAttempts };
   }
 
+  /** Closes the client (its gRPC channel) kept across scans. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => undefined);
+  }
+
   async collect(context: CollectContext): Promise<CollectorRun> {
     const plan = listingPlan(context.types);
-    const client = this.clientFor();
+    // One client, one channel, for the collector's life: scans reuse its HTTP/2 connection and its credentials.
+    const client = (this.client ??= this.clientFor());
     // The ListAssets quota belongs to the consumer project, not to the scope listed: one bucket for all.
     const limit: Limiter = { concurrency: new Semaphore(this.config.concurrency), pace: new TokenBucket(this.config.requestsPerMinute / 60) };
-    try {
-      const results = await Promise.all(this.config.scopes.map((parent) => this.collectScope(context, client, limit, plan, parent)));
-      return { coverage: results.flatMap((r) => r.coverage), accounts: results.flatMap((r) => r.accounts) };
-    } finally {
-      await client.close().catch(() => undefined);
-    }
+    const results = await Promise.all(this.config.scopes.map((parent) => this.collectScope(context, client, limit, plan, parent)));
+    return { coverage: results.flatMap((r) => r.coverage), accounts: results.flatMap((r) => r.accounts) };
   }
 
   private async collectScope(

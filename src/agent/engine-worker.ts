@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { buildCollectors } from '../../collectors/registry.js';
 import { loadMappings } from '../mappings/load.js';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError, inputErrorList } from '../errors.js';
 import { prepareEvidence, type ScheduledEvidence } from '../evidence/schedule.js';
 import { createForwardingLogger, type Logger } from '../log.js';
 import { sandboxClientOverrides } from '../../collectors/sandbox.js';
@@ -86,7 +86,7 @@ class EngineThread {
     } catch (error) {
       this.post(
         error instanceof InputError
-          ? { type: 'failed', message: error.message, input: { file: error.file, path: error.path, reason: error.reason } }
+          ? { type: 'failed', message: error.message, inputs: inputErrorList(error).map(({ file, path, reason }) => ({ file, path, reason })) }
           : { type: 'failed', message: errorMessage(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) },
       );
       return undefined;
@@ -116,6 +116,8 @@ class EngineThread {
           void (async () => {
             await evidence?.stop();
             await scheduler.stop();
+            // The SDK clients live from scan to scan: their sockets close with the agent.
+            await Promise.allSettled(agent.collectors.map((state) => state.collector.close()));
             publish();
             this.post({ type: 'stopped' });
           })();

@@ -10,7 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { AgentConfig } from '../config/schema.js';
-import { errorMessage, InputError } from '../errors.js';
+import { errorMessage, InputError, InputErrors } from '../errors.js';
 import type { EvidenceMetrics, SnapshotErrorStage } from '../evidence/service.js';
 import type { Attestation } from '../mappings/attestations.js';
 import type { ControlException } from '../mappings/exceptions.js';
@@ -28,6 +28,13 @@ export interface EngineInput {
   readonly version: string;
 }
 
+/** One problem of an InputError, as plain data (errors lose their class crossing the thread boundary). */
+export interface InputProblem {
+  readonly file: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
 export type ApiCallCount = readonly [provider: string, operation: string, code: string, count: number];
 
 export type EvidenceEvent =
@@ -37,7 +44,8 @@ export type EvidenceEvent =
 
 export type EngineMessage =
   | { readonly type: 'prepared' }
-  | { readonly type: 'failed'; readonly message: string; readonly stack?: string; readonly input?: { file: string; path: string; reason: string } }
+  /** `inputs`: every problem of a start-up InputError (all of an InputErrors), not only the first. */
+  | { readonly type: 'failed'; readonly message: string; readonly stack?: string; readonly inputs?: readonly InputProblem[] }
   | { readonly type: 'status'; readonly status?: EngineStatus; readonly apiCalls: readonly ApiCallCount[] }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'evidence'; readonly event: EvidenceEvent }
@@ -116,7 +124,7 @@ export function startEngine(input: EngineInput, listeners: EngineListeners, opti
         case 'failed':
           failureReported = true;
           void worker.terminate();
-          reject(message.input ? new InputError(message.input.file, message.input.path, message.input.reason) : new EngineStartError(message.message, message.stack));
+          reject(message.inputs && message.inputs.length > 0 ? inputErrorOf(message.inputs) : new EngineStartError(message.message, message.stack));
           return;
         case 'status':
           if (message.status) listeners.onStatus(message.status);
@@ -160,6 +168,12 @@ export function startEngine(input: EngineInput, listeners: EngineListeners, opti
     void worker.terminate();
     throw error instanceof Error ? error : new EngineStartError(errorMessage(error));
   });
+}
+
+/** The worker's problems as the InputError start-up in this thread would have thrown: one as itself, several as InputErrors. */
+function inputErrorOf(problems: readonly InputProblem[]): InputError {
+  const errors = problems.map((p) => new InputError(p.file, p.path, p.reason));
+  return errors.length === 1 ? errors[0]! : new InputErrors(errors);
 }
 
 function applyEvidenceEvent(metrics: EvidenceMetrics | undefined, event: EvidenceEvent): void {

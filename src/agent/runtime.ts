@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics, registerReloadMetrics } from '../metrics/metrics.js';
 import { loadAttestations } from '../mappings/attestations.js';
 import { loadExceptions } from '../mappings/exceptions.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, InputError, InputErrorCollector, inputErrorLines } from '../errors.js';
 import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
 import { longestGapSeconds } from './scheduler.js';
@@ -106,8 +106,12 @@ export async function startAgent(options: {
   const reloadAttestations = (): { ok: true; attestations: number; exceptions: number } | { ok: false; error: string } => {
     const file = config.attestations;
     try {
-      const attestations = file ? loadAttestations(file, [mappings.catalog], mappings.catalog.id) : [];
-      const exceptions = config.exceptions ? loadExceptions(config.exceptions, mappings.controls) : [];
+      // Both files are read whatever the first one holds, so a reload reports the problems of both.
+      const problems = new InputErrorCollector();
+      const attestations = file ? problems.attempt(() => loadAttestations(file, [mappings.catalog], mappings.catalog.id)) : [];
+      const exceptions = config.exceptions ? problems.attempt(() => loadExceptions(config.exceptions!, mappings.controls)) : [];
+      problems.throwIfAny();
+      if (!attestations || !exceptions) throw new Error('reload: a file failed without an error');
       mirror.replaceReviewed(attestations, exceptions);
       engine.replaceReviewed(attestations, exceptions);
       reloads.succeeded(new Date());
@@ -120,7 +124,9 @@ export async function startAgent(options: {
       reloads.failed();
       mirror.version++; // the reload metrics changed: a cached /metrics must not hide it
       const message = errorMessage(error);
-      logger.error({ event: 'attestations_reload_failed', file, exceptionsFile: config.exceptions ?? null, error: message }, 'attestations and exceptions not reloaded: the previous ones stay in force');
+      // Every problem of both files, one entry each (capped like the CLI's): fixed in one go, not one per SIGHUP.
+      const errors = error instanceof InputError ? inputErrorLines(error) : [message];
+      logger.error({ event: 'attestations_reload_failed', file, exceptionsFile: config.exceptions ?? null, error: message, errors }, 'attestations and exceptions not reloaded: the previous ones stay in force');
       return { ok: false, error: message };
     }
   };
@@ -137,6 +143,7 @@ export async function startAgent(options: {
     stop: async () => {
       await engine.stop();
       await endpoint.close();
+      await web?.close();
     },
   };
 }

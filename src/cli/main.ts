@@ -20,7 +20,7 @@ import { createLogger } from '../log.js';
 import { startAgent } from '../agent/runtime.js';
 import { EngineStartError } from '../agent/engine.js';
 import { Agent } from '../agent/agent.js';
-import { buildCollectors } from '../../collectors/registry.js';
+import { buildCollectors, closeCollectors, type ConfiguredCollector } from '../../collectors/registry.js';
 import { awsConfigWarnings } from '../../collectors/aws/config.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
@@ -216,9 +216,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))
     .action(async (options: AgentCliOptions & { output: AssessmentFormat; lang: Language; failOn?: 'noncompliant' | 'unknown' }) => {
       const prepared = await prepareAgent(options);
+      let configured: ConfiguredCollector[] = [];
       try {
         const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
-        const configured = buildCollectors(prepared.config, prepared.sandbox ? sandboxClientOverrides(prepared.sandbox.clients) : {});
+        configured = buildCollectors(prepared.config, prepared.sandbox ? sandboxClientOverrides(prepared.sandbox.clients) : {});
         const progress = process.stderr.isTTY ? (name: string, n: number): void => void process.stderr.write(`\r${name}: ${n} resources evaluated`) : undefined;
         const agent = new Agent(prepared.mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,
@@ -240,6 +241,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;
         if (options.failOn === 'unknown' && assessment.summary.noncompliant + assessment.summary.unknown > 0) exitCode = EXIT_NONCOMPLIANT;
       } finally {
+        await closeCollectors(configured);
         await prepared.sandbox?.close();
       }
     });

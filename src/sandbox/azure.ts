@@ -4,6 +4,7 @@
  * clients trust `ca` (this certificate) and nothing else.
  */
 import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
 import { AzureArmHandler, AZURE_SANDBOX_TOKEN } from './azure-arm.js';
 import { generateSandboxCertificate } from './azure-tls.js';
 import type { CallLog } from './calls.js';
@@ -76,6 +77,7 @@ export async function startAzureListener(host: string, endpointHost: string, opt
       JSON.stringify({ error: { code: tooLarge ? 'RequestTooLarge' : 'InternalServerError', message } }),
     );
   });
+  server.on('connection', (socket: Socket) => callLog.connected('azure', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`));
   const port = await listenOn(server, 0, host);
   const endpoint = `https://${endpointHost}:${port}`;
   handler.origin = endpoint;

@@ -37,6 +37,8 @@ export class CallLog {
   private byOperation = new Map<string, number>();
   private byStatus = new Map<string, number>();
   private writes = new Set<string>();
+  /** Client connections (address:port) each cloud's listener has seen, since the last reset. */
+  private peers = new Map<SandboxCloud, Set<string>>();
 
   /** `listLimit` bounds memory for long runs; counts stay exact beyond it. */
   constructor(private readonly listLimit = 200_000) {}
@@ -60,6 +62,18 @@ export class CallLog {
     };
   }
 
+  /** A client connection reached a cloud's listener (for gRPC: a call arrived from this peer). */
+  connected(cloud: SandboxCloud, peer: string): void {
+    let seen = this.peers.get(cloud);
+    if (!seen) this.peers.set(cloud, (seen = new Set()));
+    seen.add(peer);
+  }
+
+  /** How many distinct client connections each cloud's listener has seen since the last reset. */
+  connections(): Record<SandboxCloud, number> {
+    return { aws: this.peers.get('aws')?.size ?? 0, azure: this.peers.get('azure')?.size ?? 0, gcp: this.peers.get('gcp')?.size ?? 0 };
+  }
+
   /** Operations called that are not read-only, in first-seen order. */
   writeOperations(): string[] {
     return [...this.writes];
@@ -71,5 +85,6 @@ export class CallLog {
     this.byOperation = new Map();
     this.byStatus = new Map();
     this.writes = new Set();
+    this.peers = new Map();
   }
 }

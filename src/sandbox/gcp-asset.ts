@@ -137,6 +137,8 @@ export class GcpAssetHandler {
     const server = new grpc.Server();
     server.addService(loadAssetService(), {
       ListAssets: (call: grpc.ServerUnaryCall<ListAssetsRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        // One peer address per HTTP/2 connection: how many connections the clients opened.
+        this.calls.connected('gcp', call.getPeer());
         void this.listAssets(call.request).then(
           (response) => callback(null, response),
           (error: unknown) => callback(error instanceof RpcError ? error.toServiceError() : { code: grpc.status.INTERNAL, details: 'sandbox internal error' }),

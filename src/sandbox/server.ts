@@ -9,6 +9,7 @@
  * FaultInjector and the CallLog.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { AzureEstateOptions, SandboxAzure } from './azure.js';
 import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
 import { AwsAccountHandler } from './aws-account.js';
@@ -80,6 +81,8 @@ export interface Sandbox {
   setFaults(faults: Faults): void;
   faults(): Faults;
   calls(): CallSummary;
+  /** Distinct client connections each cloud's listener saw since the last resetCalls(): whether clients reuse theirs. */
+  connections(): Readonly<Record<'aws' | 'azure' | 'gcp', number>>;
   /** Operations called that are not read-only (Select*, BatchGet*, Describe*, Get*, List*); the evidence store's S3 calls are not counted. */
   writeOperations(): string[];
   resetCalls(): void;
@@ -103,6 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server: Server = createServer(KEEP_ALIVE_SERVER_OPTIONS, (req, res) => {
     void route(handlers, req, res);
   });
+  server.on('connection', (socket: Socket) => callLog.connected('aws', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`));
   const host = options.host ?? '127.0.0.1';
   const port = await listenOn(server, options.port ?? 0, host);
   const description = estate.describe();
@@ -153,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setFaults: (next) => faults.set(next),
     faults: () => faults.current(),
     calls: () => callLog.summary(),
+    connections: () => callLog.connections(),
     writeOperations: () => callLog.writeOperations(),
     resetCalls: () => callLog.reset(),
     close: async () => {

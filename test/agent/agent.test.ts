@@ -19,6 +19,9 @@ class CountingCollector implements Collector {
   readonly name = 'aws-config';
   runs = 0;
   constructor(private readonly inner: Collector) {}
+  close(): Promise<void> {
+    return this.inner.close();
+  }
   collect(context: CollectContext): Promise<CollectorRun> {
     this.runs++;
     return this.inner.collect(context);

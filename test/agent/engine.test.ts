@@ -9,9 +9,10 @@ import { startEngine, type EngineInput } from '../../src/agent/engine.js';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
 import { longestGapSeconds } from '../../src/agent/scheduler.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
-import { InputError } from '../../src/errors.js';
+import { InputError, InputErrors, inputErrorLines } from '../../src/errors.js';
 import { sandboxClientsOf } from '../../collectors/sandbox.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import { tempFiles } from '../support/files.js';
 import { waitFor } from '../support/processes.js';
 import { capturedLogger, tempDir } from '../evidence/helpers.js';
 
@@ -43,6 +44,36 @@ describe('agent engine worker', () => {
     const started = startAgent({ config: awsConfig(s, { evidence: { dir: tempDir(), key } }), sandbox: sandboxClientsOf(s), logger });
     await expect(started).rejects.toBeInstanceOf(InputError);
     await expect(started).rejects.toMatchObject({ file: key });
+  });
+
+  it('carries every mapping problem found inside the worker across the thread boundary, not only the first', async () => {
+    const s = await sandbox(100);
+    // Three broken controls (a CEL error, an unknown requirement, a schema error): what the worker finds
+    // when the files changed after the HTTP thread read them, and what a reload there would meet.
+    const line = (id: string, edit: (text: string) => string): string =>
+      edit(
+        `  - id: ${id}\n    title: { ja: ボリュームの暗号化, en: Volumes encrypted }\n    provider: aws\n    resourceTypes: [AWS::EC2::Volume]\n    kind: each\n` +
+          `    expression: resource.configuration.encrypted == true\n    severity: high\n    rationale: { ja: 保存データの暗号化, en: data at rest is encrypted }\n` +
+          `    remediation: { ja: 暗号化を有効にする, en: enable encryption }\n    requirements: { jp-cloud-procurement: ["2-1"] }\n`,
+      );
+    const files = tempFiles({
+      'controls.yaml': `controls:\n${line('first', (t) => t.replace('encrypted == true', 'encrypted =='))}${line('second', (t) => t.replace('["2-1"]', '["2-1", "11-1"]'))}${line('third', (t) => t.replace('kind: each', 'kind: every'))}`,
+    });
+    const { logger } = capturedLogger();
+    const started = startEngine(
+      { config: awsConfig(s, { controls: [files['controls.yaml']!] }), runAtStart: false, logLevel: 'info', version: 'test' },
+      { logger, onStatus: () => undefined, onApiCalls: () => undefined, onFailure: () => undefined },
+    );
+    const error = await started.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InputErrors);
+    const lines = inputErrorLines(error as InputErrors);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/controls\.yaml:7: controls\[0\]\.expression: CEL does not compile: /);
+    expect(lines[1]).toMatch(/controls\.yaml:\d+: controls\[1\]\.requirements\.jp-cloud-procurement\[1\]: unknown requirement "11-1"/);
+    expect(lines[2]).toMatch(/controls\.yaml:\d+: controls\[2\]\.kind: /);
   });
 
   it('counts every API call the worker made and replays its logs into the caller’s logger', async () => {
@@ -157,6 +188,15 @@ describe('attestations reload (SIGHUP)', () => {
       expect(await metric()).toBe('0');
       expect(state()).toBe('not_assessed');
       expect(records()).toContainEqual(expect.objectContaining({ event: 'attestations_reload_failed', file, level: 50 }));
+
+      // Two problems in the file: the reload reports (and logs) both, one entry each.
+      const second = attestation('2019-12-31').replace('attestations:\n', '');
+      writeFileSync(file, attestation('2999-12-31').replace('requirement: "1-1"', 'requirement: "no-such-item"') + second);
+      const twice = agent.reloadAttestations();
+      const expected = [expect.stringContaining('attestations[0].requirement: unknown requirement "no-such-item"'), expect.stringContaining('attestations[1].expires: expires (2019-12-31) is before attested')];
+      expect(twice.ok ? [] : twice.error.split('\n')).toEqual(expected);
+      const logged = records().filter((r) => r['event'] === 'attestations_reload_failed').at(-1);
+      expect(logged?.['errors']).toEqual(expected);
     } finally {
       await agent.stop();
       await s.close();

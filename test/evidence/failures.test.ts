@@ -10,6 +10,9 @@ class ThrowingCollector implements Collector {
   readonly provider = 'aws' as const;
   readonly name = 'broken';
   constructor(private readonly inner: Collector) {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
   async collect(context: CollectContext): Promise<CollectorRun> {
     await this.inner.collect(context); // resources were streamed into the draft before the failure
     throw new Error('collector crashed');
@@ -26,6 +29,9 @@ class GatedCollector implements Collector {
   private markStarted!: () => void;
   constructor(private readonly inner: Collector) {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
   }
   async collect(context: CollectContext): Promise<CollectorRun> {
     this.runs++;

@@ -57,6 +57,9 @@ export class SyntheticCollector implements Collector {
   openFrom = 0;
   constructor(public count: number) {}
 
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
   collect(context: CollectContext): Promise<CollectorRun> {
     const at = context.now().toISOString();
     const items = Array.from({ length: this.count }, (_, i) =>

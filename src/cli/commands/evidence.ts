@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { Option } from 'commander';
-import { buildCollectors } from '../../../collectors/registry.js';
+import { buildCollectors, closeCollectors, type ConfiguredCollector } from '../../../collectors/registry.js';
 import { Agent } from '../../agent/agent.js';
 import { defaultConfig, loadConfig } from '../../config/load.js';
 import { EXIT_NONCOMPLIANT, EXIT_OK, InputError } from '../../errors.js';
@@ -86,8 +86,9 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
       const digest = mappingsDigest({ catalog: config.catalog, controls: config.controls });
       const logger = createLogger(config.log.level, new Writable({ write: (chunk: Buffer, _encoding, done) => (io.stderr(chunk.toString()), done()) }));
       const sandbox = options.sandbox ? await withSandbox(config, { resources: options.sandboxResources }) : undefined;
+      let configured: ConfiguredCollector[] = [];
       try {
-        const configured = buildCollectors(sandbox?.config ?? config, sandbox ? sandboxClientOverrides(sandbox.clients) : {});
+        configured = buildCollectors(sandbox?.config ?? config, sandbox ? sandboxClientOverrides(sandbox.clients) : {});
         const agent = new Agent(mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,
           now: io.now,
@@ -114,6 +115,7 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
           );
         } else io.stdout(renderSnapshot(outcome));
       } finally {
+        await closeCollectors(configured);
         await sandbox?.close();
       }
     });
