@@ -44,5 +44,19 @@ export const configSchema = z.strictObject({
     .describe('Split the scopes between replicas by rendezvous hashing on the scope id; each replica collects and exposes only its share'),
   evidence: evidenceConfigSchema.optional().describe('Tamper-evident evidence snapshots (kansa verify, kansa diff)'),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({ level: 'info' }),
+  memory: z
+    .strictObject({
+      heapGrowthPercent: z
+        .int()
+        .min(0, 'expected 0 (V8 decides) or a percent from 1 to 300')
+        .max(300, 'expected 0 (V8 decides) or a percent from 1 to 300')
+        .default(15)
+        .describe(
+          'How far the JavaScript heap may grow past its live data before a full garbage collection (V8 --heap-growing-percent). ' +
+            'Low values keep resident memory near the live data at some CPU cost; 0 leaves the choice to V8 (up to 4x)',
+        ),
+    })
+    .default({ heapGrowthPercent: 15 })
+    .describe('Memory use of the long-running agent'),
 });
 export type AgentConfig = z.output<typeof configSchema>;
