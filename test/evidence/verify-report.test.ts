@@ -3,11 +3,12 @@
  * never printed as ok, the FAILED line names the first broken one, and the summary says exactly what was
  * checked — an unsigned or partly signed chain is never "signatures intact", a key not pinned says so.
  */
+import type { SnapshotSignature } from '../../src/evidence/read.js';
 import type { SnapshotVerdict, VerifyReport } from '../../src/evidence/verify.js';
 import { renderVerifyReport } from '../../src/evidence/verify.js';
 
 const LOCATION = '/var/lib/kansa/evidence';
-const valid = (keyId: string, pinned: boolean): SnapshotVerdict['signature'] => ({ state: 'valid', keyId, pinned });
+const valid = (keyId: string, pinned: boolean): SnapshotSignature => ({ state: 'valid', keyId, pinned });
 const snapshot = (name: string, sequence: number | undefined, extra: Partial<SnapshotVerdict> = {}): SnapshotVerdict => ({ name, kind: 'snapshot', ...(sequence === undefined ? {} : { sequence }), problems: [], ...extra });
 const report = (snapshots: SnapshotVerdict[], extra: Partial<VerifyReport> = {}): VerifyReport => ({ ok: true, location: LOCATION, snapshots, notes: [], problems: [], ...extra });
 const lines = (r: VerifyReport): string[] => {
