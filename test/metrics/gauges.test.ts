@@ -87,16 +87,17 @@ describe('collector and control metrics from a hand-written status', () => {
     clockOffsets: [['aws', -1.5]],
     engineLoopDelayP99Ms: 0,
   };
-  let text: string;
-  beforeAll(async () => {
+  // Scraped in each test, not in a hook: `npm run mutate` then knows which tests read which gauge.
+  const scrape = (): Promise<string> => {
     const registry = new Registry();
     const mirror = new AgentMirror(mappings, new Set());
     mirror.status = status;
     registerAgentMetrics(registry, mirror, { version: 'test' });
-    text = await registry.metrics();
-  });
+    return registry.metrics();
+  };
 
-  it('exports up 1 only for the account that succeeded, labelled with provider, account and collector', () => {
+  it('exports up 1 only for the account that succeeded, labelled with provider, account and collector', async () => {
+    const text = await scrape();
     expect(sorted(series(text, 'kansa_collector_up'))).toEqual([
       ['{provider="aws",account="111111111111",collector="aws-config"}', 1],
       ['{provider="aws",account="222222222222",collector="aws-config"}', 0],
@@ -114,7 +115,8 @@ describe('collector and control metrics from a hand-written status', () => {
     expect(series(text, 'kansa_clock_offset_seconds')).toEqual(new Map([['{reference="aws"}', -1.5]]));
   });
 
-  it('exports each tally under its own name, never one count for another', () => {
+  it('exports each tally under its own name, never one count for another', async () => {
+    const text = await scrape();
     const tally = (metric: string): [string, number][] => sorted(series(text, metric));
     const labels = ['{control="c-a",provider="aws",account="111111111111"}', '{control="c-a",provider="aws",account="222222222222"}', '{control="c-b",provider="gcp",account="proj-x"}'];
     const zip = (values: number[]): [string, number][] => labels.map((l, i): [string, number] => [l, values[i]!]);
@@ -156,16 +158,16 @@ describe('metrics before the first assessment, with a collector down', () => {
     clockOffsets: [],
     engineLoopDelayP99Ms: 0,
   };
-  let text: string;
-  beforeAll(async () => {
+  const scrape = (): Promise<string> => {
     const registry = new Registry();
     const mirror = new AgentMirror(mappings, new Set());
     mirror.status = status;
     registerAgentMetrics(registry, mirror, { version: '9.8.7' });
-    text = await registry.metrics();
-  });
+    return registry.metrics();
+  };
 
-  it('exports no requirement state, count, tally or coverage at all rather than zeros that would read as nothing failing', () => {
+  it('exports no requirement state, count, tally or coverage at all rather than zeros that would read as nothing failing', async () => {
+    const text = await scrape();
     for (const metric of ['kansa_requirement_status', 'kansa_requirements', 'kansa_control_checked_resources', 'kansa_control_failing_resources', 'kansa_control_unknown_resources', 'kansa_control_waived_resources', 'kansa_collector_scope_coverage', 'kansa_collector_uncovered_types', 'kansa_collector_unreadable_items']) {
       expect({ metric, series: series(text, metric).size }).toEqual({ metric, series: 0 });
     }
@@ -177,7 +179,8 @@ describe('metrics before the first assessment, with a collector down', () => {
     expect(value(text, 'kansa_collector_running', { collector: 'aws-config' })).toBe(0);
   });
 
-  it('describes the build, every requirement of the catalog and every control, whatever the assessment', () => {
+  it('describes the build, every requirement of the catalog and every control, whatever the assessment', async () => {
+    const text = await scrape();
     expect(sorted(series(text, 'kansa_build_info'))).toEqual([[`{version="9.8.7",nodejs_version="${process.versions.node}"}`, 1]]);
     const requirements = series(text, 'kansa_requirement_info');
     expect(requirements.size).toBe(mappings.catalog.requirements.length);
@@ -193,7 +196,8 @@ describe('metrics before the first assessment, with a collector down', () => {
     }
   });
 
-  it('exports the expiry (end of the day, UTC) of each attestation and exception loaded, and none for requirements without one', () => {
+  it('exports the expiry (end of the day, UTC) of each attestation and exception loaded, and none for requirements without one', async () => {
+    const text = await scrape();
     expect(mappings.attestations.length).toBeGreaterThan(1);
     const attested = new Map(mappings.attestations.map((a) => [`{catalog="${a.catalog}",requirement="${a.requirement}"}`, endOfDay(a.expires)]));
     expect(sorted(series(text, 'kansa_attestation_expiry_timestamp_seconds'))).toEqual(sorted(attested));
@@ -202,7 +206,8 @@ describe('metrics before the first assessment, with a collector down', () => {
     expect(sorted(series(text, 'kansa_exception_expiry_timestamp_seconds'))).toEqual(sorted(exceptions));
   });
 
-  it('gives every kansa metric a help text, and says which gauges are read from the assessment (no cloud call at scrape)', () => {
+  it('gives every kansa metric a help text, and says which gauges are read from the assessment (no cloud call at scrape)', async () => {
+    const text = await scrape();
     const help = helps(text);
     const kansa = [...help].filter(([name]) => name.startsWith('kansa_'));
     expect(kansa.length).toBeGreaterThanOrEqual(20);
