@@ -212,9 +212,11 @@ describe('metrics before the first assessment, with a collector down', () => {
     const kansa = [...help].filter(([name]) => name.startsWith('kansa_'));
     expect(kansa.length).toBeGreaterThanOrEqual(20);
     for (const [name, h] of kansa) expect({ name, long: h.length > 20 }).toEqual({ name, long: true });
-    const cached = 'scrapes never call cloud APIs';
+    const cached = 'Read from the latest assessment; scrapes never call cloud APIs';
     for (const name of ['kansa_requirement_status', 'kansa_requirements', 'kansa_control_checked_resources', 'kansa_control_failing_resources', 'kansa_control_unknown_resources', 'kansa_control_waived_resources', 'kansa_collector_scope_coverage', 'kansa_collector_uncovered_types', 'kansa_collector_unreadable_items']) {
-      expect({ name, cached: help.get(name)?.includes(cached) }).toEqual({ name, cached: true });
+      const [what = '', rest] = (help.get(name) ?? '').split(cached);
+      // What the gauge counts comes first; the shared sentence does not stand in for it.
+      expect({ name, cached: rest !== undefined, says: what.trim().length > 20 }).toEqual({ name, cached: true, says: true });
     }
   });
 });
@@ -311,5 +313,66 @@ describe('the process registry', () => {
     expect((helps(text).get('kansa_collector_api_requests_total') ?? '').length).toBeGreaterThan(20);
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) expect(text).not.toContain(name);
+  });
+});
+
+describe('series that vanish', () => {
+  it('drops the series of an account, control, collector, attestation or exception that is no longer there, instead of repeating its last value', async () => {
+    const full = loadMappings({ attestations: 'deploy/attestations.example.yaml', exceptions: 'deploy/exceptions.example.yaml' });
+    const registry = new Registry();
+    const mirror = new AgentMirror(full, new Set());
+    const coverage = (account: string) => ({ provider: 'aws' as const, account, scopes: { covered: 1, partial: 0, blind: 0 }, uncoveredTypes: 1, unreadable: 2 });
+    const status = (accounts: string[], assessed: boolean): EngineStatus => ({
+      ready: true,
+      assessment: assessed
+        ? {
+            catalog: { id: full.catalog.id },
+            generatedAt: '2026-11-28T00:00:00.000Z',
+            summary: { compliant: 0, noncompliant: 1, unknown: 0, not_assessed: 0 },
+            requirements: [{ id: '2-1', category: '2', status: 'noncompliant' }],
+            tallies: accounts.map((account) => ({ control: 'c-a', provider: 'aws' as const, account, checked: 2, failing: 1, unknown: 1, waived: 0 })),
+            coverage: accounts.map(coverage),
+          }
+        : undefined,
+      collectors: [
+        {
+          name: 'aws-config',
+          provider: 'aws',
+          staleAfterSeconds: 7200,
+          scheduleIntervalSeconds: 3600,
+          running: false,
+          accounts: accounts.map((account) => ({ account, ok: true, durationSeconds: 1, resources: 3 })),
+          lastSuccessByAccount: accounts.map((account): [string, number] => [account, 1_700_000_000]),
+        },
+      ],
+      clockOffsets: accounts.length > 1 ? [['aws', 0.5]] : [],
+      engineLoopDelayP99Ms: 0,
+    });
+    mirror.status = status(['111111111111', '222222222222'], true);
+    registerAgentMetrics(registry, mirror, { version: 'test' });
+    const first = await registry.metrics();
+    mirror.status = status(['111111111111'], false);
+    mirror.replaceReviewed([], []);
+    const second = await registry.metrics();
+    // Every labelled kansa series of the first scrape that names the second account, the assessment or a
+    // reviewed file is gone from the second; the rest is still there.
+    const gone = (metric: string, labels: Record<string, string> = {}): [string, number | undefined, number | undefined] => [metric, value(first, metric, labels) === undefined ? undefined : 1, value(second, metric, labels)];
+    for (const metric of ['kansa_collector_up', 'kansa_collector_duration_seconds', 'kansa_collector_resources', 'kansa_collector_last_success_timestamp_seconds', 'kansa_control_checked_resources', 'kansa_control_failing_resources', 'kansa_control_unknown_resources', 'kansa_control_waived_resources', 'kansa_collector_uncovered_types', 'kansa_collector_unreadable_items']) {
+      expect(gone(metric, { account: '222222222222' })).toEqual([metric, 1, undefined]);
+    }
+    expect(gone('kansa_collector_scope_coverage', { account: '222222222222', state: 'covered' })).toEqual(['kansa_collector_scope_coverage', 1, undefined]);
+    expect(gone('kansa_requirement_status', { requirement: '2-1', state: 'noncompliant' })).toEqual(['kansa_requirement_status', 1, undefined]);
+    expect(gone('kansa_requirements', { state: 'noncompliant' })).toEqual(['kansa_requirements', 1, undefined]);
+    expect(gone('kansa_clock_offset_seconds', { reference: 'aws' })).toEqual(['kansa_clock_offset_seconds', 1, undefined]);
+    expect(series(first, 'kansa_attestation_expiry_timestamp_seconds').size).toBeGreaterThan(0);
+    expect(series(second, 'kansa_attestation_expiry_timestamp_seconds').size).toBe(0);
+    expect(series(first, 'kansa_exception_expiry_timestamp_seconds').size).toBeGreaterThan(0);
+    expect(series(second, 'kansa_exception_expiry_timestamp_seconds').size).toBe(0);
+    expect(plain(second, 'kansa_last_assessment_timestamp_seconds')).toBe(0);
+    expect(value(second, 'kansa_collector_up', { account: '111111111111' })).toBe(1);
+    // Described things stay described, once each.
+    for (const metric of ['kansa_build_info', 'kansa_requirement_info', 'kansa_control_info', 'kansa_collector_running', 'kansa_collector_stale_after_seconds', 'kansa_collector_schedule_interval_seconds']) {
+      expect([metric, series(second, metric).size]).toEqual([metric, series(first, metric).size]);
+    }
   });
 });
