@@ -4,10 +4,9 @@
  * time. Each module is mutated against only the test files written for it: Stryker restarts jest and reloads
  * every ESM module for each mutant, so the whole suite (or even every test that imports the module, which
  * for src/evaluate is most of it) would take hours a run on a 2-core machine. `npm run mutate` runs every
- * module in turn (KANSA_MUTATE=metrics npm run mutate: one); each run fails under the break threshold. Results are kept per module in
- * reports/mutation/<module>.incremental.json (committed): the next run re-tests only the mutants whose code
- * or covering tests changed.
- * See README.md, "Mutation testing".
+ * module in turn (`KANSA_MUTATE=metrics npm run mutate`: one); it fails when a module scores under the break
+ * threshold. Results are kept per module in reports/mutation/<module>.incremental.json (committed): the next
+ * run re-tests only the mutants whose code or covering tests changed. See README.md, "Mutation testing".
  */
 
 /**
