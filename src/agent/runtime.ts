@@ -145,7 +145,6 @@ export async function startAgent(options: {
     stop: async () => {
       await engine.stop();
       await endpoint.close();
-      await web?.close();
     },
   };
 }
