@@ -10,24 +10,8 @@ import { AgentMirror } from '../../src/agent/status.js';
 import type { EngineStatus } from '../../src/contract/status.js';
 import { loadMappings } from '../../src/mappings/load.js';
 import { createRegistry, registerAgentMetrics, registerEvidenceMetrics, registerReloadMetrics } from '../../src/metrics/metrics.js';
+import { series, value } from '../support/metrics.js';
 
-/** `metric{labels} value` lines of one metric, as label-string → value. */
-function series(text: string, metric: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${metric}{`)) continue;
-    const space = line.lastIndexOf(' ');
-    out.set(line.slice(metric.length, space), Number(line.slice(space + 1)));
-  }
-  return out;
-}
-
-/** The value of the one series of `metric` whose labels include every given label. */
-function value(text: string, metric: string, labels: Record<string, string>): number | undefined {
-  const hits = [...series(text, metric)].filter(([l]) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
-  if (hits.length > 1) throw new Error(`${metric} ${JSON.stringify(labels)} matches ${hits.length} series`);
-  return hits[0]?.[1];
-}
 
 /** The value of a metric without labels (`name value`), undefined when it has no sample. */
 function plain(text: string, metric: string): number | undefined {
