@@ -2,7 +2,6 @@
  * Wires configuration, metrics and the endpoint together in the HTTP thread; the engine (collectors,
  * evaluation, scheduler, evidence) runs in a worker thread (engine.ts) and posts its status here.
  */
-import { applyHeapGrowth } from './memory.js';
 import type { AgentConfig } from '../config/schema.js';
 import { parseListen } from '../config/load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
@@ -72,7 +71,6 @@ export async function startAgent(options: {
   if (shard) registerShardMetrics(registry, shard);
   registerAgentMetrics(registry, mirror, { version: VERSION });
   const reloads = registerReloadMetrics(registry, new Date());
-  applyHeapGrowth(config.memory.heapGrowthPercent);
   const engine = await startEngine(
     { config, ...(options.sandbox ? { sandbox: options.sandbox } : {}), runAtStart: options.runAtStart ?? true, logLevel: logger.level, version: VERSION },
     {

@@ -30,6 +30,7 @@ import { resolveShard } from '../agent/sharding.js';
 import { sandboxClientOverrides } from '../../collectors/sandbox.js';
 import type { Io } from './command.js';
 import { COMMAND_GROUPS } from './commands/index.js';
+import { applyHeapGrowth } from '../agent/memory.js';
 
 // The entry point's own signature names Io: exported here as well as from command.ts.
 export type { Io } from './command.js';
@@ -162,6 +163,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       let running: Awaited<ReturnType<typeof startAgent>>;
       try {
         const webConfigFile = options['web.config.file'];
+        // A V8 flag is the whole process's: set only when this command owns it (not when main runs inside another program).
+        if (io === processIo) applyHeapGrowth(prepared.config.memory.heapGrowthPercent);
         running = await startAgent({
           config: prepared.config,
           mappings: prepared.mappings,
