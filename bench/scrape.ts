@@ -11,7 +11,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -127,6 +127,8 @@ export async function runScrapeBench(argv: readonly string[]): Promise<void> {
     await waitReady(url, setup);
     setup.destroy();
     console.log(`scrape latency of the legitimate scraper (TLS + basic auth, bcrypt cost 10) while kansa scans ${n} resources every minute; ${seconds} s per scenario`);
+    // Latency figures mean little on a busy machine: say how busy it was.
+    console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start`);
     console.log('scenario                                   p50 ms   p99 ms   max ms   ok/total   target');
     const row = (name: string, r: Awaited<ReturnType<typeof measure>>, target: string): void =>
       console.log(`${name.padEnd(42)} ${r.p50.toFixed(1).padStart(6)}   ${r.p99.toFixed(1).padStart(6)}   ${r.max.toFixed(1).padStart(6)}   ${`${r.ok}/${r.total}`.padStart(8)}   ${target}`);
@@ -140,7 +142,17 @@ export async function runScrapeBench(argv: readonly string[]): Promise<void> {
     row('150 clients with wrong passwords', await measure(url, seconds, loadProcess('attack', 150)), 'p99 ≤ 100 ms');
     row('50 concurrent legitimate scrapers', await measure(url, seconds, loadProcess('scrape', 50)), 'p99 ≤ 50 ms');
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    // The agent reads its files until it exits: remove them only after the children have gone.
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   }
 }

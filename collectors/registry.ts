@@ -6,7 +6,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { CollectorsConfig } from './config.js';
 import { AwsConfigCollector } from './aws/config-service.js';
-import { awsClientPool, awsMaxSockets, type AwsClients, type ClientTarget } from './aws/clients.js';
+import { awsClientPool, awsMaxSockets, type AwsClients, type ClientTarget, type SharedAgents } from './aws/clients.js';
 import type { AwsCollectorConfig } from './aws/config.js';
 import type { AzureCollectorConfig } from './azure/config.js';
 import { GcpAssetCollector, type AssetClientFactory } from './gcp/cloud-asset.js';
@@ -36,16 +36,17 @@ export interface ClientOverrides {
 export function defaultAwsClients(endpoint: string | undefined, maxSockets: number): AwsClients {
   type Provider = ReturnType<typeof fromTemporaryCredentials>;
   const roles = new Map<string, Provider>();
-  const credentials = (target: ClientTarget): { credentials?: Provider } => {
+  const credentials = (target: ClientTarget, agents: SharedAgents): { credentials?: Provider } => {
     if (!target.roleArn) return {};
     const key = `${target.roleArn}|${target.externalId ?? ''}`;
     let provider = roles.get(key);
     if (!provider) {
-      // The provider's own STS client reaches STS like the others: AWS_ENDPOINT_URL(_STS) applies to it.
+      // The provider's own STS client reaches STS like the others (AWS_ENDPOINT_URL(_STS) applies to it),
+      // through the pool's agents, so its sockets count against the same bound and close with the pool.
       provider = sharedSession(
         fromTemporaryCredentials({
           params: { RoleArn: target.roleArn, RoleSessionName: 'kansa', ...(target.externalId ? { ExternalId: target.externalId } : {}) },
-          clientConfig: { region: target.region },
+          clientConfig: { region: target.region, requestHandler: agents },
         }),
       );
       roles.set(key, provider);
@@ -54,7 +55,7 @@ export function defaultAwsClients(endpoint: string | undefined, maxSockets: numb
   };
   // Retries are ours (maxAttempts 1): counted and paced by our backoff (collectors/aws/retry.ts).
   // `endpoint` is AWS Config's only: STS and Account keep theirs (AWS_ENDPOINT_URL_<SERVICE> applies to them).
-  return awsClientPool((target, service) => ({ region: target.region, maxAttempts: 1, ...(endpoint && service === 'config' ? { endpoint } : {}), ...credentials(target) }), maxSockets);
+  return awsClientPool((target, service, agents) => ({ region: target.region, maxAttempts: 1, ...(endpoint && service === 'config' ? { endpoint } : {}), ...credentials(target, agents) }), maxSockets);
 }
 
 /** Credentials this close to expiry are renewed before use. */

@@ -52,17 +52,28 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  */
 export type AwsService = 'config' | 'sts' | 'account';
 
-export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsService) => AwsClientOptions, maxSockets: number): AwsClients {
+/** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
+export interface SharedAgents {
+  readonly httpAgent: HttpAgent;
+  readonly httpsAgent: HttpsAgent;
+}
+
+/**
+ * `optionsFor` also receives the pool's agents, for clients the SDK builds on its own behalf (a role's
+ * credential provider has its own STS client): their sockets then count against the same bound.
+ */
+export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsService, agents: SharedAgents) => AwsClientOptions, maxSockets: number): AwsClients {
   const agentOptions = { keepAlive: true, maxSockets, maxTotalSockets: maxSockets, timeout: IDLE_SOCKET_MS };
   // The agent's timeout closes sockets idle in its pool; a request waiting for its answer is not cut (no listener destroys it).
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const clients = new Map<string, { destroy(): void }>();
-  const cached = <C extends { destroy(): void }>(service: AwsService, target: ClientTarget, create: (config: AwsClientOptions & { requestHandler: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } }) => C): C => {
+  const agents: SharedAgents = { httpAgent, httpsAgent };
+  const cached = <C extends { destroy(): void }>(service: AwsService, target: ClientTarget, create: (config: AwsClientOptions & { requestHandler: SharedAgents }) => C): C => {
     const key = [service, target.account ?? '', target.region, target.roleArn ?? '', target.externalId ?? ''].join('|');
     let client = clients.get(key) as C | undefined;
     if (!client) {
-      client = create({ ...optionsFor(target, service), requestHandler: { httpAgent, httpsAgent } });
+      client = create({ ...optionsFor(target, service, agents), requestHandler: agents });
       clients.set(key, client);
     }
     return client;

@@ -143,6 +143,7 @@ export async function startAgent(options: {
     stop: async () => {
       await engine.stop();
       await endpoint.close();
+      await web?.close();
     },
   };
 }

@@ -8,9 +8,11 @@
  * hash and password, never the password), so wrong passwords cannot evict the scraper's entry; a
  * cached success is answered at once, never behind queued comparisons; and at most a few comparisons
  * wait at a time — beyond that a request is refused as busy (429) instead of lengthening the queue.
+ * The agent runs the comparisons on their own thread (bcrypt.ts), so none of them holds back a scrape.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import type { PasswordCompare } from './bcrypt.js';
 
 /** Cached successes; a fixed bound (least recently used goes first). */
 const SUCCESS_CACHE_SIZE = 128;
@@ -56,6 +58,8 @@ export class BasicAuthenticator {
   constructor(
     users: ReadonlyMap<string, string>,
     private readonly now: () => number = () => performance.now(),
+    /** Where bcrypt runs: the agent passes its bcrypt thread (bcrypt.ts); default this thread (tests, tools). */
+    private readonly compare: PasswordCompare = (password, hash) => bcrypt.compare(password, hash),
   ) {
     this.refilledAt = now();
     this.users = [...users].map(([user, hash]) => ({ digest: sha256(user), hash }));
@@ -96,7 +100,7 @@ export class BasicAuthenticator {
     this.waiting++;
     let compared: boolean;
     try {
-      compared = await this.serially(() => bcrypt.compare(password, compareWith));
+      compared = await this.serially(() => this.compare(password, compareWith));
     } finally {
       this.waiting--;
     }

@@ -6,6 +6,7 @@
  */
 import { errorMessage } from '../errors.js';
 import { BasicAuthenticator, FailureLimiter, type AuthVerdict } from './basic-auth.js';
+import { BcryptThread } from './bcrypt.js';
 import { fileStamp, loadWebConfig, type WebConfig } from './web-config.js';
 
 /** Failed logins a client address may make per window before its uncached attempts are refused unchecked. */
@@ -20,6 +21,8 @@ export class WebSecurity {
   private tokens: number;
   private refilledAt: number;
   private readonly failures: FailureLimiter;
+  /** bcrypt off the thread that serves scrapes; kept across reloads of the user list. */
+  private readonly bcrypt = new BcryptThread();
 
   constructor(
     config: WebConfig,
@@ -27,7 +30,7 @@ export class WebSecurity {
   ) {
     this.config = config;
     this.stamp = fileStamp(config.sources);
-    this.authenticator = new BasicAuthenticator(config.users);
+    this.authenticator = new BasicAuthenticator(config.users, () => this.now(), this.bcrypt.compare);
     this.tokens = config.rateLimit?.burst ?? 0;
     this.refilledAt = this.now();
     this.failures = new FailureLimiter(FAILED_LOGINS_PER_SOURCE, FAILED_LOGIN_WINDOW_MS, 10_000, () => this.now());
@@ -63,7 +66,7 @@ export class WebSecurity {
     this.config = next;
     this.stamp = fileStamp(next.sources);
     this.failedStamp = undefined;
-    this.authenticator = new BasicAuthenticator(next.users);
+    this.authenticator = new BasicAuthenticator(next.users, () => this.now(), this.bcrypt.compare);
     this.deps.onReload?.(next);
     return tlsChanged;
   }
@@ -93,6 +96,11 @@ export class WebSecurity {
     if (verdict !== 'denied' || authorization === undefined) return verdict;
     this.failures.failed(source);
     return this.failures.allows(source) ? 'denied' : 'throttled';
+  }
+
+  /** Ends the bcrypt thread (the endpoint has stopped). */
+  close(): Promise<void> {
+    return this.bcrypt.close();
   }
 
   private now(): number {

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import { BasicAuthenticator, FailureLimiter } from '../../src/http/basic-auth.js';
+import { BcryptThread } from '../../src/http/bcrypt.js';
 import { startEndpoint, type Endpoint } from '../../src/http/server.js';
 import { hashPassword } from '../../src/http/web-config.js';
 
@@ -150,5 +151,53 @@ describe('basic auth under a wrong-password flood', () => {
     expect(asked).toBe(0);
     expect(await auth.verify(header('prometheus', 'wrong'), blocked)).toBe('denied');
     expect(asked).toBe(1);
+  });
+
+  it('never hashes for a source over its limit: the comparison is skipped, not only its verdict', async () => {
+    const hashed: string[] = [];
+    const auth = new BasicAuthenticator(new Map([['prometheus', hashPassword('right', 4)]]), undefined, (password) => {
+      hashed.push(password);
+      return Promise.resolve(password === 'right');
+    });
+    expect(await auth.verify(header('prometheus', 'right'))).toBe('allowed');
+    for (let i = 0; i < 20; i++) expect(await auth.verify(header('prometheus', `wrong-${i}`), () => false)).toBe('denied');
+    expect(await auth.verify(header('prometheus', 'right'), () => false)).toBe('allowed');
+    expect(hashed).toEqual(['right']);
+  });
+});
+
+describe('bcrypt thread', () => {
+  it('compares on its own thread, answers concurrent comparisons each with its own verdict, and starts again after close', async () => {
+    const thread = new BcryptThread();
+    const hash = hashPassword('right', 4);
+    try {
+      const verdicts = await Promise.all(['right', 'wrong', 'right', ''].map((p) => thread.compare(p, hash)));
+      expect(verdicts).toEqual([true, false, true, false]);
+      await expect(thread.compare('right', 'not a bcrypt hash')).resolves.toBe(false);
+      // Waiting comparisons fail at close instead of hanging; the next one starts a new thread.
+      const waiting = thread.compare('right', hash);
+      await thread.close();
+      await expect(waiting).rejects.toThrow('bcrypt worker closed');
+      await expect(thread.compare('right', hash)).resolves.toBe(true);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('ends its thread once idle, so an agent or test runner that forgets close() can still exit', async () => {
+    let ended!: () => void;
+    const endedNow = new Promise<void>((resolve) => (ended = resolve));
+    const thread = new BcryptThread(0, () => ended());
+    const hash = hashPassword('right', 4);
+    try {
+      expect(thread.running).toBe(false); // no thread before the first login
+      await expect(thread.compare('right', hash)).resolves.toBe(true);
+      await endedNow;
+      expect(thread.running).toBe(false);
+      // The next login starts a new thread.
+      await expect(thread.compare('wrong', hash)).resolves.toBe(false);
+    } finally {
+      await thread.close();
+    }
   });
 });
