@@ -108,6 +108,13 @@ export function azureBound(estate: AzureEstate, controls: readonly Control[], so
   for (const [type, { parent }] of Object.entries(AZURE_PER_PARENT)) if (types.has(type)) add(parts, 'child settings, one GET per parent', estate.count({ types: [parent] }));
   if (types.has(AZURE_DIAGNOSTIC_SETTINGS)) add(parts, 'diagnostic settings, one list per parent', estate.count({ types: diagnosticParents(controls) }));
   for (const type of AZURE_PER_SUBSCRIPTION) if (types.has(type)) add(parts, 'per-subscription lists', estate.subscriptions.length);
+  // What the identity may read (listings omit the rest silently): its role assignments in each subscription
+  // (Role Assignments - List For Subscription, one page for a handful of assignments) and each distinct
+  // role definition once; the sandbox's identity holds one role everywhere.
+  if (listed.length > 0) {
+    add(parts, 'role assignments, one list per subscription', estate.subscriptions.length);
+    add(parts, 'role definitions, one GET per distinct role', 1);
+  }
   return bound(parts);
 }
 

@@ -12,6 +12,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { createDefaultHttpClient, createPipelineRequest, type PipelineRequest, type SendRequest } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { AzureClients } from './resource-manager.js';
+import { principalOfToken } from './read-access.js';
 
 export interface AzureClientOptions {
   readonly credential: TokenCredential;
@@ -46,6 +47,10 @@ export function azureClients(options: AzureClientOptions): AzureClients {
     get(url, signal) {
       // The ARM client's pipeline carries the bearer token policy and the TLS options.
       return this.resources('').pipeline.sendRequest(http, createPipelineRequest({ url, method: 'GET', abortSignal: signal }));
+    },
+    async principalId(signal) {
+      const token = await options.credential.getToken(`${endpoint ?? 'https://management.azure.com'}/.default`, { abortSignal: signal });
+      return token ? principalOfToken(token.token) : undefined;
     },
     resources(subscription) {
       let client = arm.get(subscription);

@@ -20,6 +20,16 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
       reason: 'lists the subscriptions the identity can see: the ones to collect when none are listed, else to confirm each listed one is visible',
     },
     {
+      operation: 'ListRoleAssignments',
+      actions: ['Microsoft.Authorization/roleAssignments/read'],
+      reason: "lists the identity's own role assignments per subscription: listings leave out what it may not read, so kansa checks which types a subscription-wide role lets it read",
+    },
+    {
+      operation: 'GetRoleDefinition',
+      actions: ['Microsoft.Authorization/roleDefinitions/read'],
+      reason: 'reads the actions and notActions of each role assigned to the identity (once a scan per role)',
+    },
+    {
       operation: 'ListResourceGraphResources',
       actions: ['Microsoft.ResourceGraph/resources/read'],
       modes: ['resourceGraph'],

@@ -17,6 +17,7 @@ import type { Bilingual } from '../../src/model/text.js';
 import { AZURE_TYPES, canonicalType, malformedChild, normalizeArmResource, readArmItem, subscriptionOf, type ArmItem } from './normalize.js';
 import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type AzureCallError, type AzureRetryPolicy, type GraphQuotaState } from './retry.js';
 import { delay } from '../../src/util/delay.js';
+import { accessUnknownReason, grantsRead, notReadableReason, rolePermissions, subscriptionWideRoles, type RolePermission } from './read-access.js';
 
 const POSTGRES_FLEXIBLE_API_VERSION = '2024-08-01';
 const MYSQL_FLEXIBLE_API_VERSION = '2023-12-30';
@@ -70,6 +71,10 @@ const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
 const SQL_CHILD_API_VERSION = '2021-11-01';
 const STORAGE_CHILD_API_VERSION = '2023-05-01';
 const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
+/** Role Assignments - List For Subscription and Role Definitions - Get (Microsoft.Authorization). */
+const AUTHORIZATION_API_VERSION = '2022-04-01';
+/** Bounds the role-assignment pages followed. */
+const MAX_ROLE_ASSIGNMENT_PAGES = 100;
 /** Resource Graph pages hold at most 1,000 rows. */
 export const RESOURCE_GRAPH_PAGE_SIZE = 1000;
 /** Bounds the Subscriptions List pages followed (a nextLink loop must end). */
@@ -137,6 +142,8 @@ export interface AzureClients {
   readonly endpoint: string;
   /** GET an absolute ARM URL (a nextLink) through the ARM pipeline: bearer token, TLS options, kansa's policies. */
   get(url: string, signal: AbortSignal): Promise<PipelineResponse>;
+  /** The caller's object id, from the `oid` claim of the ARM access token; undefined when the token names none. */
+  principalId(signal: AbortSignal): Promise<string | undefined>;
   /** Closes the clients' sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -372,6 +379,11 @@ export class AzureResourceCollector implements Collector {
       }
     };
 
+    // What kansa may read in each subscription (read-access.ts): listings leave out what it may not, silently.
+    const readAccess = this.checkReadAccess(context, limit, active, listTypes, (s, type, reason) =>
+      gap(s, [type, ...children.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)].filter((t) => wanted.includes(t)), reason),
+    );
+
     // Resource Graph's quota as its last response told it: spent quota means waiting for the reset.
     const graphPace: { quota: GraphQuotaState } = { quota: {} };
     if (listTypes.length > 0) {
@@ -427,6 +439,7 @@ export class AzureResourceCollector implements Collector {
       ),
     );
     await Promise.all(childJobs);
+    await readAccess;
 
     const at = context.now().toISOString();
     const duration = (performance.now() - started) / 1000;
@@ -533,6 +546,67 @@ export class AzureResourceCollector implements Collector {
       if (pages >= MAX_SUBSCRIPTION_PAGES) return { error: { code: 'TooManyPages', message: `Subscriptions List still had a nextLink after ${pages} pages`, retryable: false } };
       page = await this.call(context, limit, 'ListSubscriptions', () => this.getUrl(nextLink, context.signal));
     }
+  }
+
+  /**
+   * For each subscription, the listed types no subscription-wide role lets kansa read: each becomes a gap
+   * (`onDenied`), as does every listed type when the roles cannot be read. One role-assignment list per
+   * subscription and one GET per distinct role definition.
+   */
+  private async checkReadAccess(context: CollectContext, limit: Semaphore, subscriptions: readonly string[], listTypes: readonly string[], onDenied: (subscription: string, type: string, reason: Bilingual) => void): Promise<void> {
+    if (subscriptions.length === 0 || listTypes.length === 0) return;
+    const unknownAll = (s: string, why: string): void => {
+      const reason = accessUnknownReason(s, why);
+      for (const type of listTypes) onDenied(s, type, reason);
+    };
+    let principal: string | undefined;
+    try {
+      principal = await this.clients.principalId(context.signal);
+    } catch (error) {
+      const why = `no access token: ${error instanceof Error ? error.message : String(error)}`;
+      for (const s of subscriptions) unknownAll(s, why);
+      return;
+    }
+    if (principal === undefined) {
+      for (const s of subscriptions) unknownAll(s, 'the access token names no caller (no oid claim)');
+      return;
+    }
+    const filter = encodeURIComponent(`assignedTo('${principal}')`);
+    // Built-in roles have one id in every subscription: each definition is read once a scan.
+    const definitions = new Map<string, Promise<{ permissions: RolePermission[] } | { error: string }>>();
+    const definition = (roleDefinitionId: string): Promise<{ permissions: RolePermission[] } | { error: string }> => {
+      const key = roleDefinitionId.split('/').at(-1)!.toLowerCase();
+      let pending = definitions.get(key);
+      if (!pending) {
+        pending = this.call(context, limit, 'GetRoleDefinition', () => this.getUrl(`${this.clients.endpoint}${roleDefinitionId}?api-version=${AUTHORIZATION_API_VERSION}`, context.signal)).then((r) => (r.ok ? rolePermissions(r.value) : { error: `${r.error.code}: ${r.error.message}` }));
+        definitions.set(key, pending);
+      }
+      return pending;
+    };
+    await Promise.all(
+      subscriptions.map(async (s) => {
+        const roles: string[] = [];
+        let url: string | undefined = `${this.clients.endpoint}/subscriptions/${s}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHORIZATION_API_VERSION}&$filter=${filter}`;
+        for (let pages = 0; url !== undefined; pages++) {
+          if (pages >= MAX_ROLE_ASSIGNMENT_PAGES) return unknownAll(s, `role assignments still had a nextLink after ${pages} pages`);
+          const next: string = url;
+          const page = await this.call(context, limit, 'ListRoleAssignments', () => this.getUrl(next, context.signal));
+          if (!page.ok) return unknownAll(s, `role assignments: ${page.error.code}: ${page.error.message}`);
+          const found = subscriptionWideRoles(page.value, s);
+          if ('error' in found) return unknownAll(s, found.error);
+          roles.push(...found.roles);
+          const nextLink = (page.value as { nextLink?: unknown }).nextLink;
+          if (typeof nextLink === 'string' && nextLink !== '' && !sameOrigin(nextLink, this.clients.endpoint)) return unknownAll(s, `role assignments nextLink points outside ${this.clients.endpoint}`);
+          url = typeof nextLink === 'string' && nextLink !== '' ? nextLink : undefined;
+        }
+        const permissions: RolePermission[] = [];
+        for (const role of await Promise.all([...new Set(roles)].map(definition))) {
+          if ('error' in role) return unknownAll(s, `role definition: ${role.error}`);
+          permissions.push(...role.permissions);
+        }
+        for (const type of listTypes) if (!grantsRead(permissions, type)) onDenied(s, type, notReadableReason(s, type));
+      }),
+    );
   }
 
   /** GET an absolute ARM URL (a nextLink); errors come back shaped as the SDK's, for the same classification. */

@@ -37,8 +37,10 @@ import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
+import { AZURE_SANDBOX_PRINCIPAL, roleAssignments, roleDefinition, ROLE_API_VERSIONS, sandboxAccessToken } from './azure-rbac.js';
 
-export const AZURE_SANDBOX_TOKEN = 'kansa-sandbox-arm-token';
+/** The bearer token the sandbox accepts: JWT-shaped, naming the caller (azure-rbac.ts). */
+export const AZURE_SANDBOX_TOKEN = sandboxAccessToken(AZURE_SANDBOX_TENANT);
 /** ARM `resources.list` pages hold at most 1,000 entries. */
 export const ARM_LIST_MAX_PAGE = 1000;
 export { RESOURCE_GRAPH_MAX_PAGE, RESOURCE_GRAPH_DEFAULT_PAGE } from './azure-graph.js';
@@ -152,6 +154,20 @@ export class AzureArmHandler implements ProviderHandler {
       requireVersion(new Set([SECURITY_PRICINGS_API_VERSION, '2023-01-01']), 'pricings');
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/pricings/read');
       return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
+    }
+    // The caller's role assignments and their role definitions (azure-rbac.ts).
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/roleAssignments$/i.exec(path);
+    if (m) {
+      requireVersion(ROLE_API_VERSIONS, 'roleAssignments');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Authorization/roleAssignments/read');
+      return { operation: 'ListRoleAssignments', subscriptions: [subscription], run: () => roleAssignments(this.estate, subscription, url.searchParams.get('$filter') ?? '') };
+    }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/roleDefinitions\/([^/]+)$/i.exec(path);
+    if (m) {
+      requireVersion(ROLE_API_VERSIONS, 'roleDefinitions');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Authorization/roleDefinitions/read');
+      const role = m[2] ?? '';
+      return { operation: 'GetRoleDefinition', subscriptions: [subscription], run: () => roleDefinition(this.estate, subscription, role) };
     }
     m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
     if (m) {
@@ -311,7 +327,7 @@ export class AzureArmHandler implements ProviderHandler {
 }
 
 function authorizationFailed(action: string, scope: string): SandboxApiError {
-  return new SandboxApiError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' with object id '00000000-0000-4000-8000-00000000a2e5' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+  return new SandboxApiError(403, 'AuthorizationFailed', `The client 'kansa-sandbox' with object id '${AZURE_SANDBOX_PRINCIPAL}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
 }
 
 function faultError(decision: Exclude<FaultDecision, { kind: 'none' }>, subscription: string, operation: string, quota: GraphQuota | undefined): SandboxApiError {

@@ -242,10 +242,18 @@ describe('Resource Graph reads the request as Resource Graph does', () => {
       expect(scope.gaps?.flatMap((g) => g.types)).toEqual([VAULTS]);
       expect(scope.gaps?.[0]?.reason.en).toMatch(/Microsoft\.KeyVault\/vaults\/read/);
     }
-    // Resource Graph: the rows are simply absent, which no response distinguishes from "no vaults" (README:
-    // "Rows Resource Graph filters by RBAC"). This pins that documented limit.
+    // Resource Graph: the rows are simply absent, which no response distinguishes from "no vaults". The
+    // collector reads the role assignments and definitions instead: no role grants vaults/read, so vaults are
+    // a gap (unknown), never "no vaults here"; disks, which the role reads, stay covered.
     const graph = await collect(sandbox, { subscriptions: sandbox.azure.subscriptions, types: [VAULTS, DISKS] });
     expect(graph.resources.filter((r) => r.type === VAULTS)).toEqual([]);
-    expect(graph.run.coverage.every((s) => coverageState(s) === 'covered')).toBe(true);
+    expect(graph.resources.filter((r) => r.type === DISKS).length).toBeGreaterThan(0);
+    for (const scope of graph.run.coverage) {
+      expect(coverageState(scope)).toBe('partial');
+      expect(scope.types).toEqual([DISKS]);
+      expect(scope.gaps?.map((g) => g.types)).toEqual([[VAULTS]]);
+      expect(scope.gaps?.[0]?.reason.en).toMatch(/no role .* grants Microsoft\.KeyVault\/vaults\/read/);
+      expect(scope.gaps?.[0]?.reason.ja).toContain('Microsoft.KeyVault/vaults/read');
+    }
   });
 });

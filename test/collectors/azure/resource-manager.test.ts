@@ -138,8 +138,9 @@ describe('AzureResourceCollector against the sandbox', () => {
     const { resources } = await run('resourceGraph', { types: ['Microsoft.Storage/storageAccounts'] });
     const calls = sandbox.calls();
     expect(new Set(resources.map((r) => r.type))).toEqual(new Set(['Microsoft.Storage/storageAccounts']));
-    // Subscriptions List checks that the configured subscriptions are visible; then one Resource Graph query.
-    expect(Object.keys(calls.byOperation).sort()).toEqual(['ListResourceGraphResources', 'ListSubscriptions']);
+    // Subscriptions List checks that the configured subscriptions are visible; the role assignments and the one
+    // role (Reader) say what kansa may read; then one Resource Graph query.
+    expect(calls.byOperation).toEqual({ ListSubscriptions: 1, ListRoleAssignments: sandbox.azure.subscriptions.length, GetRoleDefinition: 1, ListResourceGraphResources: 1 });
   });
 
   it('retries 429 without Retry-After with backoff and 429 with Retry-After after the hinted delay', async () => {
@@ -186,7 +187,8 @@ describe('AzureResourceCollector against the sandbox', () => {
     const { result, calls } = await run('resourceGraph', { types: ['Microsoft.KeyVault/vaults'], ca: generateSandboxCertificate().cert, maxAttempts: 1 });
     expect(result.accounts.every((a) => !a.ok)).toBe(true);
     expect(sandbox.calls().total).toBe(0);
-    expect(calls).toHaveLength(2); // Subscriptions List and the Resource Graph query, one attempt each
+    // Subscriptions List, each subscription's role assignments and the Resource Graph query, one attempt each.
+    expect(calls).toHaveLength(2 + sandbox.azure.subscriptions.length);
   });
 
   it('reports an invalid token as a failed scope', async () => {
