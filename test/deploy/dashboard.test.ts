@@ -348,21 +348,30 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
     expect(categories.data.length).toBe(10);
   });
 
-  it('fires no kansa alert on the healthy sandbox except the attestations it was given', async () => {
+  // #15: the sandbox has violations from the start; before, no alert ever covered them.
+  it('fires no kansa alert on the sandbox except the attestations it was given and its standing violations', async () => {
     interface AlertsResponse {
       readonly data: { readonly alerts: readonly { readonly labels: Record<string, string>; readonly state: string }[] };
     }
-    const expected = ['KansaAttestationExpired 2-5', 'KansaAttestationExpiringSoon 2-3', 'KansaAttestationExpiringSoon 9-3'];
-    const active = await waitFor(
-      'the attestation alerts to be pending',
+    const noncompliant = (await query('kansa_requirement_status{state="noncompliant"} == 1')).data?.result.map((r) => r.metric.requirement ?? '') ?? [];
+    expect(noncompliant.length).toBeGreaterThan(5);
+    const expected = ['KansaAttestationExpired 2-5', 'KansaAttestationExpiringSoon 2-3', 'KansaAttestationExpiringSoon 9-3', ...noncompliant.map((r) => `KansaRequirementNoncompliant ${r}`)].sort();
+    const alerts = await waitFor(
+      'the attestation and standing-violation alerts to be pending',
       async () => {
         const body = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as AlertsResponse;
-        const names = body.data.alerts.map((a) => `${a.labels.alertname} ${a.labels.requirement ?? a.labels.instance ?? ''}`.trim()).sort();
-        return expected.every((e) => names.includes(e)) ? names : undefined;
+        const names = body.data.alerts.map((a) => `${a.labels.alertname} ${a.labels.requirement ?? a.labels.instance ?? ''}`.trim());
+        return expected.every((e) => names.includes(e)) ? body.data.alerts : undefined;
       },
       60_000,
       250,
     );
-    expect(active).toEqual(expected);
+    expect(alerts.map((a) => `${a.labels.alertname} ${a.labels.requirement ?? a.labels.instance ?? ''}`.trim()).sort()).toEqual(expected);
+    // each violation carries the severity of its worst failing control, from the sandbox's real controls
+    const standing = alerts.filter((a) => a.labels.alertname === 'KansaRequirementNoncompliant');
+    expect(standing.every((a) => a.state === 'pending')).toBe(true);
+    expect(standing.filter((a) => !['critical', 'high', 'medium', 'low', 'info'].includes(a.labels.control_severity ?? '')).map((a) => a.labels.requirement)).toEqual([]);
+    const expectedSeverity = (c: string): string => (c === 'critical' || c === 'high' ? 'critical' : c === 'medium' ? 'warning' : 'info');
+    expect(standing.filter((a) => a.labels.severity !== expectedSeverity(a.labels.control_severity!)).map((a) => a.labels.requirement)).toEqual([]);
   }, 90_000);
 });
