@@ -27,7 +27,7 @@ export const EVIDENCE_METRICS: readonly string[] = [
 
 export function requireTool(name: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed: .ci/run installs Debian's prometheus package (apt-get install prometheus)`);
+  if (!found) throw new Error(`${name} is not installed: .ci/run installs it from Debian (apt-get install prometheus prometheus-alertmanager)`);
   return found;
 }
 
