@@ -24,7 +24,7 @@ const MODULES = {
   metrics: {
     mutate: ['src/metrics/**/*.ts'],
     // Not agent-metrics.test.ts: it reads the same gauges through a sandbox collection (about 30 s a mutant here).
-    tests: ['test/metrics/gauges.test.ts', 'test/metrics/coverage.test.ts'],
+    tests: ['test/metrics/gauges.test.ts', 'test/metrics/coverage.test.ts', 'test/metrics/control-requirement.test.ts'],
     ignoreStatic: false,
   },
   mappings: {

@@ -8,7 +8,7 @@
 import type { Program } from '../cel/cel.js';
 import { attestationFor, type Attestation } from '../mappings/attestations.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
-import type { Control, ControlExpression } from '../mappings/controls.js';
+import { requirementsOfControl, type Control, type ControlExpression } from '../mappings/controls.js';
 import { ExceptionMatcher, exceptionActive, type ControlException } from '../mappings/exceptions.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
@@ -97,7 +97,7 @@ export class Evaluation {
         }
         this.contextIndexes.set(control.id, indexes);
       }
-      this.requirementRefs.set(control.id, requirementsOf(control, catalog));
+      this.requirementRefs.set(control.id, requirementsOfControl(control, catalog));
       if (readsSupplementary(control)) this.readsSupplementary.add(control.id);
     }
     const matcher = options.exceptions ? new ExceptionMatcher(options.exceptions.list, options.exceptions.now) : undefined;
@@ -576,7 +576,7 @@ export function assess(
     for (const t of result.tallies) tallies.push({ ...t, failing: 0, waived: 0, unknown: t.checked });
     for (const s of result.coverage) coverage.push({ ...s, outcome: { status: 'stale', lastSuccessAt: stale.lastSuccessAt, error: stale.reason } });
   }
-  const refs = new Map(controls.map((c) => [c.id, requirementsOf(c, catalog)]));
+  const refs = new Map(controls.map((c) => [c.id, requirementsOfControl(c, catalog)]));
   const requirements = catalog.requirements.map((r) =>
     requirementResult(r, catalog, controls.filter((c) => refs.get(c.id)!.includes(r.id)).map((c) => c.id), outcomes, attestations, now),
   );
@@ -701,12 +701,6 @@ function describeOutcome(scope: CollectionScope): Bilingual {
     case 'stale':
       return findingText.stale(scope.outcome.lastSuccessAt, scope.outcome.error);
   }
-}
-
-function requirementsOf(control: Control, catalog: Catalog): readonly string[] {
-  const ids = new Set(control.requirements[catalog.id] ?? []);
-  for (const r of catalog.requirements) if (r.listedControls.includes(control.id)) ids.add(r.id);
-  return [...ids];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

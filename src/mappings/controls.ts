@@ -51,6 +51,13 @@ export interface Control {
   readonly requirements: Readonly<Record<string, readonly string[]>>;
 }
 
+/** The requirements of a catalog a control evidences: those it names and those whose catalog entry lists it. */
+export function requirementsOfControl(control: Control, catalog: Catalog): readonly string[] {
+  const ids = new Set(control.requirements[catalog.id] ?? []);
+  for (const r of catalog.requirements) if (r.listedControls.includes(control.id)) ids.add(r.id);
+  return [...ids];
+}
+
 const RESOURCE_VARIABLE = 'resource';
 const VARIABLES_VARIABLE = 'variables';
 const CONTEXT_KEY_VARIABLE = 'r';

@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AccountCoverage, AgentStatusSource, CollectorStatus } from '../contract/status.js';
 import type { AccountOutcome } from '../model/run.js';
 import { attestationFor } from '../mappings/attestations.js';
+import { requirementsOfControl } from '../mappings/controls.js';
 import { exceptionExpirySeconds } from '../mappings/exceptions.js';
 import { REQUIREMENT_STATES, type ControlTally } from '../evaluate/assessment.js';
 import { COVERAGE_STATES } from '../model/resource.js';
@@ -119,11 +120,25 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
   new Gauge({
     name: 'kansa_control_info',
     help: 'Control descriptions; value 1.',
-    labelNames: ['control', 'provider', 'severity', 'title_en'] as const,
+    labelNames: ['control', 'provider', 'severity', 'title_en', 'title_ja'] as const,
     registers,
     collect() {
       this.reset();
-      for (const c of source.controls) this.set({ control: c.id, provider: c.provider, severity: c.severity, title_en: c.titleEn }, 1);
+      for (const c of source.controls) this.set({ control: c.id, provider: c.provider, severity: c.severity, title_en: c.titleEn, title_ja: c.titleJa }, 1);
+    },
+  });
+
+  // Joins a requirement with the controls that evidence it (dashboard drill-down, alert severity): one
+  // series per mapping of an enabled control, whatever the number of resources or accounts.
+  new Gauge({
+    name: 'kansa_control_requirement_info',
+    help: 'Which enabled controls evidence which requirement of the catalog (the control names it, or the catalog lists it); value 1.',
+    labelNames: ['catalog', 'requirement', 'control'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const catalog = source.catalog;
+      for (const c of source.controls) for (const requirement of requirementsOfControl(c, catalog)) this.set({ catalog: catalog.id, requirement, control: c.id }, 1);
     },
   });
 

@@ -17,6 +17,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { AlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { loadConfig } from '../../src/config/load.js';
@@ -40,6 +41,7 @@ const modelFor = (object: Record<string, unknown>): { validate(): void } => {
     'networking.k8s.io/v1/NetworkPolicy': (d) => new NetworkPolicy(d),
     'monitoring.coreos.com/v1/PrometheusRule': (d) => new PrometheusRule(d),
     'monitoring.coreos.com/v1/ServiceMonitor': (d) => new ServiceMonitor(d),
+    'monitoring.coreos.com/v1alpha1/AlertmanagerConfig': (d) => new AlertmanagerConfig(d),
   };
   const factory = make[key];
   if (!factory) throw new Error(`no schema for ${key}`);
@@ -62,6 +64,7 @@ const FULL = {
   evidence: { signingKeySecret: 'kansa-evidence-key', retention: { daily: 30 } },
   serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' }, tlsConfig: { ca: { secret: { name: 'kansa-tls', key: 'ca.crt' } }, serverName: 'kansa' }, basicAuth: { username: { name: 'kansa-scrape', key: 'username' }, password: { name: 'kansa-scrape', key: 'password' } } },
   prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+  alertmanagerConfig: { enabled: true, labels: { alertmanagerConfig: 'kansa' } },
   grafanaDashboard: { enabled: true, annotations: { grafana_folder: 'Compliance' } },
   networkPolicy: { enabled: true },
 };
@@ -173,9 +176,51 @@ describe('helm chart details', () => {
     expect(text(byKind(full, 'Service'), 'spec.clusterIP')).toBe('None');
   });
 
-  it('ships deploy/prometheus/kansa-rules.yml as the PrometheusRule, unchanged', () => {
+  it('ships deploy/prometheus/kansa-rules.yml as the PrometheusRule, unchanged with the default runbook base URL', () => {
     const rules = parse(readFileSync(join(PACKAGE_ROOT, 'deploy', 'prometheus', 'kansa-rules.yml'), 'utf8')) as { groups: unknown[] };
     expect(at(byKind(full, 'PrometheusRule'), 'spec')).toEqual({ groups: rules.groups });
+  });
+
+  // #15: runbook_url was a path relative to the repository, a dead link in any alert receiver.
+  it('points every runbook_url at prometheusRule.runbookBaseUrl', () => {
+    type Groups = { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] };
+    const base = 'https://git.example.go.jp/ops/kansa/-/blob/main/deploy/prometheus/RUNBOOK.md';
+    const chart = renderChart(CHART, { values: { prometheusRule: { enabled: true, runbookBaseUrl: base } } });
+    const alerts = (at(byKind(chart, 'PrometheusRule'), 'spec') as Groups).groups.flatMap((g) => g.rules.filter((r) => r.alert));
+    expect(alerts.length).toBeGreaterThan(15);
+    for (const a of alerts) expect({ alert: a.alert, url: a.annotations?.['runbook_url'] }).toEqual({ alert: a.alert, url: `${base}#${a.alert!.toLowerCase()}` });
+    expect(validateValues(chart.values)).toBe(true);
+    expect(validateValues({ ...chart.values, prometheusRule: { enabled: true, runbookBaseUrl: 'deploy/prometheus/RUNBOOK.md' } })).toBe(false);
+    expect(() => renderChart(CHART, { values: { prometheusRule: { enabled: true, runbookBaseUrl: '' } } })).toThrow(/runbookBaseUrl is required/);
+  });
+
+  // #15: with `helm install compliance` the job is compliance-kansa; the scrape alerts select this label instead.
+  it('labels kansa\'s scrape targets exporter="kansa" through the ServiceMonitor, whatever the release is called', () => {
+    const chart = renderChart(CHART, { release: 'compliance', namespace: 'monitoring', values: { serviceMonitor: { enabled: true } } });
+    const monitor = byKind(chart, 'ServiceMonitor');
+    expect(text(monitor, 'metadata.name')).toBe('compliance-kansa');
+    expect(at(monitor, 'spec.endpoints.0.relabelings')).toEqual([{ targetLabel: 'exporter', replacement: 'kansa' }]);
+    const rules = readFileSync(join(PACKAGE_ROOT, 'deploy', 'prometheus', 'kansa-rules.yml'), 'utf8');
+    expect(rules).toContain('up{exporter="kansa"}');
+    // the README's scrape configuration sets the same label
+    expect(readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8')).toMatch(/static_configs:\n\s+- targets: \['127\.0\.0\.1:9731'\]\n\s+labels:\n\s+exporter: kansa/);
+  });
+
+  it('ships deploy/prometheus/alertmanager-inhibit.yml as an AlertmanagerConfig', () => {
+    interface Inhibit {
+      readonly source_matchers: readonly string[];
+      readonly target_matchers: readonly string[];
+      readonly equal: readonly string[];
+    }
+    const file = parse(readFileSync(join(PACKAGE_ROOT, 'deploy', 'prometheus', 'alertmanager-inhibit.yml'), 'utf8')) as { inhibit_rules: Inhibit[] };
+    const matcher = (m: string): { name: string; value: string; matchType: string } => {
+      const [, name, matchType, value] = /^(\w+)(=~|!~|!=|=)"(.*)"$/.exec(m)!;
+      return { name: name!, value: value!, matchType: matchType! };
+    };
+    const config = byKind(full, 'AlertmanagerConfig');
+    expect(at(config, 'metadata.labels')).toMatchObject({ alertmanagerConfig: 'kansa' });
+    expect(at(config, 'spec.inhibitRules')).toEqual(file.inhibit_rules.map((r) => ({ sourceMatch: r.source_matchers.map(matcher), targetMatch: r.target_matchers.map(matcher), equal: r.equal })));
+    expect(renderChart(CHART).objects.some((o) => o['kind'] === 'AlertmanagerConfig')).toBe(false);
   });
 
   it('keeps evidence on a volume claim per replica, or an emptyDir without persistence', () => {

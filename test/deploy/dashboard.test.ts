@@ -10,6 +10,8 @@ import { PACKAGE_ROOT } from '../../src/paths.js';
 import { httpText, startKansaRun, startPrometheus, waitFor, type Spawned } from '../support/processes.js';
 import { DASHBOARD_FILE, EVIDENCE_METRICS, exportedKansaMetrics, kansaMetricsIn, recordingRuleNames, requireTool, RULES_FILE } from './support.js';
 import { tempDir } from '../support/temp.js';
+import { loadMappings } from '../../src/mappings/load.js';
+import { requirementsOfControl } from '../../src/mappings/controls.js';
 
 interface DatasourceRef {
   readonly type?: string;
@@ -25,6 +27,11 @@ interface Panel {
   readonly id: number;
   readonly type: string;
   readonly title: string;
+  readonly repeat?: string;
+  readonly fieldConfig?: {
+    readonly defaults?: { readonly links?: readonly { readonly url: string }[]; readonly mappings?: readonly { readonly options: Record<string, { readonly text: string; readonly color: string }> }[] };
+    readonly overrides?: readonly { readonly matcher: { readonly options: string }; readonly properties: readonly { readonly id: string; readonly value: unknown }[] }[];
+  };
   readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
   readonly datasource?: DatasourceRef;
   readonly targets?: readonly Target[];
@@ -99,10 +106,10 @@ describe('Grafana dashboard (deploy/grafana/kansa-dashboard.json): structure', (
     expect(dashboard.title).toContain('kansa');
   });
 
-  it('has a prometheus datasource variable and job, catalog, category, provider and account variables that use it', () => {
+  it('has a prometheus datasource variable and job, catalog, category, requirement, provider and account variables that use it', () => {
     const datasource = variables.find((v) => v.name === 'datasource');
     expect(datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
-    expect(queryVariables.map((v) => v.name).sort()).toEqual(['account', 'catalog', 'category', 'job', 'provider']);
+    expect(queryVariables.map((v) => v.name).sort()).toEqual(['account', 'catalog', 'category', 'job', 'provider', 'requirement']);
     for (const v of queryVariables) {
       expect({ name: v.name, datasource: v.datasource, includeAll: v.includeAll, allValue: v.allValue }).toEqual({ name: v.name, datasource: { type: 'prometheus', uid: '${datasource}' }, includeAll: true, allValue: '.*' });
       expect(variableQuery(v)).toMatch(/^label_values\(.+, \w+\)$/);
@@ -146,6 +153,7 @@ describe('Grafana dashboard (deploy/grafana/kansa-dashboard.json): structure', (
       'catalog_category:kansa_requirements_compliant:ratio',
       'catalog_requirement:kansa_requirement_state_rank:max',
       'kansa_requirement_info',
+      'kansa_control_requirement_info',
       'control_provider_account:kansa_control_failing_resources:max',
       'control_provider_account:kansa_control_checked_resources:max',
       'control_provider_account:kansa_control_unknown_resources:max',
@@ -179,6 +187,33 @@ describe('Grafana dashboard (deploy/grafana/kansa-dashboard.json): structure', (
       const stateChangesOnly = (p.targets ?? []).every((t) => STATE_CHANGE_SERIES.some((s) => t.expr.includes(s)));
       expect({ title: p.title, exempt: p.title in NEEDS_STATE_CHANGE }).toEqual({ title: p.title, exempt: stateChangesOnly });
     }
+  });
+
+  // #15: the 66 items at a glance, and "why is 9-6 red?" answered in Grafana.
+  it('has a status grid of the checklist items, one panel per category, coloured by state with the report\'s words', () => {
+    const grids = queryPanels.filter((p) => p.repeat === 'category');
+    expect(grids.map((p) => p.type)).toEqual(['stat']);
+    const grid = grids[0]!;
+    expect(grid.targets!.map((t) => t.expr)).toEqual([expect.stringMatching(/^max by \(requirement\) \(catalog_requirement:kansa_requirement_state_rank:max\{[^}]*category=~"\$category"[^}]*\}\)$/)]);
+    const mapping = grid.fieldConfig?.defaults?.mappings?.[0]?.options ?? {};
+    expect(Object.fromEntries(Object.entries(mapping).map(([rank, m]) => [rank, [m.text.split(' ')[0], m.color]]))).toEqual({ '0': ['適合', 'green'], '1': ['未評価', 'blue'], '2': ['判定不能', 'orange'], '3': ['不適合', 'red'] });
+  });
+
+  it('links every item of the grid and of the requirement table to the drill-down of this dashboard (variable requirement)', () => {
+    const drill = /^\/d\/\$\{__dashboard\.uid\}\?.*&var-requirement=/;
+    const grid = queryPanels.find((p) => p.repeat === 'category')!;
+    expect(grid.fieldConfig?.defaults?.links?.map((l) => l.url)).toEqual([expect.stringMatching(drill)]);
+    expect(grid.fieldConfig!.defaults!.links![0]!.url).toMatch(/var-requirement=\$\{__field\.labels\.requirement\}$/);
+    const table = queryPanels.find((p) => p.title === 'Requirements 要件一覧')!;
+    const links = table.fieldConfig?.overrides?.find((o) => o.matcher.options === 'Requirement')?.properties.find((p) => p.id === 'links')?.value as { url: string }[];
+    expect(links.map((l) => l.url)).toEqual([expect.stringMatching(/var-requirement=\$\{__value\.raw\}$/)]);
+    for (const l of links) expect(l.url).toMatch(drill);
+    const requirement = variables.find((v) => v.name === 'requirement')!;
+    expect(variableQuery(requirement)).toBe('label_values(kansa_requirement_info{job=~"$job", catalog=~"$catalog", category=~"$category"}, requirement)');
+    // the drill-down: panels filtered by $requirement that join with the requirement → control mapping
+    const drillPanels = queryPanels.filter((p) => (p.targets ?? []).every((t) => t.expr.includes('requirement=~"$requirement"')));
+    expect(drillPanels.length).toBeGreaterThanOrEqual(4);
+    expect(drillPanels.filter((p) => (p.targets ?? []).some((t) => t.expr.includes('kansa_control_requirement_info'))).length).toBeGreaterThanOrEqual(3);
   });
 
   it('ships Grafana provisioning for the dashboard and an example Prometheus data source', () => {
@@ -256,6 +291,8 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
         '  - job_name: kansa',
         '    static_configs:',
         `      - targets: ['127.0.0.1:${kansaPort}']`,
+        '        labels:',
+        '          exporter: kansa',
         '',
       ].join('\n'),
     );
@@ -318,13 +355,82 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
     await expectEveryQueryHasData(Object.fromEntries(variables.map((v) => [v.name, '.*'])));
   }, 90_000);
 
-  it('returns data for every panel query with variables set to real values', async () => {
-    const values = { datasource: 'prometheus', job: 'kansa', catalog: 'jp-cloud-procurement', category: '2', provider: 'aws', account: '' };
+  /** A requirement of category 2 with failing or undecidable AWS controls in the account, as the drill-down would be opened. */
+  async function drilledRequirement(account: string): Promise<string> {
+    const result = await query(`max by (requirement) (kansa_control_requirement_info{requirement=~"2-.*"} * on (control) group_left () sum by (control) (kansa_control_failing_resources{provider="aws",account="${account}"} + kansa_control_unknown_resources{provider="aws",account="${account}"}) > 0)`);
+    return result.data?.result.map((r) => r.metric.requirement ?? '').sort()[0] ?? '';
+  }
+
+  async function firstAwsAccount(): Promise<string> {
     const accounts = (await query('kansa_collector_up{provider="aws"}')).data?.result.map((r) => r.metric.account ?? '') ?? [];
-    values.account = accounts.sort()[0] ?? '';
+    return accounts.sort()[0] ?? '';
+  }
+
+  it('returns data for every panel query with variables set to real values', async () => {
+    const values = { datasource: 'prometheus', job: 'kansa', catalog: 'jp-cloud-procurement', category: '2', requirement: '', provider: 'aws', account: await firstAwsAccount() };
     expect(values.account).not.toBe('');
+    values.requirement = await drilledRequirement(values.account);
+    expect(values.requirement).toMatch(/^2-\d+$/);
     await expectEveryQueryHasData(values);
   }, 90_000);
+
+  it('shows one tile per checklist item in the grid, each item under its own category', async () => {
+    const grid = queryPanels.find((p) => p.repeat === 'category')!;
+    const all = Object.fromEntries(variables.map((v) => [v.name, '.*']));
+    const tiles = (await query(substitute(grid.targets![0]!.expr, all))).data?.result ?? [];
+    const mappings = loadMappings({});
+    expect(tiles.map((t) => t.metric.requirement).sort()).toEqual(mappings.catalog.requirements.map((r) => r.id).sort());
+    expect(new Set(tiles.map((t) => t.value?.[1])).size).toBeGreaterThan(1);
+    for (const category of mappings.catalog.categories) {
+      const inCategory = (await query(substitute(grid.targets![0]!.expr, { ...all, category: category.id }))).data?.result ?? [];
+      const expected = mappings.catalog.requirements.filter((r) => r.category.id === category.id).map((r) => r.id);
+      expect({ category: category.id, tiles: inCategory.map((t) => t.metric.requirement).sort() }).toEqual({ category: category.id, tiles: expected.sort() });
+    }
+    // the colour is the verdict: 3 (不適合) exactly for the noncompliant items
+    const noncompliant = (await query('kansa_requirement_status{state="noncompliant"} == 1')).data?.result.map((r) => r.metric.requirement).sort();
+    expect(tiles.filter((t) => t.value?.[1] === '3').map((t) => t.metric.requirement).sort()).toEqual(noncompliant);
+  });
+
+  it('drills down from a requirement to exactly its failing and undecidable controls, with per-account counts', async () => {
+    const account = await firstAwsAccount();
+    const requirement = await drilledRequirement(account);
+    const values = { datasource: 'prometheus', job: 'kansa', catalog: 'jp-cloud-procurement', category: '.*', requirement, provider: '.*', account: '.*' };
+    // Expected, independently of the dashboard: the controls kansa's mappings attach to the requirement that
+    // have a failing or undecidable resource in some account, read from the raw gauges.
+    const mappings = loadMappings({});
+    const mapped = new Set(mappings.controls.filter((c) => requirementsOfControl(c, mappings.catalog).includes(requirement)).map((c) => c.id));
+    const bad = new Map<string, { failing: number; unknown: number; accounts: Set<string> }>();
+    for (const [metric, key] of [['kansa_control_failing_resources', 'failing'], ['kansa_control_unknown_resources', 'unknown']] as const) {
+      for (const r of (await query(`${metric} > 0`)).data?.result ?? []) {
+        const control = r.metric.control!;
+        if (!mapped.has(control)) continue;
+        const entry = bad.get(control) ?? { failing: 0, unknown: 0, accounts: new Set<string>() };
+        entry[key] += Number(r.value?.[1]);
+        entry.accounts.add(`${r.metric.provider}/${r.metric.account}`);
+        bad.set(control, entry);
+      }
+    }
+    expect(bad.size).toBeGreaterThan(0);
+    const panel = queryPanels.find((p) => p.title === 'Failing and undecidable controls 不適合・判定不能のコントロール')!;
+    const rows = async (refId: string): Promise<Map<string, string>> => {
+      const result = await query(substitute(panel.targets!.find((t) => t.refId === refId)!.expr, values));
+      expect(result.status).toBe('success');
+      for (const r of result.data?.result ?? []) expect(r.metric.requirement).toBe(requirement);
+      return new Map((result.data?.result ?? []).map((r) => [r.metric.control!, r.value![1]]));
+    };
+    const info = await rows('A');
+    expect([...info.keys()].sort()).toEqual([...bad.keys()].sort());
+    expect(Object.fromEntries(await rows('B'))).toEqual(Object.fromEntries([...bad].map(([c, e]) => [c, String(e.failing)])));
+    expect(Object.fromEntries(await rows('C'))).toEqual(Object.fromEntries([...bad].map(([c, e]) => [c, String(e.unknown)])));
+    expect(Object.fromEntries(await rows('D'))).toEqual(Object.fromEntries([...bad].map(([c, e]) => [c, String(e.accounts.size)])));
+    const severities = (await query(substitute(panel.targets![0]!.expr, values))).data?.result.map((r) => r.metric.severity) ?? [];
+    expect(severities.every((s) => ['critical', 'high', 'medium', 'low', 'info'].includes(s ?? ''))).toBe(true);
+    // per control × account: the same accounts, and nothing of another requirement's controls
+    const perAccount = queryPanels.find((p) => p.title.startsWith('Controls × accounts of the selected requirement'))!;
+    const cells = (await query(substitute(perAccount.targets![0]!.expr, values))).data?.result ?? [];
+    expect(new Set(cells.map((c) => c.metric.control))).toEqual(new Set(bad.keys()));
+    expect(cells.length).toBe([...bad.values()].reduce((n, e) => n + e.accounts.size, 0));
+  });
 
   it('parses the queries of the panels that need a state change', async () => {
     const values = Object.fromEntries(variables.map((v) => [v.name, '.*']));
@@ -348,21 +454,30 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
     expect(categories.data.length).toBe(10);
   });
 
-  it('fires no kansa alert on the healthy sandbox except the attestations it was given', async () => {
+  // #15: the sandbox has violations from the start; before, no alert ever covered them.
+  it('fires no kansa alert on the sandbox except the attestations it was given and its standing violations', async () => {
     interface AlertsResponse {
       readonly data: { readonly alerts: readonly { readonly labels: Record<string, string>; readonly state: string }[] };
     }
-    const expected = ['KansaAttestationExpired 2-5', 'KansaAttestationExpiringSoon 2-3', 'KansaAttestationExpiringSoon 9-3'];
-    const active = await waitFor(
-      'the attestation alerts to be pending',
+    const noncompliant = (await query('kansa_requirement_status{state="noncompliant"} == 1')).data?.result.map((r) => r.metric.requirement ?? '') ?? [];
+    expect(noncompliant.length).toBeGreaterThan(5);
+    const expected = ['KansaAttestationExpired 2-5', 'KansaAttestationExpiringSoon 2-3', 'KansaAttestationExpiringSoon 9-3', ...noncompliant.map((r) => `KansaRequirementNoncompliant ${r}`)].sort();
+    const alerts = await waitFor(
+      'the attestation and standing-violation alerts to be pending',
       async () => {
         const body = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as AlertsResponse;
-        const names = body.data.alerts.map((a) => `${a.labels.alertname} ${a.labels.requirement ?? a.labels.instance ?? ''}`.trim()).sort();
-        return expected.every((e) => names.includes(e)) ? names : undefined;
+        const names = body.data.alerts.map((a) => `${a.labels.alertname} ${a.labels.requirement ?? a.labels.instance ?? ''}`.trim());
+        return expected.every((e) => names.includes(e)) ? body.data.alerts : undefined;
       },
       60_000,
       250,
     );
-    expect(active).toEqual(expected);
+    expect(alerts.map((a) => `${a.labels.alertname} ${a.labels.requirement ?? a.labels.instance ?? ''}`.trim()).sort()).toEqual(expected);
+    // each violation carries the severity of its worst failing control, from the sandbox's real controls
+    const standing = alerts.filter((a) => a.labels.alertname === 'KansaRequirementNoncompliant');
+    expect(standing.every((a) => a.state === 'pending')).toBe(true);
+    expect(standing.filter((a) => !['critical', 'high', 'medium', 'low', 'info'].includes(a.labels.control_severity ?? '')).map((a) => a.labels.requirement)).toEqual([]);
+    const expectedSeverity = (c: string): string => (c === 'critical' || c === 'high' ? 'critical' : c === 'medium' ? 'warning' : 'info');
+    expect(standing.filter((a) => a.labels.severity !== expectedSeverity(a.labels.control_severity!)).map((a) => a.labels.requirement)).toEqual([]);
   }, 90_000);
 });

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { EVIDENCE_METRICS, exportedKansaMetrics, kansaMetricsIn, loadRules, recordingRuleNames, requireTool, RULE_TESTS_DIR, RULES_FILE, RUNBOOK_FILE, type Rule } from './support.js';
+import { EVIDENCE_METRICS, exportedKansaMetrics, INHIBIT_FILE, kansaMetricsIn, loadRules, recordingRuleNames, requireTool, RULE_TESTS_DIR, RULES_FILE, RUNBOOK_BASE_URL, RUNBOOK_FILE, type Rule } from './support.js';
 
 interface UnitTestFile {
   readonly rule_files: readonly string[];
@@ -91,15 +91,69 @@ describe('Prometheus rules (deploy/prometheus)', () => {
     const headings = new Set([...runbook.matchAll(/^## (\S+)\s*$/gm)].map((m) => m[1]!.toLowerCase()));
     for (const alert of alerts) {
       const name = alert.alert!;
-      expect({ name, severity: alert.labels?.severity }).toEqual({ name, severity: expect.stringMatching(/^(critical|warning|info)$/) as unknown });
+      // A fixed severity, or a template whose every outcome is one (KansaRequirementNoncompliant).
+      const severity = alert.labels?.severity ?? '';
+      const outcomes = severity.includes('{{') ? severity.split(/\{\{[^}]*\}\}/).filter((s) => s !== '') : [severity];
+      expect({ name, outcomes }).toEqual({ name, outcomes: expect.arrayContaining([expect.stringMatching(/^(critical|warning|info)$/)]) as unknown });
+      expect({ name, bad: outcomes.filter((o) => !/^(critical|warning|info)$/.test(o)) }).toEqual({ name, bad: [] });
       expect({ name, annotations: Object.keys(alert.annotations ?? {}).sort() }).toEqual({ name, annotations: ['description', 'runbook_url', 'summary', 'summary_ja'] });
       expect({ name, summary_ja: alert.annotations!.summary_ja }).toEqual({ name, summary_ja: expect.stringMatching(/[\u3040-\u30ff\u4e00-\u9fff]/) as unknown });
       const anchor = name.toLowerCase();
-      expect({ name, runbook_url: alert.annotations!.runbook_url }).toEqual({ name, runbook_url: `deploy/prometheus/RUNBOOK.md#${anchor}` });
+      expect({ name, runbook_url: alert.annotations!.runbook_url }).toEqual({ name, runbook_url: `${RUNBOOK_BASE_URL}#${anchor}` });
+      expect(new URL(alert.annotations!.runbook_url!).protocol).toBe('https:');
       expect({ name, sectionInRunbook: headings.has(anchor) }).toEqual({ name, sectionInRunbook: true });
     }
     // and no runbook section for an alert that does not exist
     expect([...headings].filter((h) => !alerts.some((a) => a.alert!.toLowerCase() === h))).toEqual([]);
+  });
+
+  it('name the runbook base URL once in the header, with how to change it, and nowhere a relative runbook path', () => {
+    const text = readFileSync(RULES_FILE, 'utf8');
+    expect(text).toContain(`runbook base URL ${RUNBOOK_BASE_URL}`);
+    expect(text).toMatch(/sed -i 's#https:\/\/kansa\.example\/RUNBOOK\.md#/);
+    expect(text).not.toMatch(/runbook_url: '(?!https:\/\/)/);
+  });
+
+  // #15: with `helm install compliance` the ServiceMonitor's job is compliance-kansa; a job="kansa"
+  // selector made the scrape alerts silently blind.
+  it('find kansa scrape targets by the exporter label or kansa_build_info, never by the job name', () => {
+    for (const name of ['KansaScrapeFailing', 'KansaScrapeTargetMissing']) {
+      const expr = alerts.find((a) => a.alert === name)!.expr;
+      expect({ name, job: /job\s*=~?\s*"/.test(expr) }).toEqual({ name, job: false });
+      expect({ name, selects: expr.includes('up{exporter="kansa"}') && expr.includes('kansa_build_info') }).toEqual({ name, selects: true });
+    }
+    const tested = unitTests.flatMap(({ content }) => content.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.alertname === 'KansaScrapeFailing').flatMap((a) => (a.exp_alerts ?? []) as { exp_labels: Record<string, string> }[])));
+    expect(new Set(tested.map((a) => a.exp_labels.job))).toEqual(new Set(['kansa', 'compliance-kansa', 'audit']));
+  });
+
+  it('ship Alertmanager inhibit rules that name existing alerts and labels both sides carry', () => {
+    interface Inhibit {
+      readonly source_matchers: readonly string[];
+      readonly target_matchers: readonly string[];
+      readonly equal: readonly string[];
+    }
+    const { inhibit_rules: inhibits } = parse(readFileSync(INHIBIT_FILE, 'utf8')) as { inhibit_rules: Inhibit[] };
+    const names = alerts.map((a) => a.alert!);
+    const matching = (matchers: readonly string[]): string[] => {
+      const [, op, value] = /^alertname(=~|=)"(.*)"$/.exec(matchers.find((m) => m.startsWith('alertname')) ?? '') ?? [];
+      return names.filter((n) => (op === '=' ? n === value : new RegExp(`^(?:${value})$`).test(n)));
+    };
+    const drift = inhibits.find((i) => matching(i.source_matchers).includes('KansaRequirementDrift'));
+    expect(drift && { source: matching(drift.source_matchers), target: matching(drift.target_matchers), equal: drift.equal }).toEqual({
+      source: ['KansaRequirementDrift'],
+      target: ['KansaRequirementNoncompliant'],
+      equal: ['job', 'catalog', 'requirement'],
+    });
+    for (const i of inhibits) {
+      expect(matching(i.source_matchers).length).toBeGreaterThan(0);
+      expect(matching(i.target_matchers).length).toBeGreaterThan(0);
+    }
+    // The labels of `equal` are on both alerts: the rule expressions keep them.
+    for (const name of ['KansaRequirementDrift', 'KansaRequirementNoncompliant']) {
+      const expr = alerts.find((a) => a.alert === name)!.expr;
+      for (const label of drift!.equal) expect({ name, label, kept: expr.includes(label) || expr.includes('catalog_requirement:') }).toEqual({ name, label, kept: true });
+    }
+    expect(readFileSync(RUNBOOK_FILE, 'utf8')).toContain('alertmanager-inhibit.yml');
   });
 
   it('use only metrics kansa exports, or the evidence metrics being added', () => {

@@ -9,6 +9,9 @@ export const RULES_FILE = join(PACKAGE_ROOT, 'deploy', 'prometheus', 'kansa-rule
 export const RULE_TESTS_DIR = join(PACKAGE_ROOT, 'deploy', 'prometheus', 'tests');
 export const RUNBOOK_FILE = join(PACKAGE_ROOT, 'deploy', 'prometheus', 'RUNBOOK.md');
 export const DASHBOARD_FILE = join(PACKAGE_ROOT, 'deploy', 'grafana', 'kansa-dashboard.json');
+export const INHIBIT_FILE = join(PACKAGE_ROOT, 'deploy', 'prometheus', 'alertmanager-inhibit.yml');
+/** The runbook base URL of kansa-rules.yml: a placeholder that the README and the chart tell how to replace. */
+export const RUNBOOK_BASE_URL = 'https://kansa.example/RUNBOOK.md';
 
 /**
  * Metrics of evidence snapshots (issue 5). Rules and panels were written against them while they were
@@ -24,7 +27,7 @@ export const EVIDENCE_METRICS: readonly string[] = [
 
 export function requireTool(name: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed: .ci/run installs Debian's prometheus package (apt-get install prometheus)`);
+  if (!found) throw new Error(`${name} is not installed: .ci/run installs it from Debian (apt-get install prometheus prometheus-alertmanager)`);
   return found;
 }
 

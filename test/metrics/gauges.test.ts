@@ -175,7 +175,7 @@ describe('metrics before the first assessment, with a collector down', () => {
     const controls = series(text, 'kansa_control_info');
     expect(controls.size).toBe(mappings.controls.length);
     for (const c of mappings.controls) {
-      const labels = `{control="${c.id}",provider="${c.provider}",severity="${c.severity}",title_en="${escaped(c.titleEn)}"}`;
+      const labels = `{control="${c.id}",provider="${c.provider}",severity="${c.severity}",title_en="${escaped(c.titleEn)}",title_ja="${escaped(c.titleJa)}"}`;
       expect({ labels, value: controls.get(labels) }).toEqual({ labels, value: 1 });
     }
   });
