@@ -740,15 +740,22 @@ export function evaluate(
   return evaluation.finish(coverage, attestations, now);
 }
 
-const OBSERVED_MAX_CHARS = 300;
+const OBSERVED_MAX_CHARS = 400;
+const OBSERVED_MAX_DEPTH = 3;
 const OBSERVED_MAX_ITEMS = 5;
+
+/** A CEL optional (`x.?field`), recognised by its methods so evaluation does not depend on the CEL library's classes. */
+function isOptional(value: unknown): value is { hasValue(): boolean; value(): unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { hasValue?: unknown }).hasValue === 'function' && typeof (value as { value?: unknown }).value === 'function';
+}
 
 /** A CEL value as a reviewer reads it: scalars as they are, lists and maps shortened. */
 function observedValue(value: unknown, depth = 0): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (depth > 1) return '…';
+  if (isOptional(value)) return value.hasValue() ? observedValue(value.value(), depth) : 'none';
+  if (depth >= OBSERVED_MAX_DEPTH) return '…';
   const items = Array.isArray(value) ? value : value instanceof Set ? [...(value as Set<unknown>)] : undefined;
   if (items) {
     const shown = items.slice(0, OBSERVED_MAX_ITEMS).map((v) => observedValue(v, depth + 1));
