@@ -740,6 +740,7 @@ export function evaluate(
   return evaluation.finish(coverage, attestations, now);
 }
 
+// ASCII ellipses: a string of Latin-1 characters takes one byte per character in V8, not two.
 const OBSERVED_MAX_CHARS = 400;
 const OBSERVED_MAX_DEPTH = 3;
 const OBSERVED_MAX_ITEMS = 5;
@@ -755,21 +756,21 @@ function observedValue(value: unknown, depth = 0): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (isOptional(value)) return value.hasValue() ? observedValue(value.value(), depth) : 'none';
-  if (depth >= OBSERVED_MAX_DEPTH) return '…';
+  if (depth >= OBSERVED_MAX_DEPTH) return '...';
   const items = Array.isArray(value) ? value : value instanceof Set ? [...(value as Set<unknown>)] : undefined;
   if (items) {
     const shown = items.slice(0, OBSERVED_MAX_ITEMS).map((v) => observedValue(v, depth + 1));
-    return `[${shown.join(', ')}${items.length > OBSERVED_MAX_ITEMS ? `, …(${items.length} items)` : ''}]`;
+    return `[${shown.join(', ')}${items.length > OBSERVED_MAX_ITEMS ? `, ...(${items.length} items)` : ''}]`;
   }
   const entries = value instanceof Map ? [...(value as Map<unknown, unknown>)] : typeof value === 'object' ? Object.entries(value) : [];
   if (entries.length === 0 && typeof value === 'object' && !(value instanceof Map)) return '{}';
   const shown = entries.slice(0, OBSERVED_MAX_ITEMS).map(([k, v]) => `${String(k)}: ${observedValue(v, depth + 1)}`);
-  return `{${shown.join(', ')}${entries.length > OBSERVED_MAX_ITEMS ? ', …' : ''}}`;
+  return `{${shown.join(', ')}${entries.length > OBSERVED_MAX_ITEMS ? ', ...' : ''}}`;
 }
 
 /** `name=value; …` of the variables a passing expression computed, bounded in length; undefined when none. */
 function describeObserved(values: readonly (readonly [string, unknown])[]): string | undefined {
   if (values.length === 0) return undefined;
   const text = values.map(([name, value]) => `${name}=${observedValue(value)}`).join('; ');
-  return text.length > OBSERVED_MAX_CHARS ? `${text.slice(0, OBSERVED_MAX_CHARS - 1)}…` : text;
+  return text.length > OBSERVED_MAX_CHARS ? `${text.slice(0, OBSERVED_MAX_CHARS - 3)}...` : text;
 }
