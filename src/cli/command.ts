@@ -5,6 +5,8 @@ export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly now: () => Date;
+  /** Whether stdout is a terminal (commands that write files refuse to dump them there). Absent: not a terminal. */
+  readonly stdoutIsTerminal?: () => boolean;
 }
 
 export interface CommandContext {

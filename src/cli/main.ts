@@ -1,5 +1,6 @@
 /** The `kansa` command line. Every command returns an exit code; only main() touches process streams. */
 import { setMaxListeners } from 'node:events';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { InputError, InputErrorCollector, inputErrorLines, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
@@ -25,7 +26,7 @@ import { awsConfigWarnings } from '../../collectors/aws/config.js';
 import { createRegistry } from '../metrics/metrics.js';
 import { withSandbox, type SandboxRun } from './sandbox.js';
 import { loadWebConfig } from '../http/web-config.js';
-import { loadSigner } from '../evidence/signing.js';
+import { DETACHED_SIGNATURE_SUFFIX, loadSigner, signDetached, type Signer } from '../evidence/signing.js';
 import { resolveShard } from '../agent/sharding.js';
 import { sandboxClientOverrides } from '../../collectors/sandbox.js';
 import type { Io } from './command.js';
@@ -39,6 +40,7 @@ const processIo: Io = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   now: () => new Date(),
+  stdoutIsTerminal: () => process.stdout.isTTY === true,
 };
 
 const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, exceptions: exceptionsFileSchema, register: registerFileSchema, config: configSchema } as const;
@@ -217,7 +219,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .addOption(new Option('--output <format>', 'output format').choices(Object.keys(ASSESSMENT_FORMATS)).default('table'))
     .addOption(new Option('--lang <lang>', 'language of the table (JSON carries both)').choices(LANGUAGES).default('en'))
     .addOption(new Option('--fail-on <state>', 'exit 1 when any requirement is in this state').choices(['noncompliant', 'unknown']))
-    .action(async (options: AgentCliOptions & { output: AssessmentFormat; lang: Language; failOn?: 'noncompliant' | 'unknown' }) => {
+    .option('--out <file>', 'write the output to this file instead of stdout')
+    .option('--sign <key>', 'with --output json --out FILE: sign FILE with this Ed25519 private key (PEM, the evidence key format) into FILE.sig, which kansa report checks')
+    .action(async (options: AgentCliOptions & { output: AssessmentFormat; lang: Language; failOn?: 'noncompliant' | 'unknown'; out?: string; sign?: string }) => {
+      const signer = options.sign === undefined ? undefined : scanSigner(options, (message) => io.stderr(`kansa: warning: ${message}\n`));
       const prepared = await prepareAgent(options);
       let configured: ConfiguredCollector[] = [];
       try {
@@ -240,7 +245,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         const failedRun = agent.collectors.find((s) => s.lastError !== undefined);
         if (!assessment || failedRun) throw new Error(`scan failed: ${failedRun?.lastError ?? 'no assessment'}`);
         warnAboutExceptions(assessment, prepared.mappings.exceptions, io.stderr);
-        io.stdout(ASSESSMENT_FORMATS[options.output](assessment, { catalog: prepared.mappings.catalog, lang: options.lang }));
+        const text = ASSESSMENT_FORMATS[options.output](assessment, { catalog: prepared.mappings.catalog, lang: options.lang });
+        if (options.out === undefined) io.stdout(text);
+        else {
+          writeAtomically(options.out, text);
+          if (signer) writeAtomically(`${options.out}${DETACHED_SIGNATURE_SUFFIX}`, signDetached(Buffer.from(text, 'utf8'), signer));
+          io.stderr(`kansa: wrote ${options.out}${signer ? ` and ${options.out}${DETACHED_SIGNATURE_SUFFIX} (signed by ${signer.fingerprint})` : ''}\n`);
+        }
         if (options.failOn === 'noncompliant' && assessment.summary.noncompliant > 0) exitCode = EXIT_NONCOMPLIANT;
         if (options.failOn === 'unknown' && assessment.summary.noncompliant + assessment.summary.unknown > 0) exitCode = EXIT_NONCOMPLIANT;
       } finally {
@@ -308,6 +319,26 @@ interface AgentCliOptions {
   sandboxRecorderOff?: string[];
   sandboxRecorderExcludes?: string[];
   sandboxAggregatorFailedSources?: string[];
+}
+
+/** The key of `scan --sign`, checked before collecting: a signature sits next to a JSON file, so both are required. */
+function scanSigner(options: { output: AssessmentFormat; out?: string; sign?: string }, warn: (message: string) => void): Signer | undefined {
+  if (options.sign === undefined) return undefined;
+  if (options.output !== 'json') throw new InputError('--sign', '', `signs the JSON contract: add --output json (got --output ${options.output})`);
+  if (options.out === undefined) throw new InputError('--sign', '', 'writes a detached signature next to the output file: add --out FILE');
+  return loadSigner(options.sign, {}, warn);
+}
+
+/** Written next to the target and renamed, so a reader never sees half a file (nor a signature of another). */
+function writeAtomically(file: string, content: string): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new InputError(file, '', `cannot write: ${errorMessage(error)}`);
+  }
 }
 
 function commaList(value: string): string[] {

@@ -26,6 +26,12 @@ export interface Finding {
   /** Why (English; kept under this name for the JSON contract) and `reason_ja`, the same in Japanese. */
   readonly reason?: string;
   readonly reason_ja?: string;
+  /**
+   * For a passing finding of a control with `variables:`: the values they took for this resource
+   * (`name=value; …`, language-neutral data), so a reviewer can check what made it pass. Only one-shot
+   * outputs that keep every finding (scan, evaluate) record it; the running agent keeps no findings.
+   */
+  readonly observed?: string;
   readonly severity: Severity;
   /** For a `waived` finding: the id of the exception that waived it (see Assessment.exceptions). */
   readonly exception?: string | undefined;

@@ -57,6 +57,8 @@ interface ExistsAccumulator {
 const MAX_REASONS_KEPT = 3;
 
 export class Evaluation {
+  /** Passing findings say what they observed only when every finding is kept (one-shot scan and evaluate). */
+  private readonly observePassing: boolean;
   private readonly immediateByType = new Map<string, Control[]>();
   private readonly deferredByType = new Map<string, Control[]>();
   /** control id → context name → key → resources */
@@ -82,6 +84,7 @@ export class Evaluation {
     private readonly catalog: Catalog,
     private readonly options: EvaluationOptions,
   ) {
+    this.observePassing = options.keptFindings === 'all';
     for (const control of controls) {
       const target = control.context.length > 0 ? this.deferredByType : this.immediateByType;
       for (const type of control.resourceTypes) push(target, type, control);
@@ -162,7 +165,7 @@ export class Evaluation {
       if (applies.ok && applies.value !== true) return; // not applicable: nothing to remember
     }
     if (plan.verdictWithoutContext) {
-      list.push({ resource: plan.keepForWhere(resource), verdict: judgeExpression(control, frame, bindings) });
+      list.push({ resource: plan.keepForWhere(resource), verdict: judgeExpression(control, frame, bindings, this.observePassing) });
       return;
     }
     // The expression reads context, yet often decides without it (`!enabled || …context…`). Judged now with
@@ -170,7 +173,7 @@ export class Evaluation {
     // applicable" that CEL reached by absorbing the raised error (true || error is true whatever the
     // context holds). Only the rest waits for the complete contexts.
     const before = this.pendingReads;
-    const verdict = judge(control, resource, { resource, ...this.pendingContexts(control) });
+    const verdict = judge(control, resource, { resource, ...this.pendingContexts(control) }, this.observePassing);
     if (this.pendingReads === before || verdict === undefined || verdict.status === 'pass') {
       if (verdict) this.apply(control, resource, verdict);
       return;
@@ -262,7 +265,7 @@ export class Evaluation {
   }
 
   private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
-    const verdict = this.omitsWhatControlReads(control, resource) ?? judge(control, resource, bindings);
+    const verdict = this.omitsWhatControlReads(control, resource) ?? judge(control, resource, bindings, this.observePassing);
     if (verdict === undefined) return; // not applicable (`where` is false)
     this.apply(control, resource, verdict);
   }
@@ -604,7 +607,7 @@ export function assess(
   };
 }
 
-type Verdict = { readonly status: FindingStatus; readonly reason?: Bilingual };
+type Verdict = { readonly status: FindingStatus; readonly reason?: Bilingual; readonly observed?: string };
 
 /** Raised by a context index read before the contexts are complete; never reaches a finding. */
 class ContextPendingError extends Error {
@@ -654,8 +657,8 @@ function slim(resource: Resource): Resource {
   return resource.malformed !== undefined || Object.keys(resource.supplementary).length === 0 ? resource : { ...resource, supplementary: NO_SUPPLEMENTARY };
 }
 
-/** One control × one resource. `undefined` when the control does not apply to this resource. */
-function judge(control: Control, resource: Resource, bindings: Readonly<Record<string, unknown>>): Verdict | undefined {
+/** One control × one resource. `undefined` when the control does not apply to this resource. `observe`: see judgeExpression. */
+function judge(control: Control, resource: Resource, bindings: Readonly<Record<string, unknown>>, observe = false): Verdict | undefined {
   if (resource.malformed !== undefined) return { status: 'unknown', reason: findingText.malformed(resource.type, resource.malformed) };
   const frame = frameFor(control, bindings);
   if (control.where) {
@@ -663,14 +666,21 @@ function judge(control: Control, resource: Resource, bindings: Readonly<Record<s
     if (!applies.ok) return { status: 'unknown', reason: applies.undecidable ? findingText.undecidable(applies.undecidable) : findingText.cannotDecideApplicability(applies.error) };
     if (applies.value !== true) return undefined;
   }
-  return judgeExpression(control, frame, bindings);
+  return judgeExpression(control, frame, bindings, observe);
 }
 
-/** The expression (and failure reason) of a control that applies; `frame` holds its variables, if any. */
-function judgeExpression(control: Control, frame: VariableFrame | undefined, bindings: Readonly<Record<string, unknown>>): Verdict {
+/**
+ * The expression (and failure reason) of a control that applies; `frame` holds its variables, if any.
+ * `observe`: a pass records the variable values the expression computed (only outputs that keep every
+ * finding ask for it: it costs a string per passing resource).
+ */
+function judgeExpression(control: Control, frame: VariableFrame | undefined, bindings: Readonly<Record<string, unknown>>, observe = false): Verdict {
   const result = evaluateIn(frame, control.expression, bindings);
   if (!result.ok) return { status: 'unknown', reason: result.undecidable ? findingText.undecidable(result.undecidable) : findingText.cannotEvaluate(result.error) };
-  if (result.value === true) return { status: 'pass' };
+  if (result.value === true) {
+    const observed = observe && frame ? describeObserved(frame.computedValues()) : undefined;
+    return observed ? { status: 'pass', observed } : { status: 'pass' };
+  }
   if (result.value !== false) return { status: 'unknown', reason: findingText.notBoolean(typeof result.value) };
   const title = { ja: control.titleJa, en: control.titleEn };
   if (!control.reason) return { status: 'fail', reason: title };
@@ -722,4 +732,39 @@ export function evaluate(
   const evaluation = new Evaluation(controls, catalog, options);
   for (const resource of resources) evaluation.add(resource);
   return evaluation.finish(coverage, attestations, now);
+}
+
+// ASCII ellipses: a string of Latin-1 characters takes one byte per character in V8, not two.
+const OBSERVED_MAX_CHARS = 400;
+const OBSERVED_MAX_DEPTH = 3;
+const OBSERVED_MAX_ITEMS = 5;
+
+/** A CEL optional (`x.?field`), recognised by its methods so evaluation does not depend on the CEL library's classes. */
+function isOptional(value: unknown): value is { hasValue(): boolean; value(): unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { hasValue?: unknown }).hasValue === 'function' && typeof (value as { value?: unknown }).value === 'function';
+}
+
+/** A CEL value as a reviewer reads it: scalars as they are, lists and maps shortened. */
+function observedValue(value: unknown, depth = 0): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (isOptional(value)) return value.hasValue() ? observedValue(value.value(), depth) : 'none';
+  if (depth >= OBSERVED_MAX_DEPTH) return '...';
+  const items = Array.isArray(value) ? value : value instanceof Set ? [...(value as Set<unknown>)] : undefined;
+  if (items) {
+    const shown = items.slice(0, OBSERVED_MAX_ITEMS).map((v) => observedValue(v, depth + 1));
+    return `[${shown.join(', ')}${items.length > OBSERVED_MAX_ITEMS ? `, ...(${items.length} items)` : ''}]`;
+  }
+  const entries = value instanceof Map ? [...(value as Map<unknown, unknown>)] : typeof value === 'object' ? Object.entries(value) : [];
+  if (entries.length === 0 && typeof value === 'object' && !(value instanceof Map)) return '{}';
+  const shown = entries.slice(0, OBSERVED_MAX_ITEMS).map(([k, v]) => `${String(k)}: ${observedValue(v, depth + 1)}`);
+  return `{${shown.join(', ')}${entries.length > OBSERVED_MAX_ITEMS ? ', ...' : ''}}`;
+}
+
+/** `name=value; …` of the variables a passing expression computed, bounded in length; undefined when none. */
+function describeObserved(values: readonly (readonly [string, unknown])[]): string | undefined {
+  if (values.length === 0) return undefined;
+  const text = values.map(([name, value]) => `${name}=${observedValue(value)}`).join('; ');
+  return text.length > OBSERVED_MAX_CHARS ? `${text.slice(0, OBSERVED_MAX_CHARS - 3)}...` : text;
 }

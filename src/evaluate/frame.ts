@@ -30,6 +30,11 @@ export class VariableFrame {
     return this.run(expression);
   }
 
+  /** The variables computed so far that have a value, in declaration order (what a passing finding observed). */
+  computedValues(): [string, unknown][] {
+    return this.control.variables.filter((v) => Object.hasOwn(this.values, v.name)).map((v) => [v.name, this.values[v.name]]);
+  }
+
   private compute(index: number): void {
     if (this.computed[index]) return;
     this.computed[index] = true;

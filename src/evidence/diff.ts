@@ -46,8 +46,12 @@ export interface ResourceChange {
   readonly resourceId: string;
   readonly before: FindingPresence;
   readonly after: FindingPresence;
-  /** The failure reason (of the failing side). */
+  /** Newly failing: why it fails now. */
   readonly reason?: string;
+  /** Fixed or no longer failing: why it failed in the earlier snapshot (no longer true of the resource). */
+  readonly previousReason?: string;
+  /** Fixed or no longer failing: what the later snapshot says of it (why unknown; what a pass observed). */
+  readonly currentReason?: string;
 }
 
 export interface SnapshotDiff {
@@ -100,9 +104,10 @@ function controlStates(tallies: readonly ControlTally[]): Map<string, { state: C
 
 const keyOf = (f: Finding): string => [f.control, f.account, f.region, f.resourceType, f.resourceId].join('\u0000');
 
-function change(f: Finding, before: FindingPresence, after: FindingPresence, reason: string | undefined): ResourceChange {
+function change(f: Finding, before: FindingPresence, after: FindingPresence, reasons: { readonly [K in 'reason' | 'previousReason' | 'currentReason']?: string | undefined }): ResourceChange {
   const base = { control: f.control, provider: f.provider, account: f.account, region: f.region, resourceType: f.resourceType, resourceId: f.resourceId, before, after };
-  return reason === undefined ? base : { ...base, reason };
+  const defined = Object.entries(reasons).filter(([, v]) => v !== undefined);
+  return defined.length === 0 ? base : { ...base, ...Object.fromEntries(defined) };
 }
 
 function compareChanges(a: ResourceChange, b: ResourceChange): number {
@@ -128,23 +133,25 @@ export async function diffSnapshots(a: OpenedSnapshot, b: OpenedSnapshot): Promi
   // Pass 1: what failed before. Pass 2: where those are now, and what fails now that did not. Pass 3: how the new failures looked before.
   const failedBefore = new Map<string, Finding>();
   for await (const f of readFindings(a)) if (f.status === 'fail') failedBefore.set(keyOf(f), f);
-  const afterOfFailed = new Map<string, FindingPresence>();
+  const afterOfFailed = new Map<string, { status: FindingPresence; reason?: string }>();
   const newFailures = new Map<string, Finding>();
   for await (const f of readFindings(b)) {
     const key = keyOf(f);
-    if (failedBefore.has(key)) afterOfFailed.set(key, f.status);
+    if (failedBefore.has(key)) afterOfFailed.set(key, f.reason === undefined ? { status: f.status } : { status: f.status, reason: f.reason });
     else if (f.status === 'fail') newFailures.set(key, f);
   }
   const beforeOfNew = new Map<string, FindingPresence>();
   if (newFailures.size > 0) for await (const f of readFindings(a)) if (newFailures.has(keyOf(f))) beforeOfNew.set(keyOf(f), f.status);
 
-  const newlyFailing = [...newFailures].map(([key, f]) => change(f, beforeOfNew.get(key) ?? 'absent', 'fail', f.reason));
+  const newlyFailing = [...newFailures].map(([key, f]) => change(f, beforeOfNew.get(key) ?? 'absent', 'fail', { reason: f.reason }));
   const fixed: ResourceChange[] = [];
   const noLongerFailing: ResourceChange[] = [];
   for (const [key, f] of failedBefore) {
-    const now = afterOfFailed.get(key) ?? 'absent';
-    if (now === 'pass') fixed.push(change(f, 'fail', 'pass', f.reason));
-    else if (now !== 'fail') noLongerFailing.push(change(f, 'fail', now, f.reason));
+    const now = afterOfFailed.get(key) ?? { status: 'absent' as const };
+    // The old reason is kept as what it is (the earlier failure), never as the resource's current state.
+    const reasons = { previousReason: f.reason, currentReason: now.reason };
+    if (now.status === 'pass') fixed.push(change(f, 'fail', 'pass', reasons));
+    else if (now.status !== 'fail') noLongerFailing.push(change(f, 'fail', now.status, reasons));
   }
   return {
     from: ref(a),
@@ -171,9 +178,14 @@ export function renderDiffText(diff: SnapshotDiff): string {
   for (const r of diff.requirements) lines.push(`  ${r.id.padEnd(6)} ${r.from} → ${r.to}  ${r.reason}`);
   lines.push('', `controls changed: ${diff.controls.length}`);
   for (const c of diff.controls) lines.push(`  ${c.id}  ${c.from} → ${c.to}  (failing ${c.failing.from} → ${c.failing.to}, unknown ${c.unknown.from} → ${c.unknown.to})`);
-  const resource = (r: ResourceChange): string => `  ${r.control}  ${r.provider}/${r.account}/${r.region || '-'}  ${r.resourceType} ${r.resourceId}  (${r.before} → ${r.after})${r.reason ? `: ${r.reason}` : ''}`;
-  lines.push('', `resources newly failing: ${diff.newlyFailing.length}`, ...diff.newlyFailing.map(resource));
-  lines.push('', `resources fixed: ${diff.fixed.length}`, ...diff.fixed.map(resource));
-  lines.push('', `resources no longer failing but not passing (unknown or not seen): ${diff.noLongerFailing.length}`, ...diff.noLongerFailing.map(resource));
+  const where = (r: ResourceChange): string => `  ${r.control}  ${r.provider}/${r.account}/${r.region || '-'}  ${r.resourceType} ${r.resourceId}  (${r.before} → ${r.after})`;
+  const failing = (r: ResourceChange): string => `${where(r)}${r.reason ? `: ${r.reason}` : ''}`;
+  // Fixed and no-longer-failing resources: the earlier failure is named as earlier, then what is true now.
+  const now: Record<FindingPresence, string> = { pass: 'now passing', fail: 'still failing', unknown: 'now unknown', waived: 'now waived', absent: 'not seen in the later snapshot' };
+  const resolved = (r: ResourceChange): string =>
+    `${where(r)}: ${r.previousReason ? `previously failing (${r.previousReason}); ` : 'previously failing; '}${now[r.after]}${r.currentReason ? ` (${r.currentReason})` : ''}`;
+  lines.push('', `resources newly failing: ${diff.newlyFailing.length}`, ...diff.newlyFailing.map(failing));
+  lines.push('', `resources fixed (failing before, passing now): ${diff.fixed.length}`, ...diff.fixed.map(resolved));
+  lines.push('', `resources no longer failing but not passing (unknown or not seen): ${diff.noLongerFailing.length}`, ...diff.noLongerFailing.map(resolved));
   return `${lines.join('\n')}\n`;
 }

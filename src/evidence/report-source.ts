@@ -4,17 +4,27 @@
  * assessment with passing findings from findings.jsonl.gz, and the collector outcomes of the manifest.
  */
 import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Assessment, Finding } from '../evaluate/assessment.js';
-import { errorMessage } from '../errors.js';
-import { parseAssessmentJson, parseFindings, type ReportSource } from '../reports/input.js';
-import type { SignatureStatus } from '../reports/model.js';
-import { ASSESSMENT_FILE, FINDINGS_FILE } from './format.js';
+import { InputError, errorMessage } from '../errors.js';
+import { EXPECTED_INPUT, parseAssessmentJson, parseFindings, readInput, type ReportSource } from '../reports/input.js';
+import type { FileSignatureStatus, FileSourceInfo, SignatureStatus, UnverifiedCause } from '../reports/model.js';
+import { ASSESSMENT_FILE, FINDINGS_FILE, sha256Hex } from './format.js';
+import { DETACHED_SIGNATURE_SUFFIX, verifyDetached } from './signing.js';
 import { EvidenceIntegrityError, collectorOutcomes, loadAssessment, openSnapshotDir, type OpenedSnapshot, type SnapshotSignature } from './read.js';
 import { verifySnapshot } from './verify.js';
 
 export interface SnapshotReportSource extends ReportSource {
-  readonly snapshot: NonNullable<ReportSource['snapshot']> & { readonly verification: { readonly ok: boolean; readonly problems: readonly string[] } };
+  readonly snapshot: NonNullable<ReportSource['snapshot']> & { readonly verification: { readonly ok: boolean; readonly problems: readonly string[]; readonly cause?: UnverifiedCause } };
+}
+
+/**
+ * Why a snapshot does not verify: `unsigned` when the only problem is a signature the operator required
+ * (`--public-key`) and the manifest never declared; anything else may be an alteration.
+ */
+function causeOf(problems: readonly string[], declaresSignature: boolean): UnverifiedCause {
+  return !declaresSignature && problems.length > 0 && problems.every((p) => p.startsWith('signature: unsigned')) ? 'unsigned' : 'altered';
 }
 
 /** A snapshot's signature as reports show it (they are the same states). */
@@ -84,7 +94,42 @@ export async function loadSnapshotReportSource(dir: string, options: { readonly 
       manifestDigest: `sha256:${snapshot.manifestSha256}`,
       signature: signatureStatus(verdict.signature),
       collectors: collectorOutcomes(snapshot.manifest),
-      verification: { ok, problems },
+      verification: ok ? { ok, problems } : { ok, problems, cause: causeOf(problems, snapshot.manifest.signature !== null && snapshot.manifest.signature !== undefined) },
     },
   };
+}
+
+/**
+ * A report input read from a JSON file, with its provenance: the detached signature `<file>.sig` (from
+ * `kansa scan --sign KEY`) checked against the file's bytes, and against `publicKey` when given.
+ * A file that is unsigned while a key is pinned, or whose signature does not verify, is refused unless
+ * the caller accepts unverified input (the report then says so).
+ */
+export function loadFileReportSource(
+  file: string,
+  options: { readonly publicKey?: KeyObject; readonly allowUnverified?: boolean } = {},
+): (ReportSource & { readonly source: FileSourceInfo }) | { readonly refused: true; readonly problems: readonly string[] } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(file, '', `no such file or directory; ${EXPECTED_INPUT}`);
+    throw new InputError(file, '', `cannot read file: ${errorMessage(error)}`);
+  }
+  const signatureFile = `${file}${DETACHED_SIGNATURE_SUFFIX}`;
+  let signatureText: string | undefined;
+  try {
+    signatureText = readFileSync(signatureFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(signatureFile, '', `cannot read the signature file: ${errorMessage(error)}`);
+  }
+  let signature: FileSignatureStatus;
+  if (signatureText === undefined) {
+    signature = options.publicKey ? { state: 'invalid', detail: `unsigned (no ${signatureFile}), but --public-key requires a signature` } : { state: 'unsigned', detail: `no ${signatureFile}` };
+  } else signature = verifyDetached(bytes, signatureText, options.publicKey);
+  if (signature.state === 'invalid' && !options.allowUnverified) return { refused: true, problems: [signature.detail] };
+  // Pinned but unsigned is refused above; with --allow-unverified it is reported as what it is: unsigned.
+  if (signature.state === 'invalid' && signatureText === undefined) signature = { state: 'unsigned', detail: signature.detail };
+  const assessment = parseAssessmentJson(file, readInput(file, bytes));
+  return { assessment, source: { file, digest: `sha256:${sha256Hex(bytes)}`, signature } };
 }

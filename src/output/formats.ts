@@ -41,6 +41,8 @@ function renderJson(assessment: Assessment): string {
         resourceId: f.resourceId,
         status: f.status,
         ...(f.reason === undefined ? {} : { reason: f.reason, reason_ja: f.reason_ja ?? f.reason }),
+        // Added with observed values (#15): a passing finding's variable values; older readers ignore it.
+        ...(f.observed === undefined ? {} : { observed: f.observed }),
         severity: f.severity,
         scope: f.scope,
         ...(f.exception === undefined ? {} : { exception: f.exception }),

@@ -4,8 +4,10 @@
  * BOM-less CSV as Shift_JIS), RFC 4180 quoting and CRLF line ends.
  *
  * Text kansa wrote (requirement and finding reasons, remediation, exception justifications) is in the
- * report language; status columns hold the stable codes (`pass`, `fail`, `unknown`, `waived`;
- * `compliant`, …) so that filters and scripts work whatever the language.
+ * report language, and so are the values of the status columns (requirement and finding status,
+ * automation, severity, scope, exception and attestation state): in Japanese the report's terms (適合,
+ * 不適合, 判定不能, 未評価, …), in English the stable codes of the JSON contract, metrics and dashboard
+ * (`pass`, `fail`, `noncompliant`, `not_assessed`, …), which scripts filter on.
  */
 import type { ExceptionResult, Finding } from '../evaluate/assessment.js';
 import { CSV_COLUMNS, LABELS, type CsvColumn } from './i18n.js';
@@ -13,7 +15,7 @@ import {
   categoryViews,
   controlTitle,
   exceptionsById,
-  findingReason,
+  findingObserved,
   requirementReason,
   type ControlEvidence,
   type ReportInput,
@@ -38,25 +40,34 @@ export function csvField(value: string): string {
 }
 
 /**
- * Identifier columns (account ids such as 012345678901 or 111111111111, requirement ids such as "2-6",
- * resource ids) hold text that merely looks like a number or a date.
+ * Identifier columns (account ids such as 012345678901 or 111111111111, GCP project numbers,
+ * requirement ids such as "2-6") hold text that merely looks like a number, a date or a time. Excel
+ * opening a CSV by double-click ignores quoting and converts such fields: 111111111111 shows as
+ * 1.11111E+11, 012345678901 loses its 0, "2-6" becomes 6 February. A leading apostrophe is no help
+ * (Excel and LibreOffice both show it as part of the text of a CSV field), nor is quoting alone.
  *
- * The value itself is written unchanged — an RFC 4180 reader (and an auditor's script) gets exactly
- * the identifier — and every non-empty identifier field is double-quoted, which is how CSV marks a
- * field as text for the importers that honour it (LibreOffice's "Format quoted field as text",
- * Python's csv.QUOTE_NONNUMERIC). The Excel-only tricks were rejected because they change the value
- * every other reader sees: `="0123"` is a formula (exactly what the formula defence above refuses), a
- * leading tab or apostrophe becomes part of the id. Excel opening the file by double-click ignores
- * quoting and would show 111111111111 as 1.11111E+11, drop the 0 of 012345678901 and read "2-6" as a
- * date; open it with Data > From Text/CSV and "Do not detect data types" (or set these columns to
- * Text), or turn off File > Options > Data > "Automatic data conversion" (Microsoft 365).
+ * Such identifiers are written as the formula ="111111111111" (RFC 4180-quoted: "=""111111111111""").
+ * Excel evaluates it to the text 111111111111, and so does LibreOffice Calc when it evaluates formulas
+ * on import; where it does not, it shows the literal ="111111111111", every digit still there. The
+ * formula is a string literal of a value restricted to digits and number/date punctuation (no quote,
+ * no letter but e/E), so it cannot carry an injected formula. Identifiers that cannot be mistaken for
+ * numbers (sg-0abc…, ARNs) are written as they are. Scripts reading the CSV strip the ="…" wrapper
+ * (`spreadsheetTextValue`); the JSON and OSCAL reports carry the plain values.
  */
 const IDENTIFIER_COLUMNS: ReadonlySet<CsvColumn> = new Set<CsvColumn>(['requirement_id', 'category_id', 'control_id', 'account', 'region', 'resource_id', 'exception_id']);
 
+/** What Excel or LibreOffice would read as a number, a date or a time rather than text. */
+const NUMBER_LIKE = /^[+-]?[0-9][0-9eE+\-.,:/ ]*$/;
+
 export function csvTextField(value: string): string {
-  if (value === '') return '';
-  const field = csvField(value);
-  return field.startsWith('"') ? field : `"${field}"`;
+  // Built here, not by csvField: its formula defence would prefix the apostrophe this field must not have.
+  return NUMBER_LIKE.test(value) ? `"=""${value}"""` : csvField(value);
+}
+
+/** The identifier a `csvTextField` holds, for readers of the CSV (unwraps ="…"). */
+export function spreadsheetTextValue(field: string): string {
+  const match = /^="([^"]*)"$/.exec(field);
+  return match ? match[1]! : field;
 }
 
 function csvCell(column: CsvColumn, value: string): string {
@@ -65,15 +76,23 @@ function csvCell(column: CsvColumn, value: string): string {
 
 type Row = Readonly<Record<CsvColumn, string>>;
 
+/** A status code as the CSV writes it: the Japanese term, or the code itself in English. */
+function valueIn(lang: ReportOptions['lang'], code: string | undefined, japanese: Readonly<Record<string, string>>): string {
+  if (code === undefined || code === '') return '';
+  return lang === 'ja' ? (japanese[code] ?? code) : code;
+}
+
 function rowsOf(view: RequirementView, input: ReportInput, lang: ReportOptions['lang'], exceptions: ReadonlyMap<string, ExceptionResult>): Row[] {
   const { requirement: r, result } = view;
+  const t = LABELS.ja;
+  const v = (code: string | undefined, japanese: Readonly<Record<string, string>>): string => valueIn(lang, code, japanese);
   const a = result.attestation;
   const base = {
     requirement_id: r.id,
     category_id: r.category.id,
     category: lang === 'en' ? r.category.nameEn : r.category.nameJa,
-    automation: r.automation,
-    requirement_status: result.status,
+    automation: v(r.automation, t.automationClass),
+    requirement_status: v(result.status, t.requirementState),
     title_en: r.titleEn,
     text_ja: r.textJa,
     requirement_reason: requirementReason(result, lang),
@@ -82,7 +101,7 @@ function rowsOf(view: RequirementView, input: ReportInput, lang: ReportOptions['
     attestation_statement: a?.statement ?? '',
     attestation_attested: a?.attested ?? '',
     attestation_expires: a?.expires ?? '',
-    attestation_state: a?.state ?? '',
+    attestation_state: v(a?.state, t.attestationStates),
     catalog: `${input.assessment.catalog.id} ${input.assessment.catalog.version}`,
     generated_at: input.assessment.generatedAt,
   };
@@ -95,7 +114,7 @@ function rowsOf(view: RequirementView, input: ReportInput, lang: ReportOptions['
     const control = {
       control_id: evidence.id,
       control_title: c ? controlTitle(c, lang) : '',
-      severity: c?.severity ?? evidence.findings[0]?.severity ?? '',
+      severity: v(c?.severity ?? evidence.findings[0]?.severity, t.severityName),
     };
     if (evidence.findings.length === 0) return [{ ...base, ...control, ...noFinding }];
     return evidence.findings.map((f: Finding): Row => {
@@ -108,9 +127,9 @@ function rowsOf(view: RequirementView, input: ReportInput, lang: ReportOptions['
         region: f.region,
         resource_type: f.resourceType,
         resource_id: f.resourceId,
-        scope: f.scope,
-        finding_status: f.status,
-        observed: findingReason(f, lang) ?? '',
+        scope: v(f.scope, t.findingScope),
+        finding_status: v(f.status, t.findingStatus),
+        observed: findingObserved(f, lang) ?? '',
         // With every failing finding; a waived one carries its exception instead.
         remediation: f.status === 'fail' && c ? c.remediation[lang] : '',
         ...noException,
@@ -121,7 +140,7 @@ function rowsOf(view: RequirementView, input: ReportInput, lang: ReportOptions['
               exception_justification: e ? e.justification[lang] : LABELS[lang].exceptionUnknown,
               exception_approved_by: e?.approvedBy ?? '',
               exception_expires: e?.expires ?? '',
-              exception_state: e?.state ?? '',
+              exception_state: v(e?.state, t.exceptionState),
             }),
       };
     });

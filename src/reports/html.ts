@@ -24,8 +24,10 @@ import {
   type ReportInput,
   type ReportOptions,
   type RequirementView,
+  type FileSourceInfo,
   type SignatureStatus,
   type SnapshotInfo,
+  unverifiedSource,
 } from './model.js';
 
 export interface HtmlReportOptions extends ReportOptions {
@@ -122,11 +124,14 @@ function headerSection(input: ReportInput, options: ReportOptions, t: Labels): H
   ];
   if (options.toolVersion) rows.push(html`<div><dt>${t.tool}</dt><dd>kansa ${options.toolVersion}</dd></div>`);
   if (input.snapshot) rows.push(...snapshotRows(input.snapshot, t));
-  const verification = input.snapshot?.verification;
-  const banner =
-    verification && !verification.ok
-      ? html`<div class="unverified-banner" role="alert"><p class="unverified-title"><span class="sym" aria-hidden="true">✗</span> ${t.evidenceDoesNotVerify}</p><p>${t.evidenceDoesNotVerifyDetail}</p><ul>${verification.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul></div>`
-      : '';
+  if (input.source) rows.push(...sourceRows(input.source, t));
+  const unverified = unverifiedSource(input);
+  const kind = input.snapshot ? 'snapshot' : 'file';
+  const banner = unverified
+    ? html`<div class="unverified-banner" role="alert" data-cause="${unverified.cause}"><p class="unverified-title"><span class="sym" aria-hidden="true">✗</span> ${t.unverifiedTitle[kind][unverified.cause]}</p><p>${t.unverifiedDetail[kind][unverified.cause]}</p>${
+        unverified.problems.length > 0 ? html`<ul>${unverified.problems.map((p) => html`<li><code>${p}</code></li>`)}</ul>` : ''
+      }</div>`
+    : '';
   return html`<header class="doc-header">${banner}
 <p class="eyebrow">${t.reportKind}</p>
 <h1><span lang="ja">${catalog.titleJa}</span><span class="subtitle" lang="en">${catalog.titleEn}</span></h1>
@@ -148,6 +153,15 @@ function snapshotRows(snapshot: SnapshotInfo, t: Labels): Html[] {
           }</dd></div>`,
         ]
       : []),
+  ];
+}
+
+function sourceRows(source: FileSourceInfo, t: Labels): Html[] {
+  const tone = source.signature.state === 'valid' ? 'compliant' : source.signature.state === 'invalid' ? 'noncompliant' : 'not_assessed';
+  return [
+    html`<div><dt>${t.sourceFile}</dt><dd><code>${source.file}</code></dd></div>`,
+    html`<div><dt>${t.sourceDigest}</dt><dd><code class="digest">${source.digest}</code></dd></div>`,
+    html`<div><dt>${t.signature}</dt><dd data-signature="${source.signature.state}"><span class="badge st-${tone}"><span class="sym" aria-hidden="true">${STATE_SYMBOL[tone]}</span>${t.fileSignature(source.signature)}</span></dd></div>`,
   ];
 }
 
@@ -333,9 +347,19 @@ function waiverNote(f: Finding, { t, exceptions }: Context): Html | '' {
 function findingRow(f: Finding, context: Context): Html {
   const { t } = context;
   const reason = findingReason(f, t.lang);
+  // A pass shows the variable values that made it pass; a pass of a control without variables has none.
+  const observed = reason === undefined ? f.observed : undefined;
   return html`<tr class="fr-${f.status}"${f.exception === undefined ? '' : html` data-exception="${f.exception}"`}><td>${findingBadge(f.status, t)}</td><td>${f.provider} / <code>${f.account}</code> / ${f.region || '—'}</td><td class="type">${f.resourceType}</td><td class="rid"><code>${f.resourceId}</code>${f.scope === 'resource' ? '' : html` <span class="muted">(${f.scope})</span>`}</td><td class="observed">${
-    reason === undefined ? '—' : html`<span data-text="reason">${reason}</span>`
+    reason !== undefined ? html`<span data-text="reason">${reason}</span>` : observed !== undefined ? html`<code data-text="observed">${observed}</code>` : '—'
   }${waiverNote(f, context)}</td></tr>`;
+}
+
+const FINDINGS_COLUMNS = new Html('<colgroup><col class="c-result"><col class="c-scope"><col class="c-type"><col class="c-id"><col></colgroup>');
+
+function findingsTable(rows: readonly Html[], last: string, t: Labels, extra: Html | '' = ''): Html {
+  return html`<table class="grid findings">${FINDINGS_COLUMNS}
+<thead><tr><th>${t.result}</th><th>${t.provider} / ${t.account} / ${t.region}</th><th>${t.resourceType}</th><th>${t.resourceId}</th><th>${last}</th></tr></thead>
+<tbody>${rows}${extra}</tbody></table>`;
 }
 
 function controlBlock(evidence: ControlEvidence, context: Context): Html {
@@ -344,14 +368,20 @@ function controlBlock(evidence: ControlEvidence, context: Context): Html {
   const title = c ? controlTitle(c, t.lang) : t.controlNotLoaded;
   const notPassing = evidence.findings.filter((f) => f.status !== 'pass');
   const passing = evidence.findings.filter((f) => f.status === 'pass');
-  const shown = [...notPassing, ...passing.slice(0, passingLimit)];
-  const hidden = passing.length - Math.min(passing.length, passingLimit);
+  const shown = passing.slice(0, passingLimit);
+  const hidden = passing.length - shown.length;
+  // Failing, unknown and waived rows are always open; the passing ones of the control are one group,
+  // collapsed by default (the count is in the summary), each row with the values that made it pass.
+  const passingGroup =
+    passing.length === 0
+      ? ''
+      : html`<details class="passing" data-passing="${passing.length}"><summary>${t.passingGroup(passing.length)}</summary>${
+          shown.length > 0 ? findingsTable(shown.map((f) => findingRow(f, context)), t.observed, t, hidden > 0 ? html`<tr class="more"><td colspan="5">${t.morePassing(hidden)}</td></tr>` : '') : html`<p class="muted">${t.morePassing(hidden)}</p>`
+        }</details>`;
   const table =
     evidence.findings.length === 0
       ? html`<p class="muted">${t.noFindings}</p>`
-      : html`<table class="grid findings"><colgroup><col class="c-result"><col class="c-scope"><col class="c-type"><col class="c-id"><col></colgroup>
-<thead><tr><th>${t.result}</th><th>${t.provider} / ${t.account} / ${t.region}</th><th>${t.resourceType}</th><th>${t.resourceId}</th><th>${t.reason}</th></tr></thead>
-<tbody>${shown.map((f) => findingRow(f, context))}${hidden > 0 ? html`<tr class="more"><td colspan="5">${t.morePassing(hidden)}</td></tr>` : ''}</tbody></table>`;
+      : html`${notPassing.length > 0 ? findingsTable(notPassing.map((f) => findingRow(f, context)), t.reason, t) : ''}${passingGroup}`;
   return html`<div class="control" data-control="${evidence.id}">
 <h5><code>${evidence.id}</code> <span class="ctl-title">${title}</span>${c ? html` <span class="sev sev-${c.severity}">${t.severity}: ${t.severityName[c.severity]}</span>` : ''} <span class="counts">${t.findingCounts(evidence.counts)}</span></h5>
 ${c ? html`<p class="ctl-rationale"><span class="label">${t.controlRationale}</span> <span data-text="rationale">${c.rationale[t.lang]}</span></p>` : ''}
@@ -489,6 +519,10 @@ td.rid{overflow-wrap:anywhere;max-width:280px}
 td.error{color:var(--ng);overflow-wrap:anywhere}
 td.observed{overflow-wrap:anywhere;white-space:pre-line}
 .pre{white-space:pre-line}
+details.passing{margin:6px 0}
+details.passing>summary{cursor:pointer;color:var(--ok);font-weight:600;font-size:13px}
+td.observed code{font-size:12px}
+@media print{details.passing>summary{color:var(--fg)}}
 table.findings{table-layout:fixed}
 col.c-result{width:96px}col.c-scope{width:19%}col.c-type{width:18%}col.c-id{width:21%}
 table.coverage th{white-space:nowrap}

@@ -3,7 +3,7 @@ import type { ExceptionResult, FindingStatus, RequirementState } from '../evalua
 import type { AutomationClass, Severity } from '../mappings/schemas.js';
 import type { CollectionOutcome, CoverageState } from '../model/resource.js';
 import type { RequirementCounts } from '../evaluate/assessment.js';
-import type { ReportLanguage, SignatureStatus } from './model.js';
+import type { FileSignatureStatus, ReportLanguage, SignatureStatus, UnverifiedCause } from './model.js';
 
 export interface Labels {
   readonly lang: ReportLanguage;
@@ -20,7 +20,12 @@ export interface Labels {
   readonly verification: string;
   readonly verified: string;
   readonly evidenceDoesNotVerify: string;
-  readonly evidenceDoesNotVerifyDetail: string;
+  /** The banner of a report whose source is not verified, by cause and by kind of source. */
+  readonly unverifiedTitle: Readonly<Record<'snapshot' | 'file', Readonly<Record<UnverifiedCause, string>>>>;
+  readonly unverifiedDetail: Readonly<Record<'snapshot' | 'file', Readonly<Record<UnverifiedCause, string>>>>;
+  readonly sourceFile: string;
+  readonly sourceDigest: string;
+  readonly fileSignature: (s: FileSignatureStatus) => string;
   readonly contents: string;
   readonly summary: string;
   readonly summaryIntro: (total: number) => string;
@@ -77,6 +82,8 @@ export interface Labels {
   readonly resourceId: string;
   readonly observed: string;
   readonly morePassing: (n: number) => string;
+  /** The summary of a control's collapsed group of passing resources. */
+  readonly passingGroup: (n: number) => string;
   readonly attestation: string;
   readonly attestationOwner: string;
   readonly attestationEvidence: string;
@@ -110,6 +117,7 @@ export interface Labels {
   readonly requirementState: Readonly<Record<RequirementState, string>>;
   readonly stateMeaning: Readonly<Record<RequirementState, string>>;
   readonly findingStatus: Readonly<Record<FindingStatus, string>>;
+  readonly findingScope: Readonly<Record<'resource' | 'account' | 'region', string>>;
   readonly findingStatusMeaning: Readonly<Record<FindingStatus, string>>;
   readonly automationClass: Readonly<Record<AutomationClass, string>>;
   readonly severityName: Readonly<Record<Severity, string>>;
@@ -171,7 +179,30 @@ const ja: Labels = {
   verification: '証跡の検証',
   verified: '全ファイルのハッシュがマニフェストと一致',
   evidenceDoesNotVerify: '証跡の検証に失敗しました',
-  evidenceDoesNotVerifyDetail: 'この報告書は、マニフェストと一致しない（改ざん・破損の可能性がある）証跡から作成されています。監査の根拠として使用しないでください。',
+  unverifiedTitle: {
+    snapshot: { altered: '証跡の検証に失敗しました', unsigned: '署名のない証跡から作成された報告書です（未検証）' },
+    file: { altered: '評価結果ファイルの署名の検証に失敗しました', unsigned: '署名のない評価結果ファイルから作成された報告書です（未検証）' },
+  },
+  unverifiedDetail: {
+    snapshot: {
+      altered: 'この報告書は、マニフェストと一致しない（改ざん・破損の可能性がある）証跡から作成されています。監査の根拠として使用しないでください。',
+      unsigned:
+        'この証跡スナップショットには署名がありません。各ファイルのハッシュはマニフェストと一致していますが、指定された公開鍵で作成者を確認できないため、作成後に書き換えられていないことは保証できません。',
+    },
+    file: {
+      altered: 'この報告書は、署名と一致しない（改ざん・破損の可能性がある）評価結果ファイルから作成されています。監査の根拠として使用しないでください。',
+      unsigned:
+        'この報告書は署名のない評価結果ファイル（JSON）から作成されています。kansa が出力した内容から書き換えられていないことを確認できません。監査の根拠とする場合は、kansa scan --sign で署名したファイル、または証跡スナップショットから作成してください。',
+    },
+  },
+  sourceFile: '入力ファイル',
+  sourceDigest: '入力ファイルのダイジェスト',
+  fileSignature: (s) =>
+    s.state === 'valid'
+      ? `署名を検証済み（鍵のフィンガープリント ${s.fingerprint}、${s.pinned ? '指定の公開鍵で検証' : '鍵は未固定: --public-key で指定してください'}）`
+      : s.state === 'invalid'
+        ? `署名が無効: ${s.detail}`
+        : '署名なし（未検証）',
   contents: '目次',
   summary: '評価結果の概要',
   summaryIntro: (total) => `全${total}項目の判定結果です。`,
@@ -230,6 +261,7 @@ const ja: Labels = {
   resourceId: 'リソースID',
   observed: '観測値',
   morePassing: (n) => `ほか適合 ${n} 件（全件は CSV または OSCAL 形式の報告を参照）`,
+  passingGroup: (n) => `適合したリソース ${n} 件（観測値を表示）`,
   attestation: '証跡（確認書）',
   attestationOwner: '責任者',
   attestationEvidence: '根拠資料',
@@ -267,6 +299,7 @@ const ja: Labels = {
     not_assessed: '確認書による評価が必要だが、有効な確認書がない。',
   },
   findingStatus: { pass: '適合', fail: '不適合', unknown: '判定不能', waived: '例外承認' },
+  findingScope: { resource: 'リソース', account: 'アカウント', region: 'リージョン' },
   findingStatusMeaning: {
     pass: 'リソースがコントロールの条件を満たしている。',
     fail: 'リソースがコントロールの条件を満たしていない。是正方法を併記する。',
@@ -330,7 +363,30 @@ const en: Labels = {
   verification: 'Evidence verification',
   verified: 'every file matches its manifest hash',
   evidenceDoesNotVerify: 'Evidence does not verify',
-  evidenceDoesNotVerifyDetail: 'This report was built from evidence that does not match its manifest (it may have been altered or damaged). Do not rely on it for audit.',
+  unverifiedTitle: {
+    snapshot: { altered: 'Evidence does not verify', unsigned: 'Built from unsigned evidence: not verified' },
+    file: { altered: 'The assessment file does not match its signature', unsigned: 'Built from an unsigned assessment file: not verified' },
+  },
+  unverifiedDetail: {
+    snapshot: {
+      altered: 'This report was built from evidence that does not match its manifest (it may have been altered or damaged). Do not rely on it for audit.',
+      unsigned:
+        'This evidence snapshot is not signed. Every file matches its manifest hash, but without a signature by the required key nothing shows the snapshot was not rewritten after it was made.',
+    },
+    file: {
+      altered: 'This report was built from an assessment file that does not match its signature (it may have been altered or damaged). Do not rely on it for audit.',
+      unsigned:
+        'This report was built from an unsigned assessment file (JSON): nothing shows that it is what kansa wrote. For audit, build the report from a file signed with kansa scan --sign, or from an evidence snapshot.',
+    },
+  },
+  sourceFile: 'Input file',
+  sourceDigest: 'Input file digest',
+  fileSignature: (s) =>
+    s.state === 'valid'
+      ? `Signature verified (key fingerprint ${s.fingerprint}; ${s.pinned ? 'checked against the given public key' : 'key not pinned: pass --public-key'})`
+      : s.state === 'invalid'
+        ? `Signature INVALID: ${s.detail}`
+        : 'Unsigned (not verified)',
   contents: 'Contents',
   summary: 'Summary',
   summaryIntro: (total) => `Verdicts for all ${total} requirements.`,
@@ -389,6 +445,7 @@ const en: Labels = {
   resourceId: 'Resource',
   observed: 'Observed',
   morePassing: (n) => `${n} more passing resources (the CSV and OSCAL reports list all)`,
+  passingGroup: (n) => `${n} passing resources (show the observed values)`,
   attestation: 'Attestation',
   attestationOwner: 'Owner',
   attestationEvidence: 'Evidence',
@@ -426,6 +483,7 @@ const en: Labels = {
     not_assessed: 'The item needs an attestation and none is in force.',
   },
   findingStatus: { pass: 'Pass', fail: 'Fail', unknown: 'Unknown', waived: 'Waived' },
+  findingScope: { resource: 'Resource', account: 'Account', region: 'Region' },
   findingStatusMeaning: {
     pass: 'The resource meets the control.',
     fail: 'The resource does not meet the control; the remediation is shown with it.',

@@ -14,7 +14,7 @@ import { AUTOMATION_CLASSES, SEVERITIES } from '../mappings/schemas.js';
 import { formatPath } from '../mappings/yaml-file.js';
 import type { SignatureStatus, SnapshotInfo } from './model.js';
 
-const EXPECTED = 'expected the JSON written by `kansa evaluate --output json` or `kansa scan --output json`, or a snapshot directory containing assessment.json';
+export const EXPECTED_INPUT = 'expected the JSON written by `kansa evaluate --output json` or `kansa scan --output json`, or a snapshot directory containing assessment.json';
 
 export const SNAPSHOT_ASSESSMENT_FILES = ['assessment.json', 'assessment.json.gz'] as const;
 export const SNAPSHOT_MANIFEST_FILE = 'manifest.json';
@@ -73,6 +73,8 @@ export const assessmentContractSchema = z.object({
       status: z.enum(FINDING_STATUSES),
       reason: text.optional(),
       reason_ja: text.optional(),
+      /** Added with observed values (#15): what a passing finding's variables were; older files have none. */
+      observed: text.exactOptional(),
       severity: z.enum(SEVERITIES),
       exception: text.optional(),
       scope: z.enum(['resource', 'account', 'region']),
@@ -125,12 +127,12 @@ export function parseAssessmentJson(file: string, json: string): Assessment {
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new InputError(file, '', `not JSON (${errorMessage(error)}); ${EXPECTED}`);
+    throw new InputError(file, '', `not JSON (${errorMessage(error)}); ${EXPECTED_INPUT}`);
   }
   const parsed = assessmentContractSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(file, formatPath(issue?.path ?? []), `${issue?.message ?? 'invalid'}; ${EXPECTED}`);
+    throw new InputError(file, formatPath(issue?.path ?? []), `${issue?.message ?? 'invalid'}; ${EXPECTED_INPUT}`);
   }
   const value = parsed.data;
   const seen = new Set<string>();
@@ -163,10 +165,11 @@ export interface LoadOptions {
   readonly verifySignature?: (dir: string) => SignatureStatus;
 }
 
-function readInput(file: string): string {
+/** The text of a report input (gunzipped when it ends in .gz); `read` when the caller already has the bytes. */
+export function readInput(file: string, read?: Buffer): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = read ?? readFileSync(file);
   } catch (error) {
     throw new InputError(file, '', `cannot read file: ${errorMessage(error)}`);
   }
@@ -174,7 +177,7 @@ function readInput(file: string): string {
     try {
       bytes = gunzipSync(bytes);
     } catch (error) {
-      throw new InputError(file, '', `not gzip (${errorMessage(error)}); ${EXPECTED}`);
+      throw new InputError(file, '', `not gzip (${errorMessage(error)}); ${EXPECTED_INPUT}`);
     }
   }
   return bytes.toString('utf8');
@@ -186,11 +189,11 @@ export function loadReportSource(path: string, options: LoadOptions = {}): Repor
   try {
     isDirectory = statSync(path).isDirectory();
   } catch {
-    throw new InputError(path, '', `no such file or directory; ${EXPECTED}`);
+    throw new InputError(path, '', `no such file or directory; ${EXPECTED_INPUT}`);
   }
   if (!isDirectory) return { assessment: parseAssessmentJson(path, readInput(path)) };
   const name = SNAPSHOT_ASSESSMENT_FILES.find((n) => existsSync(join(path, n)));
-  if (!name) throw new InputError(path, '', `directory has no ${SNAPSHOT_ASSESSMENT_FILES.join(' or ')}; ${EXPECTED}`);
+  if (!name) throw new InputError(path, '', `directory has no ${SNAPSHOT_ASSESSMENT_FILES.join(' or ')}; ${EXPECTED_INPUT}`);
   const file = join(path, name);
   const assessment = parseAssessmentJson(file, readInput(file));
   const manifest = join(path, SNAPSHOT_MANIFEST_FILE);

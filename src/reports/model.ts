@@ -37,14 +37,38 @@ export interface SnapshotInfo {
    * The snapshot checked against its manifest (every file's sha256, the signature). When `ok` is false
    * the report is built from evidence that does not verify and says so prominently.
    */
-  readonly verification?: { readonly ok: boolean; readonly problems: readonly string[] };
+  readonly verification?: { readonly ok: boolean; readonly problems: readonly string[]; readonly cause?: UnverifiedCause };
 }
+
+/**
+ * Why a source does not verify, so the report says what is true: `altered` (a hash or signature does not
+ * match: the content may have been changed or damaged) or `unsigned` (nothing is known to be wrong, but
+ * no signature vouches for the content).
+ */
+export type UnverifiedCause = 'altered' | 'unsigned';
+
+/** A report input read from a JSON file (`kansa evaluate|scan --output json`) and its detached signature. */
+export interface FileSourceInfo {
+  readonly file: string;
+  /** `sha256:<hex>` of the file's bytes as read. */
+  readonly digest: string;
+  readonly signature: FileSignatureStatus;
+}
+
+/** The detached signature (`<file>.sig`, written by `kansa scan --sign KEY`) as the report checked it. */
+export type FileSignatureStatus =
+  /** `pinned`: checked against the key the operator gave (`--public-key`), not only the one the signature carries. */
+  | { readonly state: 'valid'; readonly fingerprint: string; readonly pinned: boolean }
+  | { readonly state: 'invalid'; readonly detail: string }
+  | { readonly state: 'unsigned'; readonly detail?: string };
 
 export interface ReportInput {
   readonly assessment: Assessment;
   readonly catalog: Catalog;
   readonly controls: readonly Control[];
   readonly snapshot?: SnapshotInfo;
+  /** Set when the input is a JSON file: its provenance (reports from unsigned or altered files say so). */
+  readonly source?: FileSourceInfo;
 }
 
 export interface ReportOptions {
@@ -82,6 +106,14 @@ const STATUS_ORDER: Readonly<Record<FindingStatus, number>> = { fail: 0, unknown
 /** A finding's reason in the report language (undefined when the finding has none, e.g. most passes). */
 export function findingReason(finding: Finding, lang: ReportLanguage): string | undefined {
   return lang === 'ja' ? (finding.reason_ja ?? finding.reason) : finding.reason;
+}
+
+/**
+ * What the report shows a finding observed: its reason (why it fails or is unknown), or for a pass the
+ * values of the control's variables that made it pass (`observed`, language-neutral data).
+ */
+export function findingObserved(finding: Finding, lang: ReportLanguage): string | undefined {
+  return findingReason(finding, lang) ?? finding.observed;
 }
 
 export function requirementReason(result: RequirementResult, lang: ReportLanguage): string {
@@ -149,6 +181,16 @@ export function categoryViews(input: ReportInput): CategoryView[] {
     };
   });
   return input.catalog.categories.map((category) => ({ category, requirements: views.filter((v) => v.requirement.category.id === category.id) }));
+}
+
+/** Why the report must not be relied on without more checks, or undefined when its source verified. */
+export function unverifiedSource(input: Pick<ReportInput, 'snapshot' | 'source'>): { readonly cause: UnverifiedCause; readonly problems: readonly string[] } | undefined {
+  const v = input.snapshot?.verification;
+  if (v && !v.ok) return { cause: v.cause ?? 'altered', problems: v.problems };
+  const signature = input.source?.signature;
+  if (!signature || signature.state === 'valid') return undefined;
+  if (signature.state === 'invalid') return { cause: 'altered', problems: [signature.detail] };
+  return { cause: 'unsigned', problems: signature.detail === undefined ? [] : [signature.detail] };
 }
 
 /** Problems that make an assessment unreportable against a catalog, as messages; empty when it fits. */

@@ -32,6 +32,7 @@ import {
   type ReportInput,
   type ReportLanguage,
   type SnapshotInfo,
+  unverifiedSource,
 } from './model.js';
 import { stableUuid } from './uuid.js';
 
@@ -323,6 +324,7 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
   const controls = new Map(input.controls.map((c) => [c.id, c]));
   const exceptions = exceptionsById(assessment);
   const toolUuid = stableUuid('component', 'kansa');
+  const unverified = unverifiedSource(input);
 
   const inventory = new Map<string, { uuid: string; item: JsonObject }>();
   const inventoryUuid = (f: Finding): string => {
@@ -367,12 +369,13 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
     observations.push({
       uuid,
       title: `${f.control}: ${f.resourceId}`,
-      description: `${t.findingStatus[f.status]}: ${findingReason(f, lang) ?? (control ? controlTitle(control, lang) : f.control)}`,
+      description: `${t.findingStatus[f.status]}: ${findingReason(f, lang) ?? (control ? controlTitle(control, lang) : f.control)}${f.observed ? ` (${t.observed}: ${f.observed})` : ''}`,
       props: [
         ...prop('control-id', f.control),
         ...prop('finding-status', f.status),
         ...prop('severity', f.severity),
         ...prop('scope', f.scope),
+        ...prop('observed', f.observed),
         ...prop('exception-id', f.exception),
         ...prop('exception-state', exception?.state),
         ...prop('exception-approved-by', exception?.approvedBy),
@@ -485,7 +488,13 @@ export function renderOscalAssessmentResults(input: ReportInput, options: OscalR
             ...prop('count-waived-findings', String(assessment.findings.filter((f) => f.status === 'waived').length)),
             ...prop('manifest-digest', snapshot?.manifestDigest),
             ...prop('signature-status', snapshot?.signature.state),
+            // A JSON file's provenance: its digest, its detached signature and who signed it.
+            ...prop('source-file-digest', input.source?.digest),
+            ...prop('source-signature-status', input.source?.signature.state),
+            ...prop('source-signature-key', input.source?.signature.state === 'valid' ? input.source.signature.fingerprint : undefined),
+            ...prop('source-verification', unverified ? `unverified-${unverified.cause}` : input.source || snapshot?.verification ? 'verified' : undefined),
           ],
+          remarks: unverified ? oscalString(`${t.unverifiedTitle[snapshot ? 'snapshot' : 'file'][unverified.cause]}. ${t.unverifiedDetail[snapshot ? 'snapshot' : 'file'][unverified.cause]}${unverified.problems.length > 0 ? ` (${unverified.problems.join('; ')})` : ''}`) : undefined,
           'local-definitions': {
             components: [
               {

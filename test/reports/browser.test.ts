@@ -216,9 +216,14 @@ describe('HTML report in headless chromium', () => {
     writeFileSync(json, scan.stdout);
     const file = join(work, 'sandbox-report.html');
     // Through the CLI, from the JSON contract: what an auditor gets from `kansa scan` + `kansa report`.
-    expect(await runCli(['report', json, '--format', 'html', '--lang', 'ja', '--out', file])).toMatchObject({ code: 0, stdout: '' });
+    expect(await runCli(['report', json, '--format', 'html', '--lang', 'ja', '--out', file])).toMatchObject({ code: 0, stdout: `${file}\n` });
     const { stdout: dom } = await chromium('--dump-dom', pathToFileURL(file).href);
     expect(dom).toContain('<html lang="ja">');
+    // An unsigned JSON file: the browser shows the unverified-source banner, in Japanese, without claiming tampering.
+    expect(dom).toMatch(/<div class="unverified-banner" role="alert" data-cause="unsigned"><p class="unverified-title">[^<]*<span[^>]*>✗<\/span> 署名のない評価結果ファイルから作成された報告書です/);
+    // Passing resources are grouped per control and collapsed: the browser keeps every group closed.
+    expect(dom).toMatch(/<details class="passing" data-passing="\d+"><summary>適合したリソース \d+ 件（観測値を表示）<\/summary>/);
+    expect(dom).not.toMatch(/<details class="passing"[^>]*\sopen/);
 
     const { elements, marked } = textElements(dom);
     expect(elements).toHaveLength(marked);

@@ -44,8 +44,14 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** The records of a CSV report (after its byte-order mark) as objects keyed by the header row. */
+/** A field as a spreadsheet shows it: the text formula ="…" kansa writes for number-like identifiers is its text. */
+export function shownValue(field: string): string {
+  const match = /^="([^"]*)"$/.exec(field);
+  return match ? match[1]! : field;
+}
+
+/** The records of a CSV report (after its byte-order mark) as objects keyed by the header row, values as shown. */
 export function csvRecords(text: string): Record<string, string>[] {
   const [header = [], ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
-  return rows.map((row) => Object.fromEntries(header.map((column, i) => [column, row[i] ?? ''])));
+  return rows.map((row) => Object.fromEntries(header.map((column, i) => [column, shownValue(row[i] ?? '')])));
 }

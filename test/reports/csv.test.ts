@@ -1,6 +1,6 @@
 /** The CSV report: BOM, RFC 4180 quoting, one row per requirement × control × resource. */
-import { CSV_COLUMNS } from '../../src/reports/i18n.js';
-import { UTF8_BOM, csvField, csvTextField, renderCsvReport } from '../../src/reports/csv.js';
+import { CSV_COLUMNS, LABELS } from '../../src/reports/i18n.js';
+import { UTF8_BOM, csvField, csvTextField, renderCsvReport, spreadsheetTextValue } from '../../src/reports/csv.js';
 import {
   ACTIVE_EXCEPTION,
   ATTESTATIONS,
@@ -13,7 +13,10 @@ import {
   reportInput,
   waivedReportInput,
 } from './fixture.js';
-import { parseCsv } from './csv-parse.js';
+import { parseCsv, shownValue } from './csv-parse.js';
+
+/** The finding status "fail" as each language's CSV writes it. */
+const FAIL = { ja: '不適合', en: 'fail' } as const;
 
 const input = reportInput();
 const ja = renderCsvReport(input, { lang: 'ja' });
@@ -25,7 +28,7 @@ function records(text: string): Record<string, string>[] {
   expect(header).toHaveLength(CSV_COLUMNS.length);
   return rows.map((row) => {
     expect(row).toHaveLength(CSV_COLUMNS.length);
-    return Object.fromEntries(CSV_COLUMNS.map((column, i) => [column, row[i]!]));
+    return Object.fromEntries(CSV_COLUMNS.map((column, i) => [column, shownValue(row[i]!)]));
   });
 }
 
@@ -53,7 +56,7 @@ describe('CSV report', () => {
     expect(ids.size).toBe(66);
     const manual = rows.filter((row) => row['requirement_id'] === '1-3');
     expect(manual).toHaveLength(1);
-    expect(manual[0]).toMatchObject({ control_id: '', resource_id: '', requirement_status: 'not_assessed', requirement_reason: '有効な確認書がありません' });
+    expect(manual[0]).toMatchObject({ control_id: '', resource_id: '', requirement_status: '未評価', requirement_reason: '有効な確認書がありません' });
     expect(records(en).find((row) => row['requirement_id'] === '1-3')).toMatchObject({ requirement_status: 'not_assessed', requirement_reason: 'no attestation' });
   });
 
@@ -65,7 +68,7 @@ describe('CSV report', () => {
       expect(row['text_ja']).toBe(requirement.textJa);
       expect(row['title_en']).toBe(requirement.titleEn);
       expect(row['category']).toBe(requirement.category.nameJa);
-      expect(row['requirement_status']).toBe(results.get(requirement.id)!.status);
+      expect(row['requirement_status']).toBe(LABELS.ja.requirementState[results.get(requirement.id)!.status]);
       expect(row['requirement_reason']).toBe(results.get(requirement.id)!.reason_ja);
     }
     for (const row of records(en)) expect(row['requirement_reason']).toBe(results.get(row['requirement_id']!)!.reason);
@@ -108,27 +111,39 @@ describe('CSV report', () => {
     const controls = new Map(input.controls.map((c) => [c.id, c]));
     for (const [lang, text] of [['ja', ja], ['en', en]] as const) {
       const rows = records(text);
-      const failing = rows.filter((row) => row['finding_status'] === 'fail');
+      const failing = rows.filter((row) => row['finding_status'] === FAIL[lang]);
       expect(failing.length).toBeGreaterThan(0);
       for (const row of failing) expect(row['remediation']).toBe(controls.get(row['control_id']!)!.remediation[lang]);
-      for (const row of rows.filter((r) => r['finding_status'] !== 'fail')) expect(row['remediation']).toBe('');
+      for (const row of rows.filter((r) => r['finding_status'] !== FAIL[lang])) expect(row['remediation']).toBe('');
     }
-    expect(records(ja).find((row) => row['finding_status'] === 'fail')!['remediation']).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/u);
+    expect(records(ja).find((row) => row['finding_status'] === FAIL.ja)!['remediation']).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/u);
   });
 
-  it('keeps account ids and other numeric-looking identifiers exact, as quoted text', () => {
+  it('writes account ids and other number- or date-like identifiers as text formulas Excel and LibreOffice show as text, RFC 4180-quoted', () => {
     const waived = renderCsvReport(waivedReportInput(), { lang: 'ja' });
     const rows = records(waived);
     for (const account of WAIVED_ACCOUNTS) {
       expect(rows.filter((row) => row['account'] === account).length).toBeGreaterThan(0);
-      expect(waived).toContain(`,"${account}",`);
+      // 111111111111 would show as 1.11111E+11 and 012345678901 lose its 0 in Excel: ="…" keeps each digit.
+      expect(waived).toContain(`,"=""${account}""",`);
     }
     expect(rows.map((row) => row['requirement_id'])).toContain('2-6');
-    expect(waived).toMatch(/\r\n"2-6","2",/);
-    expect(csvTextField('111111111111')).toBe('"111111111111"');
+    // "2-6" would become 6 February.
+    expect(waived).toMatch(/\r\n"=""2-6""","=""2""",/);
+    expect(csvTextField('111111111111')).toBe('"=""111111111111"""');
+    expect(csvTextField('012345678901')).toBe('"=""012345678901"""');
+    expect(csvTextField('1e5')).toBe('"=""1e5"""');
+    expect(csvTextField('2026/01/02')).toBe('"=""2026/01/02"""');
+    // Identifiers that cannot be read as numbers stay as they are; the formula defence still applies.
+    expect(csvTextField('sg-0d2e3f4a5b6c7d804')).toBe('sg-0d2e3f4a5b6c7d804');
+    expect(csvTextField('ap-northeast-1')).toBe('ap-northeast-1');
     expect(csvTextField('')).toBe('');
     expect(csvTextField('a,"b"')).toBe(`"a,""b"""`);
-    expect(csvTextField('=1+2')).toBe(`"'=1+2"`);
+    expect(csvTextField('=1+2')).toBe("'=1+2");
+    expect(csvTextField('1"+HYPERLINK("x')).toBe(`"1""+HYPERLINK(""x"`);
+    expect(spreadsheetTextValue('="111111111111"')).toBe('111111111111');
+    // Every record still parses as RFC 4180.
+    expect(() => parseCsv(waived.slice(1))).not.toThrow();
   });
 
   it('carries attestations: owner, evidence, dates and state', () => {
@@ -139,10 +154,10 @@ describe('CSV report', () => {
       attestation_evidence: a.evidence,
       attestation_attested: a.attested,
       attestation_expires: a.expires,
-      attestation_state: 'valid',
+      attestation_state: '有効',
       attestation_statement: a.statement,
     });
-    expect(rows.find((row) => row['requirement_id'] === '1-2')).toMatchObject({ attestation_state: 'expired', attestation_expires: '2025-12-31' });
+    expect(rows.find((row) => row['requirement_id'] === '1-2')).toMatchObject({ attestation_state: '期限切れ', attestation_expires: '2025-12-31' });
     for (const row of rows.filter((r) => r['requirement_id'] === '2-1')) expect(row['attestation_owner']).toBe('基盤運用責任者');
   });
 
@@ -150,7 +165,7 @@ describe('CSV report', () => {
     const waivedInput = waivedReportInput();
     for (const lang of ['ja', 'en'] as const) {
       const rows = records(renderCsvReport(waivedInput, { lang }));
-      const waived = rows.filter((row) => row['finding_status'] === 'waived');
+      const waived = rows.filter((row) => row['finding_status'] === (lang === 'ja' ? '例外承認' : 'waived'));
       // Two findings, each under requirements 2-6 and 3-6.
       expect(waived).toHaveLength(4);
       for (const row of waived) {
@@ -160,15 +175,15 @@ describe('CSV report', () => {
           exception_justification: ACTIVE_EXCEPTION.justification[lang],
           exception_approved_by: ACTIVE_EXCEPTION.approvedBy,
           exception_expires: ACTIVE_EXCEPTION.expires,
-          exception_state: 'active',
+          exception_state: lang === 'ja' ? '有効' : 'active',
           remediation: '',
         });
       }
       expect(waived.map((row) => row['observed'])).toContain(lang === 'ja' ? '踏み台 0 で tcp/22 が 0.0.0.0/0 に開放されています' : 'tcp/22 open to 0.0.0.0/0 on bastion 0');
-      for (const row of rows.filter((r) => r['finding_status'] !== 'waived')) expect(row['exception_id']).toBe('');
+      for (const row of rows.filter((r) => r['finding_status'] !== (lang === 'ja' ? '例外承認' : 'waived'))) expect(row['exception_id']).toBe('');
       expect(rows.some((row) => row['exception_id'] === EXPIRED_EXCEPTION.id)).toBe(false);
     }
-    expect(records(renderCsvReport(waivedInput, { lang: 'ja' })).filter((row) => row['finding_status'] === 'fail')).toHaveLength(records(ja).filter((row) => row['finding_status'] === 'fail').length);
+    expect(records(renderCsvReport(waivedInput, { lang: 'ja' })).filter((row) => row['finding_status'] === FAIL.ja)).toHaveLength(records(ja).filter((row) => row['finding_status'] === FAIL.ja).length);
   });
 
   it('quotes fields as RFC 4180 says', () => {

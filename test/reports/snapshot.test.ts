@@ -114,8 +114,9 @@ describe('kansa report from an evidence snapshot', () => {
       const run = await kansa('report', unsigned, '--format', 'html', '--lang', 'en', '--allow-unverified');
       expect(run.code).toBe(0);
       expect(run.stderr).toMatch(/warning: .*evidence does not verify .*assessment\.json: sha256/);
-      const banner = /<div class="unverified-banner" role="alert">([\s\S]*?)<\/div>/.exec(run.stdout);
+      const banner = /<div class="unverified-banner" role="alert" data-cause="altered">([\s\S]*?)<\/div>/.exec(run.stdout);
       expect(banner?.[1]).toContain('Evidence does not verify');
+      expect(banner?.[1]).toContain('may have been altered or damaged');
       expect(banner?.[1]).toContain('assessment.json: sha256');
       expect(run.stdout).toMatch(/\.unverified-banner\{background:#b3141b/);
       // Passing findings still come from findings.jsonl.gz, which is intact.
@@ -123,6 +124,7 @@ describe('kansa report from an evidence snapshot', () => {
 
       const ja = await kansa('report', unsigned, '--format', 'html', '--allow-unverified');
       expect(ja.stdout).toContain('証跡の検証に失敗しました');
+      expect(ja.stdout).toContain('改ざん・破損の可能性がある');
       const oscal = await kansa('report', unsigned, '--format', 'oscal', '--allow-unverified');
       expect(oscal.stdout).toContain('does-not-verify');
     } finally {
@@ -144,11 +146,19 @@ describe('kansa report from an evidence snapshot', () => {
     }
   });
 
-  it('exits 2 for --public-key with a JSON file input', async () => {
-    const json = join(files, 'a.json');
-    writeFileSync(json, readFileSync(join(unsigned, 'assessment.json')));
-    const run = await kansa('report', json, '--format', 'html', '--public-key', publicKey);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--public-key: applies to snapshot directories only/);
+  it('says "unsigned", not "altered", when the only problem is a signature --public-key requires and the snapshot never had', async () => {
+    expect((await kansa('report', unsigned, '--format', 'html', '--public-key', publicKey)).code).toBe(1);
+    const en = await kansa('report', unsigned, '--format', 'html', '--lang', 'en', '--public-key', publicKey, '--allow-unverified');
+    expect(en.code).toBe(0);
+    const banner = /<div class="unverified-banner" role="alert" data-cause="unsigned">([\s\S]*?)<\/div>/.exec(en.stdout);
+    expect(banner?.[1]).toContain('Built from unsigned evidence: not verified');
+    expect(banner?.[1]).toContain('Every file matches its manifest hash');
+    expect(banner?.[1]).not.toMatch(/altered|damaged/);
+    const ja = await kansa('report', unsigned, '--format', 'html', '--public-key', publicKey, '--allow-unverified');
+    const jaBanner = /<div class="unverified-banner"[^>]*>([\s\S]*?)<\/div>/.exec(ja.stdout)?.[1] ?? '';
+    expect(jaBanner).toContain('署名のない証跡から作成された報告書です');
+    expect(jaBanner).not.toMatch(/改ざん|破損/);
+    const oscal = await kansa('report', unsigned, '--format', 'oscal', '--lang', 'en', '--public-key', publicKey, '--allow-unverified');
+    expect(oscal.stdout).toContain('"value": "unverified-unsigned"');
   });
 });
