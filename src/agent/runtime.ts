@@ -6,6 +6,7 @@ import type { AgentConfig } from '../config/schema.js';
 import { parseListen } from '../config/load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
 import { startEndpoint } from '../http/server.js';
+import { boardLanguage, renderBoard } from '../http/board.js';
 import { WebSecurity } from '../http/web-security.js';
 import type { SandboxClients } from '../../collectors/sandbox.js';
 import { registerShardMetrics, resolveShard, shardConfig } from './sharding.js';
@@ -95,6 +96,7 @@ export async function startAgent(options: {
     metricsVersion: () => mirror.version,
     onError: (error) => logger.error({ error }, 'metrics collection failed'),
     onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
+    board: (query) => renderBoard(mirror, boardLanguage(query)),
     ...(web ? { web } : {}),
   }).catch(async (error: unknown) => {
     await engine.stop();
