@@ -103,7 +103,7 @@ export async function startAgent(options: {
     throw error;
   });
   engine.start();
-  logger.info({ url: endpoint.url, address: endpoint.boundAddress, controls: mirror.controls.length }, 'kansa agent listening');
+  logger.info({ url: endpoint.url, board: `${endpoint.url}/`, metrics: `${endpoint.url}/metrics`, address: endpoint.boundAddress, controls: mirror.controls.length }, 'kansa agent listening');
   // The reviewed files — attestations and exceptions — are reloaded together: both load, or neither changes.
   const reloadAttestations = (): { ok: true; attestations: number; exceptions: number } | { ok: false; error: string } => {
     const file = config.attestations;

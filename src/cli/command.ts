@@ -5,6 +5,8 @@ export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly now: () => Date;
+  /** Whether stderr reaches a person (a terminal, logs not forced to JSON): plain-text hints go there only then. Default: no. */
+  readonly interactive?: () => boolean;
 }
 
 export interface CommandContext {

@@ -16,7 +16,7 @@ import { requireCollectors } from './load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
-import { createLogger } from '../log.js';
+import { createLogger, logsArePretty } from '../log.js';
 import { startAgent } from '../agent/runtime.js';
 import { EngineStartError } from '../agent/engine.js';
 import { Agent } from '../agent/agent.js';
@@ -39,6 +39,7 @@ const processIo: Io = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   now: () => new Date(),
+  interactive: () => logsArePretty(process.stderr),
 };
 
 const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, exceptions: exceptionsFileSchema, register: registerFileSchema, config: configSchema } as const;
@@ -180,7 +181,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (error instanceof InputError || error instanceof EngineStartError) throw error;
         throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
       }
-      io.stderr(`kansa: serving ${running.url}/metrics, listening on ${running.boundAddress} (Ctrl-C to stop)\n`);
+      // JSON logs stay JSON when piped (the `kansa agent listening` record carries the URLs); a person gets what to do next.
+      if (io.interactive?.()) io.stderr(nextSteps(running.url, running.boundAddress));
       await new Promise<void>((resolve) => {
         let shuttingDown = false;
         // Renewed attestations take effect without a restart (and without losing the collected data).
@@ -308,6 +310,20 @@ interface AgentCliOptions {
   sandboxRecorderOff?: string[];
   sandboxRecorderExcludes?: string[];
   sandboxAggregatorFailedSources?: string[];
+}
+
+/** The end of an interactive start-up: where the board is and two queries to try, in both languages. */
+export function nextSteps(url: string, boundAddress: string): string {
+  return [
+    '',
+    `kansa: ${boundAddress} で待ち受け中 / listening on ${boundAddress} (停止 / stop: Ctrl-C)`,
+    `  適合状況ボード / live board:   ${url}/   (English: ${url}/?lang=en)`,
+    `  メトリクス / metrics:          ${url}/metrics`,
+    '  PromQL の例 / example queries:',
+    '    kansa_requirements                               # 状態別の項目数 / items per state',
+    '    kansa_requirement_status{state="noncompliant"} == 1   # 不適合の項目 / non-compliant items',
+    '',
+  ].join('\n');
 }
 
 function commaList(value: string): string[] {

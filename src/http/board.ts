@@ -128,11 +128,18 @@ class Markup {
   constructor(readonly value: string) {}
 }
 
-function h(strings: TemplateStringsArray, ...values: (string | number | Markup | readonly Markup[])[]): Markup {
+type Value = string | number | Markup | readonly Markup[];
+
+function text(value: Value): string {
+  if (value instanceof Markup) return value.value;
+  if (typeof value === 'string' || typeof value === 'number') return escapeHtml(String(value));
+  return value.map((m) => m.value).join('');
+}
+
+function h(strings: TemplateStringsArray, ...values: Value[]): Markup {
   let out = strings[0] ?? '';
   values.forEach((value, i) => {
-    const text = value instanceof Markup ? value.value : Array.isArray(value) ? value.map((m) => m.value).join('') : escapeHtml(String(value));
-    out += text + (strings[i + 1] ?? '');
+    out += text(value) + (strings[i + 1] ?? '');
   });
   return new Markup(out);
 }
