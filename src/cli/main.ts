@@ -12,7 +12,7 @@ import { inputCoverageLines } from './input-coverage.js';
 import { LANGUAGES, type Language } from '../model/text.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
-import { requireCollectors } from './load.js';
+import { checkDisabledControls, requireCollectors } from './load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
@@ -260,6 +260,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       // What `run` checks before it collects, each on its own so every error is reported, not the first.
       const errors = new InputErrorCollector();
       const mappings = errors.attempt(() => mappingsFor(config));
+      // Broken attestations or exceptions must not hide a typo in disabledControls: the controls are read without them
+      // (their own errors are reported already, so a second failure adds nothing).
+      const controls = mappings ?? quietly(() => loadMappings({ catalog: config.catalog, controls: config.controls }));
+      if (controls) errors.attempt(() => checkDisabledControls(config, controls, options.config));
       const collectors = errors.attempt(() => buildCollectors(config));
       if (config.web?.configFile !== undefined) errors.attempt(() => loadWebConfig(config.web!.configFile!));
       if (config.evidence) errors.attempt(() => loadSigner(config.evidence!.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`)));
@@ -268,9 +272,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       if (!mappings || !collectors) throw new Error('validate: a check failed without an error');
       for (const warning of exceptionWarnings(mappings, config, io.now())) io.stderr(`kansa: warning: ${warning}\n`);
       for (const warning of config.collectors.aws ? awsConfigWarnings(config.collectors.aws) : []) io.stderr(`kansa: warning: ${warning}\n`);
+      // What run evaluates: disabled controls are not counted among the controls.
+      const disabled = new Set(config.disabledControls);
+      const enabled = mappings.controls.filter((c) => !disabled.has(c.id)).length;
       io.stdout(
         `${options.config}: valid — catalog ${mappings.catalog.id} ${mappings.catalog.version} (${mappings.catalog.requirements.length} requirements), ` +
-          `${mappings.controls.length} controls, ${mappings.attestations.length} attestations, ${mappings.exceptions.length} exceptions, ` +
+          `${enabled} controls${disabled.size > 0 ? ` (${disabled.size} disabled)` : ''}, ${mappings.attestations.length} attestations, ${mappings.exceptions.length} exceptions, ` +
           `collectors: ${collectors.map((c) => `${c.collector.name} (${c.schedule})`).join(', ') || 'none'}\n`,
       );
     });
@@ -326,6 +333,16 @@ export function nextSteps(url: string, boundAddress: string): string {
   ].join('\n');
 }
 
+/** A step whose input errors were reported already by another step: undefined instead. Bugs still throw. */
+function quietly<T>(step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
 function commaList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -338,6 +355,7 @@ async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentCo
   const config = options.config ? loadConfig(options.config) : defaultConfig();
   requireCollectors(config, options.config, options.sandbox === true);
   const mappings = mappingsFor(config);
+  checkDisabledControls(config, mappings, options.config);
   if (!options.sandbox) return { config, mappings };
   const sandbox = await withSandbox(config, {
     resources: options.sandboxResources,
