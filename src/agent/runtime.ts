@@ -19,6 +19,7 @@ import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
 import { longestGapSeconds } from './scheduler.js';
 import type { EngineStatus } from '../contract/status.js';
+import type { EvidenceMetrics } from '../evidence/service.js';
 import { AgentMirror } from './status.js';
 
 export interface RunningAgent {
@@ -54,6 +55,8 @@ export async function startAgent(options: {
   onEngineFailure?: (error: Error) => void;
   /** The engine's environment, e.g. for the default credential chains (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Called after each evidence snapshot is written, with its sequence number (the sandbox demo's cue). */
+  onSnapshot?: (sequence: number) => void;
 }): Promise<RunningAgent> {
   const { logger } = options;
   // Start-up checks first: a bad web configuration, shard, mapping or key is an InputError before anything listens.
@@ -80,7 +83,7 @@ export async function startAgent(options: {
       onApiCalls: (counts) => {
         for (const [provider, operation, code, count] of counts) apiCalls.inc({ provider, operation, code }, count);
       },
-      ...(config.evidence ? { evidenceMetrics: registerEvidenceMetrics(registry, { intervalSeconds: longestGapSeconds(config.evidence.schedule) }) } : {}),
+      ...(config.evidence ? { evidenceMetrics: withSnapshotCallback(registerEvidenceMetrics(registry, { intervalSeconds: longestGapSeconds(config.evidence.schedule) }), options.onSnapshot) } : {}),
       onFailure: (error) => {
         mirror.engineFailed = true;
         logger.fatal({ error: error.message, stack: error.stack }, 'the collection engine stopped: no further scans');
@@ -145,6 +148,17 @@ export async function startAgent(options: {
     stop: async () => {
       await engine.stop();
       await endpoint.close();
+    },
+  };
+}
+
+function withSnapshotCallback(metrics: EvidenceMetrics, onSnapshot: ((sequence: number) => void) | undefined): EvidenceMetrics {
+  if (!onSnapshot) return metrics;
+  return {
+    ...metrics,
+    lastSnapshot: (at, sequence) => {
+      metrics.lastSnapshot(at, sequence);
+      onSnapshot(sequence);
     },
   };
 }

@@ -1,5 +1,8 @@
 /** The `kansa` command line. Every command returns an exit code; only main() touches process streams. */
 import { setMaxListeners } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { InputError, InputErrorCollector, inputErrorLines, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
@@ -154,9 +157,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--listen <host:port>', 'listen address (overrides the configuration)')
     .option('--web.config.file <file>', 'TLS and basic-auth settings in the Prometheus exporter-toolkit web.config.yml format (overrides web.configFile)')
     .action(async (options: AgentCliOptions & { listen?: string; 'web.config.file'?: string }) => {
-      const prepared = await prepareAgent(options);
+      // `npm start`: the sandbox without a configuration of one's own is the demo (src/cli/demo.ts).
+      const prepared = await prepareAgent(options, options.sandbox === true && options.config === undefined ? { dir: mkdtempSync(join(tmpdir(), 'kansa-demo-')), now: io.now() } : undefined);
       const logger = createLogger(prepared.config.log.level);
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
+      const demo = prepared.sandbox?.demo;
+      if (demo) logger.info({ dir: demo.dir, attestations: prepared.config.attestations, exceptions: prepared.config.exceptions, evidence: demo.config.evidence?.dir }, 'sandbox demo: attestations, an exception and evidence snapshots every minute');
       // Without its engine the agent would serve ever staler metrics: it exits 3 so the supervisor restarts it.
       // A failure can come before the shutdown handlers exist (while the endpoint starts): it is kept until then.
       let engineFailure: Error | undefined;
@@ -174,6 +180,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           ...(options.listen ? { listen: options.listen } : {}),
           ...(webConfigFile ? { webConfigFile } : {}),
           onEngineFailure: (error) => onEngineFailure(error),
+          ...(demo
+            ? {
+                onSnapshot: () => {
+                  const change = demo.change();
+                  if (change) logger.info({ change }, 'sandbox estate changed after the first snapshot');
+                },
+              }
+            : {}),
         });
       } catch (error) {
         await prepared.sandbox?.close();
@@ -351,7 +365,7 @@ function mappingsFor(config: AgentConfig): Mappings {
   return loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
 }
 
-async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
+async function prepareAgent(options: AgentCliOptions, demo?: { dir: string; now: Date }): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
   const config = options.config ? loadConfig(options.config) : defaultConfig();
   requireCollectors(config, options.config, options.sandbox === true);
   const mappings = mappingsFor(config);
@@ -365,8 +379,10 @@ async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentCo
       ...(options.sandboxRecorderExcludes ? { recorderExcludes: options.sandboxRecorderExcludes } : {}),
       ...(options.sandboxAggregatorFailedSources ? { aggregatorFailedSources: options.sandboxAggregatorFailedSources } : {}),
     },
+    ...(demo ? { demo } : {}),
   });
-  return { config: sandbox.config, mappings, sandbox };
+  // The demo brings its own attestations and exception: the mappings are those the engine loads.
+  return { config: sandbox.config, mappings: demo ? mappingsFor(sandbox.config) : mappings, sandbox };
 }
 
 function positiveInt(flag: string, value: string): number {

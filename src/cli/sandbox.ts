@@ -6,6 +6,7 @@ import { gcpCollectorSchema } from '../../collectors/gcp/config.js';
 import { sandboxClientsOf, type SandboxClients } from '../../collectors/sandbox.js';
 import { startSandbox, type AwsRecordingOptions } from '../sandbox/server.js';
 import type { GcpProjectDenial } from '../sandbox/gcp.js';
+import { prepareDemo, type Demo } from './demo.js';
 
 export interface SandboxRun {
   readonly config: AgentConfig;
@@ -13,6 +14,8 @@ export interface SandboxRun {
   readonly clients: SandboxClients;
   readonly close: () => Promise<void>;
   readonly describe: string;
+  /** The demo's files and estate change (src/cli/demo.ts), when asked for. */
+  readonly demo?: Demo;
 }
 
 /** Azure / GCP scope-truth knobs of the embedded sandbox (the standalone flags --hide-subscriptions, --deny-projects, --graph-truncated). */
@@ -26,6 +29,8 @@ export interface SandboxRunOptions extends SandboxScopeOptions {
   readonly resources: number;
   /** How the sandbox's AWS accounts are set up (enabled regions, recorders, aggregator sources). */
   readonly aws?: AwsRecordingOptions;
+  /** The demo (attestations, an exception, evidence, an estate change) in this directory. */
+  readonly demo?: { readonly dir: string; readonly now: Date };
 }
 
 export async function withSandbox(config: AgentConfig, options: SandboxRunOptions): Promise<SandboxRun> {
@@ -46,8 +51,11 @@ export async function withSandbox(config: AgentConfig, options: SandboxRunOption
   });
   const azure = azureCollectorSchema.parse({ ...(config.collectors.azure ?? {}), enabled: true, subscriptions: sandbox.azure.subscriptions, endpoint: sandbox.azure.endpoint });
   const gcp = gcpCollectorSchema.parse({ ...(config.collectors.gcp ?? {}), enabled: true, scopes: sandbox.gcp.projects.map((p) => `projects/${p}`), requestsPerMinute: 6000 });
+  const collecting: AgentConfig = { ...config, collectors: { ...config.collectors, aws, azure, gcp } };
+  const demo = options.demo ? prepareDemo(collecting, sandbox, options.demo.dir, options.demo.now) : undefined;
   return {
-    config: { ...config, collectors: { ...config.collectors, aws, azure, gcp } },
+    config: demo?.config ?? collecting,
+    ...(demo ? { demo } : {}),
     clients: sandboxClientsOf(sandbox),
     close: () => sandbox.close(),
     describe: [
