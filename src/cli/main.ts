@@ -162,7 +162,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       const logger = createLogger(prepared.config.log.level);
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
       const demo = prepared.sandbox?.demo;
-      if (demo) logger.info({ dir: demo.dir, attestations: prepared.config.attestations, exceptions: prepared.config.exceptions, evidence: demo.config.evidence?.dir }, 'sandbox demo: attestations, an exception and evidence snapshots every minute');
+      if (demo) logger.info({ dir: demo.dir, attestations: prepared.config.attestations, exceptions: prepared.config.exceptions, evidence: demo.config.evidence?.dir }, 'sandbox demo: attestations, an exception and evidence snapshots every minute (this directory is removed when kansa stops)');
       // Without its engine the agent would serve ever staler metrics: it exits 3 so the supervisor restarts it.
       // A failure can come before the shutdown handlers exist (while the endpoint starts): it is kept until then.
       let engineFailure: Error | undefined;

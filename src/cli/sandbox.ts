@@ -1,4 +1,5 @@
 /** `--sandbox`: starts the embedded sandbox cloud on loopback and points the collectors at it. */
+import { rmSync } from 'node:fs';
 import type { AgentConfig } from '../config/schema.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
 import { azureCollectorSchema } from '../../collectors/azure/config.js';
@@ -57,7 +58,11 @@ export async function withSandbox(config: AgentConfig, options: SandboxRunOption
     config: demo?.config ?? collecting,
     ...(demo ? { demo } : {}),
     clients: sandboxClientsOf(sandbox),
-    close: () => sandbox.close(),
+    // The demo's directory is the demo's own: it goes with it (its evidence can be checked while kansa runs).
+    close: async () => {
+      await sandbox.close();
+      if (demo) rmSync(demo.dir, { recursive: true, force: true });
+    },
     describe: [
       `AWS Config at ${sandbox.aws.endpoint}: ${options.resources} resources in accounts ${sandbox.aws.accounts.join(', ')}, regions ${sandbox.aws.regions.join(', ')} (enabled: ${sandbox.aws.recording().enabledRegions?.join(', ') ?? ''})`,
       `Azure Resource Manager at ${sandbox.azure.endpoint}: ${sandbox.azure.estate.total} resources in subscriptions ${sandbox.azure.subscriptions.join(', ')}`,

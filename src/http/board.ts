@@ -219,7 +219,7 @@ header{border-bottom:4px solid var(--accent);padding-bottom:10px}
 .cells{display:flex;flex-wrap:wrap;gap:5px;list-style:none;margin:0;padding:0}
 .cell{display:flex;flex-direction:column;min-width:66px;border:1px solid var(--line);border-left-width:5px;border-radius:4px;padding:1px 6px;font-size:11px}
 .cell .id{font-weight:700;font-size:13px}.cell .st{display:flex;gap:3px}
-.st-compliant{border-left-color:var(--ok)}.st-compliant .st,.st-compliant .label{color:var(--ok)}.count.st-compliant{background:var(--ok-bg)}
+.st-compliant{border-left-color:var(--ok)}.st-compliant .st,.st-compliant .label{color:var(--ok)}.cell.st-compliant,.count.st-compliant{background:var(--ok-bg)}
 .st-noncompliant{border-left-color:var(--ng);background:var(--ng-bg)}.st-noncompliant .st,.st-noncompliant .label{color:var(--ng)}
 .st-unknown{border-left-color:var(--uk);background:var(--uk-bg)}.st-unknown .st,.st-unknown .label{color:var(--uk)}
 .st-not_assessed{border-left-color:var(--na);background:var(--na-bg)}.st-not_assessed .st,.st-not_assessed .label{color:var(--na)}
