@@ -32,8 +32,8 @@ it('reports every unknown disabled control, and every problem of the referenced 
   });
   const run = await runCli(['validate', '--config', files['kansa.yaml']!]);
   expect(run.code).toBe(2);
-  expect(run.stderr).toMatch(/disabledControls\[0\]: unknown control "aws-no-such-control"/);
-  expect(run.stderr).toMatch(/disabledControls\[2\]: unknown control "aws-typo"/);
+  expect(run.stderr).toMatch(/kansa\.yaml:1: disabledControls\[0\]: unknown control "aws-no-such-control"/);
+  expect(run.stderr).toMatch(/kansa\.yaml:1: disabledControls\[2\]: unknown control "aws-typo"/);
   expect(run.stderr).not.toMatch(/disabledControls\[1\]/);
   expect(run.stderr).toMatch(/ex\.yaml:2: exceptions\[0\]\.match/);
   expect(run.stderr).toMatch(/ex\.yaml:2: exceptions\[0\]\.expires/);
