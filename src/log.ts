@@ -29,10 +29,15 @@ const loggerOptions = (level: string): pino.LoggerOptions => ({
   timestamp: () => `,"time":${replayedTime ?? Date.now()}`,
 });
 
+/** Whether logs to this destination are for a person (pretty) rather than JSON for a log pipeline. */
+export function logsArePretty(destination: { isTTY?: boolean } = process.stderr): boolean {
+  return destination.isTTY === true && process.env.KANSA_LOG_FORMAT !== 'json';
+}
+
 /** JSON logs on stderr; human-readable only when stderr is a terminal (and pino-pretty is present). */
 export function createLogger(level: string, destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Logger {
   const options = loggerOptions(level);
-  if (destination.isTTY && process.env.KANSA_LOG_FORMAT !== 'json') {
+  if (logsArePretty(destination)) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true, translateTime: 'SYS:standard' } } });
   }
   return pino(options, destination);

@@ -19,6 +19,20 @@ const KEPT_ORDER: readonly KeptFindings[] = ['none', 'failing', 'all'];
 /** An observer can ask a run to keep more findings than the agent's setting, never fewer. */
 const moreOf = (a: KeptFindings, b: KeptFindings): KeptFindings => (KEPT_ORDER.indexOf(a) >= KEPT_ORDER.indexOf(b) ? a : b);
 
+/** One run's own findings, summed over its controls and accounts (what `scan finished` logs for the collector). */
+function findingsOf(partial: PartialResult): { checked: number; failing: number; unknown: number; waived: number; failingControls: number } {
+  const sum = { checked: 0, failing: 0, unknown: 0, waived: 0 };
+  const failingControls = new Set<string>();
+  for (const t of partial.tallies) {
+    sum.checked += t.checked;
+    sum.failing += t.failing;
+    sum.unknown += t.unknown;
+    sum.waived += t.waived;
+    if (t.failing > 0) failingControls.add(t.control);
+  }
+  return { ...sum, failingControls: failingControls.size };
+}
+
 /** Attestations expire by the day: re-derive verdicts at least this often even without new data. */
 const RECOMPUTE_AT_LEAST_EVERY_MS = 60_000;
 
@@ -162,7 +176,17 @@ export class Agent implements CollectorRunner<CollectorState> {
       this.logUnmatchedExceptions(state, partial);
       const failed = run.coverage.filter((s) => s.outcome.status !== 'ok').length;
       logger.info(
-        { collector: state.collector.name, durationSeconds: state.lastRun.durationSeconds, scopes: run.coverage.length, failedScopes: failed, resources: run.accounts.reduce((n, a) => n + a.resources, 0), summary: this.assessment?.summary },
+        {
+          collector: state.collector.name,
+          durationSeconds: state.lastRun.durationSeconds,
+          scopes: run.coverage.length,
+          failedScopes: failed,
+          resources: run.accounts.reduce((n, a) => n + a.resources, 0),
+          // This run's own findings, then the requirement states of every collector's latest data together:
+          // a requirement's state is not one collector's, so the two are never mixed in one figure.
+          findings: findingsOf(partial),
+          combined: { collectors: this.collectors.filter((s) => s.lastRun).length, requirements: this.assessment?.summary },
+        },
         'scan finished',
       );
     } catch (error) {

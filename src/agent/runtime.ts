@@ -6,6 +6,7 @@ import type { AgentConfig } from '../config/schema.js';
 import { parseListen } from '../config/load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
 import { startEndpoint } from '../http/server.js';
+import { boardLanguage, renderBoard } from '../http/board.js';
 import { WebSecurity } from '../http/web-security.js';
 import type { SandboxClients } from '../../collectors/sandbox.js';
 import { registerShardMetrics, resolveShard, shardConfig } from './sharding.js';
@@ -18,6 +19,7 @@ import { VERSION } from '../paths.js';
 import { startEngine } from './engine.js';
 import { longestGapSeconds } from './scheduler.js';
 import type { EngineStatus } from '../contract/status.js';
+import type { EvidenceMetrics } from '../evidence/service.js';
 import { AgentMirror } from './status.js';
 
 export interface RunningAgent {
@@ -53,6 +55,8 @@ export async function startAgent(options: {
   onEngineFailure?: (error: Error) => void;
   /** The engine's environment, e.g. for the default credential chains (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Called after each evidence snapshot is written, with its sequence number (the sandbox demo's cue). */
+  onSnapshot?: (sequence: number) => void;
 }): Promise<RunningAgent> {
   const { logger } = options;
   // Start-up checks first: a bad web configuration, shard, mapping or key is an InputError before anything listens.
@@ -79,7 +83,7 @@ export async function startAgent(options: {
       onApiCalls: (counts) => {
         for (const [provider, operation, code, count] of counts) apiCalls.inc({ provider, operation, code }, count);
       },
-      ...(config.evidence ? { evidenceMetrics: registerEvidenceMetrics(registry, { intervalSeconds: longestGapSeconds(config.evidence.schedule) }) } : {}),
+      ...(config.evidence ? { evidenceMetrics: withSnapshotCallback(registerEvidenceMetrics(registry, { intervalSeconds: longestGapSeconds(config.evidence.schedule) }), options.onSnapshot) } : {}),
       onFailure: (error) => {
         mirror.engineFailed = true;
         logger.fatal({ error: error.message, stack: error.stack }, 'the collection engine stopped: no further scans');
@@ -95,13 +99,14 @@ export async function startAgent(options: {
     metricsVersion: () => mirror.version,
     onError: (error) => logger.error({ error }, 'metrics collection failed'),
     onWarning: (message) => logger.warn({ error: message }, 'endpoint'),
+    board: (query) => renderBoard(mirror, boardLanguage(query)),
     ...(web ? { web } : {}),
   }).catch(async (error: unknown) => {
     await engine.stop();
     throw error;
   });
   engine.start();
-  logger.info({ url: endpoint.url, address: endpoint.boundAddress, controls: mirror.controls.length }, 'kansa agent listening');
+  logger.info({ url: endpoint.url, board: `${endpoint.url}/`, metrics: `${endpoint.url}/metrics`, address: endpoint.boundAddress, controls: mirror.controls.length }, 'kansa agent listening');
   // The reviewed files — attestations and exceptions — are reloaded together: both load, or neither changes.
   const reloadAttestations = (): { ok: true; attestations: number; exceptions: number } | { ok: false; error: string } => {
     const file = config.attestations;
@@ -144,6 +149,17 @@ export async function startAgent(options: {
       await engine.stop();
       await endpoint.close();
       await web?.close();
+    },
+  };
+}
+
+function withSnapshotCallback(metrics: EvidenceMetrics, onSnapshot: ((sequence: number) => void) | undefined): EvidenceMetrics {
+  if (!onSnapshot) return metrics;
+  return {
+    ...metrics,
+    lastSnapshot: (at, sequence) => {
+      metrics.lastSnapshot(at, sequence);
+      onSnapshot(sequence);
     },
   };
 }

@@ -7,6 +7,8 @@ export interface Io {
   readonly now: () => Date;
   /** Whether stdout is a terminal (commands that write files refuse to dump them there). Absent: not a terminal. */
   readonly stdoutIsTerminal?: () => boolean;
+  /** Whether stderr reaches a person (a terminal, logs not forced to JSON): plain-text hints go there only then. Default: no. */
+  readonly interactive?: () => boolean;
 }
 
 export interface CommandContext {

@@ -1,6 +1,8 @@
 /** The `kansa` command line. Every command returns an exit code; only main() touches process streams. */
 import { setMaxListeners } from 'node:events';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { InputError, InputErrorCollector, inputErrorLines, EXIT_INTERNAL, EXIT_NONCOMPLIANT, EXIT_OK, EXIT_USAGE, errorMessage } from '../errors.js';
@@ -13,11 +15,11 @@ import { inputCoverageLines } from './input-coverage.js';
 import { LANGUAGES, type Language } from '../model/text.js';
 import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js';
 import { VERSION } from '../paths.js';
-import { requireCollectors } from './load.js';
+import { checkDisabledControls, requireCollectors } from './load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
-import { createLogger } from '../log.js';
+import { createLogger, logsArePretty } from '../log.js';
 import { startAgent } from '../agent/runtime.js';
 import { EngineStartError } from '../agent/engine.js';
 import { Agent } from '../agent/agent.js';
@@ -41,6 +43,7 @@ const processIo: Io = {
   stderr: (text) => void process.stderr.write(text),
   now: () => new Date(),
   stdoutIsTerminal: () => process.stdout.isTTY === true,
+  interactive: () => logsArePretty(process.stderr),
 };
 
 const SCHEMAS = { catalog: catalogFileSchema, controls: controlsFileSchema, attestations: attestationsFileSchema, exceptions: exceptionsFileSchema, register: registerFileSchema, config: configSchema } as const;
@@ -155,9 +158,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--listen <host:port>', 'listen address (overrides the configuration)')
     .option('--web.config.file <file>', 'TLS and basic-auth settings in the Prometheus exporter-toolkit web.config.yml format (overrides web.configFile)')
     .action(async (options: AgentCliOptions & { listen?: string; 'web.config.file'?: string }) => {
-      const prepared = await prepareAgent(options);
+      // `npm start`: the sandbox without a configuration of one's own is the demo (src/cli/demo.ts).
+      const prepared = await prepareAgent(options, options.sandbox === true && options.config === undefined ? { dir: mkdtempSync(join(tmpdir(), 'kansa-demo-')), now: io.now() } : undefined);
       const logger = createLogger(prepared.config.log.level);
       if (prepared.sandbox) logger.info({ sandbox: prepared.sandbox.describe }, 'embedded sandbox cloud started');
+      const demo = prepared.sandbox?.demo;
+      if (demo) logger.info({ dir: demo.dir, attestations: prepared.config.attestations, exceptions: prepared.config.exceptions, evidence: demo.config.evidence?.dir }, 'sandbox demo: attestations, an exception and evidence snapshots every minute (this directory is removed when kansa stops)');
       // Without its engine the agent would serve ever staler metrics: it exits 3 so the supervisor restarts it.
       // A failure can come before the shutdown handlers exist (while the endpoint starts): it is kept until then.
       let engineFailure: Error | undefined;
@@ -175,6 +181,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
           ...(options.listen ? { listen: options.listen } : {}),
           ...(webConfigFile ? { webConfigFile } : {}),
           onEngineFailure: (error) => onEngineFailure(error),
+          ...(demo
+            ? {
+                onSnapshot: () => {
+                  const change = demo.change();
+                  if (change) logger.info({ change }, 'sandbox estate changed after the first snapshot');
+                },
+              }
+            : {}),
         });
       } catch (error) {
         await prepared.sandbox?.close();
@@ -182,7 +196,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (error instanceof InputError || error instanceof EngineStartError) throw error;
         throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
       }
-      io.stderr(`kansa: serving ${running.url}/metrics, listening on ${running.boundAddress} (Ctrl-C to stop)\n`);
+      // JSON logs stay JSON when piped (the `kansa agent listening` record carries the URLs); a person gets what to do next.
+      if (io.interactive?.()) io.stderr(nextSteps(running.url, running.boundAddress));
       await new Promise<void>((resolve) => {
         let shuttingDown = false;
         // Renewed attestations take effect without a restart (and without losing the collected data).
@@ -269,6 +284,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       // What `run` checks before it collects, each on its own so every error is reported, not the first.
       const errors = new InputErrorCollector();
       const mappings = errors.attempt(() => mappingsFor(config));
+      // Broken attestations or exceptions must not hide a typo in disabledControls: the controls are read without them
+      // (their own errors are reported already, so a second failure adds nothing).
+      const controls = mappings ?? quietly(() => loadMappings({ catalog: config.catalog, controls: config.controls }));
+      if (controls) errors.attempt(() => checkDisabledControls(config, controls, options.config));
       const collectors = errors.attempt(() => buildCollectors(config));
       if (config.web?.configFile !== undefined) errors.attempt(() => loadWebConfig(config.web!.configFile!));
       if (config.evidence) errors.attempt(() => loadSigner(config.evidence!.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`)));
@@ -277,9 +296,12 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       if (!mappings || !collectors) throw new Error('validate: a check failed without an error');
       for (const warning of exceptionWarnings(mappings, config, io.now())) io.stderr(`kansa: warning: ${warning}\n`);
       for (const warning of config.collectors.aws ? awsConfigWarnings(config.collectors.aws) : []) io.stderr(`kansa: warning: ${warning}\n`);
+      // What run evaluates: disabled controls are not counted among the controls.
+      const disabled = new Set(config.disabledControls);
+      const enabled = mappings.controls.filter((c) => !disabled.has(c.id)).length;
       io.stdout(
         `${options.config}: valid — catalog ${mappings.catalog.id} ${mappings.catalog.version} (${mappings.catalog.requirements.length} requirements), ` +
-          `${mappings.controls.length} controls, ${mappings.attestations.length} attestations, ${mappings.exceptions.length} exceptions, ` +
+          `${enabled} controls${disabled.size > 0 ? ` (${disabled.size} disabled)` : ''}, ${mappings.attestations.length} attestations, ${mappings.exceptions.length} exceptions, ` +
           `collectors: ${collectors.map((c) => `${c.collector.name} (${c.schedule})`).join(', ') || 'none'}\n`,
       );
     });
@@ -341,6 +363,30 @@ function writeAtomically(file: string, content: string): void {
   }
 }
 
+/** The end of an interactive start-up: where the board is and two queries to try, in both languages. */
+export function nextSteps(url: string, boundAddress: string): string {
+  return [
+    '',
+    `kansa: ${boundAddress} で待ち受け中 / listening on ${boundAddress} (停止 / stop: Ctrl-C)`,
+    `  適合状況ボード / live board:   ${url}/   (English: ${url}/?lang=en)`,
+    `  メトリクス / metrics:          ${url}/metrics`,
+    '  PromQL の例 / example queries:',
+    '    kansa_requirements                               # 状態別の項目数 / items per state',
+    '    kansa_requirement_status{state="noncompliant"} == 1   # 不適合の項目 / non-compliant items',
+    '',
+  ].join('\n');
+}
+
+/** A step whose input errors were reported already by another step: undefined instead. Bugs still throw. */
+function quietly<T>(step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
 function commaList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
@@ -349,10 +395,11 @@ function mappingsFor(config: AgentConfig): Mappings {
   return loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
 }
 
-async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
+async function prepareAgent(options: AgentCliOptions, demo?: { dir: string; now: Date }): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
   const config = options.config ? loadConfig(options.config) : defaultConfig();
   requireCollectors(config, options.config, options.sandbox === true);
   const mappings = mappingsFor(config);
+  checkDisabledControls(config, mappings, options.config);
   if (!options.sandbox) return { config, mappings };
   const sandbox = await withSandbox(config, {
     resources: options.sandboxResources,
@@ -362,8 +409,10 @@ async function prepareAgent(options: AgentCliOptions): Promise<{ config: AgentCo
       ...(options.sandboxRecorderExcludes ? { recorderExcludes: options.sandboxRecorderExcludes } : {}),
       ...(options.sandboxAggregatorFailedSources ? { aggregatorFailedSources: options.sandboxAggregatorFailedSources } : {}),
     },
+    ...(demo ? { demo } : {}),
   });
-  return { config: sandbox.config, mappings, sandbox };
+  // The demo brings its own attestations and exception: the mappings are those the engine loads.
+  return { config: sandbox.config, mappings: demo ? mappingsFor(sandbox.config) : mappings, sandbox };
 }
 
 function positiveInt(flag: string, value: string): number {

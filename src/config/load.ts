@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, InputErrorCollector } from '../errors.js';
 import { loadYamlFile, parseYamlText } from '../mappings/yaml-file.js';
 import { configSchema, type AgentConfig } from './schema.js';
 
@@ -8,19 +8,22 @@ export function loadConfig(file: string): AgentConfig {
   const { value, locate } = loadYamlFile(file, configSchema);
   const base = dirname(file);
   const rel = (path: string): string => (isAbsolute(path) ? path : resolve(base, path));
+  // Each problem of the file is reported, not the first (the schema's own are all reported by loadYamlFile).
+  const errors = new InputErrorCollector();
   const aws = value.collectors.aws;
   if (aws && aws.enabled && aws.accounts.length === 0 && !aws.aggregator) {
-    throw new InputError(locate(['collectors', 'aws']), 'collectors.aws', 'expected "accounts" (per-account collection) or "aggregator" (organization-wide)');
+    errors.add(locate(['collectors', 'aws']), 'collectors.aws', 'expected "accounts" (per-account collection) or "aggregator" (organization-wide)');
   }
   // An enabled collector with nothing to collect would report success on an empty estate.
   const gcp = value.collectors.gcp;
   if (gcp && gcp.enabled && gcp.scopes.length === 0) {
-    throw new InputError(locate(['collectors', 'gcp']), 'collectors.gcp', 'expected "scopes": the projects/ID, folders/N or organizations/N to list');
+    errors.add(locate(['collectors', 'gcp']), 'collectors.gcp', 'expected "scopes": the projects/ID, folders/N or organizations/N to list');
   }
   const azure = value.collectors.azure;
   if (azure && azure.enabled && azure.subscriptions.length === 0 && !azure.discoverSubscriptions) {
-    throw new InputError(locate(['collectors', 'azure']), 'collectors.azure', 'expected "subscriptions", or discoverSubscriptions: true to collect every subscription the credential can see');
+    errors.add(locate(['collectors', 'azure']), 'collectors.azure', 'expected "subscriptions", or discoverSubscriptions: true to collect every subscription the credential can see');
   }
+  errors.throwIfAny();
   return {
     ...value,
     ...(value.catalog === undefined ? {} : { catalog: rel(value.catalog) }),

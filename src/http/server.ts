@@ -1,5 +1,6 @@
 /**
- * The agent's HTTP endpoint: /metrics, /healthz (process alive), /readyz (first assessment done).
+ * The agent's HTTP endpoint: /metrics, /healthz (process alive), /readyz (first assessment done) and the
+ * live board at / (src/http/board.ts).
  * With a web configuration (exporter-toolkit format) it serves TLS, optionally verifying client
  * certificates, and requires basic authentication on every path, as exporter-toolkit's servers do.
  */
@@ -28,6 +29,8 @@ export interface EndpointOptions {
   readonly metricsVersion?: () => unknown;
   /** Connection limits and timeouts (defaults: CONNECTION_LIMITS). */
   readonly limits?: Partial<ConnectionLimits>;
+  /** The live board at `/` (src/http/board.ts), given the request's query; absent: `/` is not found. */
+  readonly board?: (query: URLSearchParams) => string;
 }
 
 /**
@@ -80,16 +83,15 @@ export interface Endpoint {
   readonly close: () => Promise<void>;
 }
 
-const INDEX = `<!doctype html><html><head><meta charset="utf-8"><title>kansa</title></head><body>
-<h1>kansa 監査</h1><p>Compliance agent for クラウドサービス調達仕様.</p>
-<ul><li><a href="/metrics">/metrics</a></li><li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`;
+/** What the board may load: nothing but its own inline style (no script, no external asset, no framing). */
+const BOARD_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export async function startEndpoint(options: EndpointOptions): Promise<Endpoint> {
   const { web } = options;
   const limits: ConnectionLimits = { ...CONNECTION_LIMITS, ...options.limits };
   const metrics = new RenderedMetrics(options.registry, options.metricsVersion ?? (() => undefined));
   const route = (request: IncomingMessage, response: ServerResponse): void => {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', query = ''] = (request.url ?? '/').split('?', 2);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -117,7 +119,22 @@ export async function startEndpoint(options: EndpointOptions): Promise<Endpoint>
         else response.writeHead(503, { 'content-type': 'text/plain' }).end('first assessment not finished\n');
         return;
       case '/':
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(INDEX);
+        if (options.board) {
+          let page: string;
+          try {
+            page = options.board(new URLSearchParams(query));
+          } catch (error) {
+            // A bug in the board must not take the process (and /metrics) down with it.
+            options.onError(`board: ${errorMessage(error)}`);
+            response.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error\n');
+            return;
+          }
+          response
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': BOARD_SECURITY_POLICY, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+            .end(page);
+          return;
+        }
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       default:
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

@@ -63,7 +63,7 @@ export async function httpText(url: string): Promise<{ status: number; text: str
 }
 
 /**
- * Starts `kansa run … --listen 127.0.0.1:0` and returns once it prints the address it serves: the kernel
+ * Starts `kansa run … --listen 127.0.0.1:0` and returns once it logs the address it serves: the kernel
  * picks the port, so no other listener (the embedded sandbox's among them) can take it first, as a port
  * chosen beforehand could be. Fails with kansa's output if it exits or does not start.
  */
@@ -73,7 +73,8 @@ export async function startKansaRun(kansaBin: string, args: readonly string[], e
     const port = await waitFor(
       'kansa to listen',
       () => {
-        const match = /kansa: serving https?:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(kansa.output());
+        // The JSON start-up record (stderr is a pipe here, so no plain-text line is mixed in).
+        const match = /"msg":"kansa agent listening"/.test(kansa.output()) ? /"url":"https?:\/\/127\.0\.0\.1:(\d+)"[^\n]*"msg":"kansa agent listening"/.exec(kansa.output()) : null;
         if (match) return Promise.resolve(Number(match[1]));
         if (kansa.child.exitCode !== null) throw new Error(`kansa exited with ${kansa.child.exitCode}`);
         return Promise.resolve(undefined);

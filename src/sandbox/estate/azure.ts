@@ -1046,6 +1046,19 @@ export class AzureEstate {
     ];
   }
 
+  /** Plans whose tier was changed after the estate was generated (subscription/plan → tier). */
+  private readonly pricingTiers = new Map<string, 'Free' | 'Standard'>();
+
+  /**
+   * Changes a Defender plan's tier, as `PUT {subscription}/providers/Microsoft.Security/pricings/{plan}` does
+   * (https://learn.microsoft.com/rest/api/defenderforcloud/pricings/update): the next list shows the new tier.
+   * The sandbox's way to make its estate drift (the demo downgrades a plan after its first snapshot).
+   */
+  setPricingTier(subscription: string, plan: string, tier: 'Free' | 'Standard'): void {
+    if (!this.subscriptions.includes(subscription)) throw new Error(`sandbox: subscription ${subscription} is not part of the estate`);
+    this.pricingTiers.set(`${subscription}/${plan}`, tier);
+  }
+
   /**
    * Defender for Cloud plans of a subscription (GET {subscription}/providers/Microsoft.Security/pricings):
    * the first subscription runs the key plans on Standard, the others leave servers and SQL on Free.
@@ -1054,7 +1067,8 @@ export class AzureEstate {
     const index = this.subscriptions.indexOf(subscription);
     const plans = ['VirtualMachines', 'SqlServers', 'StorageAccounts', 'KeyVaults', 'Arm', 'AppServices', 'Containers', 'CloudPosture'];
     return plans.map((plan, i) => {
-      const standard = index === 0 ? plan !== 'AppServices' : ['StorageAccounts', 'KeyVaults', 'CloudPosture'].includes(plan);
+      const set = this.pricingTiers.get(`${subscription}/${plan}`);
+      const standard = set !== undefined ? set === 'Standard' : index === 0 ? plan !== 'AppServices' : ['StorageAccounts', 'KeyVaults', 'CloudPosture'].includes(plan);
       return {
         id: `/subscriptions/${subscription}/providers/Microsoft.Security/pricings/${plan}`,
         name: plan,

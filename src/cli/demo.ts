@@ -1,0 +1,104 @@
+/**
+ * The sandbox demo (`npm start` = `kansa run --sandbox` without --config): reviewed files and evidence in a
+ * temporary directory, so that every dashboard panel and alert has something to show, and a change in
+ * the sandbox estate after the first evidence snapshot, so that a requirement changes state.
+ *
+ * - attestations for a few manual items and for 5-1 (partial: its controls pass once the exception below
+ *   waives the known gaps); one expires within 30 days, one has expired (KansaAttestationExpiringSoon / …Expired);
+ * - one exception: the Azure subscriptions that knowingly leave Defender plans on Free (waived findings,
+ *   KansaExceptionExpiringSoon);
+ * - evidence snapshots every minute into the directory (state changes are counted between snapshots);
+ * - after the first snapshot the first Azure subscription's Defender for SQL plan is set to Free, as an
+ *   administrator would with `PUT …/pricings/SqlServers`: 5-1 turns 適合 → 不適合 at the next snapshot.
+ *
+ * Dates are relative to the start, so the demo shows the same picture whatever day it runs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentConfig } from '../config/schema.js';
+import type { Sandbox } from '../sandbox/server.js';
+
+/** Every minute: the second snapshot, after the change, comes a minute after the first. */
+export const DEMO_EVIDENCE_SCHEDULE = '* * * * *';
+/** The requirement the estate change turns non-compliant. */
+export const DEMO_CHANGED_REQUIREMENT = '5-1';
+const CHANGED_PLAN = 'SqlServers';
+const DAY_MS = 86_400_000;
+
+export interface Demo {
+  /** The configuration with the demo's attestations, exception and evidence. */
+  readonly config: AgentConfig;
+  readonly dir: string;
+  /** Makes the estate change (once): called after the first evidence snapshot. */
+  readonly change: () => string | undefined;
+}
+
+export function prepareDemo(config: AgentConfig, sandbox: Sandbox, dir: string, now: Date): Demo {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const day = (offsetDays: number): string => new Date(now.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10);
+  const [first, ...others] = sandbox.azure.subscriptions;
+  const attestations = join(dir, 'attestations.yaml');
+  const exceptions = join(dir, 'exceptions.yaml');
+  writeFileSync(
+    attestations,
+    `# kansa sandbox demo: attestations (kansa schema attestations)
+attestations:
+  - requirement: "1-1"
+    statement: "預託データの目的外利用を禁止する旨を情報セキュリティ規程に定め、年1回見直している。"
+    evidence: "情報セキュリティ規程 第12条 (DEMO-001)"
+    owner: 情報セキュリティ管理者
+    attested: ${day(-60)}
+    expires: ${day(300)}
+  - requirement: "5-1"
+    statement: "脅威検知（Microsoft Defender for Cloud・Amazon GuardDuty・Security Command Center）の検知結果を毎営業日確認し、対応記録を残している。"
+    evidence: "セキュリティ運用手順書 4.2 (DEMO-002)"
+    owner: セキュリティ運用チーム
+    attested: ${day(-30)}
+    expires: ${day(330)}
+  - requirement: "9-3"
+    statement: "契約約款に準拠法を日本法、管轄を東京地方裁判所とする条項がある。"
+    evidence: "クラウドサービス利用契約 第30条 (DEMO-003)"
+    owner: 法務部
+    attested: ${day(-355)}
+    expires: ${day(10)}
+  - requirement: "6-1"
+    statement: "事業継続計画にクラウドサービス停止時の代替手順を定めている。"
+    evidence: "事業継続計画 第3版 (DEMO-004)"
+    owner: システム管理部
+    attested: ${day(-400)}
+    expires: ${day(-1)}
+`,
+  );
+  writeFileSync(
+    exceptions,
+    `# kansa sandbox demo: one exception (kansa schema exceptions)
+exceptions:
+${others
+  .map(
+    (subscription, i) => `  - id: demo-defender-free-${i + 1}
+    control: azure-defender-key-plans-standard
+    match:
+      provider: azure
+      account: "${subscription}"
+    justification:
+      ja: "開発用サブスクリプションのため、サーバーと SQL の Defender プランは Free とし、脅威検知は本番サブスクリプションで行うことを情報セキュリティ委員会が承認"
+      en: "Development subscription: servers and SQL stay on the Free Defender plans, threat detection runs in the production subscription; approved by the information security committee"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: DEMO-ISC-001
+    expires: ${day(20)}
+`,
+  )
+  .join('')}`,
+  );
+  let changed = false;
+  return {
+    dir,
+    config: { ...config, attestations, exceptions, evidence: { dir: join(dir, 'evidence'), schedule: DEMO_EVIDENCE_SCHEDULE } },
+    change: () => {
+      if (changed || first === undefined) return undefined;
+      changed = true;
+      sandbox.azure.estate.setPricingTier(first, CHANGED_PLAN, 'Free');
+      return `Defender for Cloud plan ${CHANGED_PLAN} of subscription ${first} set to Free: requirement ${DEMO_CHANGED_REQUIREMENT} turns non-compliant at the next snapshot`;
+    },
+  };
+}
