@@ -246,6 +246,9 @@ describe('gcp-cmek-where-required', () => {
         vault('vault-google', 'asia-northeast1', { labels: required }),
         fileBackup('nfs-cmek', 'asia-northeast1', { labels: required, kmsKey: key }),
         fileBackup('nfs-google', 'asia-northeast1', { labels: required }),
+        // Memorystore for Redis Cluster v1 Cluster.kmsKey (https://cloud.google.com/memorystore/docs/cluster/reference/rest/v1/projects.locations.clusters)
+        asset('redis.googleapis.com/Cluster', `//redis.googleapis.com/${P}/locations/asia-northeast1/clusters/rc-cmek`, { name: `${P}/locations/asia-northeast1/clusters/rc-cmek`, shardCount: 3, labels: required, kmsKey: key }, 'asia-northeast1'),
+        asset('redis.googleapis.com/Cluster', `//redis.googleapis.com/${P}/locations/asia-northeast1/clusters/rc-google`, { name: `${P}/locations/asia-northeast1/clusters/rc-google`, shardCount: 3, labels: required }, 'asia-northeast1'),
       ],
       control,
     );
@@ -258,6 +261,8 @@ describe('gcp-cmek-where-required', () => {
       'vault-google': 'fail',
       'nfs-cmek': 'pass',
       'nfs-google': 'fail',
+      'rc-cmek': 'pass',
+      'rc-google': 'fail',
     });
     expect(reasonsJa([asset('bigquery.googleapis.com/Dataset', `//bigquery.googleapis.com/${P}/datasets/ds-google`, { labels: required }, 'asia-northeast1')], control)['ds-google']).toBe(
       '顧客管理の暗号鍵が求められていますが、Cloud KMS の鍵が設定されていません（Google 管理の鍵で暗号化されています）',
