@@ -126,6 +126,20 @@ export class GcpInputs implements ProviderInputs {
     const covers = (s: CollectionScope): boolean => (s.types === 'all' || s.types.includes(FIREWALL_POLICY)) && !s.gaps?.some((g) => g.types.includes(FIREWALL_POLICY));
     const read = new Set(scopes.filter((s) => HIERARCHY_NODE.test(s.account) && covers(s)).map((s) => s.account));
     return scopes.map((scope) => {
+      // An organization or folder holds only its own assets (hierarchical firewall policies, its IAM and org
+      // policies): the project types a file lacks there are not missing from it. Only gaps of types it does hold
+      // (one page of a paged result) stay.
+      if (HIERARCHY_NODE.test(scope.account)) {
+        const held = (type: string): boolean => scope.types === 'all' || scope.types.includes(type);
+        const gaps = scope.gaps?.filter((g) => g.types.every(held)) ?? [];
+        const node: CollectionScope = { provider: scope.provider, account: scope.account, region: scope.region, types: scope.types, outcome: scope.outcome };
+        return {
+          ...node,
+          ...(gaps.length > 0 ? { gaps } : {}),
+          ...(scope.supplementary === undefined ? {} : { supplementary: scope.supplementary }),
+          ...(scope.unreadable === undefined ? {} : { unreadable: scope.unreadable }),
+        };
+      }
       if (!covers(scope)) return scope;
       const unread = [...(this.above.get(scope.account) ?? [])].filter((node) => !read.has(node)).sort();
       if (unread.length === 0) return scope;
