@@ -23,6 +23,13 @@ const ASSETS_BETWEEN_YIELDS = 50;
 /** Asset types are `<service>.googleapis.com/<Kind>`; anything else belongs to another provider. */
 const GCP_TYPE = /^[a-z0-9-]+\.googleapis\.com\/[A-Za-z]+(#[A-Za-z]+)?$/;
 const OPERATION = 'ListAssets';
+/**
+ * Hierarchical firewall policies are attached to the organization or a folder and evaluated before every
+ * rule of the VPC networks beneath (https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order).
+ * ListAssets returns the assets inside the parent listed, so a project or folder listing does not return
+ * the policies of the nodes above it.
+ */
+const FIREWALL_POLICY = 'compute.googleapis.com/FirewallPolicy';
 
 export type AssetClientFactory = () => AssetServiceClient;
 
@@ -119,7 +126,15 @@ export class GcpAssetCollector implements Collector {
     // The ListAssets quota belongs to the consumer project, not to the scope listed: one bucket for all.
     const limit: Limiter = { concurrency: new Semaphore(this.config.concurrency), pace: new TokenBucket(this.config.requestsPerMinute / 60) };
     const results = await Promise.all(this.config.scopes.map((parent) => this.collectScope(context, client, limit, plan, parent)));
-    return { coverage: results.flatMap((r) => r.coverage), accounts: results.flatMap((r) => r.accounts) };
+    // Folders and organizations whose own listing returned their firewall policies.
+    const policiesRead = new Set(results.filter((r) => r.policiesListed).map((r) => r.parent));
+    const coverage = results.flatMap((r) => {
+      const unread = [...r.above].filter((node) => !policiesRead.has(node)).sort();
+      if (!r.policiesListed || unread.length === 0) return r.coverage;
+      const gap: CoverageGap = { types: [FIREWALL_POLICY], reason: ancestorPoliciesReason(r.parent, unread) };
+      return r.coverage.map((scope): CollectionScope => ({ ...scope, gaps: [...(scope.gaps ?? []), gap] }));
+    });
+    return { coverage, accounts: results.flatMap((r) => r.accounts) };
   }
 
   private async collectScope(
@@ -128,7 +143,7 @@ export class GcpAssetCollector implements Collector {
     limit: Limiter,
     plan: Map<ContentType, string[]>,
     parent: string,
-  ): Promise<{ coverage: CollectionScope[]; accounts: AccountOutcome[] }> {
+  ): Promise<ScopeResult> {
     const started = performance.now();
     const project = parent.startsWith('projects/') ? parent.slice('projects/'.length) : undefined;
     const perAccount = new Map<string, number>();
@@ -136,6 +151,13 @@ export class GcpAssetCollector implements Collector {
     const types = [...plan.entries()].flatMap(([contentType, assetTypes]) => typesOf(contentType, assetTypes));
     let unreadable = 0;
     let mismatch: Bilingual | undefined;
+    // The folders and organization above the parent, from the assets' ancestry (closest first, root last).
+    const above = new Set<string>();
+    const noteAncestry = (resource: Resource): void => {
+      const ancestors = (resource.supplementary.ancestors as readonly string[] | undefined) ?? [];
+      const at = ancestors.indexOf(parent);
+      for (const node of at >= 0 ? ancestors.slice(at + 1) : ancestors) if (/^(?:organizations|folders)\//.test(node)) above.add(node);
+    };
     // A project scope: every asset must be of that project (its name, its one project number).
     const numbers = new Set<string>();
     const ofThisProject = (resource: Resource): boolean => {
@@ -158,6 +180,7 @@ export class GcpAssetCollector implements Collector {
         }
         for (const resource of item.resources) {
           if (!ofThisProject(resource)) continue;
+          noteAncestry(resource);
           perAccount.set(resource.account, (perAccount.get(resource.account) ?? 0) + 1);
           context.onResource(resource);
         }
@@ -185,6 +208,9 @@ export class GcpAssetCollector implements Collector {
     const uncovered = new Set(failure === undefined ? gaps.flatMap((g) => g.types) : []);
     const durationSeconds = (performance.now() - started) / 1000;
     return {
+      parent,
+      above,
+      policiesListed: failure === undefined && types.includes(FIREWALL_POLICY) && !uncovered.has(FIREWALL_POLICY),
       // Cloud Asset lists every location of a scope in one call: coverage is per project, not per region.
       coverage: accounts.map(
         (account): CollectionScope => ({
@@ -250,6 +276,25 @@ export class GcpAssetCollector implements Collector {
     if (!result.ok) throw new ScopeFailure(result.error);
     return result.value;
   }
+}
+
+interface ScopeResult {
+  readonly coverage: CollectionScope[];
+  readonly accounts: AccountOutcome[];
+  readonly parent: string;
+  /** Folders and organizations above the parent, seen in the ancestry of the assets it returned. */
+  readonly above: ReadonlySet<string>;
+  /** Whether this listing read compute.googleapis.com/FirewallPolicy (the enabled controls want it and it succeeded). */
+  readonly policiesListed: boolean;
+}
+
+/** Why a project or folder scope lacks the hierarchical firewall policies of the nodes above it. */
+function ancestorPoliciesReason(parent: string, unread: readonly string[]): Bilingual {
+  const nodes = unread.join(', ');
+  return {
+    en: `listing ${parent} does not return the hierarchical firewall policies attached to ${nodes} above it (Cloud Asset lists only the assets inside the parent listed); they are evaluated before the VPC firewall rules and may deny or allow the traffic: add ${nodes} to collectors.gcp.scopes (roles/cloudasset.viewer there) to read them`,
+    ja: `${parent} の一覧取得では、上位の ${unread.join('、')} に関連付けられた階層型ファイアウォール ポリシーは返されません（Cloud Asset は一覧対象の範囲内のアセットだけを返します）。これらのポリシーは VPC ファイアウォール ルールより先に評価され、通信を拒否することも許可することもあります。読み取るには ${unread.join('、')} を collectors.gcp.scopes に加え、そこで roles/cloudasset.viewer を付与してください`,
+  };
 }
 
 interface Limiter {

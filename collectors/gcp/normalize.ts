@@ -88,7 +88,21 @@ function accountOf(asset: Json, name: string, resource: Json | undefined, data: 
   const fromData = str(data.projectId) || str(data.project);
   if (fromData && !/^\d+$/.test(fromData)) return fromData;
   if (options.project) return options.project;
-  return fromName ?? (projectNumber(asset, resource) || str(data.projectNumber));
+  return fromName ?? (projectNumber(asset, resource) || str(data.projectNumber) || hierarchyNode(asset, resource));
+}
+
+/**
+ * An asset that belongs to no project (a hierarchical firewall policy attached to an organization or a
+ * folder) belongs to the folder or organization holding it: the first of its `ancestors` ("starts with the
+ * closest ancestor", Cloud Asset Asset reference), else its `resource.parent`. Such an asset then counts in
+ * that node's scope and, through the projects' ancestors, for the projects beneath it.
+ */
+function hierarchyNode(asset: Json, resource: Json | undefined): string {
+  for (const ancestor of list(asset.ancestors)) {
+    const node = /^(?:organizations|folders)\/\d+$/.exec(str(ancestor))?.[0];
+    if (node) return node;
+  }
+  return /(?:organizations|folders)\/\d+$/.exec(str(resource?.parent))?.[0] ?? '';
 }
 
 /** Where the asset lives: Cloud Asset's `location`, else what the payload or the name says, lower case. */

@@ -11,6 +11,7 @@
  * file is that body, else by the latest asset `updateTime`.
  */
 import { readAsset } from '../../collectors/gcp/normalize.js';
+import type { Bilingual } from '../model/text.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { InputFormat } from './aws-config-file.js';
@@ -18,6 +19,8 @@ import { CoverageBook, type Unplaced } from './coverage.js';
 import { ARRAY, LINES, NonObjects, finalDocument, isObject, pageToken, type Head, type ItemSink, type ProviderInputs, type Streamed } from './items.js';
 
 const ASSET_TYPE = /^[a-z0-9-]+\.googleapis\.com\/[A-Za-z]+$/;
+const FIREWALL_POLICY = 'compute.googleapis.com/FirewallPolicy';
+const HIERARCHY_NODE = /^(?:organizations|folders)\/\d+$/;
 
 /** Whether a parsed JSON value looks like a Cloud Asset asset (either spelling). */
 export function isGcpAsset(value: unknown): boolean {
@@ -47,6 +50,8 @@ function streamedOf(head: Head, format: InputFormat | undefined): Streamed {
 export class GcpInputs implements ProviderInputs {
   private readonly book: CoverageBook;
   readonly skipped = 0;
+  /** Per project, the folders and organization above it (its assets' `ancestors`, closest first). */
+  private readonly above = new Map<string, Set<string>>();
 
   constructor(
     private readonly format: InputFormat | undefined,
@@ -75,6 +80,7 @@ export class GcpInputs implements ProviderInputs {
           continue;
         }
         cover.item(resource.account, GLOBAL_REGION, resource.type, resource.capturedAt || undefined);
+        this.noteAncestry(resource);
         emit(resource);
       }
     };
@@ -98,8 +104,47 @@ export class GcpInputs implements ProviderInputs {
     };
   }
 
+  private noteAncestry(resource: Resource): void {
+    if (HIERARCHY_NODE.test(resource.account)) return;
+    let nodes = this.above.get(resource.account);
+    for (const node of (resource.supplementary.ancestors as readonly string[] | undefined) ?? []) {
+      if (!HIERARCHY_NODE.test(node)) continue;
+      if (!nodes) this.above.set(resource.account, (nodes = new Set()));
+      nodes.add(node);
+    }
+  }
+
+  /**
+   * Hierarchical firewall policies belong to the organization or folder they are attached to, and an export
+   * of a project does not hold them (ListAssets and exports return the assets inside the parent). A
+   * project's FirewallPolicy coverage therefore also needs each folder and organization above it covered
+   * for that type by the input (an export of that node holding FirewallPolicy assets); otherwise a gap says
+   * which nodes were not read, and the firewall findings that depend on them are unknown.
+   */
   coverage(): CollectionScope[] {
-    return this.book.scopes(this.now);
+    const scopes = this.book.scopes(this.now);
+    const covers = (s: CollectionScope): boolean => (s.types === 'all' || s.types.includes(FIREWALL_POLICY)) && !s.gaps?.some((g) => g.types.includes(FIREWALL_POLICY));
+    const read = new Set(scopes.filter((s) => HIERARCHY_NODE.test(s.account) && covers(s)).map((s) => s.account));
+    return scopes.map((scope) => {
+      // An organization or folder holds only its own assets (hierarchical firewall policies, its IAM and org
+      // policies): the project types a file lacks there are not missing from it. Only gaps of types it does hold
+      // (one page of a paged result) stay.
+      if (HIERARCHY_NODE.test(scope.account)) {
+        const held = (type: string): boolean => scope.types === 'all' || scope.types.includes(type);
+        const gaps = scope.gaps?.filter((g) => g.types.every(held)) ?? [];
+        const node: CollectionScope = { provider: scope.provider, account: scope.account, region: scope.region, types: scope.types, outcome: scope.outcome };
+        return {
+          ...node,
+          ...(gaps.length > 0 ? { gaps } : {}),
+          ...(scope.supplementary === undefined ? {} : { supplementary: scope.supplementary }),
+          ...(scope.unreadable === undefined ? {} : { unreadable: scope.unreadable }),
+        };
+      }
+      if (!covers(scope)) return scope;
+      const unread = [...(this.above.get(scope.account) ?? [])].filter((node) => !read.has(node)).sort();
+      if (unread.length === 0) return scope;
+      return { ...scope, gaps: [...(scope.gaps ?? []), { types: [FIREWALL_POLICY], reason: unreadAncestorsReason(unread) }] };
+    });
   }
 
   untimed(): string[] {
@@ -109,4 +154,11 @@ export class GcpInputs implements ProviderInputs {
   unplaced(): readonly Unplaced[] {
     return this.book.unplacedItems();
   }
+}
+
+function unreadAncestorsReason(unread: readonly string[]): Bilingual {
+  return {
+    ja: `入力には上位の ${unread.join('、')} の FirewallPolicy アセットがありません。そこに関連付けられた階層型ファイアウォール ポリシーは VPC ファイアウォール ルールより先に評価され、通信を拒否することも許可することもあります。組織またはフォルダ単位のエクスポート（gcloud asset export --organization / --folder）も入力に加えてください`,
+    en: `the input holds no FirewallPolicy assets of ${unread.join(', ')} above this project; hierarchical firewall policies attached there are evaluated before the VPC firewall rules and may deny or allow the traffic: add an export of the organization or folder (gcloud asset export --organization / --folder) to the input`,
+  };
 }

@@ -95,3 +95,36 @@ export function registerProblems(registers: readonly ParsedFile<RegisterFile>[],
   }
   return problems;
 }
+
+/** Per aspect: registered types it applies to, judged by a control, excluded with a reason, and reasons still marked "(open)". */
+export interface AspectCount {
+  readonly applies: number;
+  readonly covered: number;
+  readonly excluded: number;
+  readonly open: number;
+}
+
+export interface RegisterCount {
+  readonly provider: string;
+  readonly types: number;
+  readonly aspects: Readonly<Record<RegisterAspect, AspectCount>>;
+}
+
+/** A reason that says kansa could judge the aspect with more work ends its English text with "(open)". */
+const OPEN_MARK = /\(open\)\s*$/;
+
+/** The register's coverage per provider and aspect, for the issue notes and the README. */
+export function registerCounts(registers: readonly ParsedFile<RegisterFile>[]): RegisterCount[] {
+  return registers.map(({ value }) => {
+    const aspects = Object.fromEntries(
+      REGISTER_ASPECTS.map((aspect): [RegisterAspect, AspectCount] => {
+        const applying = value.types.filter((entry) => applies(entry, aspect));
+        const reasons = applying.map((entry) => entry.notJudged?.[aspect]).filter((r) => r !== undefined);
+        const open = reasons.filter((r) => OPEN_MARK.test(r.en)).length;
+        return [aspect, { applies: applying.length, covered: applying.filter((e) => (e.controls?.[aspect]?.length ?? 0) > 0).length, excluded: reasons.length - open, open }];
+      }),
+    ) as Record<RegisterAspect, AspectCount>;
+    return { provider: value.provider, types: value.types.length, aspects };
+  });
+}
+

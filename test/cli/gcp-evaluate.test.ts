@@ -121,6 +121,70 @@ describe('kansa evaluate on GCP Cloud Asset exports', () => {
     expect(new Set(out.findings.filter((f) => f.provider === 'gcp').map((f) => f.account))).toEqual(new Set(['kansa-prod', 'kansa-stg', '111111111111']));
   });
 
+  describe('hierarchical firewall policies: an export of the project does not hold those of its organization', () => {
+    // Hierarchical policies are evaluated before the VPC rules (https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order);
+    // FirewallPolicy fields: https://cloud.google.com/compute/docs/reference/rest/v1/firewallPolicies. An
+    // organization-level policy has no project: its ancestors start at the organization.
+    const ORG = 'organizations/900000000001';
+    const policyRule = (priority: number, action: string, ipProtocol = 'tcp', ports?: string[]) => ({
+      priority,
+      action,
+      direction: 'INGRESS',
+      match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol, ...(ports ? { ports } : {}) }] },
+    });
+    const policyLine = (id: string, parent: string, rules: Record<string, unknown>[]) =>
+      JSON.stringify({
+        name: `//compute.googleapis.com/locations/global/firewallPolicies/${id}`,
+        asset_type: 'compute.googleapis.com/FirewallPolicy',
+        resource: {
+          version: 'v1',
+          parent: `//cloudresourcemanager.googleapis.com/${parent}`,
+          location: 'global',
+          data: { name: id, kind: 'compute#firewallPolicy', parent, associations: [{ name: `assoc-${id}`, attachmentTarget: parent }], rules: [...rules, policyRule(2147483647, 'goto_next', 'all')] },
+        },
+        ancestors: parent.startsWith('organizations/') ? [parent] : [parent, ORG],
+        update_time: '2026-10-30T09:00:00.000000Z',
+      });
+    // The project's export: the open SSH rule, its network, and a network firewall policy of the project itself
+    // (attached to another network), so the project's own FirewallPolicy assets are there.
+    const project = [
+      exported.split('\n')[0]!,
+      exportLine('compute.googleapis.com/Network', '//compute.googleapis.com/projects/kansa-prod/global/networks/default', {
+        name: 'default',
+        selfLink: 'https://www.googleapis.com/compute/v1/projects/kansa-prod/global/networks/default',
+      }),
+      exportLine('compute.googleapis.com/FirewallPolicy', '//compute.googleapis.com/projects/kansa-prod/global/firewallPolicies/net-1', {
+        name: 'net-1',
+        associations: [{ name: 'a', attachmentTarget: 'https://www.googleapis.com/compute/v1/projects/kansa-prod/global/networks/other' }],
+        rules: [policyRule(1000, 'deny', 'tcp', ['22'])],
+      }),
+    ].join('\n');
+    const sshVerdict = async (...inputs: string[]) => {
+      const run = await kansa('evaluate', '--input', ...inputs, '--output', 'json');
+      expect(run.code).toBe(0);
+      const { findings } = JSON.parse(run.stdout) as Contract;
+      // The organization holds no project types (VPC rules, networks…): their absence there is no gap of its own.
+      expect(findings.filter((f) => f.account === ORG)).toEqual([]);
+      return findings.find((f) => f.control === 'gcp-firewall-admin-ports-closed-to-world' && f.resourceId.endsWith('/open-ssh'))!;
+    };
+    const more = tempFiles({
+      'project.jsonl': `${project}\n`,
+      'org-deny.jsonl': `${policyLine('701', ORG, [policyRule(100, 'deny', 'tcp', ['22'])])}\n`,
+      'org-other.jsonl': `${policyLine('702', ORG, [policyRule(100, 'deny', 'tcp', ['3389'])])}\n`,
+    });
+
+    it('the project alone: unknown, naming the organization whose policies were not read (never a fail)', async () => {
+      const f = await sshVerdict(more['project.jsonl']!);
+      expect(f.status).toBe('unknown');
+      expect(f.reason).toContain(`FirewallPolicy assets of ${ORG}`);
+    });
+
+    it('with the organization export: its deny of tcp/22 closes the port (pass); a policy that denies other ports leaves it open (fail)', async () => {
+      expect((await sshVerdict(more['project.jsonl']!, more['org-deny.jsonl']!)).status).toBe('pass');
+      expect(await sshVerdict(more['project.jsonl']!, more['org-other.jsonl']!)).toMatchObject({ status: 'fail', reason: 'tcp/22 open to 0.0.0.0/0' });
+    });
+  });
+
   it('names the file and line of a broken export line, and refuses --format snapshot for a GCP file (exit 2)', async () => {
     const bad = await kansa('evaluate', '--input', files['bad.jsonl']!);
     expect(bad.code).toBe(2);

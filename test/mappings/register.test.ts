@@ -6,7 +6,7 @@
 import { loadControls } from '../../src/mappings/controls.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadMappings } from '../../src/mappings/load.js';
-import { loadRegisters, registerProblems } from '../../src/mappings/registers.js';
+import { loadRegisters, registerCounts, registerProblems } from '../../src/mappings/registers.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
 import { dirname } from 'node:path';
@@ -110,3 +110,16 @@ it('the bundled registers agree with the bundled controls', () => {
   const { controls } = loadMappings({});
   expect(registerProblems(loadRegisters(), controls).map((p) => `${p.at}: ${p.message}`)).toEqual([]);
 });
+
+it('counts, per provider and aspect, the types judged, excluded with a reason and still open; none is open', () => {
+  const counts = registerCounts(loadRegisters());
+  expect(counts.map((c) => c.provider).sort()).toEqual(['aws', 'azure', 'gcp']);
+  for (const { types, aspects } of counts) {
+    expect(types).toBeGreaterThan(30);
+    for (const a of Object.values(aspects)) {
+      expect(a.covered + a.excluded + a.open).toBe(a.applies); // the coverage test guarantees a control or a reason
+      expect(a.open).toBe(0);
+    }
+  }
+});
+

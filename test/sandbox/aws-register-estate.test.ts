@@ -7,6 +7,7 @@ import { assess } from '../support/evaluate.js';
 
 const TYPES = [
   'AWS::Redshift::Cluster',
+  'AWS::Redshift::ClusterParameterGroup',
   'AWS::DynamoDB::Table',
   'AWS::OpenSearch::Domain',
   'AWS::MSK::Cluster',
@@ -36,6 +37,7 @@ describe('the AWS sandbox estate and the data register', () => {
     ['aws-cloudfront-viewer-https', 'any'],
     ['aws-search-domain-https', 'any'],
     ['aws-msk-encryption-in-transit', 'any'],
+    ['aws-redshift-require-ssl', 'any'],
     ['aws-data-store-encrypted-at-rest', 'AWS::Redshift::Cluster'],
     ['aws-data-store-encrypted-at-rest', 'AWS::SQS::Queue'],
     ['aws-data-store-encrypted-at-rest', 'AWS::SNS::Topic'],

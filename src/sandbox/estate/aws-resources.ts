@@ -85,6 +85,7 @@ export const BACKUP_PLAN = 'AWS::Backup::BackupPlan';
 export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = 'AWS::S3::AccountPublicAccessBlock';
 export const IAM_ROLE = 'AWS::IAM::Role';
 export const REDSHIFT_CLUSTER = 'AWS::Redshift::Cluster';
+export const REDSHIFT_PARAMETER_GROUP = 'AWS::Redshift::ClusterParameterGroup';
 export const DYNAMODB_TABLE = 'AWS::DynamoDB::Table';
 export const OPENSEARCH_DOMAIN = 'AWS::OpenSearch::Domain';
 export const MSK_CLUSTER = 'AWS::MSK::Cluster';
@@ -1160,12 +1161,44 @@ const redshiftCluster: AwsTypeSpec = {
       publiclyAccessible: false,
       encrypted,
       clusterVersion: '1.0',
-      clusterParameterGroups: [{ parameterGroupName: 'default.redshift-1.0', parameterApplyStatus: 'in-sync' }],
+      // A recorded custom group where the home Region has them (require_ssl true or false), else the default group,
+      // which the estate does not record: the cluster's require_ssl is then unknown.
+      clusterParameterGroups: [{ parameterGroupName: ctx.ref(REDSHIFT_PARAMETER_GROUP, ctx.k) ?? 'default.redshift-1.0', parameterApplyStatus: 'in-sync' }],
       enhancedVpcRouting: rng.chance(0.5),
     };
     if (encrypted) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
     if (copy) configuration.clusterSnapshotCopyStatus = { destinationRegion: copyRegion(region, rng), retentionPeriod: 7, manualSnapshotRetentionPeriod: -1 };
     return { arn: `arn:aws:redshift:${region}:${account}:cluster:${id}`, availabilityZone: az, tags: baseTags(rng, id), configuration, supplementary: {} };
+  },
+};
+
+/**
+ * Two custom cluster parameter groups in each account's home Region: the first requires SSL, the second does not.
+ * AWS Config records the group's values in supplementaryConfiguration.Parameters (awslabs/aws-config-resource-schema,
+ * AWS::Redshift::ClusterParameterGroup; values as DescribeClusterParameters returns them).
+ */
+const redshiftParameterGroup: AwsTypeSpec = {
+  type: REDSHIFT_PARAMETER_GROUP,
+  weight: 0,
+  fixed: (scope) => (scope.isHomeRegion ? 2 : 0),
+  formatId: (token) => `dwh-params-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { account, region, id, k } = ctx;
+    const parameter = (parameterName: string, parameterValue: string, dataType: string) => ({ parameterName, parameterValue, dataType, source: 'user', applyType: 'static', isModifiable: true });
+    return {
+      arn: `arn:aws:redshift:${region}:${account}:parametergroup:${id}`,
+      availabilityZone: NOT_APPLICABLE,
+      configuration: { parameterGroupName: id, parameterGroupFamily: 'redshift-1.0', description: k % 2 === 0 ? 'TLS only' : 'legacy clients' },
+      supplementary: {
+        Parameters: [
+          parameter('enable_user_activity_logging', 'true', 'boolean'),
+          parameter('require_ssl', k % 2 === 0 ? 'true' : 'false', 'boolean'),
+          parameter('statement_timeout', '0', 'integer'),
+        ],
+      },
+      noCreationTime: true,
+    };
   },
 };
 
@@ -1509,4 +1542,5 @@ export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   cloudFrontDistribution,
   prefixList,
   networkAcl,
+  redshiftParameterGroup,
 ];

@@ -47,6 +47,10 @@ const REGISTER_TYPES: readonly string[] = [
   'compute.googleapis.com/SslPolicy',
   'compute.googleapis.com/Network',
   'compute.googleapis.com/FirewallPolicy',
+  'composer.googleapis.com/Environment',
+  'aiplatform.googleapis.com/Dataset',
+  'backupdr.googleapis.com/BackupVault',
+  'file.googleapis.com/Backup',
 ];
 
 /** Resource asset types the sandbox serves, with their share of the estate. */
@@ -651,6 +655,8 @@ function cmek(project: string, location: string): string {
 }
 
 const labels = (rng: Rng): Record<string, string> => (rng.chance(0.4) ? { cmek: 'required' } : { env: 'prod' });
+/** Whether item k carries a customer key: item 0 does, item 1 does not, later ones half of the time. */
+const keyed = (rng: Rng, k: number): boolean => (k === 0 ? true : k === 1 ? false : rng.chance(0.5));
 
 /** A regional API resource named projects/P/locations/L/<collection>/<id> (the asset name prefixes the service). */
 function located(service: string, project: string, location: string, path: string, discoveryName: string, version: string, data: Record<string, unknown>): Generated {
@@ -943,6 +949,49 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       mode: 'STANDARD_REPOSITORY',
       labels: labels(rng),
       ...(rng.chance(0.5) ? { kmsKeyName: cmek(project, location) } : {}),
+    });
+  },
+  // Composer v1 Environment (config.encryptionConfig), Vertex AI v1 Dataset (encryptionSpec), Backup and DR v1
+  // BackupVault (encryptionConfig), Filestore v1 Backup (kmsKey): shapes from each REST reference. Item 0 is in
+  // Japan, item 1 abroad; both require a customer key (cmek=required), which item 0 has and item 1 lacks.
+  'composer.googleapis.com/Environment': (rng, project, k) => {
+    const location = place(rng, good(rng, k));
+    return located('composer.googleapis.com', project, location, `environments/airflow-${k}`, 'Environment', 'v1', {
+      state: 'RUNNING',
+      labels: k < 2 ? { cmek: 'required' } : labels(rng),
+      config: {
+        softwareConfig: { imageVersion: 'composer-2.9.7-airflow-2.9.3' },
+        environmentSize: 'ENVIRONMENT_SIZE_SMALL',
+        ...(keyed(rng, k) ? { encryptionConfig: { kmsKeyName: cmek(project, location) } } : {}),
+      },
+    });
+  },
+  'aiplatform.googleapis.com/Dataset': (rng, project, k) => {
+    const location = place(rng, good(rng, k));
+    return located('aiplatform.googleapis.com', project, location, `datasets/${1000 + k}`, 'Dataset', 'v1', {
+      displayName: `training-${k}`,
+      metadataSchemaUri: 'gs://google-cloud-aiplatform/schema/dataset/metadata/tabular_1.0.0.yaml',
+      labels: k < 2 ? { cmek: 'required' } : labels(rng),
+      ...(keyed(rng, k) ? { encryptionSpec: { kmsKeyName: cmek(project, location) } } : {}),
+    });
+  },
+  'backupdr.googleapis.com/BackupVault': (rng, project, k) => {
+    const location = place(rng, good(rng, k));
+    return located('backupdr.googleapis.com', project, location, `backupVaults/vault-${k}`, 'BackupVault', 'v1', {
+      state: 'ACTIVE',
+      backupMinimumEnforcedRetentionDuration: '86400s',
+      labels: k < 2 ? { cmek: 'required' } : labels(rng),
+      ...(keyed(rng, k) ? { encryptionConfig: { kmsKeyName: cmek(project, location) } } : {}),
+    });
+  },
+  'file.googleapis.com/Backup': (rng, project, k) => {
+    const location = place(rng, good(rng, k));
+    return located('file.googleapis.com', project, location, `backups/nfs-backup-${k}`, 'Backup', 'v1', {
+      state: 'READY',
+      sourceInstance: `projects/${project}/locations/${location}-b/instances/nfs-${k}`,
+      sourceFileShare: 'share1',
+      labels: k < 2 ? { cmek: 'required' } : labels(rng),
+      ...(keyed(rng, k) ? { kmsKey: cmek(project, location) } : {}),
     });
   },
   'dataproc.googleapis.com/Cluster': (rng, project, k) => {

@@ -93,7 +93,8 @@ describe('GCP projects whose Cloud Asset API is disabled or denied', () => {
       expect(findings.every((f) => f.status === 'unknown')).toBe(true);
     }
     expect(scope(OPEN).outcome.status).toBe('ok');
-    expect(coverageState(scope(OPEN))).toBe('covered');
+    // whole but for the firewall policies of its folder and organization, which a project listing cannot return
+    expect(scope(OPEN).gaps?.map((g) => g.types)).toEqual([['compute.googleapis.com/FirewallPolicy']]);
     expect(resources.filter((r) => r.account === OPEN).length).toBeGreaterThan(0);
     // permission errors are final: no retries
     expect(calls.filter((c) => c === 'PERMISSION_DENIED')).toHaveLength(2 * new Set(TYPES.map((t) => (t.includes('#') ? t.split('#')[1] : 'RESOURCE'))).size);
@@ -102,6 +103,41 @@ describe('GCP projects whose Cloud Asset API is disabled or denied', () => {
   it('a folder over a denied project is listed whole: the denial is the project listed, not its ancestors', async () => {
     const { run } = await collect(sandbox, [sandbox.gcp.folder]);
     expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+  });
+});
+
+describe('hierarchical firewall policies above a project or folder scope', () => {
+  // Hierarchical policies are evaluated before every VPC rule (https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order);
+  // ListAssets returns only the assets inside the parent listed.
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ gcp: { resources: 400 } });
+  });
+  afterAll(() => sandbox.close());
+  const POLICY = 'compute.googleapis.com/FirewallPolicy';
+  const policyGap = (run: CollectorRun, account: string) => run.coverage.find((c) => c.account === account)?.gaps?.find((g) => g.types.includes(POLICY));
+
+  it('a project listed alone lacks the policies of its folder and organization: a gap naming them, and no admin-port rule fails', async () => {
+    const { run, assessment } = await collect(sandbox, [`projects/${OPEN}`]);
+    const gap = policyGap(run, OPEN);
+    expect(gap?.reason.en).toContain(`${sandbox.gcp.folder}, ${sandbox.gcp.organization}`);
+    expect(gap?.reason.ja).toContain('階層型ファイアウォール ポリシー');
+    expect(coverageState(run.coverage.find((c) => c.account === OPEN)!)).toBe('partial');
+    const firewall = assessment.findings.filter((f) => f.control === 'gcp-firewall-admin-ports-closed-to-world');
+    expect(firewall.length).toBeGreaterThan(0);
+    expect(firewall.some((f) => f.status === 'fail')).toBe(false);
+    expect(firewall.some((f) => f.status === 'unknown')).toBe(true);
+    expect(firewall.filter((f) => f.status === 'unknown').every((f) => f.reason?.includes(sandbox.gcp.organization))).toBe(true);
+  });
+
+  it('with the folder and organization listed too, the project has no such gap; a project without them keeps it', async () => {
+    const third = GCP_DEFAULT_PROJECTS[2]!; // outside the folder: only the organization is above it
+    const { run } = await collect(sandbox, [`projects/${OPEN}`, `projects/${third}`, sandbox.gcp.folder]);
+    expect(policyGap(run, OPEN)?.reason.en).toContain(sandbox.gcp.organization);
+    expect(policyGap(run, OPEN)?.reason.en).not.toContain(sandbox.gcp.folder);
+    expect(policyGap(run, third)?.reason.en).toContain(sandbox.gcp.organization);
+    const all = await collect(sandbox, [`projects/${OPEN}`, sandbox.gcp.folder, sandbox.gcp.organization]);
+    expect(all.run.coverage.every((c) => policyGap(all.run, c.account) === undefined)).toBe(true);
   });
 });
 

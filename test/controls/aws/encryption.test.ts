@@ -202,6 +202,30 @@ describe('aws-data-store-encrypted-at-rest', () => {
   const topic = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
     configItem({ type: 'AWS::SNS::Topic', id: `arn:aws:sns:ap-northeast-1:111122223333:${name}`, name, configuration: { TopicArn: `arn:aws:sns:ap-northeast-1:111122223333:${name}`, DisplayName: name, ...extra } });
 
+  it('reads S3 directory buckets\' default encryption rule: SSE-S3 or SSE-KMS pass, another algorithm fails, none recorded is unknown', () => {
+    // CloudFormation shape of AWS::S3Express::DirectoryBucket (AWS Config resource schema; BucketEncryption.ServerSideEncryptionConfiguration is a
+    // list of rules); directory buckets support AES256 and aws:kms only (S3 API reference, ServerSideEncryptionByDefault).
+    const directory = (name: string, rules?: unknown): Record<string, unknown> =>
+      configItem({
+        type: 'AWS::S3Express::DirectoryBucket',
+        id: `${name}--apne1-az4--x-s3`,
+        configuration: { BucketName: `${name}--apne1-az4--x-s3`, DataRedundancy: 'SingleAvailabilityZone', LocationName: 'apne1-az4', ...(rules === undefined ? {} : { BucketEncryption: { ServerSideEncryptionConfiguration: rules } }) },
+      });
+    const f = findingsOf(
+      assess([
+        directory('sse-s3', [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]),
+        directory('sse-kms', [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KMS_KEY } }]),
+        directory('other', [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'none' } }]),
+        directory('bare'),
+      ]),
+      control,
+    );
+    expect(f['sse-s3--apne1-az4--x-s3']).toEqual({ status: 'pass' });
+    expect(f['sse-kms--apne1-az4--x-s3']).toEqual({ status: 'pass' });
+    expect(f['other--apne1-az4--x-s3']).toEqual({ status: 'fail', reason: 'other--apne1-az4--x-s3 is not encrypted at rest (BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault.SSEAlgorithm = false)' });
+    expect(f['bare--apne1-az4--x-s3']?.status).toBe('unknown');
+  });
+
   it('passes an encrypted Redshift cluster and fails an unencrypted one', () => {
     const f = findingsOf(assess([redshift('dwh-enc', true), redshift('dwh-plain', false)]), control);
     expect(f['dwh-enc']).toEqual({ status: 'pass' });

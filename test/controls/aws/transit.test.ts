@@ -248,3 +248,65 @@ describe('aws-msk-encryption-in-transit', () => {
     expect(f['arn:aws:kafka:ap-northeast-1:111122223333:cluster/legacy/0f6a3c1e']?.reason).toBe('cluster legacy allows plaintext traffic (ClientBroker = TLS_PLAINTEXT, InCluster = true)');
   });
 });
+
+describe('aws-redshift-require-ssl', () => {
+  // Shapes: awslabs/aws-config-resource-schema, AWS::Redshift::Cluster (configuration.clusterParameterGroups[].parameterGroupName)
+  // and AWS::Redshift::ClusterParameterGroup (configuration.parameterGroupName, supplementaryConfiguration.Parameters[]
+  // parameterName / parameterValue / source, delivered as a JSON string as every supplementary value is).
+  const control = 'aws-redshift-require-ssl';
+  const cluster = (id: string, groups: unknown, region = 'ap-northeast-1'): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::Redshift::Cluster',
+      id,
+      region,
+      configuration: { clusterIdentifier: id, nodeType: 'ra3.xlplus', encrypted: true, ...(groups === undefined ? {} : { clusterParameterGroups: groups }) },
+    });
+  const group = (name: string, parameters?: { parameterName: string; parameterValue: string }[], region = 'ap-northeast-1'): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::Redshift::ClusterParameterGroup',
+      id: name,
+      region,
+      configuration: { parameterGroupName: name, parameterGroupFamily: 'redshift-1.0', description: name },
+      supplementary: parameters === undefined ? {} : { Parameters: JSON.stringify(parameters.map((p) => ({ ...p, dataType: 'boolean', source: 'user', isModifiable: true, applyType: 'static' }))) },
+    });
+  const uses = (name: string) => [{ parameterGroupName: name, parameterApplyStatus: 'in-sync' }];
+  const ssl = (value: string) => [{ parameterName: 'enable_user_activity_logging', parameterValue: 'false' }, { parameterName: 'require_ssl', parameterValue: value }];
+
+  it('passes require_ssl true, fails false; a group of another Region does not count', () => {
+    const f = findingsOf(
+      assess([
+        cluster('dwh-tls', uses('tls-only')),
+        group('tls-only', ssl('true')),
+        cluster('dwh-plain', uses('legacy')),
+        group('legacy', ssl('false')),
+        cluster('dwh-elsewhere', uses('tls-only'), 'ap-northeast-3'),
+      ]),
+      control,
+    );
+    expect(f['dwh-tls']).toEqual({ status: 'pass' });
+    expect(f['dwh-plain']).toEqual({ status: 'fail', reason: 'parameter group legacy of cluster dwh-plain does not set require_ssl to true, so unencrypted connections are accepted' });
+    expect(f['dwh-elsewhere']).toEqual({ status: 'unknown', reason: 'cannot evaluate: parameter group tls-only is not recorded by AWS Config' });
+  });
+
+  it('says in Japanese which group accepts plaintext', () => {
+    expect(reasonsJaOf(assess([cluster('dwh-plain', uses('legacy')), group('legacy', ssl('FALSE'))]), control)['dwh-plain']).toBe(
+      'クラスター dwh-plain のパラメータグループ legacy は require_ssl が true ではないため、暗号化されていない接続を受け付けます',
+    );
+  });
+
+  it('is unknown, never a pass, when the group values, the parameter or the cluster\'s group are not recorded', () => {
+    const f = findingsOf(
+      assess([
+        cluster('no-values', uses('bare')),
+        group('bare'),
+        cluster('no-param', uses('partial')),
+        group('partial', [{ parameterName: 'enable_user_activity_logging', parameterValue: 'true' }]),
+        cluster('no-groups', undefined),
+      ]),
+      control,
+    );
+    expect(f['no-values']).toEqual({ status: 'unknown', reason: 'cannot evaluate: No such key: Parameters of parameter group bare' });
+    expect(f['no-param']).toEqual({ status: 'unknown', reason: 'cannot evaluate: the recorded values of parameter group partial hold no require_ssl' });
+    expect(f['no-groups']).toEqual({ status: 'unknown', reason: 'cannot evaluate: No such key: clusterParameterGroups' });
+  });
+});

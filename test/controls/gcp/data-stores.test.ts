@@ -30,6 +30,40 @@ const bucket = (name: string, location: string) =>
 // Pub/Sub v1 Topic.messageStoragePolicy (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics).
 const topic = (name: string, data: Record<string, unknown>) => asset('pubsub.googleapis.com/Topic', `//pubsub.googleapis.com/${P}/topics/${name}`, { name: `${P}/topics/${name}`, ...data });
 
+// Composer v1 Environment.config.encryptionConfig (https://cloud.google.com/composer/docs/reference/rest/v1/projects.locations.environments),
+// Vertex AI v1 Dataset.encryptionSpec (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.datasets),
+// Backup and DR v1 BackupVault.encryptionConfig (https://cloud.google.com/backup-disaster-recovery/docs/reference/rest/v1/projects.locations.backupVaults),
+// Filestore v1 Backup.kmsKey (https://cloud.google.com/filestore/docs/reference/rest/v1/projects.locations.backups).
+const composer = (name: string, location: string, data: Record<string, unknown> = {}, config: Record<string, unknown> = {}) =>
+  asset('composer.googleapis.com/Environment', `//composer.googleapis.com/${P}/locations/${location}/environments/${name}`, {
+    name: `${P}/locations/${location}/environments/${name}`,
+    state: 'RUNNING',
+    config: { softwareConfig: { imageVersion: 'composer-2.9.7-airflow-2.9.3' }, environmentSize: 'ENVIRONMENT_SIZE_SMALL', ...config },
+    ...data,
+  }, location);
+const dataset = (name: string, location: string, data: Record<string, unknown> = {}) =>
+  asset('aiplatform.googleapis.com/Dataset', `//aiplatform.googleapis.com/projects/123456789012/locations/${location}/datasets/${name}`, {
+    name: `projects/123456789012/locations/${location}/datasets/${name}`,
+    displayName: name,
+    metadataSchemaUri: 'gs://google-cloud-aiplatform/schema/dataset/metadata/tabular_1.0.0.yaml',
+    ...data,
+  }, location);
+const vault = (name: string, location: string, data: Record<string, unknown> = {}) =>
+  asset('backupdr.googleapis.com/BackupVault', `//backupdr.googleapis.com/${P}/locations/${location}/backupVaults/${name}`, {
+    name: `${P}/locations/${location}/backupVaults/${name}`,
+    state: 'ACTIVE',
+    backupMinimumEnforcedRetentionDuration: '86400s',
+    ...data,
+  }, location);
+const fileBackup = (name: string, location: string, data: Record<string, unknown> = {}) =>
+  asset('file.googleapis.com/Backup', `//file.googleapis.com/${P}/locations/${location}/backups/${name}`, {
+    name: `${P}/locations/${location}/backups/${name}`,
+    state: 'READY',
+    sourceInstance: `${P}/locations/${location}-b/instances/nfs`,
+    sourceFileShare: 'share1',
+    ...data,
+  }, location);
+
 describe(`${RESIDENCY}: the places each type stores data`, () => {
   it('fails a secret with automatic replication or a replica abroad; passes replicas in Japan; unknown without a policy', () => {
     const f = findings(
@@ -117,6 +151,33 @@ describe(`${RESIDENCY}: the places each type stores data`, () => {
     expect(f['run-tokyo']).toEqual({ status: 'pass' });
   });
 
+  it('reads Composer environments, Vertex AI datasets, Backup and DR vaults and Filestore backups from the asset location', () => {
+    const f = findings(
+      [
+        composer('airflow-tokyo', 'asia-northeast1'),
+        composer('airflow-us', 'us-central1'),
+        dataset('ds-osaka', 'asia-northeast2'),
+        dataset('ds-eu', 'europe-west4'),
+        vault('vault-tokyo', 'asia-northeast1'),
+        vault('vault-us', 'us-east1'),
+        fileBackup('nfs-tokyo', 'asia-northeast1'),
+        fileBackup('nfs-asia', 'asia-southeast1'),
+        { ...vault('vault-no-data', 'asia-northeast1'), resource: { version: 'v1', location: 'asia-northeast1' } },
+      ],
+      RESIDENCY,
+    );
+    expect(f['airflow-tokyo']).toEqual({ status: 'pass' });
+    expect(f['airflow-us']).toEqual({ status: 'fail', reason: 'data: us-central1 (outside Japan)' });
+    expect(f['ds-osaka']).toEqual({ status: 'pass' });
+    expect(f['ds-eu']?.status).toBe('fail');
+    expect(f['vault-tokyo']).toEqual({ status: 'pass' });
+    expect(f['vault-us']).toEqual({ status: 'fail', reason: 'data: us-east1 (outside Japan)' });
+    expect(f['nfs-tokyo']).toEqual({ status: 'pass' });
+    expect(f['nfs-asia']?.status).toBe('fail');
+    expect(f['vault-no-data']?.status).toBe('unknown'); // the asset's data did not arrive: never a pass
+    expect(reasonsJa([composer('airflow-us', 'us-central1')], RESIDENCY)['airflow-us']).toBe('データ: us-central1（日本国外）');
+  });
+
   it('judges copies: Cloud SQL backups and scheduled snapshots without a location go to a multi-region', () => {
     // Cloud SQL v1beta4 settings.backupConfiguration.location; Compute v1 ResourcePolicy.snapshotSchedulePolicy.snapshotProperties.storageLocations.
     const sql = (name: string, backup: Record<string, unknown>) =>
@@ -175,6 +236,34 @@ describe('gcp-cmek-where-required', () => {
     expect(f['s-partial']?.status).toBe('fail'); // every replica needs the key
     expect(f['s-unreadable']).toEqual({ status: 'unknown', reason: 'cannot evaluate: no encryption setting recorded' });
     expect(f['ds-public']).toBeUndefined();
+    const more = findings(
+      [
+        composer('airflow-cmek', 'asia-northeast1', { labels: required }, { encryptionConfig: { kmsKeyName: key } }),
+        composer('airflow-google', 'asia-northeast1', { labels: required }),
+        dataset('ds-cmek', 'asia-northeast1', { labels: required, encryptionSpec: { kmsKeyName: key } }),
+        dataset('ds-vertex-google', 'asia-northeast1', { labels: required }),
+        vault('vault-cmek', 'asia-northeast1', { labels: required, encryptionConfig: { kmsKeyName: key } }),
+        vault('vault-google', 'asia-northeast1', { labels: required }),
+        fileBackup('nfs-cmek', 'asia-northeast1', { labels: required, kmsKey: key }),
+        fileBackup('nfs-google', 'asia-northeast1', { labels: required }),
+        // Memorystore for Redis Cluster v1 Cluster.kmsKey (https://cloud.google.com/memorystore/docs/cluster/reference/rest/v1/projects.locations.clusters)
+        asset('redis.googleapis.com/Cluster', `//redis.googleapis.com/${P}/locations/asia-northeast1/clusters/rc-cmek`, { name: `${P}/locations/asia-northeast1/clusters/rc-cmek`, shardCount: 3, labels: required, kmsKey: key }, 'asia-northeast1'),
+        asset('redis.googleapis.com/Cluster', `//redis.googleapis.com/${P}/locations/asia-northeast1/clusters/rc-google`, { name: `${P}/locations/asia-northeast1/clusters/rc-google`, shardCount: 3, labels: required }, 'asia-northeast1'),
+      ],
+      control,
+    );
+    expect(Object.fromEntries(Object.entries(more).map(([k, v]) => [k, v.status]))).toEqual({
+      'airflow-cmek': 'pass',
+      'airflow-google': 'fail',
+      'ds-cmek': 'pass',
+      'ds-vertex-google': 'fail',
+      'vault-cmek': 'pass',
+      'vault-google': 'fail',
+      'nfs-cmek': 'pass',
+      'nfs-google': 'fail',
+      'rc-cmek': 'pass',
+      'rc-google': 'fail',
+    });
     expect(reasonsJa([asset('bigquery.googleapis.com/Dataset', `//bigquery.googleapis.com/${P}/datasets/ds-google`, { labels: required }, 'asia-northeast1')], control)['ds-google']).toBe(
       '顧客管理の暗号鍵が求められていますが、Cloud KMS の鍵が設定されていません（Google 管理の鍵で暗号化されています）',
     );
