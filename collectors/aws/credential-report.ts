@@ -17,8 +17,8 @@
  */
 import type { Resource } from '../../src/model/resource.js';
 import { GLOBAL_REGION } from '../../src/model/resource.js';
+import { CREDENTIAL_REPORT_USER_TYPE } from './identity-types.js';
 
-export const CREDENTIAL_REPORT_USER_TYPE = 'AWS::IAM::CredentialReportUser';
 /** The row the report gives the account's root user. */
 export const ROOT_USER_NAME = '<root_account>';
 

@@ -28,13 +28,10 @@ import { errorMessage } from '../../src/errors.js';
 import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
 import type { Bilingual } from '../../src/model/text.js';
 import type { CollectContext } from '../types.js';
-import { CREDENTIAL_REPORT_USER_TYPE, MalformedReport, parseCredentialReport } from './credential-report.js';
+import { MalformedReport, parseCredentialReport } from './credential-report.js';
+import { ACCOUNT_SUMMARY_TYPE, CREDENTIAL_REPORT_USER_TYPE, IAM_IDENTITY_TYPES, PASSWORD_POLICY_TYPE } from './identity-types.js';
 
-export { CREDENTIAL_REPORT_USER_TYPE } from './credential-report.js';
-export const ACCOUNT_SUMMARY_TYPE = 'AWS::IAM::AccountSummary';
-export const PASSWORD_POLICY_TYPE = 'AWS::IAM::PasswordPolicy';
-/** The identity pseudo-types this module collects (never selected from AWS Config). */
-export const IAM_IDENTITY_TYPES: ReadonlySet<string> = new Set([CREDENTIAL_REPORT_USER_TYPE, ACCOUNT_SUMMARY_TYPE, PASSWORD_POLICY_TYPE]);
+export { ACCOUNT_SUMMARY_TYPE, CREDENTIAL_REPORT_USER_TYPE, IAM_IDENTITY_TYPES, PASSWORD_POLICY_TYPE } from './identity-types.js';
 
 /**
  * GenerateCredentialReport is called again while the report is STARTED or INPROGRESS (API reference,

@@ -3,10 +3,13 @@
  * report CSV in the IAM User Guide's column layout parsed by the collector's own parser, the account
  * summary / password policy resources as the collector builds them, and AWS Config IAM items.
  */
+import { join } from 'node:path';
 import { parseCredentialReport } from '../../../collectors/aws/credential-report.js';
 import { ACCOUNT_SUMMARY_TYPE, CREDENTIAL_REPORT_USER_TYPE, PASSWORD_POLICY_TYPE } from '../../../collectors/aws/identity.js';
-import { evaluate } from '../../../src/evaluate/evaluate.js';
+import { evaluate, Evaluation } from '../../../src/evaluate/evaluate.js';
+import { readAwsConfigFiles } from '../../../src/inputs/aws-config-file.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../../../src/model/resource.js';
+import { PACKAGE_ROOT } from '../../../src/paths.js';
 import { ACCOUNT, urlEncodedPolicy } from '../../fixtures/aws/samples.js';
 import { assess, bundledMappings, configItem, findingsOf, NOW, reasonsJaOf } from '../../support/evaluate.js';
 
@@ -73,6 +76,17 @@ describe('aws-iam-console-user-mfa', () => {
     const a = judge([], gap);
     expect(findingsOf(a, control)).toEqual({ [`${ACCOUNT}/${GLOBAL_REGION}`]: { status: 'unknown', reason: expect.stringContaining('the IAM credential report is malformed') as unknown } });
     expect(a.requirements.find((r) => r.id === '3-5')?.status).not.toBe('compliant');
+  });
+});
+
+describe('offline inputs', () => {
+  it('a complete AWS Config snapshot says nothing about identity: the identity controls are unknown, not vacuously compliant', () => {
+    const snapshot = readAwsConfigFiles([join(PACKAGE_ROOT, 'test', 'fixtures', 'aws', 'sample-snapshot.json')], undefined, NOW, Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws')));
+    const { controls, catalog, attestations } = bundledMappings();
+    const a = evaluate(snapshot.resources, snapshot.coverage, controls, catalog, attestations, NOW);
+    const statuses = a.findings.filter((f) => f.control === 'aws-iam-root-mfa' || f.control === 'aws-iam-password-policy-min-length-14').map((f) => f.status);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(['unknown']));
   });
 });
 
