@@ -1,6 +1,7 @@
 /**
  * The SDK clients the AWS collector uses, one factory per service so the sandbox and tests can point
- * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled).
+ * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled), IAM
+ * (the credential report, account summary and password policy AWS Config does not record).
  *
  * Clients are kept per service × account × region × role for the collector's life and share one pair
  * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
@@ -11,6 +12,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { AccountClient } from '@aws-sdk/client-account';
 import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
 
@@ -26,13 +28,16 @@ export interface AwsClients {
   config(target: ClientTarget): ConfigServiceClient;
   sts(target: ClientTarget): STSClient;
   account(target: ClientTarget): AccountClient;
+  iam(target: ClientTarget): IAMClient;
   /** Destroys every client and closes its sockets; the collector is not used afterwards. */
   close(): void;
 }
 
 /**
  * The Account Management API has a single endpoint, in us-east-1 (AWS General Reference, "AWS Account
- * Management endpoints"); STS is asked there too, as every account can reach it.
+ * Management endpoints"); STS is asked there too, as every account can reach it. IAM is global: its
+ * endpoint iam.amazonaws.com signs for us-east-1 (AWS General Reference, "AWS Identity and Access
+ * Management endpoints and quotas").
  */
 export const ACCOUNT_API_REGION = 'us-east-1';
 
@@ -50,7 +55,7 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
  * accounts, since a call holds one socket and the collector bounds the calls in flight.
  */
-export type AwsService = 'config' | 'sts' | 'account';
+export type AwsService = 'config' | 'sts' | 'account' | 'iam';
 
 /** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
 export interface SharedAgents {
@@ -82,6 +87,7 @@ export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsSer
     config: (target) => cached('config', target, (config) => new ConfigServiceClient(config)),
     sts: (target) => cached('sts', target, (config) => new STSClient(config)),
     account: (target) => cached('account', target, (config) => new AccountClient(config)),
+    iam: (target) => cached('iam', target, (config) => new IAMClient(config)),
     close() {
       for (const client of clients.values()) client.destroy();
       clients.clear();

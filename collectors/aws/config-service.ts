@@ -23,6 +23,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
 import { errorMessage } from '../../src/errors.js';
 import { GLOBAL_REGION, type CollectionScope, type CoverageGap } from '../../src/model/resource.js';
+import { delay } from '../../src/util/delay.js';
 import { TokenBucket } from '../../src/util/rate-limit.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
@@ -43,6 +44,7 @@ import {
   recordersUnreadableReason,
   type RegionRecorders,
 } from './coverage.js';
+import { aggregatorIdentityReason, collectIdentity, IAM_IDENTITY_TYPES } from './identity.js';
 import { normalizeConfigItem } from './normalize.js';
 import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
 
@@ -135,13 +137,33 @@ export class AwsConfigCollector implements Collector {
   }
 
   async collect(context: CollectContext): Promise<CollectorRun> {
-    const types = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
-    if (this.config.aggregator) return this.collectAggregate(context, types, this.config.aggregator);
-    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, account)));
+    const wanted = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
+    // The identity pseudo-types come from each account's IAM API (identity.ts), never from AWS Config.
+    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t));
+    const identity = wanted.filter((t) => IAM_IDENTITY_TYPES.has(t));
+    if (this.config.aggregator) {
+      const run = await this.collectAggregate(context, types, this.config.aggregator);
+      if (identity.length === 0) return run;
+      // An aggregator reads no account's IAM: every account it reports (and every configured one) says so.
+      const at = context.now().toISOString();
+      const gap: CoverageGap = { types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) };
+      const accounts = [...new Set([...this.config.accounts.map((a) => a.id), ...run.coverage.map((s) => s.account)])];
+      const coverage = accounts.reduce(
+        (scopes, account) => withGlobalScope(scopes, { provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps: [gap], outcome: { status: 'ok', collectedAt: at } }),
+        run.coverage,
+      );
+      return { ...run, coverage };
+    }
+    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, account)));
     return { coverage: outcomes.flatMap((o) => o.coverage), accounts: outcomes.map((o) => o.outcome) };
   }
 
-  private async collectAccount(context: CollectContext, types: readonly string[], account: AccountConfig): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
+  private async collectAccount(
+    context: CollectContext,
+    types: readonly string[],
+    identityTypes: readonly string[],
+    account: AccountConfig,
+  ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
     const limit = this.limiter();
     const counter: Counter = { resources: 0 };
@@ -149,16 +171,28 @@ export class AwsConfigCollector implements Collector {
     const at = (): string => context.now().toISOString();
     const failedEverywhere = (error: string): CollectionScope[] => {
       context.logger.warn({ provider: 'aws', account: account.id, error }, 'collection failed for this account');
-      return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types, outcome: { status: 'failed', error, at: at() } }));
+      const all = [...types, ...identityTypes];
+      return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types: all, outcome: { status: 'failed', error, at: at() } }));
     };
 
     let coverage: CollectionScope[];
     const identity = await this.verifyIdentity(context, limit, target, account);
     if (identity !== undefined) coverage = failedEverywhere(identity);
     else {
-      const plan = await this.planRegions(context, limit, target, types);
-      if (typeof plan === 'string') coverage = failedEverywhere(plan);
-      else coverage = [...(await this.collectRegions(context, limit, types, target, plan.regions, counter)), ...plan.extra];
+      const [config, iam] = await Promise.all([
+        (async (): Promise<CollectionScope[]> => {
+          const plan = await this.planRegions(context, limit, target, types);
+          if (typeof plan === 'string') return failedEverywhere(plan);
+          return [...(await this.collectRegions(context, limit, types, target, plan.regions, counter)), ...plan.extra];
+        })(),
+        identityTypes.length > 0 ? this.collectIamIdentity(context, limit, target, identityTypes) : undefined,
+      ]);
+      coverage = config;
+      if (iam) {
+        counter.resources += iam.resources;
+        // A failed account-wide scope already names the identity types (failedEverywhere).
+        if (!config.some((s) => s.region === GLOBAL_REGION && s.outcome.status !== 'ok')) coverage = withGlobalScope(coverage, iam.scope);
+      }
     }
     const failures = coverage.filter((s) => s.outcome.status !== 'ok');
     return {
@@ -171,6 +205,16 @@ export class AwsConfigCollector implements Collector {
         resources: counter.resources,
       },
     };
+  }
+
+  /** The account's IAM identity data (identity.ts), through the same limiter, retries and recorder. */
+  private collectIamIdentity(context: CollectContext, limit: Limiter, target: AccountTarget, types: readonly string[]): Promise<{ scope: CollectionScope; resources: number }> {
+    return collectIdentity(context, {
+      account: target.account,
+      iam: this.clients.iam({ ...target, region: ACCOUNT_API_REGION }),
+      call: (operation, fn) => this.call(context, limit, operation, fn),
+      sleep: this.sleep ?? delay,
+    }, types);
   }
 
   /**
@@ -646,6 +690,20 @@ interface BatchKey {
   readonly resourceType: string;
   readonly accountId: string;
   readonly awsRegion: string;
+}
+
+/**
+ * Adds an account's global scope, merged into the one already there (one scope per account × region):
+ * the covered types and the gaps of both, the first's outcome.
+ */
+function withGlobalScope(scopes: readonly CollectionScope[], extra: CollectionScope): CollectionScope[] {
+  const index = scopes.findIndex((s) => s.account === extra.account && s.region === extra.region);
+  if (index < 0) return [...scopes, extra];
+  const existing = scopes[index]!;
+  const types = existing.types === 'all' ? 'all' : [...new Set([...existing.types, ...(extra.types === 'all' ? [] : extra.types)])].sort();
+  const gaps = [...(existing.gaps ?? []), ...(extra.gaps ?? [])];
+  const merged: CollectionScope = { ...existing, types, ...(gaps.length > 0 ? { gaps } : {}) };
+  return scopes.map((s, i) => (i === index ? merged : s));
 }
 
 function typeCondition(types: readonly string[]): string {

@@ -1,9 +1,9 @@
 /**
- * Every AWS API operation collectors/aws/config-service.ts can call, and the IAM action it needs.
+ * Every AWS API operation collectors/aws/config-service.ts (and identity.ts) can call, and the IAM action it needs.
  * Plain data: `kansa permissions --provider aws` and deploy/iam/aws-policy.json are generated from it,
  * and tests check it against the commands the collector imports and the calls the sandbox sees.
  * Modes: `accounts` (per-account Select, optionally through an assumed role) and `aggregator`.
- * Some operations sit outside AWS Config (STS, the Account API): the policy names their own actions.
+ * Some operations sit outside AWS Config (STS, the Account API, IAM): the policy names their own actions.
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -67,6 +67,43 @@ export const AWS_PERMISSIONS: PermissionDeclaration = {
       modes: ['aggregator'],
       forTypesMatching: '^AWS::S3::Bucket$',
       reason: 'S3 bucket supplementary configuration through the aggregator',
+    },
+    // IAM (collectors/aws/identity.ts): per account, only for the identity pseudo-types enabled controls read.
+    {
+      operation: 'GenerateCredentialReport',
+      actions: ['iam:GenerateCredentialReport'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::IAM::CredentialReportUser$',
+      // It changes no configuration: IAM reuses a report from the last four hours, else starts one.
+      reason: 'starts (or reuses, within four hours) the account\'s IAM credential report, which GetCredentialReport reads',
+    },
+    {
+      operation: 'GetCredentialReport',
+      actions: ['iam:GetCredentialReport'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::IAM::CredentialReportUser$',
+      reason: 'the credential report: per user and the root user, console password, MFA, access key ages and last use (no key material)',
+    },
+    {
+      operation: 'GetAccountSummary',
+      actions: ['iam:GetAccountSummary'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::IAM::AccountSummary$',
+      reason: 'whether the root user has MFA and access keys (AccountMFAEnabled, AccountAccessKeysPresent)',
+    },
+    {
+      operation: 'ListVirtualMFADevices',
+      actions: ['iam:ListVirtualMFADevices'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::IAM::AccountSummary$',
+      reason: 'whether the root user\'s MFA device is virtual or hardware',
+    },
+    {
+      operation: 'GetAccountPasswordPolicy',
+      actions: ['iam:GetAccountPasswordPolicy'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::IAM::PasswordPolicy$',
+      reason: 'the account password policy (length, reuse, expiry); none set is a finding',
     },
   ],
 };

@@ -40,6 +40,12 @@ export const READ_ONLY_ACTION: Readonly<Record<ProviderId, RegExp>> = {
   gcp: /^[a-z]+\.[a-zA-Z]+\.(get|list|search)[A-Za-z]*$/,
 };
 
+/**
+ * Actions that do not start with a read verb yet change nothing: iam:GenerateCredentialReport only starts
+ * the account's credential report (IAM API reference), which iam:GetCredentialReport then reads.
+ */
+const READ_ONLY_EXCEPTIONS: ReadonlySet<string> = new Set(['iam:GenerateCredentialReport']);
+
 export function isReadOnlyAction(provider: ProviderId, action: string): boolean {
-  return READ_ONLY_ACTION[provider].test(action);
+  return READ_ONLY_ACTION[provider].test(action) || (provider === 'aws' && READ_ONLY_EXCEPTIONS.has(action));
 }

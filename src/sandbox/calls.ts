@@ -25,7 +25,8 @@ export interface CallSummary {
 }
 
 /** Operations that only read: anything else reaching the sandbox is a write the agent must never make. */
-const READ_ONLY_OPERATION = /^(Select|BatchGet|Describe|Get|List)[A-Z]/;
+// IAM GenerateCredentialReport only starts the account's report (IAM API reference): it changes no configuration.
+const READ_ONLY_OPERATION = /^((Select|BatchGet|Describe|Get|List)[A-Z]|GenerateCredentialReport$)/;
 
 export function isReadOnlyOperation(operation: string): boolean {
   return READ_ONLY_OPERATION.test(operation);

@@ -26,7 +26,8 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
-  aws: (a) => /^(config|account|sts):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a),
+  // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
+  aws: (a) => /^(config|account|sts|iam):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -89,10 +90,11 @@ describe('declarations follow the code', () => {
   const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
-  it('AWS: every AWS Config, STS and Account command the collector imports is declared', () => {
-    const imports = [...source('collectors/aws/config-service.ts').matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account)'/g)].map((m) => m[1]!).join(',');
+  it('AWS: every AWS Config, STS, Account and IAM command the collector imports is declared', () => {
+    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts');
+    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders']));
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -170,8 +172,29 @@ describe('narrowed to a configuration', () => {
       'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders',
       'config:SelectResourceConfig',
+      'iam:GenerateCredentialReport',
+      'iam:GetAccountPasswordPolicy',
+      'iam:GetAccountSummary',
+      'iam:GetCredentialReport',
+      'iam:ListVirtualMFADevices',
       'sts:GetCallerIdentity',
     ]);
+  });
+
+  it('AWS: the IAM actions follow the identity types the enabled controls read, and only those', () => {
+    const without = (pattern: RegExp): typeof controls => controls.filter((c) => !c.resourceTypes.some((t) => pattern.test(t)));
+    const iam = (list: typeof controls): string[] => generatePermissions('aws', list).actions.filter((a) => a.startsWith('iam:'));
+    expect(iam(without(/^AWS::IAM::(CredentialReportUser|AccountSummary|PasswordPolicy)$/))).toEqual([]);
+    expect(iam(without(/^AWS::IAM::(AccountSummary|PasswordPolicy)$/))).toEqual(['iam:GenerateCredentialReport', 'iam:GetCredentialReport']);
+    expect(iam(without(/^AWS::IAM::(CredentialReportUser|PasswordPolicy)$/))).toEqual(['iam:GetAccountSummary', 'iam:ListVirtualMFADevices']);
+    expect(iam(without(/^AWS::IAM::(CredentialReportUser|AccountSummary)$/))).toEqual(['iam:GetAccountPasswordPolicy']);
+  });
+
+  it('AWS: iam:GenerateCredentialReport is the only action outside the read verbs, and no other IAM write passes', () => {
+    expect(isReadOnlyAction('aws', 'iam:GenerateCredentialReport')).toBe(true);
+    expect(isReadOnlyAction('aws', 'iam:GenerateServiceLastAccessedDetails')).toBe(false);
+    expect(isReadOnlyAction('aws', 'iam:UpdateAccountPasswordPolicy')).toBe(false);
+    expect(isReadOnlyAction('azure', 'iam:GenerateCredentialReport')).toBe(false);
   });
 
   it('drops BatchGet when no enabled control reads S3 buckets', () => {

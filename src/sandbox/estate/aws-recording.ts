@@ -20,6 +20,12 @@ export interface AwsRecordingOptions {
    * `StringEquals sts:ExternalId`); unset: the roles require none.
    */
   readonly roleExternalId?: string;
+  /**
+   * IAM credential reports (aws-iam.ts): 0 (default) every account has a report generated within the last
+   * four hours; n > 0 none has, and GenerateCredentialReport answers STARTED, then INPROGRESS until it
+   * has been called n times, then COMPLETE.
+   */
+  readonly credentialReportPolls?: number;
 }
 
 /**
@@ -56,6 +62,7 @@ export class AwsRecording {
   private readonly failedSources: ReadonlySet<string>;
   private readonly denied: ReadonlySet<string>;
   readonly roleExternalId: string | undefined;
+  readonly credentialReportPolls: number;
 
   constructor(
     options: AwsRecordingOptions,
@@ -72,6 +79,9 @@ export class AwsRecording {
       throw new Error(`sandbox: ${options.roleExternalId} is not a valid external id (2-1224 characters of letters, digits and +=,.@:/-)`);
     }
     this.roleExternalId = options.roleExternalId;
+    const polls = options.credentialReportPolls ?? 0;
+    if (!Number.isInteger(polls) || polls < 0 || polls > 100) throw new Error(`sandbox: credentialReportPolls must be an integer from 0 to 100, got ${polls}`);
+    this.credentialReportPolls = polls;
   }
 
   options(): AwsRecordingOptions {
@@ -82,6 +92,7 @@ export class AwsRecording {
       aggregatorFailedSources: [...this.failedSources],
       deniedActions: [...this.denied],
       ...(this.roleExternalId !== undefined ? { roleExternalId: this.roleExternalId } : {}),
+      ...(this.credentialReportPolls > 0 ? { credentialReportPolls: this.credentialReportPolls } : {}),
     };
   }
 
