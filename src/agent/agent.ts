@@ -126,6 +126,7 @@ export class Agent implements CollectorRunner<CollectorState> {
     const evaluation = new Evaluation(controls, this.mappings.catalog, {
       keptFindings: kept,
       ...(onFinding ? { onFinding } : {}),
+      ...(observer?.observePassing ? { observePassing: true } : {}),
       exceptions: { list: this.mappings.exceptions, now: startedAt },
     });
     let seen = 0;

@@ -38,6 +38,8 @@ export interface CollectorState<C extends CollectorIdentity = CollectorIdentity>
 export interface RunObserver {
   /** The findings this run's result must hold for the observer (evidence: the failing ones for assessment.json). */
   readonly keptFindings?: KeptFindings;
+  /** Passing findings streamed to onFinding carry what they observed (evidence: reports show it). */
+  readonly observePassing?: boolean;
   onResource?(resource: Resource): void;
   onFinding?(finding: Finding): void;
   /** After the run's assessment is computed. */

@@ -31,6 +31,11 @@ export interface EvaluationOptions {
   readonly onFinding?: (finding: Finding) => void;
   /** Exceptions (waivers) and the time that decides which have expired. */
   readonly exceptions?: { readonly list: readonly ControlException[]; readonly now: Date };
+  /**
+   * Passing findings record what they observed (the control's variables): default only when every
+   * finding is kept (one-shot scan and evaluate); evidence snapshots ask for it too, for their reports.
+   */
+  readonly observePassing?: boolean;
 }
 
 export interface ControlOutcome {
@@ -57,7 +62,7 @@ interface ExistsAccumulator {
 const MAX_REASONS_KEPT = 3;
 
 export class Evaluation {
-  /** Passing findings say what they observed only when every finding is kept (one-shot scan and evaluate). */
+  /** Whether passing findings say what they observed (EvaluationOptions.observePassing). */
   private readonly observePassing: boolean;
   private readonly immediateByType = new Map<string, Control[]>();
   private readonly deferredByType = new Map<string, Control[]>();
@@ -84,7 +89,7 @@ export class Evaluation {
     private readonly catalog: Catalog,
     private readonly options: EvaluationOptions,
   ) {
-    this.observePassing = options.keptFindings === 'all';
+    this.observePassing = options.observePassing ?? options.keptFindings === 'all';
     for (const control of controls) {
       const target = control.context.length > 0 ? this.deferredByType : this.immediateByType;
       for (const type of control.resourceTypes) push(target, type, control);

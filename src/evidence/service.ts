@@ -179,6 +179,8 @@ export class EvidenceService {
     let outcome: { finished: true; partial: PartialResult } | { finished: false; reason: string } | undefined;
     const observer: RunObserver = {
       keptFindings: 'failing',
+      // Reports from snapshots show what each passing finding observed; only snapshot runs pay for it.
+      observePassing: true,
       onResource: (resource) => session.onResource(resource),
       onFinding: (finding) => session.onFinding(finding),
       finish: ({ partial }) => {

@@ -1,6 +1,6 @@
 /**
  * Passing findings say what made them pass: the values of the control's variables (#15). Only outputs that
- * keep every finding pay for it (scan, evaluate); the running agent and evidence streams record none.
+ * keep every finding pay for it (scan, evaluate) and evidence snapshots (their reports show it); the running agent's scans record none.
  */
 import type { Finding } from '../../src/evaluate/assessment.js';
 import { Evaluation, evaluate } from '../../src/evaluate/evaluate.js';
@@ -48,5 +48,15 @@ describe('observed values of passing findings', () => {
     const pass = finding(streamed, 'sg-private');
     expect(pass.status).toBe('pass');
     expect(pass.observed).toBeUndefined();
+  });
+
+  it('is computed for streamed findings when asked (evidence snapshots, whose reports show it)', () => {
+    const { controls, catalog, attestations } = bundledMappings();
+    const streamed: Finding[] = [];
+    const evaluation = new Evaluation(controls, catalog, { keptFindings: 'failing', observePassing: true, onFinding: (f) => void streamed.push(f) });
+    for (const r of resources) evaluation.add(r);
+    evaluation.finish(coverage, attestations, NOW);
+    expect(finding(streamed, 'sg-private').observed).toMatch(/openRules=\[\]/);
+    expect(finding(streamed, 'sg-open').observed).toBeUndefined();
   });
 });

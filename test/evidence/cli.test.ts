@@ -1,7 +1,8 @@
 /** `kansa snapshot | verify | diff`: output and exit codes (0 ok, 1 failed verification or snapshot, 2 bad usage). */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SNAPSHOT_NAME } from '../../src/evidence/format.js';
+import { gunzipSync } from 'node:zlib';
+import { FINDINGS_FILE, SNAPSHOT_NAME } from '../../src/evidence/format.js';
 import { EVIDENCE_KEY_ENV } from '../../src/evidence/signing.js';
 import { ed25519Pem, flipByte, kansa, tempDir } from './helpers.js';
 
@@ -125,6 +126,23 @@ describe('kansa snapshot, verify and diff', () => {
     expect((await kansa('diff', a)).code).toBe(2);
     expect((await kansa('diff', a, files)).code).toBe(2);
     expect((await kansa('diff', a, join(dir, '20261101T000000Z-00000000'))).code).toBe(2);
+  });
+
+  it('records what each passing finding observed, and the report from the snapshot shows it (#15)', async () => {
+    const findings = gunzipSync(readFileSync(join(dir, names[2]!, FINDINGS_FILE)))
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { control: string; status: string; observed?: string });
+    const passing = findings.filter((f) => f.status === 'pass' && f.control === 'aws-sg-admin-ports-closed-to-world');
+    expect(passing.length).toBeGreaterThan(0);
+    for (const f of passing) expect(f.observed).toMatch(/adminRules=.*openRules=\[\]/);
+    // Failing findings say why in their reason, not in observed.
+    expect(findings.filter((f) => f.status === 'fail').every((f) => f.observed === undefined)).toBe(true);
+    const out = join(tempDir(), 'report.html');
+    const report = await kansa('report', join(dir, names[2]!), '--out', out, '--public-key', publicKey);
+    expect(report.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('openRules=[]');
   });
 
   it('snapshot: 2 for bad usage, 1 when the snapshot cannot be written', async () => {
