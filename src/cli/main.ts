@@ -17,6 +17,7 @@ import { ASSESSMENT_FORMATS, type AssessmentFormat } from '../output/formats.js'
 import { VERSION } from '../paths.js';
 import { checkDisabledControls, requireCollectors } from './load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
+import { controlsEvidencing } from '../mappings/controls.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
 import { createLogger, logsArePretty } from '../log.js';
@@ -73,7 +74,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .action((options: { catalog?: string; controls?: string[]; output: 'table' | 'json'; lang: Language }) => {
       const { catalog, controls } = loadMappings(options);
       const requirements = catalog.requirements.map((r) => {
-        const evidencing = controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(r.id) || r.listedControls.includes(c.id));
+        const evidencing = controlsEvidencing(catalog, r, controls);
         return {
           id: r.id,
           category: r.category.id,

@@ -58,6 +58,11 @@ export function requirementsOfControl(control: Control, catalog: Catalog): reado
   return [...ids];
 }
 
+/** The controls that evidence one requirement of a catalog (the inverse of requirementsOfControl). */
+export function controlsEvidencing(catalog: Catalog, requirement: Catalog['requirements'][number], controls: readonly Control[]): Control[] {
+  return controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(requirement.id) || requirement.listedControls.includes(c.id));
+}
+
 const RESOURCE_VARIABLE = 'resource';
 const VARIABLES_VARIABLE = 'variables';
 const CONTEXT_KEY_VARIABLE = 'r';

@@ -18,7 +18,7 @@
  */
 import type { ExceptionResult, Finding, RequirementResult, RequirementState } from '../evaluate/assessment.js';
 import type { Catalog, Requirement } from '../mappings/catalog.js';
-import type { Control } from '../mappings/controls.js';
+import { controlsEvidencing, type Control } from '../mappings/controls.js';
 import { coverageState, type CollectionScope } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
 import { LABELS, type Labels } from './i18n.js';
@@ -82,10 +82,6 @@ function stringify(document: JsonObject): string {
 
 export function catalogUuid(catalog: Pick<Catalog, 'id' | 'version'>): string {
   return stableUuid('catalog', catalog.id, catalog.version);
-}
-
-function controlsEvidencing(catalog: Catalog, requirement: Requirement, controls: readonly Control[]): Control[] {
-  return controls.filter((c) => (c.requirements[catalog.id] ?? []).includes(requirement.id) || requirement.listedControls.includes(c.id));
 }
 
 // ---------------------------------------------------------------------------------------------
