@@ -183,4 +183,33 @@ describe(`${control}: firewall policies evaluated before the VPC rules`, () => {
     // without any firewall policy, a rule needs neither
     expect(verdict([orphan])).toEqual(open);
   });
+
+  describe('gcp-firewall-policy-admin-ports-closed-to-world: a policy that opens a port on its own', () => {
+    const policyControl = 'gcp-firewall-policy-admin-ports-closed-to-world';
+    const judge = (assets: Record<string, unknown>[], id: string) => findings(assets, policyControl)[id];
+
+    it('fails an organization policy whose first matching rule allows an admin port from the world, with no VPC rule involved', () => {
+      expect(judge([policy('1', ORG, [{ priority: 100, action: 'allow' }])], '1')).toEqual({ status: 'fail', reason: 'the organization firewall policy allows tcp/22 from the whole internet (0.0.0.0/0 or ::/0)' });
+      expect(reasonsJa([policy('1', ORG, [{ priority: 100, action: 'allow', ports: ['3389', '22'] }])], policyControl)['1']).toBe(
+        '組織に関連付けられたファイアウォール ポリシーが tcp/22,tcp/3389 をインターネット全体（0.0.0.0/0 または ::/0）から許可しています',
+      );
+    });
+
+    it('passes when a higher-priority deny of every world range decides first, when the allow is from a narrow range, or the policy is unattached', () => {
+      expect(judge([policy('1', ORG, [{ priority: 100, action: 'deny' }, { priority: 200, action: 'allow' }])], '1')).toEqual({ status: 'pass' });
+      expect(judge([policy('1', ORG, [{ priority: 100, action: 'allow', src: ['35.235.240.0/20'] }])], '1')).toEqual({ status: 'pass' });
+      expect(judge([policy('1', ORG, [{ priority: 100, action: 'goto_next' }])], '1')).toEqual({ status: 'pass' });
+      expect(judge([policy('1', ORG, [{ priority: 100, action: 'allow', ports: ['443'] }])], '1')).toEqual({ status: 'pass' });
+      const unattached = policy('1', ORG, [{ priority: 100, action: 'allow' }]);
+      (unattached['resource'] as { data: Record<string, unknown> }).data['associations'] = [];
+      expect(judge([unattached], '1')).toEqual({ status: 'pass' });
+      // A deny that targets only some instances does not close the port for the others.
+      expect(judge([policy('1', ORG, [{ priority: 100, action: 'deny', extra: { targetServiceAccounts: ['sa@kansa-test.iam.gserviceaccount.com'] } }, { priority: 200, action: 'allow' }])], '1')?.status).toBe('fail');
+    });
+
+    it('is unknown for a folder or network policy that allows it: a policy above may deny the traffic first', () => {
+      expect(judge([policy('2', FOLDER, [{ priority: 100, action: 'allow' }])], '2')?.status).toBe('unknown');
+      expect(judge([policy('9', NET, [{ priority: 100, action: 'allow' }])], '9')?.reason).toContain('attached to a folder or a network');
+    });
+  });
 });
