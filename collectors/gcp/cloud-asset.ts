@@ -149,8 +149,8 @@ export class GcpAssetCollector implements Collector {
       return false;
     };
     const jobs = [...plan.entries()].map(([contentType, assetTypes]) =>
-      this.pages(context, client, limit, { parent, contentType, assetTypes }, (asset) => {
-        const item = readAsset(asset, project === undefined ? {} : { project });
+      this.pages(context, client, limit, { parent, contentType, assetTypes }, (asset, readTime) => {
+        const item = readAsset(asset, { ...(project === undefined ? {} : { project }), ...(readTime === undefined ? {} : { readTime }) });
         if (!item.ok) {
           unreadable++;
           context.logger.debug({ provider: 'gcp', scope: parent, asset: item.name, reason: item.reason }, 'unreadable asset');
@@ -215,7 +215,7 @@ export class GcpAssetCollector implements Collector {
     client: AssetServiceClient,
     limit: Limiter,
     request: { parent: string; contentType: ContentType; assetTypes: readonly string[] },
-    onAsset: (asset: unknown) => void,
+    onAsset: (asset: unknown, readTime: string | undefined) => void,
   ): Promise<void> {
     // Retries are ours (counted, quota-aware); gax's would be invisible. Pages are fetched one by one.
     const options = { autoPaginate: false, retry: null, timeout: CALL_TIMEOUT_MS };
@@ -229,9 +229,10 @@ export class GcpAssetCollector implements Collector {
         ),
       );
       let handled = 0;
+      const readTime = timestamp(response?.readTime);
       for (const asset of assets) {
         if (++handled % ASSETS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve));
-        onAsset(asset);
+        onAsset(asset, readTime);
       }
       pageToken = response?.nextPageToken ?? '';
     } while (pageToken !== '');
@@ -250,6 +251,13 @@ export class GcpAssetCollector implements Collector {
     if (!result.ok) throw new ScopeFailure(result.error);
     return result.value;
   }
+}
+
+/** ListAssetsResponse.read_time (google.protobuf.Timestamp, seconds as a Long, number or string) as ISO; undefined when absent. */
+function timestamp(value: { seconds?: unknown; nanos?: unknown } | null | undefined): string | undefined {
+  const seconds = Number(value?.seconds?.toString());
+  if (!value || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return new Date(seconds * 1000 + Math.floor(Number(value.nanos ?? 0) / 1e6)).toISOString();
 }
 
 interface Limiter {
