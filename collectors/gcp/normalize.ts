@@ -166,7 +166,7 @@ const typeNormalizers: Readonly<Record<string, (data: Json, options: NormalizeOp
   // key material is never kept, whatever a source carries; the age in days is measured against the snapshot's
   // read time, and left out (so controls answer unknown) when either time is missing.
   'iam.googleapis.com/ServiceAccountKey': (d, options) => {
-    const { privateKeyData: _private, publicKeyData: _public, ...rest } = d;
+    const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'privateKeyData' && k !== 'publicKeyData'));
     const ageDays = daysBetween(d.validAfterTime, options.readTime);
     return { ...rest, keyType: str(d.keyType), disabled: d.disabled === true, ...(ageDays === undefined ? {} : { ageDays }) };
   },
