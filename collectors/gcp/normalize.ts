@@ -92,6 +92,10 @@ function accountOf(asset: Json, name: string, resource: Json | undefined, data: 
   if (fromName && !/^\d+$/.test(fromName)) return fromName;
   const fromData = str(data.projectId) || str(data.project);
   if (fromData && !/^\d+$/.test(fromData)) return fromData;
+  // An organization's or a folder's own asset (its IAM or organization policies) belongs to no project:
+  // it is accounted to itself, as the collector reports a folder or organization scope.
+  const container = /^\/\/cloudresourcemanager\.googleapis\.com\/((?:organizations|folders)\/[^/]+)$/.exec(name)?.[1];
+  if (container) return container;
   if (options.project) return options.project;
   return fromName ?? (projectNumber(asset, resource) || str(data.projectNumber));
 }

@@ -140,6 +140,9 @@ describe('organization policies', () => {
         'compute.requireOsLogin': { kind: 'restoreDefault' },
       },
     });
+    // An organization's or folder's own policies are accounted to it, not to a project.
+    expect(normalizeAsset(orgPolicies('Organization', '900000000001', [boolean('compute.requireOsLogin', true)]))[0]?.account).toBe('organizations/900000000001');
+    expect(normalizeAsset(policyOf('Folder', '300000000001', []))[0]?.account).toBe('folders/300000000001');
     const [bad] = normalizeAsset(orgPolicies('Project', '1', { constraint: 'constraints/x' }));
     expect(bad?.malformed).toMatch(/expected a list of policies/);
     const [unnamed] = normalizeAsset(orgPolicies('Project', '1', [{ booleanPolicy: { enforced: true } }]));
