@@ -4,6 +4,9 @@
  * IAM v1 ServiceAccountKey and Compute v1 Project / Instance resources.
  */
 import { normalizeAsset } from '../../../collectors/gcp/normalize.js';
+import { evaluate } from '../../../src/evaluate/evaluate.js';
+import type { CollectionScope } from '../../../src/model/resource.js';
+import { bundledMappings, NOW } from '../../support/evaluate.js';
 import { asset, findings, reasonsJa } from './support.js';
 
 const CRM = 'cloudresourcemanager.googleapis.com';
@@ -261,5 +264,33 @@ describe('gcp-kms-key-not-domain-wide', () => {
     expect(f.domain).toEqual({ status: 'fail', reason: 'key domain is usable or administrable by a whole domain: roles/cloudkms.cryptoKeyEncrypterDecrypter → domain:example.jp' });
     expect(f.named).toEqual({ status: 'pass' });
     expect(f.odd?.status).toBe('unknown');
+  });
+});
+
+describe('what the collection did not cover', () => {
+  it('an organization-policy control is unknown, never failed or passed, when ORG_POLICY content was not listed', () => {
+    const resources = [project('123456789012'), computeProject('on', [{ key: 'enable-oslogin', value: 'TRUE' }]), computeProject('off', [{ key: 'enable-oslogin', value: 'FALSE' }])].flatMap((a) => normalizeAsset(a));
+    // ListAssets with ORG_POLICY was refused: its types are a gap of the scope, with the reason.
+    const orgPolicyTypes = ['Project', 'Folder', 'Organization'].map((k) => `${CRM}/${k}#orgPolicy`);
+    const reason = { en: 'PERMISSION_DENIED: the caller lacks cloudasset.assets.listOrgPolicy', ja: 'cloudasset.assets.listOrgPolicy 権限がありません' };
+    const coverage = [...new Set(resources.map((r) => r.account))].map(
+      (account): CollectionScope => ({
+        provider: 'gcp',
+        account,
+        region: 'global',
+        types: [`${CRM}/Project`, 'compute.googleapis.com/Project'],
+        gaps: [{ types: orgPolicyTypes, reason }],
+        outcome: { status: 'ok', collectedAt: NOW.toISOString() },
+      }),
+    );
+    const { controls, catalog, attestations } = bundledMappings();
+    const assessment = evaluate(resources, coverage, controls, catalog, attestations, NOW);
+    for (const control of ['gcp-org-policy-sa-key-creation-disabled', 'gcp-org-policy-resource-locations-japan']) {
+      const statuses = assessment.findings.filter((f) => f.control === control).map((f) => f.status);
+      expect({ control, statuses }).toEqual({ control, statuses: ['unknown'] });
+    }
+    // OS Login on in the metadata is a pass whatever the policies say; off, an unseen compute.requireOsLogin could still enforce it.
+    const osLogin = Object.fromEntries(assessment.findings.filter((f) => f.control === 'gcp-compute-os-login-enabled').map((f): [string, string] => [f.resourceId.split('/').pop() ?? '', f.status]));
+    expect(osLogin).toEqual({ on: 'pass', off: 'unknown' });
   });
 });
