@@ -82,7 +82,8 @@ export function identityAsset(type: string, contentType: IdentityContentType, c:
     return { name: `//cloudresourcemanager.googleapis.com/projects/${number}`, orgPolicy: ORG_POLICIES[index] ?? [] };
   }
   if (contentType === 'IAM_POLICY' && type === 'cloudkms.googleapis.com/CryptoKey') {
-    const member = k === 0 || compliant ? `serviceAccount:app@${project}.iam.gserviceaccount.com` : 'domain:example.jp';
+    // Key 1 of project 1 is granted to a whole domain, of later projects to allAuthenticatedUsers (gcp-kms-key-not-public).
+    const member = k === 0 || compliant ? `serviceAccount:app@${project}.iam.gserviceaccount.com` : index === 1 ? 'domain:example.jp' : 'allAuthenticatedUsers';
     return {
       name: `//cloudkms.googleapis.com/projects/${project}/locations/asia-northeast1/keyRings/ring/cryptoKeys/key-${k}`,
       iamPolicy: { version: 1, bindings: [{ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', members: [member] }], etag: Buffer.from('BwXkms') },

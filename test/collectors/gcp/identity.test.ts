@@ -23,6 +23,7 @@ const IDENTITY_CONTROLS = [
   'gcp-compute-os-login-2fa',
   'gcp-compute-default-sa-full-api-access',
   'gcp-kms-key-not-domain-wide',
+  'gcp-kms-key-not-public',
   'gcp-org-policy-resource-locations-japan',
 ];
 
