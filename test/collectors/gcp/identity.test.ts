@@ -19,6 +19,7 @@ const IDENTITY_CONTROLS = [
   'gcp-iam-sa-no-user-managed-keys',
   'gcp-iam-sa-key-rotated-90-days',
   'gcp-org-policy-sa-key-creation-disabled',
+  'gcp-org-policy-allowed-member-domains',
   'gcp-compute-os-login-enabled',
   'gcp-compute-os-login-2fa',
   'gcp-compute-default-sa-full-api-access',

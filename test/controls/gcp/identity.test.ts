@@ -165,6 +165,16 @@ describe('organization policies', () => {
     expect(findings([project('123456789012', null), org], KEYS)['123456789012']?.status).toBe('unknown');
   });
 
+  const DOMAINS = 'gcp-org-policy-allowed-member-domains';
+  it(`${DOMAINS}: a list of customer ids passes; allow-all or none fails`, () => {
+    const verdict = (...assets: unknown[]) => findings([project('123456789012'), ...assets], DOMAINS)['123456789012'];
+    const domains = (listPolicy: Record<string, unknown>) => orgPolicies('Organization', '900000000001', [{ version: 1, constraint: 'constraints/iam.allowedPolicyMemberDomains', listPolicy }]);
+    expect(verdict(domains({ allowedValues: ['C0abc123'] }))).toEqual({ status: 'pass' });
+    expect(verdict(domains({ allValues: 'ALLOW' }))).toEqual({ status: 'fail', reason: 'project 123456789012: iam.allowedPolicyMemberDomains is not limited to named customer ids' });
+    expect(verdict()?.status).toBe('fail');
+    expect(findings([project('123456789012', null), domains({ allowedValues: ['C0abc123'] })], DOMAINS)['123456789012']?.status).toBe('unknown');
+  });
+
   const LOCATIONS = 'gcp-org-policy-resource-locations-japan';
   it(`${LOCATIONS}: Japanese allowed values pass; foreign, allow-all, inherited foreign or none fail; no ancestors is unknown`, () => {
     const verdict = (...assets: unknown[]) => findings([project('123456789012'), ...assets], LOCATIONS)['123456789012'];
@@ -285,7 +295,7 @@ describe('what the collection did not cover', () => {
     );
     const { controls, catalog, attestations } = bundledMappings();
     const assessment = evaluate(resources, coverage, controls, catalog, attestations, NOW);
-    for (const control of ['gcp-org-policy-sa-key-creation-disabled', 'gcp-org-policy-resource-locations-japan']) {
+    for (const control of ['gcp-org-policy-sa-key-creation-disabled', 'gcp-org-policy-resource-locations-japan', 'gcp-org-policy-allowed-member-domains']) {
       const statuses = assessment.findings.filter((f) => f.control === control).map((f) => f.status);
       expect({ control, statuses }).toEqual({ control, statuses: ['unknown'] });
     }
