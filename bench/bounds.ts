@@ -124,15 +124,15 @@ export function azureBound(estate: AzureEstate, controls: readonly Control[], so
  * names the IAM_POLICY content of `type`.
  */
 export function gcpBound(estate: GcpEstate, types: ReadonlySet<string>, projects: readonly string[]): Bound {
-  const byContent = { RESOURCE: [] as string[], IAM_POLICY: [] as string[] };
+  const byContent = { RESOURCE: [] as string[], IAM_POLICY: [] as string[], ORG_POLICY: [] as string[] };
   for (const t of types) {
     if (!/^[a-z0-9.-]+\.googleapis\.com\//.test(t)) continue;
     const [assetType = '', suffix] = t.split('#');
-    (suffix === 'iamPolicy' ? byContent.IAM_POLICY : byContent.RESOURCE).push(assetType);
+    (suffix === 'iamPolicy' ? byContent.IAM_POLICY : suffix === 'orgPolicy' ? byContent.ORG_POLICY : byContent.RESOURCE).push(assetType);
   }
   const parts: Record<string, number> = {};
   for (const project of projects)
-    for (const contentType of ['RESOURCE', 'IAM_POLICY'] as const) {
+    for (const contentType of ['RESOURCE', 'IAM_POLICY', 'ORG_POLICY'] as const) {
       const assetTypes = byContent[contentType];
       if (assetTypes.length > 0) add(parts, `ListAssets ${contentType}`, pages(estate.count([project], contentType, assetTypes), GCP_LIST_ASSETS_MAX_PAGE));
     }

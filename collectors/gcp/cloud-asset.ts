@@ -171,8 +171,8 @@ export class GcpAssetCollector implements Collector {
       return false;
     };
     const jobs = [...plan.entries()].map(([contentType, assetTypes]) =>
-      this.pages(context, client, limit, { parent, contentType, assetTypes }, (asset) => {
-        const item = readAsset(asset, project === undefined ? {} : { project });
+      this.pages(context, client, limit, { parent, contentType, assetTypes }, (asset, readTime) => {
+        const item = readAsset(asset, { ...(project === undefined ? {} : { project }), ...(readTime === undefined ? {} : { readTime }) });
         if (!item.ok) {
           unreadable++;
           context.logger.debug({ provider: 'gcp', scope: parent, asset: item.name, reason: item.reason }, 'unreadable asset');
@@ -241,7 +241,7 @@ export class GcpAssetCollector implements Collector {
     client: AssetServiceClient,
     limit: Limiter,
     request: { parent: string; contentType: ContentType; assetTypes: readonly string[] },
-    onAsset: (asset: unknown) => void,
+    onAsset: (asset: unknown, readTime: string | undefined) => void,
   ): Promise<void> {
     // Retries are ours (counted, quota-aware); gax's would be invisible. Pages are fetched one by one.
     const options = { autoPaginate: false, retry: null, timeout: CALL_TIMEOUT_MS };
@@ -255,9 +255,10 @@ export class GcpAssetCollector implements Collector {
         ),
       );
       let handled = 0;
+      const readTime = timestamp(response?.readTime);
       for (const asset of assets) {
         if (++handled % ASSETS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve));
-        onAsset(asset);
+        onAsset(asset, readTime);
       }
       pageToken = response?.nextPageToken ?? '';
     } while (pageToken !== '');
@@ -295,6 +296,13 @@ function ancestorPoliciesReason(parent: string, unread: readonly string[]): Bili
     en: `listing ${parent} does not return the hierarchical firewall policies attached to ${nodes} above it (Cloud Asset lists only the assets inside the parent listed); they are evaluated before the VPC firewall rules and may deny or allow the traffic: add ${nodes} to collectors.gcp.scopes (roles/cloudasset.viewer there) to read them`,
     ja: `${parent} の一覧取得では、上位の ${unread.join('、')} に関連付けられた階層型ファイアウォール ポリシーは返されません（Cloud Asset は一覧対象の範囲内のアセットだけを返します）。これらのポリシーは VPC ファイアウォール ルールより先に評価され、通信を拒否することも許可することもあります。読み取るには ${unread.join('、')} を collectors.gcp.scopes に加え、そこで roles/cloudasset.viewer を付与してください`,
   };
+}
+
+/** ListAssetsResponse.read_time (google.protobuf.Timestamp, seconds as a Long, number or string) as ISO; undefined when absent. */
+function timestamp(value: { seconds?: unknown; nanos?: unknown } | null | undefined): string | undefined {
+  const seconds = Number(value?.seconds?.toString());
+  if (!value || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return new Date(seconds * 1000 + Math.floor(Number(value.nanos ?? 0) / 1e6)).toISOString();
 }
 
 interface Limiter {

@@ -35,6 +35,11 @@ export function contentTypeOf(type: string): { contentType: ContentType; assetTy
 export interface NormalizeOptions {
   /** Project id to attribute assets to when the asset itself names only a project number (project scope). */
   readonly project?: string;
+  /**
+   * When Cloud Asset took the snapshot (ListAssetsResponse.read_time, ISO): ages such as a service-account
+   * key's are measured against it, so a verdict is as of the inventory, never of the wall clock.
+   */
+  readonly readTime?: string;
 }
 
 function isObject(value: unknown): value is Json {
@@ -87,6 +92,10 @@ function accountOf(asset: Json, name: string, resource: Json | undefined, data: 
   if (fromName && !/^\d+$/.test(fromName)) return fromName;
   const fromData = str(data.projectId) || str(data.project);
   if (fromData && !/^\d+$/.test(fromData)) return fromData;
+  // An organization's or a folder's own asset (its IAM or organization policies) belongs to no project:
+  // it is accounted to itself, as the collector reports a folder or organization scope.
+  const container = /^\/\/cloudresourcemanager\.googleapis\.com\/((?:organizations|folders)\/[^/]+)$/.exec(name)?.[1];
+  if (container) return container;
   if (options.project) return options.project;
   return fromName ?? (projectNumber(asset, resource) || str(data.projectNumber) || hierarchyNode(asset, resource));
 }
@@ -160,9 +169,34 @@ function canonicalFirewallRules(value: unknown, what: string): Json[] {
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)s$/;
+const DAY_MS = 86_400_000;
+
+/** Whole days from `from` to `to` (ISO times); undefined when either is missing or unreadable. */
+function daysBetween(from: unknown, to: string | undefined): number | undefined {
+  const start = Date.parse(str(from));
+  const end = to === undefined ? NaN : Date.parse(to);
+  return Number.isFinite(start) && Number.isFinite(end) ? Math.floor((end - start) / DAY_MS) : undefined;
+}
 
 /** Per-type canonicalization so controls are written once. */
-const typeNormalizers: Readonly<Record<string, (data: Json) => Json>> = {
+const typeNormalizers: Readonly<Record<string, (data: Json, options: NormalizeOptions) => Json>> = {
+  // IAM v1 ServiceAccountKey (https://cloud.google.com/iam/docs/reference/rest/v1/projects.serviceAccounts.keys):
+  // key material is never kept, whatever a source carries; the age in days is measured against the snapshot's
+  // read time, and left out (so controls answer unknown) when either time is missing.
+  'iam.googleapis.com/ServiceAccountKey': (d, options) => {
+    const rest = Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'privateKeyData' && k !== 'publicKeyData'));
+    const ageDays = daysBetween(d.validAfterTime, options.readTime);
+    return { ...rest, keyType: str(d.keyType), disabled: d.disabled === true, ...(ageDays === undefined ? {} : { ageDays }) };
+  },
+  // Compute v1 Project (https://cloud.google.com/compute/docs/reference/rest/v1/projects): the project-wide
+  // metadata items ({key, value}) as a map, so `enable-oslogin` is looked up by key. Without
+  // commonInstanceMetadata nothing is known of the metadata, and `metadata` stays absent.
+  'compute.googleapis.com/Project': (d) => {
+    if (!isObject(d.commonInstanceMetadata)) return d;
+    const metadata: Record<string, string> = {};
+    for (const item of list(d.commonInstanceMetadata.items)) if (isObject(item) && str(item.key)) metadata[str(item.key)] = str(item.value);
+    return { ...d, metadata };
+  },
   'compute.googleapis.com/Firewall': (d) => ({
     ...d,
     direction: str(d.direction) || 'INGRESS', // the API's default
@@ -240,6 +274,41 @@ function canonicalIamPolicy(policy: Json): Json {
   };
 }
 
+const ALL_VALUES: Readonly<Record<number, string>> = { 0: '', 1: 'ALLOW', 2: 'DENY' };
+
+/**
+ * Asset.org_policy (google/cloud/asset/v1/assets.proto, field 6): repeated google.cloud.orgpolicy.v1.Policy
+ * (google/cloud/orgpolicy/v1/orgpolicy.proto) — `constraint` "constraints/<name>" and one of list_policy
+ * {allowed_values, denied_values, all_values ALLOW|DENY, inherit_from_parent}, boolean_policy {enforced}
+ * or restore_default. Keyed by constraint name without the "constraints/" prefix; `kind` says which of
+ * the three the policy is ("" when none is set). A shape other than this is an error: the asset is malformed.
+ */
+function canonicalOrgPolicies(value: unknown): Json {
+  if (!Array.isArray(value)) throw new Error(`orgPolicy is a ${typeof value}, expected a list of policies`);
+  const out: Json = {};
+  value.forEach((policy, i) => {
+    if (!isObject(policy)) throw new Error(`orgPolicy[${i}] is not an object`);
+    const constraint = str(policy.constraint).replace(/^constraints\//, '');
+    if (!constraint) throw new Error(`orgPolicy[${i}] names no constraint`);
+    const listPolicy = pick(policy, 'listPolicy', 'list_policy');
+    const booleanPolicy = pick(policy, 'booleanPolicy', 'boolean_policy');
+    const restore = pick(policy, 'restoreDefault', 'restore_default');
+    if (isObject(booleanPolicy)) out[constraint] = { kind: 'boolean', enforced: booleanPolicy.enforced === true };
+    else if (isObject(listPolicy)) {
+      const all = pick(listPolicy, 'allValues', 'all_values');
+      out[constraint] = {
+        kind: 'list',
+        allowedValues: list(pick(listPolicy, 'allowedValues', 'allowed_values')).map(str),
+        deniedValues: list(pick(listPolicy, 'deniedValues', 'denied_values')).map(str),
+        allValues: typeof all === 'number' ? ALL_VALUES[all] ?? String(all) : all === 'ALL_VALUES_UNSPECIFIED' ? '' : str(all),
+        inheritFromParent: pick(listPolicy, 'inheritFromParent', 'inherit_from_parent') === true,
+      };
+    } else if (isObject(restore)) out[constraint] = { kind: 'restoreDefault' };
+    else out[constraint] = { kind: '' };
+  });
+  return out;
+}
+
 /**
  * One asset, read: its resources (each perhaps malformed, always under the real asset type), or, when
  * not even the asset type can be read, why — such an item is counted as unreadable in its scope and
@@ -269,7 +338,7 @@ export function normalizeAsset(asset: unknown, options: NormalizeOptions = {}): 
     try {
       let data = dataDocument(resource.data);
       const normalizeType = typeNormalizers[assetType];
-      if (normalizeType) data = normalizeType(data);
+      if (normalizeType) data = normalizeType(data, options);
       out.push({
         provider: 'gcp',
         account: accountOf(asset, name, resource, data, options),
@@ -307,7 +376,31 @@ export function normalizeAsset(asset: unknown, options: NormalizeOptions = {}): 
       });
     } else out.push(malformed({ name, type, account: accountOf(asset, name, resource, {}, options) }, 'iamPolicy is not an object'));
   }
-  if (out.length === 0) out.push(malformed({ name, type: assetType, account: accountOf(asset, name, resource, {}, options) }, 'asset carries neither a resource nor an IAM policy'));
+  const orgPolicy = pick(asset, 'orgPolicy', 'org_policy');
+  // gRPC decodes an absent repeated field as an empty list: only policies make an #orgPolicy resource.
+  if (orgPolicy !== undefined && orgPolicy !== null && !(Array.isArray(orgPolicy) && orgPolicy.length === 0)) {
+    const type = `${assetType}${ORG_POLICY_SUFFIX}`;
+    const identity = { name, type, account: accountOf(asset, name, resource, {}, options) };
+    try {
+      out.push({
+        provider: 'gcp',
+        account: identity.account,
+        region: GLOBAL_REGION,
+        type,
+        id: name,
+        name: lastSegment(name),
+        arn: name,
+        tags: {},
+        configuration: { policies: canonicalOrgPolicies(orgPolicy) },
+        supplementary,
+        relationships: [],
+        capturedAt: capturedAt(asset),
+      });
+    } catch (error) {
+      out.push(malformed(identity, errorMessage(error)));
+    }
+  }
+  if (out.length === 0) out.push(malformed({ name, type: assetType, account: accountOf(asset, name, resource, {}, options) }, 'asset carries neither a resource, an IAM policy nor organization policies'));
   return out;
 }
 

@@ -221,7 +221,7 @@ export class GcpAssetHandler {
     if (!/^(projects|folders|organizations)\/[^/]+$/.test(parent)) throw new RpcError(grpc.status.INVALID_ARGUMENT, `Invalid parent: "${parent}"`);
     if (!projects) throw new RpcError(grpc.status.PERMISSION_DENIED, `The caller does not have permission (or ${parent} does not exist)`);
     const contentType = request.contentType ?? 'CONTENT_TYPE_UNSPECIFIED';
-    if (contentType !== 'RESOURCE' && contentType !== 'IAM_POLICY' && contentType !== 'CONTENT_TYPE_UNSPECIFIED') {
+    if (contentType !== 'RESOURCE' && contentType !== 'IAM_POLICY' && contentType !== 'ORG_POLICY' && contentType !== 'CONTENT_TYPE_UNSPECIFIED') {
       throw new RpcError(grpc.status.INVALID_ARGUMENT, `content_type ${contentType} is not served by the sandbox`);
     }
     const pageSize = request.pageSize ?? 0;
@@ -229,14 +229,15 @@ export class GcpAssetHandler {
     const limit = pageSize === 0 ? LIST_ASSETS_DEFAULT_PAGE_SIZE : pageSize;
     const assetTypes = [...(request.assetTypes ?? [])];
     // Unspecified content lists resource names only; the sandbox treats it as RESOURCE without data.
-    const listed: GcpContentType = contentType === 'IAM_POLICY' ? 'IAM_POLICY' : 'RESOURCE';
+    const listed: GcpContentType = contentType === 'IAM_POLICY' || contentType === 'ORG_POLICY' ? contentType : 'RESOURCE';
     const fingerprint = hashParts(parent, listed, ...assetTypes).toString(36);
     const offset = decodeToken(request.pageToken ?? '', fingerprint);
     const total = this.estate.count(projects, listed, assetTypes);
-    const assets = this.estate.page(projects, listed, assetTypes, offset, limit);
+    const readTime = this.faults.date();
+    const assets = this.estate.page(projects, listed, assetTypes, offset, limit, readTime);
     const next = offset + assets.length;
     return {
-      readTime: { seconds: String(Math.floor(this.faults.date().getTime() / 1000)), nanos: 0 },
+      readTime: { seconds: String(Math.floor(readTime.getTime() / 1000)), nanos: 0 },
       assets: assets.map((a) => this.encode(a, contentType === 'CONTENT_TYPE_UNSPECIFIED')),
       nextPageToken: next < total ? encodeToken(next, fingerprint) : '',
     };
@@ -245,6 +246,7 @@ export class GcpAssetHandler {
   private encode(asset: GcpAsset, namesOnly: boolean): Record<string, unknown> {
     const base = { name: asset.name, assetType: asset.assetType, ancestors: [...asset.ancestors], updateTime: asset.updateTime };
     if (asset.iamPolicy) return { ...base, iamPolicy: asset.iamPolicy };
+    if (asset.orgPolicy) return { ...base, orgPolicy: asset.orgPolicy };
     if (!asset.resource || namesOnly) return base;
     // Broken payloads are broken on every request. On gRPC a Struct cannot be half-JSON: it arrives without data.
     const broken = this.faults.malformed(asset.name) !== undefined;

@@ -222,7 +222,8 @@ describe('kansa permissions', () => {
   it('prints the role in the requested format', async () => {
     const { io, out } = capture();
     expect(await main(['permissions', '--provider', 'gcp', '--format', 'json'], io)).toBe(0);
-    expect((JSON.parse(out()) as { includedPermissions: string[] }).includedPermissions).toContain('cloudasset.assets.listResource');
+    // The identity controls (issue 13) read IAM and organization policies: all three Cloud Asset list permissions.
+    expect((JSON.parse(out()) as { includedPermissions: string[] }).includedPermissions).toEqual(['cloudasset.assets.listIamPolicy', 'cloudasset.assets.listOrgPolicy', 'cloudasset.assets.listResource']);
   });
 
   it('takes Azure assignable scopes', async () => {

@@ -123,8 +123,8 @@ describe('GCP collector under injected faults', () => {
     expect(run.accounts.find((a) => a.account === denied)).toMatchObject({ ok: false, error: expect.stringContaining('PERMISSION_DENIED') as unknown });
     expect(resources.some((r) => r.account === denied)).toBe(false);
     expect(resourceAssets(resources)).toHaveLength(expectedAll() - sandbox.gcp.expectedCount(`projects/${denied}`, RESOURCE_TYPES));
-    // PERMISSION_DENIED is final: one attempt per content type, no retry.
-    expect(count(calls, 'PERMISSION_DENIED')).toBe(2);
+    // PERMISSION_DENIED is final: one attempt per content type (RESOURCE, IAM_POLICY, ORG_POLICY), no retry.
+    expect(count(calls, 'PERMISSION_DENIED')).toBe(3);
     const fromDenied = assessment.findings.filter((f) => f.account === denied);
     expect(fromDenied.filter((f) => f.status === 'fail')).toEqual([]);
     expect(fromDenied.length).toBeGreaterThan(0);
@@ -168,8 +168,8 @@ describe('GCP collector under injected faults', () => {
     const { run, sleeps, calls, assessment } = await collect(sandbox, [`projects/${project}`], { maxAttempts: 3 });
     expect(run.coverage.map((s) => s.outcome.status)).toEqual(['failed']);
     expect(run.coverage[0]?.outcome).toMatchObject({ error: expect.stringContaining('INTERNAL') as unknown });
-    expect(count(calls, 'INTERNAL')).toBe(2 * 3); // two content types, three attempts each
-    expect(sleeps).toHaveLength(2 * 2);
+    expect(count(calls, 'INTERNAL')).toBe(3 * 3); // three content types, three attempts each
+    expect(sleeps).toHaveLength(3 * 2);
     const gcpFindings = assessment.findings.filter((f) => f.provider === 'gcp');
     expect(gcpFindings.length).toBeGreaterThan(0);
     expect(gcpFindings.every((f) => f.status === 'unknown' && f.account === project)).toBe(true);

@@ -10,7 +10,8 @@ describe('the bundled AWS controls', () => {
 
   it('evidence every requirement the catalog classes automated or partial', () => {
     const evidenced = new Set(aws.flatMap((c) => c.requirements[catalog.id] ?? []));
-    const missing = catalog.requirements.filter((r) => r.automation !== 'manual' && !evidenced.has(r.id)).map((r) => r.id);
+    // Unless the catalog says why AWS configuration cannot evidence it (not_evidenced.aws), as for the other clouds.
+    const missing = catalog.requirements.filter((r) => r.automation !== 'manual' && !evidenced.has(r.id) && r.notEvidenced.aws === undefined).map((r) => r.id);
     expect(missing).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 /** Test support: real-shaped Cloud Asset assets through the real GCP normalizer and the bundled controls. */
 import { readFileSync } from 'node:fs';
-import { normalizeAsset } from '../../../collectors/gcp/normalize.js';
+import { normalizeAsset, type NormalizeOptions } from '../../../collectors/gcp/normalize.js';
 import type { Assessment, Finding } from '../../../src/evaluate/assessment.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { CollectionScope, Resource } from '../../../src/model/resource.js';
@@ -18,8 +18,8 @@ export function sampleAsset(file: string, name: string): Record<string, unknown>
   return found;
 }
 
-export function assessAssets(assets: readonly unknown[]): Assessment {
-  const resources: Resource[] = assets.flatMap((a) => normalizeAsset(a));
+export function assessAssets(assets: readonly unknown[], options: NormalizeOptions = {}): Assessment {
+  const resources: Resource[] = assets.flatMap((a) => normalizeAsset(a, options));
   const coverage = [...new Set(resources.map((r) => r.account))].map(
     (account): CollectionScope => ({ provider: 'gcp', account, region: 'global', types: 'all', outcome: { status: 'ok', collectedAt: NOW.toISOString() } }),
   );
@@ -28,9 +28,9 @@ export function assessAssets(assets: readonly unknown[]): Assessment {
 }
 
 /** Findings of one control keyed by the last segment of the asset name. */
-export function findings(assets: readonly unknown[], control: string): Record<string, Pick<Finding, 'status' | 'reason'>> {
+export function findings(assets: readonly unknown[], control: string, options: NormalizeOptions = {}): Record<string, Pick<Finding, 'status' | 'reason'>> {
   const out: Record<string, Pick<Finding, 'status' | 'reason'>> = {};
-  for (const f of assessAssets(assets).findings) {
+  for (const f of assessAssets(assets, options).findings) {
     if (f.control !== control) continue;
     out[f.resourceId.split('/').pop() ?? f.resourceId] = f.reason === undefined ? { status: f.status } : { status: f.status, reason: f.reason };
   }
@@ -49,9 +49,9 @@ export function asset(type: string, name: string, data: Record<string, unknown>,
 }
 
 /** Japanese reasons (`reason_ja`) of one control's findings, keyed as `findings` keys them. */
-export function reasonsJa(assets: readonly unknown[], control: string): Record<string, string | undefined> {
+export function reasonsJa(assets: readonly unknown[], control: string, options: NormalizeOptions = {}): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const f of assessAssets(assets).findings) {
+  for (const f of assessAssets(assets, options).findings) {
     if (f.control === control) out[f.resourceId.split('/').pop() ?? f.resourceId] = f.reason_ja;
   }
   return out;
