@@ -1,4 +1,5 @@
 /** Exposure read from AWS Config (mappings/controls/aws/exposure.yaml). */
+import { normalizeConfigItem } from '../../../collectors/aws/normalize.js';
 import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
 
 /** An EC2 instance item as AWS Config records it (camelCase EC2 API shape, metadataOptions per the resource schema). */
@@ -124,5 +125,52 @@ describe('aws-ec2-instance-managed-by-ssm', () => {
   it('is unknown, not a fail, when the inventory type is not collected in the scope', () => {
     const scope = { provider: 'aws' as const, account: '111122223333', region: 'ap-northeast-1', types: ['AWS::EC2::Instance'], outcome: { status: 'ok' as const, collectedAt: '2026-11-01T00:00:00Z' } };
     expect(findingsOf(assess([instance('i-0unmanaged000001', undefined)], [scope]), control)['i-0unmanaged000001']?.status).toBe('unknown');
+  });
+});
+
+describe('aws-acm-certificate-not-expiring (days left counted from when the item is read, NOW = 2026-11-01)', () => {
+  const control = 'aws-acm-certificate-not-expiring';
+  // AWS::ACM::Certificate fields per awslabs/aws-config-resource-schema; captured long before NOW on purpose.
+  const cert = (id: string, fields: Record<string, unknown>): Record<string, unknown> => ({
+    ...configItem({
+      type: 'AWS::ACM::Certificate',
+      id: `arn:aws:acm:ap-northeast-1:111122223333:certificate/${id}`,
+      configuration: { certificateArn: `arn:aws:acm:ap-northeast-1:111122223333:certificate/${id}`, domainName: `${id}.example.jp`, type: 'AMAZON_ISSUED', status: 'ISSUED', inUseBy: [], ...fields },
+    }),
+    configurationItemCaptureTime: '2026-01-10T00:00:00.000Z',
+  });
+  const arn = (id: string): string => `arn:aws:acm:ap-northeast-1:111122223333:certificate/${id}`;
+
+  it('fails a certificate 10 days from expiry even though its item was captured ten months earlier, and an expired one', () => {
+    const a = assess([cert('soon', { notAfter: '2026-11-11T12:00:00.000Z' }), cert('gone', { notAfter: '2026-10-20T00:00:00.000Z', status: 'EXPIRED' })]);
+    const f = findingsOf(a, control);
+    expect(f[arn('soon')]).toEqual({ status: 'fail', reason: 'certificate soon.example.jp expires in 10 days (as of 2026-11-01T00:00:00.000Z)' });
+    expect(f[arn('gone')]).toEqual({ status: 'fail', reason: 'certificate gone.example.jp expired 12 days ago (as of 2026-11-01T00:00:00.000Z)' });
+    expect(reasonsJaOf(a, control)[arn('soon')]).toBe('証明書 soon.example.jp の有効期限まで 10 日です（2026-11-01T00:00:00.000Z 時点）');
+  });
+
+  it('passes a certificate 30 days or more from expiry, and does not judge one pending validation', () => {
+    const f = findingsOf(assess([cert('fine', { notAfter: '2027-03-01T00:00:00.000Z' }), cert('edge', { notAfter: '2026-12-01T00:00:00.000Z' }), cert('pending', { status: 'PENDING_VALIDATION' })]), control);
+    expect(f[arn('fine')]).toEqual({ status: 'pass' });
+    expect(f[arn('edge')]).toEqual({ status: 'pass' });
+    expect(f[arn('pending')]).toBeUndefined();
+  });
+
+  it('is unknown when notAfter is not recorded', () => {
+    expect(findingsOf(assess([cert('nodate', {})]), control)[arn('nodate')]?.status).toBe('unknown');
+  });
+});
+
+describe('normalizing an ACM certificate item', () => {
+  const item = configItem({ type: 'AWS::ACM::Certificate', id: 'arn:aws:acm:ap-northeast-1:111122223333:certificate/x', configuration: { notAfter: '2026-11-11T00:00:00.000Z', status: 'ISSUED' } });
+  const configuration = (observedAt?: Date): Record<string, unknown> => {
+    const outcome = normalizeConfigItem(item, observedAt);
+    return outcome.kind === 'resource' ? outcome.resource.configuration : {};
+  };
+
+  it('counts days left from the reading time, and adds nothing without one (the control is then unknown)', () => {
+    expect(configuration(new Date('2026-11-01T00:00:00Z'))).toMatchObject({ notAfterDaysLeft: 10, notAfterDaysLeftAsOf: '2026-11-01T00:00:00.000Z' });
+    expect(configuration(new Date('2026-11-12T00:00:00Z')).notAfterDaysLeft).toBe(-1);
+    expect(configuration()).not.toHaveProperty('notAfterDaysLeft');
   });
 });
