@@ -686,13 +686,16 @@ const trail: AwsTypeSpec = {
       homeRegion: region,
       trailARN: arn,
       logFileValidationEnabled: validation,
-      cloudWatchLogsLogGroupArn: `arn:aws:logs:${region}:${account}:log-group:aws-cloudtrail-logs:*`,
-      cloudWatchLogsRoleArn: `arn:aws:iam::${account}:role/CloudTrail_CloudWatchLogs_Role`,
       hasCustomEventSelectors: false,
       hasInsightSelectors: false,
       isOrganizationTrail: false,
     };
     if (rng.chance(0.5)) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    // Every third account's trail is not delivered to CloudWatch Logs; DescribeTrails then omits both fields.
+    if (ctx.accountIndex % 3 !== 2) {
+      configuration.cloudWatchLogsLogGroupArn = `arn:aws:logs:${region}:${account}:log-group:aws-cloudtrail-logs:*`;
+      configuration.cloudWatchLogsRoleArn = `arn:aws:iam::${account}:role/CloudTrail_CloudWatchLogs_Role`;
+    }
     return { name: id, arn, availabilityZone: REGIONAL, configuration, supplementary: { Tags: [] } };
   },
 };

@@ -174,3 +174,27 @@ describe('normalizing an ACM certificate item', () => {
     expect(configuration()).not.toHaveProperty('notAfterDaysLeft');
   });
 });
+
+describe('CloudTrail trail encryption and CloudWatch Logs delivery (logging.yaml)', () => {
+  // The aws-config-rdk example trail item (DescribeTrails shape): unset optional fields are omitted.
+  const trail = (name: string, extra: Record<string, unknown>, base: Record<string, unknown> = { trailARN: `arn:aws:cloudtrail:ap-northeast-1:111122223333:trail/${name}` }): Record<string, unknown> =>
+    configItem({
+      type: 'AWS::CloudTrail::Trail',
+      id: name,
+      configuration: { name, s3BucketName: 'trail-logs', includeGlobalServiceEvents: true, isMultiRegionTrail: true, homeRegion: 'ap-northeast-1', logFileValidationEnabled: true, ...base, ...extra },
+    });
+  const encrypted = { kmsKeyId: 'arn:aws:kms:ap-northeast-1:111122223333:key/0a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d' };
+  const delivered = { cloudWatchLogsLogGroupArn: 'arn:aws:logs:ap-northeast-1:111122223333:log-group:trail:*', cloudWatchLogsRoleArn: 'arn:aws:iam::111122223333:role/trail' };
+
+  it('passes trails with the field set, fails trails whose recorded document omits it', () => {
+    const a = assess([trail('full', { ...encrypted, ...delivered }), trail('bare', {})]);
+    expect(findingsOf(a, 'aws-cloudtrail-kms-encrypted')).toEqual({ full: { status: 'pass' }, bare: { status: 'fail', reason: 'trail bare does not encrypt its log files with a KMS key (no kmsKeyId)' } });
+    expect(findingsOf(a, 'aws-cloudtrail-cloudwatch-logs')).toEqual({ full: { status: 'pass' }, bare: { status: 'fail', reason: 'trail bare does not deliver to CloudWatch Logs (no cloudWatchLogsLogGroupArn)' } });
+  });
+
+  it('is unknown when the trail document itself is missing (no trailARN)', () => {
+    const a = assess([trail('empty', {}, {})]);
+    expect(findingsOf(a, 'aws-cloudtrail-kms-encrypted')['empty']?.status).toBe('unknown');
+    expect(findingsOf(a, 'aws-cloudtrail-cloudwatch-logs')['empty']?.status).toBe('unknown');
+  });
+});
