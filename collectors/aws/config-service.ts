@@ -354,7 +354,7 @@ export class AwsConfigCollector implements Collector {
         /** Types AWS Config answered with ResourceNotRecorded items: not covered here, whatever the recorders said. */
         const notRecorded = new Set<string>();
         const emit = (item: unknown): void => {
-          const outcome = normalizeConfigItem(item);
+          const outcome = normalizeConfigItem(item, context.now());
           if (outcome.kind === 'skipped' && outcome.notRecorded) notRecorded.add(outcome.notRecorded);
           if (outcome.kind !== 'resource') return;
           const r = outcome.resource;
@@ -449,7 +449,7 @@ export class AwsConfigCollector implements Collector {
     /** account|region → types the aggregator answered with ResourceNotRecorded items (not covered there). */
     const notRecordedAt = new Map<string, Set<string>>();
     const emit = (item: unknown): void => {
-      const outcome = normalizeConfigItem(item);
+      const outcome = normalizeConfigItem(item, context.now());
       if (outcome.kind === 'skipped' && outcome.notRecorded) {
         const at = item as { accountId?: unknown; awsRegion?: unknown };
         const key = `${typeof at.accountId === 'string' ? at.accountId : ''}|${typeof at.awsRegion === 'string' ? at.awsRegion : ''}`;

@@ -96,7 +96,7 @@ interface Documents {
  * Per-type canonicalization: spellings that changed over AWS Config's history, and documents AWS Config
  * stores as (URL-encoded) JSON strings, parsed once here so controls read them as data.
  */
-const typeNormalizers: Readonly<Record<string, (documents: Documents) => Documents>> = {
+const typeNormalizers: Readonly<Record<string, (documents: Documents, observedAt: Date | undefined) => Documents>> = {
   'AWS::EC2::SecurityGroup': ({ configuration: c, supplementary }) => ({
     configuration: {
       ...c,
@@ -163,7 +163,26 @@ const typeNormalizers: Readonly<Record<string, (documents: Documents) => Documen
     supplementary,
   }),
   'AWS::EC2::DHCPOptions': ({ configuration: c, supplementary }) => ({ configuration: canonicalDhcpOptions(c), supplementary }),
+  // An expiry date does not change, so the item may have been captured long ago: days left are counted from
+  // when the item was read (the collection or file-reading time), never from configurationItemCaptureTime,
+  // which would make an old item of a certificate expiring now look safe.
+  'AWS::ACM::Certificate': ({ configuration: c, supplementary }, observedAt) => {
+    const notAfter = dateMs(c.notAfter);
+    if (notAfter === undefined || observedAt === undefined) return { configuration: c, supplementary };
+    return {
+      configuration: { ...c, notAfterDaysLeft: Math.floor((notAfter - observedAt.getTime()) / 86_400_000), notAfterDaysLeftAsOf: observedAt.toISOString() },
+      supplementary,
+    };
+  },
 };
+
+/** An AWS Config date: an ISO 8601 string, or epoch seconds or milliseconds. */
+function dateMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
 
 /**
  * IAM-style policy documents (IAM, S3 bucket and KMS key policies) in one shape, so controls need not
@@ -308,7 +327,11 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-export function normalizeConfigItem(item: unknown): NormalizeOutcome {
+/**
+ * `observedAt`: when the item was read (collection or file-reading time); types whose verdict depends on time
+ * (certificate expiry) get their ages counted from it, and stay without them (unknown) when it is not given.
+ */
+export function normalizeConfigItem(item: unknown, observedAt?: Date): NormalizeOutcome {
   if (!isObject(item)) {
     return { kind: 'resource', resource: malformed({}, `configuration item is a ${Array.isArray(item) ? 'array' : typeof item}, expected an object`) };
   }
@@ -326,7 +349,7 @@ export function normalizeConfigItem(item: unknown): NormalizeOutcome {
       supplementary: parseSupplementary(item.supplementaryConfiguration),
     };
     const normalizeType = typeNormalizers[type];
-    if (normalizeType) documents = normalizeType(documents);
+    if (normalizeType) documents = normalizeType(documents, observedAt);
     const { configuration, supplementary } = documents;
     return {
       kind: 'resource',

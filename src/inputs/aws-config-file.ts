@@ -172,7 +172,7 @@ export class AwsInputs implements ProviderInputs {
     const region = text(raw.awsRegion) || GLOBAL_REGION;
     const type = text(raw.resourceType);
     const capturedAt = text(raw.configurationItemCaptureTime) || undefined;
-    const outcome = normalizeConfigItem(item);
+    const outcome = normalizeConfigItem(item, this.now);
     if (outcome.kind === 'skipped') {
       this.skipped++;
       if (!account) return;

@@ -15,7 +15,8 @@ export const NOW = new Date('2026-11-01T00:00:00Z');
 
 export function normalizeAll(items: readonly unknown[]): Resource[] {
   return items.flatMap((item) => {
-    const outcome = normalizeConfigItem(item);
+    // Read as of NOW, as a collection would (certificate days left count from it).
+    const outcome = normalizeConfigItem(item, NOW);
     return outcome.kind === 'resource' ? [outcome.resource] : [];
   });
 }

@@ -95,6 +95,7 @@ export const KINESIS_STREAM = 'AWS::Kinesis::Stream';
 export const CLOUDFRONT_DISTRIBUTION = 'AWS::CloudFront::Distribution';
 export const EC2_PREFIX_LIST = 'AWS::EC2::PrefixList';
 export const EC2_NETWORK_ACL = 'AWS::EC2::NetworkAcl';
+export const EC2_INSTANCE = 'AWS::EC2::Instance';
 
 /** The Taipei Local Zone of Tokyo: physically outside Japan, so one subnet there is a residency finding. */
 export const LOCAL_ZONE = 'ap-northeast-1-tpe-1a';
@@ -365,6 +366,11 @@ function bucketPolicy(bucket: string, account: string, rng: Rng): string | null 
       Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
+  }
+  // About one bucket in twenty-five lets anyone upload (aws-s3-bucket-policy-no-public-write); drawn from a hash
+  // of the name so the other fields keep their values.
+  if (unitHash('public-write', bucket) < 0.04) {
+    statements.push({ Sid: 'PublicUpload', Effect: 'Allow', Principal: '*', Action: ['s3:PutObject', 's3:PutObjectAcl'], Resource: `arn:aws:s3:::${bucket}/*` });
   }
   if (rng.chance(0.4)) {
     statements.push({
@@ -680,13 +686,16 @@ const trail: AwsTypeSpec = {
       homeRegion: region,
       trailARN: arn,
       logFileValidationEnabled: validation,
-      cloudWatchLogsLogGroupArn: `arn:aws:logs:${region}:${account}:log-group:aws-cloudtrail-logs:*`,
-      cloudWatchLogsRoleArn: `arn:aws:iam::${account}:role/CloudTrail_CloudWatchLogs_Role`,
       hasCustomEventSelectors: false,
       hasInsightSelectors: false,
       isOrganizationTrail: false,
     };
     if (rng.chance(0.5)) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
+    // Every third account's trail is not delivered to CloudWatch Logs; DescribeTrails then omits both fields.
+    if (ctx.accountIndex % 3 !== 2) {
+      configuration.cloudWatchLogsLogGroupArn = `arn:aws:logs:${region}:${account}:log-group:aws-cloudtrail-logs:*`;
+      configuration.cloudWatchLogsRoleArn = `arn:aws:iam::${account}:role/CloudTrail_CloudWatchLogs_Role`;
+    }
     return { name: id, arn, availabilityZone: REGIONAL, configuration, supplementary: { Tags: [] } };
   },
 };
@@ -1512,6 +1521,67 @@ const networkAcl: AwsTypeSpec = {
   },
 };
 
+// ---------------------------------------------------------------- EC2 instance
+
+/**
+ * Instances in the EC2 API shape AWS Config records (awslabs/aws-config-resource-schema AWS::EC2::Instance:
+ * configuration.metadataOptions.{httpTokens,httpEndpoint,httpPutResponseHopLimit,state}). About a third still
+ * accept IMDSv1 (httpTokens optional), the EC2 default for instances launched before the account default changed.
+ */
+const ec2Instance: AwsTypeSpec = {
+  type: EC2_INSTANCE,
+  weight: 3,
+  fixed: () => 0,
+  formatId: (token) => `i-0${token}`,
+  tokenOf: suffixToken('i-0'),
+  generate(ctx) {
+    const { rng, account, region, id } = ctx;
+    const az = availabilityZone(region, rng);
+    const subnetId = ctx.ref(EC2_SUBNET, ctx.k) ?? `subnet-0${rng.hex(16)}`;
+    const vpcId = ctx.ref(EC2_VPC, ctx.k) ?? `vpc-0${rng.hex(16)}`;
+    const groupId = ctx.ref(EC2_SECURITY_GROUP, ctx.k) ?? `sg-0${rng.hex(16)}`;
+    const imds = rng.weighted([
+      ['required', 6],
+      ['optional', 3],
+      ['disabled', 1],
+    ] as const);
+    const running = rng.chance(0.85);
+    const tags = baseTags(rng, `${rng.pick(SYSTEMS)}-app-${rng.hex(4)}`);
+    return {
+      arn: `arn:aws:ec2:${region}:${account}:instance/${id}`,
+      availabilityZone: az,
+      tags,
+      relationships: [
+        { resourceType: EC2_SUBNET, resourceId: subnetId, relationshipName: 'Is contained in Subnet' },
+        { resourceType: EC2_VPC, resourceId: vpcId, relationshipName: 'Is contained in Vpc' },
+        { resourceType: EC2_SECURITY_GROUP, resourceId: groupId, relationshipName: 'Is associated with SecurityGroup' },
+      ],
+      configuration: {
+        instanceId: id,
+        imageId: `ami-0${rng.hex(16)}`,
+        instanceType: rng.pick(['t3.medium', 'm6i.large', 'c6i.xlarge', 'r6i.large'] as const),
+        launchTime: iso(ctx.createdMs),
+        placement: { availabilityZone: az, tenancy: 'default' },
+        privateIpAddress: `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(4, 250)}`,
+        state: running ? { code: 16, name: 'running' } : { code: 80, name: 'stopped' },
+        subnetId,
+        vpcId,
+        securityGroups: [{ groupId, groupName: 'app' }],
+        metadataOptions: {
+          state: 'applied',
+          httpTokens: imds === 'required' ? 'required' : 'optional',
+          httpPutResponseHopLimit: imds === 'required' ? 2 : 1,
+          httpEndpoint: imds === 'disabled' ? 'disabled' : 'enabled',
+          httpProtocolIpv6: 'disabled',
+          instanceMetadataTags: 'disabled',
+        },
+        tags: tagList(tags),
+      },
+      supplementary: {},
+    };
+  },
+};
+
 /** Every type the AWS sandbox serves, in the canonical order that Select results follow. */
 export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   securityGroup,
@@ -1543,4 +1613,5 @@ export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   prefixList,
   networkAcl,
   redshiftParameterGroup,
+  ec2Instance,
 ];

@@ -18,7 +18,7 @@ describe('the sample AWS Config snapshot', () => {
   it('is one account in Tokyo (plus its global IAM items), every item well formed, version 1.3', () => {
     const items = sampleSnapshot().configurationItems;
     expect(items.length).toBeGreaterThanOrEqual(40);
-    expect(items.length).toBeLessThanOrEqual(60);
+    expect(items.length).toBeLessThanOrEqual(64);
     expect(new Set(items.map((i) => i.configurationItemVersion))).toEqual(new Set(['1.3']));
     expect(new Set(inventory.resources.map((r) => r.account))).toEqual(new Set([ACCOUNT]));
     expect(new Set(inventory.resources.map((r) => r.region))).toEqual(new Set(['ap-northeast-1', 'global']));
