@@ -72,6 +72,10 @@ const RESOURCE_TYPES: readonly (readonly [string, number])[] = [
   ['compute.googleapis.com/ResourcePolicy', 0.25],
   ['osconfig.googleapis.com/PatchDeployment', 0.25],
   ['logging.googleapis.com/LogBucket', 0.25],
+  // Network logging, log export and container scanning (3-13, 3-8, 5-1): subnets, sinks, enabled services.
+  ['compute.googleapis.com/Subnetwork', 0.25],
+  ['logging.googleapis.com/LogSink', 0.25],
+  ['serviceusage.googleapis.com/Service', 0.25],
   // Every data store of the data register (mappings/registers/gcp.yaml) and the load-balancer types its
   // transit controls read: item 0 of each project is compliant, item 1 is not, later ones are drawn.
   ...REGISTER_TYPES.map((t) => [t, 0.25] as const),
@@ -512,6 +516,7 @@ const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
         loadBalancingScheme: scheme,
         protocol: 'HTTPS',
         ...(rng.chance(0.6) ? { securityPolicy: selfLink(project, 'global/securityPolicies/armor-0') } : {}),
+        logConfig: { enable: k % 2 === 0, sampleRate: 1 },
         selfLink: selfLink(project, `global/backendServices/${name}`),
       },
     };
@@ -611,7 +616,8 @@ const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       },
     };
   },
-  // Every project has _Required (400 days, fixed) and _Default (30 days by default); later buckets are user-defined.
+  // Every project has _Required (400 days, fixed, locked by Google) and _Default (30 days by default); later buckets
+  // are user-defined. _Default and user buckets are locked half of the time.
   'logging.googleapis.com/LogBucket': (rng, project, k) => {
     const id = k === 0 ? '_Required' : k === 1 ? '_Default' : `audit-${k}`;
     const location = k < 2 ? 'global' : rng.pick(['global', 'asia-northeast1']);
@@ -623,7 +629,62 @@ const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       version: 'v2',
       discovery: 'https://logging.googleapis.com/$discovery/rest?version=v2',
       discoveryName: 'LogBucket',
-      data: { name, retentionDays, locked: k === 0, lifecycleState: 'ACTIVE', createTime: '2025-04-01T09:00:00Z' },
+      data: { name, retentionDays, locked: k === 0 || rng.chance(0.5), lifecycleState: 'ACTIVE', createTime: '2025-04-01T09:00:00Z' },
+    };
+  },
+  // Compute v1 Subnetwork: item 0 logs flows (logConfig), item 1 only carries the older enableFlowLogs=false,
+  // later ones are drawn; the API omits both fields when flow logs were never configured.
+  'compute.googleapis.com/Subnetwork': (rng, project, k) => {
+    const r = region(rng);
+    const name = `subnet-${k}`;
+    const flowLogs = k === 0 ? true : k === 1 ? false : rng.chance(0.5);
+    return {
+      name: `//compute.googleapis.com/projects/${project}/regions/${r}/subnetworks/${name}`,
+      location: r,
+      version: 'v1',
+      discovery: COMPUTE,
+      discoveryName: 'Subnetwork',
+      data: {
+        id: String(rng.int(1e9, 2e9)),
+        name,
+        network: selfLink(project, 'global/networks/default'),
+        ipCidrRange: `10.${(k % 200) + 10}.0.0/20`,
+        region: selfLink(project, `regions/${r}`),
+        purpose: 'PRIVATE',
+        privateIpGoogleAccess: true,
+        ...(k === 1 ? { enableFlowLogs: false } : flowLogs ? { enableFlowLogs: true, logConfig: { enable: true, aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 1, metadata: 'INCLUDE_ALL_METADATA' } } : {}),
+        selfLink: selfLink(project, `regions/${r}/subnetworks/${name}`),
+      },
+    };
+  },
+  // Logging v2 LogSink: item 0 is the built-in _Default sink; later ones export to a Cloud Storage archive
+  // everything, only the audit logs, or only warnings and above.
+  'logging.googleapis.com/LogSink': (rng, project, k) => {
+    const id = k === 0 ? '_Default' : `export-${k}`;
+    const filter = k === 0 ? 'NOT LOG_ID("cloudaudit.googleapis.com/activity") AND NOT LOG_ID("externalaudit.googleapis.com/activity")' : rng.pick(['', 'logName:"cloudaudit.googleapis.com"', 'severity>=WARNING']);
+    const destination = k === 0 ? `logging.googleapis.com/projects/${project}/locations/global/buckets/${id}` : `storage.googleapis.com/${project}-log-archive`;
+    const name = `projects/${project}/sinks/${id}`;
+    return {
+      name: `//logging.googleapis.com/${name}`,
+      location: 'global',
+      version: 'v2',
+      discovery: 'https://logging.googleapis.com/$discovery/rest?version=v2',
+      discoveryName: 'LogSink',
+      data: { name: id, destination, filter, writerIdentity: `serviceAccount:service-${project}@gcp-sa-logging.iam.gserviceaccount.com`, createTime: '2025-04-01T09:00:00Z' },
+    };
+  },
+  // Service Usage v1 Service: the project's enabled APIs; after Compute, the Container Scanning API in about
+  // half of the projects, another API in the rest (which then do not scan images).
+  'serviceusage.googleapis.com/Service': (rng, project, k) => {
+    const service = k === 0 ? 'compute.googleapis.com' : rng.pick(['containerscanning.googleapis.com', 'logging.googleapis.com']);
+    const name = `projects/${project}/services/${service}`;
+    return {
+      name: `//serviceusage.googleapis.com/${name}`,
+      location: 'global',
+      version: 'v1',
+      discovery: 'https://serviceusage.googleapis.com/$discovery/rest?version=v1',
+      discoveryName: 'Service',
+      data: { name, parent: `projects/${project}`, state: 'ENABLED', config: { name: service } },
     };
   },
 };
@@ -773,7 +834,20 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
         status: 'RUNNING',
         zone: selfLink(project, `zones/${zone}`),
         disks: [{ boot: true, source: selfLink(project, `zones/${zone}/disks/${name}`), mode: 'READ_WRITE' }],
-        networkInterfaces: [{ network: selfLink(project, 'global/networks/default'), networkIP: `10.146.0.${(k % 250) + 2}` }],
+        networkInterfaces: [
+          {
+            name: 'nic0',
+            network: selfLink(project, 'global/networks/default'),
+            networkIP: `10.146.0.${(k % 250) + 2}`,
+            ...(k % 2 === 1 ? { accessConfigs: [{ kind: 'compute#accessConfig', name: 'external-nat', type: 'ONE_TO_ONE_NAT', natIP: `34.84.0.${(k % 250) + 2}`, networkTier: 'PREMIUM' }] } : {}),
+          },
+        ],
+        canIpForward: k % 2 === 1,
+        metadata: {
+          kind: 'compute#metadata',
+          fingerprint: 'sandbox=',
+          items: k % 2 === 0 ? [{ key: 'serial-port-enable', value: 'FALSE' }, { key: 'block-project-ssh-keys', value: 'TRUE' }] : [{ key: 'serial-port-enable', value: 'TRUE' }],
+        },
         // Instance 1 runs as the default compute service account with the cloud-platform scope (issue 13).
         serviceAccounts: [
           k === 1
@@ -859,6 +933,13 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
         location,
         labels: labels(rng),
         ...(rng.chance(0.5) ? { defaultEncryptionConfiguration: { kmsKeyName: cmek(project, 'asia-northeast1') } } : {}),
+        // BigQuery's default entries (Dataset.access); item 1 is also shared with every Google account.
+        access: [
+          { role: 'WRITER', specialGroup: 'projectWriters' },
+          { role: 'OWNER', specialGroup: 'projectOwners' },
+          { role: 'READER', specialGroup: 'projectReaders' },
+          ...(k === 1 ? [{ role: 'READER', specialGroup: 'allAuthenticatedUsers' }] : []),
+        ],
       },
     };
   },
@@ -1101,7 +1182,8 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
   // is drawn, so in some projects the network firewall policy below decides before the VPC rules.
   'compute.googleapis.com/Network': (rng, project, k) =>
     computeGlobal(project, 'networks', k === 0 ? 'default' : `vpc-${k}`, 'Network', rng, {
-      autoCreateSubnetworks: k === 0,
+      // Item 1 is a legacy network: one global IPv4Range, no autoCreateSubnetworks (Network.IPv4Range).
+      ...(k === 1 ? { IPv4Range: '10.240.0.0/16', gatewayIPv4: '10.240.0.1' } : { autoCreateSubnetworks: k === 0 }),
       routingConfig: { routingMode: 'REGIONAL' },
       networkFirewallPolicyEnforcementOrder: rng.pick(['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL']),
     }),

@@ -14,7 +14,7 @@ const TYPES = new Set([FIREWALL, BUCKET, 'sqladmin.googleapis.com/Instance', PRO
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ gcp: { seed: 3, resources: 3000 }, aws: { resources: 10 } });
+  sandbox = await startSandbox({ gcp: { seed: 3, resources: 3200 }, aws: { resources: 10 } });
 });
 afterAll(() => sandbox.close());
 beforeEach(() => {
