@@ -85,7 +85,8 @@ export function azureClients(options: AzureClientOptions): AzureClients {
   let graph: ResourceGraphClient | undefined;
   return {
     endpoint: endpoint ?? 'https://management.azure.com',
-    graph: graphClient(options.credential, agent, options.graphEndpoint),
+    // With another ARM endpoint (a national cloud, the sandbox) Graph's must be named too: the token never goes to the public Graph by default.
+    ...(options.graphEndpoint !== undefined || endpoint === undefined ? { graph: graphClient(options.credential, agent, options.graphEndpoint) } : {}),
     async tenantId(signal) {
       const token = await options.credential.getToken(`${endpoint ?? 'https://management.azure.com'}/.default`, { abortSignal: signal });
       return token ? tenantOfToken(token.token) : undefined;

@@ -337,8 +337,8 @@ export class AzureResourceCollector implements Collector {
     let scope: CollectionScope;
     if (tenant === undefined || this.clients.graph === undefined) {
       const reason: Bilingual = {
-        en: `Microsoft Graph was not asked: ${tenant === undefined ? `the tenant is unknown (the access token names none${why ? `: ${why}` : ''}; set collectors.azure.tenantId)` : 'no Graph client'}`,
-        ja: `Microsoft Graph に問い合わせていません: ${tenant === undefined ? 'テナントが不明です（アクセストークンにテナントがありません。collectors.azure.tenantId を設定してください）' : 'Graph クライアントがありません'}`,
+        en: `Microsoft Graph was not asked: ${tenant === undefined ? `the tenant is unknown (the access token names none${why ? `: ${why}` : ''}; set collectors.azure.tenantId)` : 'collectors.azure.endpoint names another cloud than the public one, so set collectors.azure.graphEndpoint to that cloud\'s Microsoft Graph'}`,
+        ja: `Microsoft Graph に問い合わせていません: ${tenant === undefined ? 'テナントが不明です（アクセストークンにテナントがありません。collectors.azure.tenantId を設定してください）' : 'collectors.azure.endpoint がパブリック クラウド以外を指しているため、そのクラウドの Microsoft Graph を collectors.azure.graphEndpoint に設定してください'}`,
       };
       scope = entraUnavailableScope(tenant ?? 'tenant', types, reason, at);
     } else {
