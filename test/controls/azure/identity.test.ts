@@ -125,3 +125,15 @@ describe('azure-entra-stale-accounts', () => {
     expect(f['nolicence']?.status).toBe('unknown');
   });
 });
+
+describe('azure-entra-user-mfa-registered', () => {
+  const person = (id: string, extra: Record<string, unknown>): Resource => graph(ENTRA_TYPES.userRegistrationDetails, `userRegistrationDetails/${id}`, `${id}@contoso.example`, { id, userPrincipalName: `${id}@contoso.example`, userType: 'member', isAdmin: false, ...extra });
+  it('registered members pass, unregistered fail, a missing flag is unknown; admins and guests are judged elsewhere', () => {
+    const f = of(assess([person('yes', { isMfaRegistered: true }), person('no', { isMfaRegistered: false }), person('blank', {}), person('adm', { isAdmin: true, isMfaRegistered: false }), person('guest', { userType: 'guest', isMfaRegistered: false })]), 'azure-entra-user-mfa-registered');
+    expect(f['yes']).toEqual({ status: 'pass' });
+    expect(f['no']).toEqual({ status: 'fail', reason: 'user no@contoso.example has no MFA method registered' });
+    expect(f['blank']?.status).toBe('unknown');
+    expect(f['adm']).toBeUndefined();
+    expect(f['guest']).toBeUndefined();
+  });
+});
