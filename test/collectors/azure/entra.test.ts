@@ -6,7 +6,7 @@
  */
 import { azureClients } from '../../../collectors/azure/clients.js';
 import { StaticTokenCredential } from '../../../collectors/azure/credential.js';
-import { ENTRA_TYPES } from '../../../collectors/azure/entra.js';
+import { collectEntra, ENTRA_TYPES } from '../../../collectors/azure/entra.js';
 import { azureCollectorSchema } from '../../../collectors/azure/config.js';
 import { AzureResourceCollector } from '../../../collectors/azure/resource-manager.js';
 import type { CollectorRun } from '../../../collectors/types.js';
@@ -113,5 +113,42 @@ describe('Entra ID identity from the sandbox Microsoft Graph', () => {
     } finally {
       await sandbox.close();
     }
+  });
+});
+
+describe('Graph paging that cannot be trusted', () => {
+  // Graph's own list shape (value + absolute @odata.nextLink), served by a GraphClient that answers from a table:
+  // the sandbox has no knob for a foreign nextLink or a page without `value`.
+  const BASE = 'https://graph.example.test/v1.0';
+  async function scopeFor(pages: Record<string, unknown>): Promise<{ gaps: string[]; emitted: number }> {
+    let emitted = 0;
+    const scope = await collectEntra({
+      tenant: '72f988bf-0000-4000-8000-00000000a2e5',
+      types: [ENTRA_TYPES.userRegistrationDetails],
+      graph: { base: BASE, get: (url) => (url in pages ? Promise.resolve(pages[url]) : Promise.reject(new Error(`unexpected ${url}`))) },
+      call: async (_operation, fn) => ({ ok: true, value: await fn() }),
+      capturedAt: () => '2026-01-01T00:00:00Z',
+      emit: () => void emitted++,
+      signal: new AbortController().signal,
+    });
+    return { gaps: (scope.gaps ?? []).map((g) => g.reason.en), emitted };
+  }
+  const first = `${BASE}/reports/authenticationMethods/userRegistrationDetails`;
+  const row = { id: 'u1', userPrincipalName: 'u1@contoso.example', isAdmin: true, isMfaRegistered: false };
+
+  it('a nextLink to another host leaves the type a gap and emits nothing of the partial list', async () => {
+    const { gaps, emitted } = await scopeFor({ [first]: { value: [row], '@odata.nextLink': 'https://elsewhere.example/v1.0/reports?$skiptoken=x' } });
+    expect(gaps).toEqual([expect.stringMatching(/@odata\.nextLink is not a URL under/)]);
+    expect(emitted).toBe(0);
+  });
+
+  it('a page without `value` or a nextLink to itself is a gap too', async () => {
+    expect((await scopeFor({ [first]: { '@odata.context': 'x' } })).gaps).toEqual([expect.stringMatching(/has no `value` list/)]);
+    expect((await scopeFor({ [first]: { value: [row], '@odata.nextLink': first } })).gaps).toEqual([expect.stringMatching(/points at the page just read/)]);
+  });
+
+  it('two consistent pages are emitted whole', async () => {
+    const second = `${first}?$skiptoken=2`;
+    expect(await scopeFor({ [first]: { value: [row], '@odata.nextLink': second }, [second]: { value: [{ ...row, id: 'u2' }] } })).toEqual({ gaps: [], emitted: 2 });
   });
 });
