@@ -120,6 +120,8 @@ describe('azure-entra-stale-accounts', () => {
     expect(f['recent']).toEqual({ status: 'pass' });
     expect(f['stale']).toEqual({ status: 'fail', reason: 'user stale@contoso.example last signed in 200 days ago' });
     expect(f['never']).toEqual({ status: 'fail', reason: 'user never@contoso.example has never signed in (created 120 days ago)' });
+    const ja = assess([user('never', { signInActivity: null, createdDateTime: ago(120) })]).find((x) => x.control === 'azure-entra-stale-accounts');
+    expect(ja?.reason_ja).toBe('ユーザー never@contoso.example は一度もサインインしていません（作成から 120 日経過しています）');
     expect(f['new']).toEqual({ status: 'pass' });
     expect(f['off']).toBeUndefined();
     expect(f['nolicence']?.status).toBe('unknown');
