@@ -84,8 +84,27 @@ const KEEP = {
   },
   userRegistrationDetails: (p: Json): Json => pick(p, ['id', 'userPrincipalName', 'userType', 'isAdmin', 'isMfaRegistered', 'isMfaCapable']),
   directoryRoleMember: (p: Json): Json => pick(p, ['@odata.type', 'id', 'userPrincipalName', 'userType']),
-  user: (p: Json): Json => ({ ...pick(p, ['id', 'userPrincipalName', 'userType', 'accountEnabled', 'createdDateTime']), ...('signInActivity' in p ? { signInActivity: p.signInActivity === null ? null : pick(obj(p.signInActivity), ['lastSignInDateTime', 'lastNonInteractiveSignInDateTime', 'lastSuccessfulSignInDateTime']) } : {}) }),
+  user: (p: Json, capturedAt: string): Json => {
+    if (!('signInActivity' in p)) return pick(p, ['id', 'userPrincipalName', 'userType', 'accountEnabled', 'createdDateTime']);
+    const activity = p.signInActivity === null ? null : pick(obj(p.signInActivity), ['lastSignInDateTime', 'lastNonInteractiveSignInDateTime', 'lastSuccessfulSignInDateTime']);
+    const idle = idleDaysAtCapture(activity, p.createdDateTime, capturedAt);
+    return { ...pick(p, ['id', 'userPrincipalName', 'userType', 'accountEnabled', 'createdDateTime']), signInActivity: activity, ...(idle === undefined ? {} : { idleDaysAtCapture: idle }) };
+  },
 };
+
+/**
+ * Whole days from the last sign-in (interactive or not), or from creation when there was none, to when kansa
+ * read the account: a reading of the payload at its capture time (controls stay pure and need no clock).
+ * Undefined when the dates are not readable.
+ */
+export function idleDaysAtCapture(activity: Json | null, created: unknown, capturedAt: string): number | undefined {
+  const times = activity === null ? [] : [activity.lastSignInDateTime, activity.lastNonInteractiveSignInDateTime].filter((t): t is string => typeof t === 'string').map((t) => Date.parse(t));
+  if (times.some((t) => Number.isNaN(t))) return undefined;
+  const since = times.length > 0 ? Math.max(...times) : typeof created === 'string' ? Date.parse(created) : Number.NaN;
+  const at = Date.parse(capturedAt);
+  if (Number.isNaN(since) || Number.isNaN(at)) return undefined;
+  return Math.floor((at - since) / 86_400_000);
+}
 
 const LICENCE_CODES: readonly string[] = ['Authentication_RequestFromNonPremiumTenantOrB2CTenant'];
 
@@ -236,7 +255,7 @@ export async function collectEntra(plan: EntraPlan): Promise<CollectionScope> {
     jobs.push(
       complete([ENTRA_TYPES.user], (buffer) =>
         list('ListUsers', 'users with signInActivity', 'User.Read.All and AuditLog.Read.All', `${graph.base}/users?$select=id,userPrincipalName,userType,accountEnabled,createdDateTime,signInActivity`, (u) => {
-          buffer.push(resource(ENTRA_TYPES.user, `users/${String(u.id)}`, String(u.userPrincipalName ?? u.id), KEEP.user(u)));
+          buffer.push(resource(ENTRA_TYPES.user, `users/${String(u.id)}`, String(u.userPrincipalName ?? u.id), KEEP.user(u, plan.capturedAt())));
         }),
       ),
     );

@@ -170,7 +170,8 @@ export class MicrosoftGraphHandler {
   route(method: string, url: URL): { operation: string; run: () => Json } {
     const path = url.pathname.replace(/^\/graph\/v1\.0/, '').replace(/\/+$/, '');
     if (method !== 'GET') throw new SandboxApiError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-    const now = this.faults.date().getTime();
+    // Dates count back from the start of the sandbox's UTC day, so two reads the same day see the same objects.
+    const now = Math.floor(this.faults.date().getTime() / DAY_MS) * DAY_MS;
     const select = url.searchParams.get('$select')?.split(',').map((s) => s.trim()).filter(Boolean);
     if (path === '/policies/identitySecurityDefaultsEnforcementPolicy') {
       return {

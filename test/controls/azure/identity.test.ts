@@ -2,7 +2,7 @@
 import type { Finding } from '../../../src/evaluate/assessment.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { CollectionScope, CoverageGap, Resource } from '../../../src/model/resource.js';
-import { ENTRA_TYPES, GLOBAL_ADMINISTRATOR_TEMPLATE } from '../../../collectors/azure/entra.js';
+import { ENTRA_TYPES, GLOBAL_ADMINISTRATOR_TEMPLATE, idleDaysAtCapture } from '../../../collectors/azure/entra.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000a2e5';
@@ -104,7 +104,12 @@ describe('directory roles', () => {
 });
 
 describe('azure-entra-stale-accounts', () => {
-  const user = (id: string, extra: Record<string, unknown>): Resource => graph(ENTRA_TYPES.user, `users/${id}`, `${id}@contoso.example`, { id, userPrincipalName: `${id}@contoso.example`, userType: 'Member', accountEnabled: true, createdDateTime: ago(400), ...extra });
+  // As entra.ts keeps a user: the Graph fields plus the idle days it reads off them at capture time.
+  const user = (id: string, extra: Record<string, unknown>): Resource => {
+    const body: Record<string, unknown> = { id, userPrincipalName: `${id}@contoso.example`, userType: 'Member', accountEnabled: true, createdDateTime: ago(400), ...extra };
+    const idle = 'signInActivity' in body ? idleDaysAtCapture(body.signInActivity as Record<string, unknown> | null, body.createdDateTime, NOW.toISOString()) : undefined;
+    return graph(ENTRA_TYPES.user, `users/${id}`, `${id}@contoso.example`, idle === undefined ? body : { ...body, idleDaysAtCapture: idle });
+  };
   it('recent sign-in passes, 200 days fails, never signed in fails from creation, disabled is not judged, no signInActivity is unknown', () => {
     const f = of(
       assess([
@@ -114,6 +119,7 @@ describe('azure-entra-stale-accounts', () => {
         user('new', { signInActivity: null, createdDateTime: ago(10) }),
         user('off', { accountEnabled: false, signInActivity: { lastSignInDateTime: ago(500) } }),
         user('nolicence', {}),
+        user('baddate', { signInActivity: { lastSignInDateTime: 'yesterday' } }),
       ]),
       'azure-entra-stale-accounts',
     );
@@ -125,6 +131,7 @@ describe('azure-entra-stale-accounts', () => {
     expect(f['new']).toEqual({ status: 'pass' });
     expect(f['off']).toBeUndefined();
     expect(f['nolicence']?.status).toBe('unknown');
+    expect(f['baddate']?.status).toBe('unknown');
   });
 });
 
