@@ -31,8 +31,8 @@ export function sandboxClientOverrides(clients: SandboxClients): ClientOverrides
   const { aws, azure, gcp } = clients;
   return {
     ...(aws ? { awsClients: (config) => sandboxAwsClients(aws, undefined, awsMaxSockets(config)) } : {}),
-    // ARM and Resource Graph over the sandbox's HTTPS listener; the SDK trusts only its certificate.
-    ...(azure ? { azureClients: (config) => azureClients({ credential: new StaticTokenCredential(azure.token), endpoint: azure.endpoint, ca: azure.ca, maxSockets: config.concurrency }) } : {}),
+    // ARM, Resource Graph and Microsoft Graph (under /graph) over the sandbox's HTTPS listener; the clients trust only its certificate.
+    ...(azure ? { azureClients: (config) => azureClients({ credential: new StaticTokenCredential(azure.token), endpoint: azure.endpoint, ca: azure.ca, maxSockets: config.concurrency, graphEndpoint: config.graphEndpoint ?? `${azure.endpoint}/graph` }) } : {}),
     // Cloud Asset over the loopback gRPC listener (insecure channel, no token sent).
     ...(gcp ? { gcpClients: () => loopbackAssetClient(gcp) } : {}),
   };

@@ -17,6 +17,7 @@ export const azureCollectorSchema = z.strictObject({
     .describe('resourceGraph: one Resource Graph query per 1,000 rows (fast path); arm: resources.list + getById per resource'),
   fallbackToArm: z.boolean().default(true).describe('Use ARM for subscriptions where Resource Graph is not permitted'),
   endpoint: z.url().optional().describe('ARM endpoint for sovereign clouds (e.g. https://management.usgovcloudapi.net, https://management.chinacloudapi.cn)'),
+  graphEndpoint: z.url().optional().describe('Microsoft Graph endpoint for the Entra ID identity controls (default https://graph.microsoft.com; national clouds e.g. https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn)'),
   tenantId: z.string().optional().describe('Tenant for DefaultAzureCredential (AZURE_TENANT_ID also works)'),
   concurrency: z.number().int().min(1).max(32).default(8).describe('ARM and Resource Graph calls in flight at once'),
   maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per API call, with backoff that honours Retry-After (429 without it is retried too)'),

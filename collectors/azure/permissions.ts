@@ -55,6 +55,50 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
     { operation: 'ListSecurityPricings', actions: [], forTypesMatching: '^Microsoft\\.Security/pricings$', reason: 'Defender for Cloud plan (pricing tier) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },
+    // Entra ID (collectors/azure/entra.ts): Microsoft Graph application permissions, least privileged per the
+    // Graph v1.0 reference page of each endpoint; one operation per type the identity controls read.
+    {
+      operation: 'GetSecurityDefaultsPolicy',
+      actions: [],
+      graphPermissions: ['Policy.Read.All'],
+      forTypesMatching: '^microsoft\\.graph\\.identitySecurityDefaultsEnforcementPolicy$',
+      reason: 'GET /policies/identitySecurityDefaultsEnforcementPolicy: whether security defaults (MFA for everyone) are on',
+    },
+    {
+      operation: 'ListConditionalAccessPolicies',
+      actions: [],
+      graphPermissions: ['Policy.Read.All'],
+      forTypesMatching: '^microsoft\\.graph\\.conditionalAccessPolicy$',
+      reason: 'GET /identity/conditionalAccess/policies: which users, roles and apps must use MFA (needs Entra ID P1; without it the controls are unknown)',
+    },
+    {
+      operation: 'ListUserRegistrationDetails',
+      actions: [],
+      graphPermissions: ['AuditLog.Read.All'],
+      forTypesMatching: '^microsoft\\.graph\\.userRegistrationDetails$',
+      reason: 'GET /reports/authenticationMethods/userRegistrationDetails: whether each user (and admin) has MFA registered',
+    },
+    {
+      operation: 'ListDirectoryRoles',
+      actions: [],
+      graphPermissions: ['RoleManagement.Read.Directory'],
+      forTypesMatching: '^microsoft\\.graph\\.directoryRole$',
+      reason: 'GET /directoryRoles: the activated directory roles (Global Administrator…)',
+    },
+    {
+      operation: 'ListDirectoryRoleMembers',
+      actions: [],
+      graphPermissions: ['RoleManagement.Read.Directory'],
+      forTypesMatching: '^microsoft\\.graph\\.directoryRole$',
+      reason: 'GET /directoryRoles/{id}/members: who holds each role (Global Administrator count, guests with roles)',
+    },
+    {
+      operation: 'ListUsers',
+      actions: [],
+      graphPermissions: ['User.Read.All', 'AuditLog.Read.All'],
+      forTypesMatching: '^microsoft\\.graph\\.user$',
+      reason: 'GET /users?$select=…,signInActivity: last sign-in of each account (needs Entra ID P1; without it the stale-account control is unknown)',
+    },
   ],
-  perResourceType: { actions: ['{type}/read'], stripTypeSuffix: '#.*$' },
+  perResourceType: { actions: ['{type}/read'], stripTypeSuffix: '#.*$', skipTypesMatching: '^microsoft\\.graph\\.' },
 };

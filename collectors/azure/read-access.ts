@@ -34,6 +34,18 @@ export function principalOfToken(token: string): string | undefined {
   }
 }
 
+/** The caller's tenant id from a JWT access token (`tid`), or undefined. */
+export function tenantOfToken(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined || payload === '') return undefined;
+  try {
+    const tid = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown } | null)?.tid;
+    return typeof tid === 'string' && /^[0-9a-f-]{36}$/i.test(tid) ? tid.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** An Azure action pattern (`*` matches any run of characters) against an action, case-insensitively. */
 export function actionMatches(pattern: string, action: string): boolean {
   const source = pattern

@@ -8,6 +8,7 @@
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { GraphClient } from './entra.js';
 import { RestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AzureCollectorConfig } from './config.js';
 import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
@@ -17,6 +18,7 @@ import type { Bilingual } from '../../src/model/text.js';
 import { AZURE_TYPES, canonicalType, malformedChild, normalizeArmResource, readArmItem, subscriptionOf, type ArmItem } from './normalize.js';
 import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type AzureCallError, type AzureRetryPolicy, type GraphQuotaState } from './retry.js';
 import { delay } from '../../src/util/delay.js';
+import { collectEntra, entraUnavailableScope, isEntraType } from './entra.js';
 import { accessUnknownReason, grantsRead, notReadableReason, rolePermissions, subscriptionWideRoles, type RolePermission } from './read-access.js';
 
 const POSTGRES_FLEXIBLE_API_VERSION = '2024-08-01';
@@ -144,6 +146,10 @@ export interface AzureClients {
   get(url: string, signal: AbortSignal): Promise<PipelineResponse>;
   /** The caller's object id, from the `oid` claim of the ARM access token; undefined when the token names none. */
   principalId(signal: AbortSignal): Promise<string | undefined>;
+  /** Microsoft Graph (Entra ID identity types); absent: those types are gaps. */
+  readonly graph?: GraphClient;
+  /** The tenant of the credential, from the `tid` claim of its access token. */
+  tenantId?(signal: AbortSignal): Promise<string | undefined>;
   /** Closes the clients' sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -271,7 +277,8 @@ function graphQuery(types: readonly string[]): string {
  * diagnostic settings only for parents that are wanted themselves). The live bench reads it too.
  */
 export function listingPlan(types: Iterable<string>): { readonly wanted: readonly string[]; readonly children: readonly ChildSpec[]; readonly listTypes: readonly string[] } {
-  const wanted = [...types].filter((t) => /^Microsoft\./i.test(t)).map(canonicalType).sort();
+  // Graph's types (microsoft.graph.*) are the tenant's, read by entra.ts, not listed per subscription.
+  const wanted = [...types].filter((t) => /^Microsoft\./i.test(t) && !isEntraType(t)).map(canonicalType).sort();
   const children = CHILDREN.filter((c) => wanted.includes(c.type));
   const parents = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
   for (const child of children) for (const p of child.parentTypes) if (child.type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) parents.add(p);
@@ -303,6 +310,55 @@ export class AzureResourceCollector implements Collector {
     const started = performance.now();
     const { wanted, children, listTypes } = listingPlan(context.types);
     const limit = new Semaphore(this.config.concurrency);
+    const identity = this.collectIdentity(context, limit);
+    const run = await this.collectSubscriptions(context, limit, started, wanted, children, listTypes);
+    const tenant = await identity;
+    return tenant === undefined ? run : { coverage: [...run.coverage, tenant.scope], accounts: [...run.accounts, tenant.account] };
+  }
+
+  /**
+   * The Entra ID types the controls want, once for the credential's tenant (entra.ts). The tenant comes
+   * from the token's `tid`, else the configured tenantId; with neither, the types are a gap.
+   */
+  private async collectIdentity(context: CollectContext, limit: Semaphore): Promise<{ scope: CollectionScope; account: AccountOutcome } | undefined> {
+    const types = [...context.types].filter(isEntraType).sort();
+    if (types.length === 0) return undefined;
+    const started = performance.now();
+    let tenant: string | undefined;
+    let why: string | undefined;
+    try {
+      tenant = (await this.clients.tenantId?.(context.signal)) ?? this.config.tenantId?.toLowerCase();
+    } catch (error) {
+      why = error instanceof Error ? error.message : String(error);
+      tenant = this.config.tenantId?.toLowerCase();
+    }
+    const at = context.now().toISOString();
+    let resources = 0;
+    let scope: CollectionScope;
+    if (tenant === undefined || this.clients.graph === undefined) {
+      const reason: Bilingual = {
+        en: `Microsoft Graph was not asked: ${tenant === undefined ? `the tenant is unknown (the access token names none${why ? `: ${why}` : ''}; set collectors.azure.tenantId)` : 'collectors.azure.endpoint names another cloud than the public one, so set collectors.azure.graphEndpoint to that cloud\'s Microsoft Graph'}`,
+        ja: `Microsoft Graph に問い合わせていません: ${tenant === undefined ? 'テナントが不明です（アクセストークンにテナントがありません。collectors.azure.tenantId を設定してください）' : 'collectors.azure.endpoint がパブリック クラウド以外を指しているため、そのクラウドの Microsoft Graph を collectors.azure.graphEndpoint に設定してください'}`,
+      };
+      scope = entraUnavailableScope(tenant ?? 'tenant', types, reason, at);
+    } else {
+      scope = await collectEntra({
+        tenant,
+        types,
+        graph: this.clients.graph,
+        call: (operation, fn) => this.call(context, limit, operation, fn),
+        capturedAt: () => context.now().toISOString(),
+        emit: (r) => {
+          resources++;
+          context.onResource(r);
+        },
+        signal: context.signal,
+      });
+    }
+    return { scope, account: { account: scope.account, ok: true, durationSeconds: (performance.now() - started) / 1000, resources } };
+  }
+
+  private async collectSubscriptions(context: CollectContext, limit: Semaphore, started: number, wanted: readonly string[], children: readonly ChildSpec[], listTypes: readonly string[]): Promise<CollectorRun> {
 
     // Which subscriptions the credential can see: discovery lists them; configured ones are checked
     // against the same list, because Resource Graph drops the rows of a subscription it may not read

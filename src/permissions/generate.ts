@@ -49,6 +49,7 @@ export interface GeneratedOperation {
   readonly operation: string;
   readonly actions: readonly string[];
   readonly reason: string;
+  readonly graphPermissions?: readonly string[];
 }
 
 export interface GeneratedPermissions {
@@ -59,6 +60,8 @@ export interface GeneratedPermissions {
   readonly operations: readonly GeneratedOperation[];
   /** Resource types the enabled controls read (they decide the operations and the per-type actions). */
   readonly resourceTypes: readonly string[];
+  /** Microsoft Graph application permissions (Azure identity controls), sorted; not part of the role document. */
+  readonly graphPermissions: readonly string[];
 }
 
 export function generatePermissions(
@@ -75,6 +78,7 @@ export function generatePermissions(
   const perType = declaration.perResourceType;
   const typeActions = perType
     ? types.flatMap((type) => {
+        if (perType.skipTypesMatching && new RegExp(perType.skipTypesMatching).test(type)) return [];
         const base = perType.stripTypeSuffix ? type.replace(new RegExp(perType.stripTypeSuffix), '') : type;
         return perType.actions.map((a) => a.replaceAll('{type}', base));
       })
@@ -87,8 +91,9 @@ export function generatePermissions(
     provider,
     collector: declaration.collector,
     actions,
-    operations: operations.map((o) => ({ operation: o.operation, actions: o.actions, reason: o.reason })),
+    operations: operations.map((o) => ({ operation: o.operation, actions: o.actions, reason: o.reason, ...(o.graphPermissions ? { graphPermissions: o.graphPermissions } : {}) })),
     resourceTypes: types,
+    graphPermissions: [...new Set(operations.flatMap((o) => o.graphPermissions ?? []))].sort(),
   };
 }
 
@@ -132,8 +137,12 @@ export function renderRole(generated: GeneratedPermissions, format: RoleFormat, 
       return stringify(roleDocument(generated, options), { lineWidth: 0 });
     case 'table': {
       const lines = [`${generated.provider} (${generated.collector}): ${generated.actions.length} read-only actions for ${generated.resourceTypes.length} resource types`, ''];
-      for (const o of generated.operations) lines.push(`  ${o.operation.padEnd(36)} ${o.actions.join(', ') || '(per resource type)'}`, `  ${''.padEnd(36)} ${o.reason}`);
+      for (const o of generated.operations) {
+        const needs = o.graphPermissions ? `Microsoft Graph: ${o.graphPermissions.join(', ')}` : o.actions.join(', ') || '(per resource type)';
+        lines.push(`  ${o.operation.padEnd(36)} ${needs}`, `  ${''.padEnd(36)} ${o.reason}`);
+      }
       lines.push('', '  actions:', ...generated.actions.map((a) => `    ${a}`));
+      if (generated.graphPermissions.length > 0) lines.push('', '  Microsoft Graph application permissions (app registration, admin consent; not in the role):', ...generated.graphPermissions.map((p) => `    ${p}`));
       return `${lines.join('\n')}\n`;
     }
   }

@@ -18,6 +18,11 @@ export interface OperationDeclaration {
   readonly modes?: readonly string[];
   /** Needed only when an enabled control reads a resource type matching this regular expression. */
   readonly forTypesMatching?: string;
+  /**
+   * Microsoft Graph application permissions the call needs (admin-consented on kansa's app registration):
+   * not RBAC actions, so never part of the Azure role document; listed beside it.
+   */
+  readonly graphPermissions?: readonly string[];
 }
 
 export interface PermissionDeclaration {
@@ -28,9 +33,10 @@ export interface PermissionDeclaration {
   /**
    * Actions every enabled resource type needs besides the operations', with `{type}` replaced by the
    * type (Azure: RBAC filters Resource Graph rows and ARM reads by `<type>/read`). `stripTypeSuffix`
-   * removes kansa's pseudo-type suffixes (e.g. `#iamPolicy`) first.
+   * removes kansa's pseudo-type suffixes (e.g. `#iamPolicy`) first; types matching `skipTypesMatching` need
+   * no such action (Azure: Microsoft Graph's types, authorized by Graph permissions instead).
    */
-  readonly perResourceType?: { readonly actions: readonly string[]; readonly stripTypeSuffix?: string };
+  readonly perResourceType?: { readonly actions: readonly string[]; readonly stripTypeSuffix?: string; readonly skipTypesMatching?: string };
 }
 
 /** The shape every generated action must have: only reads, never a wildcard. */

@@ -37,6 +37,7 @@ import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
+import { MicrosoftGraphHandler } from './azure-msgraph.js';
 import { AZURE_SANDBOX_PRINCIPAL, roleAssignments, roleDefinition, ROLE_API_VERSIONS, sandboxAccessToken } from './azure-rbac.js';
 
 /** The bearer token the sandbox accepts: JWT-shaped, naming the caller (azure-rbac.ts). */
@@ -69,6 +70,7 @@ export class AzureArmHandler implements ProviderHandler {
   /** Set once the HTTPS listener knows its port: nextLink is absolute. */
   origin = '';
   private readonly quota: GraphQuota | undefined;
+  private readonly msgraph: MicrosoftGraphHandler;
 
   constructor(
     private readonly estate: AzureEstate,
@@ -76,14 +78,54 @@ export class AzureArmHandler implements ProviderHandler {
     private readonly calls: CallLog,
   ) {
     this.quota = estate.graphQuota ? new GraphQuota(estate.graphQuota, estate.clock) : undefined;
+    this.msgraph = new MicrosoftGraphHandler(estate, faults);
   }
 
   matches(): boolean {
     return true;
   }
 
+  /** Set once the HTTPS listener knows its port (nextLinks of both ARM and Graph are absolute). */
+  setOrigin(origin: string): void {
+    this.origin = origin;
+    this.msgraph.origin = origin;
+  }
+
+  /** Microsoft Graph under /graph/v1.0 (azure-msgraph.ts): same token and faults, OData errors. */
+  private handleGraph(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    const date = this.faults.date();
+    const requestId = randomUUID();
+    const headers: Record<string, string> = { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', Date: date.toUTCString(), 'request-id': requestId, 'client-request-id': requestId };
+    let operation = 'Graph';
+    try {
+      if (req.headers.authorization !== `Bearer ${AZURE_SANDBOX_TOKEN}`) {
+        throw new SandboxApiError(401, 'InvalidAuthenticationToken', req.headers.authorization ? 'Access token validation failure. Invalid audience.' : 'Access token is empty.');
+      }
+      const route = this.msgraph.route(req.method ?? 'GET', url);
+      operation = route.operation;
+      const decision = this.faults.decide(AZURE_SANDBOX_TENANT);
+      if (decision.kind === 'accessDenied') throw new SandboxApiError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      // Graph's throttling answers 429 with Retry-After (learn.microsoft.com/graph/throttling).
+      if (decision.kind === 'throttle') throw new SandboxApiError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(decision.retryAfterSeconds ?? 1) });
+      if (decision.kind === 'serverError') throw new SandboxApiError(decision.status === 500 ? 500 : 503, decision.status === 500 ? 'InternalServerError' : 'ServiceUnavailable', 'The service is temporarily unavailable.');
+      const text = JSON.stringify(route.run());
+      this.calls.record({ provider: 'azure', operation, account: AZURE_SANDBOX_TENANT, region: '', status: 200 });
+      const truncated = this.faults.truncate();
+      send(res, 200, headers, text, truncated ? Math.floor(text.length / 2) : undefined);
+    } catch (error) {
+      const e = error instanceof SandboxApiError ? error : new SandboxApiError(500, 'InternalServerError', 'sandbox internal error');
+      this.calls.record({ provider: 'azure', operation, account: AZURE_SANDBOX_TENANT, region: '', status: e.status, error: e.code });
+      MicrosoftGraphHandler.sendError(res, headers, e, date);
+    }
+  }
+
   async handle(req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+    if (url.pathname.startsWith('/graph/')) {
+      await sleep(this.faults.latencyMs());
+      this.handleGraph(req, url, res);
+      return;
+    }
     const method = req.method ?? 'GET';
     let operation = `${method === 'GET' ? 'Get' : method.charAt(0) + method.slice(1).toLowerCase()}${url.pathname.split('/').filter(Boolean).at(-1) ?? ''}`;
     let subscription = /^\/subscriptions\/([^/]+)/i.exec(url.pathname)?.[1]?.toLowerCase() ?? '';

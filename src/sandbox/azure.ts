@@ -80,7 +80,7 @@ export async function startAzureListener(host: string, endpointHost: string, opt
   server.on('connection', (socket: Socket) => callLog.connected('azure', `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`));
   const port = await listenOn(server, 0, host);
   const endpoint = `https://${endpointHost}:${port}`;
-  handler.origin = endpoint;
+  handler.setOrigin(endpoint);
   return {
     azure: { endpoint, ca: cert, token: AZURE_SANDBOX_TOKEN, tenantId: '72f988bf-0000-4000-8000-00000000a2e5', subscriptions: estate.subscriptions, hiddenSubscriptions: estate.hiddenSubscriptions, locations: estate.locations, estate },
     close: () => closeServer(server),

@@ -6,7 +6,7 @@
  *     [--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated]
  *     [--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes T1,T2] [--aggregator-failed-sources ACCOUNT:REGION,…]
  *     [--denied-actions account:ListRegions,…] [--role-external-id ID]
- *     [--subscription-states ID:Disabled,ID:Warned,…] [--subscriptions-page-size N] [--graph-quota 15/5] [--unreadable-types T1,T2]
+ *     [--subscription-states ID:Disabled,ID:Warned,…] [--subscriptions-page-size N] [--graph-quota 15/5] [--unreadable-types T1,T2] [--entra-free-tenant]
  */
 import { parseArgs } from 'node:util';
 import { sandboxRoleArn, startSandbox, type Faults } from './server.js';
@@ -17,7 +17,7 @@ const USAGE =
   'usage: node dist/src/sandbox/main.js [--host 127.0.0.1] [--port 4566] [--resources 2000] [--seed 1] [--accounts a,b] [--regions r1,r2] ' +
   '[--enabled-regions r1,r2] [--recorder-off r1,r2] [--recorder-excludes AWS::S::T,…] [--aggregator-failed-sources ACCOUNT:REGION,…] [--denied-actions svc:Op,…] [--role-external-id ID] ' +
   '[--hide-subscriptions ID1,ID2] [--deny-projects P1:disabled,P2:denied] [--graph-truncated] ' +
-  '[--subscription-states ID:Disabled,…] [--subscriptions-page-size N] [--graph-quota QUERIES/SECONDS] [--unreadable-types T1,T2] [fault flags]';
+  '[--subscription-states ID:Disabled,…] [--subscriptions-page-size N] [--graph-quota QUERIES/SECONDS] [--unreadable-types T1,T2] [--entra-free-tenant] [fault flags]';
 
 function number(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -63,6 +63,8 @@ async function main(): Promise<void> {
       'subscriptions-page-size': { type: 'string' },
       'graph-quota': { type: 'string' },
       'unreadable-types': { type: 'string' },
+      // Entra ID over Microsoft Graph (#13): a tenant without Entra ID P1.
+      'entra-free-tenant': { type: 'boolean' },
       'enabled-regions': { type: 'string' },
       'recorder-off': { type: 'string' },
       'recorder-excludes': { type: 'string' },
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
     azure: {
       ...(hiddenSubscriptions ? { hiddenSubscriptions } : {}),
       ...(values['graph-truncated'] ? { graphTruncated: true } : {}),
+      ...(values['entra-free-tenant'] ? { entraFreeTenant: true } : {}),
       ...parseAzureFlags({ subscriptionStates: values['subscription-states'], subscriptionsPageSize: values['subscriptions-page-size'], graphQuota: values['graph-quota'], unreadableTypes: values['unreadable-types'] }),
     },
     gcp: { ...(deniedProjects ? { deniedProjects } : {}) },
@@ -145,6 +148,8 @@ async function main(): Promise<void> {
           subscriptionsPageSize: sandbox.azure.estate.subscriptionsPageSize ?? null,
           graphQuota: sandbox.azure.estate.graphQuota ?? null,
           unreadableTypes: sandbox.azure.estate.unreadableTypes,
+          graphEndpoint: `${sandbox.azure.endpoint}/graph`,
+          entraFreeTenant: sandbox.azure.estate.entraFreeTenant,
         },
         gcp: { address: sandbox.gcp.address, projects: sandbox.gcp.projects, deniedProjects: sandbox.gcp.deniedProjects },
       },

@@ -210,6 +210,24 @@ describe('narrowed to a configuration', () => {
     expect(actions).toContain('Microsoft.Resources/subscriptions/read');
     expect(actions.filter((a) => a.startsWith('Microsoft.Storage/storageAccounts'))).toContain('Microsoft.Storage/storageAccounts/read');
   });
+
+  it('Azure: Entra ID types need Microsoft Graph application permissions, listed beside the role and never as RBAC actions', () => {
+    const generated = generatePermissions('azure', controls);
+    expect(generated.actions.filter((a) => /graph/i.test(a) && !a.startsWith('Microsoft.ResourceGraph/'))).toEqual([]);
+    expect(generated.graphPermissions).toEqual(['AuditLog.Read.All', 'Policy.Read.All', 'RoleManagement.Read.Directory', 'User.Read.All']);
+    expect(renderRole(generated, 'table')).toMatch(/ListUserRegistrationDetails\s+Microsoft Graph: AuditLog\.Read\.All/);
+    expect(renderRole(generated, 'json')).not.toMatch(/Policy\.Read\.All/);
+    // Without identity controls nothing of Graph is asked for.
+    const withoutIdentity = controls.filter((c) => !c.resourceTypes.some((t) => t.startsWith('microsoft.graph.')));
+    expect(generatePermissions('azure', withoutIdentity).graphPermissions).toEqual([]);
+  });
+
+  it('Azure: every Microsoft Graph operation the Entra part counts is declared', () => {
+    const operations = [...readFileSync(join(PACKAGE_ROOT, 'collectors/azure/entra.ts'), 'utf8').matchAll(/\bcall\('(\w+)'|\blist\('(\w+)'/g)].map((m) => m[1] ?? m[2]!);
+    expect(operations.length).toBeGreaterThanOrEqual(6);
+    const declared = new Set(PERMISSION_DECLARATIONS.azure.operations.map((o) => o.operation));
+    expect(operations.filter((o) => !declared.has(o))).toEqual([]);
+  });
 });
 
 describe('kansa permissions', () => {

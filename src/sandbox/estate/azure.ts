@@ -206,6 +206,13 @@ export interface AzureEstateOptions {
    * without an error, ARM GETs of them answer 403 AuthorizationFailed.
    */
   readonly unreadableTypes?: readonly string[];
+  /**
+   * Microsoft Graph answers as for a tenant without Entra ID P1: signInActivity and Conditional Access are
+   * refused with 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant (src/sandbox/azure-msgraph.ts).
+   */
+  readonly entraFreeTenant?: boolean;
+  /** Microsoft Graph page size for lists (default 100, Graph's usual default). */
+  readonly graphPageSize?: number;
 }
 
 /**
@@ -242,6 +249,8 @@ export class AzureEstate {
   readonly clock: () => number;
   /** Lower-cased. */
   readonly unreadableTypes: readonly string[];
+  readonly entraFreeTenant: boolean;
+  readonly graphPageSize: number;
   readonly total: number;
   readonly cells: readonly AzureCell[];
   private readonly idKey: number;
@@ -279,6 +288,8 @@ export class AzureEstate {
     this.graphQuota = quota;
     this.clock = options.clock ?? (() => performance.now());
     this.unreadableTypes = [...new Set((options.unreadableTypes ?? []).map((t) => t.toLowerCase()))];
+    this.entraFreeTenant = options.entraFreeTenant ?? false;
+    this.graphPageSize = options.graphPageSize ?? 100;
     this.locations = [...locations];
     this.idKey = hashParts('kansa-sandbox-azure-ids', seed);
     const layout: { subscription: string; subscriptionIndex: number; location: string; type: string; fixed: number; weight: number }[] = [];

@@ -5,6 +5,7 @@
  * truncated bodies. Sleeps are injected and recorded (no wall clock); every verdict goes through the real
  * evaluation so a fault can be seen to produce `unknown`, never a false `fail`. No SDK mocks.
  */
+import { isEntraType } from '../../../collectors/azure/entra.js';
 import { azureClients } from '../../../collectors/azure/clients.js';
 import { StaticTokenCredential } from '../../../collectors/azure/credential.js';
 import { AzureResourceCollector } from '../../../collectors/azure/resource-manager.js';
@@ -18,7 +19,8 @@ import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const RESOURCES = 700;
 const AZURE_CONTROLS = bundledMappings().controls.filter((c) => c.provider === 'azure');
-const TYPES = [...Evaluation.typesNeeded(AZURE_CONTROLS)];
+// The subscriptions' types: the tenant's Entra ID types (Microsoft Graph) are test/collectors/azure/entra.test.ts's.
+const TYPES = [...Evaluation.typesNeeded(AZURE_CONTROLS)].filter((t) => !isEntraType(t));
 /** Top-level types (what Resource Graph / resources.list return); the rest are child settings. */
 const isTopLevel = (type: string): boolean => !/auditingSettings|transparentDataEncryption|backupLongTermRetentionPolicies|blobServices|diagnosticSettings|pricings|flexibleServers\/configurations/i.test(type);
 
