@@ -3,7 +3,7 @@
  * subscription returns up to 1,000 rows a page with properties, paged by $skipToken — and ARM
  * (`@azure/arm-resources`: `resources.list` per type, then `getById` with each type's api-version) as the
  * fallback when Resource Graph is not permitted or is switched off. Child settings that are not resources
- * of their own (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties, flexible-server parameters)
+ * of their own (diagnostic settings, SQL auditing, firewall rules, TDE and long-term retention, blob service properties, flexible-server parameters)
  * are fetched by ARM only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
@@ -25,6 +25,7 @@ const MYSQL_FLEXIBLE_API_VERSION = '2023-12-30';
 export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.storageAccount]: '2023-05-01',
   [AZURE_TYPES.nsg]: '2024-05-01',
+  [AZURE_TYPES.virtualNetwork]: '2024-05-01',
   [AZURE_TYPES.disk]: '2024-03-02',
   [AZURE_TYPES.sqlServer]: '2023-08-01',
   [AZURE_TYPES.sqlDatabase]: '2023-08-01',
@@ -67,6 +68,8 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
 };
 /** Defender for Cloud plans are subscription settings, not rows of the Resource Graph `resources` table. */
 const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
+/** Security Contacts - List is served by preview api-versions only (2020-01-01-preview, 2023-12-01-preview). */
+const SECURITY_CONTACTS_API_VERSION = '2023-12-01-preview';
 const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
 const SQL_CHILD_API_VERSION = '2021-11-01';
 const STORAGE_CHILD_API_VERSION = '2023-05-01';
@@ -112,6 +115,8 @@ export const DIAGNOSTIC_PARENT_TYPES: readonly string[] = [AZURE_TYPES.keyVault]
 
 /** Exported for the live benchmark, whose call lower bound follows this plan. */
 const CHILDREN: readonly ChildSpec[] = [
+  // Server firewall rules (Firewall Rules - List By Server, learn.microsoft.com/rest/api/sql/firewall-rules/list-by-server): a list.
+  { type: AZURE_TYPES.sqlFirewallRule, parentTypes: [AZURE_TYPES.sqlServer], operation: 'ListServerFirewallRules', path: (p) => `${p}/firewallRules`, apiVersion: SQL_CHILD_API_VERSION, list: true },
   { type: AZURE_TYPES.sqlAuditing, parentTypes: [AZURE_TYPES.sqlServer], operation: 'GetServerAuditingSettings', path: (p) => `${p}/auditingSettings/default`, apiVersion: SQL_CHILD_API_VERSION, list: false },
   // TDE cannot be configured on `master`; its setting says nothing about user data.
   { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false, skipParentNames: ['master'] },
@@ -421,10 +426,11 @@ export class AzureResourceCollector implements Collector {
       );
     }
     // Subscription-level settings, one list per subscription each: the activity-log export (diagnostic
-    // settings) and the Defender for Cloud plans (Resource Graph keeps them in `securityresources`).
+    // settings), the Defender for Cloud plans and security contacts (Resource Graph keeps them in `securityresources`).
     const subscriptionSettings = [
       { type: AZURE_TYPES.diagnosticSettings, operation: 'ListSubscriptionDiagnosticSettings', path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION },
       { type: AZURE_TYPES.securityPricing, operation: 'ListSecurityPricings', path: 'providers/Microsoft.Security/pricings', apiVersion: SECURITY_PRICINGS_API_VERSION },
+      { type: AZURE_TYPES.securityContact, operation: 'ListSecurityContacts', path: 'providers/Microsoft.Security/securityContacts', apiVersion: SECURITY_CONTACTS_API_VERSION },
     ].filter((setting) => wanted.includes(setting.type));
     await Promise.all(
       subscriptionSettings.flatMap((setting) =>

@@ -155,6 +155,13 @@ export class AzureArmHandler implements ProviderHandler {
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/pricings/read');
       return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
     }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.security\/securityContacts$/i.exec(path);
+    if (m) {
+      // Security Contacts - List (learn.microsoft.com/rest/api/defenderforcloud/security-contacts/list): preview api-versions only.
+      requireVersion(new Set(['2023-12-01-preview']), 'securityContacts');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/securityContacts/read');
+      return { operation: 'ListSecurityContacts', subscriptions: [subscription], run: () => ({ value: this.estate.securityContacts(subscription) }) };
+    }
     // The caller's role assignments and their role definitions (azure-rbac.ts).
     m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/roleAssignments$/i.exec(path);
     if (m) {
@@ -169,7 +176,7 @@ export class AzureArmHandler implements ProviderHandler {
       const role = m[2] ?? '';
       return { operation: 'GetRoleDefinition', subscriptions: [subscription], run: () => roleDefinition(this.estate, subscription, role) };
     }
-    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
+    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/firewallRules|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
     if (m) {
       const subscription = this.subscription(m[2] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
       const target = this.estate.find(m[1] ?? '');
@@ -194,6 +201,9 @@ export class AzureArmHandler implements ProviderHandler {
         case '/auditingsettings/default':
           onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/auditingSettings');
           return { operation: 'GetServerAuditingSettings', subscriptions: [subscription], run: () => this.estate.auditingSettings(cell, k) };
+        case '/firewallrules':
+          onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/firewallRules');
+          return { operation: 'ListServerFirewallRules', subscriptions: [subscription], run: () => ({ value: this.estate.firewallRules(cell, k) }) };
         case '/transparentdataencryption/current':
           onlyFor(SQL_DATABASE, SQL_CHILD_API_VERSIONS, 'servers/databases/transparentDataEncryption');
           return { operation: 'GetTransparentDataEncryption', subscriptions: [subscription], run: () => this.estate.transparentDataEncryption(cell, k) };

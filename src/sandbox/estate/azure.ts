@@ -29,6 +29,7 @@ export const WAF_POLICY = 'Microsoft.Network/ApplicationGatewayWebApplicationFir
 export const METRIC_ALERT = 'Microsoft.Insights/metricAlerts';
 export const RECOVERY_VAULT = 'Microsoft.RecoveryServices/vaults';
 export const LOG_WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
+export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
 /** Defender for Cloud plans: subscription-level settings, listed by GET {subscription}/providers/Microsoft.Security/pricings. */
 export const SECURITY_PRICING = 'Microsoft.Security/pricings';
 export const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
@@ -78,6 +79,7 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [METRIC_ALERT]: '2018-03-01',
   [RECOVERY_VAULT]: '2024-04-01',
   [LOG_WORKSPACE]: '2023-09-01',
+  [VIRTUAL_NETWORK]: '2024-05-01',
   [SNAPSHOT]: '2024-03-02',
   [IMAGE]: '2024-07-01',
   [GALLERY]: '2024-03-03',
@@ -172,6 +174,8 @@ const SPECS: readonly TypeSpec[] = [
   // gallery image versions take MajorVersion.MinorVersion.Patch of 32-bit integers.
   { type: GALLERY_IMAGE_VERSION, weight: 0.3, prefix: '1.' },
   { type: REGISTRY_REPLICATION, weight: 0.2, prefix: 'repl' },
+  // One virtual network per subscription (issue #14, 2-8): the first segments every subnet behind an NSG, the others leave the data subnet bare.
+  { type: VIRTUAL_NETWORK, weight: 0, prefix: 'vnet-', perSubscription: () => 1, singletonLocation: 'japaneast' },
 ];
 
 export interface AzureEstateOptions {
@@ -422,6 +426,8 @@ export class AzureEstate {
             networkAcls: { bypass: 'AzureServices', virtualNetworkRules: [], ipRules: [], defaultAction: r.chance(0.5) ? 'Deny' : 'Allow' },
             accessTier: 'Hot',
             primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/`, file: `https://${name}.file.core.windows.net/` },
+            // Some accounts are reached by private endpoints only (publicNetworkAccess, drawn last to keep the draws above).
+            ...(r.chance(0.2) ? { publicNetworkAccess: 'Disabled' } : {}),
           },
         };
       }
@@ -509,7 +515,8 @@ export class AzureEstate {
             enableRbacAuthorization: r.chance(0.7),
             vaultUri: `https://${name}.vault.azure.net/`,
             provisioningState: 'Succeeded',
-            publicNetworkAccess: 'Enabled',
+            // ARM leaves networkAcls out until a firewall is configured (the vault then accepts every network).
+            ...this.vaultNetwork(r),
           },
         };
       }
@@ -615,6 +622,28 @@ export class AzureEstate {
             securitySettings: { immutabilitySettings: { state: 'Unlocked' }, softDeleteSettings: { softDeleteState: 'Enabled', softDeleteRetentionPeriodInDays: 14 } },
           },
         };
+      case VIRTUAL_NETWORK: {
+        // Virtual Networks - Get (2024-05-01): subnets inline, each with properties.networkSecurityGroup.id when one is associated.
+        // GatewaySubnet takes no NSG (VPN gateways do not support one on it).
+        const nsgOf = (subnet: string): Json => ({ networkSecurityGroup: { id: `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers/Microsoft.Network/networkSecurityGroups/nsg-${subnet}` } });
+        const subnet = (subnetName: string, prefix: string, withNsg: boolean): Json => ({
+          name: subnetName,
+          id: `${id}/subnets/${subnetName}`,
+          type: 'Microsoft.Network/virtualNetworks/subnets',
+          properties: { provisioningState: 'Succeeded', addressPrefix: prefix, ...(withNsg ? nsgOf(subnetName) : {}), delegations: [], privateEndpointNetworkPolicies: 'Disabled', privateLinkServiceNetworkPolicies: 'Enabled' },
+        });
+        return {
+          ...base,
+          properties: {
+            provisioningState: 'Succeeded',
+            resourceGuid: uuid(r),
+            addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+            subnets: [subnet('app', '10.0.1.0/24', true), subnet('data', '10.0.2.0/24', cell.subscriptionIndex === 0), subnet('GatewaySubnet', '10.0.255.0/27', false)],
+            virtualNetworkPeerings: [],
+            enableDdosProtection: false,
+          },
+        };
+      }
       case LOG_WORKSPACE:
         return {
           ...base,
@@ -995,6 +1024,29 @@ export class AzureEstate {
     return { id: `${this.idOf(cell, k)}/backupLongTermRetentionPolicies/default`, name: 'default', type: 'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies', properties: periods };
   }
 
+  /** Key Vault network settings: no firewall, a firewall defaulting to Deny, or private endpoints only. */
+  private vaultNetwork(r: Rng): Json {
+    const shape = r.weighted([['open', 4], ['firewall', 4], ['private', 2]] as const);
+    if (shape === 'open') return { publicNetworkAccess: 'Enabled' };
+    if (shape === 'private') return { publicNetworkAccess: 'Disabled' };
+    return { publicNetworkAccess: 'Enabled', networkAcls: { bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [{ value: '203.0.113.0/24' }], virtualNetworkRules: [] } };
+  }
+
+  /**
+   * GET {server}/firewallRules (learn.microsoft.com/rest/api/sql/firewall-rules/list-by-server): the Azure-services
+   * rule (0.0.0.0–0.0.0.0) on most servers, an office range on some, an all-addresses rule on a few.
+   */
+  firewallRules(cell: AzureCell, k: number): Json[] {
+    const r = this.rng(cell, k, 'firewall');
+    const server = this.idOf(cell, k);
+    const rule = (name: string, start: string, end: string): Json => ({ id: `${server}/firewallRules/${name}`, name, type: 'Microsoft.Sql/servers/firewallRules', properties: { startIpAddress: start, endIpAddress: end } });
+    return [
+      ...(r.chance(0.7) ? [rule('AllowAllWindowsAzureIps', '0.0.0.0', '0.0.0.0')] : []),
+      ...(r.chance(0.5) ? [rule('office', '203.0.113.0', '203.0.113.255')] : []),
+      ...(r.chance(0.3) ? [rule('AllowAll', '0.0.0.0', '255.255.255.255')] : []),
+    ];
+  }
+
   /** GET {server}/auditingSettings/default. */
   auditingSettings(cell: AzureCell, k: number): Json {
     const on = this.rng(cell, k, 'audit').chance(0.75);
@@ -1078,6 +1130,30 @@ export class AzureEstate {
           : { pricingTier: 'Free', freeTrialRemainingTime: 'P30D', deprecated: false },
       };
     });
+  }
+
+  /**
+   * Defender for Cloud security contacts (GET {subscription}/providers/Microsoft.Security/securityContacts,
+   * 2023-12-01-preview): the first subscription mails alerts of Medium severity and above to the security team,
+   * the second has a contact with alert notifications off, the others none.
+   */
+  securityContacts(subscription: string): Json[] {
+    const index = this.subscriptions.indexOf(subscription);
+    if (index < 0 || index > 1) return [];
+    return [
+      {
+        id: `/subscriptions/${subscription}/providers/Microsoft.Security/securityContacts/default`,
+        name: 'default',
+        type: 'Microsoft.Security/securityContacts',
+        properties: {
+          emails: 'security@example.jp;soc@example.jp',
+          phone: '',
+          isEnabled: true,
+          notificationsByRole: { state: 'On', roles: ['Owner'] },
+          notificationsSources: index === 0 ? [{ sourceType: 'Alert', minimalSeverity: 'Medium' }, { sourceType: 'AttackPath', minimalRiskLevel: 'Critical' }] : [],
+        },
+      },
+    ];
   }
 
   /** Subscription diagnostic settings (activity-log export): the last subscription exports nothing. */
