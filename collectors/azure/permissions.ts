@@ -55,6 +55,7 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     },
     { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
     { operation: 'ListSecurityPricings', actions: [], forTypesMatching: '^Microsoft\\.Security/pricings$', reason: 'Defender for Cloud plan (pricing tier) of each subscription' },
+    { operation: 'GetSubscription', actions: [], forTypesMatching: '^Microsoft\\.Resources/subscriptions$', reason: 'each subscription itself, the resource subscription-wide controls (activity-log alerts) are judged on' },
     { operation: 'ListSecurityContacts', actions: [], forTypesMatching: '^Microsoft\\.Security/securityContacts$', reason: 'Defender for Cloud security contacts (alert e-mail recipients) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },
   ],

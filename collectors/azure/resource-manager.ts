@@ -431,14 +431,18 @@ export class AzureResourceCollector implements Collector {
       { type: AZURE_TYPES.diagnosticSettings, operation: 'ListSubscriptionDiagnosticSettings', path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION },
       { type: AZURE_TYPES.securityPricing, operation: 'ListSecurityPricings', path: 'providers/Microsoft.Security/pricings', apiVersion: SECURITY_PRICINGS_API_VERSION },
       { type: AZURE_TYPES.securityContact, operation: 'ListSecurityContacts', path: 'providers/Microsoft.Security/securityContacts', apiVersion: SECURITY_CONTACTS_API_VERSION },
+      // The subscription itself (Subscriptions - Get): the resource subscription-wide controls judge, one a subscription.
+      { type: AZURE_TYPES.subscription, operation: 'GetSubscription', path: '', apiVersion: SUBSCRIPTIONS_API_VERSION, single: true },
     ].filter((setting) => wanted.includes(setting.type));
     await Promise.all(
       subscriptionSettings.flatMap((setting) =>
         active.map(async (s) => {
-          const result = await this.call(context, limit, setting.operation, () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/${setting.path}`, setting.apiVersion, context.signal));
+          const result = await this.call(context, limit, setting.operation, () => this.rawGet(this.clients.resources(s), `subscriptions/${s}${setting.path ? `/${setting.path}` : ''}`, setting.apiVersion, context.signal));
           if (!result.ok) return gap(s, [setting.type], typeReason(s, setting.type, result.error));
-          for (const item of listValue(result.value)) {
-            const resource = normalizeArmResource(item, { type: setting.type, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() });
+          const single = 'single' in setting && setting.single;
+          for (const item of single ? [result.value as Json] : listValue(result.value)) {
+            const parent = single ? undefined : { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION };
+            const resource = normalizeArmResource(item, { type: setting.type, ...(parent ? { parent } : {}), capturedAt: context.now().toISOString() });
             if (fromExpected([s], resource, 'ARM')) emit(resource);
           }
         }),

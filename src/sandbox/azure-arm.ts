@@ -137,7 +137,15 @@ export class AzureArmHandler implements ProviderHandler {
       requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
       return { operation: 'ListSubscriptions', subscriptions: [], run: () => this.listSubscriptions(url) };
     }
-    let m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
+    let m = /^\/subscriptions\/([^/]+)$/i.exec(path);
+    if (m) {
+      // Subscriptions - Get (learn.microsoft.com/rest/api/resources/subscriptions/get).
+      requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Resources/subscriptions/read');
+      const index = this.estate.subscriptions.indexOf(subscription);
+      return { operation: 'GetSubscription', subscriptions: [subscription], run: () => ({ id: `/subscriptions/${subscription}`, subscriptionId: subscription, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${index + 1}`, state: this.estate.stateOf(subscription), authorizationSource: 'RoleBased', subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' } }) };
+    }
+    m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
     if (m) {
       requireVersion(RESOURCES_API_VERSIONS, 'resources');
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Resources/subscriptions/resources/read');

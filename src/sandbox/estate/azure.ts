@@ -131,8 +131,9 @@ const SPECS: readonly TypeSpec[] = [
   { type: DISK, weight: 6, prefix: 'disk-' },
   { type: SQL_SERVER, weight: 1, prefix: 'sql-' },
   { type: KEY_VAULT, weight: 1, prefix: 'kv-' },
-  // The first subscription has a service-health alert, the others do not (a 10-2 failure to find).
-  { type: ACTIVITY_LOG_ALERT, weight: 0, prefix: 'servicehealth-', perSubscription: (i) => (i === 0 ? 1 : 0) },
+  // The first subscription has a service-health alert (k 0) and a security-operations alert (k 1), the others
+  // neither (10-2 and 7-1 failures to find).
+  { type: ACTIVITY_LOG_ALERT, weight: 0, prefix: 'servicehealth-', perSubscription: (i) => (i === 0 ? 2 : 0) },
   { type: VIRTUAL_MACHINE, weight: 3, prefix: 'vm-' },
   { type: APP_GATEWAY, weight: 0.5, prefix: 'agw-' },
   { type: WAF_POLICY, weight: 0.5, prefix: 'waf-' },
@@ -521,6 +522,7 @@ export class AzureEstate {
         };
       }
       case ACTIVITY_LOG_ALERT:
+        if (k === 1) return { ...base, location: 'global', properties: securityOperationsAlert(cell.subscription) };
         return {
           ...base,
           location: 'global',
@@ -1174,6 +1176,31 @@ export class AzureEstate {
       },
     ];
   }
+}
+
+/** Operations the CIS benchmark (and Prowler's monitor_alert_* checks) want an activity-log alert on. */
+export const SECURITY_OPERATIONS: readonly string[] = [
+  'Microsoft.Authorization/policyAssignments/write',
+  'Microsoft.Authorization/policyAssignments/delete',
+  'Microsoft.Network/networkSecurityGroups/write',
+  'Microsoft.Network/networkSecurityGroups/delete',
+  'Microsoft.Security/securitySolutions/write',
+  'Microsoft.Security/securitySolutions/delete',
+  'Microsoft.Sql/servers/firewallRules/write',
+  'Microsoft.Sql/servers/firewallRules/delete',
+  'Microsoft.Network/publicIPAddresses/write',
+  'Microsoft.Network/publicIPAddresses/delete',
+];
+
+/** An Administrative activity-log alert on every security operation (Activity Log Alerts 2020-10-01: anyOf inside allOf). */
+function securityOperationsAlert(subscription: string): Json {
+  return {
+    scopes: [`/subscriptions/${subscription}`],
+    condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { anyOf: SECURITY_OPERATIONS.map((operation) => ({ field: 'operationName', equals: operation })) }] },
+    actions: { actionGroups: [{ actionGroupId: `/subscriptions/${subscription}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/soc`, webhookProperties: {} }] },
+    enabled: true,
+    description: 'Security-relevant administrative operations',
+  };
 }
 
 function uuid(r: Rng): string {

@@ -156,3 +156,78 @@ describe('azure-subnet-has-nsg', () => {
     expect(f[id('vnet-broken')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: a subnet has no properties' });
   });
 });
+
+// Security Contacts - List (2023-12-01-preview), normalized as the collector does (a subscription-level setting).
+function contact(properties: Record<string, unknown>, subscription = SUB): { body: unknown; options: NormalizeOptions } {
+  return { body: { id: `/subscriptions/${subscription}/providers/Microsoft.Security/securityContacts/default`, name: 'default', type: 'Microsoft.Security/securityContacts', properties }, options: { type: 'Microsoft.Security/securityContacts', parent: { type: 'Microsoft.Resources/subscriptions', id: `/subscriptions/${subscription}`, location: 'global' } } };
+}
+const goodContact = { emails: 'security@example.jp; soc@example.jp', phone: '', isEnabled: true, notificationsByRole: { state: 'On', roles: ['Owner'] }, notificationsSources: [{ sourceType: 'Alert', minimalSeverity: 'High' }] };
+
+describe('azure-defender-security-contact', () => {
+  const verdict = (bodies: readonly { body: unknown; options?: NormalizeOptions }[], types: CollectionScope['types'] = 'all'): Pick<Finding, 'status' | 'reason'> | undefined => {
+    const all = assess(bodies, types).filter((f) => f.control === 'azure-defender-security-contact');
+    expect(all).toHaveLength(1);
+    return all[0] && (all[0].reason === undefined ? { status: all[0].status } : { status: all[0].status, reason: all[0].reason });
+  };
+  it('passes with an enabled contact that has an address and mails alerts', () => {
+    expect(verdict([contact(goodContact)])?.status).toBe('pass');
+  });
+  it('fails without an address, without alert notifications, or with no contact at all', () => {
+    expect(verdict([contact({ ...goodContact, emails: '' })])?.status).toBe('fail');
+    expect(verdict([contact({ ...goodContact, notificationsSources: [{ sourceType: 'AttackPath', minimalRiskLevel: 'Critical' }] })])?.reason).toContain('no alert notifications');
+    expect(verdict([], ['Microsoft.Security/securityContacts'])?.status).toBe('fail');
+  });
+  it('is unknown when isEnabled is absent or contacts were not collected', () => {
+    const withoutEnabled: Record<string, unknown> = { ...goodContact };
+    delete withoutEnabled.isEnabled;
+    expect(verdict([contact(withoutEnabled)])?.status).toBe('unknown');
+    // Contacts outside coverage: the subscription is not evaluated, never passed.
+    expect(assess([], ['Microsoft.Storage/storageAccounts']).filter((f) => f.control === 'azure-defender-security-contact' && f.status !== 'unknown')).toEqual([]);
+  });
+});
+
+// Subscriptions - Get (2022-12-01) and Activity Log Alerts (2020-10-01).
+const subscriptionBody = { body: { id: `/subscriptions/${SUB}`, subscriptionId: SUB, displayName: 'prod', state: 'Enabled' }, options: { type: 'Microsoft.Resources/subscriptions' } };
+function alert(name: string, operations: readonly string[], extra: Record<string, unknown> = {}): { body: unknown } {
+  return arm({
+    id: `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsoft.Insights/activityLogAlerts/${name}`,
+    name,
+    type: 'Microsoft.Insights/activityLogAlerts',
+    location: 'global',
+    properties: {
+      scopes: [`/subscriptions/${SUB}`],
+      condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { anyOf: operations.map((o) => ({ field: 'operationName', equals: o })) }] },
+      actions: { actionGroups: [{ actionGroupId: `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/soc` }] },
+      enabled: true,
+      ...extra,
+    },
+  });
+}
+const OPS = ['Microsoft.Authorization/policyAssignments/write', 'Microsoft.Authorization/policyAssignments/delete', 'Microsoft.Network/networkSecurityGroups/write', 'Microsoft.Network/networkSecurityGroups/delete', 'Microsoft.Security/securitySolutions/write', 'Microsoft.Security/securitySolutions/delete', 'Microsoft.Sql/servers/firewallRules/write', 'Microsoft.Sql/servers/firewallRules/delete', 'Microsoft.Network/publicIPAddresses/write', 'Microsoft.Network/publicIPAddresses/delete'];
+
+describe('azure-activity-log-security-alerts', () => {
+  const control = 'azure-activity-log-security-alerts';
+  it('passes when enabled subscription-wide alerts with action groups cover every operation (anyOf or plain allOf leaves)', () => {
+    const leaf = arm({ ...(alert('nsg-delete', []).body as Record<string, unknown>), properties: { scopes: [`/subscriptions/${SUB}`], condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { field: 'operationName', equals: 'microsoft.network/networksecuritygroups/delete' }] }, actions: { actionGroups: [{ actionGroupId: 'ag' }] }, enabled: true } });
+    const f = findings([subscriptionBody, alert('most', OPS.filter((o) => o !== 'Microsoft.Network/networkSecurityGroups/delete')), leaf], control);
+    expect(f[`/subscriptions/${SUB}`]).toEqual({ status: 'pass' });
+  });
+  it('lists the operations no live alert watches: disabled, resource-group scoped and action-less alerts do not count', () => {
+    const f = findings(
+      [
+        subscriptionBody,
+        alert('nsg', ['Microsoft.Network/networkSecurityGroups/write', 'Microsoft.Network/networkSecurityGroups/delete']),
+        alert('off', OPS, { enabled: false }),
+        alert('rg-only', OPS, { scopes: [`/subscriptions/${SUB}/resourceGroups/rg-app`] }),
+        alert('silent', OPS, { actions: { actionGroups: [] } }),
+      ],
+      control,
+    );
+    expect(f[`/subscriptions/${SUB}`]?.status).toBe('fail');
+    expect(f[`/subscriptions/${SUB}`]?.reason).toBe(`subscription ${SUB} has no enabled, subscription-wide activity-log alert with an action group for ${OPS.filter((o) => !o.includes('networkSecurityGroups')).join(', ')}`);
+  });
+  it('fails with no alert at all, is unknown when alerts were not collected', () => {
+    expect(findings([subscriptionBody], control)[`/subscriptions/${SUB}`]?.status).toBe('fail');
+    expect(findings([subscriptionBody], control, ['Microsoft.Resources/subscriptions'])[`/subscriptions/${SUB}`]?.status).toBe('unknown');
+  });
+});
