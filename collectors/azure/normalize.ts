@@ -16,6 +16,8 @@ export const AZURE_TYPES = {
   blobService: 'Microsoft.Storage/storageAccounts/blobServices',
   nsg: 'Microsoft.Network/networkSecurityGroups',
   virtualNetwork: 'Microsoft.Network/virtualNetworks',
+  networkWatcher: 'Microsoft.Network/networkWatchers',
+  flowLog: 'Microsoft.Network/networkWatchers/flowLogs',
   disk: 'Microsoft.Compute/disks',
   sqlServer: 'Microsoft.Sql/servers',
   sqlDatabase: 'Microsoft.Sql/servers/databases',

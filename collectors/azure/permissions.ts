@@ -43,6 +43,7 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     },
     { operation: 'GetResourceById', actions: [], modes: ['arm'], reason: 'ARM GET of each listed resource with its api-version (needs <type>/read)' },
     { operation: 'GetBlobServiceProperties', actions: [], forTypesMatching: '^Microsoft\\.Storage/storageAccounts/blobServices$', reason: 'blob service settings of each storage account' },
+    { operation: 'ListFlowLogs', actions: [], forTypesMatching: '^Microsoft\\.Network/networkWatchers/flowLogs$', reason: 'NSG / virtual network flow logs of each network watcher (enabled, retention)' },
     { operation: 'ListServerFirewallRules', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/firewallRules$', reason: 'firewall rules of each SQL server (an all-addresses rule)' },
     { operation: 'GetServerAuditingSettings', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/auditingSettings$', reason: 'auditing settings of each SQL server' },
     { operation: 'GetTransparentDataEncryption', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/transparentDataEncryption$', reason: 'TDE state of each SQL database' },

@@ -26,6 +26,7 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.storageAccount]: '2023-05-01',
   [AZURE_TYPES.nsg]: '2024-05-01',
   [AZURE_TYPES.virtualNetwork]: '2024-05-01',
+  [AZURE_TYPES.networkWatcher]: '2024-05-01',
   [AZURE_TYPES.disk]: '2024-03-02',
   [AZURE_TYPES.sqlServer]: '2023-08-01',
   [AZURE_TYPES.sqlDatabase]: '2023-08-01',
@@ -73,6 +74,7 @@ const SECURITY_CONTACTS_API_VERSION = '2023-12-01-preview';
 const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
 const SQL_CHILD_API_VERSION = '2021-11-01';
 const STORAGE_CHILD_API_VERSION = '2023-05-01';
+const NETWORK_CHILD_API_VERSION = '2024-05-01';
 const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
 /** Role Assignments - List For Subscription and Role Definitions - Get (Microsoft.Authorization). */
 const AUTHORIZATION_API_VERSION = '2022-04-01';
@@ -117,6 +119,8 @@ export const DIAGNOSTIC_PARENT_TYPES: readonly string[] = [AZURE_TYPES.keyVault]
 const CHILDREN: readonly ChildSpec[] = [
   // Server firewall rules (Firewall Rules - List By Server, learn.microsoft.com/rest/api/sql/firewall-rules/list-by-server): a list.
   { type: AZURE_TYPES.sqlFirewallRule, parentTypes: [AZURE_TYPES.sqlServer], operation: 'ListServerFirewallRules', path: (p) => `${p}/firewallRules`, apiVersion: SQL_CHILD_API_VERSION, list: true },
+  // Flow logs of a network watcher (Flow Logs - List, learn.microsoft.com/rest/api/network-watcher/flow-logs/list): a list.
+  { type: AZURE_TYPES.flowLog, parentTypes: [AZURE_TYPES.networkWatcher], operation: 'ListFlowLogs', path: (p) => `${p}/flowLogs`, apiVersion: NETWORK_CHILD_API_VERSION, list: true },
   { type: AZURE_TYPES.sqlAuditing, parentTypes: [AZURE_TYPES.sqlServer], operation: 'GetServerAuditingSettings', path: (p) => `${p}/auditingSettings/default`, apiVersion: SQL_CHILD_API_VERSION, list: false },
   // TDE cannot be configured on `master`; its setting says nothing about user data.
   { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false, skipParentNames: ['master'] },

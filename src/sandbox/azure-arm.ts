@@ -33,7 +33,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { decodeSkipToken, encodeSkipToken, GraphQuota, pageable, parseGraphRequest, QUOTA_REMAINING_HEADER, QUOTA_RESETS_AFTER_HEADER, formatResetsAfter, shapeRows, type GraphRequest } from './azure-graph.js';
-import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
+import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, NETWORK_WATCHER, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
@@ -184,7 +184,7 @@ export class AzureArmHandler implements ProviderHandler {
       const role = m[2] ?? '';
       return { operation: 'GetRoleDefinition', subscriptions: [subscription], run: () => roleDefinition(this.estate, subscription, role) };
     }
-    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/firewallRules|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
+    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/firewallRules|\/flowLogs|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
     if (m) {
       const subscription = this.subscription(m[2] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
       const target = this.estate.find(m[1] ?? '');
@@ -209,6 +209,9 @@ export class AzureArmHandler implements ProviderHandler {
         case '/auditingsettings/default':
           onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/auditingSettings');
           return { operation: 'GetServerAuditingSettings', subscriptions: [subscription], run: () => this.estate.auditingSettings(cell, k) };
+        case '/flowlogs':
+          onlyFor(NETWORK_WATCHER, new Set(['2024-05-01']), 'networkWatchers/flowLogs');
+          return { operation: 'ListFlowLogs', subscriptions: [subscription], run: () => ({ value: this.estate.flowLogs(cell, k) }) };
         case '/firewallrules':
           onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/firewallRules');
           return { operation: 'ListServerFirewallRules', subscriptions: [subscription], run: () => ({ value: this.estate.firewallRules(cell, k) }) };

@@ -30,6 +30,7 @@ export const METRIC_ALERT = 'Microsoft.Insights/metricAlerts';
 export const RECOVERY_VAULT = 'Microsoft.RecoveryServices/vaults';
 export const LOG_WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
 export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
+export const NETWORK_WATCHER = 'Microsoft.Network/networkWatchers';
 /** Defender for Cloud plans: subscription-level settings, listed by GET {subscription}/providers/Microsoft.Security/pricings. */
 export const SECURITY_PRICING = 'Microsoft.Security/pricings';
 export const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
@@ -80,6 +81,7 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [RECOVERY_VAULT]: '2024-04-01',
   [LOG_WORKSPACE]: '2023-09-01',
   [VIRTUAL_NETWORK]: '2024-05-01',
+  [NETWORK_WATCHER]: '2024-05-01',
   [SNAPSHOT]: '2024-03-02',
   [IMAGE]: '2024-07-01',
   [GALLERY]: '2024-03-03',
@@ -177,6 +179,8 @@ const SPECS: readonly TypeSpec[] = [
   { type: REGISTRY_REPLICATION, weight: 0.2, prefix: 'repl' },
   // One virtual network per subscription (issue #14, 2-8): the first segments every subnet behind an NSG, the others leave the data subnet bare.
   { type: VIRTUAL_NETWORK, weight: 0, prefix: 'vnet-', perSubscription: () => 1, singletonLocation: 'japaneast' },
+  // A network watcher beside the virtual network in the first subscription only (the others' region has none).
+  { type: NETWORK_WATCHER, weight: 0, prefix: 'nw-', perSubscription: (i) => (i === 0 ? 1 : 0), singletonLocation: 'japaneast' },
 ];
 
 export interface AzureEstateOptions {
@@ -646,6 +650,8 @@ export class AzureEstate {
           },
         };
       }
+      case NETWORK_WATCHER:
+        return { ...base, etag: `W/"${r.hex(8)}"`, properties: { provisioningState: 'Succeeded' } };
       case LOG_WORKSPACE:
         return {
           ...base,
@@ -1032,6 +1038,30 @@ export class AzureEstate {
     if (shape === 'open') return { publicNetworkAccess: 'Enabled' };
     if (shape === 'private') return { publicNetworkAccess: 'Disabled' };
     return { publicNetworkAccess: 'Enabled', networkAcls: { bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [{ value: '203.0.113.0/24' }], virtualNetworkRules: [] } };
+  }
+
+  /**
+   * GET {watcher}/flowLogs (learn.microsoft.com/rest/api/network-watcher/flow-logs/list): a virtual-network flow log
+   * kept 90 days and an NSG flow log kept 7.
+   */
+  flowLogs(cell: AzureCell, k: number): Json[] {
+    const watcher = this.idOf(cell, k);
+    const rgNet = `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers`;
+    const flowLog = (name: string, target: string, days: number): Json => ({
+      id: `${watcher}/flowLogs/${name}`,
+      name,
+      type: 'Microsoft.Network/networkWatchers/flowLogs',
+      location: cell.location,
+      properties: {
+        targetResourceId: target,
+        storageId: `${rgNet}/Microsoft.Storage/storageAccounts/stflowlogs`,
+        enabled: true,
+        retentionPolicy: { days, enabled: true },
+        format: { type: 'JSON', version: 2 },
+        provisioningState: 'Succeeded',
+      },
+    });
+    return [flowLog('vnet-flows', `${rgNet}/Microsoft.Network/virtualNetworks/vnet-${cell.location}`, 90), flowLog('nsg-flows', `${rgNet}/Microsoft.Network/networkSecurityGroups/nsg-app`, 7)];
   }
 
   /**

@@ -13,7 +13,7 @@ import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
-const NEW_CONTROLS = ['azure-storage-network-access-restricted', 'azure-keyvault-network-access-restricted', 'azure-sql-server-not-open-to-internet', 'azure-subnet-has-nsg', 'azure-defender-security-contact', 'azure-activity-log-security-alerts'];
+const NEW_CONTROLS = ['azure-network-watcher-in-vnet-regions', 'azure-flow-log-retention-90-days', 'azure-storage-network-access-restricted', 'azure-keyvault-network-access-restricted', 'azure-sql-server-not-open-to-internet', 'azure-subnet-has-nsg', 'azure-defender-security-contact', 'azure-activity-log-security-alerts'];
 
 async function run(sandbox: Sandbox, source: 'resourceGraph' | 'arm', controlIds: readonly string[]): Promise<{ findings: readonly Finding[]; resources: Resource[]; operations: Set<string> }> {
   const controls = bundledMappings().controls.filter((c) => controlIds.includes(c.id));
@@ -55,7 +55,7 @@ describe('issue #14 Azure controls on the sandbox estate', () => {
 
   it('collects firewall rules, virtual networks, contacts and subscriptions only for the controls that read them', async () => {
     const { resources, operations } = await run(sandbox, 'resourceGraph', ['azure-storage-https-only']);
-    expect(resources.some((r) => /firewallRules|virtualNetworks|securityContacts|Microsoft\.Resources\/subscriptions$/i.test(r.type))).toBe(false);
-    expect([...operations].filter((o) => ['ListServerFirewallRules', 'ListSecurityContacts', 'GetSubscription'].includes(o))).toEqual([]);
+    expect(resources.some((r) => /firewallRules|virtualNetworks|networkWatchers|securityContacts|Microsoft\.Resources\/subscriptions$/i.test(r.type))).toBe(false);
+    expect([...operations].filter((o) => ['ListServerFirewallRules', 'ListFlowLogs', 'ListSecurityContacts', 'GetSubscription'].includes(o))).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ const RESOURCES = 700;
 const AZURE_CONTROLS = bundledMappings().controls.filter((c) => c.provider === 'azure');
 const TYPES = [...Evaluation.typesNeeded(AZURE_CONTROLS)];
 /** Top-level types (what Resource Graph / resources.list return); the rest are child settings. */
-const isTopLevel = (type: string): boolean => !/auditingSettings|transparentDataEncryption|backupLongTermRetentionPolicies|blobServices|diagnosticSettings|pricings|flexibleServers\/configurations|servers\/firewallRules|securityContacts|^Microsoft\.Resources\/subscriptions$/i.test(type);
+const isTopLevel = (type: string): boolean => !/auditingSettings|transparentDataEncryption|backupLongTermRetentionPolicies|blobServices|diagnosticSettings|pricings|flexibleServers\/configurations|servers\/firewallRules|securityContacts|networkWatchers\/flowLogs|^Microsoft\.Resources\/subscriptions$/i.test(type);
 
 interface Collected {
   resources: Resource[];

@@ -231,3 +231,41 @@ describe('azure-activity-log-security-alerts', () => {
     expect(findings([subscriptionBody], control, ['Microsoft.Resources/subscriptions'])[`/subscriptions/${SUB}`]?.status).toBe('unknown');
   });
 });
+
+// Network Watchers (2024-05-01) and Flow Logs - List (2024-05-01), related to their watcher as the collector does.
+const watcherId = `/subscriptions/${SUB}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_japaneast`;
+function flowLog(name: string, properties: Record<string, unknown>): { body: unknown; options: NormalizeOptions } {
+  return { body: { id: `${watcherId}/flowLogs/${name}`, name, type: 'Microsoft.Network/networkWatchers/flowLogs', location: 'japaneast', properties: { targetResourceId: `${rg}/Microsoft.Network/virtualNetworks/v`, storageId: `${rg}/Microsoft.Storage/storageAccounts/st`, ...properties } }, options: { type: 'Microsoft.Network/networkWatchers/flowLogs', parent: { type: 'Microsoft.Network/networkWatchers', id: watcherId, location: 'japaneast' } } };
+}
+
+describe('azure-network-watcher-in-vnet-regions and azure-flow-log-retention-90-days', () => {
+  it('a virtual network passes with a watcher in its region, fails without one, is unknown when watchers were not collected', () => {
+    const watcher = arm({ id: watcherId, name: 'NetworkWatcher_japaneast', type: 'Microsoft.Network/networkWatchers', location: 'japaneast', properties: { provisioningState: 'Succeeded' } });
+    const west = arm({ id: `${rg}/Microsoft.Network/virtualNetworks/vnet-west`, name: 'vnet-west', type: 'Microsoft.Network/virtualNetworks', location: 'japanwest', properties: { subnets: [] } });
+    const f = findings([watcher, vnet('vnet-east', []), west], 'azure-network-watcher-in-vnet-regions');
+    expect(f[`${rg}/Microsoft.Network/virtualNetworks/vnet-east`]).toEqual({ status: 'pass' });
+    expect(f[`${rg}/Microsoft.Network/virtualNetworks/vnet-west`]).toEqual({ status: 'fail', reason: `no Network Watcher in region japanwest of virtual network vnet-west (subscription ${SUB})` });
+    expect(findings([vnet('vnet-east', [])], 'azure-network-watcher-in-vnet-regions', ['Microsoft.Network/virtualNetworks'])[`${rg}/Microsoft.Network/virtualNetworks/vnet-east`]?.status).toBe('unknown');
+  });
+
+  it('flow logs pass at 90 days or with no deleting policy, fail when short or disabled, are unknown without the fields', () => {
+    const f = findings(
+      [
+        flowLog('fl-90', { enabled: true, retentionPolicy: { days: 90, enabled: true } }),
+        flowLog('fl-forever', { enabled: true, retentionPolicy: { days: 0, enabled: false } }),
+        flowLog('fl-7', { enabled: true, retentionPolicy: { days: 7, enabled: true } }),
+        flowLog('fl-off', { enabled: false, retentionPolicy: { days: 90, enabled: true } }),
+        flowLog('fl-nopolicy', { enabled: true }),
+        flowLog('fl-noenabled', { retentionPolicy: { days: 90, enabled: true } }),
+      ],
+      'azure-flow-log-retention-90-days',
+    );
+    const id = (n: string): string => `${watcherId}/flowLogs/${n}`;
+    expect(f[id('fl-90')]).toEqual({ status: 'pass' });
+    expect(f[id('fl-forever')]).toEqual({ status: 'pass' });
+    expect(f[id('fl-7')]).toEqual({ status: 'fail', reason: 'flow log fl-7 keeps records for 7 days (< 90)' });
+    expect(f[id('fl-off')]).toEqual({ status: 'fail', reason: 'flow log fl-off is disabled' });
+    expect(f[id('fl-nopolicy')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: retentionPolicy is not in the payload' });
+    expect(f[id('fl-noenabled')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: enabled is not in the payload' });
+  });
+});
