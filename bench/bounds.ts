@@ -74,15 +74,19 @@ export const AZURE_PER_PARENT: Readonly<Record<string, { readonly parent: string
   'Microsoft.Sql/servers/databases/transparentDataEncryption': { parent: 'Microsoft.Sql/servers/databases', api: 'Transparent Data Encryptions - Get (rest/api/sql/transparent-data-encryptions/get)' },
   'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies': { parent: 'Microsoft.Sql/servers/databases', api: 'Long Term Retention Policies - Get (rest/api/sql/long-term-retention-policies/get)' },
   'Microsoft.Storage/storageAccounts/blobServices': { parent: 'Microsoft.Storage/storageAccounts', api: 'Blob Services - Get Service Properties (rest/api/storagerp/blob-services/get-service-properties)' },
+  // Lists, one page per parent for the handful of entries a parent holds.
+  'Microsoft.Sql/servers/firewallRules': { parent: 'Microsoft.Sql/servers', api: 'Firewall Rules - List By Server (rest/api/sql/firewall-rules/list-by-server)' },
+  'Microsoft.Network/networkWatchers/flowLogs': { parent: 'Microsoft.Network/networkWatchers', api: 'Flow Logs - List (rest/api/network-watcher/flow-logs/list)' },
 };
 export const AZURE_DIAGNOSTIC_SETTINGS = 'Microsoft.Insights/diagnosticSettings';
 /**
  * Read once per subscription: Pricings - List (rest/api/defenderforcloud/pricings/list, scope
- * `subscriptions/{id}`) and Subscription Diagnostic Settings - List (rest/api/monitor/subscription-diagnostic-settings/list).
+ * `subscriptions/{id}`), Security Contacts - List (rest/api/defenderforcloud/security-contacts/list), Subscriptions -
+ * Get (rest/api/resources/subscriptions/get) and Subscription Diagnostic Settings - List (rest/api/monitor/subscription-diagnostic-settings/list).
  * Diagnostic settings of a resource are an extension of it: Diagnostic Settings - List on `{resourceUri}`
  * (rest/api/monitor/diagnostic-settings/list), one call per resource whose settings a control reads.
  */
-export const AZURE_PER_SUBSCRIPTION: readonly string[] = ['Microsoft.Security/pricings', AZURE_DIAGNOSTIC_SETTINGS];
+export const AZURE_PER_SUBSCRIPTION: readonly string[] = ['Microsoft.Security/pricings', 'Microsoft.Security/securityContacts', 'Microsoft.Resources/subscriptions', AZURE_DIAGNOSTIC_SETTINGS];
 
 /** The parent types whose diagnostic settings some control reads as context. */
 function diagnosticParents(controls: readonly Control[]): string[] {

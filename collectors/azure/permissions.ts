@@ -3,7 +3,7 @@
  * needs. Plain data: `kansa permissions --provider azure` and deploy/iam/azure-role.json are generated
  * from it plus `<type>/read` for every resource type the enabled controls read (Resource Graph returns
  * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
- * SQL auditing, TDE and long-term retention, flexible-server parameters, diagnostic settings) are types of their own, so they get
+ * SQL auditing and firewall rules, TDE and long-term retention, flexible-server parameters, diagnostic settings) are types of their own, so they get
  * theirs the same way.
  * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed); Subscriptions
  * List is called in every mode (discovery, or the visibility check of the listed subscriptions).
@@ -43,6 +43,8 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     },
     { operation: 'GetResourceById', actions: [], modes: ['arm'], reason: 'ARM GET of each listed resource with its api-version (needs <type>/read)' },
     { operation: 'GetBlobServiceProperties', actions: [], forTypesMatching: '^Microsoft\\.Storage/storageAccounts/blobServices$', reason: 'blob service settings of each storage account' },
+    { operation: 'ListFlowLogs', actions: [], forTypesMatching: '^Microsoft\\.Network/networkWatchers/flowLogs$', reason: 'NSG / virtual network flow logs of each network watcher (enabled, retention)' },
+    { operation: 'ListServerFirewallRules', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/firewallRules$', reason: 'firewall rules of each SQL server (an all-addresses rule)' },
     { operation: 'GetServerAuditingSettings', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/auditingSettings$', reason: 'auditing settings of each SQL server' },
     { operation: 'GetTransparentDataEncryption', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/transparentDataEncryption$', reason: 'TDE state of each SQL database' },
     { operation: 'GetLongTermRetentionPolicy', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/databases/backupLongTermRetentionPolicies$', reason: 'long-term backup retention policy of each SQL database' },
@@ -54,6 +56,8 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     },
     { operation: 'ListDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'diagnostic settings of the resources controls read' },
     { operation: 'ListSecurityPricings', actions: [], forTypesMatching: '^Microsoft\\.Security/pricings$', reason: 'Defender for Cloud plan (pricing tier) of each subscription' },
+    { operation: 'GetSubscription', actions: [], forTypesMatching: '^Microsoft\\.Resources/subscriptions$', reason: 'each subscription itself, the resource subscription-wide controls (activity-log alerts) are judged on' },
+    { operation: 'ListSecurityContacts', actions: [], forTypesMatching: '^Microsoft\\.Security/securityContacts$', reason: 'Defender for Cloud security contacts (alert e-mail recipients) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },
     // Entra ID (collectors/azure/entra.ts): Microsoft Graph application permissions, least privileged per the
     // Graph v1.0 reference page of each endpoint; one operation per type the identity controls read.

@@ -3,7 +3,7 @@
  * subscription returns up to 1,000 rows a page with properties, paged by $skipToken — and ARM
  * (`@azure/arm-resources`: `resources.list` per type, then `getById` with each type's api-version) as the
  * fallback when Resource Graph is not permitted or is switched off. Child settings that are not resources
- * of their own (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties, flexible-server parameters)
+ * of their own (diagnostic settings, SQL auditing, firewall rules, TDE and long-term retention, blob service properties, flexible-server parameters)
  * are fetched by ARM only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
@@ -27,6 +27,8 @@ const MYSQL_FLEXIBLE_API_VERSION = '2023-12-30';
 export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.storageAccount]: '2023-05-01',
   [AZURE_TYPES.nsg]: '2024-05-01',
+  [AZURE_TYPES.virtualNetwork]: '2024-05-01',
+  [AZURE_TYPES.networkWatcher]: '2024-05-01',
   [AZURE_TYPES.disk]: '2024-03-02',
   [AZURE_TYPES.sqlServer]: '2023-08-01',
   [AZURE_TYPES.sqlDatabase]: '2023-08-01',
@@ -69,9 +71,12 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
 };
 /** Defender for Cloud plans are subscription settings, not rows of the Resource Graph `resources` table. */
 const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
+/** Security Contacts - List is served by preview api-versions only (2020-01-01-preview, 2023-12-01-preview). */
+const SECURITY_CONTACTS_API_VERSION = '2023-12-01-preview';
 const DIAGNOSTIC_SETTINGS_API_VERSION = '2021-05-01-preview';
 const SQL_CHILD_API_VERSION = '2021-11-01';
 const STORAGE_CHILD_API_VERSION = '2023-05-01';
+const NETWORK_CHILD_API_VERSION = '2024-05-01';
 const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
 /** Role Assignments - List For Subscription and Role Definitions - Get (Microsoft.Authorization). */
 const AUTHORIZATION_API_VERSION = '2022-04-01';
@@ -114,6 +119,10 @@ export const DIAGNOSTIC_PARENT_TYPES: readonly string[] = [AZURE_TYPES.keyVault]
 
 /** Exported for the live benchmark, whose call lower bound follows this plan. */
 const CHILDREN: readonly ChildSpec[] = [
+  // Server firewall rules (Firewall Rules - List By Server, learn.microsoft.com/rest/api/sql/firewall-rules/list-by-server): a list.
+  { type: AZURE_TYPES.sqlFirewallRule, parentTypes: [AZURE_TYPES.sqlServer], operation: 'ListServerFirewallRules', path: (p) => `${p}/firewallRules`, apiVersion: SQL_CHILD_API_VERSION, list: true },
+  // Flow logs of a network watcher (Flow Logs - List, learn.microsoft.com/rest/api/network-watcher/flow-logs/list): a list.
+  { type: AZURE_TYPES.flowLog, parentTypes: [AZURE_TYPES.networkWatcher], operation: 'ListFlowLogs', path: (p) => `${p}/flowLogs`, apiVersion: NETWORK_CHILD_API_VERSION, list: true },
   { type: AZURE_TYPES.sqlAuditing, parentTypes: [AZURE_TYPES.sqlServer], operation: 'GetServerAuditingSettings', path: (p) => `${p}/auditingSettings/default`, apiVersion: SQL_CHILD_API_VERSION, list: false },
   // TDE cannot be configured on `master`; its setting says nothing about user data.
   { type: AZURE_TYPES.sqlTde, parentTypes: [AZURE_TYPES.sqlDatabase], operation: 'GetTransparentDataEncryption', path: (p) => `${p}/transparentDataEncryption/current`, apiVersion: SQL_CHILD_API_VERSION, list: false, skipParentNames: ['master'] },
@@ -477,18 +486,23 @@ export class AzureResourceCollector implements Collector {
       );
     }
     // Subscription-level settings, one list per subscription each: the activity-log export (diagnostic
-    // settings) and the Defender for Cloud plans (Resource Graph keeps them in `securityresources`).
+    // settings), the Defender for Cloud plans and security contacts (Resource Graph keeps them in `securityresources`).
     const subscriptionSettings = [
       { type: AZURE_TYPES.diagnosticSettings, operation: 'ListSubscriptionDiagnosticSettings', path: 'providers/Microsoft.Insights/diagnosticSettings', apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION },
       { type: AZURE_TYPES.securityPricing, operation: 'ListSecurityPricings', path: 'providers/Microsoft.Security/pricings', apiVersion: SECURITY_PRICINGS_API_VERSION },
+      { type: AZURE_TYPES.securityContact, operation: 'ListSecurityContacts', path: 'providers/Microsoft.Security/securityContacts', apiVersion: SECURITY_CONTACTS_API_VERSION },
+      // The subscription itself (Subscriptions - Get): the resource subscription-wide controls judge, one a subscription.
+      { type: AZURE_TYPES.subscription, operation: 'GetSubscription', path: '', apiVersion: SUBSCRIPTIONS_API_VERSION, single: true },
     ].filter((setting) => wanted.includes(setting.type));
     await Promise.all(
       subscriptionSettings.flatMap((setting) =>
         active.map(async (s) => {
-          const result = await this.call(context, limit, setting.operation, () => this.rawGet(this.clients.resources(s), `subscriptions/${s}/${setting.path}`, setting.apiVersion, context.signal));
+          const result = await this.call(context, limit, setting.operation, () => this.rawGet(this.clients.resources(s), `subscriptions/${s}${setting.path ? `/${setting.path}` : ''}`, setting.apiVersion, context.signal));
           if (!result.ok) return gap(s, [setting.type], typeReason(s, setting.type, result.error));
-          for (const item of listValue(result.value)) {
-            const resource = normalizeArmResource(item, { type: setting.type, parent: { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION }, capturedAt: context.now().toISOString() });
+          const single = 'single' in setting && setting.single;
+          for (const item of single ? [result.value as Json] : listValue(result.value)) {
+            const parent = single ? undefined : { type: AZURE_TYPES.subscription, id: `/subscriptions/${s}`, location: GLOBAL_REGION };
+            const resource = normalizeArmResource(item, { type: setting.type, ...(parent ? { parent } : {}), capturedAt: context.now().toISOString() });
             if (fromExpected([s], resource, 'ARM')) emit(resource);
           }
         }),

@@ -62,9 +62,9 @@ function streamedOf(kind: AzureDocumentKind): Streamed {
 
 /**
  * Types the live collector fetches per parent and relates to it (collectors/azure/resource-manager.ts: the
- * child settings of its plan, and Defender plans under their subscription).
+ * child settings of its plan, and Defender plans and security contacts under their subscription).
  */
-const CHILD_TYPES: ReadonlySet<string> = new Set([...listingPlan(Object.values(AZURE_TYPES)).children.map((c) => c.type), AZURE_TYPES.securityPricing]);
+const CHILD_TYPES: ReadonlySet<string> = new Set([...listingPlan(Object.values(AZURE_TYPES)).children.map((c) => c.type), AZURE_TYPES.securityPricing, AZURE_TYPES.securityContact]);
 
 /** `Microsoft.Sql/servers/databases` from `/subscriptions/…/providers/Microsoft.Sql/servers/s1/databases/db1`. */
 function typeOfId(id: string): string | undefined {

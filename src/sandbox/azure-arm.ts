@@ -33,7 +33,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { decodeSkipToken, encodeSkipToken, GraphQuota, pageable, parseGraphRequest, QUOTA_REMAINING_HEADER, QUOTA_RESETS_AFTER_HEADER, formatResetsAfter, shapeRows, type GraphRequest } from './azure-graph.js';
-import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
+import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, NETWORK_WATCHER, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
@@ -179,7 +179,15 @@ export class AzureArmHandler implements ProviderHandler {
       requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
       return { operation: 'ListSubscriptions', subscriptions: [], run: () => this.listSubscriptions(url) };
     }
-    let m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
+    let m = /^\/subscriptions\/([^/]+)$/i.exec(path);
+    if (m) {
+      // Subscriptions - Get (learn.microsoft.com/rest/api/resources/subscriptions/get).
+      requireVersion(SUBSCRIPTIONS_API_VERSIONS, 'subscriptions');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Resources/subscriptions/read');
+      const index = this.estate.subscriptions.indexOf(subscription);
+      return { operation: 'GetSubscription', subscriptions: [subscription], run: () => ({ id: `/subscriptions/${subscription}`, subscriptionId: subscription, tenantId: AZURE_SANDBOX_TENANT, displayName: `kansa-sandbox-${index + 1}`, state: this.estate.stateOf(subscription), authorizationSource: 'RoleBased', subscriptionPolicies: { locationPlacementId: 'Public_2014-09-01', quotaId: 'EnterpriseAgreement_2014-09-01', spendingLimit: 'Off' } }) };
+    }
+    m = /^\/subscriptions\/([^/]+)\/resources$/i.exec(path);
     if (m) {
       requireVersion(RESOURCES_API_VERSIONS, 'resources');
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
@@ -197,6 +205,13 @@ export class AzureArmHandler implements ProviderHandler {
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/pricings/read');
       return { operation: 'ListSecurityPricings', subscriptions: [subscription], run: () => ({ value: this.estate.subscriptionPricings(subscription) }) };
     }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.security\/securityContacts$/i.exec(path);
+    if (m) {
+      // Security Contacts - List (learn.microsoft.com/rest/api/defenderforcloud/security-contacts/list): preview api-versions only.
+      requireVersion(new Set(['2023-12-01-preview']), 'securityContacts');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/securityContacts/read');
+      return { operation: 'ListSecurityContacts', subscriptions: [subscription], run: () => ({ value: this.estate.securityContacts(subscription) }) };
+    }
     // The caller's role assignments and their role definitions (azure-rbac.ts).
     m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/roleAssignments$/i.exec(path);
     if (m) {
@@ -211,7 +226,7 @@ export class AzureArmHandler implements ProviderHandler {
       const role = m[2] ?? '';
       return { operation: 'GetRoleDefinition', subscriptions: [subscription], run: () => roleDefinition(this.estate, subscription, role) };
     }
-    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
+    m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/firewallRules|\/flowLogs|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
     if (m) {
       const subscription = this.subscription(m[2] ?? '', 'Microsoft.Resources/subscriptions/resources/read');
       const target = this.estate.find(m[1] ?? '');
@@ -236,6 +251,12 @@ export class AzureArmHandler implements ProviderHandler {
         case '/auditingsettings/default':
           onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/auditingSettings');
           return { operation: 'GetServerAuditingSettings', subscriptions: [subscription], run: () => this.estate.auditingSettings(cell, k) };
+        case '/flowlogs':
+          onlyFor(NETWORK_WATCHER, new Set(['2024-05-01']), 'networkWatchers/flowLogs');
+          return { operation: 'ListFlowLogs', subscriptions: [subscription], run: () => ({ value: this.estate.flowLogs(cell, k) }) };
+        case '/firewallrules':
+          onlyFor(SQL_SERVER, SQL_CHILD_API_VERSIONS, 'servers/firewallRules');
+          return { operation: 'ListServerFirewallRules', subscriptions: [subscription], run: () => ({ value: this.estate.firewallRules(cell, k) }) };
         case '/transparentdataencryption/current':
           onlyFor(SQL_DATABASE, SQL_CHILD_API_VERSIONS, 'servers/databases/transparentDataEncryption');
           return { operation: 'GetTransparentDataEncryption', subscriptions: [subscription], run: () => this.estate.transparentDataEncryption(cell, k) };

@@ -29,6 +29,8 @@ export const WAF_POLICY = 'Microsoft.Network/ApplicationGatewayWebApplicationFir
 export const METRIC_ALERT = 'Microsoft.Insights/metricAlerts';
 export const RECOVERY_VAULT = 'Microsoft.RecoveryServices/vaults';
 export const LOG_WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
+export const VIRTUAL_NETWORK = 'Microsoft.Network/virtualNetworks';
+export const NETWORK_WATCHER = 'Microsoft.Network/networkWatchers';
 /** Defender for Cloud plans: subscription-level settings, listed by GET {subscription}/providers/Microsoft.Security/pricings. */
 export const SECURITY_PRICING = 'Microsoft.Security/pricings';
 export const SECURITY_PRICINGS_API_VERSION = '2024-01-01';
@@ -78,6 +80,8 @@ export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [METRIC_ALERT]: '2018-03-01',
   [RECOVERY_VAULT]: '2024-04-01',
   [LOG_WORKSPACE]: '2023-09-01',
+  [VIRTUAL_NETWORK]: '2024-05-01',
+  [NETWORK_WATCHER]: '2024-05-01',
   [SNAPSHOT]: '2024-03-02',
   [IMAGE]: '2024-07-01',
   [GALLERY]: '2024-03-03',
@@ -129,8 +133,9 @@ const SPECS: readonly TypeSpec[] = [
   { type: DISK, weight: 6, prefix: 'disk-' },
   { type: SQL_SERVER, weight: 1, prefix: 'sql-' },
   { type: KEY_VAULT, weight: 1, prefix: 'kv-' },
-  // The first subscription has a service-health alert, the others do not (a 10-2 failure to find).
-  { type: ACTIVITY_LOG_ALERT, weight: 0, prefix: 'servicehealth-', perSubscription: (i) => (i === 0 ? 1 : 0) },
+  // The first subscription has a service-health alert (k 0) and a security-operations alert (k 1), the others
+  // neither (10-2 and 7-1 failures to find).
+  { type: ACTIVITY_LOG_ALERT, weight: 0, prefix: 'servicehealth-', perSubscription: (i) => (i === 0 ? 2 : 0) },
   { type: VIRTUAL_MACHINE, weight: 3, prefix: 'vm-' },
   { type: APP_GATEWAY, weight: 0.5, prefix: 'agw-' },
   { type: WAF_POLICY, weight: 0.5, prefix: 'waf-' },
@@ -172,6 +177,10 @@ const SPECS: readonly TypeSpec[] = [
   // gallery image versions take MajorVersion.MinorVersion.Patch of 32-bit integers.
   { type: GALLERY_IMAGE_VERSION, weight: 0.3, prefix: '1.' },
   { type: REGISTRY_REPLICATION, weight: 0.2, prefix: 'repl' },
+  // One virtual network per subscription (issue #14, 2-8): the first segments every subnet behind an NSG, the others leave the data subnet bare.
+  { type: VIRTUAL_NETWORK, weight: 0, prefix: 'vnet-', perSubscription: () => 1, singletonLocation: 'japaneast' },
+  // A network watcher beside the virtual network in the first subscription only (the others' region has none).
+  { type: NETWORK_WATCHER, weight: 0, prefix: 'nw-', perSubscription: (i) => (i === 0 ? 1 : 0), singletonLocation: 'japaneast' },
 ];
 
 export interface AzureEstateOptions {
@@ -433,6 +442,8 @@ export class AzureEstate {
             networkAcls: { bypass: 'AzureServices', virtualNetworkRules: [], ipRules: [], defaultAction: r.chance(0.5) ? 'Deny' : 'Allow' },
             accessTier: 'Hot',
             primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/`, file: `https://${name}.file.core.windows.net/` },
+            // Some accounts are reached by private endpoints only (publicNetworkAccess, drawn last to keep the draws above).
+            ...(r.chance(0.2) ? { publicNetworkAccess: 'Disabled' } : {}),
           },
         };
       }
@@ -520,11 +531,13 @@ export class AzureEstate {
             enableRbacAuthorization: r.chance(0.7),
             vaultUri: `https://${name}.vault.azure.net/`,
             provisioningState: 'Succeeded',
-            publicNetworkAccess: 'Enabled',
+            // ARM leaves networkAcls out until a firewall is configured (the vault then accepts every network).
+            ...this.vaultNetwork(r),
           },
         };
       }
       case ACTIVITY_LOG_ALERT:
+        if (k === 1) return { ...base, location: 'global', properties: securityOperationsAlert(cell.subscription) };
         return {
           ...base,
           location: 'global',
@@ -626,6 +639,30 @@ export class AzureEstate {
             securitySettings: { immutabilitySettings: { state: 'Unlocked' }, softDeleteSettings: { softDeleteState: 'Enabled', softDeleteRetentionPeriodInDays: 14 } },
           },
         };
+      case VIRTUAL_NETWORK: {
+        // Virtual Networks - Get (2024-05-01): subnets inline, each with properties.networkSecurityGroup.id when one is associated.
+        // GatewaySubnet takes no NSG (VPN gateways do not support one on it).
+        const nsgOf = (subnet: string): Json => ({ networkSecurityGroup: { id: `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers/Microsoft.Network/networkSecurityGroups/nsg-${subnet}` } });
+        const subnet = (subnetName: string, prefix: string, withNsg: boolean): Json => ({
+          name: subnetName,
+          id: `${id}/subnets/${subnetName}`,
+          type: 'Microsoft.Network/virtualNetworks/subnets',
+          properties: { provisioningState: 'Succeeded', addressPrefix: prefix, ...(withNsg ? nsgOf(subnetName) : {}), delegations: [], privateEndpointNetworkPolicies: 'Disabled', privateLinkServiceNetworkPolicies: 'Enabled' },
+        });
+        return {
+          ...base,
+          properties: {
+            provisioningState: 'Succeeded',
+            resourceGuid: uuid(r),
+            addressSpace: { addressPrefixes: ['10.0.0.0/16'] },
+            subnets: [subnet('app', '10.0.1.0/24', true), subnet('data', '10.0.2.0/24', cell.subscriptionIndex === 0), subnet('GatewaySubnet', '10.0.255.0/27', false)],
+            virtualNetworkPeerings: [],
+            enableDdosProtection: false,
+          },
+        };
+      }
+      case NETWORK_WATCHER:
+        return { ...base, etag: `W/"${r.hex(8)}"`, properties: { provisioningState: 'Succeeded' } };
       case LOG_WORKSPACE:
         return {
           ...base,
@@ -1006,6 +1043,53 @@ export class AzureEstate {
     return { id: `${this.idOf(cell, k)}/backupLongTermRetentionPolicies/default`, name: 'default', type: 'Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies', properties: periods };
   }
 
+  /** Key Vault network settings: no firewall, a firewall defaulting to Deny, or private endpoints only. */
+  private vaultNetwork(r: Rng): Json {
+    const shape = r.weighted([['open', 4], ['firewall', 4], ['private', 2]] as const);
+    if (shape === 'open') return { publicNetworkAccess: 'Enabled' };
+    if (shape === 'private') return { publicNetworkAccess: 'Disabled' };
+    return { publicNetworkAccess: 'Enabled', networkAcls: { bypass: 'AzureServices', defaultAction: 'Deny', ipRules: [{ value: '203.0.113.0/24' }], virtualNetworkRules: [] } };
+  }
+
+  /**
+   * GET {watcher}/flowLogs (learn.microsoft.com/rest/api/network-watcher/flow-logs/list): a virtual-network flow log
+   * kept 90 days and an NSG flow log kept 7.
+   */
+  flowLogs(cell: AzureCell, k: number): Json[] {
+    const watcher = this.idOf(cell, k);
+    const rgNet = `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers`;
+    const flowLog = (name: string, target: string, days: number): Json => ({
+      id: `${watcher}/flowLogs/${name}`,
+      name,
+      type: 'Microsoft.Network/networkWatchers/flowLogs',
+      location: cell.location,
+      properties: {
+        targetResourceId: target,
+        storageId: `${rgNet}/Microsoft.Storage/storageAccounts/stflowlogs`,
+        enabled: true,
+        retentionPolicy: { days, enabled: true },
+        format: { type: 'JSON', version: 2 },
+        provisioningState: 'Succeeded',
+      },
+    });
+    return [flowLog('vnet-flows', `${rgNet}/Microsoft.Network/virtualNetworks/vnet-${cell.location}`, 90), flowLog('nsg-flows', `${rgNet}/Microsoft.Network/networkSecurityGroups/nsg-app`, 7)];
+  }
+
+  /**
+   * GET {server}/firewallRules (learn.microsoft.com/rest/api/sql/firewall-rules/list-by-server): the Azure-services
+   * rule (0.0.0.0–0.0.0.0) on most servers, an office range on some, an all-addresses rule on a few.
+   */
+  firewallRules(cell: AzureCell, k: number): Json[] {
+    const r = this.rng(cell, k, 'firewall');
+    const server = this.idOf(cell, k);
+    const rule = (name: string, start: string, end: string): Json => ({ id: `${server}/firewallRules/${name}`, name, type: 'Microsoft.Sql/servers/firewallRules', properties: { startIpAddress: start, endIpAddress: end } });
+    return [
+      ...(r.chance(0.7) ? [rule('AllowAllWindowsAzureIps', '0.0.0.0', '0.0.0.0')] : []),
+      ...(r.chance(0.5) ? [rule('office', '203.0.113.0', '203.0.113.255')] : []),
+      ...(r.chance(0.3) ? [rule('AllowAll', '0.0.0.0', '255.255.255.255')] : []),
+    ];
+  }
+
   /** GET {server}/auditingSettings/default. */
   auditingSettings(cell: AzureCell, k: number): Json {
     const on = this.rng(cell, k, 'audit').chance(0.75);
@@ -1091,6 +1175,30 @@ export class AzureEstate {
     });
   }
 
+  /**
+   * Defender for Cloud security contacts (GET {subscription}/providers/Microsoft.Security/securityContacts,
+   * 2023-12-01-preview): the first subscription mails alerts of Medium severity and above to the security team,
+   * the second has a contact with alert notifications off, the others none.
+   */
+  securityContacts(subscription: string): Json[] {
+    const index = this.subscriptions.indexOf(subscription);
+    if (index < 0 || index > 1) return [];
+    return [
+      {
+        id: `/subscriptions/${subscription}/providers/Microsoft.Security/securityContacts/default`,
+        name: 'default',
+        type: 'Microsoft.Security/securityContacts',
+        properties: {
+          emails: 'security@example.jp;soc@example.jp',
+          phone: '',
+          isEnabled: true,
+          notificationsByRole: { state: 'On', roles: ['Owner'] },
+          notificationsSources: index === 0 ? [{ sourceType: 'Alert', minimalSeverity: 'Medium' }, { sourceType: 'AttackPath', minimalRiskLevel: 'Critical' }] : [],
+        },
+      },
+    ];
+  }
+
   /** Subscription diagnostic settings (activity-log export): the last subscription exports nothing. */
   subscriptionDiagnosticSettings(subscription: string): Json[] {
     const index = this.subscriptions.indexOf(subscription);
@@ -1109,6 +1217,31 @@ export class AzureEstate {
       },
     ];
   }
+}
+
+/** Operations the CIS benchmark (and Prowler's monitor_alert_* checks) want an activity-log alert on. */
+export const SECURITY_OPERATIONS: readonly string[] = [
+  'Microsoft.Authorization/policyAssignments/write',
+  'Microsoft.Authorization/policyAssignments/delete',
+  'Microsoft.Network/networkSecurityGroups/write',
+  'Microsoft.Network/networkSecurityGroups/delete',
+  'Microsoft.Security/securitySolutions/write',
+  'Microsoft.Security/securitySolutions/delete',
+  'Microsoft.Sql/servers/firewallRules/write',
+  'Microsoft.Sql/servers/firewallRules/delete',
+  'Microsoft.Network/publicIPAddresses/write',
+  'Microsoft.Network/publicIPAddresses/delete',
+];
+
+/** An Administrative activity-log alert on every security operation (Activity Log Alerts 2020-10-01: anyOf inside allOf). */
+function securityOperationsAlert(subscription: string): Json {
+  return {
+    scopes: [`/subscriptions/${subscription}`],
+    condition: { allOf: [{ field: 'category', equals: 'Administrative' }, { anyOf: SECURITY_OPERATIONS.map((operation) => ({ field: 'operationName', equals: operation })) }] },
+    actions: { actionGroups: [{ actionGroupId: `/subscriptions/${subscription}/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/soc`, webhookProperties: {} }] },
+    enabled: true,
+    description: 'Security-relevant administrative operations',
+  };
 }
 
 function uuid(r: Rng): string {
