@@ -455,13 +455,17 @@ describe('Grafana dashboard: every panel query against Prometheus scraping `kans
   });
 
   // #15: the sandbox has violations from the start; before, no alert ever covered them.
-  it('fires no kansa alert on the sandbox except the attestations it was given and its standing violations', async () => {
+  it('fires no kansa alert on the sandbox except the attestations it was given, its standing violations and its real coverage gaps', async () => {
     interface AlertsResponse {
       readonly data: { readonly alerts: readonly { readonly labels: Record<string, string>; readonly state: string }[] };
     }
     const noncompliant = (await query('kansa_requirement_status{state="noncompliant"} == 1')).data?.result.map((r) => r.metric.requirement ?? '') ?? [];
     expect(noncompliant.length).toBeGreaterThan(5);
-    const expected = ['KansaAttestationExpired 2-5', 'KansaAttestationExpiringSoon 2-3', 'KansaAttestationExpiringSoon 9-3', ...noncompliant.map((r) => `KansaRequirementNoncompliant ${r}`)].sort();
+    // The sandbox's GCP projects are collected without their folders and organization, so their scopes lack the
+    // hierarchical firewall policies above them (a true gap, #12): one coverage-gap alert per such account.
+    const gaps = (await query('sum by (job, provider, account) (provider_account_state:kansa_collector_scope_coverage:max{state=~"partial|blind"}) > 0 or provider_account:kansa_collector_uncovered_types:max > 0')).data?.result ?? [];
+    expect(gaps.map((g) => g.metric.provider)).toEqual(gaps.map(() => 'gcp'));
+    const expected = ['KansaAttestationExpired 2-5', 'KansaAttestationExpiringSoon 2-3', 'KansaAttestationExpiringSoon 9-3', ...noncompliant.map((r) => `KansaRequirementNoncompliant ${r}`), ...gaps.map(() => 'KansaCoverageGap')].sort();
     const alerts = await waitFor(
       'the attestation and standing-violation alerts to be pending',
       async () => {
