@@ -1,6 +1,6 @@
 /** The `kansa` command line. Every command returns an exit code; only main() touches process streams. */
 import { setMaxListeners } from 'node:events';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -18,6 +18,7 @@ import { VERSION } from '../paths.js';
 import { checkDisabledControls, requireCollectors } from './load.js';
 import { loadMappings, type Mappings } from '../mappings/load.js';
 import { controlsEvidencing } from '../mappings/controls.js';
+import { writeAtomically } from './write-atomically.js';
 import { defaultConfig, loadConfig } from '../config/load.js';
 import { configSchema, type AgentConfig } from '../config/schema.js';
 import { createLogger, logsArePretty } from '../log.js';
@@ -350,18 +351,6 @@ function scanSigner(options: { output: AssessmentFormat; out?: string; sign?: st
   if (options.output !== 'json') throw new InputError('--sign', '', `signs the JSON contract: add --output json (got --output ${options.output})`);
   if (options.out === undefined) throw new InputError('--sign', '', 'writes a detached signature next to the output file: add --out FILE');
   return loadSigner(options.sign, {}, warn);
-}
-
-/** Written next to the target and renamed, so a reader never sees half a file (nor a signature of another). */
-function writeAtomically(file: string, content: string): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new InputError(file, '', `cannot write: ${errorMessage(error)}`);
-  }
 }
 
 /** The end of an interactive start-up: where the board is and two queries to try, in both languages. */

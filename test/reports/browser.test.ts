@@ -5,7 +5,6 @@
  * copies the screenshot to docs/report-screenshot.png (the README's picture). The Japanese report of a
  * sandbox scan (every provider, every bundled control) shows every reason and remediation in Japanese.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,16 +13,11 @@ import { renderHtmlReport } from '../../src/reports/html.js';
 import type { ReportInput } from '../../src/reports/model.js';
 import { runCli } from '../support/cli.js';
 import { reportInput } from './fixture.js';
-import { inkOf, luminance, readPng, type Image } from '../support/png.js';
+import { luminance, readPng, type Image } from '../support/png.js';
+import { BROWSER_TIMEOUT_MS, CHROMIUM, CHROMIUM_MISSING, JAPANESE, chromium, glyphProbe, glyphProblems, inkStats, GLYPH_CELL, GLYPH_TOP } from '../support/chromium.js';
 import { tempDir } from '../support/temp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const MISSING = `${CHROMIUM} is missing: the browser test needs Debian's chromium (and Japanese fonts for a readable screenshot): apt-get install -y chromium fonts-noto-cjk`;
-/** A safety net against a hung browser, not a timing assertion; each test allows its launches this long (jest's default is shorter). */
-const BROWSER_TIMEOUT_MS = 120_000;
 const WIDTH = 1280;
-/** Hiragana, Katakana (full and half width) or a CJK ideograph: the text is at least partly Japanese. */
-const JAPANESE = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]/u;
 const HEIGHT = 2000;
 
 const work = tempDir('kansa-browser-');
@@ -42,100 +36,6 @@ function untranslated(elements: readonly { kind: string; text: string }[]): stri
   return [...new Set(elements.filter((e) => !JAPANESE.test(e.text)).map((e) => `${e.kind}: ${e.text.slice(0, 160)}`))].slice(0, 20);
 }
 
-let profiles = 0;
-function chromium(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return chromiumWith({}, ...args);
-}
-
-function chromiumWith(env: Record<string, string>, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const profile = join(work, `profile-${++profiles}`);
-  const flags = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${profile}`,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(CHROMIUM, [...flags, ...args], { env: { ...process.env, ...env }, timeout: BROWSER_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`chromium ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-      else resolve({ stdout, stderr });
-    });
-  });
-}
-
-/**
- * What a screenshot shows, from its pixels: the share that differs from the background (the most
- * common colour) and how far down the page that ink reaches, in bands of 100 rows.
- */
-function inkStats(image: Image): { share: number; bandsWithInk: number; bands: number } {
-  const colours = new Map<number, number>();
-  const rgba = new DataView(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength);
-  for (let i = 0; i < image.rgba.length; i += 4) colours.set(rgba.getUint32(i), (colours.get(rgba.getUint32(i)) ?? 0) + 1);
-  const background = [...colours].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  let ink = 0;
-  const bands = Math.ceil(image.height / 100);
-  const inked = new Set<number>();
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      if (rgba.getUint32((y * image.width + x) * 4) === background) continue;
-      ink++;
-      inked.add(Math.floor(y / 100));
-    }
-  }
-  return { share: ink / (image.width * image.height), bandsWithInk: inked.size, bands };
-}
-
-/** One glyph per cell of the probe page, drawn black on white at this size. */
-const CELL = 120;
-const GLYPH_TOP = 100;
-/** An unassigned code point (U+0378): no font has it, so every browser draws the missing-glyph box. */
-const TOFU = '\u0378';
-
-/**
- * A page with the report's own stylesheet (its font stack) whose body is one glyph per cell: the given
- * characters, then the missing-glyph reference.
- */
-function glyphProbe(reportHtml: string, characters: readonly string[]): string {
-  const cells = [...characters, TOFU]
-    .map((c, i) => `<div style="position:absolute;left:${i * CELL}px;top:${GLYPH_TOP}px;width:${CELL}px;height:${CELL}px;font-size:96px;line-height:${CELL}px;text-align:center;color:#000;background:#fff">${c}</div>`)
-    .join('');
-  return reportHtml.replace(/<body\b[^>]*>[\s\S]*<\/body>/, `<body style="margin:0;background:#fff">${cells}</body>`);
-}
-
-/**
- * Why the probe's cells do not show real glyphs, if they do not: a cell with (almost) no ink was not
- * drawn; a cell whose ink matches the missing-glyph reference is tofu; two characters drawn alike are
- * boxes too. Distances are the share of differing pixels among the inked ones of either cell.
- */
-function glyphProblems(image: Image, characters: readonly string[]): string[] {
-  const cell = (i: number): boolean[] => inkOf(image, { x: i * CELL, y: GLYPH_TOP, width: CELL, height: CELL });
-  const distance = (a: boolean[], b: boolean[]): number => {
-    let differ = 0;
-    let either = 0;
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] || b[i]) either++;
-      if (a[i] !== b[i]) differ++;
-    }
-    return either === 0 ? 0 : differ / either;
-  };
-  const tofu = cell(characters.length);
-  const glyphs = characters.map((_, i) => cell(i));
-  const problems: string[] = [];
-  glyphs.forEach((g, i) => {
-    const ink = g.filter(Boolean).length;
-    // A 96 px ideograph or kana has hundreds of dark pixels; a hairline or nothing is not a glyph.
-    if (ink < 200) problems.push(`${characters[i]}: only ${ink} dark pixels`);
-    else if (distance(g, tofu) < 0.3) problems.push(`${characters[i]}: drawn like the missing-glyph box (tofu)`);
-    for (let j = 0; j < i; j++) if (distance(g, glyphs[j]!) < 0.3) problems.push(`${characters[i]} and ${characters[j]}: drawn alike`);
-  });
-  return problems;
-}
-
 const input: ReportInput = {
   ...reportInput(),
   snapshot: {
@@ -147,14 +47,14 @@ const input: ReportInput = {
 
 describe('HTML report in headless chromium', () => {
   it(`finds ${CHROMIUM}`, () => {
-    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_MISSING);
   });
 
   it('renders offline with all 66 items in the DOM', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_MISSING);
     const file = join(work, 'report.html');
     writeFileSync(file, renderHtmlReport(input, { lang: 'ja', toolVersion: '0.1.0' }));
-    const { stdout: dom } = await chromium('--dump-dom', pathToFileURL(file).href);
+    const { stdout: dom } = await chromium(work, ['--dump-dom', pathToFileURL(file).href]);
     expect(dom).toContain('<html lang="ja">');
     const ids = [...dom.matchAll(/<article [^>]*id="req-([^"]+)"/g)].map((m) => m[1]);
     expect(ids).toEqual(input.catalog.requirements.map((r) => r.id));
@@ -163,13 +63,13 @@ describe('HTML report in headless chromium', () => {
   }, BROWSER_TIMEOUT_MS + 10_000);
 
   it('produces a screenshot that is a page of text, different in each language', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_MISSING);
     const shots: Image[] = [];
     for (const lang of ['ja', 'en'] as const) {
       const file = join(work, `report-${lang}.html`);
       const png = join(work, `report-${lang}.png`);
       writeFileSync(file, renderHtmlReport(input, { lang, toolVersion: '0.1.0' }));
-      await chromium(`--screenshot=${png}`, `--window-size=${WIDTH},${HEIGHT}`, '--hide-scrollbars', pathToFileURL(file).href);
+      await chromium(work, [`--screenshot=${png}`, `--window-size=${WIDTH},${HEIGHT}`, '--hide-scrollbars', pathToFileURL(file).href]);
       const image = readPng(png);
       expect({ width: image.width, height: image.height }).toEqual({ width: WIDTH, height: HEIGHT });
       // Not blank: text and badges cover a few percent of a white page, from the top to the bottom of
@@ -187,7 +87,7 @@ describe('HTML report in headless chromium', () => {
   }, 2 * BROWSER_TIMEOUT_MS + 10_000);
 
   it('draws Japanese glyphs with the report\'s font stack, not tofu, and the check catches tofu', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_MISSING);
     // Distinct Japanese characters of the first requirement's text, as the report shows it.
     const characters = [...new Set([...input.catalog.requirements[0]!.textJa].filter((c) => JAPANESE.test(c)))].slice(0, 5);
     expect(characters).toHaveLength(5);
@@ -195,7 +95,7 @@ describe('HTML report in headless chromium', () => {
     writeFileSync(file, glyphProbe(renderHtmlReport(input, { lang: 'ja', toolVersion: '0.1.0' }), characters));
     const shoot = async (name: string, env: Record<string, string>): Promise<Image> => {
       const png = join(work, name);
-      await chromiumWith(env, `--screenshot=${png}`, `--window-size=${(characters.length + 1) * CELL},${GLYPH_TOP + CELL + 100}`, '--hide-scrollbars', pathToFileURL(file).href);
+      await chromium(work, [`--screenshot=${png}`, `--window-size=${(characters.length + 1) * GLYPH_CELL},${GLYPH_TOP + GLYPH_CELL + 100}`, '--hide-scrollbars', pathToFileURL(file).href], env);
       return readPng(png);
     };
     expect(glyphProblems(await shoot('glyphs.png', {}), characters)).toEqual([]);
@@ -209,7 +109,7 @@ describe('HTML report in headless chromium', () => {
   }, 2 * BROWSER_TIMEOUT_MS + 10_000);
 
   it('shows every reason, remediation and rationale of a sandbox scan\'s Japanese report in Japanese', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+    if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_MISSING);
     const scan = await runCli(['scan', '--sandbox', '--sandbox-resources', '600', '--output', 'json']);
     expect(scan.code).toBe(0);
     const json = join(work, 'sandbox-scan.json');
@@ -217,7 +117,7 @@ describe('HTML report in headless chromium', () => {
     const file = join(work, 'sandbox-report.html');
     // Through the CLI, from the JSON contract: what an auditor gets from `kansa scan` + `kansa report`.
     expect(await runCli(['report', json, '--format', 'html', '--lang', 'ja', '--out', file])).toMatchObject({ code: 0, stdout: `${file}\n` });
-    const { stdout: dom } = await chromium('--dump-dom', pathToFileURL(file).href);
+    const { stdout: dom } = await chromium(work, ['--dump-dom', pathToFileURL(file).href]);
     expect(dom).toContain('<html lang="ja">');
     // An unsigned JSON file: the browser shows the unverified-source banner, in Japanese, without claiming tampering.
     expect(dom).toMatch(/<div class="unverified-banner" role="alert" data-cause="unsigned"><p class="unverified-title">[^<]*<span[^>]*>✗<\/span> 署名のない評価結果ファイルから作成された報告書です/);

@@ -97,7 +97,7 @@ describe('kansa report', () => {
     ['an assessment of another catalog', () => [files['other-catalog.json']!, '--format', 'html'], /other-catalog\.json: requirements: the assessment is for catalog "my-framework" but the loaded catalog is "jp-cloud-procurement"/],
     ['no INPUT', () => ['--format', 'html'], /INPUT: missing/],
     ['INPUT with --catalog-oscal', () => [files['assessment.json']!, '--catalog-oscal'], /--catalog-oscal: takes neither INPUT nor --format/],
-    ['an unwritable --out', () => [files['assessment.json']!, '--format', 'csv', '--out', join(files.dir, 'no-such-dir', 'r.csv')], /no-such-dir\/r\.csv: cannot write the report/],
+    ['an unwritable --out', () => [files['assessment.json']!, '--format', 'csv', '--out', join(files.dir, 'no-such-dir', 'r.csv')], /no-such-dir\/r\.csv: cannot write/],
   ])('exits 2 for %s, naming the file and what was expected', async (_what, args, message) => {
     const run = await kansa('report', ...args());
     expect(run.code).toBe(2);

@@ -1,10 +1,10 @@
 /** `kansa report`: audit reports (HTML, CSV, OSCAL) of an assessment or evidence snapshot, and the OSCAL catalog. */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Option } from 'commander';
-import { EXIT_NONCOMPLIANT, InputError, errorMessage } from '../../errors.js';
+import { EXIT_NONCOMPLIANT, InputError } from '../../errors.js';
 import { EvidenceIntegrityError } from '../../evidence/read.js';
 import { loadFileReportSource, loadSnapshotReportSource } from '../../evidence/report-source.js';
 import { loadPublicKey } from '../../evidence/signing.js';
+import { writeAtomically } from '../write-atomically.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../reports/formats.js';
 import type { ReportSource } from '../../reports/input.js';
 import { REPORT_LANGUAGES, assessmentCatalogMismatch, type FileSourceInfo, type ReportLanguage } from '../../reports/model.js';
@@ -23,18 +23,6 @@ interface ReportCliOptions {
   controls?: string[];
   publicKey?: string;
   allowUnverified?: boolean;
-}
-
-/** Writes next to the target and renames, so a reader never sees half a report. */
-function writeOut(file: string, content: string): void {
-  const temporary = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new InputError(file, '', `cannot write the report: ${errorMessage(error)}`);
-  }
 }
 
 /** Said in both languages: the user's language is not known before --lang is read, and this is a usage error. */
@@ -58,7 +46,7 @@ export const reportCommands: CommandGroup = (program, { io, setExitCode }) => {
     .action(async (input: string | undefined, options: ReportCliOptions, command: { getOptionValueSource(key: string): string | undefined }) => {
       const emit = (content: string): void => {
         if (options.out === undefined) return io.stdout(content);
-        writeOut(options.out, content);
+        writeAtomically(options.out, content);
         io.stdout(`${options.out}\n`);
       };
       const formatGiven = command.getOptionValueSource('format') === 'cli';
