@@ -198,8 +198,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
         if (error instanceof InputError || error instanceof EngineStartError) throw error;
         throw new InputError('--listen', '', `cannot listen: ${errorMessage(error)}`);
       }
-      // JSON logs stay JSON when piped (the `kansa agent listening` record carries the URLs); a person gets what to do next.
-      if (io.interactive?.()) io.stderr(nextSteps(running.url, running.boundAddress));
       await new Promise<void>((resolve) => {
         let shuttingDown = false;
         // Renewed attestations take effect without a restart (and without losing the collected data).
@@ -219,11 +217,24 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
                 exitCode = EXIT_INTERNAL;
               },
             )
-            .finally(resolve);
+            .finally(() => {
+              process.off('SIGTERM', onSignal);
+              process.off('SIGINT', onSignal);
+              resolve();
+            });
         };
-        process.once('SIGTERM', () => shutdown('SIGTERM'));
-        process.once('SIGINT', () => shutdown('SIGINT'));
+        // The listeners stay until the agent has stopped: a removed listener gives the signal back to Node's default,
+        // which kills the process mid-shutdown (exit 130) when a second Ctrl-C arrives. A second signal is logged instead.
+        const onSignal = (signal: NodeJS.Signals): void => {
+          if (shuttingDown) logger.warn({ signal }, 'already shutting down: waiting for the scan and the evidence writer to stop');
+          else shutdown(signal);
+        };
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
         process.on('SIGHUP', reload);
+        // JSON logs stay JSON when piped (the `kansa agent listening` record carries the URLs); a person gets what to do
+        // next, once Ctrl-C is handled.
+        if (io.interactive?.()) io.stderr(nextSteps(running.url, running.boundAddress));
         onEngineFailure = () => {
           exitCode = EXIT_INTERNAL;
           shutdown('engine failure');
