@@ -101,7 +101,14 @@ const STOP_GRACE_MS = 10_000;
  * module (tests of the protocol itself); `worker.env` its environment (default: this process's).
  */
 export function startEngine(input: EngineInput, listeners: EngineListeners, options: { readonly module?: URL; readonly env?: NodeJS.ProcessEnv } = {}): Promise<Engine> {
-  const worker = new Worker(options.module ?? workerUrl(), { workerData: input, ...(options.env ? { env: options.env } : {}) });
+  // A scan allocates page after page of short-lived objects; with V8's own young-generation size (derived from the heap
+  // limit) they took some 130 MB more resident memory at 200k GCP assets than with 16 MB, for no measurable speed.
+  const young = input.config.memory.youngGenerationMb;
+  const worker = new Worker(options.module ?? workerUrl(), {
+    workerData: input,
+    ...(young > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: young } } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   let prepared = false;
   let stopping: Promise<void> | undefined;
   let exited = false;

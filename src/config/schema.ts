@@ -55,8 +55,18 @@ export const configSchema = z.strictObject({
           'How far the JavaScript heap may grow past its live data before a full garbage collection (V8 --heap-growing-percent). ' +
             'Low values keep resident memory near the live data at some CPU cost; 0 leaves the choice to V8 (up to 4x)',
         ),
+      youngGenerationMb: z
+        .int()
+        .min(0, 'expected 0 (V8 decides) or megabytes from 1 to 256')
+        .max(256, 'expected 0 (V8 decides) or megabytes from 1 to 256')
+        .default(16)
+        .describe(
+          "The collection engine's young generation, where a scan's short-lived objects are allocated, in MB (the worker's " +
+            'resourceLimits.maxYoungGenerationSizeMb). V8 sizes it from the old-generation limit, far larger than a scan needs; ' +
+            '0 leaves the choice to V8',
+        ),
     })
-    .default({ heapGrowthPercent: 15 })
+    .default({ heapGrowthPercent: 15, youngGenerationMb: 16 })
     .describe('Memory use of the long-running agent'),
 });
 export type AgentConfig = z.output<typeof configSchema>;

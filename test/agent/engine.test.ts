@@ -212,6 +212,23 @@ describe('engine failure after start-up', () => {
       { module: new URL('./fixtures/crashing-engine.js', import.meta.url) },
     );
 
+  it('starts the worker with the configured young generation (16 MB by default), or V8’s own with 0', async () => {
+    const youngGeneration = async (memory: Record<string, unknown>): Promise<unknown> => {
+      const { logger, records } = capturedLogger();
+      const engine = await startEngine(
+        { config: configSchema.parse({ memory }), runAtStart: false, logLevel: 'info', version: 'test' },
+        { logger, onStatus: () => undefined, onApiCalls: () => undefined, onFailure: () => undefined },
+        { module: new URL('./fixtures/limits-engine.js', import.meta.url) },
+      );
+      await engine.stop();
+      return (records().find((r) => r['msg'] === 'limits')?.['limits'] as Record<string, number>)['maxYoungGenerationSizeMb'];
+    };
+    expect(await youngGeneration({})).toBe(16);
+    expect(await youngGeneration({ youngGenerationMb: 4 })).toBe(4);
+    // V8's own size is derived from the heap limit: far above 16 MB on a 64-bit machine.
+    expect(await youngGeneration({ youngGenerationMb: 0 })).toBeGreaterThan(16);
+  });
+
   it('replays the worker’s log lines at their own level, redacted', async () => {
     const { logger, records } = capturedLogger();
     const engine = await crashingEngine('on-stop', () => undefined, logger);

@@ -24,7 +24,7 @@ describe('agent configuration', () => {
     expect(config.collectors.aws).toMatchObject({ enabled: true, schedule: '*/30 * * * *', concurrencyPerAccount: 4, staleAfterSeconds: 7200 });
     // No regions by default: each scan collects every region enabled for the account (region discovery).
     expect(config.collectors.aws?.regions).toBeUndefined();
-    expect(defaultConfig()).toMatchObject({ listen: '127.0.0.1:9731', collectors: {}, memory: { heapGrowthPercent: 15 } });
+    expect(defaultConfig()).toMatchObject({ listen: '127.0.0.1:9731', collectors: {}, memory: { heapGrowthPercent: 15, youngGenerationMb: 16 } });
   });
 
   it.each([
@@ -35,6 +35,7 @@ describe('agent configuration', () => {
     ['a listen port above 65535', 'listen: "127.0.0.1:99999"\n', 'listen', /expected a port from 1 to 65535/, 1],
     ['a jitter beyond an hour (a timer that would overflow)', 'collectors:\n  aws:\n    jitterSeconds: 9000000000000\n    accounts: [{ id: "111122223333" }]\n', 'collectors.aws.jitterSeconds', /less than or equal to 3600|<=3600|3600/, 3],
     ['a heap growth beyond 300 %', 'memory:\n  heapGrowthPercent: 400\n', 'memory.heapGrowthPercent', /300/, 2],
+    ['a young generation beyond 256 MB', 'memory:\n  youngGenerationMb: 1024\n', 'memory.youngGenerationMb', /256/, 2],
     ['a bad region', 'collectors:\n  aws:\n    regions: [tokyo]\n    accounts: [{ id: "111122223333" }]\n', 'collectors.aws.regions[0]', /expected an AWS region/, 3],
     ['AWS without accounts or aggregator', 'collectors:\n  aws: {}\n', 'collectors.aws', /expected "accounts".*or "aggregator"/, 2],
     ['GCP without scopes', 'collectors:\n  gcp:\n    requestsPerMinute: 60\n', 'collectors.gcp', /expected "scopes"/, 3],
