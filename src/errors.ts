@@ -83,6 +83,16 @@ export class InputErrorCollector {
     }
   }
 
+  /** attempt() for a step that resolves later. */
+  async attemptAsync<T>(step: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await step();
+    } catch (error) {
+      this.keep(error);
+      return undefined;
+    }
+  }
+
   /**
    * The error to throw: the one problem as it is, several as InputErrors; undefined when there is none.
    * Several are in reading order: files as first met, lines ascending within a file (schema problems are

@@ -10,7 +10,6 @@ import { loadMappings } from '../mappings/load.js';
 import { errorMessage, InputError, inputErrorList } from '../errors.js';
 import { prepareEvidence, type ScheduledEvidence } from '../evidence/schedule.js';
 import { createForwardingLogger, type Logger } from '../log.js';
-import { sandboxClientOverrides } from '../../collectors/sandbox.js';
 import { Agent } from './agent.js';
 import type { ApiCallCount, EngineCommand, EngineInput, EngineMessage } from './engine.js';
 import { longestGapSeconds, Scheduler, type ScheduleSpec } from './scheduler.js';
@@ -51,7 +50,9 @@ class EngineThread {
     const { config } = this.input;
     try {
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
-      const configured = buildCollectors(config, this.input.sandbox ? sandboxClientOverrides(this.input.sandbox) : {});
+      // The sandbox's client builders load every provider's SDK: only in sandbox mode.
+      const overrides = this.input.sandbox ? (await import('../../collectors/sandbox.js')).sandboxClientOverrides(this.input.sandbox) : {};
+      const configured = await buildCollectors(config, overrides);
       const agent = new Agent(
         mappings,
         configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })),

@@ -28,11 +28,10 @@ import { Agent } from '../agent/agent.js';
 import { buildCollectors, closeCollectors, type ConfiguredCollector } from '../../collectors/registry.js';
 import { awsConfigWarnings } from '../../collectors/aws/config.js';
 import { createRegistry } from '../metrics/metrics.js';
-import { withSandbox, type SandboxRun } from './sandbox.js';
+import type { SandboxRun } from './sandbox.js';
 import { loadWebConfig } from '../http/web-config.js';
 import { DETACHED_SIGNATURE_SUFFIX, loadSigner, signDetached, type Signer } from '../evidence/signing.js';
 import { resolveShard } from '../agent/sharding.js';
-import { sandboxClientOverrides } from '../../collectors/sandbox.js';
 import type { Io } from './command.js';
 import { COMMAND_GROUPS } from './commands/index.js';
 import { applyHeapGrowth } from '../agent/memory.js';
@@ -255,7 +254,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       let configured: ConfiguredCollector[] = [];
       try {
         const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
-        configured = buildCollectors(prepared.config, prepared.sandbox ? sandboxClientOverrides(prepared.sandbox.clients) : {});
+        configured = await buildCollectors(prepared.config, prepared.sandbox ? (await import('../../collectors/sandbox.js')).sandboxClientOverrides(prepared.sandbox.clients) : {});
         const progress = process.stderr.isTTY ? (name: string, n: number): void => void process.stderr.write(`\r${name}: ${n} resources evaluated`) : undefined;
         const agent = new Agent(prepared.mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,
@@ -292,7 +291,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .command('validate')
     .description('validate an agent configuration and everything it references (catalog, controls, attestations, exceptions)')
     .requiredOption('--config <file>', 'agent configuration (YAML)')
-    .action((options: { config: string }) => {
+    .action(async (options: { config: string }) => {
       const config = loadConfig(options.config);
       // What `run` checks before it collects, each on its own so every error is reported, not the first.
       const errors = new InputErrorCollector();
@@ -301,7 +300,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       // (their own errors are reported already, so a second failure adds nothing).
       const controls = mappings ?? quietly(() => loadMappings({ catalog: config.catalog, controls: config.controls }));
       if (controls) errors.attempt(() => checkDisabledControls(config, controls, options.config));
-      const collectors = errors.attempt(() => buildCollectors(config));
+      const collectors = await errors.attemptAsync(() => buildCollectors(config));
       if (config.web?.configFile !== undefined) errors.attempt(() => loadWebConfig(config.web!.configFile!));
       if (config.evidence) errors.attempt(() => loadSigner(config.evidence!.key, process.env, (message) => io.stderr(`kansa: warning: ${message}\n`)));
       if (config.sharding) errors.attempt(() => resolveShard(config.sharding!, process.env['HOSTNAME']));
@@ -402,6 +401,8 @@ async function prepareAgent(options: AgentCliOptions, demo?: { dir: string; now:
   const mappings = mappingsFor(config);
   checkDisabledControls(config, mappings, options.config);
   if (!options.sandbox) return { config, mappings };
+  // The sandbox cloud (its servers and estates) is loaded only when asked for: `kansa run` against real clouds does not carry it.
+  const { withSandbox } = await import('./sandbox.js');
   const sandbox = await withSandbox(config, {
     resources: options.sandboxResources,
     aws: {

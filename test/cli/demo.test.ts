@@ -50,7 +50,7 @@ describe('sandbox demo', () => {
     expect(mappings.attestations.length).toBeGreaterThan(0);
     expect(mappings.exceptions.length).toBeGreaterThan(0);
 
-    configured = buildCollectors(config, sandboxClientOverrides(run.clients));
+    configured = await buildCollectors(config, sandboxClientOverrides(run.clients));
     const agent = new Agent(mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), { logger: quiet, now: () => new Date(), apiCalls: { inc: () => undefined } });
     const { registry } = createRegistry();
     const mirror = new AgentMirror(mappings, new Set());

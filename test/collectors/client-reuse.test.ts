@@ -45,7 +45,7 @@ describe('SDK clients across scans', () => {
     const azure = azureCollectorSchema.parse({ enabled: true, subscriptions: sandbox.azure.subscriptions, endpoint: sandbox.azure.endpoint, maxAttempts: 1 });
     const gcp = gcpCollectorSchema.parse({ enabled: true, scopes: sandbox.gcp.projects.map((p) => `projects/${p}`), requestsPerMinute: 600_000, maxAttempts: 1 });
     const before = openSockets();
-    const configured = buildCollectors({ collectors: { aws, azure, gcp } }, sandboxClientOverrides(sandboxClientsOf(sandbox)));
+    const configured = await buildCollectors({ collectors: { aws, azure, gcp } }, sandboxClientOverrides(sandboxClientsOf(sandbox)));
     const { logger } = capturedLogger();
     const agent = new Agent(bundledMappings(), configured.map((c) => ({ collector: c.collector, staleAfterSeconds: 86_400 })), { logger, now: () => new Date(), apiCalls: { inc: () => undefined }, keptFindings: 'none' });
     const abort = new AbortController();

@@ -6,7 +6,7 @@
  */
 import { DescribeConfigurationRecordersCommand } from '@aws-sdk/client-config-service';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { defaultAwsClients } from '../../collectors/registry.js';
+import { defaultAwsClients } from '../../collectors/aws/default-clients.js';
 import { sandboxRoleArn, startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 
 const MANAGEMENT = '111111111111';

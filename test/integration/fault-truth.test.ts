@@ -43,7 +43,7 @@ function collectorsFor(sandbox: Sandbox, provider: ProviderId, maxAttempts: numb
 /** One scan of one provider, streamed into the evaluation as the agent does. */
 async function scan(sandbox: Sandbox, provider: ProviderId, maxAttempts = 8): Promise<Assessment> {
   const { controls, catalog, attestations } = bundledMappings();
-  const [configured] = buildCollectors({ collectors: collectorsFor(sandbox, provider, maxAttempts) }, sandboxClientOverrides(sandboxClientsOf(sandbox)));
+  const [configured] = await buildCollectors({ collectors: collectorsFor(sandbox, provider, maxAttempts) }, sandboxClientOverrides(sandboxClientsOf(sandbox)));
   const enabled = controls.filter((c) => c.provider === provider);
   const evaluation = new Evaluation(enabled, catalog, { keptFindings: 'all' });
   const run = await configured!.collector.collect({

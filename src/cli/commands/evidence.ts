@@ -21,8 +21,6 @@ import { createRegistry } from '../../metrics/metrics.js';
 import { VERSION } from '../../paths.js';
 import { isDirectory, requireCollectors } from '../load.js';
 import { loadMappings } from '../../mappings/load.js';
-import { withSandbox } from '../sandbox.js';
-import { sandboxClientOverrides } from '../../../collectors/sandbox.js';
 import type { CommandGroup } from '../command.js';
 
 const DEFAULT_SANDBOX_RESOURCES = 2000;
@@ -85,10 +83,10 @@ export const evidenceCommands: CommandGroup = (program, { io, setExitCode }) => 
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
       const digest = mappingsDigest({ catalog: config.catalog, controls: config.controls });
       const logger = createLogger(config.log.level, new Writable({ write: (chunk: Buffer, _encoding, done) => (io.stderr(chunk.toString()), done()) }));
-      const sandbox = options.sandbox ? await withSandbox(config, { resources: options.sandboxResources }) : undefined;
+      const sandbox = options.sandbox ? await (await import('../sandbox.js')).withSandbox(config, { resources: options.sandboxResources }) : undefined;
       let configured: ConfiguredCollector[] = [];
       try {
-        configured = buildCollectors(sandbox?.config ?? config, sandbox ? sandboxClientOverrides(sandbox.clients) : {});
+        configured = await buildCollectors(sandbox?.config ?? config, sandbox ? (await import('../../../collectors/sandbox.js')).sandboxClientOverrides(sandbox.clients) : {});
         const agent = new Agent(mappings, configured.map((c) => ({ collector: c.collector, staleAfterSeconds: c.staleAfterSeconds })), {
           logger,
           now: io.now,
