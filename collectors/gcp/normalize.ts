@@ -210,10 +210,16 @@ const typeNormalizers: Readonly<Record<string, (data: Json, options: NormalizeOp
     allowed: canonicalFirewallRules(d.allowed, 'allowed'),
     denied: canonicalFirewallRules(d.denied, 'denied'),
   }),
-  // Firewall policies (hierarchical and network): rules read like VPC firewall rules, layer-4 configs with
-  // numeric port ranges; defaults as the Compute API documents them (FirewallPolicyRule, FirewallPolicyRuleMatcher).
+  // Firewall policies (hierarchical, global network and regional network): rules read like VPC firewall rules,
+  // layer-4 configs with numeric port ranges; defaults as the Compute API documents them (FirewallPolicyRule,
+  // FirewallPolicyRuleMatcher). Cloud Asset records all three kinds as this one type (Google's Terraform-to-CAI
+  // converter maps google_compute_network_firewall_policy and google_compute_region_network_firewall_policy to
+  // kind FirewallPolicy: GoogleCloudPlatform/magic-modules mmv1/products/compute/RegionNetworkFirewallPolicy.yaml);
+  // a regional one carries `region`, the URL of its region (Compute v1 regionNetworkFirewallPolicies resource),
+  // "" for the others.
   'compute.googleapis.com/FirewallPolicy': (d) => ({
     ...d,
+    region: str(d.region),
     associations: list(d.associations).filter(isObject).map((a) => ({ ...a, attachmentTarget: str(a.attachmentTarget) })),
     rules: list(d.rules).map((rule, i) => {
       if (!isObject(rule)) throw new Error(`rules[${i}] is not an object`);

@@ -1188,11 +1188,36 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       networkFirewallPolicyEnforcementOrder: rng.pick(['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL']),
     }),
   // A global network firewall policy: policy 0 is attached to `default` and denies SSH from anywhere (then
-  // hands everything else to the next stage); later ones are attached to other networks.
+  // hands everything else to the next stage); later even ones are attached to other networks. Odd ones are
+  // regional network firewall policies, which Cloud Asset records under the same type, named
+  // projects/P/regions/R/firewallPolicies/N with the region's URL in `region` (Compute v1
+  // regionNetworkFirewallPolicies; magic-modules RegionNetworkFirewallPolicy.yaml, kind FirewallPolicy): they
+  // allow RDP from anywhere, the case no VPC rule shows (#12).
   'compute.googleapis.com/FirewallPolicy': (rng, project, k) => {
     const name = `fwp-${k}`;
     const network = selfLink(project, `global/networks/${k === 0 ? 'default' : `vpc-${k}`}`);
     const last = { priority: 2147483647, action: 'goto_next', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'all' }] } };
+    if (k % 2 === 1) {
+      const region = 'asia-northeast1';
+      return {
+        name: `//compute.googleapis.com/projects/${project}/regions/${region}/firewallPolicies/${name}`,
+        location: region,
+        version: 'v1',
+        discovery: COMPUTE,
+        discoveryName: 'FirewallPolicy',
+        data: {
+          id: String(rng.int(1e9, 2e9)),
+          name,
+          kind: 'compute#firewallPolicy',
+          description: 'regional network firewall policy',
+          region: selfLink(project, `regions/${region}`),
+          selfLink: selfLink(project, `regions/${region}/firewallPolicies/${name}`),
+          associations: [{ name: `assoc-${k}`, attachmentTarget: network }],
+          rules: [{ priority: 1000, action: 'allow', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'tcp', ports: ['3389'] }] } }, last],
+          ruleTupleCount: 4,
+        },
+      };
+    }
     return computeGlobal(project, 'firewallPolicies', name, 'FirewallPolicy', rng, {
       kind: 'compute#firewallPolicy',
       description: 'network firewall policy',
