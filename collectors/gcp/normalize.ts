@@ -210,10 +210,16 @@ const typeNormalizers: Readonly<Record<string, (data: Json, options: NormalizeOp
     allowed: canonicalFirewallRules(d.allowed, 'allowed'),
     denied: canonicalFirewallRules(d.denied, 'denied'),
   }),
-  // Firewall policies (hierarchical and network): rules read like VPC firewall rules, layer-4 configs with
-  // numeric port ranges; defaults as the Compute API documents them (FirewallPolicyRule, FirewallPolicyRuleMatcher).
+  // Firewall policies (hierarchical, global network and regional network): rules read like VPC firewall rules,
+  // layer-4 configs with numeric port ranges; defaults as the Compute API documents them (FirewallPolicyRule,
+  // FirewallPolicyRuleMatcher). Cloud Asset records all three kinds as this one type (Google's Terraform-to-CAI
+  // converter maps google_compute_network_firewall_policy and google_compute_region_network_firewall_policy to
+  // kind FirewallPolicy: GoogleCloudPlatform/magic-modules mmv1/products/compute/RegionNetworkFirewallPolicy.yaml);
+  // a regional one carries `region`, the URL of its region (Compute v1 regionNetworkFirewallPolicies resource),
+  // "" for the others.
   'compute.googleapis.com/FirewallPolicy': (d) => ({
     ...d,
+    region: str(d.region),
     associations: list(d.associations).filter(isObject).map((a) => ({ ...a, attachmentTarget: str(a.attachmentTarget) })),
     rules: list(d.rules).map((rule, i) => {
       if (!isObject(rule)) throw new Error(`rules[${i}] is not an object`);
@@ -238,6 +244,33 @@ const typeNormalizers: Readonly<Record<string, (data: Json, options: NormalizeOp
         },
       };
     }),
+  }),
+  // Log-based metrics (Logging v2 LogMetric: https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.metrics;
+  // Cloud Asset type logging.googleapis.com/LogMetric per magic-modules mmv1/products/logging/Metric.yaml).
+  // `metricId` is the identifier alert conditions name (`logging.googleapis.com/user/<id>`); `filterCompact`
+  // is the filter lower-cased without whitespace or double quotes, so controls can look for the terms they
+  // need however the filter is spaced or quoted; `negated` says the filter excludes something (NOT, or `-`
+  // before a term: https://cloud.google.com/logging/docs/view/logging-query-language), which a term search
+  // cannot judge.
+  'logging.googleapis.com/LogMetric': (d) => {
+    const filter = str(d.filter);
+    return {
+      ...d,
+      metricId: str(d.name).split('/metrics/').pop() ?? '',
+      disabled: d.disabled === true,
+      filter,
+      filterCompact: filter.toLowerCase().replace(/[\s"]/g, ''),
+      negated: /(^|[\s(])(NOT\s|-[A-Za-z])/.test(filter),
+    };
+  },
+  // Alert policies (Monitoring v3 AlertPolicy): `userMetrics` lists the log-based metrics its threshold and
+  // absence conditions read (`metric.type="logging.googleapis.com/user/<id>"` in their filters).
+  'monitoring.googleapis.com/AlertPolicy': (d) => ({
+    ...d,
+    userMetrics: list(d.conditions)
+      .filter(isObject)
+      .flatMap((c) => [c.conditionThreshold, c.conditionAbsent].filter(isObject).map((x) => str(x.filter)))
+      .flatMap((f) => [...f.matchAll(/metric\.type\s*=\s*"?logging\.googleapis\.com\/user\/([^"\s)]+)"?/g)].map((m) => m[1] ?? '')),
   }),
   // `bucketPolicyOnly` is the older name of uniform bucket-level access; both are folded into the new one.
   'storage.googleapis.com/Bucket': (d) => {

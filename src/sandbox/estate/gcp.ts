@@ -158,6 +158,8 @@ export class GcpEstate {
     this.rows = [
       ...cells.map((c, i): Row => ({ project: c.project, contentType: 'RESOURCE', type: c.type, count: counts[i] ?? 0 })),
       ...this.projects.flatMap((project) => GCP_IAM_POLICY_TYPES.map((type): Row => ({ project, contentType: 'IAM_POLICY', type, count: 1 }))),
+      // CIS 2.4–2.11 log-based metrics, a fixed few per project (see CIS_LOG_METRICS).
+      ...this.projects.flatMap((project, index): Row[] => [{ project, contentType: 'RESOURCE', type: 'logging.googleapis.com/LogMetric', count: index === 0 ? CIS_LOG_METRICS.length : index === 1 ? 3 : 0 }]),
       // Identity assets (estate/gcp-identity.ts) come on top, a fixed few per project.
       ...this.projects.flatMap((project, index) => GCP_IDENTITY_ROWS.map((r): Row => ({ project, contentType: r.contentType, type: r.type, count: r.count(index) }))),
     ];
@@ -264,7 +266,37 @@ function zoneOf(rng: Rng, r: string): string {
   return `${r}-${rng.pick(['a', 'b', 'c'])}`;
 }
 
+/**
+ * The CIS Google Cloud benchmark's filters for recommendations 2.4–2.11 (ownership, audit configuration, custom
+ * roles, firewall rules, routes, networks, Storage IAM, SQL). Project 0 has a metric for each, project 1 the
+ * first three, the others none; alert policy 2 of a project reads them all.
+ */
+const CIS_LOG_METRICS: readonly (readonly [string, string])[] = [
+  ['cis-project-ownership', '(protoPayload.serviceName="cloudresourcemanager.googleapis.com") AND (ProjectOwnership OR projectOwnerInvitee) OR (protoPayload.serviceData.policyDelta.bindingDeltas.action="REMOVE" AND protoPayload.serviceData.policyDelta.bindingDeltas.role="roles/owner") OR (protoPayload.serviceData.policyDelta.bindingDeltas.action="ADD" AND protoPayload.serviceData.policyDelta.bindingDeltas.role="roles/owner")'],
+  ['cis-audit-config', 'protoPayload.methodName="SetIamPolicy" AND protoPayload.serviceData.policyDelta.auditConfigDeltas:*'],
+  ['cis-custom-role', 'resource.type="iam_role" AND (protoPayload.methodName="google.iam.admin.v1.CreateRole" OR protoPayload.methodName="google.iam.admin.v1.DeleteRole" OR protoPayload.methodName="google.iam.admin.v1.UpdateRole")'],
+  ['cis-firewall', 'resource.type="gce_firewall_rule" AND (protoPayload.methodName:"compute.firewalls.patch" OR protoPayload.methodName:"compute.firewalls.insert" OR protoPayload.methodName:"compute.firewalls.delete")'],
+  ['cis-route', 'resource.type="gce_route" AND (protoPayload.methodName:"compute.routes.delete" OR protoPayload.methodName:"compute.routes.insert")'],
+  ['cis-network', 'resource.type="gce_network" AND (protoPayload.methodName:"compute.networks.insert" OR protoPayload.methodName:"compute.networks.patch" OR protoPayload.methodName:"compute.networks.delete" OR protoPayload.methodName:"compute.networks.removePeering" OR protoPayload.methodName:"compute.networks.addPeering")'],
+  ['cis-storage-iam', 'resource.type="gcs_bucket" AND protoPayload.methodName="storage.setIamPermissions"'],
+  ['cis-sql', 'protoPayload.methodName="cloudsql.instances.update"'],
+];
+
+/** A log-based metric as Cloud Asset records it (Logging v2 LogMetric; asset name //logging.googleapis.com/projects/P/metrics/ID). */
+function logMetric(project: string, k: number): Generated {
+  const [id, filter] = CIS_LOG_METRICS[k % CIS_LOG_METRICS.length]!;
+  return {
+    name: `//logging.googleapis.com/projects/${project}/metrics/${id}`,
+    location: 'global',
+    version: 'v2',
+    discovery: 'https://logging.googleapis.com/$discovery/rest?version=v2',
+    discoveryName: 'LogMetric',
+    data: { name: id, description: 'CIS configuration change', filter, metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' }, createTime: '2025-04-01T09:00:00Z', updateTime: '2025-04-01T09:00:00Z' },
+  };
+}
+
 const GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k: number) => Generated>> = {
+  'logging.googleapis.com/LogMetric': (_rng, project, k) => logMetric(project, k),
   'compute.googleapis.com/Firewall': (rng, project, k) => {
     const name = `fw-${k}`;
     const direction = rng.chance(0.8) ? 'INGRESS' : 'EGRESS';
@@ -524,6 +556,27 @@ const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
   'monitoring.googleapis.com/AlertPolicy': (rng, project, k) => {
     const name = `projects/${project}/alertPolicies/${1_000_000 + k}`;
     const serviceHealth = k % 4 === 1;
+    // Policy 2 alerts on the CIS log-based metrics (threshold conditions on logging.googleapis.com/user/<id>).
+    if (k === 2) {
+      return {
+        name: `//monitoring.googleapis.com/${name}`,
+        location: 'global',
+        version: 'v3',
+        discovery: 'https://monitoring.googleapis.com/$discovery/rest',
+        discoveryName: 'AlertPolicy',
+        data: {
+          name,
+          displayName: 'CIS configuration changes',
+          combiner: 'OR',
+          enabled: true,
+          conditions: CIS_LOG_METRICS.map(([id]) => ({
+            displayName: id,
+            conditionThreshold: { filter: `metric.type="logging.googleapis.com/user/${id}" AND resource.type="global"`, comparison: 'COMPARISON_GT', thresholdValue: 0, duration: '0s' },
+          })),
+          notificationChannels: [`projects/${project}/notificationChannels/2000000`],
+        },
+      };
+    }
     const condition = serviceHealth
       ? { displayName: 'Service Health incident', conditionMatchedLog: { filter: 'resource.type="servicehealth.googleapis.com/Event" AND logName:"servicehealth.googleapis.com%2Factivity"' } }
       : { displayName: 'CPU high', conditionThreshold: { filter: 'metric.type="compute.googleapis.com/instance/cpu/utilization"', comparison: 'COMPARISON_GT', thresholdValue: 0.9, duration: '300s' } };
@@ -1188,11 +1241,36 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       networkFirewallPolicyEnforcementOrder: rng.pick(['AFTER_CLASSIC_FIREWALL', 'BEFORE_CLASSIC_FIREWALL']),
     }),
   // A global network firewall policy: policy 0 is attached to `default` and denies SSH from anywhere (then
-  // hands everything else to the next stage); later ones are attached to other networks.
+  // hands everything else to the next stage); later even ones are attached to other networks. Odd ones are
+  // regional network firewall policies, which Cloud Asset records under the same type, named
+  // projects/P/regions/R/firewallPolicies/N with the region's URL in `region` (Compute v1
+  // regionNetworkFirewallPolicies; magic-modules RegionNetworkFirewallPolicy.yaml, kind FirewallPolicy): they
+  // allow RDP from anywhere, the case no VPC rule shows (#12).
   'compute.googleapis.com/FirewallPolicy': (rng, project, k) => {
     const name = `fwp-${k}`;
     const network = selfLink(project, `global/networks/${k === 0 ? 'default' : `vpc-${k}`}`);
     const last = { priority: 2147483647, action: 'goto_next', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'all' }] } };
+    if (k % 2 === 1) {
+      const region = 'asia-northeast1';
+      return {
+        name: `//compute.googleapis.com/projects/${project}/regions/${region}/firewallPolicies/${name}`,
+        location: region,
+        version: 'v1',
+        discovery: COMPUTE,
+        discoveryName: 'FirewallPolicy',
+        data: {
+          id: String(rng.int(1e9, 2e9)),
+          name,
+          kind: 'compute#firewallPolicy',
+          description: 'regional network firewall policy',
+          region: selfLink(project, `regions/${region}`),
+          selfLink: selfLink(project, `regions/${region}/firewallPolicies/${name}`),
+          associations: [{ name: `assoc-${k}`, attachmentTarget: network }],
+          rules: [{ priority: 1000, action: 'allow', direction: 'INGRESS', match: { srcIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'tcp', ports: ['3389'] }] } }, last],
+          ruleTupleCount: 4,
+        },
+      };
+    }
     return computeGlobal(project, 'firewallPolicies', name, 'FirewallPolicy', rng, {
       kind: 'compute#firewallPolicy',
       description: 'network firewall policy',

@@ -46,3 +46,13 @@ it('makes a policy with an unreadable rule malformed rather than dropping the ru
   const [notObject] = normalizeAsset(policy(['deny']));
   expect(notObject?.malformed).toBe('rules[0] is not an object');
 });
+
+it('keeps the region of a regional network firewall policy and reads "" for the global and hierarchical ones', () => {
+  // Compute v1 regionNetworkFirewallPolicies: a regional policy's `region` is the URL of its region.
+  const REGION = 'https://www.googleapis.com/compute/v1/projects/kansa-test/regions/asia-northeast1';
+  const regional = policy([]);
+  regional.name = '//compute.googleapis.com/projects/kansa-test/regions/asia-northeast1/firewallPolicies/r1';
+  regional.resource.data = { ...regional.resource.data, region: REGION } as typeof regional.resource.data;
+  expect(normalizeAsset(regional)[0]?.configuration.region).toBe(REGION);
+  expect(normalizeAsset(policy([]))[0]?.configuration.region).toBe('');
+});

@@ -118,32 +118,74 @@ describe('gcp-instance-ip-forwarding-disabled', () => {
   });
 });
 
+// The project-wide metadata (Compute v1 Project.commonInstanceMetadata), as the identity collection records it.
+// An instance value overrides the project value: https://cloud.google.com/compute/docs/oslogin/set-up-oslogin,
+// https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console.
+const project = (items: Record<string, string> | undefined) =>
+  asset('compute.googleapis.com/Project', `//compute.googleapis.com/projects/${P}`, {
+    name: P,
+    kind: 'compute#project',
+    ...(items === undefined ? {} : { commonInstanceMetadata: { kind: 'compute#metadata', fingerprint: 'abc=', items: Object.entries(items).map(([key, value]) => ({ key, value })) } }),
+  }, 'global');
+
 describe('gcp-instance-serial-port-disabled', () => {
   const control = 'gcp-instance-serial-port-disabled';
-  it('passes serial-port-enable false (policy-library), fails TRUE / 1', () => {
+  it('passes serial-port-enable false (policy-library), fails TRUE / 1 on the instance whatever the project says', () => {
     const f = findings([sampleAsset('vm_block_ssh_keys', 'test-jumphost'), vm('upper', metadata({ 'serial-port-enable': 'TRUE' })), vm('one', metadata({ 'serial-port-enable': '1' }))], control);
     expect(f['test-jumphost']).toEqual({ status: 'pass' });
-    expect(f.upper).toEqual({ status: 'fail', reason: 'serial-port-enable is on for instance upper: its serial console accepts interactive connections' });
+    expect(f.upper).toEqual({ status: 'fail', reason: 'serial-port-enable is on for instance upper (instance or project metadata): its serial console accepts interactive connections' });
     expect(f.one?.status).toBe('fail');
+    // the instance value overrides the project value, both ways
+    const g = findings([vm('off', metadata({ 'serial-port-enable': 'FALSE' })), vm('on', metadata({ 'serial-port-enable': 'TRUE' })), project({ 'serial-port-enable': 'TRUE' })], control);
+    expect(g.off).toEqual({ status: 'pass' });
+    expect(findings([vm('on', metadata({ 'serial-port-enable': 'TRUE' })), project({ 'serial-port-enable': 'FALSE' })], control).on?.status).toBe('fail');
   });
-  it('is unknown when the instance does not set it: the project-wide metadata decides and is not collected', () => {
-    const f = findings([vm('unset', metadata({ 'enable-oslogin': 'TRUE' })), vm('none', {})], control);
-    expect(f.unset).toEqual({ status: 'unknown', reason: 'cannot evaluate: the instance sets no serial-port-enable metadata: the project-wide metadata, not collected, decides' });
-    expect(f.none?.status).toBe('unknown');
-    expect(reasonsJa([vm('unset', {})], control).unset).toBe('判定できません: インスタンスのメタデータに serial-port-enable がなく、収集していないプロジェクト全体のメタデータで決まります');
+  it('reads the project-wide metadata when the instance does not set it; off when neither does', () => {
+    expect(findings([vm('unset', metadata({ 'enable-oslogin': 'TRUE' })), project({ 'serial-port-enable': 'TRUE' })], control).unset?.status).toBe('fail');
+    expect(findings([vm('unset', {}), project({ 'serial-port-enable': 'false' })], control).unset).toEqual({ status: 'pass' });
+    expect(findings([vm('unset', {}), project({ 'enable-oslogin': 'TRUE' })], control).unset).toEqual({ status: 'pass' });
+  });
+  it('is unknown when the instance does not set it and the project metadata is not recorded', () => {
+    const reason = 'cannot evaluate: the instance does not set it and the project-wide metadata (commonInstanceMetadata) is not recorded: the project value is unknown';
+    expect(findings([vm('none', {})], control).none).toEqual({ status: 'unknown', reason });
+    expect(findings([vm('none', {}), project(undefined)], control).none).toEqual({ status: 'unknown', reason });
+    expect(reasonsJa([vm('unset', {})], control).unset).toBe(
+      '判定できません: インスタンス側で設定されておらず、プロジェクト全体のメタデータ（commonInstanceMetadata）が記録されていないため、プロジェクトの設定が分かりません',
+    );
   });
 });
 
 describe('gcp-instance-block-project-ssh-keys', () => {
   const control = 'gcp-instance-block-project-ssh-keys';
-  it('passes block-project-ssh-keys or instance OS Login, fails neither (policy-library), is unknown unread', () => {
-    const f = findings([...sample('vm_block_ssh_keys'), vm('oslogin', metadata({ 'enable-oslogin': 'TRUE' })), vm('no-metadata', {}), noData(vm('unread', {}))], control);
+  it('passes block-project-ssh-keys or instance OS Login, fails an instance that turns OS Login off (policy-library), is unknown unread', () => {
+    const f = findings([...sample('vm_block_ssh_keys'), vm('oslogin', metadata({ 'enable-oslogin': 'TRUE' })), noData(vm('unread', {})), project({ 'enable-oslogin': 'TRUE' })], control);
     expect(f['test-jumphost']).toEqual({ status: 'pass' });
-    expect(f['test-jumphost-violation']).toEqual({ status: 'fail', reason: 'instance test-jumphost-violation sets neither block-project-ssh-keys nor enable-oslogin: project-wide SSH keys log in' });
+    // enable-oslogin=false on the instance overrides the project's TRUE
+    expect(f['test-jumphost-violation']).toEqual({
+      status: 'fail',
+      reason: 'instance test-jumphost-violation does not set block-project-ssh-keys and OS Login is on in neither its nor the project metadata: project-wide SSH keys log in',
+    });
     expect(f.oslogin).toEqual({ status: 'pass' });
-    expect(f['no-metadata']?.status).toBe('fail');
     expect(f.unread?.status).toBe('unknown');
-    expect(reasonsJa([vm('x', {})], control).x).toBe('インスタンス x は block-project-ssh-keys も enable-oslogin も設定しておらず、プロジェクト全体の SSH 鍵でログインできます');
+    expect(reasonsJa([vm('x', {}), project({})], control).x).toBe(
+      'インスタンス x は block-project-ssh-keys を設定しておらず、OS Login もインスタンス・プロジェクトのどちらのメタデータでも有効でないため、プロジェクト全体の SSH 鍵でログインできます',
+    );
+  });
+  it('reads OS Login from the project when the instance does not set it', () => {
+    expect(findings([vm('plain', {}), project({ 'enable-oslogin': 'TRUE' })], control).plain).toEqual({ status: 'pass' });
+    expect(findings([vm('plain', {}), project({ 'enable-oslogin': 'FALSE' })], control).plain?.status).toBe('fail');
+    expect(findings([vm('plain', {}), project({})], control).plain?.status).toBe('fail');
+    // the instance's block needs no project data
+    expect(findings([vm('blocked', metadata({ 'block-project-ssh-keys': 'TRUE' }))], control).blocked).toEqual({ status: 'pass' });
+  });
+  it('is unknown, not a fail, when the instance sets neither and the project metadata is not recorded', () => {
+    expect(findings([vm('plain', {})], control).plain?.status).toBe('unknown');
+    expect(findings([vm('plain', {}), project(undefined)], control).plain?.status).toBe('unknown');
+    // another project's metadata does not decide for this one
+    const other = project({ 'enable-oslogin': 'TRUE' });
+    other.name = '//compute.googleapis.com/projects/other-project';
+    (other['resource'] as { data: Record<string, unknown> }).data['name'] = 'other-project';
+    expect(findings([vm('plain', {}), other], control).plain?.status).toBe('unknown');
   });
 });
 

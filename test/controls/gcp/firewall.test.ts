@@ -191,7 +191,7 @@ describe(`${control}: firewall policies evaluated before the VPC rules`, () => {
     it('fails an organization policy whose first matching rule allows an admin port from the world, with no VPC rule involved', () => {
       expect(judge([policy('1', ORG, [{ priority: 100, action: 'allow' }])], '1')).toEqual({ status: 'fail', reason: 'the organization firewall policy allows tcp/22 from the whole internet (0.0.0.0/0 or ::/0)' });
       expect(reasonsJa([policy('1', ORG, [{ priority: 100, action: 'allow', ports: ['3389', '22'] }])], policyControl)['1']).toBe(
-        '組織に関連付けられたファイアウォール ポリシーが tcp/22,tcp/3389 をインターネット全体（0.0.0.0/0 または ::/0）から許可しています',
+        '組織に関連付けられたファイアウォール ポリシーが tcp/22、tcp/3389 をインターネット全体（0.0.0.0/0 または ::/0）から許可しています',
       );
     });
 
@@ -207,9 +207,87 @@ describe(`${control}: firewall policies evaluated before the VPC rules`, () => {
       expect(judge([policy('1', ORG, [{ priority: 100, action: 'deny', extra: { targetServiceAccounts: ['sa@kansa-test.iam.gserviceaccount.com'] } }, { priority: 200, action: 'allow' }])], '1')?.status).toBe('fail');
     });
 
-    it('is unknown for a folder or network policy that allows it: a policy above may deny the traffic first', () => {
-      expect(judge([policy('2', FOLDER, [{ priority: 100, action: 'allow' }])], '2')?.status).toBe('unknown');
-      expect(judge([policy('9', NET, [{ priority: 100, action: 'allow' }])], '9')?.reason).toContain('attached to a folder or a network');
+    it('is unknown for a folder policy that allows it: a policy above it, recorded elsewhere, may deny the traffic first', () => {
+      expect(judge([policy('2', FOLDER, [{ priority: 100, action: 'allow' }])], '2')).toEqual({
+        status: 'unknown',
+        reason: 'cannot evaluate: the policy allows tcp/22 from the whole internet, but it is attached to a folder, where a policy above it may deny that traffic first',
+      });
+    });
+  });
+
+  // Regional network firewall policies (#12): Cloud Asset records them as FirewallPolicy too, named
+  // //compute.googleapis.com/projects/P/regions/R/firewallPolicies/N and carrying `region` (Compute v1
+  // regionNetworkFirewallPolicies; GoogleCloudPlatform/magic-modules RegionNetworkFirewallPolicy.yaml maps the
+  // resource to kind FirewallPolicy). Order: https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order.
+  describe('network firewall policies, global and regional', () => {
+    const policyControl = 'gcp-firewall-policy-admin-ports-closed-to-world';
+    const REGION = 'https://www.googleapis.com/compute/v1/projects/kansa-test/regions/asia-northeast1';
+    const regional = (id: string, target: string, rules: Rule[]) =>
+      asset('compute.googleapis.com/FirewallPolicy', `//compute.googleapis.com/projects/kansa-test/regions/asia-northeast1/firewallPolicies/${id}`, {
+        name: id,
+        kind: 'compute#firewallPolicy',
+        region: REGION,
+        selfLink: `${REGION}/firewallPolicies/${id}`,
+        associations: [{ name: `assoc-${id}`, attachmentTarget: target }],
+        rules: [...rules.map(rule), rule({ priority: 2147483647, action: 'goto_next', ports: [], src: ['0.0.0.0/0'] })],
+      }, 'asia-northeast1');
+    const judge = (assets: Record<string, unknown>[], id: string) => findings(assets, policyControl)[id];
+    const vpcDeny = fw('deny-ssh', { direction: 'INGRESS', network: NET, priority: 500, sourceRanges: ['0.0.0.0/0'], denied: [{ IPProtocol: 'tcp', ports: ['22'] }] });
+
+    it('fails a regional policy that allows SSH from anywhere when no VPC rule opens it (the silent pass of #12)', () => {
+      const assets = [regional('r1', NET, [{ priority: 100, action: 'allow' }]), network()];
+      expect(judge(assets, 'r1')).toEqual({ status: 'fail', reason: 'the regional network firewall policy allows tcp/22 from the whole internet (0.0.0.0/0 or ::/0)' });
+      expect(reasonsJa(assets, policyControl)['r1']).toBe('リージョン ネットワーク ファイアウォール ポリシーが tcp/22 をインターネット全体（0.0.0.0/0 または ::/0）から許可しています');
+      // RDP the same way, and a global network policy too
+      expect(judge([regional('r1', NET, [{ priority: 100, action: 'allow', ports: ['3389'] }]), network()], 'r1')?.status).toBe('fail');
+      expect(judge([policy('9', NET, [{ priority: 100, action: 'allow' }]), network()], '9')).toEqual({ status: 'fail', reason: 'the network firewall policy allows tcp/22 from the whole internet (0.0.0.0/0 or ::/0)' });
+    });
+
+    it('passes when something evaluated before it decides: an organization deny, or for a regional policy the global network policy of the same network', () => {
+      const allow = regional('r1', NET, [{ priority: 100, action: 'allow' }]);
+      expect(judge([allow, network(), policy('1', ORG, [{ priority: 10, action: 'deny' }])], 'r1')).toEqual({ status: 'pass' });
+      // an organization allow decides first too: that policy fails on its own, this one does not decide
+      expect(judge([allow, network(), policy('1', ORG, [{ priority: 10, action: 'allow' }])], 'r1')).toEqual({ status: 'pass' });
+      // goto_next in the organization hands the decision down to the regional policy
+      expect(judge([allow, network(), policy('1', ORG, [{ priority: 10, action: 'goto_next' }])], 'r1')?.status).toBe('fail');
+      expect(judge([allow, network(), policy('9', NET, [{ priority: 10, action: 'deny' }])], 'r1')).toEqual({ status: 'pass' });
+      // a global policy on another network, or an organization of another hierarchy, changes nothing
+      expect(judge([allow, network(), policy('9', `${NET}-other`, [{ priority: 10, action: 'deny' }])], 'r1')?.status).toBe('fail');
+      expect(judge([allow, network(), policy('1', 'organizations/111', [{ priority: 10, action: 'deny' }])], 'r1')?.status).toBe('fail');
+      // its own higher-priority deny of every world range
+      expect(judge([regional('r1', NET, [{ priority: 50, action: 'deny' }, { priority: 100, action: 'allow' }]), network()], 'r1')).toEqual({ status: 'pass' });
+    });
+
+    it('with AFTER_CLASSIC_FIREWALL a VPC deny rule decides before the network policies; with BEFORE_CLASSIC_FIREWALL it does not', () => {
+      const allow = regional('r1', NET, [{ priority: 100, action: 'allow' }]);
+      expect(judge([allow, vpcDeny, network()], 'r1')).toEqual({ status: 'pass' }); // AFTER_CLASSIC_FIREWALL is the default
+      expect(judge([allow, vpcDeny, network('AFTER_CLASSIC_FIREWALL')], 'r1')).toEqual({ status: 'pass' });
+      expect(judge([allow, vpcDeny, network('BEFORE_CLASSIC_FIREWALL')], 'r1')?.status).toBe('fail');
+      // a VPC deny that targets some instances only does not stop it for the others
+      const targeted = fw('deny-ssh', { direction: 'INGRESS', network: NET, sourceRanges: ['0.0.0.0/0'], targetTags: ['web'], denied: [{ IPProtocol: 'tcp', ports: ['22'] }] });
+      expect(judge([allow, targeted, network()], 'r1')?.status).toBe('fail');
+    });
+
+    it('is unknown, never a pass, when the order or the hierarchy cannot be known', () => {
+      const allow = regional('r1', NET, [{ priority: 100, action: 'allow' }]);
+      expect(judge([allow, vpcDeny], 'r1')).toEqual({
+        status: 'unknown',
+        reason: `cannot evaluate: network ${NET} was not collected: whether its VPC firewall rules come before its firewall policies is unknown`,
+      });
+      const orphan: Record<string, unknown> = { ...allow };
+      delete orphan.ancestors;
+      expect(judge([orphan, network(), policy('1', ORG, [{ priority: 10, action: 'deny' }])], 'r1')).toEqual({
+        status: 'unknown',
+        reason: "cannot evaluate: the project's ancestors are not recorded: which hierarchical firewall policies apply is unknown",
+      });
+    });
+
+    it('a VPC rule open to the world stays open under a regional deny: it applies in one region only (BEFORE_CLASSIC_FIREWALL)', () => {
+      const before = network('BEFORE_CLASSIC_FIREWALL');
+      expect(verdict([allowSsh(), regional('r1', NET, [{ priority: 100, action: 'deny' }]), before])).toEqual(open);
+      expect(verdict([allowSsh(), policy('9', NET, [{ priority: 100, action: 'deny' }]), before])).toEqual({ status: 'pass' });
+      // the global policy comes first: its goto_next hands over to the regional one, whose allow opens the port
+      expect(verdict([allowSsh(), policy('9', NET, [{ priority: 100, action: 'goto_next' }]), regional('r1', NET, [{ priority: 100, action: 'allow' }]), before])).toEqual(open);
     });
   });
 });
