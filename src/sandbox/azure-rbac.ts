@@ -95,8 +95,8 @@ export function roleDefinition(estate: AzureEstate, subscription: string, roleId
 /**
  * The estate's own RBAC, what a subscription audit reads (collectors/azure/authorization.ts), by subscription
  * index modulo 4 so any estate holds each case:
- * 0: two Owners (a user and a group), a read-only custom role, only the Service Administrator — compliant;
- * 1: five Owners; 2: one Owner and a custom role with `*` actions; 3: two Owners and a classic Co-Administrator.
+ * 0: two Owners, a read-only custom role, only the Service Administrator — compliant; 1: five Owners; 2: one Owner
+ * and a custom role with `*` actions; 3: a user and a group as Owners (members not read) and a classic Co-Administrator.
  * Shapes: Role Assignments - List For Subscription and Role Definitions - List (api-version 2022-04-01),
  * Classic Administrators - List (2015-07-01, example GetClassicAdministrators.json in Azure/azure-rest-api-specs).
  * Lists page by an absolute `nextLink` when `rbacPageSize` is set (ARM documents the nextLink, not a page size).
@@ -140,7 +140,7 @@ function allAssignments(estate: AzureEstate, subscription: string): Json[] {
   const sub = `/subscriptions/${subscription}`;
   const owners = OWNERS_BY_PROFILE[profileOf(estate, subscription)] ?? 2;
   const out: Json[] = [];
-  for (let i = 0; i < owners; i++) out.push(assignment(subscription, i, AZURE_OWNER_ROLE, principal(subscription, i), i === 1 && owners === 2 ? 'Group' : 'User', sub));
+  for (let i = 0; i < owners; i++) out.push(assignment(subscription, i, AZURE_OWNER_ROLE, principal(subscription, i), i === 1 && profileOf(estate, subscription) === 3 ? 'Group' : 'User', sub));
   // An Owner of one resource group only: not an owner of the subscription.
   out.push(assignment(subscription, 90, AZURE_OWNER_ROLE, principal(subscription, 90), 'User', `${sub}/resourceGroups/rg-app`));
   out.push(...(roleAssignments(estate, subscription, '').value as Json[]));

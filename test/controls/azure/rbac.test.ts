@@ -60,8 +60,18 @@ describe('azure-subscription-owner-count', () => {
     const rg = assignment(OWNER_ROLE, 'rg-owner', `/subscriptions/${SUB}/resourceGroups/rg-app`);
     const reader = assignment(READER, 'reader');
     expect(verdict([...owners(1), twice, rg, reader]).status).toBe('fail');
-    expect(verdict([...owners(1), twice, mg, rg, reader]).status).toBe('pass');
-    expect(verdict([...owners(3), mg]).reason).toMatch(/has 4 Owners/);
+    const sp = assignment(OWNER_ROLE, 'deployer', `/subscriptions/${SUB}`, 'ServicePrincipal');
+    expect(verdict([...owners(1), twice, sp, rg, reader]).status).toBe('pass');
+    expect(verdict([...owners(3), sp]).reason).toMatch(/has 4 Owners/);
+  });
+
+  it('an Owner group makes the count unknown (members not read), unless individual Owners alone are too many', () => {
+    const mg = assignment(OWNER_ROLE, 'mg-owners', '/providers/Microsoft.Management/managementGroups/corp', 'Group');
+    const withGroup = verdict([...owners(1), mg]);
+    expect(withGroup.status).toBe('unknown');
+    expect(withGroup.reason).toContain('Owner is assigned to group(s) Group mg-owners whose members kansa does not read');
+    expect(verdict([mg]).status).toBe('unknown');
+    expect(verdict([...owners(4), mg]).status).toBe('fail');
   });
 
   it('is unknown — never a fail for zero Owners — when role assignments were refused, or an assignment lacks its role or scope', () => {
