@@ -55,7 +55,7 @@ describe('azure-subscription-owner-count', () => {
   });
 
   it('counts Owners of the subscription, a management group and the root, once per principal; not resource-group Owners or other roles', () => {
-    const mg = assignment(OWNER_ROLE, 'mg-owner', '/providers/Microsoft.Management/managementGroups/corp', 'Group');
+    const mg = assignment(OWNER_ROLE, 'mg-owner', '/providers/Microsoft.Management/managementGroups/corp', 'User');
     const twice = assignment(OWNER_ROLE, 'owner-0', '/');
     const rg = assignment(OWNER_ROLE, 'rg-owner', `/subscriptions/${SUB}/resourceGroups/rg-app`);
     const reader = assignment(READER, 'reader');
@@ -63,6 +63,8 @@ describe('azure-subscription-owner-count', () => {
     const sp = assignment(OWNER_ROLE, 'deployer', `/subscriptions/${SUB}`, 'ServicePrincipal');
     expect(verdict([...owners(1), twice, sp, rg, reader]).status).toBe('pass');
     expect(verdict([...owners(3), sp]).reason).toMatch(/has 4 Owners/);
+    expect(verdict([...owners(1), mg]).status).toBe('pass');
+    expect(verdict([...owners(3), mg]).reason).toMatch(/has 4 Owners/);
   });
 
   it('an Owner group makes the count unknown (members not read), unless individual Owners alone are too many', () => {
