@@ -6,6 +6,7 @@
  * HTTP client whose agents are never closed; close() destroys its sockets (agent stop).
  */
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/core-auth';
@@ -83,6 +84,7 @@ export function azureClients(options: AzureClientOptions): AzureClients {
   // One ARM client per subscription; the Resource Graph client is shared (subscriptions are in the body).
   const arm = new Map<string, ResourceManagementClient>();
   let graph: ResourceGraphClient | undefined;
+  const authorization = new Map<string, AuthorizationManagementClient>();
   return {
     endpoint: endpoint ?? 'https://management.azure.com',
     // With another ARM endpoint (a national cloud, the sandbox) Graph's must be named too: the token never goes to the public Graph by default.
@@ -111,8 +113,17 @@ export function azureClients(options: AzureClientOptions): AzureClients {
       graph ??= new ResourceGraphClient(options.credential, common);
       return graph;
     },
+    authorization(subscription) {
+      let client = authorization.get(subscription);
+      if (!client) {
+        client = new AuthorizationManagementClient(options.credential, subscription, common);
+        authorization.set(subscription, client);
+      }
+      return client;
+    },
     close() {
       arm.clear();
+      authorization.clear();
       graph = undefined;
       agent.destroy();
     },

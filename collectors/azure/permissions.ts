@@ -59,6 +59,26 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
     { operation: 'GetSubscription', actions: [], forTypesMatching: '^Microsoft\\.Resources/subscriptions$', reason: 'each subscription itself, the resource subscription-wide controls (activity-log alerts) are judged on' },
     { operation: 'ListSecurityContacts', actions: [], forTypesMatching: '^Microsoft\\.Security/securityContacts$', reason: 'Defender for Cloud security contacts (alert e-mail recipients) of each subscription' },
     { operation: 'ListSubscriptionDiagnosticSettings', actions: [], forTypesMatching: '^Microsoft\\.Insights/diagnosticSettings$', reason: 'activity-log export settings of each subscription' },
+    // Azure RBAC of each subscription (collectors/azure/authorization.ts, @azure/arm-authorization); the
+    // `<type>/read` actions come from the per-type rule below.
+    {
+      operation: 'ListSubscriptionRoleAssignments',
+      actions: [],
+      forTypesMatching: '^Microsoft\\.Authorization/roleAssignments$',
+      reason: 'Role Assignments - List For Subscription (every page): who holds Owner on each subscription',
+    },
+    {
+      operation: 'ListCustomRoleDefinitions',
+      actions: [],
+      forTypesMatching: '^Microsoft\\.Authorization/roleDefinitions$',
+      reason: "Role Definitions - List at the subscription, $filter=type eq 'CustomRole': custom roles allowing every action (*)",
+    },
+    {
+      operation: 'ListClassicAdministrators',
+      actions: [],
+      forTypesMatching: '^Microsoft\\.Authorization/classicAdministrators$',
+      reason: 'Classic Administrators - List (api-version 2015-07-01): classic Co-Administrators of each subscription',
+    },
     // Entra ID (collectors/azure/entra.ts): Microsoft Graph application permissions, least privileged per the
     // Graph v1.0 reference page of each endpoint; one operation per type the identity controls read.
     {

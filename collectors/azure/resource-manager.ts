@@ -8,6 +8,7 @@
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { AuthorizationManagementClient } from '@azure/arm-authorization';
 import type { GraphClient } from './entra.js';
 import { RestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AzureCollectorConfig } from './config.js';
@@ -19,6 +20,7 @@ import { AZURE_TYPES, canonicalType, malformedChild, normalizeArmResource, readA
 import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type AzureCallError, type AzureRetryPolicy, type GraphQuotaState } from './retry.js';
 import { delay } from '../../src/util/delay.js';
 import { collectEntra, entraUnavailableScope, isEntraType } from './entra.js';
+import { collectAuthorization, isAuthorizationType } from './authorization.js';
 import { accessUnknownReason, grantsRead, notReadableReason, rolePermissions, subscriptionWideRoles, type RolePermission } from './read-access.js';
 
 const POSTGRES_FLEXIBLE_API_VERSION = '2024-08-01';
@@ -149,6 +151,8 @@ export interface AzureClients {
   /** ARM client for one subscription (the subscription only matters for list calls). */
   resources(subscription: string): ResourceManagementClient;
   resourceGraph(): ResourceGraphClient;
+  /** Azure RBAC client for one subscription (authorization.ts). */
+  authorization(subscription: string): AuthorizationManagementClient;
   /** The ARM endpoint (origin) the clients talk to: nextLinks pointing elsewhere are refused. */
   readonly endpoint: string;
   /** GET an absolute ARM URL (a nextLink) through the ARM pipeline: bearer token, TLS options, kansa's policies. */
@@ -508,6 +512,25 @@ export class AzureResourceCollector implements Collector {
         }),
       ),
     );
+    // Azure RBAC of each subscription (authorization.ts): role assignments, custom roles, classic administrators.
+    const rbacTypes = wanted.filter(isAuthorizationType);
+    if (rbacTypes.length > 0) {
+      await Promise.all(
+        active.map((s) =>
+          collectAuthorization({
+            subscription: s,
+            types: rbacTypes,
+            client: this.instrument(this.clients.authorization(s), context),
+            endpoint: this.clients.endpoint,
+            call: (operation, fn) => this.call(context, limit, operation, fn),
+            capturedAt: () => context.now().toISOString(),
+            emit,
+            gap: (types, reason) => gap(s, types, reason),
+            signal: context.signal,
+          }),
+        ),
+      );
+    }
     await Promise.all(childJobs);
     await readAccess;
 

@@ -75,11 +75,30 @@ export class CoverageIndex {
     return problem;
   }
 
+  /**
+   * The context names whose lookups cannot be trusted for this resource (their type is a gap, failed, not
+   * collected or has malformed items), or 'all' when unreadable items in the account could be of any type.
+   * A judgement that reads none of them stands (see Evaluation.checkDeferred).
+   */
+  untrustedContexts(control: Control, resource: Resource): ReadonlySet<string> | 'all' {
+    const { byType, accountWide } = this.problemsOf(control, resource);
+    if (accountWide.length > 0) return 'all';
+    return new Set(control.context.filter((c) => byType.has(c.type)).map((c) => c.name));
+  }
+
   private findContextProblem(control: Control, resource: Resource): Bilingual | undefined {
+    const { byType, accountWide } = this.problemsOf(control, resource);
+    const problems = [...[...byType.values()].flat(), ...accountWide];
+    return problems.length === 0 ? undefined : findingText.join(problems);
+  }
+
+  /** Problems per context type, and those of the whole account (unreadable items, whose type nobody knows). */
+  private problemsOf(control: Control, resource: Resource): { byType: Map<string, Bilingual[]>; accountWide: Bilingual[] } {
     const accountScopes = this.byAccount.get(accountKey(resource.provider, resource.account)) ?? [];
     const here = [this.byScope.get(scopeKey(resource.provider, resource.account, resource.region)), this.byScope.get(scopeKey(resource.provider, resource.account, GLOBAL_REGION))];
-    const problems: Bilingual[] = [];
+    const byType = new Map<string, Bilingual[]>();
     for (const type of new Set(control.context.map((c) => c.type))) {
+      const problems: Bilingual[] = [];
       const gap = here.map((s) => (s ? scopeGap(s, type) : undefined)).find((g) => g !== undefined);
       // A scope of the account whose collection failed may have held the entry looked up (context keys
       // reach across regions: an account-level setting, a replication destination).
@@ -89,9 +108,9 @@ export class CoverageIndex {
       else if (!accountScopes.some((s) => s.outcome.status === 'ok' && scopeCovers(s, type))) problems.push(findingText.contextNotCollected(type));
       const malformed = this.malformed.count(resource.provider, resource.account, type);
       if (malformed > 0) problems.push(findingText.contextMalformed(type, malformed));
+      if (problems.length > 0) byType.set(type, problems);
     }
     const unreadable = accountScopes.reduce((n, s) => n + (s.unreadable ?? 0), 0);
-    if (unreadable > 0) problems.push(findingText.contextUnreadable(unreadable));
-    return problems.length === 0 ? undefined : findingText.join(problems);
+    return { byType, accountWide: unreadable > 0 ? [findingText.contextUnreadable(unreadable)] : [] };
   }
 }

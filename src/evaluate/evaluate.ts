@@ -186,6 +186,21 @@ export class Evaluation {
     list.push({ resource: plan.keepForAll(resource) });
   }
 
+  /**
+   * Judges with the `untrusted` contexts replaced by stand-ins that raise when read: the verdict (or "not
+   * applicable") when none was read, or when the answer is a pass CEL reached by absorbing the raised read;
+   * otherwise undefined (the verdict depends on what cannot be trusted).
+   */
+  private judgeWithout(control: Control, resource: Resource, bindings: Record<string, unknown>, untrusted: ReadonlySet<string>): { verdict: Verdict | undefined } | undefined {
+    if (this.omitsWhatControlReads(control, resource)) return undefined;
+    const pending = this.pendingContexts(control);
+    const trapped = { ...bindings };
+    for (const name of untrusted) trapped[name] = pending[name];
+    const before = this.pendingReads;
+    const verdict = judge(control, resource, trapped, this.observePassing);
+    return this.pendingReads === before || verdict?.status === 'pass' ? { verdict } : undefined;
+  }
+
   /** Stand-ins for a control's context indexes before they are complete: any read counts and raises. */
   private pendingContexts(control: Control): Record<string, unknown> {
     let contexts = this.pendingContextsByControl.get(control.id);
@@ -207,6 +222,14 @@ export class Evaluation {
       // What is decided now reads the contexts: if they may lack what it looks up, no verdict is earned.
       const problem = coverage.contextProblem(control, entry.resource);
       if (problem) {
+        // A judgement that never reads the untrusted contexts does not depend on them (security defaults on
+        // decide admin MFA without Conditional Access): it stands, as does a pass CEL reached by absorbing the read.
+        const untrusted = entry.verdict ? 'all' : coverage.untrustedContexts(control, entry.resource);
+        const independent = untrusted === 'all' ? undefined : this.judgeWithout(control, entry.resource, bindings, untrusted);
+        if (independent) {
+          if (independent.verdict) this.apply(control, entry.resource, independent.verdict);
+          return;
+        }
         this.apply(control, entry.resource, { status: 'unknown', reason: problem });
         return;
       }

@@ -38,7 +38,7 @@ import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
 import { MicrosoftGraphHandler } from './azure-msgraph.js';
-import { AZURE_SANDBOX_PRINCIPAL, roleAssignments, roleDefinition, ROLE_API_VERSIONS, sandboxAccessToken } from './azure-rbac.js';
+import { AZURE_SANDBOX_PRINCIPAL, CLASSIC_ADMIN_API_VERSIONS, listClassicAdministrators, listRoleAssignments, listRoleDefinitions, roleDefinition, ROLE_API_VERSIONS, sandboxAccessToken } from './azure-rbac.js';
 
 /** The bearer token the sandbox accepts: JWT-shaped, naming the caller (azure-rbac.ts). */
 export const AZURE_SANDBOX_TOKEN = sandboxAccessToken(AZURE_SANDBOX_TENANT);
@@ -217,7 +217,23 @@ export class AzureArmHandler implements ProviderHandler {
     if (m) {
       requireVersion(ROLE_API_VERSIONS, 'roleAssignments');
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Authorization/roleAssignments/read');
-      return { operation: 'ListRoleAssignments', subscriptions: [subscription], run: () => roleAssignments(this.estate, subscription, url.searchParams.get('$filter') ?? '') };
+      // The sandbox's caller lacking roleAssignments/read (unreadableTypes) is refused as ARM refuses it.
+      if (this.estate.unreadableTypes.includes('microsoft.authorization/roleassignments')) throw authorizationFailed('Microsoft.Authorization/roleAssignments/read', `/subscriptions/${subscription}`);
+      return { operation: url.searchParams.has('$filter') ? 'ListRoleAssignments' : 'ListSubscriptionRoleAssignments', subscriptions: [subscription], run: () => listRoleAssignments(this.estate, subscription, url, this.origin) };
+    }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/roleDefinitions$/i.exec(path);
+    if (m) {
+      requireVersion(ROLE_API_VERSIONS, 'roleDefinitions');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Authorization/roleDefinitions/read');
+      if (this.estate.unreadableTypes.includes('microsoft.authorization/roledefinitions')) throw authorizationFailed('Microsoft.Authorization/roleDefinitions/read', `/subscriptions/${subscription}`);
+      return { operation: 'ListCustomRoleDefinitions', subscriptions: [subscription], run: () => listRoleDefinitions(this.estate, subscription, url, this.origin) };
+    }
+    m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/classicAdministrators$/i.exec(path);
+    if (m) {
+      requireVersion(CLASSIC_ADMIN_API_VERSIONS, 'classicAdministrators');
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Authorization/classicAdministrators/read');
+      if (this.estate.unreadableTypes.includes('microsoft.authorization/classicadministrators')) throw authorizationFailed('Microsoft.Authorization/classicAdministrators/read', `/subscriptions/${subscription}`);
+      return { operation: 'ListClassicAdministrators', subscriptions: [subscription], run: () => listClassicAdministrators(this.estate, subscription) };
     }
     m = /^\/subscriptions\/([^/]+)\/providers\/microsoft\.authorization\/roleDefinitions\/([^/]+)$/i.exec(path);
     if (m) {

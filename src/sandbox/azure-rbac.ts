@@ -91,3 +91,116 @@ export function roleDefinition(estate: AzureEstate, subscription: string, roleId
     },
   };
 }
+
+/**
+ * The estate's own RBAC, what a subscription audit reads (collectors/azure/authorization.ts), by subscription
+ * index modulo 4 so any estate holds each case:
+ * 0: two Owners, a read-only custom role, only the Service Administrator — compliant; 1: five Owners; 2: one Owner
+ * and a custom role with `*` actions; 3: a user and a group as Owners (members not read) and a classic Co-Administrator.
+ * Shapes: Role Assignments - List For Subscription and Role Definitions - List (api-version 2022-04-01),
+ * Classic Administrators - List (2015-07-01, example GetClassicAdministrators.json in Azure/azure-rest-api-specs).
+ * Lists page by an absolute `nextLink` when `rbacPageSize` is set (ARM documents the nextLink, not a page size).
+ */
+export const AZURE_OWNER_ROLE = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+export const CLASSIC_ADMIN_API_VERSIONS: ReadonlySet<string> = new Set(['2015-07-01']);
+
+const OWNERS_BY_PROFILE = [2, 5, 1, 2] as const;
+
+function profileOf(estate: AzureEstate, subscription: string): number {
+  return estate.subscriptions.indexOf(subscription) % 4;
+}
+
+const principal = (subscription: string, n: number): string => `${subscription.slice(0, 8)}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+function assignment(subscription: string, n: number, role: string, principalId: string, principalType: string, scope: string): Json {
+  const name = `${subscription.slice(0, 8)}-${String(n).padStart(4, '0')}-4000-8000-00000000a55${n % 10}`;
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties: {
+      roleDefinitionId: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+      principalId,
+      principalType,
+      scope,
+      condition: null,
+      conditionVersion: null,
+      createdOn: '2025-04-01T01:00:00.0000000Z',
+      updatedOn: '2025-04-01T01:00:00.0000000Z',
+      createdBy: '00000000-0000-4000-8000-0000000c0de0',
+      updatedBy: '00000000-0000-4000-8000-0000000c0de0',
+      delegatedManagedIdentityResourceId: null,
+      description: null,
+    },
+  };
+}
+
+/** Every assignment of a subscription (no filter): at it, below it (a resource group) and the sandbox caller's Reader. */
+function allAssignments(estate: AzureEstate, subscription: string): Json[] {
+  const sub = `/subscriptions/${subscription}`;
+  const owners = OWNERS_BY_PROFILE[profileOf(estate, subscription)] ?? 2;
+  const out: Json[] = [];
+  for (let i = 0; i < owners; i++) out.push(assignment(subscription, i, AZURE_OWNER_ROLE, principal(subscription, i), i === 1 && profileOf(estate, subscription) === 3 ? 'Group' : 'User', sub));
+  // An Owner of one resource group only: not an owner of the subscription.
+  out.push(assignment(subscription, 90, AZURE_OWNER_ROLE, principal(subscription, 90), 'User', `${sub}/resourceGroups/rg-app`));
+  out.push(...(roleAssignments(estate, subscription, '').value as Json[]));
+  return out;
+}
+
+function page(items: readonly Json[], url: URL, origin: string, size: number | undefined): Json {
+  const offset = Number(url.searchParams.get('$skiptoken') ?? '0');
+  if (!Number.isSafeInteger(offset) || offset < 0 || (offset > 0 && offset >= items.length)) throw new SandboxApiError(400, 'InvalidSkipToken', `The skip token '${url.searchParams.get('$skiptoken') ?? ''}' is invalid.`);
+  const n = size ?? items.length;
+  const value = items.slice(offset, offset + n);
+  if (offset + n >= items.length) return { value };
+  const link = new URL(`${origin}${url.pathname}`);
+  for (const [k, v] of url.searchParams) if (k !== '$skiptoken') link.searchParams.set(k, v);
+  link.searchParams.set('$skiptoken', String(offset + n));
+  return { value, nextLink: link.toString() };
+}
+
+/** Role Assignments - List For Subscription: unfiltered, every assignment; `assignedTo`/`principalId`/`atScope()` as before. */
+export function listRoleAssignments(estate: AzureEstate, subscription: string, url: URL, origin: string): Json {
+  const filter = url.searchParams.get('$filter') ?? '';
+  if (filter !== '') return roleAssignments(estate, subscription, filter);
+  return page(allAssignments(estate, subscription), url, origin, estate.rbacPageSize);
+}
+
+function customRole(subscription: string, name: string, id: string, actions: string[]): Json {
+  return {
+    id: `/subscriptions/${subscription}/providers/Microsoft.Authorization/roleDefinitions/${id}`,
+    name: id,
+    type: 'Microsoft.Authorization/roleDefinitions',
+    properties: {
+      roleName: name,
+      type: 'CustomRole',
+      description: `${name} (sandbox)`,
+      assignableScopes: [`/subscriptions/${subscription}`],
+      permissions: [{ actions, notActions: [], dataActions: [], notDataActions: [] }],
+      createdOn: '2025-04-01T01:00:00.0000000Z',
+      updatedOn: '2025-04-01T01:00:00.0000000Z',
+      createdBy: null,
+      updatedBy: null,
+    },
+  };
+}
+
+/** Role Definitions - List at a subscription: `$filter=type eq 'CustomRole'` (the only filter the sandbox serves besides none). */
+export function listRoleDefinitions(estate: AzureEstate, subscription: string, url: URL, origin: string): Json {
+  const filter = (url.searchParams.get('$filter') ?? '').trim();
+  if (filter !== '' && !/^type\s+eq\s+'CustomRole'$/i.test(filter)) throw new SandboxApiError(400, 'UnsupportedQuery', `The filter '${filter}' is not supported.`);
+  const profile = profileOf(estate, subscription);
+  const custom = [customRole(subscription, 'Network Reader', `${subscription.slice(0, 8)}-0000-4000-8000-00000000c001`, ['Microsoft.Network/*/read'])];
+  if (profile === 2) custom.push(customRole(subscription, 'Ops Everything', `${subscription.slice(0, 8)}-0000-4000-8000-00000000c002`, ['*']));
+  if (estate.unreadableTypes.length > 0) custom.push(roleDefinition(estate, subscription, AZURE_RESTRICTED_READER_ROLE));
+  const builtIn = filter === '' ? [roleDefinition(estate, subscription, AZURE_READER_ROLE)] : [];
+  return page([...builtIn, ...custom], url, origin, estate.rbacPageSize);
+}
+
+/** Classic Administrators - List: the Service Administrator, and a Co-Administrator in profile 3. */
+export function listClassicAdministrators(estate: AzureEstate, subscription: string): Json {
+  const admin = (name: string, email: string, role: string): Json => ({ id: `/subscriptions/${subscription}/providers/Microsoft.Authorization/classicAdministrators/${name}`, name, type: 'Microsoft.Authorization/classicAdministrators', properties: { emailAddress: email, role } });
+  const value = [admin('serviceadmin', 'account-owner@contoso.example', 'ServiceAdministrator;AccountAdministrator')];
+  if (profileOf(estate, subscription) === 3) value.push(admin('coadmin1', 'legacy-ops@contoso.example', 'CoAdministrator'));
+  return { value };
+}

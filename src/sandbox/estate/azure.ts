@@ -222,6 +222,8 @@ export interface AzureEstateOptions {
   readonly entraFreeTenant?: boolean;
   /** Microsoft Graph page size for lists (default 100, Graph's usual default). */
   readonly graphPageSize?: number;
+  /** Entries per page of the RBAC lists (role assignments, role definitions); unset: one page (src/sandbox/azure-rbac.ts). */
+  readonly rbacPageSize?: number;
 }
 
 /**
@@ -260,6 +262,7 @@ export class AzureEstate {
   readonly unreadableTypes: readonly string[];
   readonly entraFreeTenant: boolean;
   readonly graphPageSize: number;
+  readonly rbacPageSize: number | undefined;
   readonly total: number;
   readonly cells: readonly AzureCell[];
   private readonly idKey: number;
@@ -298,6 +301,8 @@ export class AzureEstate {
     this.clock = options.clock ?? (() => performance.now());
     this.unreadableTypes = [...new Set((options.unreadableTypes ?? []).map((t) => t.toLowerCase()))];
     this.entraFreeTenant = options.entraFreeTenant ?? false;
+    if (options.rbacPageSize !== undefined && !(Number.isSafeInteger(options.rbacPageSize) && options.rbacPageSize >= 1)) throw new Error(`sandbox azure estate: rbacPageSize must be a positive integer, got ${options.rbacPageSize}`);
+    this.rbacPageSize = options.rbacPageSize;
     this.graphPageSize = options.graphPageSize ?? 100;
     this.locations = [...locations];
     this.idKey = hashParts('kansa-sandbox-azure-ids', seed);

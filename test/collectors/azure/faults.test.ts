@@ -22,7 +22,7 @@ const AZURE_CONTROLS = bundledMappings().controls.filter((c) => c.provider === '
 // The subscriptions' types: the tenant's Entra ID types (Microsoft Graph) are test/collectors/azure/entra.test.ts's.
 const TYPES = [...Evaluation.typesNeeded(AZURE_CONTROLS)].filter((t) => !isEntraType(t));
 /** Top-level types (what Resource Graph / resources.list return); the rest are child settings. */
-const isTopLevel = (type: string): boolean => !/auditingSettings|transparentDataEncryption|backupLongTermRetentionPolicies|blobServices|diagnosticSettings|pricings|flexibleServers\/configurations|servers\/firewallRules|securityContacts|networkWatchers\/flowLogs|^Microsoft\.Resources\/subscriptions$/i.test(type);
+const isTopLevel = (type: string): boolean => !/auditingSettings|transparentDataEncryption|backupLongTermRetentionPolicies|blobServices|diagnosticSettings|pricings|flexibleServers\/configurations|servers\/firewallRules|securityContacts|networkWatchers\/flowLogs|^Microsoft\.Resources\/subscriptions$|^Microsoft\.Authorization\//i.test(type);
 
 interface Collected {
   resources: Resource[];

@@ -77,12 +77,22 @@ describe('azure-entra-admin-mfa', () => {
   });
   it('security defaults enforce it without Conditional Access; a licence gap with defaults off is unknown; a missing flag is unknown', () => {
     expect(of(assess([defaults(true), ...roles, admin('ga1', true)]), 'azure-entra-admin-mfa')['ga1']).toEqual({ status: 'pass' });
-    // Once a finding reads any context, the engine requires every context type of the control to be covered:
-    // on a tenant whose Conditional Access is a licence gap this control stays unknown even with security
-    // defaults on (azure-entra-mfa-all-users carries the pass there).
-    expect(of(assess([defaults(true), ...roles, admin('ga1', true)], [licence]), 'azure-entra-admin-mfa')['ga1']?.status).toBe('unknown');
-    expect(of(assess([defaults(false), ...roles, admin('ga1', true)], [licence]), 'azure-entra-admin-mfa')['ga1']?.status).toBe('unknown');
     expect(of(assess([defaults(true), ...roles, admin('ga1', undefined)]), 'azure-entra-admin-mfa')['ga1']?.status).toBe('unknown');
+  });
+  it('on a tenant without Entra ID P1 (Conditional Access a licence gap): unknown with the licence reason unless the verdict does not read Conditional Access', () => {
+    // Security defaults off: only Conditional Access could enforce MFA, and it cannot be read.
+    const off = of(assess([defaults(false), ...roles, admin('ga1', true)], [licence]), 'azure-entra-admin-mfa')['ga1'];
+    expect(off?.status).toBe('unknown');
+    expect(off?.reason).toContain('no P1 licence');
+    const ja = assess([defaults(false), ...roles, admin('ga1', true)], [licence]).find((f) => f.control === 'azure-entra-admin-mfa');
+    expect(ja?.reason_ja).toContain('P1 ライセンスなし');
+    // Security defaults on enforce MFA for admins whatever Conditional Access holds (the two cannot be on together).
+    expect(of(assess([defaults(true), ...roles, admin('ga1', true)], [licence]), 'azure-entra-admin-mfa')['ga1']).toEqual({ status: 'pass' });
+    // Not registered is a fail from the registration report alone, with or without the licence.
+    expect(of(assess([defaults(false), ...roles, admin('ga2', false)], [licence]), 'azure-entra-admin-mfa')['ga2']?.status).toBe('fail');
+    // Security defaults themselves not readable: unknown, never a pass.
+    const noDefaults: CoverageGap = { types: [ENTRA_TYPES.securityDefaults, ENTRA_TYPES.conditionalAccessPolicy], reason: { en: 'Policy.Read.All not granted', ja: '権限なし' } };
+    expect(of(assess([...roles, admin('ga1', true)], [noDefaults]), 'azure-entra-admin-mfa')['ga1']?.status).toBe('unknown');
   });
 });
 
