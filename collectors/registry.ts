@@ -20,7 +20,7 @@ import type { Collector } from './types.js';
  * never share them).
  */
 export interface ClientOverrides {
-  /** Replaces the AWS clients (Config, STS, Account, IAM) (sandbox: endpoint and per-account credentials). */
+  /** Replaces the AWS clients (Config, STS, Account, IAM, CloudTrail) (sandbox: endpoint and per-account credentials). */
   readonly awsClients?: (config: AwsCollectorConfig) => AwsClients;
   /** Replaces the Cloud Asset client factory (sandbox: loopback gRPC endpoint without credentials). */
   readonly gcpClients?: () => AssetClientFactory;
@@ -30,7 +30,7 @@ export interface ClientOverrides {
 
 /**
  * Production clients: SDK default credential chain (env, profile, SSO, IMDS, web identity), optionally a
- * role assumed per account, shared by the account's Config, STS, Account and IAM clients. `endpoint` overrides
+ * role assumed per account, shared by the account's Config, STS, Account, IAM and CloudTrail clients. `endpoint` overrides
  * AWS Config only; AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> apply through the SDK.
  */
 export function defaultAwsClients(endpoint: string | undefined, maxSockets: number): AwsClients {
@@ -62,7 +62,7 @@ export function defaultAwsClients(endpoint: string | undefined, maxSockets: numb
 const RENEW_BEFORE_MS = 5 * 60_000;
 
 /**
- * One role session shared by an account's Config, STS, Account and IAM clients: each SDK client memoizes its
+ * One role session shared by an account's Config, STS, Account, IAM and CloudTrail clients: each SDK client memoizes its
  * credentials on its own, so without this every client would call sts:AssumeRole for the same role. A
  * failed assumption is not kept: the next call tries again.
  */
