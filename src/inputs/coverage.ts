@@ -94,8 +94,7 @@ export class CoverageBook {
       }
     }
     // Even a complete snapshot cannot say this: the type comes from another API.
-    // Without a wanted list (every type), it is a gap too: an `all` snapshot must not be read as covering it.
-    for (const [type, reason] of this.neverInFiles) if (!this.wanted || this.wanted.has(type)) gaps.push({ types: [type], reason });
+    for (const [type, reason] of this.neverInFiles) if (this.wanted?.has(type)) gaps.push({ types: [type], reason });
     if (t.pages.length > 0) {
       // One page of a paged result: the types it holds are only partly there.
       const partly = [...t.types].filter((type) => !this.wanted || this.wanted.has(type)).sort();
