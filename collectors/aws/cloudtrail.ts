@@ -177,7 +177,7 @@ async function trailResource(context: CollectContext, target: CloudTrailTarget, 
         const advanced = answer.AdvancedEventSelectors ?? [];
         if (basic.length === 0 && advanced.length === 0) return { error: 'GetEventSelectors returned neither EventSelectors nor AdvancedEventSelectors' };
         const form = advanced.length > 0 ? 'advanced' : 'basic';
-        const recorded = form === 'basic' ? basicRecords(basic) : advancedRecords(advanced);
+        const recorded = recordedEvents(basic, advanced);
         return { value: { form, ...recorded, eventSelectors: basic, advancedEventSelectors: advanced } };
       } catch (error) {
         return { error: `GetEventSelectors in ${home}: ${errorMessage(error)}` };
@@ -214,6 +214,11 @@ async function trailResource(context: CollectContext, target: CloudTrailTarget, 
     relationships: [],
     capturedAt: context.now().toISOString(),
   };
+}
+
+/** What a trail's selectors record: the advanced ones when present (a trail has one form or the other), else the basic ones. */
+export function recordedEvents(basic: readonly EventSelector[], advanced: readonly AdvancedEventSelector[]): { managementEvents: RecordedEvents; s3DataEventsAllBuckets: RecordedEvents } {
+  return advanced.length > 0 ? advancedRecords(advanced) : basicRecords(basic);
 }
 
 /** Reads and writes a ReadWriteType (ReadOnly | WriteOnly | All) covers; absent means All (API reference, EventSelector). */

@@ -6,7 +6,7 @@
  */
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
-import { TRAIL_STATUS_TYPE, type TrailStatusConfiguration } from '../../../collectors/aws/cloudtrail.js';
+import { recordedEvents, TRAIL_STATUS_TYPE, type TrailStatusConfiguration } from '../../../collectors/aws/cloudtrail.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
 import type { CollectorRun } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
@@ -205,5 +205,34 @@ describe('AWS CloudTrail collection against the sandbox CloudTrail', () => {
     expect(collected.resources).toEqual([]);
     const scope = collected.run.coverage.find((s) => s.account === a0 && s.region === GLOBAL_REGION);
     expect(scope?.gaps?.find((g) => g.types.includes(TRAIL_STATUS_TYPE))?.reason.en).toContain('not through aggregator kansa-sandbox-org');
+  });
+});
+
+describe('event selectors, basic and advanced, normalized alike (API reference: EventSelector, AdvancedEventSelector)', () => {
+  const ALL = { read: true, write: true };
+  const NONE = { read: false, write: false };
+
+  it('basic: all buckets only with the bare S3 prefix; IncludeManagementEvents false records no management events', () => {
+    expect(recordedEvents([{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }], [])).toEqual({ managementEvents: ALL, s3DataEventsAllBuckets: ALL });
+    expect(recordedEvents([{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::'] }] }], [])).toEqual({ managementEvents: NONE, s3DataEventsAllBuckets: { read: false, write: true } });
+    // One bucket is not every bucket.
+    expect(recordedEvents([{ ReadWriteType: 'All', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::entrusted-data/'] }] }], []).s3DataEventsAllBuckets).toEqual(NONE);
+    // Reads from one selector and writes from another add up.
+    expect(recordedEvents([{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true }, { ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }], []).managementEvents).toEqual(ALL);
+  });
+
+  it('advanced: readOnly narrows to reads or writes; a resources.ARN or eventName condition is not every bucket', () => {
+    const data = (...extra: { Field: string; Equals?: string[]; StartsWith?: string[]; NotEquals?: string[] }[]) => ({
+      Name: 'S3',
+      FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }, ...extra],
+    });
+    const management = { Name: 'Management', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] }] };
+    expect(recordedEvents([], [management, data()])).toEqual({ managementEvents: ALL, s3DataEventsAllBuckets: ALL });
+    expect(recordedEvents([], [data({ Field: 'readOnly', Equals: ['true'] })]).s3DataEventsAllBuckets).toEqual({ read: true, write: false });
+    expect(recordedEvents([], [data({ Field: 'resources.ARN', StartsWith: ['arn:aws:s3:::entrusted-data/'] })]).s3DataEventsAllBuckets).toEqual(NONE);
+    expect(recordedEvents([], [data({ Field: 'eventName', NotEquals: ['GetObject'] })]).s3DataEventsAllBuckets).toEqual(NONE);
+    expect(recordedEvents([], [{ Name: 'DynamoDB', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] }] }])).toEqual({ managementEvents: NONE, s3DataEventsAllBuckets: NONE });
+    // Advanced selectors win over basic ones (a trail has one form or the other).
+    expect(recordedEvents([{ ReadWriteType: 'All', IncludeManagementEvents: true }], [data()]).managementEvents).toEqual(NONE);
   });
 });
