@@ -18,7 +18,7 @@ import type { Collector } from './types.js';
  * never share them).
  */
 export interface ClientOverrides {
-  /** Replaces the AWS clients (Config, STS, Account, IAM) (sandbox: endpoint and per-account credentials). */
+  /** Replaces the AWS clients (Config, STS, Account, IAM, CloudTrail) (sandbox: endpoint and per-account credentials). */
   readonly awsClients?: (config: AwsCollectorConfig) => AwsClients;
   /** Replaces the Cloud Asset client factory (sandbox: loopback gRPC endpoint without credentials). */
   readonly gcpClients?: () => AssetClientFactory;

@@ -39,7 +39,7 @@ export function sandboxClientOverrides(clients: SandboxClients): ClientOverrides
 }
 
 /**
- * AWS Config, STS, Account and IAM clients with the per-account credentials the sandbox issues. `signAs`
+ * AWS Config, STS, Account, IAM and CloudTrail clients with the per-account credentials the sandbox issues. `signAs`
  * signs as another account than the target's (tests of the identity check: credentials that belong to
  * someone else).
  */

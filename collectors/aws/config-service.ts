@@ -44,7 +44,9 @@ import {
   recordersUnreadableReason,
   type RegionRecorders,
 } from './coverage.js';
+import { aggregatorCloudTrailReason, collectCloudTrail } from './cloudtrail.js';
 import { aggregatorIdentityReason, collectIdentity, IAM_IDENTITY_TYPES } from './identity.js';
+import { CLOUDTRAIL_API_TYPES } from './identity-types.js';
 import { normalizeConfigItem } from './normalize.js';
 import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
 
@@ -138,23 +140,28 @@ export class AwsConfigCollector implements Collector {
 
   async collect(context: CollectContext): Promise<CollectorRun> {
     const wanted = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
-    // The identity pseudo-types come from each account's IAM API (identity.ts), never from AWS Config.
-    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t));
+    // The identity pseudo-types come from each account's IAM API (identity.ts), the trail status from its
+    // CloudTrail API (cloudtrail.ts), never from AWS Config.
+    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t));
     const identity = wanted.filter((t) => IAM_IDENTITY_TYPES.has(t));
+    const trails = wanted.filter((t) => CLOUDTRAIL_API_TYPES.has(t));
     if (this.config.aggregator) {
       const run = await this.collectAggregate(context, types, this.config.aggregator);
-      if (identity.length === 0) return run;
-      // An aggregator reads no account's IAM: every account it reports (and every configured one) says so.
+      if (identity.length === 0 && trails.length === 0) return run;
+      // An aggregator reads no account's IAM or CloudTrail: every account it reports (and every configured one) says so.
       const at = context.now().toISOString();
-      const gap: CoverageGap = { types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) };
+      const gaps: CoverageGap[] = [
+        ...(identity.length > 0 ? [{ types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) }] : []),
+        ...(trails.length > 0 ? [{ types: trails, reason: aggregatorCloudTrailReason(this.config.aggregator.name) }] : []),
+      ];
       const accounts = [...new Set([...this.config.accounts.map((a) => a.id), ...run.coverage.map((s) => s.account)])];
       const coverage = accounts.reduce(
-        (scopes, account) => withGlobalScope(scopes, { provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps: [gap], outcome: { status: 'ok', collectedAt: at } }),
+        (scopes, account) => withGlobalScope(scopes, { provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps, outcome: { status: 'ok', collectedAt: at } }),
         run.coverage,
       );
       return { ...run, coverage };
     }
-    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, account)));
+    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, trails, account)));
     return { coverage: outcomes.flatMap((o) => o.coverage), accounts: outcomes.map((o) => o.outcome) };
   }
 
@@ -162,6 +169,7 @@ export class AwsConfigCollector implements Collector {
     context: CollectContext,
     types: readonly string[],
     identityTypes: readonly string[],
+    trailTypes: readonly string[],
     account: AccountConfig,
   ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
@@ -171,7 +179,7 @@ export class AwsConfigCollector implements Collector {
     const at = (): string => context.now().toISOString();
     const failedEverywhere = (error: string): CollectionScope[] => {
       context.logger.warn({ provider: 'aws', account: account.id, error }, 'collection failed for this account');
-      const all = [...types, ...identityTypes];
+      const all = [...types, ...identityTypes, ...trailTypes];
       return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types: all, outcome: { status: 'failed', error, at: at() } }));
     };
 
@@ -179,19 +187,23 @@ export class AwsConfigCollector implements Collector {
     const identity = await this.verifyIdentity(context, limit, target, account);
     if (identity !== undefined) coverage = failedEverywhere(identity);
     else {
-      const [config, iam] = await Promise.all([
+      const planned = this.planRegions(context, limit, target, types);
+      const [config, iam, trail] = await Promise.all([
         (async (): Promise<CollectionScope[]> => {
-          const plan = await this.planRegions(context, limit, target, types);
+          const plan = await planned;
           if (typeof plan === 'string') return failedEverywhere(plan);
           return [...(await this.collectRegions(context, limit, types, target, plan.regions, counter)), ...plan.extra];
         })(),
         identityTypes.length > 0 ? this.collectIamIdentity(context, limit, target, identityTypes) : undefined,
+        // DescribeTrails is asked in the collected Regions; without a plan, failedEverywhere names the types.
+        trailTypes.length > 0 ? planned.then((plan) => (typeof plan === 'string' ? undefined : this.collectTrails(context, limit, target, plan.regions, trailTypes))) : undefined,
       ]);
       coverage = config;
-      if (iam) {
-        counter.resources += iam.resources;
-        // A failed account-wide scope already names the identity types (failedEverywhere).
-        if (!config.some((s) => s.region === GLOBAL_REGION && s.outcome.status !== 'ok')) coverage = withGlobalScope(coverage, iam.scope);
+      for (const extra of [iam, trail]) {
+        if (!extra) continue;
+        counter.resources += extra.resources;
+        // A failed account-wide scope already names these types (failedEverywhere).
+        if (!config.some((s) => s.region === GLOBAL_REGION && s.outcome.status !== 'ok')) coverage = withGlobalScope(coverage, extra.scope);
       }
     }
     const failures = coverage.filter((s) => s.outcome.status !== 'ok');
@@ -214,6 +226,16 @@ export class AwsConfigCollector implements Collector {
       iam: this.clients.iam({ ...target, region: ACCOUNT_API_REGION }),
       call: (operation, fn) => this.call(context, limit, operation, fn),
       sleep: this.sleep ?? delay,
+    }, types);
+  }
+
+  /** Each trail's status and event selectors (cloudtrail.ts), through the same limiter, retries and recorder. */
+  private collectTrails(context: CollectContext, limit: Limiter, target: AccountTarget, regions: readonly string[], types: readonly string[]): Promise<{ scope: CollectionScope; resources: number }> {
+    return collectCloudTrail(context, {
+      account: target.account,
+      regions,
+      client: (region) => this.clients.cloudtrail({ ...target, region }),
+      call: (operation, fn) => this.call(context, limit, operation, fn),
     }, types);
   }
 

@@ -1,9 +1,9 @@
 /**
- * Every AWS API operation collectors/aws/config-service.ts (and identity.ts) can call, and the IAM action it needs.
+ * Every AWS API operation collectors/aws/config-service.ts (and identity.ts, cloudtrail.ts) can call, and the IAM action it needs.
  * Plain data: `kansa permissions --provider aws` and deploy/iam/aws-policy.json are generated from it,
  * and tests check it against the commands the collector imports and the calls the sandbox sees.
  * Modes: `accounts` (per-account Select, optionally through an assumed role) and `aggregator`.
- * Some operations sit outside AWS Config (STS, the Account API, IAM): the policy names their own actions.
+ * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail): the policy names their own actions.
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -104,6 +104,28 @@ export const AWS_PERMISSIONS: PermissionDeclaration = {
       modes: ['accounts'],
       forTypesMatching: '^AWS::IAM::PasswordPolicy$',
       reason: 'the account password policy (length, reuse, expiry); none set is a finding',
+    },
+    // CloudTrail (collectors/aws/cloudtrail.ts): per account, only for AWS::CloudTrail::TrailStatus.
+    {
+      operation: 'DescribeTrails',
+      actions: ['cloudtrail:DescribeTrails'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::CloudTrail::TrailStatus$',
+      reason: 'lists the trails seen from each collected region, shadow trails included (multi-region and organization trails homed elsewhere)',
+    },
+    {
+      operation: 'GetTrailStatus',
+      actions: ['cloudtrail:GetTrailStatus'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::CloudTrail::TrailStatus$',
+      reason: 'whether each trail is logging (IsLogging) and its latest delivery error, asked in the trail\'s home region',
+    },
+    {
+      operation: 'GetEventSelectors',
+      actions: ['cloudtrail:GetEventSelectors'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::CloudTrail::TrailStatus$',
+      reason: 'which events each trail records: management events read/write and S3 data events for all buckets',
     },
   ],
 };

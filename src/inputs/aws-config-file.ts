@@ -13,7 +13,7 @@
 import { basename } from 'node:path';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import { CONFIG_RECORDER_TYPE } from '../../collectors/aws/coverage.js';
-import { IAM_IDENTITY_TYPES } from '../../collectors/aws/identity-types.js';
+import { IAM_IDENTITY_TYPES, TRAIL_STATUS_TYPE } from '../../collectors/aws/identity-types.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
@@ -251,6 +251,13 @@ const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
       en: `AWS Config files do not hold ${type}; live collection reads it from each account's IAM API`,
     },
   ]),
+  [
+    TRAIL_STATUS_TYPE,
+    {
+      ja: `AWS Config のファイルには CloudTrail 証跡のログ記録状態とイベントセレクター（${TRAIL_STATUS_TYPE}）が含まれません。CloudTrail API から読み取るライブ収集を使ってください`,
+      en: `AWS Config files do not hold trail logging status and event selectors (${TRAIL_STATUS_TYPE}); live collection reads them from each account's CloudTrail API`,
+    },
+  ],
 ]);
 
 export function readAwsConfigFiles(files: readonly string[], format: InputFormat | undefined, now: Date, wanted?: ReadonlySet<string>): OfflineInventory {

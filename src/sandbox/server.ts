@@ -15,6 +15,7 @@ import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
 import { AwsAccountHandler } from './aws-account.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
 import { AwsIamHandler } from './aws-iam.js';
+import { AwsCloudTrailHandler } from './aws-cloudtrail.js';
 import { AwsStsHandler } from './aws-sts.js';
 import { AwsRecording, type AwsRecordingOptions } from './estate/aws-recording.js';
 import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-credentials.js';
@@ -101,10 +102,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults ?? {}, estate.seed);
   const callLog = new CallLog();
   const aws = new AwsConfigHandler(estate, faults, callLog, () => recording, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
-  // STS, IAM and the Account API share the AWS listener, told apart by the SigV4 service they are signed for.
+  // STS, IAM, CloudTrail and the Account API share the AWS listener, told apart by the SigV4 service they
+  // are signed for; CloudTrail before AWS Config, which takes any other X-Amz-Target.
   const handlers: readonly ProviderHandler[] = [
     new AwsStsHandler(estate, faults, callLog, () => recording),
     new AwsIamHandler(estate, faults, callLog, () => recording),
+    new AwsCloudTrailHandler(estate, faults, callLog, () => recording),
     new AwsAccountHandler(estate, faults, callLog, () => recording),
     aws,
   ];

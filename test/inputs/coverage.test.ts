@@ -77,8 +77,10 @@ const IDENTITY_GAPS = ['AWS::IAM::CredentialReportUser', 'AWS::IAM::AccountSumma
   types: [type],
   reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's IAM API` }) as unknown,
 }));
+/** Nor each trail's logging status and event selectors, read live from CloudTrail. */
+const TRAIL_STATUS_GAP = { types: ['AWS::CloudTrail::TrailStatus'], reason: expect.objectContaining({ en: expect.stringContaining("live collection reads them from each account's CloudTrail API") as unknown }) as unknown };
 /** What every AWS file scope lacks, whatever the file holds. */
-const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS];
+const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS, TRAIL_STATUS_GAP];
 
 const only = (coverage: readonly CollectionScope[], provider: ProviderId, account: string, region = 'global'): CollectionScope => {
   const found = coverage.filter((s) => s.provider === provider && s.account === account && s.region === region);

@@ -27,7 +27,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
   // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
-  aws: (a) => /^(config|account|sts|iam):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
+  aws: (a) => /^(config|account|sts|iam|cloudtrail):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -90,11 +90,11 @@ describe('declarations follow the code', () => {
   const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
-  it('AWS: every AWS Config, STS, Account and IAM command the collector imports is declared', () => {
-    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts');
-    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam)'/g)].map((m) => m[1]!).join(',');
+  it('AWS: every AWS Config, STS, Account, IAM and CloudTrail command the collector imports is declared', () => {
+    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts') + source('collectors/aws/cloudtrail.ts');
+    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|cloudtrail)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices']));
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -168,6 +168,9 @@ describe('narrowed to a configuration', () => {
     const perAccount = configSchema.parse({ collectors: { aws: { accounts: [{ id: '111122223333' }] } } });
     expect(generatePermissions('aws', controls, modesOf('aws', perAccount)).actions).toEqual([
       'account:ListRegions',
+      'cloudtrail:DescribeTrails',
+      'cloudtrail:GetEventSelectors',
+      'cloudtrail:GetTrailStatus',
       'config:BatchGetResourceConfig',
       'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders',
@@ -199,7 +202,7 @@ describe('narrowed to a configuration', () => {
 
   it('drops BatchGet when no enabled control reads S3 buckets', () => {
     const withoutBuckets = controls.filter((c) => !c.resourceTypes.includes('AWS::S3::Bucket') && !c.context.some((x) => x.type === 'AWS::S3::Bucket'));
-    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /BatchGet|Select/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
+    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /:(BatchGet|Select)/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
   });
 
   it('Azure: ARM only, listed subscriptions → no Resource Graph; Subscriptions List still confirms they are visible', () => {

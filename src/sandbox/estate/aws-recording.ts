@@ -16,6 +16,11 @@ export interface AwsRecordingOptions {
   /** IAM actions (`account:ListRegions`, `config:DescribeConfigurationRecorders`, …) denied to every caller. */
   readonly deniedActions?: readonly string[];
   /**
+   * Regions every account has disabled: the CloudTrail API (aws-cloudtrail.ts) rejects the credentials
+   * there (UnrecognizedClientException), e.g. the home Region of a trail that lives outside the estate.
+   */
+  readonly disabledRegions?: readonly string[];
+  /**
    * The external id the trust policy of every account's `KansaReadOnly` role requires (condition
    * `StringEquals sts:ExternalId`); unset: the roles require none.
    */
@@ -61,6 +66,7 @@ export class AwsRecording {
   readonly excludes: readonly string[];
   private readonly failedSources: ReadonlySet<string>;
   private readonly denied: ReadonlySet<string>;
+  private readonly disabled: ReadonlySet<string>;
   readonly roleExternalId: string | undefined;
   readonly credentialReportPolls: number;
 
@@ -74,6 +80,7 @@ export class AwsRecording {
     this.excludes = checked(options.recorderExcludes, TYPE, 'an AWS resource type (AWS::Service::Type)');
     this.failedSources = new Set(checked(options.aggregatorFailedSources, SOURCE, 'an aggregator source ACCOUNT:REGION'));
     this.denied = new Set(checked(options.deniedActions, ACTION, 'an IAM action (service:Operation)'));
+    this.disabled = new Set(checked(options.disabledRegions, REGION, 'an AWS region name'));
     // STS AssumeRole, ExternalId: 2–1224 characters of [\w+=,.@:/-].
     if (options.roleExternalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(options.roleExternalId)) {
       throw new Error(`sandbox: ${options.roleExternalId} is not a valid external id (2-1224 characters of letters, digits and +=,.@:/-)`);
@@ -91,9 +98,14 @@ export class AwsRecording {
       recorderExcludes: [...this.excludes],
       aggregatorFailedSources: [...this.failedSources],
       deniedActions: [...this.denied],
+      ...(this.disabled.size > 0 ? { disabledRegions: [...this.disabled] } : {}),
       ...(this.roleExternalId !== undefined ? { roleExternalId: this.roleExternalId } : {}),
       ...(this.credentialReportPolls > 0 ? { credentialReportPolls: this.credentialReportPolls } : {}),
     };
+  }
+
+  disablesRegion(region: string): boolean {
+    return this.disabled.has(region);
   }
 
   denies(action: string): boolean {
