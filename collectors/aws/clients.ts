@@ -1,7 +1,8 @@
 /**
  * The SDK clients the AWS collector uses, one factory per service so the sandbox and tests can point
  * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled), IAM
- * (the credential report, account summary and password policy AWS Config does not record).
+ * (the credential report, account summary and password policy AWS Config does not record), CloudWatch
+ * Logs and CloudWatch (log groups, metric filters and metric alarms, which AWS Config does not record).
  *
  * Clients are kept per service × account × region × role for the collector's life and share one pair
  * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
@@ -11,6 +12,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { AccountClient } from '@aws-sdk/client-account';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -29,6 +32,9 @@ export interface AwsClients {
   sts(target: ClientTarget): STSClient;
   account(target: ClientTarget): AccountClient;
   iam(target: ClientTarget): IAMClient;
+  /** CloudWatch Logs and CloudWatch (monitoring.ts): log groups, metric filters, metric alarms, per region. */
+  logs(target: ClientTarget): CloudWatchLogsClient;
+  cloudwatch(target: ClientTarget): CloudWatchClient;
   /** Destroys every client and closes its sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -55,7 +61,7 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
  * accounts, since a call holds one socket and the collector bounds the calls in flight.
  */
-export type AwsService = 'config' | 'sts' | 'account' | 'iam';
+export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'logs' | 'cloudwatch';
 
 /** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
 export interface SharedAgents {
@@ -88,6 +94,8 @@ export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsSer
     sts: (target) => cached('sts', target, (config) => new STSClient(config)),
     account: (target) => cached('account', target, (config) => new AccountClient(config)),
     iam: (target) => cached('iam', target, (config) => new IAMClient(config)),
+    logs: (target) => cached('logs', target, (config) => new CloudWatchLogsClient(config)),
+    cloudwatch: (target) => cached('cloudwatch', target, (config) => new CloudWatchClient(config)),
     close() {
       for (const client of clients.values()) client.destroy();
       clients.clear();

@@ -77,8 +77,13 @@ const IDENTITY_GAPS = ['AWS::IAM::CredentialReportUser', 'AWS::IAM::AccountSumma
   types: [type],
   reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's IAM API` }) as unknown,
 }));
+/** Nor CloudWatch Logs log groups, metric filters and DescribeAlarms' alarms, read live from their APIs. */
+const MONITORING_GAPS = ['AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::CloudWatch::MetricAlarm'].map((type) => ({
+  types: [type],
+  reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's CloudWatch Logs and CloudWatch APIs` }) as unknown,
+}));
 /** What every AWS file scope lacks, whatever the file holds. */
-const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS];
+const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS, ...MONITORING_GAPS];
 
 const only = (coverage: readonly CollectionScope[], provider: ProviderId, account: string, region = 'global'): CollectionScope => {
   const found = coverage.filter((s) => s.provider === provider && s.account === account && s.region === region);

@@ -27,7 +27,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
   // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
-  aws: (a) => /^(config|account|sts|iam):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
+  aws: (a) => /^(config|account|sts|iam|logs|cloudwatch):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -90,11 +90,11 @@ describe('declarations follow the code', () => {
   const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
-  it('AWS: every AWS Config, STS, Account and IAM command the collector imports is declared', () => {
-    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts');
-    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam)'/g)].map((m) => m[1]!).join(',');
+  it('AWS: every AWS Config, STS, Account, IAM, CloudWatch Logs and CloudWatch command the collector imports is declared', () => {
+    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts') + source('collectors/aws/monitoring.ts');
+    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|cloudwatch-logs|cloudwatch)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices']));
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeLogGroups', 'DescribeMetricFilters', 'DescribeAlarms']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -168,6 +168,7 @@ describe('narrowed to a configuration', () => {
     const perAccount = configSchema.parse({ collectors: { aws: { accounts: [{ id: '111122223333' }] } } });
     expect(generatePermissions('aws', controls, modesOf('aws', perAccount)).actions).toEqual([
       'account:ListRegions',
+      'cloudwatch:DescribeAlarms',
       'config:BatchGetResourceConfig',
       'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders',
@@ -177,6 +178,8 @@ describe('narrowed to a configuration', () => {
       'iam:GetAccountSummary',
       'iam:GetCredentialReport',
       'iam:ListVirtualMFADevices',
+      'logs:DescribeLogGroups',
+      'logs:DescribeMetricFilters',
       'sts:GetCallerIdentity',
     ]);
   });

@@ -2,6 +2,7 @@
 import { ResourceType } from '@aws-sdk/client-config-service';
 import { CONFIG_RECORDER_TYPE } from '../../../collectors/aws/coverage.js';
 import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity.js';
+import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
 import { bundledMappings } from '../../support/evaluate.js';
 
 describe('the bundled AWS controls', () => {
@@ -18,8 +19,9 @@ describe('the bundled AWS controls', () => {
   it('only read resource types that AWS Config records, or that the collector reads from a named API', () => {
     // Over a complete AWS Config snapshot a control on an unrecorded type would pass vacuously; the
     // recorders come from DescribeConfigurationRecorders, and offline files declare them a gap.
-    // The identity pseudo-types come from each account's IAM API (collectors/aws/identity.ts).
-    const recorded = new Set<string>([...Object.values(ResourceType), CONFIG_RECORDER_TYPE, ...IAM_IDENTITY_TYPES]);
+    // The identity pseudo-types come from each account's IAM API (collectors/aws/identity.ts), the
+    // CloudWatch types from its CloudWatch Logs and CloudWatch APIs (collectors/aws/monitoring.ts).
+    const recorded = new Set<string>([...Object.values(ResourceType), CONFIG_RECORDER_TYPE, ...IAM_IDENTITY_TYPES, ...MONITORING_TYPES]);
     const types = new Set(aws.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
     expect([...types].filter((t) => !recorded.has(t))).toEqual([]);
   });
