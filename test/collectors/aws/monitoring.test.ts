@@ -5,6 +5,8 @@
  * Every way the data can be missing (denied call, region not collected, aggregator, a log group elsewhere)
  * must end unknown with its reason, never a pass and never a fail.
  */
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { LOG_GROUP_TYPE, METRIC_ALARM_TYPE, METRIC_FILTER_TYPE } from '../../../collectors/aws/monitoring.js';
@@ -255,6 +257,28 @@ describe('CloudWatch Logs and CloudWatch collection against the sandbox', () => 
     expect(collected.calls.filter((c) => c === 'DescribeLogGroups ServiceUnavailableException').length).toBe(2 * sandbox.aws.accounts.length * sandbox.aws.regions.length);
     expect(collected.calls.filter((c) => c === 'DescribeAlarms InternalServiceFault').length).toBe(2 * sandbox.aws.accounts.length * sandbox.aws.regions.length);
     expect(new Set(findings(collected, RETENTION).map((f) => f.status))).toEqual(new Set(['unknown']));
+  });
+
+  it('the sandbox validates page sizes and tokens as the APIs document them', async () => {
+    const clients = sandboxAwsClients(sandbox.aws);
+    try {
+      const logs = clients.logs({ account: a0, region: home });
+      const cloudwatch = clients.cloudwatch({ account: a0, region: home });
+      await expect(logs.send(new DescribeLogGroupsCommand({ limit: 51 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(logs.send(new DescribeMetricFiltersCommand({ nextToken: 'not-a-token' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(logs.send(new DescribeMetricFiltersCommand({ logGroupName: 'no-such-group' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(cloudwatch.send(new DescribeAlarmsCommand({ NextToken: 'not-a-token' }))).rejects.toMatchObject({ name: 'InvalidNextToken' });
+      // Defaults: 50 log groups and 50 alarms a page, then a token.
+      const first = await logs.send(new DescribeLogGroupsCommand({}));
+      expect(first.logGroups).toHaveLength(50);
+      expect(first.nextToken).toBeDefined();
+      const alarms = await cloudwatch.send(new DescribeAlarmsCommand({}));
+      expect(alarms.MetricAlarms).toHaveLength(50);
+      expect(alarms.NextToken).toBeDefined();
+      expect((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmTypes: ['CompositeAlarm'] }))).MetricAlarms).toEqual([]);
+    } finally {
+      clients.close();
+    }
   });
 
   it('does not call CloudWatch when no enabled control reads its types', async () => {
