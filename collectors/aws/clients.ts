@@ -2,7 +2,8 @@
  * The SDK clients the AWS collector uses, one factory per service so the sandbox and tests can point
  * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled), IAM
  * (the credential report, account summary and password policy AWS Config does not record), CloudTrail
- * (trail logging status and event selectors).
+ * (trail logging status and event selectors), CloudWatch Logs and CloudWatch (log groups, metric filters
+ * and metric alarms, which AWS Config does not record).
  *
  * Clients are kept per service × account × region × role for the collector's life and share one pair
  * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
@@ -13,6 +14,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { AccountClient } from '@aws-sdk/client-account';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -33,6 +36,9 @@ export interface AwsClients {
   iam(target: ClientTarget): IAMClient;
   /** CloudTrail in the target's region: trail status and event selectors (cloudtrail.ts). */
   cloudtrail(target: ClientTarget): CloudTrailClient;
+  /** CloudWatch Logs and CloudWatch (monitoring.ts): log groups, metric filters, metric alarms, per region. */
+  logs(target: ClientTarget): CloudWatchLogsClient;
+  cloudwatch(target: ClientTarget): CloudWatchClient;
   /** Destroys every client and closes its sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -59,7 +65,7 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
  * accounts, since a call holds one socket and the collector bounds the calls in flight.
  */
-export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'cloudtrail';
+export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'cloudtrail' | 'logs' | 'cloudwatch';
 
 /** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
 export interface SharedAgents {
@@ -93,6 +99,8 @@ export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsSer
     account: (target) => cached('account', target, (config) => new AccountClient(config)),
     iam: (target) => cached('iam', target, (config) => new IAMClient(config)),
     cloudtrail: (target) => cached('cloudtrail', target, (config) => new CloudTrailClient(config)),
+    logs: (target) => cached('logs', target, (config) => new CloudWatchLogsClient(config)),
+    cloudwatch: (target) => cached('cloudwatch', target, (config) => new CloudWatchClient(config)),
     close() {
       for (const client of clients.values()) client.destroy();
       clients.clear();

@@ -47,6 +47,7 @@ import {
 import { aggregatorCloudTrailReason, collectCloudTrail } from './cloudtrail.js';
 import { aggregatorIdentityReason, collectIdentity, IAM_IDENTITY_TYPES } from './identity.js';
 import { CLOUDTRAIL_API_TYPES } from './identity-types.js';
+import { aggregatorMonitoringReason, collectMonitoring, MONITORING_TYPES, type MonitoringRegion } from './monitoring.js';
 import { normalizeConfigItem } from './normalize.js';
 import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
 
@@ -141,18 +142,21 @@ export class AwsConfigCollector implements Collector {
   async collect(context: CollectContext): Promise<CollectorRun> {
     const wanted = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
     // The identity pseudo-types come from each account's IAM API (identity.ts), the trail status from its
-    // CloudTrail API (cloudtrail.ts), never from AWS Config.
-    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t));
+    // CloudTrail API (cloudtrail.ts), the CloudWatch types from its CloudWatch Logs and CloudWatch APIs
+    // (monitoring.ts), never from AWS Config.
+    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t) && !MONITORING_TYPES.has(t));
     const identity = wanted.filter((t) => IAM_IDENTITY_TYPES.has(t));
     const trails = wanted.filter((t) => CLOUDTRAIL_API_TYPES.has(t));
+    const monitoring = wanted.filter((t) => MONITORING_TYPES.has(t));
     if (this.config.aggregator) {
       const run = await this.collectAggregate(context, types, this.config.aggregator);
-      if (identity.length === 0 && trails.length === 0) return run;
-      // An aggregator reads no account's IAM or CloudTrail: every account it reports (and every configured one) says so.
+      if (identity.length === 0 && trails.length === 0 && monitoring.length === 0) return run;
+      // An aggregator reads no account's IAM, CloudTrail or CloudWatch: every account it reports (and every configured one) says so.
       const at = context.now().toISOString();
       const gaps: CoverageGap[] = [
         ...(identity.length > 0 ? [{ types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) }] : []),
         ...(trails.length > 0 ? [{ types: trails, reason: aggregatorCloudTrailReason(this.config.aggregator.name) }] : []),
+        ...(monitoring.length > 0 ? [{ types: monitoring, reason: aggregatorMonitoringReason(this.config.aggregator.name) }] : []),
       ];
       const accounts = [...new Set([...this.config.accounts.map((a) => a.id), ...run.coverage.map((s) => s.account)])];
       const coverage = accounts.reduce(
@@ -161,7 +165,7 @@ export class AwsConfigCollector implements Collector {
       );
       return { ...run, coverage };
     }
-    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, trails, account)));
+    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, trails, monitoring, account)));
     return { coverage: outcomes.flatMap((o) => o.coverage), accounts: outcomes.map((o) => o.outcome) };
   }
 
@@ -170,6 +174,7 @@ export class AwsConfigCollector implements Collector {
     types: readonly string[],
     identityTypes: readonly string[],
     trailTypes: readonly string[],
+    monitoringTypes: readonly string[],
     account: AccountConfig,
   ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
@@ -179,7 +184,7 @@ export class AwsConfigCollector implements Collector {
     const at = (): string => context.now().toISOString();
     const failedEverywhere = (error: string): CollectionScope[] => {
       context.logger.warn({ provider: 'aws', account: account.id, error }, 'collection failed for this account');
-      const all = [...types, ...identityTypes, ...trailTypes];
+      const all = [...types, ...identityTypes, ...trailTypes, ...monitoringTypes];
       return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types: all, outcome: { status: 'failed', error, at: at() } }));
     };
 
@@ -187,12 +192,18 @@ export class AwsConfigCollector implements Collector {
     const identity = await this.verifyIdentity(context, limit, target, account);
     if (identity !== undefined) coverage = failedEverywhere(identity);
     else {
-      const planned = this.planRegions(context, limit, target, types);
+      const planned = this.planRegions(context, limit, target, [...types, ...monitoringTypes]);
       const [config, iam, trail] = await Promise.all([
         (async (): Promise<CollectionScope[]> => {
           const plan = await planned;
           if (typeof plan === 'string') return failedEverywhere(plan);
-          return [...(await this.collectRegions(context, limit, types, target, plan.regions, counter)), ...plan.extra];
+          const [config, monitoring] = await Promise.all([
+            // Only CloudWatch types wanted: AWS Config is not asked, each region still gets its scope.
+            types.length > 0 ? this.collectRegions(context, limit, types, target, plan.regions, counter) : plan.regions.map((region): CollectionScope => ({ provider: 'aws', account: account.id, region, types: [], outcome: { status: 'ok', collectedAt: at() } })),
+            monitoringTypes.length > 0 ? Promise.all(plan.regions.map((region) => this.collectCloudWatch(context, limit, target, region, monitoringTypes))) : [],
+          ]);
+          counter.resources += monitoring.reduce((n, m) => n + m.resources, 0);
+          return [...withMonitoring(config, plan.regions, monitoring), ...plan.extra];
         })(),
         identityTypes.length > 0 ? this.collectIamIdentity(context, limit, target, identityTypes) : undefined,
         // DescribeTrails is asked in the collected Regions; without a plan, failedEverywhere names the types.
@@ -235,6 +246,17 @@ export class AwsConfigCollector implements Collector {
       account: target.account,
       regions,
       client: (region) => this.clients.cloudtrail({ ...target, region }),
+      call: (operation, fn) => this.call(context, limit, operation, fn),
+    }, types);
+  }
+
+  /** One region's CloudWatch Logs and CloudWatch data (monitoring.ts), through the same limiter, retries and recorder. */
+  private collectCloudWatch(context: CollectContext, limit: Limiter, target: AccountTarget, region: string, types: readonly string[]): Promise<MonitoringRegion> {
+    return collectMonitoring(context, {
+      account: target.account,
+      region,
+      logs: this.clients.logs({ ...target, region }),
+      cloudwatch: this.clients.cloudwatch({ ...target, region }),
       call: (operation, fn) => this.call(context, limit, operation, fn),
     }, types);
   }
@@ -726,6 +748,21 @@ function withGlobalScope(scopes: readonly CollectionScope[], extra: CollectionSc
   const gaps = [...(existing.gaps ?? []), ...(extra.gaps ?? [])];
   const merged: CollectionScope = { ...existing, types, ...(gaps.length > 0 ? { gaps } : {}) };
   return scopes.map((s, i) => (i === index ? merged : s));
+}
+
+/**
+ * Adds each collected region's CloudWatch coverage to its AWS Config scope (one scope per account × region).
+ * A region whose AWS Config collection failed stays failed for every type: its outcome is the scope's.
+ */
+function withMonitoring(scopes: readonly CollectionScope[], regions: readonly string[], monitoring: readonly MonitoringRegion[]): CollectionScope[] {
+  if (monitoring.length === 0) return [...scopes];
+  return scopes.map((scope) => {
+    const found = monitoring[regions.indexOf(scope.region)];
+    if (!found) return scope;
+    const gaps = [...(scope.gaps ?? []), ...found.gaps];
+    const types = scope.types === 'all' ? 'all' : [...new Set([...scope.types, ...found.types, ...(scope.outcome.status === 'ok' ? [] : found.gaps.flatMap((g) => g.types))])].sort();
+    return { ...scope, types, ...(gaps.length > 0 ? { gaps } : {}) };
+  });
 }
 
 function typeCondition(types: readonly string[]): string {

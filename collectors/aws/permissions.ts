@@ -1,9 +1,9 @@
 /**
- * Every AWS API operation collectors/aws/config-service.ts (and identity.ts, cloudtrail.ts) can call, and the IAM action it needs.
+ * Every AWS API operation collectors/aws/config-service.ts (and identity.ts, cloudtrail.ts, monitoring.ts) can call, and the IAM action it needs.
  * Plain data: `kansa permissions --provider aws` and deploy/iam/aws-policy.json are generated from it,
  * and tests check it against the commands the collector imports and the calls the sandbox sees.
  * Modes: `accounts` (per-account Select, optionally through an assumed role) and `aggregator`.
- * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail): the policy names their own actions.
+ * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail, CloudWatch Logs, CloudWatch): the policy names their own actions.
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -126,6 +126,28 @@ export const AWS_PERMISSIONS: PermissionDeclaration = {
       modes: ['accounts'],
       forTypesMatching: '^AWS::CloudTrail::TrailStatus$',
       reason: 'which events each trail records: management events read/write and S3 data events for all buckets',
+    },
+    // CloudWatch Logs and CloudWatch (collectors/aws/monitoring.ts): per account × collected region, only for the types enabled controls read.
+    {
+      operation: 'DescribeLogGroups',
+      actions: ['logs:DescribeLogGroups'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::Logs::LogGroup$',
+      reason: 'each log group\'s retention (retentionInDays; absent: never expire), which AWS Config does not record',
+    },
+    {
+      operation: 'DescribeMetricFilters',
+      actions: ['logs:DescribeMetricFilters'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::Logs::MetricFilter$',
+      reason: 'the metric filters (pattern, metric) on the log group a CloudTrail trail delivers to: the CIS monitoring filters',
+    },
+    {
+      operation: 'DescribeAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::CloudWatch::MetricAlarm$',
+      reason: 'the metric alarms on those filters\' metrics and whether they have actions (someone is notified)',
     },
   ],
 };

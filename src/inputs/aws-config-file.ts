@@ -14,6 +14,7 @@ import { basename } from 'node:path';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import { CONFIG_RECORDER_TYPE } from '../../collectors/aws/coverage.js';
 import { IAM_IDENTITY_TYPES, TRAIL_STATUS_TYPE } from '../../collectors/aws/identity-types.js';
+import { MONITORING_TYPES } from '../../collectors/aws/monitoring-types.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
@@ -233,8 +234,9 @@ export function readFileSyncWith(file: string, inputs: ProviderInputs, lines: bo
 /** AWS Config files read whole into memory (small inputs: fixtures, tests; `kansa evaluate` streams instead). */
 /**
  * AWS Config files hold configuration items, never the recorders' own state nor the IAM identity data
- * (credential report, account summary, password policy), which kansa reads live: even a complete
- * snapshot leaves them unknown, never vacuously compliant.
+ * (credential report, account summary, password policy), nor CloudWatch Logs log groups, metric filters
+ * and the alarms DescribeAlarms returns, which kansa reads live: even a complete snapshot leaves them
+ * unknown, never vacuously compliant.
  */
 const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
   [
@@ -258,6 +260,13 @@ const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
       en: `AWS Config files do not hold trail logging status and event selectors (${TRAIL_STATUS_TYPE}); live collection reads them from each account's CloudTrail API`,
     },
   ],
+  ...[...MONITORING_TYPES].map((type): [string, Bilingual] => [
+    type,
+    {
+      ja: `AWS Config のファイルには ${type} が含まれません。CloudWatch Logs と CloudWatch の API から読み取るライブ収集を使ってください`,
+      en: `AWS Config files do not hold ${type}; live collection reads it from each account's CloudWatch Logs and CloudWatch APIs`,
+    },
+  ]),
 ]);
 
 export function readAwsConfigFiles(files: readonly string[], format: InputFormat | undefined, now: Date, wanted?: ReadonlySet<string>): OfflineInventory {

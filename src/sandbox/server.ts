@@ -16,6 +16,7 @@ import { AwsAccountHandler } from './aws-account.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
 import { AwsIamHandler } from './aws-iam.js';
 import { AwsCloudTrailHandler } from './aws-cloudtrail.js';
+import { AwsCloudWatchHandler, AwsLogsHandler } from './aws-monitoring.js';
 import { AwsStsHandler } from './aws-sts.js';
 import { AwsRecording, type AwsRecordingOptions } from './estate/aws-recording.js';
 import { AWS_SANDBOX_SECRET, sandboxAccessKeyFor } from './aws-credentials.js';
@@ -109,6 +110,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     new AwsIamHandler(estate, faults, callLog, () => recording),
     new AwsCloudTrailHandler(estate, faults, callLog, () => recording),
     new AwsAccountHandler(estate, faults, callLog, () => recording),
+    // Before AWS Config, which takes any request with an X-Amz-Target: these are told apart by their SigV4 service.
+    new AwsLogsHandler(estate, faults, callLog, () => recording),
+    new AwsCloudWatchHandler(estate, faults, callLog, () => recording),
     aws,
   ];
 

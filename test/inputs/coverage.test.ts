@@ -79,8 +79,13 @@ const IDENTITY_GAPS = ['AWS::IAM::CredentialReportUser', 'AWS::IAM::AccountSumma
 }));
 /** Nor each trail's logging status and event selectors, read live from CloudTrail. */
 const TRAIL_STATUS_GAP = { types: ['AWS::CloudTrail::TrailStatus'], reason: expect.objectContaining({ en: expect.stringContaining("live collection reads them from each account's CloudTrail API") as unknown }) as unknown };
+/** Nor CloudWatch Logs log groups, metric filters and DescribeAlarms' alarms, read live from their APIs. */
+const MONITORING_GAPS = ['AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::CloudWatch::MetricAlarm'].map((type) => ({
+  types: [type],
+  reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's CloudWatch Logs and CloudWatch APIs` }) as unknown,
+}));
 /** What every AWS file scope lacks, whatever the file holds. */
-const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS, TRAIL_STATUS_GAP];
+const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS, TRAIL_STATUS_GAP, ...MONITORING_GAPS];
 
 const only = (coverage: readonly CollectionScope[], provider: ProviderId, account: string, region = 'global'): CollectionScope => {
   const found = coverage.filter((s) => s.provider === provider && s.account === account && s.region === region);

@@ -27,7 +27,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
   // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
-  aws: (a) => /^(config|account|sts|iam|cloudtrail):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
+  aws: (a) => /^(config|account|sts|iam|cloudtrail|logs|cloudwatch):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -90,11 +90,11 @@ describe('declarations follow the code', () => {
   const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
-  it('AWS: every AWS Config, STS, Account, IAM and CloudTrail command the collector imports is declared', () => {
-    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts') + source('collectors/aws/cloudtrail.ts');
-    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|cloudtrail)'/g)].map((m) => m[1]!).join(',');
+  it('AWS: every AWS Config, STS, Account, IAM, CloudTrail, CloudWatch Logs and CloudWatch command the collector imports is declared', () => {
+    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts') + source('collectors/aws/cloudtrail.ts') + source('collectors/aws/monitoring.ts');
+    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|cloudtrail|cloudwatch-logs|cloudwatch)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors']));
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'DescribeLogGroups', 'DescribeMetricFilters', 'DescribeAlarms']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -171,6 +171,7 @@ describe('narrowed to a configuration', () => {
       'cloudtrail:DescribeTrails',
       'cloudtrail:GetEventSelectors',
       'cloudtrail:GetTrailStatus',
+      'cloudwatch:DescribeAlarms',
       'config:BatchGetResourceConfig',
       'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders',
@@ -180,6 +181,8 @@ describe('narrowed to a configuration', () => {
       'iam:GetAccountSummary',
       'iam:GetCredentialReport',
       'iam:ListVirtualMFADevices',
+      'logs:DescribeLogGroups',
+      'logs:DescribeMetricFilters',
       'sts:GetCallerIdentity',
     ]);
   });
