@@ -1,7 +1,8 @@
 /**
  * The SDK clients the AWS collector uses, one factory per service so the sandbox and tests can point
  * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled), IAM
- * (the credential report, account summary and password policy AWS Config does not record).
+ * (the credential report, account summary and password policy AWS Config does not record), and per
+ * region EC2, Inspector and Security Hub (public snapshots and AMIs, scanning and hub status).
  *
  * Clients are kept per service × account × region × role for the collector's life and share one pair
  * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
@@ -12,7 +13,10 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { AccountClient } from '@aws-sdk/client-account';
 import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
 
@@ -29,6 +33,12 @@ export interface AwsClients {
   sts(target: ClientTarget): STSClient;
   account(target: ClientTarget): AccountClient;
   iam(target: ClientTarget): IAMClient;
+  /** Regional: public snapshots and AMIs (ec2-exposure.ts). */
+  ec2(target: ClientTarget): EC2Client;
+  /** Regional: Amazon Inspector status (detection-services.ts). */
+  inspector2(target: ClientTarget): Inspector2Client;
+  /** Regional: Security Hub subscription (detection-services.ts). */
+  securityhub(target: ClientTarget): SecurityHubClient;
   /** Destroys every client and closes its sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -55,7 +65,7 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
  * accounts, since a call holds one socket and the collector bounds the calls in flight.
  */
-export type AwsService = 'config' | 'sts' | 'account' | 'iam';
+export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'ec2' | 'inspector2' | 'securityhub';
 
 /** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
 export interface SharedAgents {
@@ -88,6 +98,9 @@ export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsSer
     sts: (target) => cached('sts', target, (config) => new STSClient(config)),
     account: (target) => cached('account', target, (config) => new AccountClient(config)),
     iam: (target) => cached('iam', target, (config) => new IAMClient(config)),
+    ec2: (target) => cached('ec2', target, (config) => new EC2Client(config)),
+    inspector2: (target) => cached('inspector2', target, (config) => new Inspector2Client(config)),
+    securityhub: (target) => cached('securityhub', target, (config) => new SecurityHubClient(config)),
     close() {
       for (const client of clients.values()) client.destroy();
       clients.clear();

@@ -46,6 +46,7 @@ import {
 } from './coverage.js';
 import { aggregatorIdentityReason, collectIdentity, IAM_IDENTITY_TYPES } from './identity.js';
 import { normalizeConfigItem } from './normalize.js';
+import { aggregatorRegionalReason, collectRegional, REGIONAL_DIRECT_TYPES } from './regional.js';
 import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
 
 /** Largest page SelectResourceConfig / SelectAggregateResourceConfig return (API reference: Limit 0–100). */
@@ -139,22 +140,27 @@ export class AwsConfigCollector implements Collector {
   async collect(context: CollectContext): Promise<CollectorRun> {
     const wanted = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
     // The identity pseudo-types come from each account's IAM API (identity.ts), never from AWS Config.
-    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t));
+    // The regional pseudo-types come from each account's EC2, Inspector and Security Hub APIs (regional.ts).
+    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t) && !REGIONAL_DIRECT_TYPES.has(t));
     const identity = wanted.filter((t) => IAM_IDENTITY_TYPES.has(t));
+    const direct = wanted.filter((t) => REGIONAL_DIRECT_TYPES.has(t));
     if (this.config.aggregator) {
       const run = await this.collectAggregate(context, types, this.config.aggregator);
-      if (identity.length === 0) return run;
-      // An aggregator reads no account's IAM: every account it reports (and every configured one) says so.
+      if (identity.length === 0 && direct.length === 0) return run;
+      // An aggregator reads no account's IAM or service APIs: every account it reports (and every configured one) says so.
       const at = context.now().toISOString();
-      const gap: CoverageGap = { types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) };
+      const gaps: CoverageGap[] = [
+        ...(identity.length > 0 ? [{ types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) }] : []),
+        ...(direct.length > 0 ? [{ types: direct, reason: aggregatorRegionalReason(this.config.aggregator.name) }] : []),
+      ];
       const accounts = [...new Set([...this.config.accounts.map((a) => a.id), ...run.coverage.map((s) => s.account)])];
       const coverage = accounts.reduce(
-        (scopes, account) => withGlobalScope(scopes, { provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps: [gap], outcome: { status: 'ok', collectedAt: at } }),
+        (scopes, account) => withGlobalScope(scopes, { provider: 'aws', account, region: GLOBAL_REGION, types: [], gaps, outcome: { status: 'ok', collectedAt: at } }),
         run.coverage,
       );
       return { ...run, coverage };
     }
-    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, account)));
+    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, direct, account)));
     return { coverage: outcomes.flatMap((o) => o.coverage), accounts: outcomes.map((o) => o.outcome) };
   }
 
@@ -162,6 +168,7 @@ export class AwsConfigCollector implements Collector {
     context: CollectContext,
     types: readonly string[],
     identityTypes: readonly string[],
+    directTypes: readonly string[],
     account: AccountConfig,
   ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
@@ -171,7 +178,7 @@ export class AwsConfigCollector implements Collector {
     const at = (): string => context.now().toISOString();
     const failedEverywhere = (error: string): CollectionScope[] => {
       context.logger.warn({ provider: 'aws', account: account.id, error }, 'collection failed for this account');
-      const all = [...types, ...identityTypes];
+      const all = [...types, ...identityTypes, ...directTypes];
       return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types: all, outcome: { status: 'failed', error, at: at() } }));
     };
 
@@ -181,9 +188,18 @@ export class AwsConfigCollector implements Collector {
     else {
       const [config, iam] = await Promise.all([
         (async (): Promise<CollectionScope[]> => {
-          const plan = await this.planRegions(context, limit, target, types);
+          const plan = await this.planRegions(context, limit, target, [...types, ...directTypes]);
           if (typeof plan === 'string') return failedEverywhere(plan);
-          return [...(await this.collectRegions(context, limit, types, target, plan.regions, counter)), ...plan.extra];
+          const [config, direct] = await Promise.all([
+            this.collectRegions(context, limit, types, target, plan.regions, counter),
+            Promise.all(directTypes.length === 0 ? [] : plan.regions.map((region) => this.collectRegionalDirect(context, limit, target, region, directTypes))),
+          ]);
+          let scopes = [...config, ...plan.extra];
+          for (const regional of direct) {
+            counter.resources += regional.resources;
+            scopes = withGlobalScope(scopes, regional.scope);
+          }
+          return scopes;
         })(),
         identityTypes.length > 0 ? this.collectIamIdentity(context, limit, target, identityTypes) : undefined,
       ]);
@@ -205,6 +221,11 @@ export class AwsConfigCollector implements Collector {
         resources: counter.resources,
       },
     };
+  }
+
+  /** One region's EC2, Inspector and Security Hub data (regional.ts), through the same limiter, retries and recorder. */
+  private collectRegionalDirect(context: CollectContext, limit: Limiter, target: AccountTarget, region: string, types: readonly string[]): Promise<{ scope: CollectionScope; resources: number }> {
+    return collectRegional(context, this.clients, target, region, (operation, fn) => this.call(context, limit, operation, fn), types);
   }
 
   /** The account's IAM identity data (identity.ts), through the same limiter, retries and recorder. */
@@ -306,6 +327,8 @@ export class AwsConfigCollector implements Collector {
     counter: Counter,
   ): Promise<CollectionScope[]> {
     const account = target.account;
+    // Only direct-API types wanted (regional.ts): AWS Config has nothing to say, not even its recorders.
+    if (types.length === 0) return regions.map((region) => ({ provider: 'aws', account, region, types: [], outcome: { status: 'ok', collectedAt: context.now().toISOString() } }));
     const wantRecorders = types.includes(CONFIG_RECORDER_TYPE);
     const data = types.filter((t) => t !== CONFIG_RECORDER_TYPE);
     const regional = data.filter((t) => !IAM_GLOBAL_TYPES.has(t));
@@ -693,7 +716,7 @@ interface BatchKey {
 }
 
 /**
- * Adds an account's global scope, merged into the one already there (one scope per account × region):
+ * Adds an account's global scope (or a region's direct-API scope), merged into the one already there (one scope per account × region):
  * the covered types and the gaps of both, the first's outcome.
  */
 function withGlobalScope(scopes: readonly CollectionScope[], extra: CollectionScope): CollectionScope[] {

@@ -14,6 +14,7 @@ import { basename } from 'node:path';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import { CONFIG_RECORDER_TYPE } from '../../collectors/aws/coverage.js';
 import { IAM_IDENTITY_TYPES } from '../../collectors/aws/identity-types.js';
+import { REGIONAL_DIRECT_TYPES } from '../../collectors/aws/regional-types.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
@@ -233,7 +234,8 @@ export function readFileSyncWith(file: string, inputs: ProviderInputs, lines: bo
 /** AWS Config files read whole into memory (small inputs: fixtures, tests; `kansa evaluate` streams instead). */
 /**
  * AWS Config files hold configuration items, never the recorders' own state nor the IAM identity data
- * (credential report, account summary, password policy), which kansa reads live: even a complete
+ * (credential report, account summary, password policy) nor the regional service data (public snapshots
+ * and AMIs, Inspector and Security Hub status), which kansa reads live: even a complete
  * snapshot leaves them unknown, never vacuously compliant.
  */
 const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
@@ -249,6 +251,13 @@ const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
     {
       ja: `AWS Config のファイルには IAM の認証情報レポート等（${type}）が含まれません。IAM API から読み取るライブ収集を使ってください`,
       en: `AWS Config files do not hold ${type}; live collection reads it from each account's IAM API`,
+    },
+  ]),
+  ...[...REGIONAL_DIRECT_TYPES].map((type): [string, Bilingual] => [
+    type,
+    {
+      ja: `AWS Config のファイルには ${type}（EC2・Inspector・Security Hub の API から読む情報）が含まれません。各リージョンのサービス API から読み取るライブ収集を使ってください`,
+      en: `AWS Config files do not hold ${type}; live collection reads it from each account's service API in each region`,
     },
   ]),
 ]);

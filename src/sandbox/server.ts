@@ -14,6 +14,8 @@ import type { AzureEstateOptions, SandboxAzure } from './azure.js';
 import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
 import { AwsAccountHandler } from './aws-account.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
+import { AwsDetectionHandler } from './aws-detection.js';
+import { AwsEc2Handler } from './aws-ec2.js';
 import { AwsIamHandler } from './aws-iam.js';
 import { AwsStsHandler } from './aws-sts.js';
 import { AwsRecording, type AwsRecordingOptions } from './estate/aws-recording.js';
@@ -101,11 +103,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults ?? {}, estate.seed);
   const callLog = new CallLog();
   const aws = new AwsConfigHandler(estate, faults, callLog, () => recording, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
-  // STS, IAM and the Account API share the AWS listener, told apart by the SigV4 service they are signed for.
+  // STS, IAM, the Account API, EC2, Inspector and Security Hub share the AWS listener, told apart by the SigV4 service they are signed for.
   const handlers: readonly ProviderHandler[] = [
     new AwsStsHandler(estate, faults, callLog, () => recording),
     new AwsIamHandler(estate, faults, callLog, () => recording),
     new AwsAccountHandler(estate, faults, callLog, () => recording),
+    new AwsEc2Handler(estate, faults, callLog, () => recording),
+    new AwsDetectionHandler(estate, faults, callLog, () => recording),
     aws,
   ];
 

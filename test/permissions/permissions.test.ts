@@ -27,7 +27,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
   // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
-  aws: (a) => /^(config|account|sts|iam):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
+  aws: (a) => /^(config|account|sts|iam|ec2|inspector2|securityhub):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -91,10 +91,10 @@ describe('declarations follow the code', () => {
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
   it('AWS: every AWS Config, STS, Account and IAM command the collector imports is declared', () => {
-    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts');
-    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam)'/g)].map((m) => m[1]!).join(',');
+    const text = ['config-service', 'identity', 'ec2-exposure', 'detection-services'].map((f) => source(`collectors/aws/${f}.ts`)).join('\n');
+    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|ec2|inspector2|securityhub)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices']));
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeSnapshots', 'DescribeImages', 'BatchGetAccountStatus', 'DescribeHub']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -172,11 +172,15 @@ describe('narrowed to a configuration', () => {
       'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders',
       'config:SelectResourceConfig',
+      'ec2:DescribeImages',
+      'ec2:DescribeSnapshots',
       'iam:GenerateCredentialReport',
       'iam:GetAccountPasswordPolicy',
       'iam:GetAccountSummary',
       'iam:GetCredentialReport',
       'iam:ListVirtualMFADevices',
+      'inspector2:BatchGetAccountStatus',
+      'securityhub:DescribeHub',
       'sts:GetCallerIdentity',
     ]);
   });
@@ -199,7 +203,7 @@ describe('narrowed to a configuration', () => {
 
   it('drops BatchGet when no enabled control reads S3 buckets', () => {
     const withoutBuckets = controls.filter((c) => !c.resourceTypes.includes('AWS::S3::Bucket') && !c.context.some((x) => x.type === 'AWS::S3::Bucket'));
-    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /BatchGet|Select/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
+    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /^config:(BatchGet|Select)/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
   });
 
   it('Azure: ARM only, listed subscriptions → no Resource Graph; Subscriptions List still confirms they are visible', () => {

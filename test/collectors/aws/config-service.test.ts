@@ -6,6 +6,7 @@
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import type { CollectorRun } from '../../../collectors/types.js';
 import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity.js';
+import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
@@ -16,7 +17,7 @@ import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const RESOURCES = 800;
 // The identity pseudo-types come from IAM, not AWS Config: test/collectors/aws/identity.test.ts covers them.
-const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))].filter((t) => !IAM_IDENTITY_TYPES.has(t));
+const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))].filter((t) => !IAM_IDENTITY_TYPES.has(t) && !REGIONAL_DIRECT_TYPES.has(t));
 
 interface Collected {
   resources: Resource[];

@@ -2,6 +2,7 @@
 import { ResourceType } from '@aws-sdk/client-config-service';
 import { CONFIG_RECORDER_TYPE } from '../../../collectors/aws/coverage.js';
 import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity.js';
+import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { bundledMappings } from '../../support/evaluate.js';
 
 describe('the bundled AWS controls', () => {
@@ -19,7 +20,7 @@ describe('the bundled AWS controls', () => {
     // Over a complete AWS Config snapshot a control on an unrecorded type would pass vacuously; the
     // recorders come from DescribeConfigurationRecorders, and offline files declare them a gap.
     // The identity pseudo-types come from each account's IAM API (collectors/aws/identity.ts).
-    const recorded = new Set<string>([...Object.values(ResourceType), CONFIG_RECORDER_TYPE, ...IAM_IDENTITY_TYPES]);
+    const recorded = new Set<string>([...Object.values(ResourceType), CONFIG_RECORDER_TYPE, ...IAM_IDENTITY_TYPES, ...REGIONAL_DIRECT_TYPES]);
     const types = new Set(aws.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
     expect([...types].filter((t) => !recorded.has(t))).toEqual([]);
   });
