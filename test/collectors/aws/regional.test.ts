@@ -6,9 +6,10 @@
  */
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
+import { inspectorStatus } from '../../../collectors/aws/detection-services.js';
 import { INSPECTOR_STATUS_TYPE, PUBLIC_IMAGES_TYPE, PUBLIC_SNAPSHOTS_TYPE, SECURITY_HUB_STATUS_TYPE } from '../../../collectors/aws/regional-types.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
-import type { CollectorRun } from '../../../collectors/types.js';
+import type { CollectContext, CollectorRun } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import { GLOBAL_REGION, type Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
@@ -174,6 +175,18 @@ describe('AWS regional service collection against the sandbox', () => {
     expect(left.gaps?.[0]?.types).toEqual(expect.arrayContaining(TYPES));
     const f = findings(c);
     for (const control of CONTROLS) expect(f[`${control} ${a0}/${r1}`]?.status).toBe('unknown');
+  });
+
+  it('Inspector: an account in failedAccounts (ACCESS_DENIED) is an error, never read as disabled', async () => {
+    // Signed as a0 but asking for a1, which a0 does not administer: Inspector lists a1 under failedAccounts.
+    const clients = sandboxAwsClients(sandbox.aws, () => a0);
+    try {
+      const context = { signal: new AbortController().signal, now: () => NOW } as unknown as CollectContext;
+      const target = { account: a1, region: r0, inspector2: clients.inspector2({ account: a1, region: r0 }), securityhub: clients.securityhub({ account: a1, region: r0 }), call: <T>(_o: string, fn: () => Promise<T>): Promise<T> => fn() };
+      await expect(inspectorStatus(context, target)).rejects.toThrow(/ACCESS_DENIED/);
+    } finally {
+      clients.close();
+    }
   });
 
   it('aggregator mode reads no account\'s service APIs: every account says so in its global scope', async () => {
