@@ -3,7 +3,8 @@
  * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled), IAM
  * (the credential report, account summary and password policy AWS Config does not record), CloudTrail
  * (trail logging status and event selectors), CloudWatch Logs and CloudWatch (log groups, metric filters
- * and metric alarms, which AWS Config does not record).
+ * and metric alarms, which AWS Config does not record), and per region EC2, Inspector and Security Hub
+ * (public snapshots and AMIs, scanning and hub status).
  *
  * Clients are kept per service × account × region × role for the collector's life and share one pair
  * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
@@ -17,7 +18,10 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
 
@@ -39,6 +43,12 @@ export interface AwsClients {
   /** CloudWatch Logs and CloudWatch (monitoring.ts): log groups, metric filters, metric alarms, per region. */
   logs(target: ClientTarget): CloudWatchLogsClient;
   cloudwatch(target: ClientTarget): CloudWatchClient;
+  /** Regional: public snapshots and AMIs (ec2-exposure.ts). */
+  ec2(target: ClientTarget): EC2Client;
+  /** Regional: Amazon Inspector status (detection-services.ts). */
+  inspector2(target: ClientTarget): Inspector2Client;
+  /** Regional: Security Hub subscription (detection-services.ts). */
+  securityhub(target: ClientTarget): SecurityHubClient;
   /** Destroys every client and closes its sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -65,7 +75,7 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
  * accounts, since a call holds one socket and the collector bounds the calls in flight.
  */
-export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'cloudtrail' | 'logs' | 'cloudwatch';
+export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'ec2' | 'inspector2' | 'securityhub';
 
 /** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
 export interface SharedAgents {
@@ -101,6 +111,9 @@ export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsSer
     cloudtrail: (target) => cached('cloudtrail', target, (config) => new CloudTrailClient(config)),
     logs: (target) => cached('logs', target, (config) => new CloudWatchLogsClient(config)),
     cloudwatch: (target) => cached('cloudwatch', target, (config) => new CloudWatchClient(config)),
+    ec2: (target) => cached('ec2', target, (config) => new EC2Client(config)),
+    inspector2: (target) => cached('inspector2', target, (config) => new Inspector2Client(config)),
+    securityhub: (target) => cached('securityhub', target, (config) => new SecurityHubClient(config)),
     close() {
       for (const client of clients.values()) client.destroy();
       clients.clear();

@@ -49,6 +49,7 @@ import { aggregatorIdentityReason, collectIdentity, IAM_IDENTITY_TYPES } from '.
 import { CLOUDTRAIL_API_TYPES } from './identity-types.js';
 import { aggregatorMonitoringReason, collectMonitoring, MONITORING_TYPES, type MonitoringRegion } from './monitoring.js';
 import { normalizeConfigItem } from './normalize.js';
+import { aggregatorRegionalReason, collectRegional, REGIONAL_DIRECT_TYPES } from './regional.js';
 import { DEFAULT_RETRY, withRetry, type CallError, type RetryPolicy } from './retry.js';
 
 /** Largest page SelectResourceConfig / SelectAggregateResourceConfig return (API reference: Limit 0–100). */
@@ -143,20 +144,23 @@ export class AwsConfigCollector implements Collector {
     const wanted = [...context.types].filter((t) => t.startsWith('AWS::')).sort();
     // The identity pseudo-types come from each account's IAM API (identity.ts), the trail status from its
     // CloudTrail API (cloudtrail.ts), the CloudWatch types from its CloudWatch Logs and CloudWatch APIs
-    // (monitoring.ts), never from AWS Config.
-    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t) && !MONITORING_TYPES.has(t));
+    // (monitoring.ts), the regional pseudo-types from its EC2, Inspector and Security Hub APIs (regional.ts),
+    // never from AWS Config.
+    const types = wanted.filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t) && !MONITORING_TYPES.has(t) && !REGIONAL_DIRECT_TYPES.has(t));
     const identity = wanted.filter((t) => IAM_IDENTITY_TYPES.has(t));
     const trails = wanted.filter((t) => CLOUDTRAIL_API_TYPES.has(t));
     const monitoring = wanted.filter((t) => MONITORING_TYPES.has(t));
+    const direct = wanted.filter((t) => REGIONAL_DIRECT_TYPES.has(t));
     if (this.config.aggregator) {
       const run = await this.collectAggregate(context, types, this.config.aggregator);
-      if (identity.length === 0 && trails.length === 0 && monitoring.length === 0) return run;
-      // An aggregator reads no account's IAM, CloudTrail or CloudWatch: every account it reports (and every configured one) says so.
+      if (identity.length === 0 && trails.length === 0 && monitoring.length === 0 && direct.length === 0) return run;
+      // An aggregator reads no account's IAM or service APIs: every account it reports (and every configured one) says so.
       const at = context.now().toISOString();
       const gaps: CoverageGap[] = [
         ...(identity.length > 0 ? [{ types: identity, reason: aggregatorIdentityReason(this.config.aggregator.name) }] : []),
         ...(trails.length > 0 ? [{ types: trails, reason: aggregatorCloudTrailReason(this.config.aggregator.name) }] : []),
         ...(monitoring.length > 0 ? [{ types: monitoring, reason: aggregatorMonitoringReason(this.config.aggregator.name) }] : []),
+        ...(direct.length > 0 ? [{ types: direct, reason: aggregatorRegionalReason(this.config.aggregator.name) }] : []),
       ];
       const accounts = [...new Set([...this.config.accounts.map((a) => a.id), ...run.coverage.map((s) => s.account)])];
       const coverage = accounts.reduce(
@@ -165,7 +169,7 @@ export class AwsConfigCollector implements Collector {
       );
       return { ...run, coverage };
     }
-    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, trails, monitoring, account)));
+    const outcomes = await Promise.all(this.config.accounts.map((account) => this.collectAccount(context, types, identity, trails, monitoring, direct, account)));
     return { coverage: outcomes.flatMap((o) => o.coverage), accounts: outcomes.map((o) => o.outcome) };
   }
 
@@ -175,6 +179,7 @@ export class AwsConfigCollector implements Collector {
     identityTypes: readonly string[],
     trailTypes: readonly string[],
     monitoringTypes: readonly string[],
+    directTypes: readonly string[],
     account: AccountConfig,
   ): Promise<{ coverage: CollectionScope[]; outcome: AccountOutcome }> {
     const started = performance.now();
@@ -184,7 +189,7 @@ export class AwsConfigCollector implements Collector {
     const at = (): string => context.now().toISOString();
     const failedEverywhere = (error: string): CollectionScope[] => {
       context.logger.warn({ provider: 'aws', account: account.id, error }, 'collection failed for this account');
-      const all = [...types, ...identityTypes, ...trailTypes, ...monitoringTypes];
+      const all = [...types, ...identityTypes, ...trailTypes, ...monitoringTypes, ...directTypes];
       return (this.config.regions ?? [GLOBAL_REGION]).map((region) => ({ provider: 'aws', account: account.id, region, types: all, outcome: { status: 'failed', error, at: at() } }));
     };
 
@@ -192,18 +197,24 @@ export class AwsConfigCollector implements Collector {
     const identity = await this.verifyIdentity(context, limit, target, account);
     if (identity !== undefined) coverage = failedEverywhere(identity);
     else {
-      const planned = this.planRegions(context, limit, target, [...types, ...monitoringTypes]);
+      const planned = this.planRegions(context, limit, target, [...types, ...monitoringTypes, ...directTypes]);
       const [config, iam, trail] = await Promise.all([
         (async (): Promise<CollectionScope[]> => {
           const plan = await planned;
           if (typeof plan === 'string') return failedEverywhere(plan);
-          const [config, monitoring] = await Promise.all([
-            // Only CloudWatch types wanted: AWS Config is not asked, each region still gets its scope.
+          const [config, monitoring, direct] = await Promise.all([
+            // Only live-API types wanted: AWS Config is not asked, each region still gets its scope.
             types.length > 0 ? this.collectRegions(context, limit, types, target, plan.regions, counter) : plan.regions.map((region): CollectionScope => ({ provider: 'aws', account: account.id, region, types: [], outcome: { status: 'ok', collectedAt: at() } })),
             monitoringTypes.length > 0 ? Promise.all(plan.regions.map((region) => this.collectCloudWatch(context, limit, target, region, monitoringTypes))) : [],
+            Promise.all(directTypes.length === 0 ? [] : plan.regions.map((region) => this.collectRegionalDirect(context, limit, target, region, directTypes))),
           ]);
           counter.resources += monitoring.reduce((n, m) => n + m.resources, 0);
-          return [...withMonitoring(config, plan.regions, monitoring), ...plan.extra];
+          let scopes = [...withMonitoring(config, plan.regions, monitoring), ...plan.extra];
+          for (const regional of direct) {
+            counter.resources += regional.resources;
+            scopes = withGlobalScope(scopes, regional.scope);
+          }
+          return scopes;
         })(),
         identityTypes.length > 0 ? this.collectIamIdentity(context, limit, target, identityTypes) : undefined,
         // DescribeTrails is asked in the collected Regions; without a plan, failedEverywhere names the types.
@@ -228,6 +239,11 @@ export class AwsConfigCollector implements Collector {
         resources: counter.resources,
       },
     };
+  }
+
+  /** One region's EC2, Inspector and Security Hub data (regional.ts), through the same limiter, retries and recorder. */
+  private collectRegionalDirect(context: CollectContext, limit: Limiter, target: AccountTarget, region: string, types: readonly string[]): Promise<{ scope: CollectionScope; resources: number }> {
+    return collectRegional(context, this.clients, target, region, (operation, fn) => this.call(context, limit, operation, fn), types);
   }
 
   /** The account's IAM identity data (identity.ts), through the same limiter, retries and recorder. */
@@ -350,6 +366,8 @@ export class AwsConfigCollector implements Collector {
     counter: Counter,
   ): Promise<CollectionScope[]> {
     const account = target.account;
+    // Only direct-API types wanted (regional.ts): AWS Config has nothing to say, not even its recorders.
+    if (types.length === 0) return regions.map((region) => ({ provider: 'aws', account, region, types: [], outcome: { status: 'ok', collectedAt: context.now().toISOString() } }));
     const wantRecorders = types.includes(CONFIG_RECORDER_TYPE);
     const data = types.filter((t) => t !== CONFIG_RECORDER_TYPE);
     const regional = data.filter((t) => !IAM_GLOBAL_TYPES.has(t));
@@ -737,7 +755,7 @@ interface BatchKey {
 }
 
 /**
- * Adds an account's global scope, merged into the one already there (one scope per account × region):
+ * Adds an account's global scope (or a region's direct-API scope), merged into the one already there (one scope per account × region):
  * the covered types and the gaps of both, the first's outcome.
  */
 function withGlobalScope(scopes: readonly CollectionScope[], extra: CollectionScope): CollectionScope[] {

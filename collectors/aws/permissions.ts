@@ -1,9 +1,9 @@
 /**
- * Every AWS API operation collectors/aws/config-service.ts (and identity.ts, cloudtrail.ts, monitoring.ts) can call, and the IAM action it needs.
+ * Every AWS API operation collectors/aws/config-service.ts (and identity.ts, cloudtrail.ts, monitoring.ts, regional.ts) can call, and the IAM action it needs.
  * Plain data: `kansa permissions --provider aws` and deploy/iam/aws-policy.json are generated from it,
  * and tests check it against the commands the collector imports and the calls the sandbox sees.
  * Modes: `accounts` (per-account Select, optionally through an assumed role) and `aggregator`.
- * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail, CloudWatch Logs, CloudWatch): the policy names their own actions.
+ * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail, CloudWatch Logs, CloudWatch, EC2, Inspector, Security Hub): the policy names their own actions.
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -148,6 +148,36 @@ export const AWS_PERMISSIONS: PermissionDeclaration = {
       modes: ['accounts'],
       forTypesMatching: '^AWS::CloudWatch::MetricAlarm$',
       reason: 'the metric alarms on those filters\' metrics and whether they have actions (someone is notified)',
+    },
+    // EC2, Inspector and Security Hub (collectors/aws/regional.ts): per account × region, only for the
+    // regional pseudo-types enabled controls read.
+    {
+      operation: 'DescribeSnapshots',
+      actions: ['ec2:DescribeSnapshots'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::EC2::PublicSnapshots$',
+      reason: 'the account\'s EBS snapshots anyone may restore (OwnerIds self, RestorableByUserIds all): AWS Config does not record createVolumePermission',
+    },
+    {
+      operation: 'DescribeImages',
+      actions: ['ec2:DescribeImages'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::EC2::PublicImages$',
+      reason: 'the account\'s AMIs and whether each is public (launchPermission all): AWS Config does not record AMIs',
+    },
+    {
+      operation: 'BatchGetAccountStatus',
+      actions: ['inspector2:BatchGetAccountStatus'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::Inspector2::AccountStatus$',
+      reason: 'whether Amazon Inspector is enabled in each region, and which scan types (EC2, ECR, Lambda)',
+    },
+    {
+      operation: 'DescribeHub',
+      actions: ['securityhub:DescribeHub'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::SecurityHub::HubStatus$',
+      reason: 'whether the account is subscribed to Security Hub in each region (a denial is unknown, never "not enabled")',
     },
   ],
 };

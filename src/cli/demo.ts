@@ -3,10 +3,10 @@
  * temporary directory, so that every dashboard panel and alert has something to show, and a change in
  * the sandbox estate after the first evidence snapshot, so that a requirement changes state.
  *
- * - attestations for a few manual items and for 5-1 (partial: its controls pass once the exception below
- *   waives the known gaps); one expires within 30 days, one has expired (KansaAttestationExpiringSoon / …Expired);
- * - one exception: the Azure subscriptions that knowingly leave Defender plans on Free (waived findings,
- *   KansaExceptionExpiringSoon);
+ * - attestations for a few manual items and for 5-1 (partial: its controls pass once the exceptions below
+ *   waive the known gaps); one expires within 30 days, one has expired (KansaAttestationExpiringSoon / …Expired);
+ * - exceptions: the Azure subscriptions that knowingly leave Defender plans on Free, and the AWS accounts
+ *   still rolling out Amazon Inspector (waived findings, KansaExceptionExpiringSoon);
  * - evidence snapshots every minute into the directory (state changes are counted between snapshots);
  * - after the first snapshot the first Azure subscription's Defender for SQL plan is set to Free, as an
  *   administrator would with `PUT …/pricings/SqlServers`: 5-1 turns 適合 → 不適合 at the next snapshot.
@@ -71,7 +71,7 @@ attestations:
   );
   writeFileSync(
     exceptions,
-    `# kansa sandbox demo: one exception (kansa schema exceptions)
+    `# kansa sandbox demo: exceptions (kansa schema exceptions)
 exceptions:
 ${others
   .map(
@@ -85,6 +85,21 @@ ${others
       en: "Development subscription: servers and SQL stay on the Free Defender plans, threat detection runs in the production subscription; approved by the information security committee"
     approvedBy: 情報セキュリティ責任者 (CISO)
     reference: DEMO-ISC-001
+    expires: ${day(20)}
+`,
+  )
+  .join('')}${sandbox.aws.accounts
+  .map(
+    (account, i) => `  - id: demo-inspector-rollout-${i + 1}
+    control: aws-inspector-enabled
+    match:
+      provider: aws
+      account: "${account}"
+    justification:
+      ja: "Amazon Inspector は全リージョン・全スキャン種別（EC2・ECR・Lambda）へ段階的に展開中であり、完了までの間は ECR のプッシュ時スキャンと Patch Manager で脆弱性を管理することを情報セキュリティ委員会が承認"
+      en: "Amazon Inspector is being rolled out to every Region and scan type (EC2, ECR, Lambda); until then ECR scan on push and Patch Manager cover vulnerabilities; approved by the information security committee"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: DEMO-ISC-002
     expires: ${day(20)}
 `,
   )

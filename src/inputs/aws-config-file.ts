@@ -15,6 +15,7 @@ import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
 import { CONFIG_RECORDER_TYPE } from '../../collectors/aws/coverage.js';
 import { IAM_IDENTITY_TYPES, TRAIL_STATUS_TYPE } from '../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../collectors/aws/monitoring-types.js';
+import { REGIONAL_DIRECT_TYPES } from '../../collectors/aws/regional-types.js';
 import { InputError } from '../errors.js';
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
@@ -235,8 +236,9 @@ export function readFileSyncWith(file: string, inputs: ProviderInputs, lines: bo
 /**
  * AWS Config files hold configuration items, never the recorders' own state nor the IAM identity data
  * (credential report, account summary, password policy), nor CloudWatch Logs log groups, metric filters
- * and the alarms DescribeAlarms returns, which kansa reads live: even a complete snapshot leaves them
- * unknown, never vacuously compliant.
+ * and the alarms DescribeAlarms returns, nor the regional service data (public snapshots and AMIs, Inspector
+ * and Security Hub status), which kansa reads live: even a complete snapshot leaves them unknown, never
+ * vacuously compliant.
  */
 const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
   [
@@ -265,6 +267,13 @@ const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
     {
       ja: `AWS Config のファイルには ${type} が含まれません。CloudWatch Logs と CloudWatch の API から読み取るライブ収集を使ってください`,
       en: `AWS Config files do not hold ${type}; live collection reads it from each account's CloudWatch Logs and CloudWatch APIs`,
+    },
+  ]),
+  ...[...REGIONAL_DIRECT_TYPES].map((type): [string, Bilingual] => [
+    type,
+    {
+      ja: `AWS Config のファイルには ${type}（EC2・Inspector・Security Hub の API から読む情報）が含まれません。各リージョンのサービス API から読み取るライブ収集を使ってください`,
+      en: `AWS Config files do not hold ${type}; live collection reads it from each account's service API in each region`,
     },
   ]),
 ]);

@@ -14,6 +14,8 @@ import type { AzureEstateOptions, SandboxAzure } from './azure.js';
 import type { GcpEstateOptions, SandboxGcp } from './gcp.js';
 import { AwsAccountHandler } from './aws-account.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
+import { AwsDetectionHandler } from './aws-detection.js';
+import { AwsEc2Handler } from './aws-ec2.js';
 import { AwsIamHandler } from './aws-iam.js';
 import { AwsCloudTrailHandler } from './aws-cloudtrail.js';
 import { AwsCloudWatchHandler, AwsLogsHandler } from './aws-monitoring.js';
@@ -103,8 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults ?? {}, estate.seed);
   const callLog = new CallLog();
   const aws = new AwsConfigHandler(estate, faults, callLog, () => recording, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
-  // STS, IAM, CloudTrail and the Account API share the AWS listener, told apart by the SigV4 service they
-  // are signed for; CloudTrail before AWS Config, which takes any other X-Amz-Target.
+  // STS, IAM, CloudTrail, the Account API, CloudWatch Logs, CloudWatch, EC2, Inspector and Security Hub share the AWS
+  // listener, told apart by the SigV4 service they are signed for; all before AWS Config, which takes any other X-Amz-Target.
   const handlers: readonly ProviderHandler[] = [
     new AwsStsHandler(estate, faults, callLog, () => recording),
     new AwsIamHandler(estate, faults, callLog, () => recording),
@@ -113,6 +115,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Before AWS Config, which takes any request with an X-Amz-Target: these are told apart by their SigV4 service.
     new AwsLogsHandler(estate, faults, callLog, () => recording),
     new AwsCloudWatchHandler(estate, faults, callLog, () => recording),
+    new AwsEc2Handler(estate, faults, callLog, () => recording),
+    new AwsDetectionHandler(estate, faults, callLog, () => recording),
     aws,
   ];
 

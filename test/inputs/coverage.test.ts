@@ -84,8 +84,13 @@ const MONITORING_GAPS = ['AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS:
   types: [type],
   reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's CloudWatch Logs and CloudWatch APIs` }) as unknown,
 }));
+/** Nor the regional service data (public snapshots and AMIs, Inspector, Security Hub), read live per region. */
+const REGIONAL_GAPS = ['AWS::EC2::PublicSnapshots', 'AWS::EC2::PublicImages', 'AWS::Inspector2::AccountStatus', 'AWS::SecurityHub::HubStatus'].map((type) => ({
+  types: [type],
+  reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's service API in each region` }) as unknown,
+}));
 /** What every AWS file scope lacks, whatever the file holds. */
-const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS, TRAIL_STATUS_GAP, ...MONITORING_GAPS];
+const NEVER_IN_FILES = [RECORDER_GAP, ...IDENTITY_GAPS, TRAIL_STATUS_GAP, ...MONITORING_GAPS, ...REGIONAL_GAPS];
 
 const only = (coverage: readonly CollectionScope[], provider: ProviderId, account: string, region = 'global'): CollectionScope => {
   const found = coverage.filter((s) => s.provider === provider && s.account === account && s.region === region);

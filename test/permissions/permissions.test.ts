@@ -27,7 +27,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
   // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
-  aws: (a) => /^(config|account|sts|iam|cloudtrail|logs|cloudwatch):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
+  aws: (a) => /^(config|account|sts|iam|cloudtrail|logs|cloudwatch|ec2|inspector2|securityhub):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -90,11 +90,11 @@ describe('declarations follow the code', () => {
   const source = (path: string): string => readFileSync(join(PACKAGE_ROOT, path), 'utf8');
   const declared = (provider: ProviderId): Set<string> => new Set(PERMISSION_DECLARATIONS[provider].operations.map((o) => o.operation));
 
-  it('AWS: every AWS Config, STS, Account, IAM, CloudTrail, CloudWatch Logs and CloudWatch command the collector imports is declared', () => {
-    const text = source('collectors/aws/config-service.ts') + source('collectors/aws/identity.ts') + source('collectors/aws/cloudtrail.ts') + source('collectors/aws/monitoring.ts');
-    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|cloudtrail|cloudwatch-logs|cloudwatch)'/g)].map((m) => m[1]!).join(',');
+  it('AWS: every AWS API command the collector imports is declared', () => {
+    const text = ['config-service', 'identity', 'cloudtrail', 'monitoring', 'ec2-exposure', 'detection-services'].map((f) => source(`collectors/aws/${f}.ts`)).join('\n');
+    const imports = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(?:config-service|sts|account|iam|cloudtrail|cloudwatch-logs|cloudwatch|ec2|inspector2|securityhub)'/g)].map((m) => m[1]!).join(',');
     const commands = [...imports.matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]!);
-    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'DescribeLogGroups', 'DescribeMetricFilters', 'DescribeAlarms']));
+    expect(commands).toEqual(expect.arrayContaining(['SelectResourceConfig', 'GetCallerIdentity', 'ListRegions', 'DescribeConfigurationRecorders', 'GenerateCredentialReport', 'ListVirtualMFADevices', 'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors', 'DescribeLogGroups', 'DescribeMetricFilters', 'DescribeAlarms', 'DescribeSnapshots', 'DescribeImages', 'BatchGetAccountStatus', 'DescribeHub']));
     expect(commands.filter((c) => !declared('aws').has(c))).toEqual([]);
   });
 
@@ -176,13 +176,17 @@ describe('narrowed to a configuration', () => {
       'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders',
       'config:SelectResourceConfig',
+      'ec2:DescribeImages',
+      'ec2:DescribeSnapshots',
       'iam:GenerateCredentialReport',
       'iam:GetAccountPasswordPolicy',
       'iam:GetAccountSummary',
       'iam:GetCredentialReport',
       'iam:ListVirtualMFADevices',
+      'inspector2:BatchGetAccountStatus',
       'logs:DescribeLogGroups',
       'logs:DescribeMetricFilters',
+      'securityhub:DescribeHub',
       'sts:GetCallerIdentity',
     ]);
   });
@@ -205,7 +209,7 @@ describe('narrowed to a configuration', () => {
 
   it('drops BatchGet when no enabled control reads S3 buckets', () => {
     const withoutBuckets = controls.filter((c) => !c.resourceTypes.includes('AWS::S3::Bucket') && !c.context.some((x) => x.type === 'AWS::S3::Bucket'));
-    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /:(BatchGet|Select)/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
+    expect(generatePermissions('aws', withoutBuckets).actions.filter((a) => /^config:(BatchGet|Select)/.test(a))).toEqual(['config:SelectAggregateResourceConfig', 'config:SelectResourceConfig']);
   });
 
   it('Azure: ARM only, listed subscriptions → no Resource Graph; Subscriptions List still confirms they are visible', () => {

@@ -31,6 +31,12 @@ export interface AwsRecordingOptions {
    * has been called n times, then COMPLETE.
    */
   readonly credentialReportPolls?: number;
+  /**
+   * The most items one EC2 DescribeSnapshots / DescribeImages page holds (aws-ec2.ts), whatever MaxResults
+   * asks: EC2 may return fewer items than MaxResults (API reference, "Pagination"), so clients must
+   * follow NextToken. Default: MaxResults as asked.
+   */
+  readonly ec2PageLimit?: number;
 }
 
 /**
@@ -69,6 +75,7 @@ export class AwsRecording {
   private readonly disabled: ReadonlySet<string>;
   readonly roleExternalId: string | undefined;
   readonly credentialReportPolls: number;
+  readonly ec2PageLimit: number | undefined;
 
   constructor(
     options: AwsRecordingOptions,
@@ -89,6 +96,8 @@ export class AwsRecording {
     const polls = options.credentialReportPolls ?? 0;
     if (!Number.isInteger(polls) || polls < 0 || polls > 100) throw new Error(`sandbox: credentialReportPolls must be an integer from 0 to 100, got ${polls}`);
     this.credentialReportPolls = polls;
+    if (options.ec2PageLimit !== undefined && (!Number.isInteger(options.ec2PageLimit) || options.ec2PageLimit < 1)) throw new Error(`sandbox: ec2PageLimit must be a positive integer, got ${options.ec2PageLimit}`);
+    this.ec2PageLimit = options.ec2PageLimit;
   }
 
   options(): AwsRecordingOptions {
@@ -101,6 +110,7 @@ export class AwsRecording {
       ...(this.disabled.size > 0 ? { disabledRegions: [...this.disabled] } : {}),
       ...(this.roleExternalId !== undefined ? { roleExternalId: this.roleExternalId } : {}),
       ...(this.credentialReportPolls > 0 ? { credentialReportPolls: this.credentialReportPolls } : {}),
+      ...(this.ec2PageLimit !== undefined ? { ec2PageLimit: this.ec2PageLimit } : {}),
     };
   }
 

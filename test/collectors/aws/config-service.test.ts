@@ -8,6 +8,7 @@ import type { CollectorRun } from '../../../collectors/types.js';
 import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity.js';
 import { CLOUDTRAIL_API_TYPES } from '../../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
+import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
@@ -17,9 +18,10 @@ import { startSandbox, type Faults, type Sandbox } from '../../../src/sandbox/se
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const RESOURCES = 800;
-// The identity pseudo-types come from IAM, the trail status from CloudTrail and the CloudWatch types from
-// CloudWatch Logs and CloudWatch, not AWS Config: identity.test.ts, cloudtrail.test.ts and monitoring tests cover them.
-const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))].filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t) && !MONITORING_TYPES.has(t));
+// The identity pseudo-types come from IAM, the trail status from CloudTrail, the CloudWatch types from
+// CloudWatch Logs and CloudWatch and the regional pseudo-types from EC2, Inspector and Security Hub, not AWS
+// Config: identity.test.ts, cloudtrail.test.ts, the monitoring and regional tests cover them.
+const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))].filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t) && !MONITORING_TYPES.has(t) && !REGIONAL_DIRECT_TYPES.has(t));
 
 interface Collected {
   resources: Resource[];

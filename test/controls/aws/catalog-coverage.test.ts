@@ -4,6 +4,7 @@ import { CONFIG_RECORDER_TYPE } from '../../../collectors/aws/coverage.js';
 import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity.js';
 import { CLOUDTRAIL_API_TYPES } from '../../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
+import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { bundledMappings } from '../../support/evaluate.js';
 
 describe('the bundled AWS controls', () => {
@@ -22,8 +23,9 @@ describe('the bundled AWS controls', () => {
     // recorders come from DescribeConfigurationRecorders, and offline files declare them a gap.
     // The identity pseudo-types come from each account's IAM API (collectors/aws/identity.ts), the trail
     // status from its CloudTrail API (collectors/aws/cloudtrail.ts), the CloudWatch types from its CloudWatch
-    // Logs and CloudWatch APIs (collectors/aws/monitoring.ts).
-    const recorded = new Set<string>([...Object.values(ResourceType), CONFIG_RECORDER_TYPE, ...IAM_IDENTITY_TYPES, ...CLOUDTRAIL_API_TYPES, ...MONITORING_TYPES]);
+    // Logs and CloudWatch APIs (collectors/aws/monitoring.ts), the regional ones from EC2, Inspector and
+    // Security Hub (collectors/aws/regional.ts).
+    const recorded = new Set<string>([...Object.values(ResourceType), CONFIG_RECORDER_TYPE, ...IAM_IDENTITY_TYPES, ...CLOUDTRAIL_API_TYPES, ...MONITORING_TYPES, ...REGIONAL_DIRECT_TYPES]);
     const types = new Set(aws.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
     expect([...types].filter((t) => !recorded.has(t))).toEqual([]);
   });

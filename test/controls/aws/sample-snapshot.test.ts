@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
+import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { evaluate, Evaluation } from '../../../src/evaluate/evaluate.js';
 import { readAwsConfigFiles } from '../../../src/inputs/aws-config-file.js';
 import { PACKAGE_ROOT } from '../../../src/paths.js';
@@ -32,7 +33,7 @@ describe('the sample AWS Config snapshot', () => {
     // The IAM identity types are never in AWS Config files (read live from IAM), and the demo snapshot holds
     // no IAM group or customer managed policy: those controls are judged in test/controls/aws/identity.test.ts.
     const elsewhere = (c: (typeof controls)[number]): boolean =>
-      c.resourceTypes.every((t) => IAM_IDENTITY_TYPES.has(t) || MONITORING_TYPES.has(t) || t === 'AWS::IAM::Group' || t === 'AWS::IAM::Policy');
+      c.resourceTypes.every((t) => IAM_IDENTITY_TYPES.has(t) || MONITORING_TYPES.has(t) || REGIONAL_DIRECT_TYPES.has(t) || t === 'AWS::IAM::Group' || t === 'AWS::IAM::Policy');
     expect(controls.filter((c) => c.provider === 'aws' && !judged.has(c.id) && !elsewhere(c)).map((c) => c.id)).toEqual([]);
   });
 
