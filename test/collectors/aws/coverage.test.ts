@@ -7,7 +7,7 @@ import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
 import type { CollectorRun } from '../../../collectors/types.js';
-import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity-types.js';
+import { CLOUDTRAIL_API_TYPES, IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
 import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
@@ -22,7 +22,7 @@ const ACCOUNT = '111111111111';
 const OTHER = '222222222222';
 // AWS Config's types: the IAM identity types come from the IAM API in their own `global` scope (tested in
 // test/collectors/aws/identity.test.ts), not from the recorders and regions this file is about.
-const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))].filter((t) => !IAM_IDENTITY_TYPES.has(t) && !MONITORING_TYPES.has(t) && !REGIONAL_DIRECT_TYPES.has(t)).sort();
+const TYPES = [...Evaluation.typesNeeded(bundledMappings().controls.filter((c) => c.provider === 'aws'))].filter((t) => !IAM_IDENTITY_TYPES.has(t) && !CLOUDTRAIL_API_TYPES.has(t) && !MONITORING_TYPES.has(t) && !REGIONAL_DIRECT_TYPES.has(t)).sort();
 const RECORDER = 'AWS::Config::ConfigurationRecorder';
 const RDS = 'AWS::RDS::DBInstance';
 const IAM = new Set(['AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy']);
