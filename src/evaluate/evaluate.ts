@@ -281,7 +281,9 @@ export class Evaluation {
       if (control.kind === 'exists') this.finishExists(control, index);
       else this.finishEach(control, index);
     }
-    return { findings: this.findings, tallies: [...this.tallies.values()], outcomes: this.outcomes, coverage, exceptionCounts: this.exceptions?.counts ?? new Map() };
+    // Tallies in a fixed order: collectors deliver concurrently, so the order of first sight differs from run to run.
+    const tallies = [...this.tallies.values()].sort((a, b) => compareText(a.control, b.control) || compareText(a.provider, b.provider) || compareText(a.account, b.account));
+    return { findings: this.findings, tallies, outcomes: this.outcomes, coverage, exceptionCounts: this.exceptions?.counts ?? new Map() };
   }
 
   finish(coverage: readonly CollectionScope[], attestations: readonly Attestation[], now: Date): Assessment {
@@ -795,4 +797,8 @@ function describeObserved(values: readonly (readonly [string, unknown])[]): stri
   if (values.length === 0) return undefined;
   const text = values.map(([name, value]) => `${name}=${observedValue(value)}`).join('; ');
   return text.length > OBSERVED_MAX_CHARS ? `${text.slice(0, OBSERVED_MAX_CHARS - 3)}...` : text;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
