@@ -77,13 +77,12 @@ describe('streamed offline inputs', () => {
     expect(error.message).toMatch(new RegExp(`^${files['cut.json']!}: not valid JSON: the data ends at line 1 column 5001 inside the item that starts at line 1 column \\d+ \\(cut off\\? \\d+ items read\\)$`));
   });
 
-  it('stops a gzip bomb at the decompression limit, quickly and without growing memory', async () => {
+  it('stops a gzip bomb at the decompression limit, without growing memory', async () => {
     const path = bomb(join(files.dir, 'bomb.json.gz'), 0x20); // 1 GiB of spaces: valid JSON whitespace all the way
     const rss = process.memoryUsage().rss;
-    const started = performance.now();
     const error = await rejection(readInputFiles([path], undefined, NOW, { limits: limits(64 * MiB) }));
     expect(error.message).toBe(`${path}: decompresses to more than 64 MiB (the limit; set KANSA_MAX_DECOMPRESSED_BYTES to raise it): refusing what may be a gzip bomb`);
-    expect(performance.now() - started).toBeLessThan(5000);
+    // No wall-clock bound (tests do not time): memory that stays flat shows the 1 GiB was never held.
     expect(process.memoryUsage().rss - rss).toBeLessThan(200 * MiB);
   });
 
