@@ -25,11 +25,12 @@ import {
   type VirtualMFADevice,
 } from '@aws-sdk/client-iam';
 import { errorMessage } from '../../src/errors.js';
-import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type Resource } from '../../src/model/resource.js';
 import type { Bilingual } from '../../src/model/text.js';
 import type { CollectContext } from '../types.js';
 import { MalformedReport, parseCredentialReport } from './credential-report.js';
 import { ACCOUNT_SUMMARY_TYPE, CREDENTIAL_REPORT_USER_TYPE, IAM_IDENTITY_TYPES, PASSWORD_POLICY_TYPE } from './identity-types.js';
+import { runTypeJobs } from './type-jobs.js';
 
 export { ACCOUNT_SUMMARY_TYPE, CREDENTIAL_REPORT_USER_TYPE, IAM_IDENTITY_TYPES, PASSWORD_POLICY_TYPE } from './identity-types.js';
 
@@ -55,36 +56,17 @@ export interface IdentityTarget {
 /** The account's global identity scope: the wanted identity types it covers, and why not the others. */
 export async function collectIdentity(context: CollectContext, target: IdentityTarget, wanted: readonly string[]): Promise<{ scope: CollectionScope; resources: number }> {
   const at = context.now().toISOString();
-  const covered: string[] = [];
-  const gaps: CoverageGap[] = [];
-  let resources = 0;
-  const emit = (list: readonly Resource[]): void => {
-    for (const resource of list) context.onResource(resource);
-    resources += list.length;
-  };
   const jobs: Record<string, () => Promise<Resource[]>> = {
     [CREDENTIAL_REPORT_USER_TYPE]: () => credentialReport(context, target),
     [ACCOUNT_SUMMARY_TYPE]: () => accountSummary(context, target),
     [PASSWORD_POLICY_TYPE]: () => passwordPolicy(context, target),
   };
   const types = wanted.filter((t) => IAM_IDENTITY_TYPES.has(t)).sort();
-  const results = await Promise.all(
-    types.map(async (type) => {
-      try {
-        return { type, resources: await jobs[type]!() };
-      } catch (error) {
-        const message = errorMessage(error);
-        context.logger.warn({ provider: 'aws', account: target.account, type, error: message }, 'IAM identity data could not be collected for this account: its controls are unknown');
-        return { type, reason: error instanceof MalformedReport ? malformedReason(message) : failedReason(type, message) };
-      }
-    }),
-  );
-  for (const result of results) {
-    if ('resources' in result) {
-      covered.push(result.type);
-      emit(result.resources);
-    } else gaps.push({ types: [result.type], reason: result.reason });
-  }
+  const { types: covered, gaps, resources } = await runTypeJobs(context, types, jobs, (type, error) => {
+    const message = errorMessage(error);
+    context.logger.warn({ provider: 'aws', account: target.account, type, error: message }, 'IAM identity data could not be collected for this account: its controls are unknown');
+    return error instanceof MalformedReport ? malformedReason(message) : failedReason(type, message);
+  });
   return {
     scope: { provider: 'aws', account: target.account, region: GLOBAL_REGION, types: covered, ...(gaps.length > 0 ? { gaps } : {}), outcome: { status: 'ok', collectedAt: at } },
     resources,

@@ -24,6 +24,7 @@ import type { CoverageGap, Resource } from '../../src/model/resource.js';
 import type { Bilingual } from '../../src/model/text.js';
 import type { CollectContext } from '../types.js';
 import { LOG_GROUP_TYPE, METRIC_ALARM_TYPE, METRIC_FILTER_TYPE, MONITORING_TYPES } from './monitoring-types.js';
+import { runTypeJobs } from './type-jobs.js';
 
 export { LOG_GROUP_TYPE, METRIC_ALARM_TYPE, METRIC_FILTER_TYPE, MONITORING_TYPES } from './monitoring-types.js';
 
@@ -57,28 +58,11 @@ export async function collectMonitoring(context: CollectContext, target: Monitor
     [METRIC_ALARM_TYPE]: () => metricAlarms(context, target),
   };
   const types = wanted.filter((t) => MONITORING_TYPES.has(t)).sort();
-  const results = await Promise.all(
-    types.map(async (type) => {
-      try {
-        return { type, resources: await jobs[type]!() };
-      } catch (error) {
-        const message = errorMessage(error);
-        context.logger.warn({ provider: 'aws', account: target.account, region: target.region, type, error: message }, 'CloudWatch data could not be collected in this region: its controls are unknown there');
-        return { type, reason: failedReason(type, target.region, message) };
-      }
-    }),
-  );
-  const covered: string[] = [];
-  const gaps: CoverageGap[] = [];
-  let resources = 0;
-  for (const result of results) {
-    if ('resources' in result) {
-      covered.push(result.type);
-      for (const resource of result.resources) context.onResource(resource);
-      resources += result.resources.length;
-    } else gaps.push({ types: [result.type], reason: result.reason });
-  }
-  return { types: covered, gaps, resources };
+  return runTypeJobs(context, types, jobs, (type, error) => {
+    const message = errorMessage(error);
+    context.logger.warn({ provider: 'aws', account: target.account, region: target.region, type, error: message }, 'CloudWatch data could not be collected in this region: its controls are unknown there');
+    return failedReason(type, target.region, message);
+  });
 }
 
 /** The types an aggregator cannot reach (no per-account credentials). */

@@ -6,13 +6,14 @@
  * never a pass and never a fail.
  */
 import { errorMessage } from '../../src/errors.js';
-import type { CollectionScope, CoverageGap, Resource } from '../../src/model/resource.js';
+import type { CollectionScope, Resource } from '../../src/model/resource.js';
 import type { Bilingual } from '../../src/model/text.js';
 import type { CollectContext } from '../types.js';
 import type { AwsClients, ClientTarget } from './clients.js';
 import { inspectorStatus, securityHubStatus, type DetectionTarget } from './detection-services.js';
 import { publicImages, publicSnapshots, type Ec2Target } from './ec2-exposure.js';
 import { INSPECTOR_STATUS_TYPE, PUBLIC_IMAGES_TYPE, PUBLIC_SNAPSHOTS_TYPE, REGIONAL_DIRECT_TYPES, SECURITY_HUB_STATUS_TYPE, type RegionalCall } from './regional-types.js';
+import { runTypeJobs } from './type-jobs.js';
 
 export { REGIONAL_DIRECT_TYPES } from './regional-types.js';
 
@@ -36,27 +37,11 @@ export async function collectRegional(
     [SECURITY_HUB_STATUS_TYPE]: () => securityHubStatus(context, t),
   };
   const types = wanted.filter((type) => REGIONAL_DIRECT_TYPES.has(type)).sort();
-  const covered: string[] = [];
-  const gaps: CoverageGap[] = [];
-  let resources = 0;
-  const results = await Promise.all(
-    types.map(async (type) => {
-      try {
-        return { type, resources: await jobs[type]!() };
-      } catch (error) {
-        const message = errorMessage(error);
-        context.logger.warn({ provider: 'aws', account: target.account, region, type, error: message }, 'regional service data could not be collected: its controls are unknown in this region');
-        return { type, reason: failedReason(type, region, message) };
-      }
-    }),
-  );
-  for (const result of results) {
-    if ('resources' in result) {
-      covered.push(result.type);
-      for (const resource of result.resources) context.onResource(resource);
-      resources += result.resources.length;
-    } else gaps.push({ types: [result.type], reason: result.reason });
-  }
+  const { types: covered, gaps, resources } = await runTypeJobs(context, types, jobs, (type, error) => {
+    const message = errorMessage(error);
+    context.logger.warn({ provider: 'aws', account: target.account, region, type, error: message }, 'regional service data could not be collected: its controls are unknown in this region');
+    return failedReason(type, region, message);
+  });
   return { scope: { provider: 'aws', account: target.account, region, types: covered, ...(gaps.length > 0 ? { gaps } : {}), outcome: { status: 'ok', collectedAt: context.now().toISOString() } }, resources };
 }
 

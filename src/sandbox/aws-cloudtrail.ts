@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { accountOfAccessKey, parseAuthorization } from './aws-credentials.js';
+import { awsJsonInput } from './aws-json.js';
 import type { AwsRecording } from './estate/aws-recording.js';
 import { sandboxTrails, type SandboxTrail } from './estate/aws-cloudtrail.js';
 import type { FaultInjector } from './faults.js';
@@ -94,14 +95,8 @@ export class AwsCloudTrailHandler implements ProviderHandler {
         case 'serverError':
           throw decision.status === 503 ? new SandboxApiError(503, 'ServiceUnavailable', 'Service is unavailable.') : new SandboxApiError(500, 'InternalFailure', 'An internal error occurred.');
       }
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new SandboxApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SandboxApiError(400, 'SerializationException', 'Request body is not a JSON object');
-      const payload = this.operation(operation, account, region, input as Json);
+      const input = awsJsonInput(body);
+      const payload = this.operation(operation, account, region, input);
       send(res, 200, this.headers(), JSON.stringify(payload));
       this.calls.record({ provider: 'aws', operation, account, region, status: 200 });
     } catch (error) {

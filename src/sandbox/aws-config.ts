@@ -16,6 +16,7 @@ import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { parseSelect, QueryError, type SelectableField, type SelectQuery } from './aws-query.js';
 import { accountOfAccessKey, parseAuthorization } from './aws-credentials.js';
+import { awsJsonInput } from './aws-json.js';
 import type { AwsRecording } from './estate/aws-recording.js';
 
 export const AWS_CONFIG_TARGET_PREFIX = 'StarlingDoveService.';
@@ -105,13 +106,7 @@ export class AwsConfigHandler implements ProviderHandler {
       if (!run) throw new SandboxApiError(400, 'UnknownOperationException', `Operation ${operation} is not supported by the kansa sandbox`);
       if (this.recording().denies(`config:${operation}`)) this.applyFault({ kind: 'accessDenied' }, caller, operation);
       this.applyFault(this.faults.decide(account), caller, operation);
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new SandboxApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
-      }
-      if (!isObject(input)) throw new SandboxApiError(400, 'SerializationException', 'Request body is not a JSON object');
+      const input = awsJsonInput(body);
       const payload = run(caller, input);
       const truncate = this.faults.truncate();
       send(res, 200, this.headers(), payload, truncate ? Math.floor(Buffer.byteLength(payload) * 0.6) : undefined);

@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { accountOfAccessKey, parseAuthorization } from './aws-credentials.js';
+import { awsJsonInput } from './aws-json.js';
 import type { AwsRecording } from './estate/aws-recording.js';
 import { sandboxMonitoring, type SandboxMonitoring } from './estate/aws-monitoring.js';
 import type { FaultInjector } from './faults.js';
@@ -120,18 +121,12 @@ abstract class JsonMonitoringHandler implements ProviderHandler {
         case 'serverError':
           throw this.protocol.queryCompatible ? new SandboxApiError(500, 'InternalServiceError', 'Internal service error') : new SandboxApiError(500, 'ServiceUnavailableException', 'The service cannot complete the request.');
       }
-      let input: unknown;
-      try {
-        input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new SandboxApiError(400, 'SerializationException', 'Start of structure or map found where not expected.');
-      }
-      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SandboxApiError(400, 'SerializationException', 'Request body is not a JSON object');
+      const input = awsJsonInput(body);
       const index = this.estate.accounts.indexOf(account);
       const data: SandboxMonitoring = this.estate.regions.includes(region)
         ? sandboxMonitoring(index, account, region, region === this.estate.homeRegion)
         : { logGroups: [], metricFilters: [], alarms: [] };
-      const payload = JSON.stringify(this.run(operation, data, input as Json));
+      const payload = JSON.stringify(this.run(operation, data, input));
       const truncate = this.faults.truncate();
       send(res, 200, this.headers(), payload, truncate ? Math.floor(Buffer.byteLength(payload) * 0.6) : undefined);
       this.calls.record({ provider: 'aws', operation, account, region, status: 200 });

@@ -558,43 +558,27 @@ const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
     const serviceHealth = k % 4 === 1;
     // Policy 2 alerts on the CIS log-based metrics (threshold conditions on logging.googleapis.com/user/<id>).
     if (k === 2) {
-      return {
-        name: `//monitoring.googleapis.com/${name}`,
-        location: 'global',
-        version: 'v3',
-        discovery: 'https://monitoring.googleapis.com/$discovery/rest',
-        discoveryName: 'AlertPolicy',
-        data: {
-          name,
-          displayName: 'CIS configuration changes',
-          combiner: 'OR',
-          enabled: true,
-          conditions: CIS_LOG_METRICS.map(([id]) => ({
-            displayName: id,
-            conditionThreshold: { filter: `metric.type="logging.googleapis.com/user/${id}" AND resource.type="global"`, comparison: 'COMPARISON_GT', thresholdValue: 0, duration: '0s' },
-          })),
-          notificationChannels: [`projects/${project}/notificationChannels/2000000`],
-        },
-      };
+      return alertPolicy(name, {
+        displayName: 'CIS configuration changes',
+        combiner: 'OR',
+        enabled: true,
+        conditions: CIS_LOG_METRICS.map(([id]) => ({
+          displayName: id,
+          conditionThreshold: { filter: `metric.type="logging.googleapis.com/user/${id}" AND resource.type="global"`, comparison: 'COMPARISON_GT', thresholdValue: 0, duration: '0s' },
+        })),
+        notificationChannels: [`projects/${project}/notificationChannels/2000000`],
+      });
     }
     const condition = serviceHealth
       ? { displayName: 'Service Health incident', conditionMatchedLog: { filter: 'resource.type="servicehealth.googleapis.com/Event" AND logName:"servicehealth.googleapis.com%2Factivity"' } }
       : { displayName: 'CPU high', conditionThreshold: { filter: 'metric.type="compute.googleapis.com/instance/cpu/utilization"', comparison: 'COMPARISON_GT', thresholdValue: 0.9, duration: '300s' } };
-    return {
-      name: `//monitoring.googleapis.com/${name}`,
-      location: 'global',
-      version: 'v3',
-      discovery: 'https://monitoring.googleapis.com/$discovery/rest',
-      discoveryName: 'AlertPolicy',
-      data: {
-        name,
-        displayName: serviceHealth ? 'Service health' : `alert-${k}`,
-        combiner: 'OR',
-        enabled: rng.chance(0.8),
-        conditions: [condition],
-        notificationChannels: rng.chance(0.7) ? [`projects/${project}/notificationChannels/${2_000_000 + (k % 3)}`] : [],
-      },
-    };
+    return alertPolicy(name, {
+      displayName: serviceHealth ? 'Service health' : `alert-${k}`,
+      combiner: 'OR',
+      enabled: rng.chance(0.8),
+      conditions: [condition],
+      notificationChannels: rng.chance(0.7) ? [`projects/${project}/notificationChannels/${2_000_000 + (k % 3)}`] : [],
+    });
   },
   'compute.googleapis.com/InstanceGroupManager': (rng, project, k) => {
     const r = region(rng);
@@ -805,6 +789,11 @@ function located(service: string, project: string, location: string, path: strin
     discoveryName,
     data: { name, ...data },
   };
+}
+
+/** An alert policy as Cloud Asset records it (Monitoring v3; asset name //monitoring.googleapis.com/projects/P/alertPolicies/N). */
+function alertPolicy(name: string, data: Record<string, unknown>): Generated {
+  return { name: `//monitoring.googleapis.com/${name}`, location: 'global', version: 'v3', discovery: 'https://monitoring.googleapis.com/$discovery/rest', discoveryName: 'AlertPolicy', data: { name, ...data } };
 }
 
 function computeGlobal(project: string, collection: string, name: string, discoveryName: string, rng: Rng, data: Record<string, unknown>): Generated {

@@ -4,50 +4,20 @@
  * and selectors asked in the trail's home Region (even one kansa does not collect), basic and advanced
  * selectors normalized alike, and denied calls or an unreachable home Region becoming unknown, never pass.
  */
-import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
-import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { recordedEvents, TRAIL_STATUS_TYPE, type TrailStatusConfiguration } from '../../../collectors/aws/cloudtrail.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
-import type { CollectorRun } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import { GLOBAL_REGION, type Resource } from '../../../src/model/resource.js';
 import { outsideRegion } from '../../../src/sandbox/estate/aws-cloudtrail.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
+import { collectAwsSandbox, type AwsCollected as Collected } from '../../support/aws-collect.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
-const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const MANAGEMENT = 'aws-cloudtrail-logging-management-events';
 const S3_DATA = 'aws-cloudtrail-s3-data-events';
 
-interface Collected {
-  resources: Resource[];
-  run: CollectorRun;
-  calls: string[];
-}
-
-async function collect(sandbox: Sandbox, config: Record<string, unknown> = {}): Promise<Collected> {
-  const regions = 'aggregator' in config ? {} : { regions: [...sandbox.aws.regions] };
-  const collector = new AwsConfigCollector(
-    awsCollectorSchema.parse({ accounts: sandbox.aws.accounts.map((id) => ({ id })), ...regions, maxAttempts: 2, ...config }),
-    sandboxAwsClients(sandbox.aws),
-    () => Promise.resolve(),
-  );
-  const resources: Resource[] = [];
-  const calls: string[] = [];
-  try {
-    const run = await collector.collect({
-      types: new Set([TRAIL_STATUS_TYPE]),
-      onResource: (r) => resources.push(r),
-      recorder: { apiCall: (_p, operation, code) => calls.push(`${operation} ${code}`), clockSample: () => undefined },
-      logger: silent,
-      signal: new AbortController().signal,
-      now: () => NOW,
-    });
-    return { resources, run, calls };
-  } finally {
-    await collector.close();
-  }
-}
+// Every sandbox Region is collected, unless the test reads through an aggregator.
+const collect = (sandbox: Sandbox, config: Record<string, unknown> = {}): Promise<Collected> =>
+  collectAwsSandbox(sandbox, [TRAIL_STATUS_TYPE], { ...('aggregator' in config ? {} : { regions: [...sandbox.aws.regions] }), ...config });
 
 const configOf = (r: Resource): TrailStatusConfiguration => r.configuration as unknown as TrailStatusConfiguration;
 

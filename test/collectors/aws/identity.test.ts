@@ -3,48 +3,16 @@
  * the sandbox's IAM query protocol: the credential report's state progression, NoSuchEntity for a missing
  * password policy, root virtual vs hardware MFA, faults and denied actions becoming unknown, never fail.
  */
-import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
-import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { ACCOUNT_SUMMARY_TYPE, CREDENTIAL_REPORT_USER_TYPE, PASSWORD_POLICY_TYPE, REPORT_MAX_POLLS, REPORT_POLL_MS } from '../../../collectors/aws/identity.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
-import type { CollectorRun } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
-import { GLOBAL_REGION, type Resource } from '../../../src/model/resource.js';
+import { GLOBAL_REGION } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
+import { collectAwsSandbox, type AwsCollected as Collected } from '../../support/aws-collect.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const IDENTITY = [CREDENTIAL_REPORT_USER_TYPE, ACCOUNT_SUMMARY_TYPE, PASSWORD_POLICY_TYPE];
-const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
-interface Collected {
-  resources: Resource[];
-  run: CollectorRun;
-  calls: string[];
-  sleeps: number[];
-}
-
-async function collect(sandbox: Sandbox, types: readonly string[] = IDENTITY, config: Record<string, unknown> = {}): Promise<Collected> {
-  const collector = new AwsConfigCollector(awsCollectorSchema.parse({ accounts: sandbox.aws.accounts.map((id) => ({ id })), maxAttempts: 2, ...config }), sandboxAwsClients(sandbox.aws), (ms) => {
-    sleeps.push(ms);
-    return Promise.resolve();
-  });
-  const sleeps: number[] = [];
-  const resources: Resource[] = [];
-  const calls: string[] = [];
-  try {
-    const run = await collector.collect({
-      types: new Set(types),
-      onResource: (r) => resources.push(r),
-      recorder: { apiCall: (_p, operation, code) => calls.push(`${operation} ${code}`), clockSample: () => undefined },
-      logger: silent,
-      signal: new AbortController().signal,
-      now: () => NOW,
-    });
-    return { resources, run, calls, sleeps };
-  } finally {
-    await collector.close();
-  }
-}
+const collect = (sandbox: Sandbox, types: readonly string[] = IDENTITY, config: Record<string, unknown> = {}): Promise<Collected> => collectAwsSandbox(sandbox, types, config);
 
 const identityControls = (): ReturnType<typeof bundledMappings>['controls'] => bundledMappings().controls.filter((c) => c.resourceTypes.some((t) => IDENTITY.includes(t)));
 

@@ -7,47 +7,21 @@
  */
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
-import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { LOG_GROUP_TYPE, METRIC_ALARM_TYPE, METRIC_FILTER_TYPE } from '../../../collectors/aws/monitoring.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
-import type { CollectorRun } from '../../../collectors/types.js';
 import type { Finding } from '../../../src/evaluate/assessment.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
+import { collectAwsSandbox, type AwsCollected as Collected } from '../../support/aws-collect.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const TRAIL = 'AWS::CloudTrail::Trail';
 const MONITORING = [LOG_GROUP_TYPE, METRIC_FILTER_TYPE, METRIC_ALARM_TYPE];
 const CIS = 'aws-cis-log-metric-filter-alarms';
 const RETENTION = 'aws-cloudwatch-log-group-retention';
-const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
-interface Collected {
-  resources: Resource[];
-  run: CollectorRun;
-  calls: string[];
-}
-
-async function collect(sandbox: Sandbox, types: readonly string[] = [TRAIL, ...MONITORING], config: Record<string, unknown> = {}): Promise<Collected> {
-  const collector = new AwsConfigCollector(awsCollectorSchema.parse({ accounts: sandbox.aws.accounts.map((id) => ({ id })), maxAttempts: 2, ...config }), sandboxAwsClients(sandbox.aws), () => Promise.resolve());
-  const resources: Resource[] = [];
-  const calls: string[] = [];
-  try {
-    const run = await collector.collect({
-      types: new Set(types),
-      onResource: (r) => resources.push(r),
-      recorder: { apiCall: (_p, operation, code) => calls.push(`${operation} ${code}`), clockSample: () => undefined },
-      logger: silent,
-      signal: new AbortController().signal,
-      now: () => NOW,
-    });
-    return { resources, run, calls };
-  } finally {
-    await collector.close();
-  }
-}
+const collect = (sandbox: Sandbox, types: readonly string[] = [TRAIL, ...MONITORING], config: Record<string, unknown> = {}): Promise<Collected> => collectAwsSandbox(sandbox, types, config);
 
 function findings(collected: Collected, control: string): Finding[] {
   const { catalog, attestations, controls } = bundledMappings();

@@ -4,45 +4,20 @@
  * (REST-JSON) against the sandbox: public snapshots and AMIs found through every page, Inspector partly
  * enabled, Security Hub subscribed in some regions; denials and faults become unknown, never fail or pass.
  */
-import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
-import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { inspectorStatus } from '../../../collectors/aws/detection-services.js';
 import { INSPECTOR_STATUS_TYPE, PUBLIC_IMAGES_TYPE, PUBLIC_SNAPSHOTS_TYPE, SECURITY_HUB_STATUS_TYPE } from '../../../collectors/aws/regional-types.js';
 import { sandboxAwsClients } from '../../../collectors/sandbox.js';
-import type { CollectContext, CollectorRun } from '../../../collectors/types.js';
+import type { CollectContext } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import { GLOBAL_REGION, type Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
+import { collectAwsSandbox, type AwsCollected as Collected } from '../../support/aws-collect.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const TYPES = [PUBLIC_SNAPSHOTS_TYPE, PUBLIC_IMAGES_TYPE, INSPECTOR_STATUS_TYPE, SECURITY_HUB_STATUS_TYPE];
 const CONTROLS = ['aws-ebs-snapshot-not-public', 'aws-ami-not-public', 'aws-inspector-enabled', 'aws-securityhub-enabled'];
-const silent = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 
-interface Collected {
-  resources: Resource[];
-  run: CollectorRun;
-  calls: string[];
-}
-
-async function collect(sandbox: Sandbox, config: Record<string, unknown> = {}, types: readonly string[] = TYPES): Promise<Collected> {
-  const collector = new AwsConfigCollector(awsCollectorSchema.parse({ accounts: sandbox.aws.accounts.map((id) => ({ id })), maxAttempts: 2, ...config }), sandboxAwsClients(sandbox.aws), () => Promise.resolve());
-  const resources: Resource[] = [];
-  const calls: string[] = [];
-  try {
-    const run = await collector.collect({
-      types: new Set(types),
-      onResource: (r) => resources.push(r),
-      recorder: { apiCall: (_p, operation, code) => calls.push(`${operation} ${code}`), clockSample: () => undefined },
-      logger: silent,
-      signal: new AbortController().signal,
-      now: () => NOW,
-    });
-    return { resources, run, calls };
-  } finally {
-    await collector.close();
-  }
-}
+const collect = (sandbox: Sandbox, config: Record<string, unknown> = {}, types: readonly string[] = TYPES): Promise<Collected> => collectAwsSandbox(sandbox, types, config);
 
 function findings(collected: Collected): Record<string, { status: string; reason?: string }> {
   const { controls, catalog, attestations } = bundledMappings();

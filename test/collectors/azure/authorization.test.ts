@@ -4,16 +4,10 @@
  * token credential, TLS with the sandbox's CA, nextLink paging. Verdicts go through the real evaluation; a
  * refused list is a gap whose findings are unknown with ARM's reason. No mocks.
  */
-import { azureClients } from '../../../collectors/azure/clients.js';
-import { StaticTokenCredential } from '../../../collectors/azure/credential.js';
 import { AUTHORIZATION_TYPES } from '../../../collectors/azure/authorization.js';
-import { azureCollectorSchema } from '../../../collectors/azure/config.js';
-import { AzureResourceCollector } from '../../../collectors/azure/resource-manager.js';
-import type { CollectorRun } from '../../../collectors/types.js';
 import type { Finding } from '../../../src/evaluate/assessment.js';
-import { evaluate } from '../../../src/evaluate/evaluate.js';
-import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
+import { collectAzureSandbox, type AzureCollected } from '../../support/azure-collect.js';
 import { bundledMappings } from '../../support/evaluate.js';
 
 const SUBS = ['0b1f6471-1bf0-4dda-aec3-111111111111', '0b1f6471-1bf0-4dda-aec3-222222222222', '0b1f6471-1bf0-4dda-aec3-333333333333', '0b1f6471-1bf0-4dda-aec3-444444444444'];
@@ -21,28 +15,7 @@ const RBAC_CONTROLS = ['azure-subscription-owner-count', 'azure-custom-role-no-w
 const CONTROLS = bundledMappings().controls.filter((c) => RBAC_CONTROLS.includes(c.id));
 const TYPES = new Set(CONTROLS.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
 
-async function collect(sandbox: Sandbox): Promise<{ resources: Resource[]; run: CollectorRun; calls: Map<string, number>; findings: readonly Finding[] }> {
-  const config = azureCollectorSchema.parse({ subscriptions: SUBS, endpoint: sandbox.azure.endpoint, maxAttempts: 2 });
-  const clients = azureClients({ credential: new StaticTokenCredential(sandbox.azure.token), endpoint: sandbox.azure.endpoint, ca: sandbox.azure.ca, graphEndpoint: `${sandbox.azure.endpoint}/graph` });
-  const collector = new AzureResourceCollector(config, clients, () => Promise.resolve());
-  const resources: Resource[] = [];
-  const calls = new Map<string, number>();
-  const now = new Date();
-  try {
-    const run = await collector.collect({
-      types: TYPES,
-      onResource: (r) => resources.push(r),
-      recorder: { apiCall: (_p, operation, code) => calls.set(`${operation} ${code}`, (calls.get(`${operation} ${code}`) ?? 0) + 1), clockSample: () => undefined },
-      logger: { info: () => undefined, warn: () => undefined, debug: () => undefined },
-      signal: new AbortController().signal,
-      now: () => now,
-    });
-    const { catalog, attestations } = bundledMappings();
-    return { resources, run, calls, findings: evaluate(resources, run.coverage, CONTROLS, catalog, attestations, now).findings };
-  } finally {
-    await collector.close();
-  }
-}
+const collect = (sandbox: Sandbox): Promise<AzureCollected> => collectAzureSandbox(sandbox, { config: { subscriptions: SUBS }, types: TYPES, controls: CONTROLS });
 
 /** control → subscription → statuses (sorted). */
 function bySubscription(findings: readonly Finding[], control: string): Record<string, string[]> {

@@ -4,45 +4,19 @@
  * paging and errors. Every verdict goes through the real evaluation; a licence-less tenant yields unknown,
  * never fail or pass. No mocks.
  */
-import { azureClients } from '../../../collectors/azure/clients.js';
-import { StaticTokenCredential } from '../../../collectors/azure/credential.js';
 import { collectEntra, ENTRA_TYPES } from '../../../collectors/azure/entra.js';
-import { azureCollectorSchema } from '../../../collectors/azure/config.js';
-import { AzureResourceCollector } from '../../../collectors/azure/resource-manager.js';
-import type { CollectorRun } from '../../../collectors/types.js';
-import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { Finding } from '../../../src/evaluate/assessment.js';
-import type { Resource } from '../../../src/model/resource.js';
 import { SANDBOX_USERS, sandboxUserId } from '../../../src/sandbox/azure-msgraph.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
+import { collectAzureSandbox, type AzureCollected } from '../../support/azure-collect.js';
 import { bundledMappings } from '../../support/evaluate.js';
 
 const IDENTITY_CONTROLS = bundledMappings().controls.filter((c) => c.provider === 'azure' && c.resourceTypes.some((t) => t.startsWith('microsoft.graph.')));
 const TYPES = Object.values(ENTRA_TYPES);
 
-async function collect(sandbox: Sandbox, graphEndpoint = `${sandbox.azure.endpoint}/graph`): Promise<{ resources: Resource[]; run: CollectorRun; calls: Map<string, number>; findings: readonly Finding[] }> {
+const collect = (sandbox: Sandbox, graphEndpoint?: string): Promise<AzureCollected> =>
   // No subscriptions: only the tenant's identity is read.
-  const config = azureCollectorSchema.parse({ subscriptions: [], discoverSubscriptions: false, endpoint: sandbox.azure.endpoint, maxAttempts: 2 });
-  const clients = azureClients({ credential: new StaticTokenCredential(sandbox.azure.token), endpoint: sandbox.azure.endpoint, ca: sandbox.azure.ca, graphEndpoint });
-  const collector = new AzureResourceCollector(config, clients, () => Promise.resolve());
-  const resources: Resource[] = [];
-  const calls = new Map<string, number>();
-  const now = new Date();
-  try {
-    const run = await collector.collect({
-      types: new Set(TYPES),
-      onResource: (r) => resources.push(r),
-      recorder: { apiCall: (_p, operation, code) => calls.set(`${operation} ${code}`, (calls.get(`${operation} ${code}`) ?? 0) + 1), clockSample: () => undefined },
-      logger: { info: () => undefined, warn: () => undefined, debug: () => undefined },
-      signal: new AbortController().signal,
-      now: () => now,
-    });
-    const { catalog, attestations } = bundledMappings();
-    return { resources, run, calls, findings: evaluate(resources, run.coverage, IDENTITY_CONTROLS, catalog, attestations, now).findings };
-  } finally {
-    await collector.close();
-  }
-}
+  collectAzureSandbox(sandbox, { config: { subscriptions: [], discoverSubscriptions: false }, types: new Set(TYPES), controls: IDENTITY_CONTROLS, graphEndpoint });
 
 /** Status per sandbox user principal name (resource ids end in the Graph object id). */
 const statuses = (findings: readonly Finding[], control: string): Record<string, string> => {

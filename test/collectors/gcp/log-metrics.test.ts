@@ -3,14 +3,11 @@
  * client against the sandbox: the CIS 2.4–2.11 control asks for both types, reads the metric filters and the
  * alert conditions as Cloud Asset records them, and judges each project.
  */
-import { GcpAssetCollector, listingPlan } from '../../../collectors/gcp/cloud-asset.js';
-import { loopbackAssetClient } from '../../../collectors/gcp/sandbox-client.js';
-import type { CollectContext } from '../../../collectors/types.js';
-import { gcpCollectorSchema } from '../../../collectors/gcp/config.js';
+import { listingPlan } from '../../../collectors/gcp/cloud-asset.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
-import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
+import { collectGcpSandbox } from '../../support/gcp-collect.js';
 
 const CONTROL = 'gcp-log-metric-alerts-for-config-changes';
 const LOG_METRIC = 'logging.googleapis.com/LogMetric';
@@ -27,18 +24,7 @@ it('lists LogMetric and AlertPolicy assets and judges each project on its own me
   const types = new Set([...control.resourceTypes, ...(control.context ?? []).map((c) => c.type)]);
   expect(listingPlan(types).get('RESOURCE')).toEqual(expect.arrayContaining([LOG_METRIC, 'monitoring.googleapis.com/AlertPolicy']));
 
-  const config = gcpCollectorSchema.parse({ scopes: [sandbox.gcp.organization], requestsPerMinute: 600_000 });
-  const collector = new GcpAssetCollector(config, loopbackAssetClient(sandbox.gcp), () => Promise.resolve());
-  const resources: Resource[] = [];
-  const context: CollectContext = {
-    types,
-    onResource: (r) => resources.push(r),
-    recorder: { apiCall: () => undefined, clockSample: () => undefined },
-    logger: { info: () => undefined, debug: () => undefined, warn: () => undefined },
-    signal: new AbortController().signal,
-    now: () => NOW,
-  };
-  const outcome = await collector.collect(context);
+  const { resources, run: outcome } = await collectGcpSandbox(sandbox, types);
   const [first, second, third] = sandbox.gcp.projects;
   const metrics = resources.filter((r) => r.type === LOG_METRIC);
   expect(metrics.filter((m) => m.account === first).map((m) => m.configuration.metricId)).toHaveLength(8);

@@ -3,14 +3,12 @@
  * commonInstanceMetadata) collected through the real @google-cloud/asset client from the sandbox: an instance
  * that does not set a key is judged on its project's value instead of being unknown.
  */
-import { GcpAssetCollector, listingPlan } from '../../../collectors/gcp/cloud-asset.js';
-import { loopbackAssetClient } from '../../../collectors/gcp/sandbox-client.js';
-import type { CollectContext } from '../../../collectors/types.js';
-import { gcpCollectorSchema } from '../../../collectors/gcp/config.js';
+import { listingPlan } from '../../../collectors/gcp/cloud-asset.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
+import { collectGcpSandbox } from '../../support/gcp-collect.js';
 
 const INSTANCE = 'compute.googleapis.com/Instance';
 const PROJECT = 'compute.googleapis.com/Project';
@@ -28,18 +26,7 @@ it('the SSH-key control asks for the Project type and judges instances without t
   const types = new Set([...control.resourceTypes, ...(control.context ?? []).map((c) => c.type)]);
   expect(listingPlan(types).get('RESOURCE')).toEqual(expect.arrayContaining([INSTANCE, PROJECT]));
 
-  const config = gcpCollectorSchema.parse({ scopes: [sandbox.gcp.organization], requestsPerMinute: 600_000 });
-  const collector = new GcpAssetCollector(config, loopbackAssetClient(sandbox.gcp), () => Promise.resolve());
-  const resources: Resource[] = [];
-  const context: CollectContext = {
-    types,
-    onResource: (r) => resources.push(r),
-    recorder: { apiCall: () => undefined, clockSample: () => undefined },
-    logger: { info: () => undefined, debug: () => undefined, warn: () => undefined },
-    signal: new AbortController().signal,
-    now: () => NOW,
-  };
-  const outcome = await collector.collect(context);
+  const { resources, run: outcome } = await collectGcpSandbox(sandbox, types);
   const projects = new Map(resources.filter((r) => r.type === PROJECT).map((r) => [r.account, r.configuration.metadata as Record<string, string>]));
   const own = (r: Resource) => ((r.configuration.metadata as { items?: { key: string; value: string }[] } | undefined)?.items ?? []).map((i) => i.key);
   // instances that set neither key themselves: the project's enable-oslogin decides

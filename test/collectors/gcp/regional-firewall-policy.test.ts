@@ -5,14 +5,10 @@
  * hierarchical and global network policies reads them too, and a regional allow of RDP from anywhere, which no
  * VPC rule opens, fails gcp-firewall-policy-admin-ports-closed-to-world instead of passing silently.
  */
-import { GcpAssetCollector } from '../../../collectors/gcp/cloud-asset.js';
-import { loopbackAssetClient } from '../../../collectors/gcp/sandbox-client.js';
-import type { CollectContext } from '../../../collectors/types.js';
-import { gcpCollectorSchema } from '../../../collectors/gcp/config.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
-import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
+import { collectGcpSandbox } from '../../support/gcp-collect.js';
 
 const TYPES = new Set(['compute.googleapis.com/FirewallPolicy', 'compute.googleapis.com/Network', 'compute.googleapis.com/Firewall']);
 const CONTROL = 'gcp-firewall-policy-admin-ports-closed-to-world';
@@ -24,18 +20,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 it('collects regional network firewall policies with their region and judges their world-open RDP as a fail', async () => {
-  const config = gcpCollectorSchema.parse({ scopes: [sandbox.gcp.organization], requestsPerMinute: 600_000 });
-  const collector = new GcpAssetCollector(config, loopbackAssetClient(sandbox.gcp), () => Promise.resolve());
-  const resources: Resource[] = [];
-  const context: CollectContext = {
-    types: TYPES,
-    onResource: (r) => resources.push(r),
-    recorder: { apiCall: () => undefined, clockSample: () => undefined },
-    logger: { info: () => undefined, debug: () => undefined, warn: () => undefined },
-    signal: new AbortController().signal,
-    now: () => NOW,
-  };
-  const outcome = await collector.collect(context);
+  const { resources, run: outcome } = await collectGcpSandbox(sandbox, TYPES);
 
   const regional = resources.filter((r) => r.type === 'compute.googleapis.com/FirewallPolicy' && r.configuration.region !== '');
   expect(regional.length).toBeGreaterThan(0);
