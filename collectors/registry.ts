@@ -44,7 +44,8 @@ export const COLLECTOR_FACTORIES = {
   azure: async (config: CollectorsSection, overrides: ClientOverrides): Promise<ConfiguredCollector | undefined> => {
     const azure = config.collectors.azure;
     if (!azure?.enabled) return undefined;
-    const [{ AzureResourceCollector }, { defaultAzureClients }] = await Promise.all([import('./azure/resource-manager.js'), import('./azure/clients.js')]);
+    const { AzureResourceCollector } = await import('./azure/resource-manager.js');
+    const { defaultAzureClients } = await import('./azure/clients.js');
     return {
       collector: new AzureResourceCollector(azure, overrides.azureClients?.(azure) ?? defaultAzureClients(azure)),
       schedule: azure.schedule,
@@ -55,7 +56,9 @@ export const COLLECTOR_FACTORIES = {
   aws: async (config: CollectorsSection, overrides: ClientOverrides): Promise<ConfiguredCollector | undefined> => {
     const aws = config.collectors.aws;
     if (!aws?.enabled) return undefined;
-    const [{ AwsConfigCollector }, { awsMaxSockets }, { defaultAwsClients }] = await Promise.all([import('./aws/config-service.js'), import('./aws/clients.js'), import('./aws/default-clients.js')]);
+    const { AwsConfigCollector } = await import('./aws/config-service.js');
+    const { awsMaxSockets } = await import('./aws/clients.js');
+    const { defaultAwsClients } = await import('./aws/default-clients.js');
     return {
       collector: new AwsConfigCollector(aws, overrides.awsClients?.(aws) ?? defaultAwsClients(aws.endpoint, awsMaxSockets(aws))),
       schedule: aws.schedule,
@@ -66,7 +69,8 @@ export const COLLECTOR_FACTORIES = {
   gcp: async (config: CollectorsSection, overrides: ClientOverrides): Promise<ConfiguredCollector | undefined> => {
     const gcp = config.collectors.gcp;
     if (!gcp?.enabled) return undefined;
-    const [{ GcpAssetCollector }, { defaultGcpAssetClient }] = await Promise.all([import('./gcp/cloud-asset.js'), import('./gcp/client.js')]);
+    const { GcpAssetCollector } = await import('./gcp/cloud-asset.js');
+    const { defaultGcpAssetClient } = await import('./gcp/client.js');
     return {
       collector: new GcpAssetCollector(gcp, overrides.gcpClients?.() ?? defaultGcpAssetClient(gcp.apiEndpoint)),
       schedule: gcp.schedule,
@@ -83,8 +87,14 @@ export function enabledProviders(config: CollectorsSection): (keyof typeof COLLE
 }
 
 export async function buildCollectors(config: CollectorsSection, overrides: ClientOverrides = {}): Promise<ConfiguredCollector[]> {
-  const built = await Promise.all(Object.values(COLLECTOR_FACTORIES).map((factory) => factory(config, overrides)));
-  return built.flatMap((configured) => configured ?? []);
+  // One provider at a time: concurrent dynamic imports that share modules race in Jest's ESM loader (Node 22:
+  // "module not been linked"), and loading them in turn costs nothing noticeable at start-up.
+  const built: ConfiguredCollector[] = [];
+  for (const factory of Object.values(COLLECTOR_FACTORIES)) {
+    const configured = await factory(config, overrides);
+    if (configured) built.push(configured);
+  }
+  return built;
 }
 
 /** Closes every collector's clients and sockets (the agent or the command is done with them). */
