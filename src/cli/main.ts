@@ -217,14 +217,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
               },
             )
             .finally(() => {
-              process.off('SIGTERM', onSignal);
-              process.off('SIGINT', onSignal);
+              stopped = true;
               resolve();
             });
         };
-        // The listeners stay until the agent has stopped: a removed listener gives the signal back to Node's default,
-        // which kills the process mid-shutdown (exit 130) when a second Ctrl-C arrives. A second signal is logged instead.
+        // The listeners are never removed: a removed listener gives the signal back to Node's default, which kills the
+        // process (exit 130) when a second Ctrl-C arrives, during the shutdown or between 'stopped' and the exit. Signal
+        // listeners do not keep the process alive (Node unrefs their handles), so it still exits once everything closed.
+        let stopped = false;
         const onSignal = (signal: NodeJS.Signals): void => {
+          if (stopped) return;
           if (shuttingDown) logger.warn({ signal }, 'already shutting down: waiting for the scan and the evidence writer to stop');
           else shutdown(signal);
         };

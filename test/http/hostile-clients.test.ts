@@ -18,21 +18,34 @@ function registry(onCollect: () => void = () => undefined): Registry {
   return r;
 }
 
-/** Resolves when the server closes the socket (or rejects after `withinMs`, generous on a loaded machine). */
-function closedBy(socket: Socket, withinMs: number): Promise<'closed'> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still open after ${withinMs} ms`)), withinMs);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve('closed');
-    });
-  });
+/** A connection to the endpoint, watched for its close from the moment it connects (a close before anyone waits is kept). */
+interface Watched {
+  readonly socket: Socket;
+  /** Resolves when the server closes the socket, or rejects after `withinMs` (generous on a loaded machine). */
+  closedWithin(withinMs: number): Promise<'closed'>;
 }
 
-function open(endpoint: Endpoint): Promise<Socket> {
+function open(endpoint: Endpoint): Promise<Watched> {
   const { port } = new URL(endpoint.url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+    let closed = false;
+    const socket = connect(Number(port), '127.0.0.1', () =>
+      resolve({
+        socket,
+        closedWithin: (withinMs) =>
+          closed
+            ? Promise.resolve('closed')
+            : new Promise((done, fail) => {
+                const timer = setTimeout(() => fail(new Error(`still open after ${withinMs} ms`)), withinMs);
+                socket.once('close', () => {
+                  clearTimeout(timer);
+                  done('closed');
+                });
+              }),
+      }),
+    );
+    // Registered before the connection exists: on a loaded machine the server may close it before the test looks.
+    socket.once('close', () => (closed = true));
     socket.on('error', reject);
   });
 }
@@ -50,27 +63,37 @@ function fetchRaw(endpoint: Endpoint, headers: Record<string, string> = {}): Pro
 }
 
 describe('connections', () => {
-  let endpoint: Endpoint;
-  beforeAll(async () => {
-    endpoint = await startEndpoint({
-      host: '127.0.0.1', port: 0, registry: registry(), ready: () => true, onError: () => undefined,
-      limits: { idleTimeoutMs: 400, headersTimeoutMs: 400, requestTimeoutMs: 800, checkIntervalMs: 100, maxConnectionsPerSource: 4 },
-    });
-  });
-  afterAll(() => endpoint.close());
-
   it('closes a connection that sends nothing and one that sends half a request line', async () => {
-    const silent = await open(endpoint);
-    const partial = await open(endpoint);
-    partial.write('GET /metr');
-    await expect(Promise.all([closedBy(silent, 10_000), closedBy(partial, 10_000)])).resolves.toEqual(['closed', 'closed']);
+    const endpoint = await startEndpoint({
+      host: '127.0.0.1', port: 0, registry: registry(), ready: () => true, onError: () => undefined,
+      limits: { idleTimeoutMs: 400, headersTimeoutMs: 400, requestTimeoutMs: 800, checkIntervalMs: 100 },
+    });
+    try {
+      const silent = await open(endpoint);
+      const partial = await open(endpoint);
+      partial.socket.write('GET /metr');
+      await expect(Promise.all([silent.closedWithin(10_000), partial.closedWithin(10_000)])).resolves.toEqual(['closed', 'closed']);
+    } finally {
+      await endpoint.close();
+    }
   });
 
   it('bounds the connections one source may hold open', async () => {
-    const sockets = await Promise.all([1, 2, 3, 4].map(() => open(endpoint)));
-    const extra = await open(endpoint);
-    await expect(closedBy(extra, 2_000)).resolves.toBe('closed');
-    for (const s of sockets) s.destroy();
+    // Idle connections are kept for a minute here, so only the per-source bound can close the fifth.
+    const endpoint = await startEndpoint({
+      host: '127.0.0.1', port: 0, registry: registry(), ready: () => true, onError: () => undefined,
+      limits: { idleTimeoutMs: 60_000, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000, maxConnectionsPerSource: 4 },
+    });
+    const held: Watched[] = [];
+    try {
+      for (let i = 0; i < 4; i++) held.push(await open(endpoint));
+      const extra = await open(endpoint);
+      await expect(extra.closedWithin(10_000)).resolves.toBe('closed');
+      expect(held.map((c) => c.socket.destroyed)).toEqual([false, false, false, false]);
+    } finally {
+      for (const c of held) c.socket.destroy();
+      await endpoint.close();
+    }
   });
 });
 
