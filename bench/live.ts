@@ -16,7 +16,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startAgent } from '../src/agent/runtime.js';
 import { applyHeapGrowth } from '../src/agent/memory.js';
-import { loadMappings } from '../src/mappings/load.js';
+import { loadMappings, type Mappings } from '../src/mappings/load.js';
+import type { Control } from '../src/mappings/controls.js';
 import { configSchema } from '../src/config/schema.js';
 import { Evaluation } from '../src/evaluate/evaluate.js';
 import { createLogger } from '../src/log.js';
@@ -59,26 +60,26 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const controlsOf = (provider: Provider) => loadMappings({}).controls.filter((c) => c.provider === provider);
+const controlsOf = (mappings: Mappings, provider: Provider): Control[] => mappings.controls.filter((c) => c.provider === provider);
 
 /** The GCP collector over every sandbox project. `pacePerMinute`: kansa's requestsPerMinute (unset: effectively none). */
-function gcpSetup(clients: SandboxClients, n: number, pacePerMinute: number | undefined): Setup {
+function gcpSetup(mappings: Mappings, clients: SandboxClients, n: number, pacePerMinute: number | undefined): Setup {
   const estate = new GcpEstate({ resources: n, seed: SEED });
-  const bound = gcpBound(estate, Evaluation.typesNeeded(controlsOf('gcp')), estate.projects);
+  const bound = gcpBound(estate, Evaluation.typesNeeded(controlsOf(mappings, 'gcp')), estate.projects);
   return { collectors: { gcp: { scopes: estate.projects.map((p) => `projects/${p}`), requestsPerMinute: pacePerMinute ?? 600_000 } }, sandbox: { gcp: clients.gcp! }, bound };
 }
 
 /** The Azure collector over every sandbox subscription (Resource Graph or ARM). */
-function azureSetup(clients: SandboxClients, n: number, source: AzureSource): Setup {
+function azureSetup(mappings: Mappings, clients: SandboxClients, n: number, source: AzureSource): Setup {
   const estate = new AzureEstate({ resources: n, seed: SEED });
-  const bound = azureBound(estate, controlsOf('azure'), source);
+  const bound = azureBound(estate, controlsOf(mappings, 'azure'), source);
   return { collectors: { azure: { subscriptions: estate.subscriptions, endpoint: clients.azure!.endpoint, source, maxAttempts: 1 } }, sandbox: { azure: clients.azure! }, bound };
 }
 
 /** The AWS collector over every sandbox account. `pacePerSecond`: kansa's requestsPerSecondPerAccount (unset: none). */
-function awsSetup(clients: SandboxClients, n: number, pacePerSecond: number | undefined): Setup {
+function awsSetup(mappings: Mappings, clients: SandboxClients, n: number, pacePerSecond: number | undefined): Setup {
   const estate = describeEstate({ resources: n, seed: SEED });
-  const bound = awsBound(estate, Evaluation.typesNeeded(controlsOf('aws')));
+  const bound = awsBound(estate, Evaluation.typesNeeded(controlsOf(mappings, 'aws')));
   const aws = {
     endpoint: clients.aws!.endpoint,
     regions: estate.regions,
@@ -97,13 +98,16 @@ interface Setup {
 
 /** Runs the agent as `kansa run` does (engine worker, endpoint) and scrapes it while its first scan runs. */
 async function measure(provider: Provider, clients: SandboxClients, n: number, pace: number | undefined, source: AzureSource): Promise<Measurement> {
-  const setup = provider === 'gcp' ? gcpSetup(clients, n, pace) : provider === 'azure' ? azureSetup(clients, n, source) : awsSetup(clients, n, pace);
+  // Loaded once, as `kansa run` does (src/cli/main.ts hands its mappings to startAgent): a second copy in this
+  // thread would add its peak to the agent's figure.
+  const mappings = loadMappings({});
+  const setup = provider === 'gcp' ? gcpSetup(mappings, clients, n, pace) : provider === 'azure' ? azureSetup(mappings, clients, n, source) : awsSetup(mappings, clients, n, pace);
   const collectors = Object.fromEntries(Object.entries(setup.collectors).map(([name, c]) => [name, { ...c, enabled: true, schedule: '0 0 1 1 *' }]));
   const config = configSchema.parse({ listen: '127.0.0.1:0', collectors });
   const logger = createLogger('error', process.stderr);
   // As `kansa run` does in its own process (src/cli/main.ts): this child is the agent's process.
   applyHeapGrowth(config.memory.heapGrowthPercent);
-  const agent = await startAgent({ config, sandbox: setup.sandbox, logger });
+  const agent = await startAgent({ config, mappings, sandbox: setup.sandbox, logger });
   // The scan starts once the worker has loaded; its start-up is not part of the scan's figures.
   while (!agent.status.collectors.some((c) => c.running) && !agent.ready) await delay(5);
   const loop = monitorEventLoopDelay({ resolution: 10 });
