@@ -1,7 +1,6 @@
 /**
- * GCP network logging, exposure, log export and container-scanning controls (issue 14): pass, fail and unknown on
- * policy-library fixtures and crafted Cloud Asset assets (network-logging.yaml, exposure.yaml, log-retention.yaml,
- * vulnerability.yaml).
+ * GCP network logging, exposure and log export controls (issue 14): pass, fail and unknown on
+ * policy-library fixtures and crafted Cloud Asset assets (network-logging.yaml, exposure.yaml, log-retention.yaml).
  */
 import { asset, assessAssets, findings, reasonsJa, sample, sampleAsset } from './support.js';
 
@@ -28,8 +27,6 @@ const logBucket = (id: string, data: Record<string, unknown>) =>
   asset('logging.googleapis.com/LogBucket', `//logging.googleapis.com/projects/${P}/locations/global/buckets/${id}`, { name: `projects/${P}/locations/global/buckets/${id}`, ...data }, 'global');
 const sink = (name: string, data: Record<string, unknown>) =>
   asset('logging.googleapis.com/LogSink', `//logging.googleapis.com/projects/${P}/sinks/${name}`, { name, destination: 'storage.googleapis.com/kansa-audit-archive', ...data }, 'global');
-const service = (name: string, state?: string) =>
-  asset('serviceusage.googleapis.com/Service', `//serviceusage.googleapis.com/projects/123456789012/services/${name}`, { name, parent: 'projects/123456789012', ...(state ? { state } : {}) });
 
 /** Verdicts of an `exists` control per account. */
 function accountVerdicts(assets: readonly Record<string, unknown>[], control: string): Record<string, { status: string; reason?: string }> {
@@ -270,16 +267,3 @@ describe('gcp-log-sink-exports-all-logs', () => {
   });
 });
 
-describe('gcp-container-scanning-enabled', () => {
-  const control = 'gcp-container-scanning-enabled';
-  it('passes when containerscanning.googleapis.com is ENABLED, not on other services (policy-library), unknown unread', () => {
-    // The policy-library services belong to project 123; the crafted ones to 123456789012.
-    const account = (assets: Record<string, unknown>[]) => Object.values(accountVerdicts(assets, control));
-    expect(accountVerdicts([...sample('serviceusage_service'), service('containerscanning.googleapis.com', 'ENABLED')], control)['123456789012']?.status).toBe('pass');
-    expect(account(sample('serviceusage_service')).map((v) => v.status)).not.toContain('pass');
-    const disabled = account([service('containerscanning.googleapis.com', 'DISABLED')]);
-    expect(disabled.map((v) => v.status)).toEqual(['fail']);
-    expect(disabled[0]?.reason).toContain('the Container Scanning API is DISABLED, not ENABLED');
-    expect(account([noData(service('containerscanning.googleapis.com', 'ENABLED'))]).map((v) => v.status)).toEqual(['unknown']);
-  });
-});
