@@ -2,7 +2,7 @@
  * GCP network logging, exposure and log export controls (issue 14): pass, fail and unknown on
  * policy-library fixtures and crafted Cloud Asset assets (network-logging.yaml, exposure.yaml, log-retention.yaml).
  */
-import { asset, assessAssets, findings, reasonsJa, sample, sampleAsset } from './support.js';
+import { asset, assessAssets, computeProject, findings, reasonsJa, sample, sampleAsset } from './support.js';
 
 const P = 'kansa-test';
 const C = `https://www.googleapis.com/compute/v1/projects/${P}`;
@@ -115,15 +115,10 @@ describe('gcp-instance-ip-forwarding-disabled', () => {
   });
 });
 
-// The project-wide metadata (Compute v1 Project.commonInstanceMetadata), as the identity collection records it.
-// An instance value overrides the project value: https://cloud.google.com/compute/docs/oslogin/set-up-oslogin,
+// The project-wide metadata. An instance value overrides the project value:
+// https://cloud.google.com/compute/docs/oslogin/set-up-oslogin,
 // https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console.
-const project = (items: Record<string, string> | undefined) =>
-  asset('compute.googleapis.com/Project', `//compute.googleapis.com/projects/${P}`, {
-    name: P,
-    kind: 'compute#project',
-    ...(items === undefined ? {} : { commonInstanceMetadata: { kind: 'compute#metadata', fingerprint: 'abc=', items: Object.entries(items).map(([key, value]) => ({ key, value })) } }),
-  }, 'global');
+const project = (items: Record<string, string> | undefined) => computeProject(P, items);
 
 describe('gcp-instance-serial-port-disabled', () => {
   const control = 'gcp-instance-serial-port-disabled';
