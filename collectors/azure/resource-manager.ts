@@ -44,7 +44,8 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.metricAlert]: '2018-03-01',
   [AZURE_TYPES.recoveryVault]: '2024-04-01',
   [AZURE_TYPES.logAnalyticsWorkspace]: '2023-09-01',
-  // Data stores (mappings/registers/azure.yaml): each type's stable api-version in Azure/azure-rest-api-specs.
+  // Data stores (mappings/registers/azure.yaml): each type's stable api-version in Azure/azure-rest-api-specs; the
+  // comment above an entry names its spec under specification/ (checked for issue 19).
   [AZURE_TYPES.snapshot]: '2024-03-02',
   [AZURE_TYPES.image]: '2024-07-01',
   [AZURE_TYPES.gallery]: '2024-03-03',
@@ -52,23 +53,35 @@ export const ARM_API_VERSIONS: Readonly<Record<string, string>> = {
   [AZURE_TYPES.sqlManagedInstance]: '2023-08-01',
   [AZURE_TYPES.postgresFlexible]: POSTGRES_FLEXIBLE_API_VERSION,
   [AZURE_TYPES.mysqlFlexible]: MYSQL_FLEXIBLE_API_VERSION,
+  // postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2017-12-01/postgresql.json
   [AZURE_TYPES.postgresSingle]: '2017-12-01',
+  // mysql/resource-manager/Microsoft.DBforMySQL/stable/2017-12-01/mysql.json
   [AZURE_TYPES.mysqlSingle]: '2017-12-01',
   [AZURE_TYPES.cosmosAccount]: '2024-11-15',
   [AZURE_TYPES.redis]: '2024-11-01',
+  // redisenterprise/resource-manager/Microsoft.Cache/stable/2024-10-01/redisenterprise.json
   [AZURE_TYPES.redisEnterprise]: '2024-10-01',
+  // servicebus/resource-manager/Microsoft.ServiceBus/stable/2024-01-01/namespace-preview.json
   [AZURE_TYPES.serviceBus]: '2024-01-01',
   [AZURE_TYPES.eventHubs]: '2024-01-01',
+  // synapse/resource-manager/Microsoft.Synapse/stable/2021-06-01/workspace.json
   [AZURE_TYPES.synapse]: '2021-06-01',
   [AZURE_TYPES.dataFactory]: '2018-06-01',
+  // azure-kusto/resource-manager/Microsoft.Kusto/stable/2023-08-15/kusto.json
   [AZURE_TYPES.kusto]: '2023-08-15',
+  // databricks/resource-manager/Microsoft.Databricks/stable/2024-05-01/databricks.json
   [AZURE_TYPES.databricks]: '2024-05-01',
+  // search/resource-manager/Microsoft.Search/stable/2023-11-01/search.json
   [AZURE_TYPES.search]: '2023-11-01',
   [AZURE_TYPES.webSite]: '2024-04-01',
+  // apimanagement/resource-manager/Microsoft.ApiManagement/stable/2024-05-01/apimdeployment.json
   [AZURE_TYPES.apiManagement]: '2024-05-01',
+  // containerregistry/resource-manager/Microsoft.ContainerRegistry/stable/2023-07-01/containerregistry.json (registries and replications)
   [AZURE_TYPES.containerRegistry]: '2023-07-01',
   [AZURE_TYPES.registryReplication]: '2023-07-01',
+  // dataprotection/resource-manager/Microsoft.DataProtection/stable/2024-04-01/dataprotection.json
   [AZURE_TYPES.backupVault]: '2024-04-01',
+  // keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/managedHsm.json
   [AZURE_TYPES.managedHsm]: '2023-07-01',
 };
 /** Defender for Cloud plans are subscription settings, not rows of the Resource Graph `resources` table. */

@@ -1,5 +1,5 @@
 /**
- * The GCP sandbox estate shows the network-logging, exposure, log-export and container-scanning controls of
+ * The GCP sandbox estate shows the network-logging, exposure, log-export, container-scanning and VM Manager controls of
  * issue #14 both ways: each has failing and passing findings, read through the real normalizer and the bundled
  * controls.
  */
@@ -21,6 +21,7 @@ const CONTROLS = [
   'gcp-log-bucket-locked',
   'gcp-log-sink-exports-all-logs',
   'gcp-container-scanning-enabled',
+  'gcp-os-config-enabled',
 ];
 
 describe('the GCP sandbox estate and the issue-14 controls', () => {

@@ -64,7 +64,10 @@ export const REGISTRY_REPLICATION = 'Microsoft.ContainerRegistry/registries/repl
 /** Flexible-server parameters (GET {server}/configurations/{name}): api-version per server type. */
 export const SERVER_PARAMETER_API_VERSIONS: Readonly<Record<string, string>> = { [POSTGRES_FLEXIBLE]: '2024-08-01', [MYSQL_FLEXIBLE]: '2023-12-30' };
 
-/** api-version each resource type answers to (ARM rejects others with NoRegisteredProviderFound). */
+/**
+ * api-version each resource type answers to (ARM rejects others with NoRegisteredProviderFound): the stable versions
+ * in Azure/azure-rest-api-specs that collectors/azure/resource-manager.ts cites per type.
+ */
 export const AZURE_API_VERSIONS: Readonly<Record<string, string>> = {
   [STORAGE_ACCOUNT]: '2023-05-01',
   [NSG]: '2024-05-01',

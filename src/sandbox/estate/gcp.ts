@@ -710,10 +710,10 @@ const COVERAGE_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
       data: { name: id, destination, filter, writerIdentity: `serviceAccount:service-${project}@gcp-sa-logging.iam.gserviceaccount.com`, createTime: '2025-04-01T09:00:00Z' },
     };
   },
-  // Service Usage v1 Service: the project's enabled APIs; after Compute, the Container Scanning API in about
-  // half of the projects, another API in the rest (which then do not scan images).
+  // Service Usage v1 Service: the project's enabled APIs; first the OS Config API (VM Manager), then the
+  // Container Scanning API in about half of the projects, another API in the rest (which then do not scan images).
   'serviceusage.googleapis.com/Service': (rng, project, k) => {
-    const service = k === 0 ? 'compute.googleapis.com' : rng.pick(['containerscanning.googleapis.com', 'logging.googleapis.com']);
+    const service = k === 0 ? 'osconfig.googleapis.com' : rng.pick(['containerscanning.googleapis.com', 'logging.googleapis.com']);
     const name = `projects/${project}/services/${service}`;
     return {
       name: `//serviceusage.googleapis.com/${name}`,
@@ -888,7 +888,11 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
         metadata: {
           kind: 'compute#metadata',
           fingerprint: 'sandbox=',
-          items: k % 2 === 0 ? [{ key: 'serial-port-enable', value: 'FALSE' }, { key: 'block-project-ssh-keys', value: 'TRUE' }] : [{ key: 'serial-port-enable', value: 'TRUE' }],
+          // Even instances also turn the OS Config agent on (enable-osconfig); odd ones leave it to the project.
+          items:
+            k % 2 === 0
+              ? [{ key: 'serial-port-enable', value: 'FALSE' }, { key: 'block-project-ssh-keys', value: 'TRUE' }, { key: 'enable-osconfig', value: 'TRUE' }]
+              : [{ key: 'serial-port-enable', value: 'TRUE' }],
         },
         // Instance 1 runs as the default compute service account with the cloud-platform scope (issue 13).
         serviceAccounts: [
@@ -1098,6 +1102,12 @@ const REGISTER_GENERATORS: Readonly<Record<string, (rng: Rng, project: string, k
     return located('artifactregistry.googleapis.com', project, location, `repositories/repo-${k}`, 'Repository', 'v1', {
       format: 'DOCKER',
       mode: 'STANDARD_REPOSITORY',
+      // Repository.vulnerability_scanning_config (artifactregistry/v1/repository.proto): even repositories keep the
+      // default (INHERITED: scanning on with the Container Scanning API), odd ones turned scanning off.
+      vulnerabilityScanningConfig:
+        k % 2 === 0
+          ? { enablementConfig: 'INHERITED', enablementState: 'SCANNING_ACTIVE', lastEnableTime: '2025-04-01T09:00:00Z' }
+          : { enablementConfig: 'DISABLED', enablementState: 'SCANNING_DISABLED', enablementStateReason: 'Repository has vulnerability scanning disabled' },
       labels: labels(rng),
       ...(rng.chance(0.5) ? { kmsKeyName: cmek(project, location) } : {}),
     });

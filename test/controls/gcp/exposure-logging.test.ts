@@ -1,9 +1,8 @@
 /**
- * GCP network logging, exposure, log export and container-scanning controls (issue 14): pass, fail and unknown on
- * policy-library fixtures and crafted Cloud Asset assets (network-logging.yaml, exposure.yaml, log-retention.yaml,
- * vulnerability.yaml).
+ * GCP network logging, exposure and log export controls (issue 14): pass, fail and unknown on
+ * policy-library fixtures and crafted Cloud Asset assets (network-logging.yaml, exposure.yaml, log-retention.yaml).
  */
-import { asset, assessAssets, findings, reasonsJa, sample, sampleAsset } from './support.js';
+import { asset, assessAssets, computeProject, findings, reasonsJa, sample, sampleAsset } from './support.js';
 
 const P = 'kansa-test';
 const C = `https://www.googleapis.com/compute/v1/projects/${P}`;
@@ -28,8 +27,6 @@ const logBucket = (id: string, data: Record<string, unknown>) =>
   asset('logging.googleapis.com/LogBucket', `//logging.googleapis.com/projects/${P}/locations/global/buckets/${id}`, { name: `projects/${P}/locations/global/buckets/${id}`, ...data }, 'global');
 const sink = (name: string, data: Record<string, unknown>) =>
   asset('logging.googleapis.com/LogSink', `//logging.googleapis.com/projects/${P}/sinks/${name}`, { name, destination: 'storage.googleapis.com/kansa-audit-archive', ...data }, 'global');
-const service = (name: string, state?: string) =>
-  asset('serviceusage.googleapis.com/Service', `//serviceusage.googleapis.com/projects/123456789012/services/${name}`, { name, parent: 'projects/123456789012', ...(state ? { state } : {}) });
 
 /** Verdicts of an `exists` control per account. */
 function accountVerdicts(assets: readonly Record<string, unknown>[], control: string): Record<string, { status: string; reason?: string }> {
@@ -118,15 +115,10 @@ describe('gcp-instance-ip-forwarding-disabled', () => {
   });
 });
 
-// The project-wide metadata (Compute v1 Project.commonInstanceMetadata), as the identity collection records it.
-// An instance value overrides the project value: https://cloud.google.com/compute/docs/oslogin/set-up-oslogin,
+// The project-wide metadata. An instance value overrides the project value:
+// https://cloud.google.com/compute/docs/oslogin/set-up-oslogin,
 // https://cloud.google.com/compute/docs/troubleshooting/troubleshooting-using-serial-console.
-const project = (items: Record<string, string> | undefined) =>
-  asset('compute.googleapis.com/Project', `//compute.googleapis.com/projects/${P}`, {
-    name: P,
-    kind: 'compute#project',
-    ...(items === undefined ? {} : { commonInstanceMetadata: { kind: 'compute#metadata', fingerprint: 'abc=', items: Object.entries(items).map(([key, value]) => ({ key, value })) } }),
-  }, 'global');
+const project = (items: Record<string, string> | undefined) => computeProject(P, items);
 
 describe('gcp-instance-serial-port-disabled', () => {
   const control = 'gcp-instance-serial-port-disabled';
@@ -270,16 +262,3 @@ describe('gcp-log-sink-exports-all-logs', () => {
   });
 });
 
-describe('gcp-container-scanning-enabled', () => {
-  const control = 'gcp-container-scanning-enabled';
-  it('passes when containerscanning.googleapis.com is ENABLED, not on other services (policy-library), unknown unread', () => {
-    // The policy-library services belong to project 123; the crafted ones to 123456789012.
-    const account = (assets: Record<string, unknown>[]) => Object.values(accountVerdicts(assets, control));
-    expect(accountVerdicts([...sample('serviceusage_service'), service('containerscanning.googleapis.com', 'ENABLED')], control)['123456789012']?.status).toBe('pass');
-    expect(account(sample('serviceusage_service')).map((v) => v.status)).not.toContain('pass');
-    const disabled = account([service('containerscanning.googleapis.com', 'DISABLED')]);
-    expect(disabled.map((v) => v.status)).toEqual(['fail']);
-    expect(disabled[0]?.reason).toContain('the Container Scanning API is DISABLED, not ENABLED');
-    expect(account([noData(service('containerscanning.googleapis.com', 'ENABLED'))]).map((v) => v.status)).toEqual(['unknown']);
-  });
-});

@@ -56,3 +56,15 @@ export function reasonsJa(assets: readonly unknown[], control: string, options: 
   }
   return out;
 }
+
+/**
+ * The project-wide Compute Engine metadata (Compute v1 Project.commonInstanceMetadata) as the identity collection
+ * records it; without items the record carries no metadata at all.
+ */
+export function computeProject(project: string, items: Record<string, string> | undefined): Record<string, unknown> {
+  return asset('compute.googleapis.com/Project', `//compute.googleapis.com/projects/${project}`, {
+    name: project,
+    kind: 'compute#project',
+    ...(items === undefined ? {} : { commonInstanceMetadata: { kind: 'compute#metadata', fingerprint: 'abc=', items: Object.entries(items).map(([key, value]) => ({ key, value })) } }),
+  }, 'global');
+}
