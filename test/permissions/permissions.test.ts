@@ -184,6 +184,8 @@ describe('narrowed to a configuration', () => {
       'iam:GetCredentialReport',
       'iam:ListVirtualMFADevices',
       'inspector2:BatchGetAccountStatus',
+      'lambda:ListFunctionUrlConfigs',
+      'lambda:ListFunctions',
       'logs:DescribeLogGroups',
       'logs:DescribeMetricFilters',
       'securityhub:DescribeHub',
