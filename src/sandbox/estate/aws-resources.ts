@@ -1625,6 +1625,7 @@ const lambdaFunction: AwsTypeSpec = {
     }
     const tags = baseTags(rng, id);
     return {
+      name: id,
       arn,
       availabilityZone: NOT_APPLICABLE,
       tags,

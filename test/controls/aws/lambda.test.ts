@@ -3,6 +3,7 @@
  * (supplementaryConfiguration.Policy, a JSON string, in the shape of a recorded Select row: cloud-custodian
  * tests/data/placebo/test_aws_lambda_config_source), and function URLs as the collector reads them from Lambda.
  */
+import { normalizeConfigItem } from '../../../collectors/aws/normalize.js';
 import { FUNCTION_URLS_TYPE, regionalResource } from '../../../collectors/aws/regional-types.js';
 import type { CollectContext } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
@@ -30,6 +31,25 @@ function fn(name: string, policy?: unknown, recorded = true): Record<string, unk
 const doc = (...Statement: unknown[]): unknown => ({ Version: '2012-10-17', Id: 'default', Statement });
 const resourceArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 const allow = (Sid: string, Principal: unknown, Action: string, Condition?: unknown): Record<string, unknown> => ({ Sid, Effect: 'Allow', Principal, Action, Resource: resourceArn('f'), ...(Condition ? { Condition } : {}) });
+
+describe('normalizing a Lambda function item', () => {
+  const supplementaryOf = (item: Record<string, unknown>): Record<string, unknown> => {
+    const out = normalizeConfigItem(item);
+    if (out.kind !== 'resource') throw new Error('expected a resource');
+    return out.resource.supplementary;
+  };
+
+  it('parses the Policy string into the canonical shape (Principal a map of lists, condition keys lower-case)', () => {
+    const s = supplementaryOf(fn('f', doc(allow('a', '*', 'lambda:InvokeFunction', { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::b' } }))));
+    expect(s.Policy).toMatchObject({ Statement: [{ Sid: 'a', Principal: { AWS: ['*'] }, Action: ['lambda:InvokeFunction'], Condition: { ArnLike: { 'aws:sourcearn': ['arn:aws:s3:::b'] } } }] });
+    expect(s.Tags).toEqual({ 'lambda:createdBy': 'SAM' });
+  });
+
+  it('tells "recorded without a policy" (Policy null) from "supplementaryConfiguration not recorded" (no Policy key)', () => {
+    expect(supplementaryOf(fn('none'))).toEqual({ Policy: null, Tags: { 'lambda:createdBy': 'SAM' } });
+    expect('Policy' in supplementaryOf(fn('unrecorded', undefined, false))).toBe(false);
+  });
+});
 
 describe('aws-lambda-policy-not-public', () => {
   it('passes the recorded API Gateway grant pinned by AWS:SourceArn (mixed-case key), a function recorded without a policy, and pinned public principals', () => {
