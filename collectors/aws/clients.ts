@@ -3,8 +3,8 @@
  * them elsewhere: AWS Config (the data), STS (who answered), Account (which regions are enabled), IAM
  * (the credential report, account summary and password policy AWS Config does not record), CloudTrail
  * (trail logging status and event selectors), CloudWatch Logs and CloudWatch (log groups, metric filters
- * and metric alarms, which AWS Config does not record), and per region EC2, Inspector and Security Hub
- * (public snapshots and AMIs, scanning and hub status).
+ * and metric alarms, which AWS Config does not record), and per region EC2, Inspector, Security Hub and
+ * Lambda (public snapshots and AMIs, scanning and hub status, function URLs).
  *
  * Clients are kept per service × account × region × role for the collector's life and share one pair
  * of keep-alive agents with a bound on sockets, so scans reuse connections (and role sessions) instead
@@ -21,6 +21,7 @@ import { ConfigServiceClient, type ConfigServiceClientConfig } from '@aws-sdk/cl
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { Inspector2Client } from '@aws-sdk/client-inspector2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
@@ -49,6 +50,8 @@ export interface AwsClients {
   inspector2(target: ClientTarget): Inspector2Client;
   /** Regional: Security Hub subscription (detection-services.ts). */
   securityhub(target: ClientTarget): SecurityHubClient;
+  /** Regional: Lambda function URLs (lambda-urls.ts). */
+  lambda(target: ClientTarget): LambdaClient;
   /** Destroys every client and closes its sockets; the collector is not used afterwards. */
   close(): void;
 }
@@ -75,7 +78,7 @@ export type AwsClientOptions = Pick<ConfigServiceClientConfig, 'region' | 'endpo
  * at most `maxSockets` sockets in all (and per host), e.g. the collector's concurrency per account ×
  * accounts, since a call holds one socket and the collector bounds the calls in flight.
  */
-export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'ec2' | 'inspector2' | 'securityhub';
+export type AwsService = 'config' | 'sts' | 'account' | 'iam' | 'cloudtrail' | 'logs' | 'cloudwatch' | 'ec2' | 'inspector2' | 'securityhub' | 'lambda';
 
 /** The keep-alive agents every client of a pool sends through (the SDK's NodeHttpHandler options). */
 export interface SharedAgents {
@@ -114,6 +117,7 @@ export function awsClientPool(optionsFor: (target: ClientTarget, service: AwsSer
     ec2: (target) => cached('ec2', target, (config) => new EC2Client(config)),
     inspector2: (target) => cached('inspector2', target, (config) => new Inspector2Client(config)),
     securityhub: (target) => cached('securityhub', target, (config) => new SecurityHubClient(config)),
+    lambda: (target) => cached('lambda', target, (config) => new LambdaClient(config)),
     close() {
       for (const client of clients.values()) client.destroy();
       clients.clear();

@@ -96,7 +96,7 @@ interface Documents {
  * Per-type canonicalization: spellings that changed over AWS Config's history, and documents AWS Config
  * stores as (URL-encoded) JSON strings, parsed once here so controls read them as data.
  */
-const typeNormalizers: Readonly<Record<string, (documents: Documents, observedAt: Date | undefined) => Documents>> = {
+const typeNormalizers: Readonly<Record<string, (documents: Documents, observedAt: Date | undefined, item: Json) => Documents>> = {
   'AWS::EC2::SecurityGroup': ({ configuration: c, supplementary }) => ({
     configuration: {
       ...c,
@@ -113,6 +113,15 @@ const typeNormalizers: Readonly<Record<string, (documents: Documents, observedAt
       configuration,
       supplementary: { ...s, BucketPolicy: { ...bucketPolicy, policy: canonicalPolicy(bucketPolicy.policyText, 'BucketPolicy.policyText') } },
     };
+  },
+  // The function's resource-based policy is supplementaryConfiguration.Policy, a JSON string, present only
+  // when the function has one (a recorded Select row: cloud-custodian tests/data/placebo/
+  // test_aws_lambda_config_source; its ConfigLambda reads it with .get('Policy')). Recorded without one
+  // becomes Policy null ("none"); an item without supplementaryConfiguration at all keeps no Policy key,
+  // so the control cannot mistake "not recorded" for "no policy".
+  'AWS::Lambda::Function': ({ configuration, supplementary: s }, _observedAt, item) => {
+    if (item.supplementaryConfiguration === undefined || item.supplementaryConfiguration === null) return { configuration, supplementary: s };
+    return { configuration, supplementary: { ...s, Policy: s.Policy === undefined || s.Policy === null ? null : canonicalPolicy(s.Policy, 'Policy') } };
   },
   'AWS::KMS::Key': ({ configuration, supplementary: s }) => ({
     configuration,
@@ -349,7 +358,7 @@ export function normalizeConfigItem(item: unknown, observedAt?: Date): Normalize
       supplementary: parseSupplementary(item.supplementaryConfiguration),
     };
     const normalizeType = typeNormalizers[type];
-    if (normalizeType) documents = normalizeType(documents, observedAt);
+    if (normalizeType) documents = normalizeType(documents, observedAt, item);
     const { configuration, supplementary } = documents;
     return {
       kind: 'resource',

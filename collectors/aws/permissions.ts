@@ -3,7 +3,7 @@
  * Plain data: `kansa permissions --provider aws` and deploy/iam/aws-policy.json are generated from it,
  * and tests check it against the commands the collector imports and the calls the sandbox sees.
  * Modes: `accounts` (per-account Select, optionally through an assumed role) and `aggregator`.
- * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail, CloudWatch Logs, CloudWatch, EC2, Inspector, Security Hub): the policy names their own actions.
+ * Some operations sit outside AWS Config (STS, the Account API, IAM, CloudTrail, CloudWatch Logs, CloudWatch, EC2, Inspector, Security Hub, Lambda): the policy names their own actions.
  */
 import type { PermissionDeclaration } from '../../src/permissions/model.js';
 
@@ -178,6 +178,21 @@ export const AWS_PERMISSIONS: PermissionDeclaration = {
       modes: ['accounts'],
       forTypesMatching: '^AWS::SecurityHub::HubStatus$',
       reason: 'whether the account is subscribed to Security Hub in each region (a denial is unknown, never "not enabled")',
+    },
+    // Lambda (collectors/aws/lambda-urls.ts): function URLs, which AWS Config does not record.
+    {
+      operation: 'ListFunctions',
+      actions: ['lambda:ListFunctions'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::Lambda::FunctionUrls$',
+      reason: 'lists the account\'s Lambda functions in each region, to ask for their function URLs',
+    },
+    {
+      operation: 'ListFunctionUrlConfigs',
+      actions: ['lambda:ListFunctionUrlConfigs'],
+      modes: ['accounts'],
+      forTypesMatching: '^AWS::Lambda::FunctionUrls$',
+      reason: 'each function\'s URLs and their auth type (NONE: anyone on the internet may invoke the function): AWS Config does not record function URLs',
     },
   ],
 };

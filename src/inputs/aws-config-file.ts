@@ -272,7 +272,7 @@ const RECORDERS_NOT_IN_FILES: ReadonlyMap<string, Bilingual> = new Map([
   ...[...REGIONAL_DIRECT_TYPES].map((type): [string, Bilingual] => [
     type,
     {
-      ja: `AWS Config のファイルには ${type}（EC2・Inspector・Security Hub の API から読む情報）が含まれません。各リージョンのサービス API から読み取るライブ収集を使ってください`,
+      ja: `AWS Config のファイルには ${type}（EC2・Inspector・Security Hub・Lambda の API から読む情報）が含まれません。各リージョンのサービス API から読み取るライブ収集を使ってください`,
       en: `AWS Config files do not hold ${type}; live collection reads it from each account's service API in each region`,
     },
   ]),

@@ -16,6 +16,7 @@ import { AwsAccountHandler } from './aws-account.js';
 import { AwsConfigHandler, AWS_SANDBOX_AGGREGATOR } from './aws-config.js';
 import { AwsDetectionHandler } from './aws-detection.js';
 import { AwsEc2Handler } from './aws-ec2.js';
+import { AwsLambdaHandler } from './aws-lambda.js';
 import { AwsIamHandler } from './aws-iam.js';
 import { AwsCloudTrailHandler } from './aws-cloudtrail.js';
 import { AwsCloudWatchHandler, AwsLogsHandler } from './aws-monitoring.js';
@@ -105,7 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(options.faults ?? {}, estate.seed);
   const callLog = new CallLog();
   const aws = new AwsConfigHandler(estate, faults, callLog, () => recording, { aggregatorName: AWS_SANDBOX_AGGREGATOR });
-  // STS, IAM, CloudTrail, the Account API, CloudWatch Logs, CloudWatch, EC2, Inspector and Security Hub share the AWS
+  // STS, IAM, CloudTrail, the Account API, CloudWatch Logs, CloudWatch, EC2, Inspector, Security Hub and Lambda share the AWS
   // listener, told apart by the SigV4 service they are signed for; all before AWS Config, which takes any other X-Amz-Target.
   const handlers: readonly ProviderHandler[] = [
     new AwsStsHandler(estate, faults, callLog, () => recording),
@@ -117,6 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     new AwsCloudWatchHandler(estate, faults, callLog, () => recording),
     new AwsEc2Handler(estate, faults, callLog, () => recording),
     new AwsDetectionHandler(estate, faults, callLog, () => recording),
+    new AwsLambdaHandler(estate, faults, callLog, () => recording),
     aws,
   ];
 

@@ -84,8 +84,8 @@ const MONITORING_GAPS = ['AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS:
   types: [type],
   reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's CloudWatch Logs and CloudWatch APIs` }) as unknown,
 }));
-/** Nor the regional service data (public snapshots and AMIs, Inspector, Security Hub), read live per region. */
-const REGIONAL_GAPS = ['AWS::EC2::PublicSnapshots', 'AWS::EC2::PublicImages', 'AWS::Inspector2::AccountStatus', 'AWS::SecurityHub::HubStatus'].map((type) => ({
+/** Nor the regional service data (public snapshots and AMIs, Inspector, Security Hub, Lambda function URLs), read live per region. */
+const REGIONAL_GAPS = ['AWS::EC2::PublicSnapshots', 'AWS::EC2::PublicImages', 'AWS::Inspector2::AccountStatus', 'AWS::SecurityHub::HubStatus', 'AWS::Lambda::FunctionUrls'].map((type) => ({
   types: [type],
   reason: expect.objectContaining({ en: `AWS Config files do not hold ${type}; live collection reads it from each account's service API in each region` }) as unknown,
 }));

@@ -27,7 +27,7 @@ const CHECKED_IN: Readonly<Record<ProviderId, { file: string; format: 'json' | '
 /** Written independently of the generator's own check, so a loosened regex there is still caught here. */
 const READ_VERBS: Readonly<Record<ProviderId, (action: string) => boolean>> = {
   // iam:GenerateCredentialReport starts the credential report and changes nothing: the one named exception.
-  aws: (a) => /^(config|account|sts|iam|cloudtrail|logs|cloudwatch|ec2|inspector2|securityhub):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
+  aws: (a) => /^(config|account|sts|iam|cloudtrail|logs|cloudwatch|ec2|inspector2|securityhub|lambda):(Select|BatchGet|Describe|Get|List)[A-Z]\w*$/.test(a) || a === 'iam:GenerateCredentialReport',
   azure: (a) => a.endsWith('/read') && !a.includes('*'),
   gcp: (a) => /\.(get|list|search)[A-Za-z]*$/.test(a) && !a.includes('*'),
 };
@@ -184,6 +184,8 @@ describe('narrowed to a configuration', () => {
       'iam:GetCredentialReport',
       'iam:ListVirtualMFADevices',
       'inspector2:BatchGetAccountStatus',
+      'lambda:ListFunctionUrlConfigs',
+      'lambda:ListFunctions',
       'logs:DescribeLogGroups',
       'logs:DescribeMetricFilters',
       'securityhub:DescribeHub',

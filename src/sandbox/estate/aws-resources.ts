@@ -96,6 +96,7 @@ export const CLOUDFRONT_DISTRIBUTION = 'AWS::CloudFront::Distribution';
 export const EC2_PREFIX_LIST = 'AWS::EC2::PrefixList';
 export const EC2_NETWORK_ACL = 'AWS::EC2::NetworkAcl';
 export const EC2_INSTANCE = 'AWS::EC2::Instance';
+export const LAMBDA_FUNCTION = 'AWS::Lambda::Function';
 
 /** The Taipei Local Zone of Tokyo: physically outside Japan, so one subnet there is a residency finding. */
 export const LOCAL_ZONE = 'ap-northeast-1-tpe-1a';
@@ -1582,6 +1583,80 @@ const ec2Instance: AwsTypeSpec = {
   },
 };
 
+// ---------------------------------------------------------------- Lambda function
+
+/**
+ * A function item as AWS Config records it (a recorded Select row: cloud-custodian tests/data/placebo/
+ * test_aws_lambda_config_source): camelCase configuration, the resource-based policy as a JSON string in
+ * supplementaryConfiguration.Policy only when the function has one, and Tags as a map. By k: half have no
+ * policy; API Gateway and EventBridge grants pinned by aws:SourceArn, an S3 grant pinned by
+ * aws:SourceAccount; one in ten lets Principal "*" invoke it, one in ten carries the public function-URL
+ * grant (lambda:FunctionUrlAuthType NONE): the findings of aws-lambda-policy-not-public.
+ */
+const lambdaFunction: AwsTypeSpec = {
+  type: LAMBDA_FUNCTION,
+  weight: 2,
+  fixed: () => 0,
+  formatId: (token, rng) => `${rng.pick(SYSTEMS)}-handler-${token}`,
+  tokenOf: trailingToken,
+  generate(ctx) {
+    const { rng, account, region, id, k } = ctx;
+    const arn = `arn:aws:lambda:${region}:${account}:function:${id}`;
+    const grant = (Sid: string, Principal: unknown, Action: string, Condition?: unknown): Record<string, unknown> => ({ Sid, Effect: 'Allow', Principal, Action, Resource: arn, ...(Condition ? { Condition } : {}) });
+    const statements: Record<string, unknown>[] = [];
+    switch (k % 10) {
+      case 3:
+        statements.push(grant('public-invoke', '*', 'lambda:InvokeFunction'));
+        break;
+      case 6:
+        statements.push(grant(`apigw-${rng.hex(8)}`, { Service: 'apigateway.amazonaws.com' }, 'lambda:InvokeFunction', { ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:${region}:${account}:${rng.hex(10)}/*/POST/${rng.pick(SYSTEMS)}` } }));
+        break;
+      case 7:
+        statements.push(grant('FunctionURLAllowPublicAccess', '*', 'lambda:InvokeFunctionUrl', { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } }));
+        break;
+      case 8:
+        statements.push(grant(`events-${rng.hex(8)}`, { Service: 'events.amazonaws.com' }, 'lambda:InvokeFunction', { ArnLike: { 'AWS:SourceArn': `arn:aws:events:${region}:${account}:rule/nightly-${rng.hex(4)}` } }));
+        break;
+      case 9:
+        statements.push(grant(`s3-${rng.hex(8)}`, { Service: 's3.amazonaws.com' }, 'lambda:InvokeFunction', { StringEquals: { 'AWS:SourceAccount': account }, ArnLike: { 'AWS:SourceArn': `arn:aws:s3:::${rng.pick(SYSTEMS)}-uploads-${rng.hex(6)}` } }));
+        break;
+      default:
+        break;
+    }
+    const tags = baseTags(rng, id);
+    return {
+      name: id,
+      arn,
+      availabilityZone: NOT_APPLICABLE,
+      tags,
+      configuration: {
+        functionName: id,
+        functionArn: arn,
+        runtime: rng.pick(['nodejs22.x', 'python3.12', 'java21'] as const),
+        role: `arn:aws:iam::${account}:role/lambda-exec`,
+        handler: 'index.handler',
+        codeSize: rng.int(2_000, 9_000_000),
+        description: '',
+        timeout: rng.pick([30, 60, 300] as const),
+        memorySize: rng.pick([128, 256, 1024] as const),
+        lastModified: new Date(ctx.createdMs).toISOString().replace('Z', '+0000'),
+        codeSha256: Buffer.from(rng.hex(32), 'hex').toString('base64'),
+        version: '$LATEST',
+        vpcConfig: { securityGroupIds: [], subnetIds: [] },
+        tracingConfig: { mode: 'PassThrough' },
+        revisionId: uuidFromToken(rng.hex(16), rng),
+        layers: [],
+        packageType: 'Zip',
+        architectures: ['arm64'],
+      },
+      supplementary: {
+        ...(statements.length > 0 ? { Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: statements }) } : {}),
+        Tags: tags,
+      },
+    };
+  },
+};
+
 /** Every type the AWS sandbox serves, in the canonical order that Select results follow. */
 export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   securityGroup,
@@ -1614,4 +1689,5 @@ export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   networkAcl,
   redshiftParameterGroup,
   ec2Instance,
+  lambdaFunction,
 ];

@@ -71,3 +71,27 @@ export function inspectorIn(accountIndex: number, regionIndex: number): SandboxI
 export function securityHubIn(accountIndex: number, regionIndex: number): boolean {
   return regionIndex >= 0 && (accountIndex + regionIndex) % 2 === 0;
 }
+
+export type FunctionUrlAuth = 'AWS_IAM' | 'NONE';
+
+export interface SandboxFunction {
+  readonly name: string;
+  /** The function's URLs: `qualifier` undefined for the unqualified URL, else the alias's. */
+  readonly urls: readonly { readonly qualifier?: string; readonly authType: FunctionUrlAuth }[];
+}
+
+/**
+ * Lambda functions of an account in a region (aws-lambda.ts): 3 everywhere, 55 in the first account's first
+ * region (more than one 50-item page). Function 0 has an IAM-authenticated URL; where (account + region) % 3
+ * === 1, function 1 has a public URL (AuthType NONE) and its `live` alias another, IAM-authenticated.
+ * The first account's first region has no public URL. A region outside the estate has no functions.
+ */
+export function functionsIn(accountIndex: number, regionIndex: number): SandboxFunction[] {
+  if (regionIndex < 0 || accountIndex < 0) return [];
+  const count = accountIndex === 0 && regionIndex === 0 ? 55 : 3;
+  const publicUrl = (accountIndex + regionIndex) % 3 === 1;
+  return Array.from({ length: count }, (_, i): SandboxFunction => ({
+    name: `app-${accountIndex}-${regionIndex}-fn${String(i).padStart(2, '0')}`,
+    urls: i === 0 ? [{ authType: 'AWS_IAM' }] : i === 1 && publicUrl ? [{ authType: 'NONE' }, { qualifier: 'live', authType: 'AWS_IAM' }] : [],
+  }));
+}

@@ -61,6 +61,8 @@ describe('the sample AWS Config snapshot', () => {
     expect(findingsOf(assessment, 'aws-cloudtrail-multi-region-validated')['corp-trail']?.status).toBe('pass');
     expect(findingsOf(assessment, 'aws-guardduty-enabled')['4ac8f1e2d3b4a5c6d7e8f9a0b1c2d3e4']?.status).toBe('pass');
     expect(findingsOf(assessment, 'aws-backup-plan-in-use')['9f8e7d6c-5b4a-4392-8a1b-0c9d8e7f6a51']?.status).toBe('pass');
+    // The API Gateway grant is pinned by AWS:SourceArn: not public.
+    expect(findingsOf(assessment, 'aws-lambda-policy-not-public')['portal-api-handler']).toEqual({ status: 'pass' });
     expect(findingsOf(assessment, 'aws-backup-restore-testing-plan-exists')[ACCOUNT]).toEqual({ status: 'fail', reason: 'no AWS::Backup::RestoreTestingPlan in this account' });
   });
 
