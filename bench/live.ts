@@ -25,7 +25,8 @@ import { describeEstate } from '../src/sandbox/estate/aws.js';
 import { GcpEstate } from '../src/sandbox/estate/gcp.js';
 import { AzureEstate } from '../src/sandbox/estate/azure.js';
 import type { Faults } from '../src/sandbox/faults.js';
-import { awsBound, azureBound, gcpBound, type Bound } from './bounds.js';
+import { loadavg } from 'node:os';
+import { awsBound, azureBound, byFamily, gcpBound, type Bound } from './bounds.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const SEED = 1;
@@ -198,10 +199,12 @@ const operations = (m: Measurement): string =>
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
-const parts = (b: Bound): string =>
-  Object.entries(b.parts)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ');
+/** Calls made, bound and their ratio per API family (bench/bounds.ts), one line each, so any excess is named. */
+const familyTable = (provider: Provider, m: Measurement): string =>
+  byFamily(provider, m.byOperation, m.bound)
+    .map(({ family, calls, bound }) => `  ${family.padEnd(36)} ${String(calls).padStart(8)} ${String(bound).padStart(8)} ${(bound > 0 ? (calls / bound).toFixed(3) : calls > 0 ? '∞' : '—').padStart(8)}`)
+    .join('\n');
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 export async function runLive(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -216,6 +219,7 @@ export async function runLive(argv: string[]): Promise<void> {
   const provider = values.provider as Provider;
   if (provider !== 'aws' && provider !== 'gcp' && provider !== 'azure') throw new Error(`--provider must be aws, gcp or azure, got ${values.provider}`);
   console.log(`provider ${provider}; lower bound from the estate (bench/bounds.ts)`);
+  console.log(`load average at start ${load()} (the machine's other work shares its cores)`);
   console.log(`node ${process.version}; sandbox in its own process; the agent (HTTP thread + engine worker, as \`kansa run\`) is scraped every 200 ms during its first scan`);
   console.log(`${provider === 'azure' ? 'source ' : ''}        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  peak RSS MB  series (kansa)  scrape p50/p99 ms  loop p99 ms http/engine  failed accounts`);
   const sources: (AzureSource | undefined)[] = provider === 'azure' ? ['resourceGraph', 'arm'] : [undefined];
@@ -228,7 +232,7 @@ export async function runLive(argv: string[]): Promise<void> {
       console.log(
         `${tag} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.bound.total).padStart(12)} ${(m.calls / m.bound.total).toFixed(3).padStart(12)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${`${m.loopDelayP99Ms.toFixed(1)}/${m.engineLoopDelayP99Ms.toFixed(1)}`.padStart(24)} ${String(m.failedAccounts).padStart(16)}`,
       );
-      details.push(`${tag.trim()}: bound = ${parts(m.bound)}; calls = ${operations(m)}`);
+      details.push(`${tag.trim()} (load average after the run ${load()}):\n  ${'API family'.padEnd(36)} ${'calls'.padStart(8)} ${'bound'.padStart(8)} ${'ratio'.padStart(8)}\n${familyTable(provider, m)}\n  calls by operation and code: ${operations(m)}`);
     }
   }
   console.log(`\n${details.join('\n')}`);
