@@ -259,7 +259,9 @@ export function azureBound(estate: AzureEstate, controls: readonly Control[], so
   const types = new Set(controls.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
   const listed = [...types].filter((t) => !(t in AZURE_PER_PARENT) && !AZURE_PER_SUBSCRIPTION.includes(t) && !isRbacType(t) && !isGraphType(t));
   const parts: Record<string, number> = {};
-  if (source === 'resourceGraph') add(parts, 'Resource Graph', pages(estate.count({ types: listed }), AZURE_GRAPH_MAX_PAGE));
+  if (listed.length === 0) {
+    // No inventory type needed: neither Resource Graph nor Resources - List is asked.
+  } else if (source === 'resourceGraph') add(parts, 'Resource Graph', pages(estate.count({ types: listed }), AZURE_GRAPH_MAX_PAGE));
   else
     for (const subscription of estate.subscriptions) {
       const count = estate.count({ subscriptions: [subscription], types: listed });

@@ -200,10 +200,17 @@ const operations = (m: Measurement): string =>
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
 /** Calls made, bound and their ratio per API family (bench/bounds.ts), one line each, so any excess is named. */
-const familyTable = (provider: Provider, m: Measurement): string =>
-  byFamily(provider, m.byOperation, m.bound)
+const familyTable = (provider: Provider, m: Measurement): string => {
+  // byOperation is keyed `Operation code`: every attempt counts, whatever it answered.
+  const calls: Record<string, number> = {};
+  for (const [key, n] of Object.entries(m.byOperation)) {
+    const operation = key.slice(0, key.lastIndexOf(' '));
+    calls[operation] = (calls[operation] ?? 0) + n;
+  }
+  return byFamily(provider, calls, m.bound)
     .map(({ family, calls, bound }) => `  ${family.padEnd(36)} ${String(calls).padStart(8)} ${String(bound).padStart(8)} ${(bound > 0 ? (calls / bound).toFixed(3) : calls > 0 ? '∞' : '—').padStart(8)}`)
     .join('\n');
+};
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 export async function runLive(argv: string[]): Promise<void> {
