@@ -153,9 +153,11 @@ const AWS_DIRECT_TYPES: ReadonlySet<string> = new Set([
  *   IAM reuses such a report (GenerateCredentialReport API reference), so GetCredentialReport alone reads it;
  *   GetAccountSummary; ListVirtualMFADevices only where the summary says the root user has MFA (it tells a
  *   virtual device from a hardware one); GetAccountPasswordPolicy.
- * - CloudTrail: the trails of the account — DescribeTrails (includeShadowTrails) per region, or ListTrails
- *   ("Lists trails that are in the current account", with HomeRegion) and one GetTrail each; the fewer —
- *   then GetTrailStatus and GetEventSelectors per trail.
+ * - CloudTrail: the controls reading trail status are `exists` controls over multi-Region trails
+ *   (mappings/controls/aws/logging.yaml): a single-Region trail can never satisfy them. DescribeTrails with
+ *   includeShadowTrails in any one region lists every multi-Region trail of the account, homed anywhere
+ *   (API reference: shadow trails), with IsMultiRegionTrail; then GetTrailStatus and GetEventSelectors per
+ *   multi-Region trail, in its home region.
  * - CloudWatch (Logs), per region: DescribeLogGroups and DescribeMetricFilters ceil(n ÷ 50), DescribeAlarms ceil(n ÷ 100).
  * - EC2 snapshots + AMIs, per region: DescribeSnapshots (owner self, restorable by all: the public ones)
  *   ceil(n ÷ 1000), DescribeImages (owner self) ceil(n ÷ 1000).
@@ -192,8 +194,8 @@ export function awsBound(estate: AwsEstateDescription, types: ReadonlySet<string
     if (has('AWS::IAM::AccountSummary')) add(parts, 'IAM', 1 + (rootMfa ? pages(identity.users.filter((u) => u.mfa && u.virtualMfa).length, AWS_IAM_MAX_ITEMS) : 0));
     if (has('AWS::IAM::PasswordPolicy')) add(parts, 'IAM', 1);
     if (has('AWS::CloudTrail::TrailStatus')) {
-      const trails = sandboxTrails(account, accountIndex, regions, estate.homeRegion).length;
-      add(parts, 'CloudTrail', Math.min(regions.length, 1 + trails) + 2 * trails);
+      const multiRegion = sandboxTrails(account, accountIndex, regions, estate.homeRegion).filter((t) => t.isMultiRegionTrail).length;
+      add(parts, 'CloudTrail', 1 + 2 * multiRegion);
     }
   });
   return bound(parts);

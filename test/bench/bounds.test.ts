@@ -72,10 +72,10 @@ describe('AWS lower bound', () => {
       // GetCredentialReport (a fresh report exists), GetAccountSummary, ListVirtualMFADevices (both roots have MFA),
       // GetAccountPasswordPolicy: 4 per account.
       IAM: 8,
-      // One trail per account: min(2 DescribeTrails, ListTrails + 1 GetTrail) + GetTrailStatus + GetEventSelectors.
-      CloudTrail: 8,
+      // One multi-Region trail per account: DescribeTrails in one region + GetTrailStatus + GetEventSelectors.
+      CloudTrail: 6,
     });
-    expect(b.total).toBe(68);
+    expect(b.total).toBe(66);
   });
 
   it('counts only the families the needed types read through', () => {
