@@ -144,7 +144,10 @@ async function accountSummary(context: CollectContext, target: IdentityTarget): 
   const accountMfaEnabled = flag('AccountMFAEnabled');
   const accountAccessKeysPresent = flag('AccountAccessKeysPresent');
   // Without root MFA there is no device kind to tell apart: the virtual devices are not listed.
-  if (!accountMfaEnabled) return [accountResource(context, target.account, ACCOUNT_SUMMARY_TYPE, 'account-summary', { accountMfaEnabled, accountAccessKeysPresent, rootMfaDevice: 'none' } satisfies AccountSummaryConfiguration as unknown as Record<string, unknown>)];
+  if (!accountMfaEnabled) {
+    const configuration: AccountSummaryConfiguration = { accountMfaEnabled, accountAccessKeysPresent, rootMfaDevice: 'none' };
+    return [accountResource(context, target.account, ACCOUNT_SUMMARY_TYPE, 'account-summary', configuration as unknown as Record<string, unknown>)];
+  }
   const devices: VirtualMFADevice[] = [];
   let marker: string | undefined;
   do {
