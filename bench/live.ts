@@ -26,7 +26,8 @@ import { describeEstate } from '../src/sandbox/estate/aws.js';
 import { GcpEstate } from '../src/sandbox/estate/gcp.js';
 import { AzureEstate } from '../src/sandbox/estate/azure.js';
 import type { Faults } from '../src/sandbox/faults.js';
-import { awsBound, azureBound, gcpBound, type Bound } from './bounds.js';
+import { loadavg } from 'node:os';
+import { awsBound, azureBound, byFamily, gcpBound, type Bound } from './bounds.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const SEED = 1;
@@ -163,30 +164,51 @@ async function measure(provider: Provider, clients: SandboxClients, n: number, p
  * Starts the sandbox in its own process so its work does not distort the agent's figures: the estate of
  * N for the provider scanned (a token one for the others), and the given faults (rate limits).
  */
-async function withSandboxProcess<T>(provider: Provider, n: number, faults: Faults, body: (clients: SandboxClients) => Promise<T>): Promise<T> {
+/** What the sandbox itself counted: every request that reached it, by operation (its call log, src/sandbox/calls.ts). */
+interface SandboxCount {
+  readonly total: number;
+  readonly byOperation: Readonly<Record<string, number>>;
+}
+
+async function withSandboxProcess<T extends object>(provider: Provider, n: number, faults: Faults, body: (clients: SandboxClients) => Promise<T>): Promise<T & { sandboxCalls: SandboxCount }> {
   const server = new URL('../src/sandbox/server.js', import.meta.url).href;
   const size = (p: Provider): number => (p === provider ? n : 10);
   const options = { port: 0, aws: { resources: size('aws'), seed: SEED }, azure: { resources: size('azure'), seed: SEED }, gcp: { resources: size('gcp'), seed: SEED }, faults };
   // What the agent's clients need: endpoints, the Azure listener's certificate (the only CA trusted) and token.
+  // A line on stdin asks for the sandbox's own count of requests: the agent's metrics are not the only witness.
   const script =
     `const { startSandbox } = await import(${JSON.stringify(server)}); const s = await startSandbox(${JSON.stringify(options)});` +
     ` console.log(JSON.stringify({ aws: { endpoint: s.aws.endpoint, managementAccount: s.aws.managementAccount }, azure: { endpoint: s.azure.endpoint, ca: s.azure.ca, token: s.azure.token }, gcp: { apiEndpoint: s.gcp.apiEndpoint, port: s.gcp.port } }));` +
+    ` process.stdin.on('data', () => { const c = s.calls(); console.log(JSON.stringify({ total: c.total, byOperation: c.byOperation })); });` +
     ` process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  const clients = await new Promise<SandboxClients>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      try {
-        resolve(JSON.parse(out) as SandboxClients);
-      } catch {
-        // not complete yet
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  const lines: string[] = [];
+  let waiting: ((line: string) => void) | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      if (waiting) {
+        const w = waiting;
+        waiting = undefined;
+        w(line);
+      } else lines.push(line);
+    }
   });
+  const nextLine = (): Promise<string> => {
+    const line = lines.shift();
+    return line !== undefined ? Promise.resolve(line) : new Promise((resolve) => (waiting = resolve));
+  };
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`))));
+  exited.catch(() => undefined);
+  const clients = JSON.parse(await Promise.race([nextLine(), exited])) as SandboxClients;
   try {
-    return await body(clients);
+    const value = await body(clients);
+    child.stdin.write('calls\n');
+    const sandboxCalls = JSON.parse(await Promise.race([nextLine(), exited])) as SandboxCount;
+    return { ...value, sandboxCalls };
   } finally {
     child.kill('SIGTERM');
   }
@@ -202,10 +224,21 @@ const operations = (m: Measurement): string =>
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
-const parts = (b: Bound): string =>
-  Object.entries(b.parts)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(', ');
+/** Calls made, bound and their ratio per API family (bench/bounds.ts), one line each, so any excess is named. */
+const familyTable = (provider: Provider, m: Measurement, sandbox: SandboxCount): string => {
+  // byOperation is keyed `Operation code`: every attempt counts, whatever it answered.
+  const calls: Record<string, number> = {};
+  for (const [key, n] of Object.entries(m.byOperation)) {
+    const operation = key.slice(0, key.lastIndexOf(' '));
+    calls[operation] = (calls[operation] ?? 0) + n;
+  }
+  // The sandbox's own count per family: a request kansa's metrics missed (an SDK's own retry) shows here.
+  const seen = Object.fromEntries(byFamily(provider, sandbox.byOperation, m.bound).map((f) => [f.family, f.calls]));
+  return byFamily(provider, calls, m.bound)
+    .map(({ family, calls, bound }) => `  ${family.padEnd(36)} ${String(calls).padStart(8)} ${String(seen[family] ?? 0).padStart(8)} ${String(bound).padStart(8)} ${(bound > 0 ? (calls / bound).toFixed(3) : calls > 0 ? '∞' : '—').padStart(8)}`)
+    .join('\n');
+};
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 export async function runLive(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -220,6 +253,7 @@ export async function runLive(argv: string[]): Promise<void> {
   const provider = values.provider as Provider;
   if (provider !== 'aws' && provider !== 'gcp' && provider !== 'azure') throw new Error(`--provider must be aws, gcp or azure, got ${values.provider}`);
   console.log(`provider ${provider}; lower bound from the estate (bench/bounds.ts)`);
+  console.log(`load average at start ${load()} (the machine's other work shares its cores)`);
   console.log(`node ${process.version}; sandbox in its own process; the agent (HTTP thread + engine worker, as \`kansa run\`) is scraped every 200 ms during its first scan`);
   console.log(`${provider === 'azure' ? 'source ' : ''}        N  resources  scan s  resources/s  API calls  lower bound  calls÷bound  peak RSS MB  series (kansa)  scrape p50/p99 ms  loop p99 ms http/engine  failed accounts`);
   const sources: (AzureSource | undefined)[] = provider === 'azure' ? ['resourceGraph', 'arm'] : [undefined];
@@ -232,7 +266,11 @@ export async function runLive(argv: string[]): Promise<void> {
       console.log(
         `${tag} ${String(m.resources).padStart(10)} ${m.scanSeconds.toFixed(1).padStart(7)} ${Math.round(m.resources / m.scanSeconds).toString().padStart(12)} ${String(m.calls).padStart(10)} ${String(m.bound.total).padStart(12)} ${(m.calls / m.bound.total).toFixed(3).padStart(12)} ${m.peakRssMb.toFixed(0).padStart(12)} ${`${m.series} (${m.kansaSeries})`.padStart(15)} ${`${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)}`.padStart(17)} ${`${m.loopDelayP99Ms.toFixed(1)}/${m.engineLoopDelayP99Ms.toFixed(1)}`.padStart(24)} ${String(m.failedAccounts).padStart(16)}`,
       );
-      details.push(`${tag.trim()}: bound = ${parts(m.bound)}; calls = ${operations(m)}`);
+      details.push(
+        `${tag.trim()} (load average after the run ${load()}; the sandbox counted ${m.sandboxCalls.total} requests, the agent ${m.calls}):\n` +
+          `  ${'API family'.padEnd(36)} ${'calls'.padStart(8)} ${'sandbox'.padStart(8)} ${'bound'.padStart(8)} ${'ratio'.padStart(8)}\n${familyTable(provider, m, m.sandboxCalls)}\n` +
+          `  calls by operation and code: ${operations(m)}\n  requests the sandbox counted by operation: ${Object.entries(m.sandboxCalls.byOperation).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+      );
     }
   }
   console.log(`\n${details.join('\n')}`);
@@ -247,7 +285,7 @@ export async function runLive(argv: string[]): Promise<void> {
       const throttled = Object.entries(m.byOperation).filter(([k]) => !k.endsWith(' 200')).reduce((a, [, v]) => a + v, 0);
       console.log(
         `\nthrottled: N=${tn}, sandbox allows ListAssets 100/min per consumer project (burst 100); kansa requestsPerMinute ${pace ?? 'none'}: ` +
-          `${m.calls} calls (${throttled} refused) in ${m.scanSeconds.toFixed(1)} s; bound ${m.bound.total}; failed projects ${m.failedAccounts}; resources ${m.resources}; ${operations(m)}`,
+          `${m.calls} calls (${throttled} refused) in ${m.scanSeconds.toFixed(1)} s; bound ${m.bound.total}; failed projects ${m.failedAccounts}; resources ${m.resources}; the sandbox counted ${m.sandboxCalls.total} requests; ${operations(m)}`,
       );
     }
     return;
@@ -261,7 +299,7 @@ export async function runLive(argv: string[]): Promise<void> {
     const throttled = Object.entries(m.byOperation).filter(([k]) => !k.endsWith(' 200')).reduce((a, [, v]) => a + v, 0);
     console.log(
       `\nthrottled: N=${tn}, sandbox allows 5 calls/s per account (burst 5); kansa requestsPerSecondPerAccount ${pace ?? 'none'}: ` +
-        `${m.calls} calls (${throttled} refused) in ${m.scanSeconds.toFixed(1)} s; bound ${m.bound.total}; failed accounts ${m.failedAccounts}; resources ${m.resources}; ${operations(m)}`,
+        `${m.calls} calls (${throttled} refused) in ${m.scanSeconds.toFixed(1)} s; bound ${m.bound.total}; failed accounts ${m.failedAccounts}; resources ${m.resources}; the sandbox counted ${m.sandboxCalls.total} requests; ${operations(m)}`,
     );
   }
 }

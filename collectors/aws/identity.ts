@@ -89,8 +89,22 @@ function failedReason(type: string, message: string): Bilingual {
   return { ja: `${type} を IAM から取得できませんでした（${message}）`, en: `${type} could not be read from IAM: ${message}` };
 }
 
+/**
+ * GetCredentialReport's documented refusals when no usable report exists (IAM API reference, errors:
+ * ReportNotPresent 410, ReportExpired 410 — older than four hours —, ReportInProgress 404), by the SDK's
+ * exception names, which ScopeFailure prefixes: only these lead to GenerateCredentialReport.
+ */
+const NO_USABLE_REPORT = /^(CredentialReportNotPresentException|CredentialReportExpiredException|CredentialReportNotReadyException):/;
+
 async function credentialReport(context: CollectContext, target: IdentityTarget): Promise<Resource[]> {
-  // IAM reuses a report generated within the last four hours; a new one is generated in the background.
+  // IAM reuses a report generated within the last four hours (GenerateCredentialReport API reference), so
+  // when one exists GetCredentialReport alone reads the very report a Generate call would give: one call.
+  try {
+    return await readCredentialReport(context, target);
+  } catch (error) {
+    if (!NO_USABLE_REPORT.test(errorMessage(error))) throw error;
+  }
+  // None, expired or not ready: a new one is generated in the background.
   for (let poll = 1; ; poll++) {
     const answer = await target.call('GenerateCredentialReport', () => target.iam.send(new GenerateCredentialReportCommand({}), { abortSignal: context.signal }));
     if (answer.State === 'COMPLETE') break;
@@ -98,6 +112,10 @@ async function credentialReport(context: CollectContext, target: IdentityTarget)
     if (poll >= REPORT_MAX_POLLS) throw new Error(`the credential report was still ${answer.State} after ${REPORT_MAX_POLLS} polls (${(REPORT_MAX_POLLS * REPORT_POLL_MS) / 1000} s)`);
     await target.sleep(REPORT_POLL_MS, context.signal);
   }
+  return readCredentialReport(context, target);
+}
+
+async function readCredentialReport(context: CollectContext, target: IdentityTarget): Promise<Resource[]> {
   const report = await target.call('GetCredentialReport', () => target.iam.send(new GetCredentialReportCommand({}), { abortSignal: context.signal }));
   if (report.ReportFormat !== undefined && report.ReportFormat !== 'text/csv') throw new MalformedReport(`ReportFormat is '${String(report.ReportFormat)}', expected text/csv`);
   if (!report.Content) throw new MalformedReport('GetCredentialReport returned no Content');
@@ -125,6 +143,11 @@ async function accountSummary(context: CollectContext, target: IdentityTarget): 
   };
   const accountMfaEnabled = flag('AccountMFAEnabled');
   const accountAccessKeysPresent = flag('AccountAccessKeysPresent');
+  // Without root MFA there is no device kind to tell apart: the virtual devices are not listed.
+  if (!accountMfaEnabled) {
+    const configuration: AccountSummaryConfiguration = { accountMfaEnabled, accountAccessKeysPresent, rootMfaDevice: 'none' };
+    return [accountResource(context, target.account, ACCOUNT_SUMMARY_TYPE, 'account-summary', configuration as unknown as Record<string, unknown>)];
+  }
   const devices: VirtualMFADevice[] = [];
   let marker: string | undefined;
   do {
@@ -139,7 +162,7 @@ async function accountSummary(context: CollectContext, target: IdentityTarget): 
   // The root user's virtual device is assigned to the account's root ARN (IAM User Guide, "Enable a virtual MFA device for the root user").
   const rootArn = new RegExp(`^arn:aws[a-z-]*:iam::${target.account}:root$`);
   const rootVirtual = devices.some((d) => rootArn.test(d.User?.Arn ?? '') || /:mfa\/root-account-mfa-device$/.test(d.SerialNumber ?? ''));
-  const configuration: AccountSummaryConfiguration = { accountMfaEnabled, accountAccessKeysPresent, rootMfaDevice: !accountMfaEnabled ? 'none' : rootVirtual ? 'virtual' : 'hardware' };
+  const configuration: AccountSummaryConfiguration = { accountMfaEnabled, accountAccessKeysPresent, rootMfaDevice: rootVirtual ? 'virtual' : 'hardware' };
   return [accountResource(context, target.account, ACCOUNT_SUMMARY_TYPE, 'account-summary', configuration as unknown as Record<string, unknown>)];
 }
 

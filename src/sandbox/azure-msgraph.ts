@@ -61,7 +61,7 @@ export const SANDBOX_USERS: readonly SandboxUser[] = [
   { n: 13, upn: `judy@${DOMAIN}`, displayName: 'Judy', roles: [], mfa: false, lastSignInDaysAgo: null, createdDaysAgo: 200 },
 ];
 
-const ROLES: readonly { templateId: string; displayName: string }[] = [
+export const SANDBOX_DIRECTORY_ROLES: readonly { templateId: string; displayName: string }[] = [
   { templateId: GA, displayName: 'Global Administrator' },
   { templateId: USER_ADMIN_TEMPLATE, displayName: 'User Administrator' },
   { templateId: SECURITY_READER_TEMPLATE, displayName: 'Security Reader' },
@@ -112,7 +112,7 @@ function registrationDetails(now: number): Json[] {
   }));
 }
 
-const CA_POLICIES: readonly Json[] = [
+export const SANDBOX_CA_POLICIES: readonly Json[] = [
   {
     id: uuid(0xe3, 1),
     templateId: null,
@@ -184,7 +184,7 @@ export class MicrosoftGraphHandler {
         operation: 'ListConditionalAccessPolicies',
         run: () => {
           if (this.estate.entraFreeTenant) throw licenceError();
-          return this.page(url, 'identity/conditionalAccess/policies', CA_POLICIES);
+          return this.page(url, 'identity/conditionalAccess/policies', SANDBOX_CA_POLICIES);
         },
       };
     }
@@ -201,13 +201,13 @@ export class MicrosoftGraphHandler {
       };
     }
     if (path === '/directoryRoles') {
-      return { operation: 'ListDirectoryRoles', run: () => this.page(url, 'directoryRoles', ROLES.map((r, i) => ({ id: roleId(i), deletedDateTime: null, description: r.displayName, displayName: r.displayName, roleTemplateId: r.templateId }))) };
+      return { operation: 'ListDirectoryRoles', run: () => this.page(url, 'directoryRoles', SANDBOX_DIRECTORY_ROLES.map((r, i) => ({ id: roleId(i), deletedDateTime: null, description: r.displayName, displayName: r.displayName, roleTemplateId: r.templateId }))) };
     }
     const m = /^\/directoryRoles\/([^/]+)\/members$/.exec(path);
     if (m) {
-      const index = ROLES.findIndex((_, i) => roleId(i) === decodeURIComponent(m[1]!));
+      const index = SANDBOX_DIRECTORY_ROLES.findIndex((_, i) => roleId(i) === decodeURIComponent(m[1]!));
       if (index < 0) throw new SandboxApiError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      const template = ROLES[index]!.templateId;
+      const template = SANDBOX_DIRECTORY_ROLES[index]!.templateId;
       const members = users(now, ['id', 'displayName', 'userPrincipalName', 'userType', 'mail']).filter((_, i) => SANDBOX_USERS[i]!.roles.includes(template));
       const shaped = members.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...(select ? Object.fromEntries(select.map((k) => [k, u[k] ?? null])) : u) }));
       return { operation: 'ListDirectoryRoleMembers', run: () => this.page(url, `directoryRoles('${m[1]}')/members`, shaped) };

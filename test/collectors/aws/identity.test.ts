@@ -60,6 +60,11 @@ describe('AWS identity collection against the sandbox IAM', () => {
     expect(policy(a2)).toMatchObject({ exists: false, minimumPasswordLength: null });
     expect(policy(a0)).toMatchObject({ exists: true, minimumPasswordLength: 14, passwordReusePrevention: 24, maxPasswordAge: 90 });
     expect(collected.calls).toContain('GetAccountPasswordPolicy NoSuchEntityException');
+    // A report generated within four hours exists (IAM reuses it): GetCredentialReport alone reads it, no Generate.
+    expect(collected.calls.filter((c) => c.startsWith('GenerateCredentialReport'))).toEqual([]);
+    expect(collected.calls.filter((c) => c === 'GetCredentialReport 200')).toHaveLength(sandbox.aws.accounts.length);
+    // Virtual MFA devices are listed only where the root user has MFA (a0, a1), to tell virtual from hardware.
+    expect(collected.calls.filter((c) => c.startsWith('ListVirtualMFADevices'))).toHaveLength(2);
     expect(sandbox.writeOperations()).toEqual([]);
     // Only what an auditor needs: no region or service of last use, no certificate columns.
     expect(JSON.stringify(users)).not.toMatch(/last_used_region|ap-northeast-3|cloudformation|cert_/);
@@ -100,6 +105,8 @@ describe('AWS identity collection against the sandbox IAM', () => {
     expect(sleeps).toEqual(sandbox.aws.accounts.flatMap(() => [REPORT_POLL_MS, REPORT_POLL_MS, REPORT_POLL_MS]));
     expect(calls.filter((c) => c === 'GenerateCredentialReport 200')).toHaveLength(4 * sandbox.aws.accounts.length);
     expect(calls.filter((c) => c === 'GetCredentialReport 200')).toHaveLength(sandbox.aws.accounts.length);
+    // IAM first said there was no report (ReportNotPresent): that is what started the generation.
+    expect(calls.filter((c) => c === 'GetCredentialReport CredentialReportNotPresentException')).toHaveLength(sandbox.aws.accounts.length);
   });
 
   it('gives up after a bounded number of polls: the report types are unknown with the reason, never a fail', async () => {
