@@ -16,7 +16,7 @@ import { SELECT_OMITS_SUPPLEMENTARY } from '../src/sandbox/aws-config.js';
 import { sandboxTrails } from '../src/sandbox/estate/aws-cloudtrail.js';
 import { ROOT, sandboxIdentity } from '../src/sandbox/estate/aws-identity.js';
 import { sandboxMonitoring } from '../src/sandbox/estate/aws-monitoring.js';
-import { imagesIn, snapshotsIn } from '../src/sandbox/estate/aws-services.js';
+import { functionsIn, imagesIn, snapshotsIn } from '../src/sandbox/estate/aws-services.js';
 import type { AzureEstate } from '../src/sandbox/estate/azure.js';
 import { listClassicAdministrators, listRoleAssignments, listRoleDefinitions } from '../src/sandbox/azure-rbac.js';
 import { SANDBOX_CA_POLICIES, SANDBOX_DIRECTORY_ROLES, SANDBOX_USERS } from '../src/sandbox/azure-msgraph.js';
@@ -36,6 +36,8 @@ export const AWS_LOGS_MAX_PAGE = 50;
 export const AWS_ALARMS_MAX_PAGE = 100;
 /** EC2 DescribeSnapshots / DescribeImages `MaxResults`: up to 1,000 ("Pagination", EC2 API reference; DescribeSnapshots 5–1000). */
 export const AWS_EC2_MAX_PAGE = 1000;
+/** Lambda ListFunctions: at most 50 functions a response, whatever MaxItems asks (ListFunctions API reference). */
+export const AWS_LAMBDA_MAX_PAGE = 50;
 /** Resource Graph: "$top" 1…1000; "By default, Resource Graph limits any query to returning only 1,000 records" (resource-graph/concepts/work-with-data). */
 export const AZURE_GRAPH_MAX_PAGE = 1000;
 /**
@@ -80,6 +82,7 @@ export const FAMILIES: Readonly<Record<'aws' | 'azure' | 'gcp', Readonly<Record<
     'CloudWatch (Logs)': ['DescribeLogGroups', 'DescribeMetricFilters', 'DescribeAlarms'],
     'EC2 snapshots + AMIs': ['DescribeSnapshots', 'DescribeImages'],
     'Inspector + Security Hub': ['BatchGetAccountStatus', 'DescribeHub'],
+    'Lambda function URLs': ['ListFunctions', 'ListFunctionUrlConfigs'],
   },
   azure: {
     'Resource Graph': ['ListResourceGraphResources'],
@@ -131,6 +134,7 @@ const AWS_DIRECT_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::PublicImages',
   'AWS::Inspector2::AccountStatus',
   'AWS::SecurityHub::HubStatus',
+  'AWS::Lambda::FunctionUrls',
   'AWS::Config::ConfigurationRecorder',
 ]);
 
@@ -162,6 +166,9 @@ const AWS_DIRECT_TYPES: ReadonlySet<string> = new Set([
  * - EC2 snapshots + AMIs, per region: DescribeSnapshots (owner self, restorable by all: the public ones)
  *   ceil(n ÷ 1000), DescribeImages (owner self) ceil(n ÷ 1000).
  * - Inspector + Security Hub, per region: BatchGetAccountStatus and DescribeHub, one each.
+ * - Lambda function URLs, per region: ListFunctions ceil(n ÷ 50) ("returns a maximum of 50 items in each response",
+ *   ListFunctions API reference), then ListFunctionUrlConfigs once per function (Lambda has no call listing the
+ *   URLs of several functions; MaxItems up to 50 URLs, more than any function has here).
  * A family is counted only when some needed type is read through it.
  */
 export function awsBound(estate: AwsEstateDescription, types: ReadonlySet<string>): Bound {
@@ -187,6 +194,10 @@ export function awsBound(estate: AwsEstateDescription, types: ReadonlySet<string
       if (has('AWS::EC2::PublicImages')) add(parts, 'EC2 snapshots + AMIs', pages(imagesIn(estate.accounts, regionIndex).filter((i) => i.owner === account).length, AWS_EC2_MAX_PAGE));
       if (has('AWS::Inspector2::AccountStatus')) add(parts, 'Inspector + Security Hub', 1);
       if (has('AWS::SecurityHub::HubStatus')) add(parts, 'Inspector + Security Hub', 1);
+      if (has('AWS::Lambda::FunctionUrls')) {
+        const functions = functionsIn(accountIndex, regionIndex).length;
+        add(parts, 'Lambda function URLs', pages(functions, AWS_LAMBDA_MAX_PAGE) + functions);
+      }
     });
     const identity = sandboxIdentity(accountIndex);
     const rootMfa = identity.users.find((u) => u.user === ROOT)?.mfa === true;

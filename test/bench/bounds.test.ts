@@ -47,6 +47,7 @@ const DIRECT_TYPES = [
   'AWS::EC2::PublicImages',
   'AWS::Inspector2::AccountStatus',
   'AWS::SecurityHub::HubStatus',
+  'AWS::Lambda::FunctionUrls',
 ];
 
 describe('AWS lower bound', () => {
@@ -74,8 +75,11 @@ describe('AWS lower bound', () => {
       IAM: 8,
       // One multi-Region trail per account: DescribeTrails in one region + GetTrailStatus + GetEventSelectors.
       CloudTrail: 6,
+      // A0 Tokyo: 55 functions → 2 ListFunctions pages (50 a page) + 55 ListFunctionUrlConfigs; every other
+      // account × region: 3 functions → 1 + 3.
+      'Lambda function URLs': 57 + 3 * 4,
     });
-    expect(b.total).toBe(66);
+    expect(b.total).toBe(66 + 69);
   });
 
   it('counts only the families the needed types read through', () => {
