@@ -20,9 +20,11 @@
  * - backup (first subscription, vault region): k % 8 in 0–3 enhanced daily policy kept 60 days; 4 the default
  *   policy (30 days, under the 35 the control asks); 5 protection stopped; 6 a weekly-only policy; 7 not protected.
  *   Every other VM has no protected item.
- * - vulnerability assessment: first subscription, k % 5: 0–1 solution and findings Healthy; 2 findings Unhealthy;
- *   3 no solution (and so no findings assessment); 4 no assessment at all (a VM Defender has not assessed).
- *   Other subscriptions: no solution (Unhealthy), no findings assessment.
+ * - vulnerability assessment follows the subscription's Defender for Servers plan (`VirtualMachines` pricing, which
+ *   ships Microsoft Defender Vulnerability Management): on Standard (the first subscription) every VM has a solution
+ *   (Healthy) and a findings assessment, Unhealthy for k % 5 == 2; on Free (the others) the solution assessment is
+ *   Unhealthy and there is no findings assessment. A VM Defender has not assessed at all is left to the control
+ *   tests: in the default estate it would make 5-1 unknown for the demo.
  */
 import { AZURE_SANDBOX_TENANT, type AzureCell, type AzureEstate } from './azure.js';
 
@@ -133,9 +135,11 @@ export class AzureTableRows {
       }
     }
     if (table === 'securityresources' && types.includes(ASSESSMENT_TYPE)) {
+      const servers = new Map(subscriptions.map((s) => [s, this.estate.subscriptionPricings(s).some((p) => p.name === 'VirtualMachines' && (p.properties as Json).pricingTier === 'Standard')]));
       for (const vm of vms) {
-        const keys = (k: number): string[] => this.assessmentKeys(vm, k).filter(named);
-        out.push({ cell: vm, count: (k) => keys(k).length, render: (k) => keys(k).map((key) => this.assessment(vm, k, key)) });
+        const scanned = servers.get(vm.subscription) ?? false;
+        const keys = scanned ? [VA_SOLUTION_KEY, VA_FINDINGS_KEY].filter(named) : [VA_SOLUTION_KEY].filter(named);
+        out.push({ cell: vm, count: () => keys.length, render: (k) => keys.map((key) => this.assessment(vm, k, key, scanned)) });
       }
     }
     return out;
@@ -180,22 +184,10 @@ export class AzureTableRows {
     });
   }
 
-  private assessmentKeys(vm: AzureCell, k: number): string[] {
-    if (vm.subscriptionIndex !== 0) return [VA_SOLUTION_KEY];
-    switch (k % 5) {
-      case 3:
-        return [VA_SOLUTION_KEY];
-      case 4:
-        return [];
-      default:
-        return [VA_SOLUTION_KEY, VA_FINDINGS_KEY];
-    }
-  }
-
-  private assessment(vm: AzureCell, k: number, key: string): Json {
+  private assessment(vm: AzureCell, k: number, key: string, scanned: boolean): Json {
     const vmId = this.estate.idOf(vm, k);
     const solution = key === VA_SOLUTION_KEY;
-    const healthy = vm.subscriptionIndex === 0 && (solution ? k % 5 !== 3 : k % 5 !== 2);
+    const healthy = scanned && (solution || k % 5 !== 2);
     return row({
       id: `${vmId}/providers/Microsoft.Security/assessments/${key}`,
       name: key,
