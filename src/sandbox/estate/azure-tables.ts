@@ -145,6 +145,13 @@ export class AzureTableRows {
     return out;
   }
 
+  /** Rows a query of the table returns over these subscriptions (the live bench's lower bound counts their pages). */
+  count(table: string, subscriptions: readonly string[], types: readonly string[], names?: readonly string[]): number {
+    let n = 0;
+    for (const source of this.sources(table, subscriptions, types, names)) for (let k = 0; k < source.cell.count; k++) n += source.count(k);
+    return n;
+  }
+
   private itemName(vm: AzureCell, k: number): string {
     const id = this.estate.idOf(vm, k);
     const rg = /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] ?? '';
