@@ -394,8 +394,8 @@ export class AzureArmHandler implements ProviderHandler {
   }
 
   /**
-   * The other tables (estate/azure-tables.ts), paged and truncated as the `resources` table is. Their rows are
-   * derived from the estate's VMs and vaults: unreadable or hidden ones are left out as there.
+   * The other tables (estate/azure-tables.ts), paged, truncated and malformed as the `resources` table is. Their rows
+   * are derived from the estate's VMs and vaults: unreadable or hidden ones are left out as there.
    */
   private graphTable(request: GraphRequest, visible: readonly string[], types: readonly string[]): Json {
     const sources = visible.length === 0 ? [] : this.tables.sources(request.table, visible, types.filter((t) => GRAPH_TABLES[request.table]?.includes(t)), request.names);
@@ -414,7 +414,19 @@ export class AzureArmHandler implements ProviderHandler {
           skip -= n;
           continue;
         }
-        rows.push(...source.render(k).slice(skip, skip + limit - rows.length));
+        // Broken as `resources` rows are: the same items on every request, a share without their type.
+        rows.push(
+          ...source
+            .render(k)
+            .slice(skip, skip + limit - rows.length)
+            .map((row) => {
+              const id = String(row.id);
+              const kind = this.faults.malformed(id);
+              if (kind === undefined) return row;
+              const unreadable = unitHash(this.estate.seed, 'unreadable', id) < UNREADABLE_SHARE_OF_MALFORMED;
+              return { ...row, type: unreadable ? null : row.type, properties: kind === 'truncated' ? '{"provisioningState":"Succ' : 'not json' };
+            }),
+        );
         skip = 0;
       }
     }

@@ -15,7 +15,7 @@ import { collectAzureSandbox, type AzureCollected } from '../../support/azure-co
 const CONTROL_IDS = ['azure-vm-backup-protected', 'azure-vm-vulnerability-assessment-enabled', 'azure-vm-vulnerability-findings-resolved'];
 const CONTROLS = bundledMappings().controls.filter((c) => CONTROL_IDS.includes(c.id));
 const TYPES = new Set([AZURE_TYPES.virtualMachine, AZURE_TYPES.protectedItem, AZURE_TYPES.backupPolicy, AZURE_TYPES.securityAssessment]);
-const TABLE_TYPES = [AZURE_TYPES.protectedItem, AZURE_TYPES.backupPolicy, AZURE_TYPES.securityAssessment].sort();
+const TABLE_TYPES: readonly string[] = [AZURE_TYPES.protectedItem, AZURE_TYPES.backupPolicy, AZURE_TYPES.securityAssessment].sort();
 // Enough VMs that the assessments take more than one 1,000-row page.
 const RESOURCES = 20_000;
 
@@ -102,6 +102,25 @@ describe('what the credential cannot read', () => {
       expect(tally(findings, 'azure-vm-backup-protected')).toEqual({ unknown: expect.any(Number) as unknown });
       // Assessments were readable: those controls still judge.
       expect(tally(findings, 'azure-vm-vulnerability-assessment-enabled').pass).toBeGreaterThan(0);
+    } finally {
+      await sandbox.close();
+    }
+  }, 120_000);
+
+  it('a malformed protected item or assessment makes the controls over its subscription unknown, never failed', async () => {
+    const sandbox = await startSandbox({ azure: { resources: 600 } });
+    try {
+      sandbox.setFaults({ malformedRate: 0.3, seed: 9 });
+      const { resources, findings } = await collect(sandbox);
+      const broken = resources.filter((r) => r.malformed !== undefined && TABLE_TYPES.includes(r.type));
+      expect(broken.length).toBeGreaterThan(0);
+      for (const account of new Set(broken.map((r) => r.account))) {
+        const types = new Set(broken.filter((r) => r.account === account).map((r) => r.type));
+        const judged = CONTROL_IDS.filter((id) => CONTROLS.find((c) => c.id === id)!.context.some((x) => types.has(x.type)));
+        const here = findings.filter((f) => f.account === account && judged.includes(f.control));
+        expect(here.length).toBeGreaterThan(0);
+        expect(here.every((f) => f.status === 'unknown')).toBe(true);
+      }
     } finally {
       await sandbox.close();
     }
