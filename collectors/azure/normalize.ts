@@ -39,6 +39,10 @@ export const AZURE_TYPES = {
   logAnalyticsWorkspace: 'Microsoft.OperationalInsights/workspaces',
   securityPricing: 'Microsoft.Security/pricings',
   securityContact: 'Microsoft.Security/securityContacts',
+  // Rows of Resource Graph's recoveryservicesresources and securityresources tables (collectors/azure/graph-tables.ts).
+  protectedItem: 'Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems',
+  backupPolicy: 'Microsoft.RecoveryServices/vaults/backupPolicies',
+  securityAssessment: 'Microsoft.Security/assessments',
   // Data stores and the services carrying their traffic (mappings/registers/azure.yaml).
   snapshot: 'Microsoft.Compute/snapshots',
   image: 'Microsoft.Compute/images',

@@ -4,7 +4,8 @@
  * from it plus `<type>/read` for every resource type the enabled controls read (Resource Graph returns
  * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
  * SQL auditing and firewall rules, TDE and long-term retention, flexible-server parameters, diagnostic settings) are types of their own, so they get
- * theirs the same way.
+ * theirs the same way, as do the rows of Resource Graph's other tables (collectors/azure/graph-tables.ts: Azure Backup
+ * protected items and policies, Defender for Cloud assessments), which Resource Graph leaves out unless `<type>/read` is granted.
  * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed); Subscriptions
  * List is called in every mode (discovery, or the visibility check of the listed subscriptions).
  */
@@ -33,7 +34,7 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
       operation: 'ListResourceGraphResources',
       actions: ['Microsoft.ResourceGraph/resources/read'],
       modes: ['resourceGraph'],
-      reason: 'one Resource Graph query returns up to 1,000 resources with their properties',
+      reason: 'one Resource Graph query returns up to 1,000 resources with their properties (tables resources; recoveryservicesresources for Azure Backup items and policies; securityresources for Defender assessments)',
     },
     {
       operation: 'ListResources',

@@ -21,6 +21,7 @@ import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type Azur
 import { delay } from '../../src/util/delay.js';
 import { collectEntra, entraUnavailableScope, isEntraType } from './entra.js';
 import { collectAuthorization, isAuthorizationType } from './authorization.js';
+import { graphOnlyReason, graphTableQueries, isGraphTableType } from './graph-tables.js';
 import { accessUnknownReason, grantsRead, notReadableReason, rolePermissions, subscriptionWideRoles, type RolePermission } from './read-access.js';
 
 const POSTGRES_FLEXIBLE_API_VERSION = '2024-08-01';
@@ -461,8 +462,10 @@ export class AzureResourceCollector implements Collector {
       }
     };
 
+    // Types of Resource Graph's other tables (graph-tables.ts): Azure Backup items and policies, Defender assessments.
+    const tableTypes = wanted.filter(isGraphTableType);
     // What kansa may read in each subscription (read-access.ts): listings leave out what it may not, silently.
-    const readAccess = this.checkReadAccess(context, limit, active, listTypes, (s, type, reason) =>
+    const readAccess = this.checkReadAccess(context, limit, active, [...listTypes, ...tableTypes], (s, type, reason) =>
       gap(s, [type, ...children.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)].filter((t) => wanted.includes(t)), reason),
     );
 
@@ -475,7 +478,7 @@ export class AzureResourceCollector implements Collector {
         for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
           const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
           try {
-            const result = await this.graphAll(context, limit, graphPace, batch, listTypes, (item) => {
+            const result = await this.graphAll(context, limit, graphPace, batch, graphQuery(listTypes), (item) => {
               if (!item.ok) unreadable(batch, item);
               else if (fromExpected(batch, item.resource, 'Resource Graph')) onParent(item.resource);
             });
@@ -502,6 +505,9 @@ export class AzureResourceCollector implements Collector {
         ),
       );
     }
+    // A subscription whose listing already failed is unknown whole: its tables are not asked for.
+    const standing = active.filter((s) => state.get(s)?.failure === undefined);
+    if (tableTypes.length > 0) await this.collectGraphTables(context, limit, graphPace, standing, tableTypes, { emit, gap, fail, unreadable, fromExpected });
     // Subscription-level settings, one list per subscription each: the activity-log export (diagnostic
     // settings), the Defender for Cloud plans and security contacts (Resource Graph keeps them in `securityresources`).
     const subscriptionSettings = [
@@ -571,17 +577,56 @@ export class AzureResourceCollector implements Collector {
     return { coverage, accounts };
   }
 
+  /**
+   * The types of Resource Graph tables other than `resources` (graph-tables.ts), one query per table and batch of
+   * subscriptions. Without Resource Graph (source arm, or refused and falling back) they are gaps: ARM is not asked.
+   */
+  private async collectGraphTables(
+    context: CollectContext,
+    limit: Semaphore,
+    pace: { quota: GraphQuotaState },
+    active: readonly string[],
+    tableTypes: readonly string[],
+    on: {
+      emit: (r: Resource) => void;
+      gap: (subscription: string, types: readonly string[], reason: Bilingual) => void;
+      fail: (subscription: string, error: unknown) => void;
+      unreadable: (subscriptions: readonly string[], item: { reason: string; account: string }) => void;
+      fromExpected: (expected: readonly string[], resource: Resource, source: string) => boolean;
+    },
+  ): Promise<void> {
+    if (this.config.source !== 'resourceGraph') {
+      for (const s of active) on.gap(s, tableTypes, graphOnlyReason(s, tableTypes, 'arm'));
+      return;
+    }
+    for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
+      const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
+      for (const { types, query } of graphTableQueries(tableTypes)) {
+        try {
+          const result = await this.graphAll(context, limit, pace, batch, query, (item) => {
+            if (!item.ok) on.unreadable(batch, item);
+            else if (types.includes(item.resource.type) && on.fromExpected(batch, item.resource, 'Resource Graph')) on.emit(item.resource);
+          });
+          if (result.truncated) for (const s of batch) on.gap(s, types, truncatedReason(result.truncated));
+        } catch (error) {
+          const denied = error instanceof ScopeFailure && (error.failure.status === 403 || error.failure.status === 401);
+          if (denied && this.config.fallbackToArm) for (const s of batch) on.gap(s, types, graphOnlyReason(s, types, 'denied'));
+          else for (const s of batch) on.fail(s, error);
+        }
+      }
+    }
+  }
+
   /** Resource Graph: one fixed query over a batch of subscriptions, paged by $skipToken; says whether the result was truncated. */
   private async graphAll(
     context: CollectContext,
     limit: Semaphore,
     pace: { quota: GraphQuotaState },
     subscriptions: readonly string[],
-    types: readonly string[],
+    query: string,
     onRow: (item: ArmItem) => void,
   ): Promise<{ truncated?: { returned: number; total: number } }> {
     const client = this.instrument(this.clients.resourceGraph(), context);
-    const query = graphQuery(types);
     let skipToken: string | undefined;
     let returned = 0;
     do {

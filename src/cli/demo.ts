@@ -5,8 +5,9 @@
  *
  * - attestations for a few manual items and for 5-1 (partial: its controls pass once the exceptions below
  *   waive the known gaps); one expires within 30 days, one has expired (KansaAttestationExpiringSoon / …Expired);
- * - exceptions: the Azure subscriptions that knowingly leave Defender plans on Free, and the AWS accounts
- *   still rolling out Amazon Inspector (waived findings, KansaExceptionExpiringSoon);
+ * - exceptions: the Azure subscriptions that knowingly leave Defender plans on Free (and so have no vulnerability
+ *   assessment on their VMs), the first subscription's VM vulnerability findings under remediation, and the AWS
+ *   accounts still rolling out Amazon Inspector (waived findings, KansaExceptionExpiringSoon);
  * - evidence snapshots every minute into the directory (state changes are counted between snapshots);
  * - after the first snapshot the first Azure subscription's Defender for SQL plan is set to Free, as an
  *   administrator would with `PUT …/pricings/SqlServers`: 5-1 turns 適合 → 不適合 at the next snapshot.
@@ -86,9 +87,35 @@ ${others
     approvedBy: 情報セキュリティ責任者 (CISO)
     reference: DEMO-ISC-001
     expires: ${day(20)}
+  - id: demo-vm-va-free-${i + 1}
+    control: azure-vm-vulnerability-assessment-enabled
+    match:
+      provider: azure
+      account: "${subscription}"
+    justification:
+      ja: "開発用サブスクリプションでは Defender for Servers を Free とするため VM の脆弱性評価を行わず、本番と同じイメージを本番サブスクリプションで評価することを情報セキュリティ委員会が承認"
+      en: "Development subscription: Defender for Servers stays on Free, so its VMs have no vulnerability assessment; the same images are assessed in the production subscription; approved by the information security committee"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: DEMO-ISC-001
+    expires: ${day(20)}
 `,
   )
-  .join('')}${sandbox.aws.accounts
+  .join('')}${
+    first === undefined
+      ? ''
+      : `  - id: demo-vm-findings-remediation
+    control: azure-vm-vulnerability-findings-resolved
+    match:
+      provider: azure
+      account: "${first}"
+    justification:
+      ja: "本番 VM の脆弱性の検出事項は 30 日以内に修正する運用とし、修正中の検出事項を月次の変更枠で対処することを情報セキュリティ委員会が承認"
+      en: "Vulnerability findings on production VMs are fixed within 30 days; findings under remediation are handled in the monthly change window; approved by the information security committee"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: DEMO-ISC-003
+    expires: ${day(20)}
+`
+  }${sandbox.aws.accounts
   .map(
     (account, i) => `  - id: demo-inspector-rollout-${i + 1}
     control: aws-inspector-enabled

@@ -38,6 +38,7 @@ import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
 import { MicrosoftGraphHandler } from './azure-msgraph.js';
+import { AzureTableRows, GRAPH_TABLES } from './estate/azure-tables.js';
 import { AZURE_SANDBOX_PRINCIPAL, CLASSIC_ADMIN_API_VERSIONS, listClassicAdministrators, listRoleAssignments, listRoleDefinitions, roleDefinition, ROLE_API_VERSIONS, sandboxAccessToken } from './azure-rbac.js';
 
 /** The bearer token the sandbox accepts: JWT-shaped, naming the caller (azure-rbac.ts). */
@@ -71,6 +72,7 @@ export class AzureArmHandler implements ProviderHandler {
   origin = '';
   private readonly quota: GraphQuota | undefined;
   private readonly msgraph: MicrosoftGraphHandler;
+  private readonly tables: AzureTableRows;
 
   constructor(
     private readonly estate: AzureEstate,
@@ -79,6 +81,7 @@ export class AzureArmHandler implements ProviderHandler {
   ) {
     this.quota = estate.graphQuota ? new GraphQuota(estate.graphQuota, estate.clock) : undefined;
     this.msgraph = new MicrosoftGraphHandler(estate, faults);
+    this.tables = new AzureTableRows(estate);
   }
 
   matches(): boolean {
@@ -360,6 +363,7 @@ export class AzureArmHandler implements ProviderHandler {
     // role cannot read. A Deleted subscription has no resources left.
     const visible = request.subscriptions.filter((s) => !this.estate.hiddenSubscriptions.includes(s) && this.estate.stateOf(s) !== 'Deleted');
     const readable = (types: readonly string[]): string[] => types.filter((t) => !this.estate.unreadableTypes.includes(t));
+    if (request.table !== 'resources') return this.graphTable(request, visible, readable(request.types ?? GRAPH_TABLES[request.table] ?? []));
     const types = readable(request.types ?? this.estate.cells.map((c) => c.type.toLowerCase()));
     const cells = visible.length === 0 || types.length === 0 ? [] : this.estate.select({ subscriptions: visible, types });
     const matched = cells.reduce((sum, c) => sum + c.count, 0);
@@ -387,6 +391,49 @@ export class AzureArmHandler implements ProviderHandler {
       data: shapeRows(rows, request),
       facets: [],
     };
+  }
+
+  /**
+   * The other tables (estate/azure-tables.ts), paged, truncated and malformed as the `resources` table is. Their rows
+   * are derived from the estate's VMs and vaults: unreadable or hidden ones are left out as there.
+   */
+  private graphTable(request: GraphRequest, visible: readonly string[], types: readonly string[]): Json {
+    const sources = visible.length === 0 ? [] : this.tables.sources(request.table, visible, types.filter((t) => GRAPH_TABLES[request.table]?.includes(t)), request.names);
+    let matched = 0;
+    for (const source of sources) for (let k = 0; k < source.cell.count; k++) matched += source.count(k);
+    const total = request.take === undefined ? matched : Math.min(matched, request.take);
+    const offset = request.skipToken !== undefined ? decodeSkipToken(request.skipToken, request.queryKey) : request.skip;
+    const end = this.estate.graphTruncated ? Math.min(total, Math.ceil(total / 2)) : total;
+    const limit = Math.max(0, Math.min(request.top, end - offset));
+    const rows: Json[] = [];
+    let skip = offset;
+    for (const source of sources) {
+      for (let k = 0; k < source.cell.count && rows.length < limit; k++) {
+        const n = source.count(k);
+        if (skip >= n) {
+          skip -= n;
+          continue;
+        }
+        // Broken as `resources` rows are: the same items on every request, a share without their type.
+        rows.push(
+          ...source
+            .render(k)
+            .slice(skip, skip + limit - rows.length)
+            .map((row) => {
+              const id = String(row.id);
+              const kind = this.faults.malformed(id);
+              if (kind === undefined) return row;
+              const unreadable = unitHash(this.estate.seed, 'unreadable', id) < UNREADABLE_SHARE_OF_MALFORMED;
+              return { ...row, type: unreadable ? null : row.type, properties: kind === 'truncated' ? '{"provisioningState":"Succ' : 'not json' };
+            }),
+        );
+        skip = 0;
+      }
+    }
+    const next = offset + rows.length;
+    const more = next < total;
+    const paging = more && !this.estate.graphTruncated && pageable(request);
+    return { totalRecords: total, count: rows.length, resultTruncated: more && !paging ? 'true' : 'false', ...(paging ? { $skipToken: encodeSkipToken(request.queryKey, next) } : {}), data: shapeRows(rows, request), facets: [] };
   }
 
   private slice(cells: readonly AzureCell[], offset: number, limit: number, render: (cell: AzureCell, k: number) => Json): Json[] {

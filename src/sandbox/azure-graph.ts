@@ -1,8 +1,9 @@
 /**
  * Resource Graph on the sandbox: the request read the way Resource Graph reads it, and the per-user quota.
  *
- * Query: the `resources` table and the tabular operators the sandbox evaluates — `where type in~ (…)`,
- * `where type =~ '…'`, `where type == '…'`, `project c1, c2, …`, `order by` / `sort by` (accepted; rows always
+ * Query: the `resources` table, or `recoveryservicesresources` / `securityresources` (the types each holds:
+ * estate/azure-tables.ts; resource-graph/reference/supported-tables-resources), and the tabular operators the
+ * sandbox evaluates — `where type in~ (…)`, `where type =~ '…'`, `where type == '…'`, `where name in~ (…)`, `project c1, c2, …`, `order by` / `sort by` (accepted; rows always
  * come in one stable order, which is what paging needs: resource-graph/concepts/paging-results), `limit` /
  * `take`. Any other operator or an unknown column is a 400, as Resource Graph answers a query it cannot resolve.
  * Options (REST `QueryRequestOptions`): `$top` 1…1000 (default 1,000: "By default, Resource Graph limits any
@@ -19,6 +20,7 @@
  * no `Retry-After` for Resource Graph, so none is sent.
  */
 import { SandboxApiError } from './http.js';
+import { GRAPH_TABLES } from './estate/azure-tables.js';
 
 /** Resource Graph returns at most 1,000 rows a page (`$top` ≤ 1000). */
 export const RESOURCE_GRAPH_MAX_PAGE = 1000;
@@ -49,6 +51,10 @@ export const GRAPH_COLUMNS: Readonly<Record<string, 'string' | 'object'>> = {
 
 export interface GraphRequest {
   readonly subscriptions: readonly string[];
+  /** Lower-cased table name: `resources` or one of GRAPH_TABLES. */
+  readonly table: string;
+  /** Lower-cased names every `where name in~` allows; undefined: no name filter. */
+  readonly names?: readonly string[];
   /** Lower-cased types every `where` allows; undefined: no type filter. */
   readonly types?: readonly string[];
   /** Output columns, in order; undefined: every column. */
@@ -91,10 +97,13 @@ function literals(text: string): string[] {
   return [...text.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
-function parseQuery(query: string): { types?: string[]; project?: string[]; take?: number } {
-  const [table = '', ...stages] = splitOutsideQuotes(query, '|');
-  if (!/^resources$/i.test(table)) throw invalidQuery(`the sandbox serves the 'resources' table only, got '${table.slice(0, 80)}'`);
+function parseQuery(query: string): { table: string; types?: string[]; names?: string[]; project?: string[]; take?: number } {
+  const [rawTable = '', ...stages] = splitOutsideQuotes(query, '|');
+  // Table names are case-insensitive in Resource Graph's KQL (RecoveryServicesResources, recoveryservicesresources).
+  const table = rawTable.toLowerCase();
+  if (table !== 'resources' && GRAPH_TABLES[table] === undefined) throw invalidQuery(`the sandbox serves the tables resources, ${Object.keys(GRAPH_TABLES).join(', ')}, got '${rawTable.slice(0, 80)}'`);
   let types: string[] | undefined;
+  let names: string[] | undefined;
   let project: string[] | undefined;
   let take: number | undefined;
   for (const stage of stages) {
@@ -107,6 +116,9 @@ function parseQuery(query: string): { types?: string[]; project?: string[]; take
       const literal = literals(m[2] ?? '')[0] ?? '';
       const allowed = m[1] === '==' ? (literal === literal.toLowerCase() ? [literal] : []) : [literal.toLowerCase()];
       types = types ? types.filter((t) => allowed.includes(t)) : allowed;
+    } else if ((m = /^where\s+name\s+in~\s*\(([^)]*)\)$/i.exec(stage))) {
+      const allowed = literals(m[1] ?? '').map((n) => n.toLowerCase());
+      names = names ? names.filter((n) => allowed.includes(n)) : allowed;
     } else if ((m = /^project\s+(.+)$/i.exec(stage))) {
       const columns = splitOutsideQuotes(m[1] ?? '', ',');
       for (const c of columns) if (!(c in GRAPH_COLUMNS)) throw invalidQuery(`Failed to resolve scalar expression named '${c}'.`);
@@ -122,7 +134,7 @@ function parseQuery(query: string): { types?: string[]; project?: string[]; take
       throw invalidQuery(`the sandbox does not evaluate '${stage.slice(0, 80)}'.`);
     }
   }
-  return { ...(types ? { types } : {}), ...(project ? { project } : {}), ...(take !== undefined ? { take } : {}) };
+  return { table, ...(types ? { types } : {}), ...(names ? { names } : {}), ...(project ? { project } : {}), ...(take !== undefined ? { take } : {}) };
 }
 
 export function parseGraphRequest(body: Buffer): GraphRequest {
