@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startAgent } from '../src/agent/runtime.js';
-import { applyHeapGrowth } from '../src/agent/memory.js';
+import { applyMemorySettings } from '../src/agent/memory.js';
 import { loadMappings, type Mappings } from '../src/mappings/load.js';
 import type { Control } from '../src/mappings/controls.js';
 import { configSchema } from '../src/config/schema.js';
@@ -107,7 +107,7 @@ async function measure(provider: Provider, clients: SandboxClients, n: number, p
   const config = configSchema.parse({ listen: '127.0.0.1:0', collectors });
   const logger = createLogger('error', process.stderr);
   // As `kansa run` does in its own process (src/cli/main.ts): this child is the agent's process.
-  applyHeapGrowth(config.memory.heapGrowthPercent);
+  applyMemorySettings(config.memory);
   const agent = await startAgent({ config, mappings, sandbox: setup.sandbox, logger });
   // The scan starts once the worker has loaded; its start-up is not part of the scan's figures.
   while (!agent.status.collectors.some((c) => c.running) && !agent.ready) await delay(5);

@@ -34,7 +34,7 @@ import { DETACHED_SIGNATURE_SUFFIX, loadSigner, signDetached, type Signer } from
 import { resolveShard } from '../agent/sharding.js';
 import type { Io } from './command.js';
 import { COMMAND_GROUPS } from './commands/index.js';
-import { applyHeapGrowth } from '../agent/memory.js';
+import { applyMemorySettings } from '../agent/memory.js';
 
 // The entry point's own signature names Io: exported here as well as from command.ts.
 export type { Io } from './command.js';
@@ -173,7 +173,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       try {
         const webConfigFile = options['web.config.file'];
         // A V8 flag is the whole process's: set only when this command owns it (not when main runs inside another program).
-        if (io === processIo) applyHeapGrowth(prepared.config.memory.heapGrowthPercent);
+        if (io === processIo) applyMemorySettings(prepared.config.memory);
         running = await startAgent({
           config: prepared.config,
           mappings: prepared.mappings,

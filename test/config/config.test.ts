@@ -24,7 +24,7 @@ describe('agent configuration', () => {
     expect(config.collectors.aws).toMatchObject({ enabled: true, schedule: '*/30 * * * *', concurrencyPerAccount: 4, staleAfterSeconds: 7200 });
     // No regions by default: each scan collects every region enabled for the account (region discovery).
     expect(config.collectors.aws?.regions).toBeUndefined();
-    expect(defaultConfig()).toMatchObject({ listen: '127.0.0.1:9731', collectors: {}, memory: { heapGrowthPercent: 15, youngGenerationMb: 16 } });
+    expect(defaultConfig()).toMatchObject({ listen: '127.0.0.1:9731', collectors: {}, memory: { heapGrowthPercent: 15, youngGenerationMb: 16, optimizeForSize: true } });
   });
 
   it.each([
