@@ -104,7 +104,9 @@ async function measure(provider: Provider, clients: SandboxClients, n: number, p
   const mappings = loadMappings({});
   const setup = provider === 'gcp' ? gcpSetup(mappings, clients, n, pace) : provider === 'azure' ? azureSetup(mappings, clients, n, source) : awsSetup(mappings, clients, n, pace);
   const collectors = Object.fromEntries(Object.entries(setup.collectors).map(([name, c]) => [name, { ...c, enabled: true, schedule: '0 0 1 1 *' }]));
-  const config = configSchema.parse({ listen: '127.0.0.1:0', collectors });
+  // KANSA_BENCH_MEMORY='{"optimizeForSize":false}' measures the agent with other memory settings (README "Performance").
+  const memory = process.env['KANSA_BENCH_MEMORY'] ? (JSON.parse(process.env['KANSA_BENCH_MEMORY']) as unknown) : undefined;
+  const config = configSchema.parse({ listen: '127.0.0.1:0', collectors, ...(memory ? { memory } : {}) });
   const logger = createLogger('error', process.stderr);
   // As `kansa run` does in its own process (src/cli/main.ts): this child is the agent's process.
   applyMemorySettings(config.memory);
