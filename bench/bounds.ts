@@ -18,6 +18,7 @@ import { ROOT, sandboxIdentity } from '../src/sandbox/estate/aws-identity.js';
 import { sandboxMonitoring } from '../src/sandbox/estate/aws-monitoring.js';
 import { functionsIn, imagesIn, snapshotsIn } from '../src/sandbox/estate/aws-services.js';
 import type { AzureEstate } from '../src/sandbox/estate/azure.js';
+import { AzureTableRows, GRAPH_TABLES, VA_FINDINGS_KEY, VA_SOLUTION_KEY, ASSESSMENT_TYPE } from '../src/sandbox/estate/azure-tables.js';
 import { listClassicAdministrators, listRoleAssignments, listRoleDefinitions } from '../src/sandbox/azure-rbac.js';
 import { SANDBOX_CA_POLICIES, SANDBOX_DIRECTORY_ROLES, SANDBOX_USERS } from '../src/sandbox/azure-msgraph.js';
 import type { GcpEstate } from '../src/sandbox/estate/gcp.js';
@@ -270,11 +271,25 @@ function armPages(first: (url: URL) => Record<string, unknown>): number {
  */
 export function azureBound(estate: AzureEstate, controls: readonly Control[], source: 'resourceGraph' | 'arm'): Bound {
   const types = new Set(controls.flatMap((c) => [...c.resourceTypes, ...c.context.map((x) => x.type)]));
-  const listed = [...types].filter((t) => !(t in AZURE_PER_PARENT) && !AZURE_PER_SUBSCRIPTION.includes(t) && !isRbacType(t) && !isGraphType(t));
+  // Types of Resource Graph tables other than `resources` (Azure Backup, Defender assessments): one query per table.
+  const tableTypes = new Set(Object.values(GRAPH_TABLES).flat());
+  const listed = [...types].filter((t) => !(t in AZURE_PER_PARENT) && !AZURE_PER_SUBSCRIPTION.includes(t) && !isRbacType(t) && !isGraphType(t) && !tableTypes.has(t.toLowerCase()));
   const parts: Record<string, number> = {};
   if (listed.length === 0) {
     // No inventory type needed: neither Resource Graph nor Resources - List is asked.
   } else if (source === 'resourceGraph') add(parts, 'Resource Graph', pages(estate.count({ types: listed }), AZURE_GRAPH_MAX_PAGE));
+  if (source === 'resourceGraph') {
+    // Each table once over every subscription, ceil(rows ÷ 1,000) pages; of the assessments only the two machine
+    // vulnerability-assessment recommendations any reader needs (a table holds dozens per resource). With ARM these
+    // types are not read at all (a coverage gap), so they cost nothing.
+    const tables = new AzureTableRows(estate);
+    for (const [table, tableTypesOf] of Object.entries(GRAPH_TABLES)) {
+      const wanted = tableTypesOf.filter((t) => [...types].some((x) => x.toLowerCase() === t));
+      if (wanted.length === 0) continue;
+      const names = wanted.includes(ASSESSMENT_TYPE) ? [VA_SOLUTION_KEY, VA_FINDINGS_KEY] : undefined;
+      add(parts, 'Resource Graph', pages(tables.count(table, estate.subscriptions, wanted, names), AZURE_GRAPH_MAX_PAGE));
+    }
+  }
   else
     for (const subscription of estate.subscriptions) {
       const count = estate.count({ subscriptions: [subscription], types: listed });

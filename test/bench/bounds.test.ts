@@ -127,6 +127,15 @@ describe('Azure lower bound', () => {
     // Only the identity's own assignments (`assignedTo`, one page a subscription) and its role definition.
     expect(without.parts['RBAC (ARM authorization)']).toBe(2 + 1);
   });
+
+  it('reads each other Resource Graph table once (backup items and policies together), and nothing of them through ARM', () => {
+    const backup = ['Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems', 'Microsoft.RecoveryServices/vaults/backupPolicies'];
+    const assessments = 'Microsoft.Security/assessments';
+    // Ten resources: fewer than 1,000 rows in each table, so one page each: `resources`, `recoveryservicesresources`, `securityresources`.
+    expect(azureBound(azure, [control('Microsoft.Compute/virtualMachines', ...backup, assessments)], 'resourceGraph').parts['Resource Graph']).toBe(3);
+    expect(azureBound(azure, [control('Microsoft.Compute/virtualMachines', ...backup)], 'resourceGraph').parts['Resource Graph']).toBe(2);
+    expect(azureBound(azure, [control('Microsoft.Compute/virtualMachines', ...backup, assessments)], 'arm').parts['Resource Graph']).toBeUndefined();
+  });
 });
 
 describe('calls by API family', () => {
