@@ -6,7 +6,8 @@ import { awsClientPool, type AwsClients, type ClientTarget, type SharedAgents } 
 
 /**
  * Production clients: SDK default credential chain (env, profile, SSO, IMDS, web identity), optionally a
- * role assumed per account, shared by the account's Config, STS, Account and IAM clients. `endpoint` overrides
+ * role assumed per account, shared by every client of the account (Config, STS, Account, IAM, CloudTrail, CloudWatch
+ * Logs, CloudWatch, EC2, Inspector, Security Hub, Lambda: clients.ts builds them). `endpoint` overrides
  * AWS Config only; AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> apply through the SDK.
  */
 export function defaultAwsClients(endpoint: string | undefined, maxSockets: number): AwsClients {
