@@ -15,7 +15,7 @@ import type { Bilingual } from '../model/text.js';
 import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementCounts, RequirementResult, RequirementState } from './assessment.js';
 import { CoverageIndex, MalformedContextCounts, scopeKey } from './coverage.js';
 import { evaluateIn, frameFor, type VariableFrame } from './frame.js';
-import { resourceProjection } from './projection.js';
+import { contextProjection, resourceProjection } from './projection.js';
 import { findingText, requirementText } from './messages.js';
 
 /**
@@ -69,6 +69,8 @@ export class Evaluation {
   /** control id → context name → key → resources */
   private readonly contextIndexes = new Map<string, Map<string, Map<unknown, Resource[]>>>();
   private readonly contextByType = new Map<string, { control: Control; name: string; key: Program }[]>();
+  /** What a context entry of each type keeps (see contextProjection): one view per resource, shared by the controls. */
+  private readonly contextViews = new Map<string, (resource: Resource) => Resource>();
   private readonly deferred = new Map<string, DeferredEntry[]>();
   private readonly plans = new Map<string, DeferralPlan>();
   private readonly findings: Finding[] = [];
@@ -108,6 +110,10 @@ export class Evaluation {
       this.requirementRefs.set(control.id, requirementsOfControl(control, catalog));
       if (readsSupplementary(control)) this.readsSupplementary.add(control.id);
     }
+    for (const type of this.contextByType.keys()) {
+      const readers = controls.filter((c) => c.context.some((x) => x.type === type));
+      this.contextViews.set(type, contextProjection(readers.flatMap(controlSources)) ?? slim);
+    }
     const matcher = options.exceptions ? new ExceptionMatcher(options.exceptions.list, options.exceptions.now) : undefined;
     this.exceptions = matcher && !matcher.empty ? matcher : undefined;
   }
@@ -127,7 +133,7 @@ export class Evaluation {
     if (contextEntries) {
       // A malformed context item has no key: whoever looks it up finds nothing, which proves nothing.
       if (resource.malformed !== undefined) this.malformedContext.add(resource);
-      const view = slim(resource);
+      const view = this.contextViews.get(resource.type)!(resource);
       for (const entry of contextEntries) {
         const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
         // A null key leaves the resource out of the index: most resources of a context type are never looked up.

@@ -29,35 +29,79 @@ export function fieldsRead(sources: readonly string[]): Map<string, ReadTree> | 
     const source = withoutStrings(raw);
     const uses = /(?<![\w.])resource(?!\w)/g;
     for (let use = uses.exec(source); use; use = uses.exec(source)) {
-      const path: string[] = [];
-      let at = use.index + 'resource'.length;
-      for (;;) {
-        const dot = /\s*\.\s*\??\s*/y;
-        dot.lastIndex = at;
-        if (!dot.exec(source)) break;
-        IDENTIFIER.lastIndex = dot.lastIndex;
-        const name = IDENTIFIER.exec(source);
-        if (!name) break;
-        // A method call on the value read so far: the value is kept whole.
-        if (/^\s*\(/.test(source.slice(IDENTIFIER.lastIndex))) break;
-        path.push(name[0]);
-        at = IDENTIFIER.lastIndex;
-      }
+      const path = pathAt(source, use.index + 'resource'.length);
       if (path.length === 0) return undefined; // `resource` itself is used: nothing can be left out
-      let node = root;
-      for (let i = 0; i < path.length; i++) {
-        const key = path[i]!;
-        const last = i === path.length - 1;
-        const existing = node.get(key);
-        if (existing === true) break;
-        if (last) {
-          node.set(key, true);
-          break;
-        }
-        let next = existing;
-        if (!next) node.set(key, (next = new Map()));
-        node = next;
-      }
+      addPath(root, path);
+    }
+  }
+  return root;
+}
+
+/**
+ * The field path selected from position `at` on: `.a.?b.c`, ending before a method call (`region.startsWith(…)`),
+ * an index (`disks[0]`) or a macro (`rules.exists(…)`): what follows reads inside the value, kept whole.
+ */
+function pathAt(source: string, at: number): string[] {
+  const path: string[] = [];
+  for (;;) {
+    const dot = /\s*\.\s*\??\s*/y;
+    dot.lastIndex = at;
+    if (!dot.exec(source)) break;
+    IDENTIFIER.lastIndex = dot.lastIndex;
+    const name = IDENTIFIER.exec(source);
+    if (!name) break;
+    // A method call on the value read so far: the value is kept whole.
+    if (/^\s*\(/.test(source.slice(IDENTIFIER.lastIndex))) break;
+    path.push(name[0]);
+    at = IDENTIFIER.lastIndex;
+  }
+  return path;
+}
+
+/** Adds a path to the tree; a shorter path read elsewhere already keeps the whole value. */
+function addPath(root: Map<string, ReadTree>, path: readonly string[]): void {
+  let node = root;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    const last = i === path.length - 1;
+    const existing = node.get(key);
+    if (existing === true) return;
+    if (last) {
+      node.set(key, true);
+      return;
+    }
+    let next = existing;
+    if (!next) node.set(key, (next = new Map()));
+    node = next;
+  }
+}
+
+/** Whether a (string-stripped) source indexes a value by a string literal (`i[""]`), not a list literal (`in [""]`). */
+function indexesByString(source: string): boolean {
+  for (const match of source.matchAll(/\[\s*""/g)) {
+    const before = source.slice(0, match.index).trimEnd();
+    // An index follows a value: a name (but not the keyword `in`), a call or another index.
+    if (/[)\]]$/.test(before) || (/\w$/.test(before) && !/(?<![\w.])in$/.test(before))) return true;
+  }
+  return false;
+}
+
+/**
+ * What the sources read of the configuration and relationships of any value, whatever variable holds it: context
+ * entries reach CEL through index lookups, macros and variables (`items.map(i, i.configuration.x)`), so every
+ * selection of `.configuration` or `.relationships` counts, on whatever receiver. `undefined` when a use cannot
+ * be bounded: a string-literal index (`i["configuration"]`), or a part used whole (`i.configuration == …`).
+ */
+export function partsReadAnywhere(sources: readonly string[]): Map<string, ReadTree> | undefined {
+  const root = new Map<string, ReadTree>();
+  for (const raw of sources) {
+    const source = withoutStrings(raw);
+    if (indexesByString(source)) return undefined;
+    const uses = /(?<=[\w)\]])\s*\.\s*\??\s*(configuration|relationships)(?!\w)/g;
+    for (let use = uses.exec(source); use; use = uses.exec(source)) {
+      const path = pathAt(source, use.index + use[0].length);
+      if (path.length === 0 && /^\s*\(/.test(source.slice(use.index + use[0].length))) continue; // a method named so
+      addPath(root, [use[1]!, ...path]);
     }
   }
   return root;
@@ -104,5 +148,29 @@ export function resourceProjection(sources: readonly string[]): ((resource: Reso
     }
     for (const field of dropped) projected[field] = '';
     return projected as unknown as Resource;
+  };
+}
+
+const NO_SUPPLEMENTARY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * What a context entry keeps: its identity and tags, and of its configuration and relationships only what any
+ * of the sources (every control reading that context type) selects; never its supplementary documents. At a
+ * million resources the whole documents of every backup item and assessment a control looks up were most of
+ * the engine's heap. `undefined` when the sources' uses cannot be bounded (then configuration stays whole).
+ */
+export function contextProjection(sources: readonly string[]): ((resource: Resource) => Resource) | undefined {
+  const read = partsReadAnywhere(sources);
+  if (!read) return undefined;
+  const configuration = read.get('configuration');
+  const relationships = read.get('relationships');
+  return (resource) => {
+    if (resource.malformed !== undefined) return resource;
+    return {
+      ...resource,
+      configuration: configuration === undefined ? EMPTY : (project(resource.configuration, configuration) as Resource['configuration']),
+      relationships: relationships === undefined ? (NO_RELATIONSHIPS) : resource.relationships,
+      supplementary: NO_SUPPLEMENTARY,
+    };
   };
 }

@@ -2,7 +2,7 @@
  * Records that wait for their contexts keep only what their control reads: the verdicts and messages are
  * those of the whole resource, and what no CEL reads is left out (so a million waiting disks stay small).
  */
-import { fieldsRead, resourceProjection } from '../../src/evaluate/projection.js';
+import { contextProjection, fieldsRead, partsReadAnywhere, resourceProjection } from '../../src/evaluate/projection.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadControls } from '../../src/mappings/controls.js';
@@ -102,5 +102,42 @@ describe('a context-reading control judges kept records as it would the whole re
         'd-bare': ['fail', 'ディスク bare にスケジュールがありません', 'disk bare has no schedule'],
       });
     }
+  });
+});
+
+describe('context entries keep what any reader selects of them', () => {
+  const parts = (sources: string[]): unknown => {
+    const toObject = (m: Map<string, unknown> | true): unknown => (m === true ? true : Object.fromEntries([...m].map(([k, v]) => [k, toObject(v as Map<string, unknown> | true)])));
+    const read = partsReadAnywhere(sources);
+    return read === undefined ? undefined : toObject(read);
+  };
+
+  it('follows selections on any receiver: iteration variables, indexes, variables', () => {
+    expect(
+      parts([
+        'variables.items.filter(i, i.configuration.?properties.?protectionState.orValue("") in ["Protected"])',
+        'policies[p][0].configuration.properties.retentionPolicy.?dailySchedule.hasValue()',
+        'resource.configuration.name + " " + a.relationships.size()',
+      ]),
+    ).toEqual({ configuration: { properties: { protectionState: true, retentionPolicy: { dailySchedule: true } }, name: true }, relationships: true });
+  });
+
+  it('keeps a part whole when it is used whole, and gives up on string-literal indexes', () => {
+    expect(parts(['x.configuration.exists(k, k == "a")'])).toEqual({ configuration: true });
+    expect(parts(['size(i.configuration) > 0', 'i.configuration.a'])).toEqual({ configuration: true });
+    expect(parts(['i["configuration"].a'])).toBeUndefined();
+  });
+
+  it('keeps identity and tags, drops supplementary documents and what no reader selects', () => {
+    const item: Resource = {
+      provider: 'azure', account: 's', region: 'japaneast', type: 'microsoft.security/assessments', id: '/a/1', name: 'k', arn: '', tags: { t: '1' },
+      configuration: { properties: { status: { code: 'Healthy', cause: 'x' }, displayName: 'long text', resourceDetails: { Id: '/vm' } }, kind: '' },
+      supplementary: { doc: 'x' }, relationships: [{ type: 't', id: 'i', name: 'n' }], capturedAt: '2026-12-01T00:00:00Z',
+    };
+    const keep = contextProjection(['found[0].configuration.?properties.?status.?code.orValue("")', 'a.name == "k"'])!;
+    expect(keep(item)).toEqual({ ...item, configuration: { properties: { status: { code: 'Healthy' } } }, supplementary: {}, relationships: [] });
+    expect(contextProjection(['i["configuration"]'])).toBeUndefined();
+    const malformed = { ...item, malformed: 'bad' };
+    expect(keep(malformed)).toBe(malformed);
   });
 });
