@@ -6,8 +6,9 @@
  * - attestations for a few manual items and for 5-1 (partial: its controls pass once the exceptions below
  *   waive the known gaps); one expires within 30 days, one has expired (KansaAttestationExpiringSoon / …Expired);
  * - exceptions: the Azure subscriptions that knowingly leave Defender plans on Free (and so have no vulnerability
- *   assessment on their VMs), the first subscription's VM vulnerability findings under remediation, and the AWS
- *   accounts still rolling out Amazon Inspector (waived findings, KansaExceptionExpiringSoon);
+ *   assessment on their VMs), the first subscription's VM vulnerability findings under remediation, the AWS
+ *   accounts still rolling out Amazon Inspector, and a GCP VM without the OS Config agent and a mirror registry
+ *   without scanning (waived findings, KansaExceptionExpiringSoon);
  * - evidence snapshots every minute into the directory (state changes are counted between snapshots);
  * - after the first snapshot the first Azure subscription's Defender for SQL plan is set to Free, as an
  *   administrator would with `PUT …/pricings/SqlServers`: 5-1 turns 適合 → 不適合 at the next snapshot.
@@ -130,7 +131,29 @@ ${others
     expires: ${day(20)}
 `,
   )
-  .join('')}`,
+  .join('')}  - id: demo-gcp-osconfig-rollout
+    control: gcp-os-config-enabled
+    match:
+      provider: gcp
+      resource: "//compute.googleapis.com/projects/*/zones/*/instances/vm-1"
+    justification:
+      ja: "vm-1 は旧イメージで OS Config エージェントを含まないため、次回のイメージ更新で VM Manager を有効にするまで、月次の手動パッチ適用記録で脆弱性を管理することを情報セキュリティ委員会が承認"
+      en: "vm-1 runs an old image without the OS Config agent; until the next image update enables VM Manager, vulnerabilities are managed by the monthly manual patching record; approved by the information security committee"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: DEMO-ISC-004
+    expires: ${day(20)}
+  - id: demo-gcp-registry-scanning
+    control: gcp-container-scanning-enabled
+    match:
+      provider: gcp
+      resource: "//artifactregistry.googleapis.com/projects/*/locations/*/repositories/repo-1"
+    justification:
+      ja: "repo-1 はベンダー提供イメージのミラーであり、ベンダーの脆弱性報告を週次で確認し、スキャンは本番用リポジトリで行うことを情報セキュリティ委員会が承認"
+      en: "repo-1 mirrors vendor-supplied images; the vendor's vulnerability reports are reviewed weekly and scanning runs on the production repositories; approved by the information security committee"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: DEMO-ISC-004
+    expires: ${day(20)}
+`,
   );
   let changed = false;
   return {

@@ -59,8 +59,8 @@ describe('kansa evaluate', () => {
     // What the input covers, dated by the items' capture time (not the evaluation time, 2026-11-01)
     expect(run.stderr).toBe(
       // a snapshot holds items, never the recorders' own state, the IAM identity data, the trail status, CloudWatch Logs or the regional service data: those controls are unknown offline
-      'kansa: input coverage aws 111122223333/ap-northeast-1: all recorded types; captured 2026-10-30T09:00:00.000Z; not covered: 12 wanted types (AWS::Config::ConfigurationRecorder, AWS::IAM::CredentialReportUser, AWS::IAM::AccountSummary, … +9), unknown' +
-        ' / 入力の収集範囲 aws 111122223333/ap-northeast-1: 記録された全タイプ、取得時刻 2026-10-30T09:00:00.000Z、対象外: 評価に必要な 12 タイプ（AWS::Config::ConfigurationRecorder, AWS::IAM::CredentialReportUser, AWS::IAM::AccountSummary, … +9）は判定不能\n',
+      'kansa: input coverage aws 111122223333/ap-northeast-1: all recorded types; captured 2026-10-30T09:00:00.000Z; not covered: 13 wanted types (AWS::Config::ConfigurationRecorder, AWS::IAM::CredentialReportUser, AWS::IAM::AccountSummary, … +10), unknown' +
+        ' / 入力の収集範囲 aws 111122223333/ap-northeast-1: 記録された全タイプ、取得時刻 2026-10-30T09:00:00.000Z、対象外: 評価に必要な 13 タイプ（AWS::Config::ConfigurationRecorder, AWS::IAM::CredentialReportUser, AWS::IAM::AccountSummary, … +10）は判定不能\n',
     );
     const out = JSON.parse(run.stdout) as Contract;
     expect(out.catalog).toEqual({ id: 'jp-cloud-procurement', version: expect.any(String) as unknown });
