@@ -111,8 +111,8 @@ describe('client pacing on a virtual clock', () => {
       const calls = await collect(collector({}), typesOf('aws'));
       expect(refused(sandbox)).toBeGreaterThan(0);
       // AWS Config and Inspector answer ThrottlingException, IAM (the identity types) Throttling, EC2
-      // RequestLimitExceeded, Security Hub LimitExceededException.
-      const throttled = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException']);
+      // RequestLimitExceeded, Security Hub LimitExceededException, Lambda TooManyRequestsException.
+      const throttled = new Set(['ThrottlingException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'TooManyRequestsException']);
       expect(calls.filter((c) => throttled.has(c.code)).length).toBe(refused(sandbox));
       expect(worstExcess(calls, RATE, RATE)).toBeGreaterThan(0);
     });
