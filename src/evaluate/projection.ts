@@ -76,9 +76,12 @@ function addPath(root: Map<string, ReadTree>, path: readonly string[]): void {
   }
 }
 
-/** Whether a (string-stripped) source indexes a value by a string literal (`i[""]`), not a list literal (`in [""]`). */
+/**
+ * Whether a (string-stripped) source indexes a value by a string literal (`i[""]`, or optionally `i[?""]`), not a
+ * list literal (`in [""]`).
+ */
 function indexesByString(source: string): boolean {
-  for (const match of source.matchAll(/\[\s*""/g)) {
+  for (const match of source.matchAll(/\[\s*\??\s*""/g)) {
     const before = source.slice(0, match.index).trimEnd();
     // An index follows a value: a name (but not the keyword `in`), a call or another index.
     if (/[)\]]$/.test(before) || (/\w$/.test(before) && !/(?<![\w.])in$/.test(before))) return true;

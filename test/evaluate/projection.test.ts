@@ -126,6 +126,7 @@ describe('context entries keep what any reader selects of them', () => {
     expect(parts(['x.configuration.exists(k, k == "a")'])).toEqual({ configuration: true });
     expect(parts(['size(i.configuration) > 0', 'i.configuration.a'])).toEqual({ configuration: true });
     expect(parts(['i["configuration"].a'])).toBeUndefined();
+    expect(parts(['i[?"configuration"].orValue({})'])).toBeUndefined();
   });
 
   it('keeps identity and tags, drops supplementary documents and what no reader selects', () => {
