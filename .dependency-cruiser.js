@@ -93,8 +93,8 @@ export default {
       name: 'collectors-reach-the-sandbox-in-one-place',
       severity: 'error',
       comment:
-        "Only collectors/sandbox.ts (the SDK clients pointed at the embedded sandbox) knows the sandbox: its credential convention and its listeners' shape.",
-      from: { path: COLLECTORS, pathNot: '^collectors/sandbox\\.ts$' },
+        "Only collectors/sandbox.ts and collectors/aws/sandbox-clients.ts (the SDK clients pointed at the embedded sandbox) know the sandbox: its credential convention and its listeners' shape.",
+      from: { path: COLLECTORS, pathNot: '^collectors/(sandbox|aws/sandbox-clients)\\.ts$' },
       to: { path: SANDBOX },
     },
     {

@@ -19,11 +19,11 @@ import type { Collector } from './types.js';
  */
 export interface ClientOverrides {
   /** Replaces the AWS clients (Config, STS, Account, IAM, CloudTrail) (sandbox: endpoint and per-account credentials). */
-  readonly awsClients?: (config: AwsCollectorConfig) => AwsClients;
+  readonly awsClients?: (config: AwsCollectorConfig) => Promise<AwsClients>;
   /** Replaces the Cloud Asset client factory (sandbox: loopback gRPC endpoint without credentials). */
-  readonly gcpClients?: () => AssetClientFactory;
+  readonly gcpClients?: () => Promise<AssetClientFactory>;
   /** Replaces the Azure ARM / Resource Graph clients (sandbox: HTTPS endpoint, its CA, a static token). */
-  readonly azureClients?: (config: AzureCollectorConfig) => AzureClients;
+  readonly azureClients?: (config: AzureCollectorConfig) => Promise<AzureClients>;
 }
 
 /** The part of the agent configuration the registry reads (AgentConfig has it). */
@@ -47,7 +47,7 @@ export const COLLECTOR_FACTORIES = {
     const { AzureResourceCollector } = await import('./azure/resource-manager.js');
     const { defaultAzureClients } = await import('./azure/clients.js');
     return {
-      collector: new AzureResourceCollector(azure, overrides.azureClients?.(azure) ?? defaultAzureClients(azure)),
+      collector: new AzureResourceCollector(azure, (await overrides.azureClients?.(azure)) ?? defaultAzureClients(azure)),
       schedule: azure.schedule,
       jitterSeconds: azure.jitterSeconds,
       staleAfterSeconds: azure.staleAfterSeconds,
@@ -60,7 +60,7 @@ export const COLLECTOR_FACTORIES = {
     const { awsMaxSockets } = await import('./aws/clients.js');
     const { defaultAwsClients } = await import('./aws/default-clients.js');
     return {
-      collector: new AwsConfigCollector(aws, overrides.awsClients?.(aws) ?? defaultAwsClients(aws.endpoint, awsMaxSockets(aws))),
+      collector: new AwsConfigCollector(aws, (await overrides.awsClients?.(aws)) ?? defaultAwsClients(aws.endpoint, awsMaxSockets(aws))),
       schedule: aws.schedule,
       jitterSeconds: aws.jitterSeconds,
       staleAfterSeconds: aws.staleAfterSeconds,
@@ -72,7 +72,7 @@ export const COLLECTOR_FACTORIES = {
     const { GcpAssetCollector } = await import('./gcp/cloud-asset.js');
     const { defaultGcpAssetClient } = await import('./gcp/client.js');
     return {
-      collector: new GcpAssetCollector(gcp, overrides.gcpClients?.() ?? defaultGcpAssetClient(gcp.apiEndpoint)),
+      collector: new GcpAssetCollector(gcp, (await overrides.gcpClients?.()) ?? defaultGcpAssetClient(gcp.apiEndpoint)),
       schedule: gcp.schedule,
       jitterSeconds: gcp.jitterSeconds,
       staleAfterSeconds: gcp.staleAfterSeconds,

@@ -13,6 +13,7 @@ import type { GraphClient } from './entra.js';
 import { RestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AzureCollectorConfig } from './config.js';
 import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
+import { Backlog } from '../../src/util/backlog.js';
 import { Semaphore } from '../../src/util/semaphore.js';
 import type { AccountOutcome, CollectContext, Collector, CollectorRun } from '../types.js';
 import type { Bilingual } from '../../src/model/text.js';
@@ -114,6 +115,12 @@ const DISCOVERY_SKIPS: readonly string[] = ['Disabled', 'Deleted'];
 const RESOURCE_GRAPH_MAX_SUBSCRIPTIONS = 1000;
 export const ARM_LIST_PAGE_SIZE = 1000;
 const ROWS_BETWEEN_YIELDS = 50;
+/**
+ * Child-setting fetches allowed to wait before the listing pauses. A page of 1,000 parents starts up to three each
+ * (SQL servers: auditing, TDE, retention), so a few thousand wait at most: without the pause the listing ran far ahead
+ * of the fetches, and at a million resources hundreds of thousands of queued fetches were much of the agent's memory.
+ */
+const MAX_PENDING_CHILD_FETCHES = 2_000;
 
 /** Child settings: their type, the parent type they hang off, and how to fetch them. */
 export interface ChildSpec {
@@ -192,6 +199,14 @@ class VisibilityFailure extends Error {
   constructor(readonly reason: Bilingual) {
     super(reason.en);
   }
+}
+
+/** What a child-setting fetch needs of its parent. */
+interface ParentRef {
+  readonly account: string;
+  readonly type: string;
+  readonly id: string;
+  readonly region: string;
 }
 
 interface SubscriptionState {
@@ -439,7 +454,9 @@ export class AzureResourceCollector implements Collector {
       active = subscriptions.filter((s) => seen.has(s) && seen.get(s) !== 'Deleted');
     }
 
-    const childJobs: Promise<void>[] = [];
+    // Child settings are fetched while the listing goes on; the listing waits when too many are pending (see
+    // MAX_PENDING_CHILD_FETCHES), so what they hold does not grow with the estate.
+    const childJobs = new Backlog(MAX_PENDING_CHILD_FETCHES);
     const emit = (resource: Resource): void => {
       const entry = state.get(resource.account);
       if (entry) entry.resources++;
@@ -458,7 +475,11 @@ export class AzureResourceCollector implements Collector {
         if (child.skipParentNames?.includes(resource.name.toLowerCase())) continue;
         // A broken parent's settings are unknown, not absent: stand-ins carry that to every control over them.
         if (resource.malformed) emit(malformedChild(resource, child.type, child.path(resource.id)));
-        else childJobs.push(this.fetchChild(context, limit, child, resource, emit, gap).catch((error: unknown) => fail(resource.account, error)));
+        else {
+          // The parent's identity only: a waiting fetch must not hold the whole document.
+          const parent: ParentRef = { account: resource.account, type: resource.type, id: resource.id, region: resource.region };
+          childJobs.add(this.fetchChild(context, limit, child, parent, emit, gap).catch((error: unknown) => fail(parent.account, error)));
+        }
       }
     };
 
@@ -478,7 +499,7 @@ export class AzureResourceCollector implements Collector {
         for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
           const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
           try {
-            const result = await this.graphAll(context, limit, graphPace, batch, graphQuery(listTypes), (item) => {
+            const result = await this.graphAll(context, limit, graphPace, batch, graphQuery(listTypes), () => childJobs.room(), (item) => {
               if (!item.ok) unreadable(batch, item);
               else if (fromExpected(batch, item.resource, 'Resource Graph')) onParent(item.resource);
             });
@@ -498,7 +519,7 @@ export class AzureResourceCollector implements Collector {
       }
       await Promise.all(
         viaArm.map((s) =>
-          this.armAll(context, limit, s, listTypes, (item) => {
+          this.armAll(context, limit, s, listTypes, () => childJobs.room(), (item) => {
             if (!item.ok) unreadable([s], item);
             else if (fromExpected([s], item.resource, 'ARM')) onParent(item.resource);
           }, (type, error) => gap(s, [type, ...children.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)], typeReason(s, type, error))).catch((error: unknown) => fail(s, error)),
@@ -550,7 +571,7 @@ export class AzureResourceCollector implements Collector {
         ),
       );
     }
-    await Promise.all(childJobs);
+    await childJobs.idle();
     await readAccess;
 
     const at = context.now().toISOString();
@@ -603,7 +624,7 @@ export class AzureResourceCollector implements Collector {
       const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
       for (const { types, query } of graphTableQueries(tableTypes)) {
         try {
-          const result = await this.graphAll(context, limit, pace, batch, query, (item) => {
+          const result = await this.graphAll(context, limit, pace, batch, query, () => Promise.resolve(), (item) => {
             if (!item.ok) on.unreadable(batch, item);
             else if (types.includes(item.resource.type) && on.fromExpected(batch, item.resource, 'Resource Graph')) on.emit(item.resource);
           });
@@ -624,6 +645,7 @@ export class AzureResourceCollector implements Collector {
     pace: { quota: GraphQuotaState },
     subscriptions: readonly string[],
     query: string,
+    beforePage: () => Promise<void>,
     onRow: (item: ArmItem) => void,
   ): Promise<{ truncated?: { returned: number; total: number } }> {
     const client = this.instrument(this.clients.resourceGraph(), context);
@@ -631,6 +653,7 @@ export class AzureResourceCollector implements Collector {
     let returned = 0;
     do {
       const token = skipToken;
+      await beforePage();
       await this.paceGraph(context, pace);
       const result = await this.call(context, limit, 'ListResourceGraphResources', () =>
         client.resources(
@@ -776,6 +799,7 @@ export class AzureResourceCollector implements Collector {
     limit: Semaphore,
     subscription: string,
     types: readonly string[],
+    beforePage: () => Promise<void>,
     onResource: (item: ArmItem) => void,
     onTypeDenied: (type: string, error: AzureCallError) => void,
   ): Promise<void> {
@@ -787,6 +811,7 @@ export class AzureResourceCollector implements Collector {
       let continuationToken: string | undefined;
       do {
         const token = continuationToken;
+        await beforePage();
         const page = await this.call(context, limit, 'ListResources', async () => {
           const pages = client.resources.list({ filter: `resourceType eq '${type}'`, top: ARM_LIST_PAGE_SIZE, abortSignal: context.signal }).byPage(token ? { continuationToken: token } : undefined);
           const next = await pages.next();
@@ -822,7 +847,7 @@ export class AzureResourceCollector implements Collector {
   }
 
   /** One child setting of one parent; a failure leaves the child type a gap of the parent's subscription, with why. */
-  private async fetchChild(context: CollectContext, limit: Semaphore, child: ChildSpec, parent: Resource, emit: (r: Resource) => void, gap: (subscription: string, types: readonly string[], reason: Bilingual) => void): Promise<void> {
+  private async fetchChild(context: CollectContext, limit: Semaphore, child: ChildSpec, parent: ParentRef, emit: (r: Resource) => void, gap: (subscription: string, types: readonly string[], reason: Bilingual) => void): Promise<void> {
     const client = this.instrument(this.clients.resources(parent.account), context);
     const result = await this.call(context, limit, child.operation, () => this.rawGet(client, child.path(parent.id), child.apiVersion, context.signal));
     const options = { type: child.type, parent: { type: parent.type, id: parent.id, location: parent.region }, capturedAt: context.now().toISOString() };

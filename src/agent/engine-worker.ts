@@ -50,7 +50,7 @@ class EngineThread {
     const { config } = this.input;
     try {
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
-      // The sandbox's client builders load every provider's SDK: only in sandbox mode.
+      // Sandbox mode: clients pointed at the sandbox's listeners (each provider's SDK loads with its collector).
       const overrides = this.input.sandbox ? (await import('../../collectors/sandbox.js')).sandboxClientOverrides(this.input.sandbox) : {};
       const configured = await buildCollectors(config, overrides);
       const agent = new Agent(

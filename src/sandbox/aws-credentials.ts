@@ -1,7 +1,7 @@
 /**
  * The sandbox's AWS credential convention, part of its wire contract: the SigV4 access key id names the
  * account (`ASIASANDBOX` + 12 digits), the way AWS maps keys to accounts; signatures are not verified.
- * The collectors' sandbox clients (collectors/sandbox.ts) sign with these; the server reads them back.
+ * The collectors' sandbox clients (collectors/aws/sandbox-clients.ts) sign with these; the server reads them back.
  */
 const ACCESS_KEY_PREFIX = 'ASIASANDBOX';
 /** Any secret is accepted; this is the one credentialsFor hands out. */

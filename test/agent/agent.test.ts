@@ -4,7 +4,7 @@ import type { CollectContext, Collector, CollectorRun } from '../../collectors/t
 import type { KeptFindings } from '../../src/evaluate/evaluate.js';
 import { Agent } from '../../src/agent/agent.js';
 import { Scheduler } from '../../src/agent/scheduler.js';
-import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
 import { createLogger } from '../../src/log.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';

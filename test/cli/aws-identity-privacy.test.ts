@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { Registry } from 'prom-client';
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
-import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import { Agent } from '../../src/agent/agent.js';
 import { AgentMirror, statusOf } from '../../src/agent/status.js';
 import { createLogger } from '../../src/log.js';

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import type { CollectContext, Collector, CollectorRun } from '../../collectors/types.js';
 import { Agent } from '../../src/agent/agent.js';
-import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
 import { mappingsDigest, type MappingsDigest } from '../../src/evidence/mappings-digest.js';
 import { EvidenceService, type EvidenceServiceOptions } from '../../src/evidence/service.js';

@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
-import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import { Agent } from '../../src/agent/agent.js';
 import { AgentMirror, statusOf } from '../../src/agent/status.js';
 import type { Assessment, FindingStatus } from '../../src/evaluate/assessment.js';

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { AWS_PERMISSIONS } from '../../collectors/aws/permissions.js';
 import { AwsConfigCollector, TYPES_NEEDING_BATCH_GET } from '../../collectors/aws/config-service.js';
-import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import { main, type Io } from '../../src/cli/main.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
 import { configSchema } from '../../src/config/schema.js';

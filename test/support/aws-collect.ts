@@ -5,7 +5,7 @@
  */
 import { AwsConfigCollector } from '../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
-import { sandboxAwsClients } from '../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import type { CollectorRun } from '../../collectors/types.js';
 import type { Resource } from '../../src/model/resource.js';
 import type { Sandbox } from '../../src/sandbox/server.js';

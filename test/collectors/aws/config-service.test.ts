@@ -9,7 +9,7 @@ import { IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity.js';
 import { CLOUDTRAIL_API_TYPES } from '../../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
 import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
 import { Evaluation } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';

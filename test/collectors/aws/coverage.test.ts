@@ -5,7 +5,7 @@
  */
 import { AwsConfigCollector } from '../../../collectors/aws/config-service.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import type { CollectorRun } from '../../../collectors/types.js';
 import { CLOUDTRAIL_API_TYPES, IAM_IDENTITY_TYPES } from '../../../collectors/aws/identity-types.js';
 import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';

@@ -5,7 +5,7 @@
  */
 import { functionUrls, LAMBDA_PAGE_SIZE } from '../../../collectors/aws/lambda-urls.js';
 import { FUNCTION_URLS_TYPE } from '../../../collectors/aws/regional-types.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import type { CollectContext } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';

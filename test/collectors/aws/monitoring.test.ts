@@ -8,7 +8,7 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { LOG_GROUP_TYPE, METRIC_ALARM_TYPE, METRIC_FILTER_TYPE } from '../../../collectors/aws/monitoring.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import type { Finding } from '../../../src/evaluate/assessment.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import type { Resource } from '../../../src/model/resource.js';

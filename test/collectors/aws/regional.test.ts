@@ -6,7 +6,7 @@
  */
 import { inspectorStatus } from '../../../collectors/aws/detection-services.js';
 import { INSPECTOR_STATUS_TYPE, PUBLIC_IMAGES_TYPE, PUBLIC_SNAPSHOTS_TYPE, SECURITY_HUB_STATUS_TYPE } from '../../../collectors/aws/regional-types.js';
-import { sandboxAwsClients } from '../../../collectors/sandbox.js';
+import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import type { CollectContext } from '../../../collectors/types.js';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import { GLOBAL_REGION, type Resource } from '../../../src/model/resource.js';
