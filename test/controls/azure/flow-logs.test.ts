@@ -27,15 +27,15 @@ const subnet = (network: string, name: string, nsg?: string): Record<string, unk
   type: 'Microsoft.Network/virtualNetworks/subnets',
   properties: { provisioningState: 'Succeeded', addressPrefix: '10.0.1.0/24', ...(nsg ? { networkSecurityGroup: { id: nsgId(nsg) } } : {}) },
 });
-/** `enabled` undefined: the payload lacks it. */
-function flowLog(name: string, target: string, enabled: boolean | undefined): Body {
+/** `enabled` or `target` undefined: the payload lacks it. */
+function flowLog(name: string, target: string | undefined, enabled: boolean | undefined): Body {
   return {
     body: {
       id: `${watcherId}/flowLogs/${name}`,
       name,
       type: 'Microsoft.Network/networkWatchers/flowLogs',
       location: 'japaneast',
-      properties: { targetResourceId: target, storageId: `${rg}/Microsoft.Storage/storageAccounts/stflowlogs`, ...(enabled === undefined ? {} : { enabled }), retentionPolicy: { days: 90, enabled: true }, format: { type: 'JSON', version: 2 }, provisioningState: 'Succeeded' },
+      properties: { ...(target === undefined ? {} : { targetResourceId: target }), storageId: `${rg}/Microsoft.Storage/storageAccounts/stflowlogs`, ...(enabled === undefined ? {} : { enabled }), retentionPolicy: { days: 90, enabled: true }, format: { type: 'JSON', version: 2 }, provisioningState: 'Succeeded' },
     },
     options: { type: 'Microsoft.Network/networkWatchers/flowLogs', parent: { type: 'Microsoft.Network/networkWatchers', id: watcherId, location: 'japaneast' } },
   };
@@ -110,6 +110,18 @@ describe('azure-vnet-flow-logs-enabled', () => {
     expect(en[vnetId('vnet-q')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: a flow log that could cover the virtual network has no enabled field' });
     expect(en[vnetId('vnet-nosubnets')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: subnets are not in the payload' });
     expect(en[vnetId('vnet-mixed')]).toEqual({ status: 'pass' });
+  });
+
+  it('is unknown, not failed, when a flow log of the subscription has no targetResourceId; one of another subscription does not matter', () => {
+    const bodies = [vnet('vnet-a', [subnet('vnet-a', 'app', 'nsg-app')])];
+    expect(judge([...bodies, flowLog('fl-untargeted', undefined, true)]).en[vnetId('vnet-a')]).toEqual({ status: 'unknown', reason: 'cannot evaluate: a flow log of the subscription has no targetResourceId' });
+    const elsewhere = flowLog('fl-elsewhere', undefined, true);
+    const otherSub = '99999999-1111-4222-8333-444444444444';
+    const body = elsewhere.body as { id: string };
+    body.id = body.id.replace(SUB, otherSub);
+    const options = { ...elsewhere.options!, parent: { ...elsewhere.options!.parent!, id: watcherId.replace(SUB, otherSub) } };
+    const scopes = [scope(), scope({ account: otherSub })];
+    expect(judge([...bodies, { body, options }], scopes).en[vnetId('vnet-a')]?.status).toBe('fail');
   });
 
   it('is unknown when the flow logs were not collected in the subscription (a gap, or the type not collected), never failed', () => {
