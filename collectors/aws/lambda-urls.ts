@@ -9,11 +9,13 @@
  *   FunctionVersion it lists each function once ($LATEST), which is what a URL hangs off (with its aliases).
  * - ListFunctionUrlConfigs (GET /2021-10-31/functions/{FunctionName}/urls): every URL of the function, the
  *   unqualified one and its aliases'; MaxItems 1–50, Marker / NextMarker; each `AuthType` is AWS_IAM or
- *   NONE (Lambda API reference, ListFunctionUrlConfigs and FunctionUrlConfig). ResourceNotFoundException
+ *   NONE (Lambda API reference, ListFunctionUrlConfigs and FunctionUrlConfig); `Cors` (AllowCredentials,
+ *   AllowHeaders, AllowMethods, AllowOrigins, ExposeHeaders, MaxAge, every member optional) is absent from a URL
+ *   configured without CORS (Lambda API reference, Cors: "Required: No"). ResourceNotFoundException
  *   (404): the function was deleted after it was listed, so it has no URL. Any other error (e.g.
  *   AccessDeniedException) fails the whole type in the region: its control is unknown there, never a pass.
  */
-import { ListFunctionsCommand, ListFunctionUrlConfigsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ListFunctionsCommand, ListFunctionUrlConfigsCommand, type Cors, type LambdaClient } from '@aws-sdk/client-lambda';
 import { errorMessage } from '../../src/errors.js';
 import type { Resource } from '../../src/model/resource.js';
 import type { CollectContext } from '../types.js';
@@ -36,6 +38,22 @@ export interface FunctionUrl {
   readonly functionUrl: string;
   /** AWS_IAM (callers must sign with IAM credentials) or NONE (anyone may invoke it). */
   readonly authType: string;
+  /**
+   * The URL's CORS settings; null when Lambda answered without `Cors` (none configured: browsers keep their
+   * same-origin policy). An item without the key was collected before kansa kept it: its CORS is not known.
+   */
+  readonly cors: FunctionUrlCors | null;
+}
+
+/** `Cors` of a FunctionUrlConfig, members Lambda leaves out at their documented defaults (empty, false, 0). */
+export interface FunctionUrlCors {
+  /** Origins allowed to call the URL from a browser; "*" allows every origin. */
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly maxAge: number;
 }
 
 /** The configuration of `AWS::Lambda::FunctionUrls`. */
@@ -87,9 +105,20 @@ async function urlsOf(context: CollectContext, target: LambdaTarget, functionNam
     for (const url of page.FunctionUrlConfigs ?? []) {
       // Without the auth type the URL's exposure is not known: the whole type is, rather than a guess.
       if (!url.FunctionArn || !url.FunctionUrl || !url.AuthType) throw new MalformedAnswer(`ListFunctionUrlConfigs returned a URL of ${functionName} without FunctionArn, FunctionUrl or AuthType`);
-      out.push({ functionName, functionArn: url.FunctionArn, functionUrl: url.FunctionUrl, authType: url.AuthType });
+      out.push({ functionName, functionArn: url.FunctionArn, functionUrl: url.FunctionUrl, authType: url.AuthType, cors: url.Cors ? corsOf(url.Cors) : null });
     }
     marker = page.NextMarker || undefined;
   } while (marker !== undefined);
   return out;
+}
+
+function corsOf(cors: Cors): FunctionUrlCors {
+  return {
+    allowOrigins: cors.AllowOrigins ?? [],
+    allowMethods: cors.AllowMethods ?? [],
+    allowHeaders: cors.AllowHeaders ?? [],
+    exposeHeaders: cors.ExposeHeaders ?? [],
+    allowCredentials: cors.AllowCredentials ?? false,
+    maxAge: cors.MaxAge ?? 0,
+  };
 }

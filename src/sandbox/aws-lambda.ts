@@ -6,8 +6,9 @@
  *   items in each response"; answer `{Functions: [FunctionConfiguration], NextMarker}`.
  * - ListFunctionUrlConfigs: GET /2021-10-31/functions/{FunctionName}/urls?Marker&MaxItems; FunctionName a
  *   name, ARN or partial ARN; MaxItems 1–50; answer `{FunctionUrlConfigs: [{FunctionUrl, FunctionArn,
- *   AuthType, CreationTime, LastModifiedTime, InvokeMode}], NextMarker}`; ResourceNotFoundException (404)
- *   for a function that does not exist.
+ *   AuthType, Cors, CreationTime, LastModifiedTime, InvokeMode}], NextMarker}`, `Cors` ({AllowCredentials,
+ *   AllowHeaders, AllowMethods, AllowOrigins, ExposeHeaders, MaxAge}, each optional) only on a URL configured with
+ *   CORS (Cors: "Required: No"); ResourceNotFoundException (404) for a function that does not exist.
  * - Errors: the `x-amzn-ErrorType` header and `{Type, Message}` (`User` or `Service`):
  *   InvalidParameterValueException (400), ResourceNotFoundException (404), TooManyRequestsException (429),
  *   ServiceException (500); a caller without the IAM permission gets AccessDeniedException (403,
@@ -118,7 +119,8 @@ export class AwsLambdaHandler implements ProviderHandler {
     const page = this.page(fn.urls, params, PAGE_MAX, 'ListFunctionUrlConfigs', account, region);
     const FunctionUrlConfigs = page.items.map((u) => {
       const arn = `arn:aws:lambda:${region}:${account}:function:${fn.name}${u.qualifier ? `:${u.qualifier}` : ''}`;
-      return { FunctionUrl: `https://${hex8(hashParts(arn))}${hex8(hashParts(arn, 'url'))}.lambda-url.${region}.on.aws/`, FunctionArn: arn, AuthType: u.authType, CreationTime: this.created, LastModifiedTime: this.created, InvokeMode: 'BUFFERED' };
+      const cors = u.cors && { AllowOrigins: u.cors.allowOrigins, AllowMethods: u.cors.allowMethods, ...(u.cors.allowHeaders ? { AllowHeaders: u.cors.allowHeaders } : {}), ...(u.cors.maxAge === undefined ? {} : { MaxAge: u.cors.maxAge }) };
+      return { FunctionUrl: `https://${hex8(hashParts(arn))}${hex8(hashParts(arn, 'url'))}.lambda-url.${region}.on.aws/`, FunctionArn: arn, AuthType: u.authType, ...(cors ? { Cors: cors } : {}), CreationTime: this.created, LastModifiedTime: this.created, InvokeMode: 'BUFFERED' };
     });
     return JSON.stringify({ FunctionUrlConfigs, ...(page.next ? { NextMarker: page.next } : {}) });
   }

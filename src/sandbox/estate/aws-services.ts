@@ -74,24 +74,36 @@ export function securityHubIn(accountIndex: number, regionIndex: number): boolea
 
 export type FunctionUrlAuth = 'AWS_IAM' | 'NONE';
 
+/** A function URL's CORS settings, as CreateFunctionUrlConfig takes them (Lambda API reference, Cors). */
+export interface SandboxCors {
+  readonly allowOrigins: readonly string[];
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders?: readonly string[];
+  readonly maxAge?: number;
+}
+
 export interface SandboxFunction {
   readonly name: string;
-  /** The function's URLs: `qualifier` undefined for the unqualified URL, else the alias's. */
-  readonly urls: readonly { readonly qualifier?: string; readonly authType: FunctionUrlAuth }[];
+  /** The function's URLs: `qualifier` undefined for the unqualified URL, else the alias's; `cors` undefined: none configured. */
+  readonly urls: readonly { readonly qualifier?: string; readonly authType: FunctionUrlAuth; readonly cors?: SandboxCors }[];
 }
 
 /**
  * Lambda functions of an account in a region (aws-lambda.ts): 3 everywhere, 55 in the first account's first
- * region (more than one 50-item page). Function 0 has an IAM-authenticated URL; where (account + region) % 3
- * === 1, function 1 has a public URL (AuthType NONE) and its `live` alias another, IAM-authenticated.
- * The first account's first region has no public URL. A region outside the estate has no functions.
+ * region (more than one 50-item page). Function 0 has an IAM-authenticated URL, without CORS where (account +
+ * region) % 3 === 0 and allowing one named origin elsewhere; where (account + region) % 3 === 1, function 1 has a
+ * public URL (AuthType NONE) whose CORS allows every origin ("*") and its `live` alias another, IAM-authenticated,
+ * without CORS. The first account's first region has no public URL. A region outside the estate has no functions.
  */
 export function functionsIn(accountIndex: number, regionIndex: number): SandboxFunction[] {
   if (regionIndex < 0 || accountIndex < 0) return [];
   const count = accountIndex === 0 && regionIndex === 0 ? 55 : 3;
   const publicUrl = (accountIndex + regionIndex) % 3 === 1;
+  const named: SandboxCors = { allowOrigins: ['https://portal.example.jp'], allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], maxAge: 300 };
+  const everyOrigin: SandboxCors = { allowOrigins: ['*'], allowMethods: ['*'] };
+  const first = (accountIndex + regionIndex) % 3 === 0 ? { authType: 'AWS_IAM' as const } : { authType: 'AWS_IAM' as const, cors: named };
   return Array.from({ length: count }, (_, i): SandboxFunction => ({
     name: `app-${accountIndex}-${regionIndex}-fn${String(i).padStart(2, '0')}`,
-    urls: i === 0 ? [{ authType: 'AWS_IAM' }] : i === 1 && publicUrl ? [{ authType: 'NONE' }, { qualifier: 'live', authType: 'AWS_IAM' }] : [],
+    urls: i === 0 ? [first] : i === 1 && publicUrl ? [{ authType: 'NONE', cors: everyOrigin }, { qualifier: 'live', authType: 'AWS_IAM' }] : [],
   }));
 }

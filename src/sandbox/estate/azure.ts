@@ -1061,11 +1061,13 @@ export class AzureEstate {
 
   /**
    * GET {watcher}/flowLogs (learn.microsoft.com/rest/api/network-watcher/flow-logs/list): a virtual-network flow log
-   * kept 90 days and an NSG flow log kept 7.
+   * kept 90 days, targeting the subscription's virtual network in the watcher's region (the watchers' only one), and
+   * an NSG flow log kept 7.
    */
   flowLogs(cell: AzureCell, k: number): Json[] {
     const watcher = this.idOf(cell, k);
     const rgNet = `/subscriptions/${cell.subscription}/resourceGroups/rg-net/providers`;
+    const network = this.cells.find((c) => c.type === VIRTUAL_NETWORK && c.subscription === cell.subscription && c.location === cell.location && c.count > 0);
     const flowLog = (name: string, target: string, days: number): Json => ({
       id: `${watcher}/flowLogs/${name}`,
       name,
@@ -1080,7 +1082,7 @@ export class AzureEstate {
         provisioningState: 'Succeeded',
       },
     });
-    return [flowLog('vnet-flows', `${rgNet}/Microsoft.Network/virtualNetworks/vnet-${cell.location}`, 90), flowLog('nsg-flows', `${rgNet}/Microsoft.Network/networkSecurityGroups/nsg-app`, 7)];
+    return [...(network ? [flowLog('vnet-flows', this.idOf(network, 0), 90)] : []), flowLog('nsg-flows', `${rgNet}/Microsoft.Network/networkSecurityGroups/nsg-app`, 7)];
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Lambda function URLs (collectors/aws/lambda-urls.ts) through the real @aws-sdk/client-lambda (restJson1)
  * against the sandbox: every function on every ListFunctions page, every URL of each (an alias's too), public
- * ones (AuthType NONE) failing the control; a denied or failing call leaves the region unknown, never a pass.
+ * ones (AuthType NONE) failing the control, CORS kept as Lambda returns it (AllowOrigins "*" failing the CORS
+ * control); a denied or failing call leaves the region unknown, never a pass.
  */
 import { functionUrls, LAMBDA_PAGE_SIZE } from '../../../collectors/aws/lambda-urls.js';
 import { FUNCTION_URLS_TYPE } from '../../../collectors/aws/regional-types.js';
@@ -14,10 +15,11 @@ import { collectAwsSandbox, type AwsCollected as Collected } from '../../support
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
 const CONTROL = 'aws-lambda-function-url-auth';
+const CORS_CONTROL = 'aws-lambda-function-url-cors-restricted';
 
-function findings(collected: Collected): Record<string, { status: string; reason?: string }> {
+function findings(collected: Collected, control = CONTROL): Record<string, { status: string; reason?: string }> {
   const { controls, catalog, attestations } = bundledMappings();
-  const assessment = evaluate(collected.resources, collected.run.coverage, controls.filter((c) => c.id === CONTROL), catalog, attestations, NOW);
+  const assessment = evaluate(collected.resources, collected.run.coverage, controls.filter((c) => c.id === control), catalog, attestations, NOW);
   const out: Record<string, { status: string; reason?: string }> = {};
   for (const f of assessment.findings) out[f.resourceId] = { status: f.status, ...(f.reason ? { reason: f.reason } : {}) };
   return out;
@@ -52,7 +54,8 @@ describe('Lambda function URL collection against the sandbox', () => {
     // a0 in r0 has 55 functions: two ListFunctions pages (at most 50 a page), one URL call per function.
     expect(find(c, a0, r0)!.configuration).toEqual({
       functions: 55,
-      urls: [{ functionName: 'app-0-0-fn00', functionArn: `arn:aws:lambda:${r0}:${a0}:function:app-0-0-fn00`, functionUrl: expect.stringMatching(new RegExp(`^https://[0-9a-f]{16}\\.lambda-url\\.${r0}\\.on\\.aws/$`)) as unknown, authType: 'AWS_IAM' }],
+      // Lambda answers without Cors for a URL configured without CORS: kept as null, not left out.
+      urls: [{ functionName: 'app-0-0-fn00', functionArn: `arn:aws:lambda:${r0}:${a0}:function:app-0-0-fn00`, functionUrl: expect.stringMatching(new RegExp(`^https://[0-9a-f]{16}\\.lambda-url\\.${r0}\\.on\\.aws/$`)) as unknown, authType: 'AWS_IAM', cors: null }],
     });
     expect(LAMBDA_PAGE_SIZE).toBe(50);
     const perScope = (accounts.length * regions.length - 1) * 3 + 55;
@@ -64,6 +67,15 @@ describe('Lambda function URL collection against the sandbox', () => {
       [`arn:aws:lambda:${r0}:${a1}:function:app-1-0-fn01`, 'NONE'],
       [`arn:aws:lambda:${r0}:${a1}:function:app-1-0-fn01:live`, 'AWS_IAM'],
     ]);
+    // Cors as Lambda returns it, members it leaves out at their documented defaults.
+    expect((find(c, a1, r0)!.configuration.urls as { cors: unknown }[]).map((u) => u.cors)).toEqual([
+      { allowOrigins: ['https://portal.example.jp'], allowMethods: ['GET', 'POST'], allowHeaders: ['content-type'], exposeHeaders: [], allowCredentials: false, maxAge: 300 },
+      { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: [], exposeHeaders: [], allowCredentials: false, maxAge: 0 },
+      null,
+    ]);
+    const cors = findings(c, CORS_CONTROL);
+    expect(cors[`${a0}/${r0}/function-urls`]).toEqual({ status: 'pass' });
+    expect(cors[`${a1}/${r0}/function-urls`]).toEqual({ status: 'fail', reason: `1 function URL(s) in ${r0} allow every origin in CORS (AllowOrigins "*"): arn:aws:lambda:${r0}:${a1}:function:app-1-0-fn01` });
     const f = findings(c);
     expect(f[`${a0}/${r0}/function-urls`]).toEqual({ status: 'pass' });
     expect(f[`${a1}/${r0}/function-urls`]).toEqual({ status: 'fail', reason: `1 function URL(s) in ${r0} accept unauthenticated requests (AuthType NONE): arn:aws:lambda:${r0}:${a1}:function:app-1-0-fn01` });

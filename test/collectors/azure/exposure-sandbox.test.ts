@@ -13,7 +13,7 @@ import type { Resource } from '../../../src/model/resource.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { bundledMappings, NOW } from '../../support/evaluate.js';
 
-const NEW_CONTROLS = ['azure-network-watcher-in-vnet-regions', 'azure-flow-log-retention-90-days', 'azure-storage-network-access-restricted', 'azure-keyvault-network-access-restricted', 'azure-sql-server-not-open-to-internet', 'azure-subnet-has-nsg', 'azure-defender-security-contact', 'azure-activity-log-security-alerts'];
+const NEW_CONTROLS = ['azure-network-watcher-in-vnet-regions', 'azure-flow-log-retention-90-days', 'azure-vnet-flow-logs-enabled', 'azure-storage-network-access-restricted', 'azure-keyvault-network-access-restricted', 'azure-sql-server-not-open-to-internet', 'azure-subnet-has-nsg', 'azure-defender-security-contact', 'azure-activity-log-security-alerts'];
 
 async function run(sandbox: Sandbox, source: 'resourceGraph' | 'arm', controlIds: readonly string[]): Promise<{ findings: readonly Finding[]; resources: Resource[]; operations: Set<string> }> {
   const controls = bundledMappings().controls.filter((c) => controlIds.includes(c.id));

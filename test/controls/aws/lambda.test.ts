@@ -14,6 +14,7 @@ const ACCOUNT = '111122223333';
 const REGION = 'ap-northeast-1';
 const POLICY = 'aws-lambda-policy-not-public';
 const URLS = 'aws-lambda-function-url-auth';
+const CORS = 'aws-lambda-function-url-cors-restricted';
 
 /** A function item; `policy` undefined: recorded without one; the whole supplementaryConfiguration is dropped with `recorded: false`. */
 function fn(name: string, policy?: unknown, recorded = true): Record<string, unknown> {
@@ -116,7 +117,7 @@ describe('aws-lambda-function-url-auth', () => {
   const urls = (region: string, list: readonly { authType: string; name: string }[], functions = 3): Resource =>
     regionalResource(context, { account: ACCOUNT, region }, FUNCTION_URLS_TYPE, 'function-urls', `arn:aws:lambda:${region}:${ACCOUNT}:function:*`, {
       functions,
-      urls: list.map((u) => ({ functionName: u.name, functionArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${u.name}`, functionUrl: `https://${u.name}.lambda-url.${region}.on.aws/`, authType: u.authType })),
+      urls: list.map((u) => ({ functionName: u.name, functionArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${u.name}`, functionUrl: `https://${u.name}.lambda-url.${region}.on.aws/`, authType: u.authType, cors: null })),
     });
   const scope = (region: string, extra: Partial<CollectionScope> = {}): CollectionScope => ({ provider: 'aws', account: ACCOUNT, region, types: [FUNCTION_URLS_TYPE], outcome: { status: 'ok', collectedAt: NOW.toISOString() }, ...extra });
   const judge = (resources: readonly Resource[], scopes: readonly CollectionScope[]): ReturnType<typeof evaluate> => {
@@ -146,5 +147,57 @@ describe('aws-lambda-function-url-auth', () => {
     const denied = { ja: 'lambda:ListFunctions が拒否されました', en: 'AccessDeniedException: not authorized to perform: lambda:ListFunctions' };
     const a = judge([], [scope(REGION, { types: [], gaps: [{ types: [FUNCTION_URLS_TYPE], reason: denied }] })]);
     expect(Object.values(findingsOf(a, URLS))).toEqual([{ status: 'unknown', reason: expect.stringContaining('AccessDeniedException') as unknown }]);
+  });
+});
+
+describe('aws-lambda-function-url-cors-restricted', () => {
+  const context = { now: () => NOW } as unknown as CollectContext;
+  /** `cors` as the collector keeps it: the URL's Cors, null when Lambda answered without one, absent when not collected. */
+  type Url = { name: string; authType?: string; cors?: Record<string, unknown> | null };
+  const cors = (allowOrigins: readonly string[]): Record<string, unknown> => ({ allowOrigins, allowMethods: ['GET'], allowHeaders: [], exposeHeaders: [], allowCredentials: false, maxAge: 0 });
+  const urls = (region: string, list: readonly Url[]): Resource =>
+    regionalResource(context, { account: ACCOUNT, region }, FUNCTION_URLS_TYPE, 'function-urls', `arn:aws:lambda:${region}:${ACCOUNT}:function:*`, {
+      functions: list.length,
+      urls: list.map((u) => ({
+        functionName: u.name.split(':')[0],
+        functionArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${u.name}`,
+        functionUrl: `https://${u.name}.lambda-url.${region}.on.aws/`,
+        authType: u.authType ?? 'AWS_IAM',
+        ...(u.cors === undefined ? {} : { cors: u.cors }),
+      })),
+    });
+  const scope = (region: string): CollectionScope => ({ provider: 'aws', account: ACCOUNT, region, types: [FUNCTION_URLS_TYPE], outcome: { status: 'ok', collectedAt: NOW.toISOString() } });
+  const judge = (resources: readonly Resource[]): ReturnType<typeof evaluate> => {
+    const { controls, catalog, attestations } = bundledMappings();
+    return evaluate(resources, [...new Set(resources.map((r) => r.region))].map(scope), controls, catalog, attestations, NOW);
+  };
+  const id = (region: string): string => `${ACCOUNT}/${region}/function-urls`;
+
+  it('passes named origins, URLs without CORS (null: the same-origin policy holds) and a region without URLs; fails AllowOrigins "*", naming the URLs', () => {
+    const a = judge([
+      urls('ap-northeast-1', [{ name: 'portal', cors: cors(['https://portal.example.jp', 'http://localhost:5173']) }, { name: 'batch', cors: null }]),
+      urls('ap-northeast-3', []),
+      urls('us-east-1', [{ name: 'hook', authType: 'NONE', cors: cors(['https://a.example.com', '*']) }, { name: 'hook:live', cors: null }, { name: 'api', cors: cors(['*']) }]),
+    ]);
+    expect(findingsOf(a, CORS)).toEqual({
+      [id('ap-northeast-1')]: { status: 'pass' },
+      [id('ap-northeast-3')]: { status: 'pass' },
+      [id('us-east-1')]: { status: 'fail', reason: `2 function URL(s) in us-east-1 allow every origin in CORS (AllowOrigins "*"): arn:aws:lambda:us-east-1:${ACCOUNT}:function:hook, arn:aws:lambda:us-east-1:${ACCOUNT}:function:api` },
+    });
+    expect(reasonsJaOf(a, CORS)[id('us-east-1')]).toBe(
+      `リージョン us-east-1 で 2 件の関数 URL の CORS がすべてのオリジン（AllowOrigins "*"）を許可しています: arn:aws:lambda:us-east-1:${ACCOUNT}:function:hook、arn:aws:lambda:us-east-1:${ACCOUNT}:function:api`,
+    );
+  });
+
+  it('what would silently pass: an item whose URLs carry no cors key (collected before kansa kept CORS) is unknown, not a pass', () => {
+    const a = judge([urls(REGION, [{ name: 'old' }, { name: 'new', cors: null }])]);
+    expect(findingsOf(a, CORS)[id(REGION)]).toEqual({ status: 'unknown', reason: 'cannot evaluate: the CORS settings (cors) of the function URLs were not collected (an item collected by a kansa that did not keep them)' });
+  });
+
+  it('is unknown where the Lambda calls were denied (a gap), like the auth control', () => {
+    const denied = { ja: 'lambda:ListFunctionUrlConfigs が拒否されました', en: 'AccessDeniedException: not authorized to perform: lambda:ListFunctionUrlConfigs' };
+    const { controls, catalog, attestations } = bundledMappings();
+    const a = evaluate([], [{ ...scope(REGION), types: [], gaps: [{ types: [FUNCTION_URLS_TYPE], reason: denied }] }], controls, catalog, attestations, NOW);
+    expect(Object.values(findingsOf(a, CORS))).toEqual([{ status: 'unknown', reason: expect.stringContaining('AccessDeniedException') as unknown }]);
   });
 });
