@@ -137,7 +137,7 @@ export class Evaluation {
       for (const entry of contextEntries) {
         const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
         // A null key leaves the resource out of the index: most resources of a context type are never looked up.
-        if (key?.ok && key.value !== null) push(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, view);
+        if (key?.ok && key.value !== null) addToIndex(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, view);
       }
     }
     for (const control of this.deferredByType.get(resource.type) ?? []) this.defer(control, resource);
@@ -747,6 +747,17 @@ function describeOutcome(scope: CollectionScope): Bilingual {
     case 'stale':
       return findingText.stale(scope.outcome.lastSuccessAt, scope.outcome.error);
   }
+}
+
+/**
+ * Adds a context entry under its key. A new string key is copied first: V8 keeps a substring (CEL's `split`,
+ * `substring`) as a slice of the string it was cut from, and an index key lives as long as the index, so each
+ * virtual machine's key kept a whole lower-cased assessment id alive beside it.
+ */
+function addToIndex(index: Map<unknown, Resource[]>, key: unknown, view: Resource): void {
+  const list = index.get(key);
+  if (list) list.push(view);
+  else index.set(typeof key === 'string' ? (JSON.parse(JSON.stringify(key)) as string) : key, [view]);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

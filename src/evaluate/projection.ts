@@ -121,6 +121,22 @@ function project(value: unknown, tree: ReadTree): unknown {
 }
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** One instance of each equal string: for the few distinct accounts, regions and types every entry repeats. */
+function sharer(): (value: string) => string {
+  const shared = new Map<string, string>();
+  return (value) => {
+    const known = shared.get(value);
+    if (known !== undefined) return known;
+    shared.set(value, value);
+    return value;
+  };
+}
+
+/** A resource's tags, or one shared empty object when it has none (most context entries: one object less each). */
+function tagsOf(resource: Resource): Resource['tags'] {
+  return Object.keys(resource.tags).length === 0 ? (EMPTY as Resource['tags']) : resource.tags;
+}
 const NO_RELATIONSHIPS: readonly never[] = Object.freeze([]);
 
 /** Identity fields the engine itself never reads: kept only when the control's CEL does. */
@@ -135,16 +151,10 @@ export function resourceProjection(sources: readonly string[]): ((resource: Reso
   if (!read) return undefined;
   const parts = PRUNABLE.map((part) => [part, read.get(part)] as const);
   const dropped = DROPPABLE_IDENTITY.filter((field) => !read.has(field));
-  const shared = new Map<string, string>();
-  const share = (value: string): string => {
-    const known = shared.get(value);
-    if (known !== undefined) return known;
-    shared.set(value, value);
-    return value;
-  };
+  const share = sharer();
   return (resource) => {
     if (resource.malformed !== undefined) return resource;
-    const projected: Record<string, unknown> = { ...resource, account: share(resource.account), region: share(resource.region), type: share(resource.type) };
+    const projected: Record<string, unknown> = { ...resource, account: share(resource.account), region: share(resource.region), type: share(resource.type), tags: tagsOf(resource) };
     for (const [part, tree] of parts) {
       if (tree === undefined) projected[part] = part === 'relationships' ? NO_RELATIONSHIPS : EMPTY;
       else projected[part] = project(resource[part], tree);
@@ -167,10 +177,15 @@ export function contextProjection(sources: readonly string[]): ((resource: Resou
   if (!read) return undefined;
   const configuration = read.get('configuration');
   const relationships = read.get('relationships');
+  const share = sharer();
   return (resource) => {
     if (resource.malformed !== undefined) return resource;
     return {
       ...resource,
+      account: share(resource.account),
+      region: share(resource.region),
+      type: share(resource.type),
+      tags: tagsOf(resource),
       configuration: configuration === undefined ? EMPTY : (project(resource.configuration, configuration) as Resource['configuration']),
       relationships: relationships === undefined ? (NO_RELATIONSHIPS) : resource.relationships,
       supplementary: NO_SUPPLEMENTARY,

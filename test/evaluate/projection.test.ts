@@ -142,3 +142,22 @@ describe('context entries keep what any reader selects of them', () => {
     expect(keep(malformed)).toBe(malformed);
   });
 });
+
+describe('kept records without tags share one empty object', () => {
+  const entry = (id: string, tags: Record<string, string>): Resource => ({
+    provider: 'azure', account: ['0b1f6471', '1bf0'].join('-'), region: ['japan', 'east'].join(''), type: 'microsoft.security/assessments', id, name: 'k', arn: id, tags,
+    configuration: { properties: { status: { code: 'Healthy' } } }, supplementary: {}, relationships: [], capturedAt: '',
+  });
+
+  it('in context entries and in records waiting for their contexts', () => {
+    for (const keep of [contextProjection(['a.configuration.properties.status.code'])!, resourceProjection(['resource.configuration.properties'])!]) {
+      const [a, b] = [keep(entry('/a/1', {})), keep(entry('/a/2', {}))];
+      expect(a.tags).toEqual({});
+      expect(a.tags).toBe(b.tags);
+      expect(Object.isFrozen(a.tags)).toBe(true);
+      // Tags that exist are the resource's own.
+      expect(keep(entry('/a/3', { env: 'prod' })).tags).toEqual({ env: 'prod' });
+      expect([a.account, a.region]).toEqual(['0b1f6471-1bf0', 'japaneast']);
+    }
+  });
+});
