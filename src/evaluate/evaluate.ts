@@ -15,7 +15,7 @@ import type { Bilingual } from '../model/text.js';
 import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementCounts, RequirementResult, RequirementState } from './assessment.js';
 import { CoverageIndex, MalformedContextCounts, scopeKey } from './coverage.js';
 import { evaluateIn, frameFor, type VariableFrame } from './frame.js';
-import { contextProjection, resourceProjection } from './projection.js';
+import { contextProjection, sharedProjections } from './projection.js';
 import { findingText, requirementText } from './messages.js';
 
 /**
@@ -92,6 +92,7 @@ export class Evaluation {
     private readonly options: EvaluationOptions,
   ) {
     this.observePassing = options.observePassing ?? options.keptFindings === 'all';
+    const projections = sharedProjections();
     for (const control of controls) {
       const target = control.context.length > 0 ? this.deferredByType : this.immediateByType;
       for (const type of control.resourceTypes) push(target, type, control);
@@ -99,7 +100,7 @@ export class Evaluation {
       if (control.kind === 'exists') this.existsState.set(control.id, new Map());
       if (control.context.length > 0) {
         this.deferred.set(control.id, []);
-        this.plans.set(control.id, deferralPlan(control));
+        this.plans.set(control.id, deferralPlan(control, projections));
         const indexes = new Map<string, Map<unknown, Resource[]>>();
         for (const spec of control.context) {
           indexes.set(spec.name, new Map());
@@ -140,7 +141,18 @@ export class Evaluation {
         if (key?.ok && key.value !== null) addToIndex(this.contextIndexes.get(entry.control.id)!.get(entry.name)!, key.value, view);
       }
     }
-    for (const control of this.deferredByType.get(resource.type) ?? []) this.defer(control, resource);
+    const deferred = this.deferredByType.get(resource.type);
+    if (deferred) {
+      // Controls that keep the same fields of this resource keep one record (see sharedProjections).
+      const kept = deferred.length > 1 ? new Map<Projection, Resource>() : undefined;
+      const keep: Keep = (projection) => {
+        if (!kept) return projection(resource);
+        let view = kept.get(projection);
+        if (!view) kept.set(projection, (view = projection(resource)));
+        return view;
+      };
+      for (const control of deferred) this.defer(control, resource, keep);
+    }
     const immediate = this.immediateByType.get(resource.type);
     if (immediate) {
       const bindings = { resource };
@@ -157,7 +169,7 @@ export class Evaluation {
    * Remembers a resource for a context-reading control until the contexts are complete. Whatever can
    * be decided without context is decided now, so large estates keep only slim records (see DeferralPlan).
    */
-  private defer(control: Control, resource: Resource): void {
+  private defer(control: Control, resource: Resource, keep: Keep): void {
     const plan = this.plans.get(control.id)!;
     const list = this.deferred.get(control.id)!;
     if (resource.malformed !== undefined) {
@@ -176,7 +188,7 @@ export class Evaluation {
       if (applies.ok && applies.value !== true) return; // not applicable: nothing to remember
     }
     if (plan.verdictWithoutContext) {
-      list.push({ resource: plan.keepForWhere(resource), verdict: judgeExpression(control, frame, bindings, this.observePassing) });
+      list.push({ resource: keep(plan.keepForWhere), verdict: judgeExpression(control, frame, bindings, this.observePassing) });
       return;
     }
     // The expression reads context, yet often decides without it (`!enabled || …context…`). Judged now with
@@ -189,7 +201,7 @@ export class Evaluation {
       if (verdict) this.apply(control, resource, verdict);
       return;
     }
-    list.push({ resource: plan.keepForAll(resource) });
+    list.push({ resource: keep(plan.keepForAll) });
   }
 
   /**
@@ -668,12 +680,17 @@ interface DeferralPlan {
   readonly whereWithoutContext: boolean;
   readonly verdictWithoutContext: boolean;
   /** What a record decided but for its `where` keeps: what the `where` reads (see projection.ts). */
-  readonly keepForWhere: (resource: Resource) => Resource;
+  readonly keepForWhere: Projection;
   /** What a record waiting for its whole judgement keeps: what any of the control's CEL reads. */
-  readonly keepForAll: (resource: Resource) => Resource;
+  readonly keepForAll: Projection;
 }
 
-function deferralPlan(control: Control): DeferralPlan {
+type Projection = (resource: Resource) => Resource;
+/** The record a waiting resource keeps for a projection: one per projection, whatever the number of controls. */
+type Keep = (projection: Projection) => Resource;
+const WHOLE: Projection = (resource) => resource;
+
+function deferralPlan(control: Control, projections: ReturnType<typeof sharedProjections>): DeferralPlan {
   const names = control.context.map((c) => c.name);
   const reads = (expression: ControlExpression | undefined): boolean =>
     expression !== undefined &&
@@ -681,8 +698,8 @@ function deferralPlan(control: Control): DeferralPlan {
   return {
     whereWithoutContext: control.where !== undefined && !reads(control.where),
     verdictWithoutContext: !reads(control.expression) && !reads(control.reason?.ja) && !reads(control.reason?.en),
-    keepForWhere: resourceProjection(control.where?.sources ?? []) ?? ((resource) => resource),
-    keepForAll: resourceProjection(controlSources(control)) ?? ((resource) => resource),
+    keepForWhere: projections(control.where?.sources ?? []) ?? WHOLE,
+    keepForAll: projections(controlSources(control)) ?? WHOLE,
   };
 }
 

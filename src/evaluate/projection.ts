@@ -143,6 +143,22 @@ const NO_RELATIONSHIPS: readonly never[] = Object.freeze([]);
 const DROPPABLE_IDENTITY = ['name', 'capturedAt'] as const;
 
 /**
+ * `resourceProjection` of each distinct set of fields read, built once: controls that read the same fields of a type
+ * (the three controls over every virtual machine read its identity only) get the same function, so a waiting
+ * resource can keep one record for all of them.
+ */
+export function sharedProjections(): (sources: readonly string[]) => ((resource: Resource) => Resource) | undefined {
+  const built = new Map<string, ((resource: Resource) => Resource) | undefined>();
+  const signature = (tree: Map<string, ReadTree> | undefined): string =>
+    tree === undefined ? '*' : JSON.stringify([...tree].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v === true ? true : signature(v)]));
+  return (sources) => {
+    const key = signature(fieldsRead(sources));
+    if (!built.has(key)) built.set(key, resourceProjection(sources));
+    return built.get(key);
+  };
+}
+
+/**
  * A function keeping of a resource what the sources read (plus the identity findings and exceptions use), or
  * `undefined` when everything must be kept. The few distinct account, region and type strings are shared.
  */

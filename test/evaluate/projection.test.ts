@@ -2,7 +2,7 @@
  * Records that wait for their contexts keep only what their control reads: the verdicts and messages are
  * those of the whole resource, and what no CEL reads is left out (so a million waiting disks stay small).
  */
-import { contextProjection, fieldsRead, partsReadAnywhere, resourceProjection } from '../../src/evaluate/projection.js';
+import { contextProjection, fieldsRead, partsReadAnywhere, resourceProjection, sharedProjections } from '../../src/evaluate/projection.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadControls } from '../../src/mappings/controls.js';
@@ -159,5 +159,16 @@ describe('kept records without tags share one empty object', () => {
       expect(keep(entry('/a/3', { env: 'prod' })).tags).toEqual({ env: 'prod' });
       expect([a.account, a.region]).toEqual(['0b1f6471-1bf0', 'japaneast']);
     }
+  });
+});
+
+describe('controls that read the same fields of a resource share one projection', () => {
+  it('whatever the order and form of the reads, and only then', () => {
+    const projection = sharedProjections();
+    const a = projection(['resource.name + resource.configuration.a.b', 'has(resource.configuration.c)']);
+    expect(projection(['resource.configuration.?c.hasValue()', 'resource.configuration.a.?b.orValue(1) == 1 && resource.name != ""'])).toBe(a);
+    expect(projection(['resource.configuration.a'])).not.toBe(a);
+    // The resource used whole: nothing to project, for any control.
+    expect(projection(['f(resource)'])).toBeUndefined();
   });
 });
