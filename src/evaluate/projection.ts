@@ -110,6 +110,28 @@ export function partsReadAnywhere(sources: readonly string[]): Map<string, ReadT
   return root;
 }
 
+/** Identity fields a context entry can do without: kept only when some reader selects them on an entry. */
+const ENTRY_IDENTITY = ['id', 'arn', 'name', 'capturedAt'] as const;
+
+/**
+ * The identity fields the sources select on anything but the subject (`resource.id` is the judged resource's): context
+ * entries reach CEL through iteration variables, indexes and variables (`a.id`, `found[0].name`). `undefined` when a
+ * use cannot be bounded: a string-literal index, or a macro whose variable is named `resource` (it would hide entries).
+ */
+export function entryIdentityRead(sources: readonly string[]): Set<string> | undefined {
+  const read = new Set<string>();
+  for (const raw of sources) {
+    const source = withoutStrings(raw);
+    if (indexesByString(source) || /[(,]\s*resource\s*,/.test(source)) return undefined;
+    const uses = new RegExp(`(?<=[\\w)\\]])\\s*\\.\\s*\\??\\s*(${ENTRY_IDENTITY.join('|')})(?!\\w)`, 'g');
+    for (let use = uses.exec(source); use; use = uses.exec(source)) {
+      if (/(?<![\w.])resource$/.test(source.slice(0, use.index))) continue; // the subject's own field
+      read.add(use[1]!);
+    }
+  }
+  return read;
+}
+
 /** A copy of `value` holding only the fields the tree names; arrays and scalars are kept whole. */
 function project(value: unknown, tree: ReadTree): unknown {
   if (tree === true || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
@@ -190,7 +212,10 @@ const NO_SUPPLEMENTARY: Readonly<Record<string, unknown>> = Object.freeze({});
  */
 export function contextProjection(sources: readonly string[]): ((resource: Resource) => Resource) | undefined {
   const read = partsReadAnywhere(sources);
-  if (!read) return undefined;
+  const identity = entryIdentityRead(sources);
+  if (!read || !identity) return undefined;
+  // An id no reader selects is only the index key's source (copied out when indexed): the entry need not hold it.
+  const blanks = Object.fromEntries(ENTRY_IDENTITY.filter((field) => !identity.has(field)).map((field) => [field, '']));
   const configuration = read.get('configuration');
   const relationships = read.get('relationships');
   const share = sharer();
@@ -205,6 +230,7 @@ export function contextProjection(sources: readonly string[]): ((resource: Resou
       configuration: configuration === undefined ? EMPTY : (project(resource.configuration, configuration) as Resource['configuration']),
       relationships: relationships === undefined ? (NO_RELATIONSHIPS) : resource.relationships,
       supplementary: NO_SUPPLEMENTARY,
+      ...blanks,
     };
   };
 }

@@ -2,7 +2,7 @@
  * Records that wait for their contexts keep only what their control reads: the verdicts and messages are
  * those of the whole resource, and what no CEL reads is left out (so a million waiting disks stay small).
  */
-import { contextProjection, fieldsRead, partsReadAnywhere, resourceProjection, sharedProjections } from '../../src/evaluate/projection.js';
+import { contextProjection, entryIdentityRead, fieldsRead, partsReadAnywhere, resourceProjection, sharedProjections } from '../../src/evaluate/projection.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadControls } from '../../src/mappings/controls.js';
@@ -129,17 +129,28 @@ describe('context entries keep what any reader selects of them', () => {
     expect(parts(['i[?"configuration"].orValue({})'])).toBeUndefined();
   });
 
-  it('keeps identity and tags, drops supplementary documents and what no reader selects', () => {
+  it('keeps account, region, type and tags, drops supplementary documents and what no reader selects', () => {
     const item: Resource = {
       provider: 'azure', account: 's', region: 'japaneast', type: 'microsoft.security/assessments', id: '/a/1', name: 'k', arn: '', tags: { t: '1' },
       configuration: { properties: { status: { code: 'Healthy', cause: 'x' }, displayName: 'long text', resourceDetails: { Id: '/vm' } }, kind: '' },
       supplementary: { doc: 'x' }, relationships: [{ type: 't', id: 'i', name: 'n' }], capturedAt: '2026-12-01T00:00:00Z',
     };
     const keep = contextProjection(['found[0].configuration.?properties.?status.?code.orValue("")', 'a.name == "k"'])!;
-    expect(keep(item)).toEqual({ ...item, configuration: { properties: { status: { code: 'Healthy' } } }, supplementary: {}, relationships: [] });
+    // The name is read (a.name); the id, arn and capture time of an entry are not: the index key was taken before.
+    expect(keep(item)).toEqual({ ...item, id: '', arn: '', capturedAt: '', configuration: { properties: { status: { code: 'Healthy' } } }, supplementary: {}, relationships: [] });
+    expect(contextProjection(['a.id == resource.id', 'has(a.configuration.x)'])!(item)).toMatchObject({ id: '/a/1', arn: '', name: '' });
     expect(contextProjection(['i["configuration"]'])).toBeUndefined();
     const malformed = { ...item, malformed: 'bad' };
     expect(keep(malformed)).toBe(malformed);
+  });
+});
+
+describe('the identity fields read of context entries', () => {
+  it('counts selections on any receiver but the subject, and gives up where entries could hide', () => {
+    expect([...entryIdentityRead(['resource.id.lowerAscii() in x ? x[resource.id] : []', 'a.name == "k"', 'found[0].arn', 'variables.l.?capturedAt'])!].sort()).toEqual(['arn', 'capturedAt', 'name']);
+    expect([...entryIdentityRead(['resource.name + resource.arn'])!]).toEqual([]);
+    expect(entryIdentityRead(['x.exists(resource, resource.id == "a")'])).toBeUndefined();
+    expect(entryIdentityRead(['x[0]["id"]'])).toBeUndefined();
   });
 });
 
