@@ -71,7 +71,7 @@ export class Evaluation {
   private readonly contextByType = new Map<string, { control: Control; name: string; key: Program }[]>();
   /** What a context entry of each type keeps (see contextProjection): one view per resource, shared by the controls. */
   private readonly contextViews = new Map<string, (resource: Resource) => Resource>();
-  private readonly deferred = new Map<string, DeferredEntry[]>();
+  private readonly deferred = new Map<string, Waiting[]>();
   private readonly plans = new Map<string, DeferralPlan>();
   private readonly findings: Finding[] = [];
   private readonly tallies = new Map<string, ControlTally>();
@@ -201,7 +201,7 @@ export class Evaluation {
       if (verdict) this.apply(control, resource, verdict);
       return;
     }
-    list.push({ resource: keep(plan.keepForAll) });
+    list.push(keep(plan.keepForAll));
   }
 
   /**
@@ -234,7 +234,8 @@ export class Evaluation {
     return contexts;
   }
 
-  private checkDeferred(control: Control, entry: DeferredEntry, bindings: Record<string, unknown>, coverage: CoverageIndex): void {
+  private checkDeferred(control: Control, waiting: Waiting, bindings: Record<string, unknown>, coverage: CoverageIndex): void {
+    const entry = isDecided(waiting) ? waiting : { resource: waiting, verdict: undefined };
     const whereReadsContext = control.where !== undefined && !this.plans.get(control.id)!.whereWithoutContext;
     if (!entry.verdict || whereReadsContext) {
       // What is decided now reads the contexts: if they may lack what it looks up, no verdict is earned.
@@ -278,7 +279,7 @@ export class Evaluation {
       if (!resources || resources.length === 0) continue;
       const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
       for (let start = 0; start < resources.length; start += sliceSize) {
-        for (const entry of resources.slice(start, start + sliceSize)) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource }, index);
+        for (const entry of resources.slice(start, start + sliceSize)) this.checkDeferred(control, entry, { ...bindings, resource: resourceOf(entry) }, index);
         await pause();
       }
       resources.length = 0;
@@ -292,7 +293,7 @@ export class Evaluation {
       const resources = this.deferred.get(control.id);
       if (!resources) continue;
       const bindings: Record<string, unknown> = Object.fromEntries(this.contextIndexes.get(control.id)!);
-      for (const entry of resources) this.checkDeferred(control, entry, { ...bindings, resource: entry.resource }, index);
+      for (const entry of resources) this.checkDeferred(control, entry, { ...bindings, resource: resourceOf(entry) }, index);
       resources.length = 0;
     }
     for (const control of this.controls) {
@@ -665,10 +666,23 @@ class ContextPendingError extends Error {
   }
 }
 
-interface DeferredEntry {
+/**
+ * A resource waiting for its contexts: the kept record itself (most), or with the verdict decided at add time when
+ * the expression and reason read no context (only the `where` waits). No wrapper per waiting record.
+ */
+type Waiting = Resource | DecidedRecord;
+
+interface DecidedRecord {
   readonly resource: Resource;
-  /** Decided at add time when the expression and reason read no context. */
-  readonly verdict?: Verdict;
+  readonly verdict: Verdict;
+}
+
+function isDecided(waiting: Waiting): waiting is DecidedRecord {
+  return 'verdict' in waiting;
+}
+
+function resourceOf(waiting: Waiting): Resource {
+  return isDecided(waiting) ? waiting.resource : waiting;
 }
 
 /**
