@@ -35,6 +35,30 @@ export interface Demo {
   readonly change: () => string | undefined;
 }
 
+/** One exception of the demo: each is approved by the CISO and expires 20 days after the start. */
+interface DemoException {
+  readonly id: string;
+  readonly control: string;
+  readonly match: { readonly provider: string; readonly account?: string; readonly resource?: string };
+  readonly ja: string;
+  readonly en: string;
+  readonly reference: string;
+}
+
+function exceptionEntry(e: DemoException, expires: string): string {
+  const match = Object.entries(e.match).map(([key, value]) => (key === 'provider' ? `      ${key}: ${value}\n` : `      ${key}: "${value}"\n`));
+  return `  - id: ${e.id}
+    control: ${e.control}
+    match:
+${match.join('')}    justification:
+      ja: "${e.ja}"
+      en: "${e.en}"
+    approvedBy: 情報セキュリティ責任者 (CISO)
+    reference: ${e.reference}
+    expires: ${expires}
+`;
+}
+
 export function prepareDemo(config: AgentConfig, sandbox: Sandbox, dir: string, now: Date): Demo {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const day = (offsetDays: number): string => new Date(now.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10);
@@ -71,90 +95,66 @@ attestations:
     expires: ${day(-1)}
 `,
   );
-  writeFileSync(
-    exceptions,
-    `# kansa sandbox demo: exceptions (kansa schema exceptions)
-exceptions:
-${others
-  .map(
-    (subscription, i) => `  - id: demo-defender-free-${i + 1}
-    control: azure-defender-key-plans-standard
-    match:
-      provider: azure
-      account: "${subscription}"
-    justification:
-      ja: "開発用サブスクリプションのため、サーバーと SQL の Defender プランは Free とし、脅威検知は本番サブスクリプションで行うことを情報セキュリティ委員会が承認"
-      en: "Development subscription: servers and SQL stay on the Free Defender plans, threat detection runs in the production subscription; approved by the information security committee"
-    approvedBy: 情報セキュリティ責任者 (CISO)
-    reference: DEMO-ISC-001
-    expires: ${day(20)}
-  - id: demo-vm-va-free-${i + 1}
-    control: azure-vm-vulnerability-assessment-enabled
-    match:
-      provider: azure
-      account: "${subscription}"
-    justification:
-      ja: "開発用サブスクリプションでは Defender for Servers を Free とするため VM の脆弱性評価を行わず、本番と同じイメージを本番サブスクリプションで評価することを情報セキュリティ委員会が承認"
-      en: "Development subscription: Defender for Servers stays on Free, so its VMs have no vulnerability assessment; the same images are assessed in the production subscription; approved by the information security committee"
-    approvedBy: 情報セキュリティ責任者 (CISO)
-    reference: DEMO-ISC-001
-    expires: ${day(20)}
-`,
-  )
-  .join('')}${
-    first === undefined
-      ? ''
-      : `  - id: demo-vm-findings-remediation
-    control: azure-vm-vulnerability-findings-resolved
-    match:
-      provider: azure
-      account: "${first}"
-    justification:
-      ja: "本番 VM の脆弱性の検出事項は 30 日以内に修正する運用とし、修正中の検出事項を月次の変更枠で対処することを情報セキュリティ委員会が承認"
-      en: "Vulnerability findings on production VMs are fixed within 30 days; findings under remediation are handled in the monthly change window; approved by the information security committee"
-    approvedBy: 情報セキュリティ責任者 (CISO)
-    reference: DEMO-ISC-003
-    expires: ${day(20)}
-`
-  }${sandbox.aws.accounts
-  .map(
-    (account, i) => `  - id: demo-inspector-rollout-${i + 1}
-    control: aws-inspector-enabled
-    match:
-      provider: aws
-      account: "${account}"
-    justification:
-      ja: "Amazon Inspector は全リージョン・全スキャン種別（EC2・ECR・Lambda）へ段階的に展開中であり、完了までの間は ECR のプッシュ時スキャンと Patch Manager で脆弱性を管理することを情報セキュリティ委員会が承認"
-      en: "Amazon Inspector is being rolled out to every Region and scan type (EC2, ECR, Lambda); until then ECR scan on push and Patch Manager cover vulnerabilities; approved by the information security committee"
-    approvedBy: 情報セキュリティ責任者 (CISO)
-    reference: DEMO-ISC-002
-    expires: ${day(20)}
-`,
-  )
-  .join('')}  - id: demo-gcp-osconfig-rollout
-    control: gcp-os-config-enabled
-    match:
-      provider: gcp
-      resource: "//compute.googleapis.com/projects/*/zones/*/instances/vm-1"
-    justification:
-      ja: "vm-1 は旧イメージで OS Config エージェントを含まないため、次回のイメージ更新で VM Manager を有効にするまで、月次の手動パッチ適用記録で脆弱性を管理することを情報セキュリティ委員会が承認"
-      en: "vm-1 runs an old image without the OS Config agent; until the next image update enables VM Manager, vulnerabilities are managed by the monthly manual patching record; approved by the information security committee"
-    approvedBy: 情報セキュリティ責任者 (CISO)
-    reference: DEMO-ISC-004
-    expires: ${day(20)}
-  - id: demo-gcp-registry-scanning
-    control: gcp-container-scanning-enabled
-    match:
-      provider: gcp
-      resource: "//artifactregistry.googleapis.com/projects/*/locations/*/repositories/repo-1"
-    justification:
-      ja: "repo-1 はベンダー提供イメージのミラーであり、ベンダーの脆弱性報告を週次で確認し、スキャンは本番用リポジトリで行うことを情報セキュリティ委員会が承認"
-      en: "repo-1 mirrors vendor-supplied images; the vendor's vulnerability reports are reviewed weekly and scanning runs on the production repositories; approved by the information security committee"
-    approvedBy: 情報セキュリティ責任者 (CISO)
-    reference: DEMO-ISC-004
-    expires: ${day(20)}
-`,
-  );
+  const azure = (account: string): DemoException['match'] => ({ provider: 'azure', account });
+  const list: DemoException[] = [
+    ...others.flatMap((subscription, i): DemoException[] => [
+      {
+        id: `demo-defender-free-${i + 1}`,
+        control: 'azure-defender-key-plans-standard',
+        match: azure(subscription),
+        ja: '開発用サブスクリプションのため、サーバーと SQL の Defender プランは Free とし、脅威検知は本番サブスクリプションで行うことを情報セキュリティ委員会が承認',
+        en: 'Development subscription: servers and SQL stay on the Free Defender plans, threat detection runs in the production subscription; approved by the information security committee',
+        reference: 'DEMO-ISC-001',
+      },
+      {
+        id: `demo-vm-va-free-${i + 1}`,
+        control: 'azure-vm-vulnerability-assessment-enabled',
+        match: azure(subscription),
+        ja: '開発用サブスクリプションでは Defender for Servers を Free とするため VM の脆弱性評価を行わず、本番と同じイメージを本番サブスクリプションで評価することを情報セキュリティ委員会が承認',
+        en: 'Development subscription: Defender for Servers stays on Free, so its VMs have no vulnerability assessment; the same images are assessed in the production subscription; approved by the information security committee',
+        reference: 'DEMO-ISC-001',
+      },
+    ]),
+    ...(first === undefined
+      ? []
+      : [
+          {
+            id: 'demo-vm-findings-remediation',
+            control: 'azure-vm-vulnerability-findings-resolved',
+            match: azure(first),
+            ja: '本番 VM の脆弱性の検出事項は 30 日以内に修正する運用とし、修正中の検出事項を月次の変更枠で対処することを情報セキュリティ委員会が承認',
+            en: 'Vulnerability findings on production VMs are fixed within 30 days; findings under remediation are handled in the monthly change window; approved by the information security committee',
+            reference: 'DEMO-ISC-003',
+          },
+        ]),
+    ...sandbox.aws.accounts.map(
+      (account, i): DemoException => ({
+        id: `demo-inspector-rollout-${i + 1}`,
+        control: 'aws-inspector-enabled',
+        match: { provider: 'aws', account },
+        ja: 'Amazon Inspector は全リージョン・全スキャン種別（EC2・ECR・Lambda）へ段階的に展開中であり、完了までの間は ECR のプッシュ時スキャンと Patch Manager で脆弱性を管理することを情報セキュリティ委員会が承認',
+        en: 'Amazon Inspector is being rolled out to every Region and scan type (EC2, ECR, Lambda); until then ECR scan on push and Patch Manager cover vulnerabilities; approved by the information security committee',
+        reference: 'DEMO-ISC-002',
+      }),
+    ),
+    {
+      id: 'demo-gcp-osconfig-rollout',
+      control: 'gcp-os-config-enabled',
+      match: { provider: 'gcp', resource: '//compute.googleapis.com/projects/*/zones/*/instances/vm-1' },
+      ja: 'vm-1 は旧イメージで OS Config エージェントを含まないため、次回のイメージ更新で VM Manager を有効にするまで、月次の手動パッチ適用記録で脆弱性を管理することを情報セキュリティ委員会が承認',
+      en: 'vm-1 runs an old image without the OS Config agent; until the next image update enables VM Manager, vulnerabilities are managed by the monthly manual patching record; approved by the information security committee',
+      reference: 'DEMO-ISC-004',
+    },
+    {
+      id: 'demo-gcp-registry-scanning',
+      control: 'gcp-container-scanning-enabled',
+      match: { provider: 'gcp', resource: '//artifactregistry.googleapis.com/projects/*/locations/*/repositories/repo-1' },
+      ja: 'repo-1 はベンダー提供イメージのミラーであり、ベンダーの脆弱性報告を週次で確認し、スキャンは本番用リポジトリで行うことを情報セキュリティ委員会が承認',
+      en: "repo-1 mirrors vendor-supplied images; the vendor's vulnerability reports are reviewed weekly and scanning runs on the production repositories; approved by the information security committee",
+      reference: 'DEMO-ISC-004',
+    },
+  ];
+  writeFileSync(exceptions, `# kansa sandbox demo: exceptions (kansa schema exceptions)\nexceptions:\n${list.map((e) => exceptionEntry(e, day(20))).join('')}`);
   let changed = false;
   return {
     dir,

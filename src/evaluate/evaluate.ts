@@ -235,37 +235,38 @@ export class Evaluation {
   }
 
   private checkDeferred(control: Control, waiting: Waiting, bindings: Record<string, unknown>, coverage: CoverageIndex): void {
-    const entry = isDecided(waiting) ? waiting : { resource: waiting, verdict: undefined };
+    const resource = resourceOf(waiting);
+    const verdict = isDecided(waiting) ? waiting.verdict : undefined;
     const whereReadsContext = control.where !== undefined && !this.plans.get(control.id)!.whereWithoutContext;
-    if (!entry.verdict || whereReadsContext) {
+    if (!verdict || whereReadsContext) {
       // What is decided now reads the contexts: if they may lack what it looks up, no verdict is earned.
-      const problem = coverage.contextProblem(control, entry.resource);
+      const problem = coverage.contextProblem(control, resource);
       if (problem) {
         // A judgement that never reads the untrusted contexts does not depend on them (security defaults on
         // decide admin MFA without Conditional Access): it stands, as does a pass CEL reached by absorbing the read.
-        const untrusted = entry.verdict ? 'all' : coverage.untrustedContexts(control, entry.resource);
-        const independent = untrusted === 'all' ? undefined : this.judgeWithout(control, entry.resource, bindings, untrusted);
+        const untrusted = verdict ? 'all' : coverage.untrustedContexts(control, resource);
+        const independent = untrusted === 'all' ? undefined : this.judgeWithout(control, resource, bindings, untrusted);
         if (independent) {
-          if (independent.verdict) this.apply(control, entry.resource, independent.verdict);
+          if (independent.verdict) this.apply(control, resource, independent.verdict);
           return;
         }
-        this.apply(control, entry.resource, { status: 'unknown', reason: problem });
+        this.apply(control, resource, { status: 'unknown', reason: problem });
         return;
       }
     }
-    if (!entry.verdict) {
-      this.check(control, entry.resource, bindings);
+    if (!verdict) {
+      this.check(control, resource, bindings);
       return;
     }
     if (whereReadsContext) {
       const applies = evaluateIn(frameFor(control, bindings), control.where, bindings);
       if (!applies.ok) {
-        this.apply(control, entry.resource, { status: 'unknown', reason: applies.undecidable ? findingText.undecidable(applies.undecidable) : findingText.cannotDecideApplicability(applies.error) });
+        this.apply(control, resource, { status: 'unknown', reason: applies.undecidable ? findingText.undecidable(applies.undecidable) : findingText.cannotDecideApplicability(applies.error) });
         return;
       }
       if (applies.value !== true) return;
     }
-    this.apply(control, entry.resource, entry.verdict);
+    this.apply(control, resource, verdict);
   }
 
   /**
