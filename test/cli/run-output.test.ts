@@ -35,11 +35,14 @@ it('keeps stderr pure JSON when it is not a terminal, the start-up record naming
 
 it('ends an interactive start-up with the board URL and two example queries, in both languages', async () => {
   if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing (apt-get install -y bsdutils): the test needs a pseudo-terminal`);
-  const command = [process.execPath, KANSA, 'run', '--sandbox', '--sandbox-resources', '40', '--listen', '127.0.0.1:0'].map((a) => `'${a}'`).join(' ');
+  // script(1) runs the command through $SHELL -c. `exec` leaves the agent alone in the terminal's foreground group, as
+  // a person's shell does with job control: without it dash (/bin/sh, used when SHELL is unset, as in CI) stays as the
+  // parent, is killed by the first Ctrl-C, and script reports its 130 whatever the agent did.
+  const command = `exec ${[process.execPath, KANSA, 'run', '--sandbox', '--sandbox-resources', '40', '--listen', '127.0.0.1:0'].map((a) => `'${a}'`).join(' ')}`;
   // Pretty logs, as on a person's terminal (KANSA_LOG_FORMAT=json would keep them JSON).
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'KANSA_LOG_FORMAT'));
   // stdin is a pipe into the terminal: Ctrl-C written to it reaches the agent as SIGINT, as when a person presses it.
-  const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { env: { ...env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { env: { ...env, TERM: 'dumb', SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
