@@ -3,10 +3,11 @@
  * API call counts and logs arrive intact, the HTTP thread's copy of the status stays small whatever
  * the estate's size, and stopping mid-scan abandons the scan inside the worker.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEngine, type EngineInput } from '../../src/agent/engine.js';
 import { startAgent, type RunningAgent } from '../../src/agent/runtime.js';
+import { ENGINE_NICENESS } from '../../src/agent/priority.js';
 import { longestGapSeconds } from '../../src/agent/scheduler.js';
 import { configSchema, type AgentConfig } from '../../src/config/schema.js';
 import { InputError, InputErrors, inputErrorLines } from '../../src/errors.js';
@@ -22,6 +23,21 @@ const awsConfig = (sandbox: Sandbox, extra: Record<string, unknown> = {}): Agent
     collectors: { aws: { endpoint: sandbox.aws.endpoint, regions: sandbox.aws.regions, accounts: sandbox.aws.accounts.map((id) => ({ id })), schedule: '0 0 1 1 *', maxAttempts: 1 } },
     ...extra,
   });
+
+/** Each thread of this process and its nice value (proc(5): field 19 of /proc/PID/task/TID/stat, after the name in parentheses). */
+function threadNiceness(): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const id of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended while listed
+    }
+    threads.set(Number(id), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return threads;
+}
 
 const ready = (agent: RunningAgent): Promise<true> => waitFor('the first assessment', () => Promise.resolve(agent.ready ? true : undefined), 60_000, 20);
 
@@ -93,6 +109,24 @@ describe('agent engine worker', () => {
       const finished = records().find((r) => r['msg'] === 'scan finished');
       expect(finished).toMatchObject({ app: 'kansa', collector: expect.any(String) as string });
       expect(typeof finished?.['level']).toBe('number');
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('runs the engine thread at a lower priority than the HTTP thread, so a scrape never waits behind a scan for a core', async () => {
+    const s = await sandbox(100);
+    const before = threadNiceness();
+    const { logger } = capturedLogger();
+    const agent = await startAgent({ config: awsConfig(s), sandbox: sandboxClientsOf(s), logger });
+    try {
+      await ready(agent);
+      const during = threadNiceness();
+      // This (the HTTP) thread keeps its priority; exactly one new thread, the engine's, runs at ENGINE_NICENESS.
+      expect(during.get(process.pid)).toBe(before.get(process.pid));
+      const lowered = [...during].filter(([id, nice]) => !before.has(id) && nice === ENGINE_NICENESS);
+      expect(lowered).toHaveLength(1);
+      expect([...during].filter(([, nice]) => nice !== before.get(process.pid) && nice !== ENGINE_NICENESS)).toEqual([]);
     } finally {
       await agent.stop();
     }
