@@ -8,7 +8,8 @@
  * Throttled runs: the sandbox limits calls as the provider documents (GCP: ListAssets 100 a minute per
  * consumer project; AWS documents no rate for AWS Config reads, so the sandbox's is a stated assumption),
  * independent of kansa's pacing; each is scanned once with kansa pacing below the limit and once without.
- * Azure's throttling (Resource Graph quota headers, ARM Retry-After) is covered by its collector tests.
+ * Azure: Resource Graph's per-user quota (x-ms-user-quota-* headers) and ARM's per-subscription read bucket,
+ * both as documented; kansa has no Azure pacing setting, so it is scanned once, following the headers.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -172,10 +173,16 @@ interface SandboxCount {
   readonly byOperation: Readonly<Record<string, number>>;
 }
 
-async function withSandboxProcess<T extends object>(provider: Provider, n: number, faults: Faults, body: (clients: SandboxClients) => Promise<T>): Promise<T & { sandboxCalls: SandboxCount }> {
+async function withSandboxProcess<T extends object>(
+  provider: Provider,
+  n: number,
+  faults: Faults,
+  body: (clients: SandboxClients) => Promise<T>,
+  azureEstate: { graphQuota?: { queries: number; windowSeconds: number } } = {},
+): Promise<T & { sandboxCalls: SandboxCount }> {
   const server = new URL('../src/sandbox/server.js', import.meta.url).href;
   const size = (p: Provider): number => (p === provider ? n : 10);
-  const options = { port: 0, aws: { resources: size('aws'), seed: SEED }, azure: { resources: size('azure'), seed: SEED }, gcp: { resources: size('gcp'), seed: SEED }, faults };
+  const options = { port: 0, aws: { resources: size('aws'), seed: SEED }, azure: { resources: size('azure'), seed: SEED, ...azureEstate }, gcp: { resources: size('gcp'), seed: SEED }, faults };
   // What the agent's clients need: endpoints, the Azure listener's certificate (the only CA trusted) and token.
   // A line on stdin asks for the sandbox's own count of requests: the agent's metrics are not the only witness.
   const script =
@@ -276,7 +283,26 @@ export async function runLive(argv: string[]): Promise<void> {
     }
   }
   console.log(`\n${details.join('\n')}`);
-  if (provider === 'azure') return;
+  if (provider === 'azure') {
+    // Resource Graph: 15 queries per user per 5-second window (resource-graph/concepts/guidance-for-throttled-requests),
+    // told by x-ms-user-quota-remaining / -resets-after; ARM reads: 25 a second into a bucket of 250 per subscription
+    // and principal (azure-resource-manager/management/request-limits-and-throttling), answered 429 with Retry-After.
+    // kansa has no Azure pacing setting: it follows the quota headers and Retry-After.
+    const tn = Number(values['throttle-n'] ?? '100000');
+    const graphQuota = { queries: 15, windowSeconds: 5 };
+    const limit: Faults = { ratePerSecond: 25, rateBurst: 250 };
+    const m = await withSandboxProcess('azure', tn, limit, (clients) => Promise.resolve(runMeasureChild('azure', clients, tn, undefined, 'resourceGraph')), { graphQuota });
+    const refused = Object.entries(m.byOperation).filter(([k]) => !k.endsWith(' 200')).reduce((a, [, v]) => a + v, 0);
+    const queries = m.byOperation['ListResourceGraphResources 200'] ?? 0;
+    // The quota alone needs this long for the queries answered: the first window's 15 need no wait.
+    const quotaSeconds = Math.max(0, Math.ceil((queries - graphQuota.queries) / graphQuota.queries)) * graphQuota.windowSeconds;
+    console.log(
+      `\nthrottled: N=${tn}, Resource Graph quota ${graphQuota.queries} queries / ${graphQuota.windowSeconds} s per user, ARM reads 25/s (bucket 250) per subscription: ` +
+        `${m.calls} calls (${refused} refused) in ${m.scanSeconds.toFixed(1)} s (the quota alone needs ≥ ${quotaSeconds} s for its ${queries} answered queries); ` +
+        `bound ${m.bound.total}; failed subscriptions ${m.failedAccounts}; resources ${m.resources}; scrape p50/p99 ${m.scrapeP50Ms.toFixed(1)}/${m.scrapeP99Ms.toFixed(1)} ms; the sandbox counted ${m.sandboxCalls.total} requests; ${operations(m)}`,
+    );
+    return;
+  }
   if (provider === 'gcp') {
     // The documented default quota, "ListAssets 100 per minute per consumer project" (asset-inventory/docs/quota):
     // a bucket of 100 refilled at 100/60 a second. kansa paces at its default 90 a minute, then not at all.

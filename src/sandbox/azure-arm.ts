@@ -147,7 +147,10 @@ export class AzureArmHandler implements ProviderHandler {
         if (!decision.allowed) throw new SandboxApiError(429, 'RateLimiting', 'Please provide below info when asking for support: client application has been throttled.');
       }
       for (const s of route.subscriptions.length > 0 ? route.subscriptions : ['']) {
-        const decision = this.faults.decide(s);
+        // Resource Graph is throttled by its per-user quota above, not by ARM's per-subscription read bucket
+        // (resource-graph/concepts/guidance-for-throttled-requests: "Resource Graph allocates a quota number for
+        // each user based on a time window"); ARM's bucket is per subscription and principal (one principal here).
+        const decision = this.faults.decide(s, route.graph ? null : s);
         if (decision.kind !== 'none') throw faultError(decision, s, operation, this.quota);
       }
       const payload = route.run();

@@ -108,13 +108,14 @@ export class FaultInjector {
 
   /**
    * What happens to one request from `principal` before it reaches the operation. `rateBucket` names
-   * the rate limit it counts against (default: the principal's own, as AWS limits per account).
+   * the rate limit it counts against (default: the principal's own, as AWS limits per account); `null` when
+   * the operation is not under that limit (Resource Graph has its own quota).
    */
-  decide(principal: string, rateBucket = principal): FaultDecision {
+  decide(principal: string, rateBucket: string | null = principal): FaultDecision {
     const f = this.faults;
     if (f.accessDeniedAccounts?.includes(principal)) return { kind: 'accessDenied' };
     const retry = f.throttleRetryAfterSeconds !== undefined ? { retryAfterSeconds: f.throttleRetryAfterSeconds } : {};
-    if (f.ratePerSecond !== undefined && !this.take(rateBucket, f.ratePerSecond, f.rateBurst ?? Math.max(1, f.ratePerSecond))) return { kind: 'throttle', cause: 'rateLimit', ...retry };
+    if (f.ratePerSecond !== undefined && rateBucket !== null && !this.take(rateBucket, f.ratePerSecond, f.rateBurst ?? Math.max(1, f.ratePerSecond))) return { kind: 'throttle', cause: 'rateLimit', ...retry };
     if (f.throttleRate && this.rng.next() < f.throttleRate) return { kind: 'throttle', cause: 'random', ...retry };
     if (f.serverErrorRate && this.rng.next() < f.serverErrorRate) return { kind: 'serverError', status: this.rng.chance(0.5) ? 500 : 503 };
     return { kind: 'none' };

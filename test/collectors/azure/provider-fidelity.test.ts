@@ -79,9 +79,24 @@ async function query(sandbox: Sandbox, body: { query: string; subscriptions?: re
   return { result, headers: () => headers };
 }
 
+const DISKS_BY_ID = "resources | where type in~ ('microsoft.compute/disks') | project id | order by id asc";
 const count = (calls: readonly string[], entry: string): number => calls.filter((c) => c === entry).length;
 
 describe('Resource Graph quota', () => {
+  it("draws on its own quota only, not on ARM's per-subscription read bucket", async () => {
+    const sandbox = await startSandbox({ azure: { resources: 200 } });
+    try {
+      // ARM: one read per subscription, then throttled for a long while (25 a second into 250 in Azure; 1 here).
+      sandbox.setFaults({ ratePerSecond: 0.001, rateBurst: 1 });
+      for (let i = 0; i < 4; i++) await expect(query(sandbox, { query: DISKS_BY_ID })).resolves.toBeDefined();
+      const arm = azureClients({ credential: new StaticTokenCredential(sandbox.azure.token), endpoint: sandbox.azure.endpoint, ca: sandbox.azure.ca }).resources(sandbox.azure.subscriptions[0]!);
+      await expect(arm.resources.list().byPage().next()).resolves.toBeDefined();
+      await expect(arm.resources.list().byPage().next()).rejects.toMatchObject({ statusCode: 429 });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('a scan under quota exhaustion waits for x-ms-user-quota-resets-after, then completes', async () => {
     const { sandbox, clock } = await sandboxWithClock({ resources: 300, graphQuota: { queries: 3, windowSeconds: 5 } });
     try {
