@@ -46,6 +46,9 @@ function open(endpoint: Endpoint): Promise<Watched> {
     );
     // Registered before the connection exists: on a loaded machine the server may close it before the test looks.
     socket.once('close', () => (closed = true));
+    // Read whatever the server answers (a 408 when its header timeout fires before the idle one): a paused socket
+    // with unread data never sees the server's FIN, so it would look open however promptly the server closed it.
+    socket.resume();
     socket.on('error', reject);
   });
 }
