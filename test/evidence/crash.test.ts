@@ -165,7 +165,8 @@ describe('snapshot writes under kill -9 and a full disk', () => {
     expect(sequences.length).toBeGreaterThanOrEqual(published);
     expect(sequences.length).toBeLessThanOrEqual(published + killed);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
-  }, 600_000);
+    // 136 s on the quiet CI machine; 792 s at load average 10 (a CI run beside other jobs): the bound is a hang guard, not a speed test.
+  }, 1_800_000);
 
   it('fails a snapshot cleanly when the disk is full, during streaming or at commit, and chains on afterwards', async () => {
     const dir = tempDir();
@@ -202,5 +203,5 @@ describe('snapshot writes under kill -9 and a full disk', () => {
       ['pruned', 1],
       ['snapshot', 2],
     ]);
-  }, 120_000);
+  }, 600_000);
 });
