@@ -83,7 +83,7 @@ const POLICIES: readonly { name: string; properties: Json }[] = [
 ];
 
 /** One unit of rows: a cell whose item k yields `count(k)` rows, rendered only when a page needs them. */
-interface RowSource {
+export interface RowSource {
   readonly cell: AzureCell;
   count(k: number): number;
   render(k: number): Json[];
@@ -143,6 +143,17 @@ export class AzureTableRows {
       }
     }
     return out;
+  }
+
+  /**
+   * One vault's rows of a recoveryservicesresources type (lower-case), as Backup Protected Items - List and Backup
+   * Policies - List return them per vault: its policies, and the items of the VMs it protects.
+   */
+  vaultSources(vault: AzureCell, k: number, type: string): RowSource[] {
+    const vaultId = this.estate.idOf(vault, k).toLowerCase();
+    return this.sources('recoveryservicesresources', [vault.subscription], [type], undefined).filter((source) =>
+      type === BACKUP_POLICY_TYPE ? source.cell === vault && k === 0 : this.vaultFor(source.cell)?.id.toLowerCase() === vaultId,
+    );
   }
 
   /** Rows a query of the table returns over these subscriptions (the live bench's lower bound counts their pages). */
