@@ -5,6 +5,7 @@
  * same estate (a differential test), every page must be read, and a list ARM refuses must leave the dependent VMs
  * unknown, never unprotected.
  */
+import { azureBound } from '../../../bench/bounds.js';
 import { AZURE_TYPES } from '../../../collectors/azure/normalize.js';
 import { VULNERABILITY_ASSESSMENT_KEYS } from '../../../collectors/azure/graph-tables.js';
 import type { Finding } from '../../../src/evaluate/assessment.js';
@@ -81,6 +82,9 @@ describe('Azure Backup and Defender assessments through ARM', () => {
     expect(calls.get('ListSecurityAssessments 200')).toBeGreaterThan(sandbox.azure.subscriptions.length);
     // One vault, one page of three policies.
     expect(calls.get('ListBackupPolicies 200')).toBe(1);
+    // The live bench's lower bound for these lists (bench/bounds.ts) is exactly what was called.
+    const bound = azureBound(sandbox.azure.estate, CONTROLS, 'arm').parts['Azure Backup + Defender lists (ARM)'];
+    expect(bound).toBe(['ListBackupProtectedItems', 'ListBackupPolicies', 'ListSecurityAssessments'].reduce((sum, op) => sum + (calls.get(`${op} 200`) ?? 0), 0));
     expect(resources.filter((r) => r.type === AZURE_TYPES.backupPolicy).map((p) => p.name).sort()).toEqual(['DefaultPolicy', 'EnhancedPolicy-60d', 'WeeklyPolicy']);
   }, 120_000);
 
