@@ -4,7 +4,9 @@
  * (`@azure/arm-resources`: `resources.list` per type, then `getById` with each type's api-version) as the
  * fallback when Resource Graph is not permitted or is switched off. Child settings that are not resources
  * of their own (diagnostic settings, SQL auditing, firewall rules, TDE and long-term retention, blob service properties, flexible-server parameters)
- * are fetched by ARM only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
+ * are fetched by ARM only when an enabled control reads their type. The types of Resource Graph's other tables (Azure
+ * Backup items and policies, Defender assessments: graph-tables.ts) come through ARM as lists of each vault and of each
+ * subscription where ARM is the source. Everything streams: nothing is held beyond a page.
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';

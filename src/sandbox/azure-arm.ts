@@ -3,7 +3,7 @@
  * `@azure/arm-resourcegraph` clients: subscription list, `resources.list` (no properties, absolute
  * `nextLink`), GET by id with a per-type api-version, the child settings a collector reads
  * (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties, flexible-server
- * parameters) and the Resource Graph
+ * parameters), Azure Backup's vault lists and Defender's assessments list (azure-backup-security.ts) and the Resource Graph
  * `resources` query for the fixed query shape the collector sends.
  *
  * Identity: `Authorization: Bearer <AZURE_SANDBOX_TOKEN>`; the caller for fault decisions is the
