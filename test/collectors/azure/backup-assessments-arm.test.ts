@@ -78,7 +78,10 @@ describe('Azure Backup and Defender assessments through ARM', () => {
     expect(resources.filter((r) => r.type === AZURE_TYPES.protectedItem)).toHaveLength(items);
     expect(calls.get('ListBackupProtectedItems 200')).toBe(Math.ceil(items / PAGE));
     const assessments = rows.count('securityresources', sandbox.azure.subscriptions, ['microsoft.security/assessments'], Object.values(VULNERABILITY_ASSESSMENT_KEYS));
+    // The list holds every assessment of the subscription (scale sets' too); only the two keys are kept.
+    expect(rows.count('securityresources', sandbox.azure.subscriptions, ['microsoft.security/assessments'])).toBeGreaterThan(assessments);
     expect(resources.filter((r) => r.type === AZURE_TYPES.securityAssessment)).toHaveLength(assessments);
+    expect(new Set(resources.filter((r) => r.type === AZURE_TYPES.securityAssessment).map((r) => r.name))).toEqual(new Set(Object.values(VULNERABILITY_ASSESSMENT_KEYS)));
     expect(calls.get('ListSecurityAssessments 200')).toBeGreaterThan(sandbox.azure.subscriptions.length);
     // One vault, one page of three policies.
     expect(calls.get('ListBackupPolicies 200')).toBe(1);
