@@ -17,9 +17,10 @@ import { sandboxTrails } from '../src/sandbox/estate/aws-cloudtrail.js';
 import { ROOT, sandboxIdentity } from '../src/sandbox/estate/aws-identity.js';
 import { sandboxMonitoring } from '../src/sandbox/estate/aws-monitoring.js';
 import { functionsIn, imagesIn, snapshotsIn } from '../src/sandbox/estate/aws-services.js';
-import type { AzureEstate } from '../src/sandbox/estate/azure.js';
-import { AzureTableRows, GRAPH_TABLES, VA_FINDINGS_KEY, VA_SOLUTION_KEY, ASSESSMENT_TYPE } from '../src/sandbox/estate/azure-tables.js';
+import { RECOVERY_VAULT as RECOVERY_VAULT_TYPE, type AzureEstate } from '../src/sandbox/estate/azure.js';
+import { AzureTableRows, BACKUP_POLICY_TYPE, GRAPH_TABLES, PROTECTED_ITEM_TYPE, VA_FINDINGS_KEY, VA_SOLUTION_KEY, ASSESSMENT_TYPE } from '../src/sandbox/estate/azure-tables.js';
 import { listClassicAdministrators, listRoleAssignments, listRoleDefinitions } from '../src/sandbox/azure-rbac.js';
+import { listAssessments, listBackupPolicies, listBackupProtectedItems } from '../src/sandbox/azure-backup-security.js';
 import { SANDBOX_CA_POLICIES, SANDBOX_DIRECTORY_ROLES, SANDBOX_USERS } from '../src/sandbox/azure-msgraph.js';
 import type { GcpEstate } from '../src/sandbox/estate/gcp.js';
 
@@ -91,6 +92,7 @@ export const FAMILIES: Readonly<Record<'aws' | 'azure' | 'gcp', Readonly<Record<
     'ARM child settings (per parent)': ['GetServerAuditingSettings', 'GetTransparentDataEncryption', 'GetLongTermRetentionPolicy', 'GetBlobServiceProperties', 'ListServerFirewallRules', 'ListFlowLogs', 'GetServerParameter'],
     'diagnostic settings (per resource)': ['ListDiagnosticSettings'],
     'per-subscription reads': ['ListSecurityPricings', 'ListSecurityContacts', 'GetSubscription', 'ListSubscriptionDiagnosticSettings', 'ListSubscriptions'],
+    'Azure Backup + Defender lists (ARM)': ['ListBackupProtectedItems', 'ListBackupPolicies', 'ListSecurityAssessments'],
     'RBAC (ARM authorization)': ['ListRoleAssignments', 'ListSubscriptionRoleAssignments', 'GetRoleDefinition', 'ListCustomRoleDefinitions', 'ListClassicAdministrators'],
     'Microsoft Graph (Entra ID)': ['GetSecurityDefaultsPolicy', 'ListConditionalAccessPolicies', 'ListUserRegistrationDetails', 'ListDirectoryRoles', 'ListDirectoryRoleMembers', 'ListUsers'],
   },
@@ -275,30 +277,46 @@ export function azureBound(estate: AzureEstate, controls: readonly Control[], so
   const tableTypes = new Set(Object.values(GRAPH_TABLES).flat());
   const listed = [...types].filter((t) => !(t in AZURE_PER_PARENT) && !AZURE_PER_SUBSCRIPTION.includes(t) && !isRbacType(t) && !isGraphType(t) && !tableTypes.has(t.toLowerCase()));
   const parts: Record<string, number> = {};
-  if (listed.length === 0) {
-    // No inventory type needed: neither Resource Graph nor Resources - List is asked.
-  } else if (source === 'resourceGraph') add(parts, 'Resource Graph', pages(estate.count({ types: listed }), AZURE_GRAPH_MAX_PAGE));
+  const origin = 'https://management.example';
+  // No inventory type needed: neither Resource Graph nor Resources - List is asked.
+  if (listed.length > 0 && source === 'resourceGraph') add(parts, 'Resource Graph', pages(estate.count({ types: listed }), AZURE_GRAPH_MAX_PAGE));
+  const wantsTable = (t: string): boolean => [...types].some((x) => x.toLowerCase() === t);
   if (source === 'resourceGraph') {
     // Each table once over every subscription, ceil(rows ÷ 1,000) pages; of the assessments only the two machine
-    // vulnerability-assessment recommendations any reader needs (a table holds dozens per resource). With ARM these
-    // types are not read at all (a coverage gap), so they cost nothing.
+    // vulnerability-assessment recommendations any reader needs (a table holds dozens per resource).
     const tables = new AzureTableRows(estate);
     for (const [table, tableTypesOf] of Object.entries(GRAPH_TABLES)) {
-      const wanted = tableTypesOf.filter((t) => [...types].some((x) => x.toLowerCase() === t));
+      const wanted = tableTypesOf.filter(wantsTable);
       if (wanted.length === 0) continue;
       const names = wanted.includes(ASSESSMENT_TYPE) ? [VA_SOLUTION_KEY, VA_FINDINGS_KEY] : undefined;
       add(parts, 'Resource Graph', pages(tables.count(table, estate.subscriptions, wanted, names), AZURE_GRAPH_MAX_PAGE));
     }
-  }
-  else
+  } else {
+    // Without Resource Graph the backup items and policies are lists of each Recovery Services vault (Backup Protected
+    // Items - List, Backup Policies - List, bms.json 2024-04-01), so the vaults must be listed too (ids suffice: no GET
+    // unless a control reads the vault itself); the assessments are one list per subscription holding every assessment
+    // of every resource (Assessments - List, assessments.json 2021-06-01, no $filter). These lists document a nextLink
+    // but no page size: any reader follows the server's pages (the estate's `backupSecurityPageSize`).
+    const backup = wantsTable(PROTECTED_ITEM_TYPE) || wantsTable(BACKUP_POLICY_TYPE);
+    const vaultListedAnyway = listed.some((t) => t.toLowerCase() === RECOVERY_VAULT_TYPE.toLowerCase());
     for (const subscription of estate.subscriptions) {
       const count = estate.count({ subscriptions: [subscription], types: listed });
-      add(parts, 'ARM Resources - List + Get', pages(count, AZURE_ARM_LIST_PAGE) + count);
+      const vaults = backup && !vaultListedAnyway ? estate.count({ subscriptions: [subscription], types: [RECOVERY_VAULT_TYPE] }) : 0;
+      if (listed.length > 0 || vaults > 0) add(parts, 'ARM Resources - List + Get', pages(count + vaults, AZURE_ARM_LIST_PAGE) + count);
+      if (wantsTable(ASSESSMENT_TYPE)) add(parts, 'Azure Backup + Defender lists (ARM)', armPages((url) => listAssessments(estate, subscription, url, origin)));
     }
+    if (backup) {
+      for (const vault of estate.select({ types: [RECOVERY_VAULT_TYPE] })) {
+        for (let k = 0; k < vault.count; k++) {
+          if (wantsTable(PROTECTED_ITEM_TYPE)) add(parts, 'Azure Backup + Defender lists (ARM)', armPages((url) => listBackupProtectedItems(estate, vault, k, url, origin)));
+          if (wantsTable(BACKUP_POLICY_TYPE)) add(parts, 'Azure Backup + Defender lists (ARM)', armPages((url) => listBackupPolicies(estate, vault, k, url, origin)));
+        }
+      }
+    }
+  }
   for (const [type, { parent, perParent }] of Object.entries(AZURE_PER_PARENT)) if (types.has(type)) add(parts, 'ARM child settings (per parent)', (perParent ?? 1) * estate.count({ types: [parent] }));
   if (types.has(AZURE_DIAGNOSTIC_SETTINGS)) add(parts, 'diagnostic settings (per resource)', estate.count({ types: diagnosticParents(controls) }));
   for (const type of AZURE_PER_SUBSCRIPTION) if (types.has(type)) add(parts, 'per-subscription reads', estate.subscriptions.length);
-  const origin = 'https://management.example';
   const wantsRbac = (key: keyof typeof AZURE_RBAC): boolean => [...types].some((t) => t.toLowerCase() === AZURE_RBAC[key].toLowerCase());
   for (const subscription of estate.subscriptions) {
     // What the identity may read (listings omit the rest silently) comes from its role assignments: the

@@ -15,9 +15,10 @@
  *   (learn.microsoft.com/rest/api/defenderforcloud/assessments/get). Only the machine vulnerability-assessment
  *   recommendations are read, by key — every resource has dozens of assessments and no control reads the others.
  *
- * ARM has list APIs for these (Backup Protected Items - List and Backup Policies - List per vault, Assessments - List
- * per scope) but the ARM fallback does not call them: where Resource Graph is off or refused the types are a coverage
- * gap with that reason, so controls over them are unknown, never passed on an empty list.
+ * With ARM as the source (or Resource Graph refusing the `resources` query), the same ARM bodies come from ARM's list
+ * APIs instead (resource-manager.ts): Backup Protected Items - List and Backup Policies - List per Recovery Services
+ * vault, Assessments - List per subscription, with the api-versions below. A list ARM refuses leaves its type a
+ * coverage gap of the subscription, so controls over it are unknown, never passed on an empty list.
  */
 import { AZURE_TYPES } from './normalize.js';
 
@@ -31,6 +32,24 @@ export const VULNERABILITY_ASSESSMENT_KEYS = {
   /** "Machines should have vulnerability findings resolved". */
   findings: '1195afff-c881-495e-9bc5-1486211ae03f',
 } as const;
+
+/**
+ * Backup Protected Items - List, Backup Policies - List: Azure/azure-rest-api-specs
+ * specification/recoveryservicesbackup/resource-manager/Microsoft.RecoveryServices/stable/2024-04-01/bms.json.
+ */
+export const RECOVERY_SERVICES_BACKUP_API_VERSION = '2024-04-01';
+/**
+ * Assessments - List: Azure/azure-rest-api-specs
+ * specification/security/resource-manager/Microsoft.Security/stable/2021-06-01/assessments.json.
+ */
+export const ASSESSMENTS_API_VERSION = '2021-06-01';
+
+const ASSESSMENT_KEYS: ReadonlySet<string> = new Set(Object.values(VULNERABILITY_ASSESSMENT_KEYS));
+
+/** An assessment's `name` is its key; the keys are GUIDs, compared case-insensitively as Resource Graph's `in~` does. */
+export function isVulnerabilityAssessmentKey(name: unknown): boolean {
+  return typeof name === 'string' && ASSESSMENT_KEYS.has(name.toLowerCase());
+}
 
 interface TableSpec {
   readonly table: string;
@@ -72,15 +91,10 @@ export function graphTableQueries(types: readonly string[]): { readonly table: s
   }));
 }
 
-/** Why a Resource Graph table's types are not covered when ARM is the source (or Resource Graph refused kansa). */
-export function graphOnlyReason(subscription: string, types: readonly string[], why: 'arm' | 'denied'): { en: string; ja: string } {
-  return why === 'arm'
-    ? {
-        en: `${types.join(', ')} in subscription ${subscription} are read from Resource Graph only, and collectors.azure.source is arm: set it to resourceGraph (the default) to judge them`,
-        ja: `サブスクリプション ${subscription} の ${types.join('、')} は Resource Graph からのみ読み取りますが、collectors.azure.source が arm です。判定するには resourceGraph（既定値）に設定してください`,
-      }
-    : {
-        en: `${types.join(', ')} in subscription ${subscription} are read from Resource Graph only, which refused kansa's identity (the ARM fallback does not read them): grant Microsoft.ResourceGraph/resources/read (the Reader role has it)`,
-        ja: `サブスクリプション ${subscription} の ${types.join('、')} は Resource Graph からのみ読み取りますが、Resource Graph が kansa の ID を拒否しました（ARM へのフォールバックでは読み取りません）。Microsoft.ResourceGraph/resources/read（閲覧者ロールに含まれます）を付与してください`,
-      };
+/** Why a Resource Graph table's types are not covered when Resource Graph refused the table's query (but not `resources`). */
+export function graphDeniedReason(subscription: string, types: readonly string[]): { en: string; ja: string } {
+  return {
+    en: `${types.join(', ')} in subscription ${subscription} could not be read: Resource Graph refused kansa's identity the query of their table; grant Microsoft.ResourceGraph/resources/read (the Reader role has it), or set collectors.azure.source to arm to read them from ARM`,
+    ja: `サブスクリプション ${subscription} の ${types.join('、')} を読み取れませんでした。Resource Graph がこれらのテーブルのクエリを kansa の ID に対して拒否しました。Microsoft.ResourceGraph/resources/read（閲覧者ロールに含まれます）を付与するか、ARM から読み取るよう collectors.azure.source を arm に設定してください`,
+  };
 }

@@ -5,7 +5,8 @@
  * only the rows the caller may read; ARM GETs need the same action). Child settings (blob service,
  * SQL auditing and firewall rules, TDE and long-term retention, flexible-server parameters, diagnostic settings) are types of their own, so they get
  * theirs the same way, as do the rows of Resource Graph's other tables (collectors/azure/graph-tables.ts: Azure Backup
- * protected items and policies, Defender for Cloud assessments), which Resource Graph leaves out unless `<type>/read` is granted.
+ * protected items and policies, Defender for Cloud assessments), which Resource Graph leaves out unless `<type>/read` is granted;
+ * read through ARM they are listed per vault and per subscription (ListBackupProtectedItems needs its own action).
  * Modes: `resourceGraph`, `arm` (the source, or the fallback) and `discovery` (no subscriptions listed); Subscriptions
  * List is called in every mode (discovery, or the visibility check of the listed subscriptions).
  */
@@ -43,6 +44,30 @@ export const AZURE_PERMISSIONS: PermissionDeclaration = {
       reason: 'ARM resources.list per type, where Resource Graph is off or not permitted',
     },
     { operation: 'GetResourceById', actions: [], modes: ['arm'], reason: 'ARM GET of each listed resource with its api-version (needs <type>/read)' },
+    // Without Resource Graph, Azure Backup's items and policies are listed per Recovery Services vault and Defender's
+    // assessments per subscription (resource-manager.ts ARM_TABLE_CHILDREN, armAssessments); the `<type>/read` actions
+    // (policies, assessments) come from the per-type rule below.
+    {
+      operation: 'ListBackupProtectedItems',
+      actions: ['Microsoft.RecoveryServices/Vaults/backupProtectedItems/read'],
+      modes: ['arm'],
+      forTypesMatching: '^Microsoft\\.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems$',
+      reason: 'Backup Protected Items - List (every page) of each Recovery Services vault, where Resource Graph is off or not permitted (in the Backup Reader and Reader roles)',
+    },
+    {
+      operation: 'ListBackupPolicies',
+      actions: [],
+      modes: ['arm'],
+      forTypesMatching: '^Microsoft\\.RecoveryServices/vaults/backupPolicies$',
+      reason: 'Backup Policies - List (every page) of each Recovery Services vault, where Resource Graph is off or not permitted',
+    },
+    {
+      operation: 'ListSecurityAssessments',
+      actions: [],
+      modes: ['arm'],
+      forTypesMatching: '^Microsoft\\.Security/assessments$',
+      reason: 'Defender for Cloud Assessments - List (every page) of each subscription, kept: the two machine vulnerability-assessment keys; where Resource Graph is off or not permitted',
+    },
     { operation: 'GetBlobServiceProperties', actions: [], forTypesMatching: '^Microsoft\\.Storage/storageAccounts/blobServices$', reason: 'blob service settings of each storage account' },
     { operation: 'ListFlowLogs', actions: [], forTypesMatching: '^Microsoft\\.Network/networkWatchers/flowLogs$', reason: 'NSG / virtual network flow logs of each network watcher (enabled, retention)' },
     { operation: 'ListServerFirewallRules', actions: [], forTypesMatching: '^Microsoft\\.Sql/servers/firewallRules$', reason: 'firewall rules of each SQL server (an all-addresses rule)' },

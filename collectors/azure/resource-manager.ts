@@ -4,7 +4,9 @@
  * (`@azure/arm-resources`: `resources.list` per type, then `getById` with each type's api-version) as the
  * fallback when Resource Graph is not permitted or is switched off. Child settings that are not resources
  * of their own (diagnostic settings, SQL auditing, firewall rules, TDE and long-term retention, blob service properties, flexible-server parameters)
- * are fetched by ARM only when an enabled control reads their type. Everything streams: nothing is held beyond a page.
+ * are fetched by ARM only when an enabled control reads their type. The types of Resource Graph's other tables (Azure
+ * Backup items and policies, Defender assessments: graph-tables.ts) come through ARM as lists of each vault and of each
+ * subscription where ARM is the source. Everything streams: nothing is held beyond a page.
  */
 import type { ResourceManagementClient } from '@azure/arm-resources';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
@@ -22,7 +24,7 @@ import { DEFAULT_AZURE_RETRY, graphQuotaOf, hintCapMs, withAzureRetry, type Azur
 import { delay } from '../../src/util/delay.js';
 import { collectEntra, entraUnavailableScope, isEntraType } from './entra.js';
 import { collectAuthorization, isAuthorizationType } from './authorization.js';
-import { graphOnlyReason, graphTableQueries, isGraphTableType } from './graph-tables.js';
+import { ASSESSMENTS_API_VERSION, graphDeniedReason, graphTableQueries, isGraphTableType, isVulnerabilityAssessmentKey, RECOVERY_SERVICES_BACKUP_API_VERSION } from './graph-tables.js';
 import { accessUnknownReason, grantsRead, notReadableReason, rolePermissions, subscriptionWideRoles, type RolePermission } from './read-access.js';
 
 const POSTGRES_FLEXIBLE_API_VERSION = '2024-08-01';
@@ -135,6 +137,13 @@ export interface ChildSpec {
   readonly skipParentNames?: readonly string[];
   /** ARM error codes saying the setting does not exist for this parent: skipped like a 404. */
   readonly notApplicableCodes?: readonly string[];
+  /** A list paged by `nextLink`: every page is read, and a page that fails leaves the type a gap. */
+  readonly paged?: boolean;
+  /**
+   * The entries are resources of their own, which Resource Graph returns as rows without a parent: normalized as
+   * those rows are (no scope relationship, no location borrowed from the parent), so the records match either source.
+   */
+  readonly standalone?: boolean;
 }
 
 /** Types whose resources can carry diagnostic settings that controls read (Key Vault AuditEvent logs). */
@@ -167,6 +176,22 @@ const CHILDREN: readonly ChildSpec[] = [
   { type: AZURE_TYPES.blobService, parentTypes: [AZURE_TYPES.storageAccount], operation: 'GetBlobServiceProperties', path: (p) => `${p}/blobServices/default`, apiVersion: STORAGE_CHILD_API_VERSION, list: false },
   { type: AZURE_TYPES.diagnosticSettings, parentTypes: DIAGNOSTIC_PARENT_TYPES, operation: 'ListDiagnosticSettings', path: (p) => `${p}/providers/Microsoft.Insights/diagnosticSettings`, apiVersion: DIAGNOSTIC_SETTINGS_API_VERSION, list: true },
 ];
+
+/**
+ * With ARM as the source (or Resource Graph refused), Azure Backup's protected items and policies come from each
+ * Recovery Services vault instead of Resource Graph's recoveryservicesresources table (graph-tables.ts): Backup
+ * Protected Items - List and Backup Policies - List, Azure/azure-rest-api-specs
+ * specification/recoveryservicesbackup/resource-manager/Microsoft.RecoveryServices/stable/2024-04-01/bms.json
+ * (`…/vaults/{vaultName}/backupProtectedItems`, `$filter`, `$skipToken`; `…/vaults/{vaultName}/backupPolicies`,
+ * `$filter`; both `x-ms-pageable` by `nextLink`, bodies ProtectedItemResourceList / ProtectionPolicyResourceList of
+ * the same ARM resources Resource Graph's rows carry). No `$filter`: Resource Graph's query reads every item too.
+ */
+const ARM_TABLE_CHILDREN: readonly ChildSpec[] = [
+  { type: AZURE_TYPES.protectedItem, parentTypes: [AZURE_TYPES.recoveryVault], operation: 'ListBackupProtectedItems', path: (p) => `${p}/backupProtectedItems`, apiVersion: RECOVERY_SERVICES_BACKUP_API_VERSION, list: true, paged: true, standalone: true },
+  { type: AZURE_TYPES.backupPolicy, parentTypes: [AZURE_TYPES.recoveryVault], operation: 'ListBackupPolicies', path: (p) => `${p}/backupPolicies`, apiVersion: RECOVERY_SERVICES_BACKUP_API_VERSION, list: true, paged: true, standalone: true },
+];
+/** Bounds the pages of one ARM list followed (a nextLink loop must end). */
+const MAX_ARM_LIST_PAGES = 100_000;
 
 export interface AzureClients {
   /** ARM client for one subscription (the subscription only matters for list calls). */
@@ -314,17 +339,24 @@ function graphQuery(types: readonly string[]): string {
 }
 
 /**
- * What a collection of `types` lists and fetches: the Azure types wanted, the child settings among them
+ * What a collection of `types` lists and fetches from `source`: the Azure types wanted, the child settings among them
  * (one call per parent resource) and the types listed (wanted ones, and the parents of wanted children;
- * diagnostic settings only for parents that are wanted themselves). The live bench reads it too.
+ * diagnostic settings only for parents that are wanted themselves). With ARM, Azure Backup's items and policies are
+ * children of their vaults (ARM_TABLE_CHILDREN); with Resource Graph they are rows of a table of their own.
  */
-export function listingPlan(types: Iterable<string>): { readonly wanted: readonly string[]; readonly children: readonly ChildSpec[]; readonly listTypes: readonly string[] } {
+export function listingPlan(types: Iterable<string>, source: 'resourceGraph' | 'arm' = 'resourceGraph'): ListingPlan {
   // Graph's types (microsoft.graph.*) are the tenant's, read by entra.ts, not listed per subscription.
   const wanted = [...types].filter((t) => /^Microsoft\./i.test(t) && !isEntraType(t)).map(canonicalType).sort();
-  const children = CHILDREN.filter((c) => wanted.includes(c.type));
+  const children = [...CHILDREN, ...(source === 'arm' ? ARM_TABLE_CHILDREN : [])].filter((c) => wanted.includes(c.type));
   const parents = new Set(wanted.filter((t) => ARM_API_VERSIONS[t] !== undefined));
   for (const child of children) for (const p of child.parentTypes) if (child.type !== AZURE_TYPES.diagnosticSettings || wanted.includes(p)) parents.add(p);
   return { wanted, children, listTypes: [...parents].sort() };
+}
+
+export interface ListingPlan {
+  readonly wanted: readonly string[];
+  readonly children: readonly ChildSpec[];
+  readonly listTypes: readonly string[];
 }
 
 export class AzureResourceCollector implements Collector {
@@ -350,10 +382,12 @@ export class AzureResourceCollector implements Collector {
 
   async collect(context: CollectContext): Promise<CollectorRun> {
     const started = performance.now();
-    const { wanted, children, listTypes } = listingPlan(context.types);
+    // The Resource Graph plan, and the ARM one for the source `arm` or the subscriptions Resource Graph refuses.
+    const graphPlan = listingPlan(context.types, 'resourceGraph');
+    const armPlan = listingPlan(context.types, 'arm');
     const limit = new Semaphore(this.config.concurrency);
     const identity = this.collectIdentity(context, limit);
-    const run = await this.collectSubscriptions(context, limit, started, wanted, children, listTypes);
+    const run = await this.collectSubscriptions(context, limit, started, graphPlan, armPlan);
     const tenant = await identity;
     return tenant === undefined ? run : { coverage: [...run.coverage, tenant.scope], accounts: [...run.accounts, tenant.account] };
   }
@@ -400,7 +434,8 @@ export class AzureResourceCollector implements Collector {
     return { scope, account: { account: scope.account, ok: true, durationSeconds: (performance.now() - started) / 1000, resources } };
   }
 
-  private async collectSubscriptions(context: CollectContext, limit: Semaphore, started: number, wanted: readonly string[], children: readonly ChildSpec[], listTypes: readonly string[]): Promise<CollectorRun> {
+  private async collectSubscriptions(context: CollectContext, limit: Semaphore, started: number, graphPlan: ListingPlan, armPlan: ListingPlan): Promise<CollectorRun> {
+    const { wanted } = graphPlan;
 
     // Which subscriptions the credential can see: discovery lists them; configured ones are checked
     // against the same list, because Resource Graph drops the rows of a subscription it may not read
@@ -468,7 +503,7 @@ export class AzureResourceCollector implements Collector {
       for (const s of expected) fail(s, new VisibilityFailure(mismatchReason(s, resource, source)));
       return false;
     };
-    const onParent = (resource: Resource): void => {
+    const onParent = (resource: Resource, children: readonly ChildSpec[]): void => {
       if (wanted.includes(resource.type)) emit(resource);
       for (const child of children) {
         if (!child.parentTypes.includes(resource.type)) continue;
@@ -486,49 +521,59 @@ export class AzureResourceCollector implements Collector {
     // Types of Resource Graph's other tables (graph-tables.ts): Azure Backup items and policies, Defender assessments.
     const tableTypes = wanted.filter(isGraphTableType);
     // What kansa may read in each subscription (read-access.ts): listings leave out what it may not, silently.
-    const readAccess = this.checkReadAccess(context, limit, active, [...listTypes, ...tableTypes], (s, type, reason) =>
-      gap(s, [type, ...children.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)].filter((t) => wanted.includes(t)), reason),
+    const allChildren = [...new Set([...graphPlan.children, ...armPlan.children])];
+    const readAccess = this.checkReadAccess(context, limit, active, [...new Set([...graphPlan.listTypes, ...armPlan.listTypes, ...tableTypes])].sort(), (s, type, reason) =>
+      gap(s, [type, ...allChildren.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)].filter((t) => wanted.includes(t)), reason),
     );
 
     // Resource Graph's quota as its last response told it: spent quota means waiting for the reset.
     const graphPace: { quota: GraphQuotaState } = { quota: {} };
-    if (listTypes.length > 0) {
-      let viaArm: readonly string[] = active;
-      if (this.config.source === 'resourceGraph' && active.length > 0) {
-        viaArm = [];
-        for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
-          const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
-          try {
-            const result = await this.graphAll(context, limit, graphPace, batch, graphQuery(listTypes), () => childJobs.room(), (item) => {
-              if (!item.ok) unreadable(batch, item);
-              else if (fromExpected(batch, item.resource, 'Resource Graph')) onParent(item.resource);
-            });
-            if (result.truncated) {
-              const reason = truncatedReason(result.truncated);
-              context.logger.warn({ provider: 'azure', subscriptions: batch, ...result.truncated }, 'Resource Graph result truncated');
-              for (const s of batch) gap(s, graphTypes(wanted, children, listTypes), reason);
-            }
-          } catch (error) {
-            const denied = error instanceof ScopeFailure && (error.failure.status === 403 || error.failure.status === 401);
-            if (denied && this.config.fallbackToArm) {
-              context.logger.info({ provider: 'azure', error: error.message }, 'Resource Graph not permitted: falling back to ARM per subscription');
-              viaArm = [...viaArm, ...batch];
-            } else for (const s of batch) fail(s, error);
+    // Subscriptions read through ARM: the source `arm`, or the ones Resource Graph refused (fallbackToArm).
+    let viaArm: readonly string[] = this.config.source === 'arm' ? active : [];
+    if (this.config.source === 'resourceGraph' && graphPlan.listTypes.length > 0) {
+      const { children, listTypes } = graphPlan;
+      for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
+        const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
+        try {
+          const result = await this.graphAll(context, limit, graphPace, batch, graphQuery(listTypes), () => childJobs.room(), (item) => {
+            if (!item.ok) unreadable(batch, item);
+            else if (fromExpected(batch, item.resource, 'Resource Graph')) onParent(item.resource, children);
+          });
+          if (result.truncated) {
+            const reason = truncatedReason(result.truncated);
+            context.logger.warn({ provider: 'azure', subscriptions: batch, ...result.truncated }, 'Resource Graph result truncated');
+            for (const s of batch) gap(s, graphTypes(wanted, children, listTypes), reason);
           }
+        } catch (error) {
+          const denied = error instanceof ScopeFailure && (error.failure.status === 403 || error.failure.status === 401);
+          if (denied && this.config.fallbackToArm) {
+            context.logger.info({ provider: 'azure', error: error.message }, 'Resource Graph not permitted: falling back to ARM per subscription');
+            viaArm = [...viaArm, ...batch];
+          } else for (const s of batch) fail(s, error);
         }
       }
+    }
+    if (armPlan.listTypes.length > 0) {
+      const { children, listTypes } = armPlan;
       await Promise.all(
         viaArm.map((s) =>
           this.armAll(context, limit, s, listTypes, () => childJobs.room(), (item) => {
             if (!item.ok) unreadable([s], item);
-            else if (fromExpected([s], item.resource, 'ARM')) onParent(item.resource);
+            else if (fromExpected([s], item.resource, 'ARM')) onParent(item.resource, children);
           }, (type, error) => gap(s, [type, ...children.filter((c) => c.parentTypes.includes(type)).map((c) => c.type)], typeReason(s, type, error))).catch((error: unknown) => fail(s, error)),
         ),
       );
     }
     // A subscription whose listing already failed is unknown whole: its tables are not asked for.
     const standing = active.filter((s) => state.get(s)?.failure === undefined);
-    if (tableTypes.length > 0) await this.collectGraphTables(context, limit, graphPace, standing, tableTypes, { emit, gap, fail, unreadable, fromExpected });
+    if (tableTypes.length > 0) {
+      // Read through ARM, a subscription's backup items and policies came with its vaults (ARM_TABLE_CHILDREN); its
+      // assessments are listed here. The others ask Resource Graph's tables.
+      const armStanding = standing.filter((s) => viaArm.includes(s));
+      const graphStanding = standing.filter((s) => !viaArm.includes(s));
+      if (graphStanding.length > 0) await this.collectGraphTables(context, limit, graphPace, graphStanding, tableTypes, { emit, gap, fail, unreadable, fromExpected });
+      if (wanted.includes(AZURE_TYPES.securityAssessment)) await Promise.all(armStanding.map((s) => this.armAssessments(context, limit, s, { emit, gap, unreadable, fromExpected })));
+    }
     // Subscription-level settings, one list per subscription each: the activity-log export (diagnostic
     // settings), the Defender for Cloud plans and security contacts (Resource Graph keeps them in `securityresources`).
     const subscriptionSettings = [
@@ -600,7 +645,7 @@ export class AzureResourceCollector implements Collector {
 
   /**
    * The types of Resource Graph tables other than `resources` (graph-tables.ts), one query per table and batch of
-   * subscriptions. Without Resource Graph (source arm, or refused and falling back) they are gaps: ARM is not asked.
+   * subscriptions whose `resources` Resource Graph answered. A table Resource Graph refuses leaves its types gaps.
    */
   private async collectGraphTables(
     context: CollectContext,
@@ -616,10 +661,6 @@ export class AzureResourceCollector implements Collector {
       fromExpected: (expected: readonly string[], resource: Resource, source: string) => boolean;
     },
   ): Promise<void> {
-    if (this.config.source !== 'resourceGraph') {
-      for (const s of active) on.gap(s, tableTypes, graphOnlyReason(s, tableTypes, 'arm'));
-      return;
-    }
     for (let i = 0; i < active.length; i += RESOURCE_GRAPH_MAX_SUBSCRIPTIONS) {
       const batch = active.slice(i, i + RESOURCE_GRAPH_MAX_SUBSCRIPTIONS);
       for (const { types, query } of graphTableQueries(tableTypes)) {
@@ -631,10 +672,52 @@ export class AzureResourceCollector implements Collector {
           if (result.truncated) for (const s of batch) on.gap(s, types, truncatedReason(result.truncated));
         } catch (error) {
           const denied = error instanceof ScopeFailure && (error.failure.status === 403 || error.failure.status === 401);
-          if (denied && this.config.fallbackToArm) for (const s of batch) on.gap(s, types, graphOnlyReason(s, types, 'denied'));
+          if (denied) for (const s of batch) on.gap(s, types, graphDeniedReason(s, types));
           else for (const s of batch) on.fail(s, error);
         }
       }
+    }
+  }
+
+  /**
+   * Defender for Cloud assessments of one subscription through ARM: Assessments - List on the subscription scope
+   * (Azure/azure-rest-api-specs specification/security/resource-manager/Microsoft.Security/stable/2021-06-01/assessments.json,
+   * `/{scope}/providers/Microsoft.Security/assessments`, scope a subscription or management group, no `$filter`,
+   * pageable by `nextLink`), keeping the two vulnerability-assessment keys as Resource Graph's query does.
+   *
+   * Why the list and not Assessments - Get per VM and key: the GETs cost two calls per VM whatever else the
+   * subscription holds; the list costs one call per page of every assessment in the subscription. Defender keeps a
+   * few dozen assessments per assessed resource, so with server pages of a few hundred entries the list needs fewer
+   * calls than 2 × VMs for any estate where VMs are not a small minority of a sparse one; and a page that fails is one
+   * gap, not thousands of 404-or-403 decisions. A failed page leaves the type a gap of the subscription (its VMs unknown).
+   */
+  private async armAssessments(
+    context: CollectContext,
+    limit: Semaphore,
+    subscription: string,
+    on: {
+      emit: (r: Resource) => void;
+      gap: (subscription: string, types: readonly string[], reason: Bilingual) => void;
+      unreadable: (subscriptions: readonly string[], item: { reason: string; account: string }) => void;
+      fromExpected: (expected: readonly string[], resource: Resource, source: string) => boolean;
+    },
+  ): Promise<void> {
+    const type = AZURE_TYPES.securityAssessment;
+    const client = this.instrument(this.clients.resources(subscription), context);
+    const operation = 'ListSecurityAssessments';
+    let page = await this.call(context, limit, operation, () => this.rawGet(client, `subscriptions/${subscription}/providers/Microsoft.Security/assessments`, ASSESSMENTS_API_VERSION, context.signal));
+    for (let pages = 1; ; pages++) {
+      if (!page.ok) return on.gap(subscription, [type], typeReason(subscription, type, page.error));
+      for (const body of listValue(page.value)) {
+        if (!isVulnerabilityAssessmentKey(body.name)) continue;
+        const item = readArmItem(body, { type, capturedAt: context.now().toISOString() });
+        if (!item.ok) on.unreadable([subscription], item);
+        else if (on.fromExpected([subscription], item.resource, 'ARM')) on.emit(item.resource);
+      }
+      const next = nextLinkOf(page.value, this.clients.endpoint);
+      if (next === undefined) return;
+      if ('error' in next || pages >= MAX_ARM_LIST_PAGES) return on.gap(subscription, [type], typeReason(subscription, type, { code: 'InvalidNextLink', message: 'error' in next ? next.error : `still a nextLink after ${pages} pages`, retryable: false }));
+      page = await this.call(context, limit, operation, () => this.getUrl(next.url, context.signal));
     }
   }
 
@@ -849,19 +932,30 @@ export class AzureResourceCollector implements Collector {
   /** One child setting of one parent; a failure leaves the child type a gap of the parent's subscription, with why. */
   private async fetchChild(context: CollectContext, limit: Semaphore, child: ChildSpec, parent: ParentRef, emit: (r: Resource) => void, gap: (subscription: string, types: readonly string[], reason: Bilingual) => void): Promise<void> {
     const client = this.instrument(this.clients.resources(parent.account), context);
-    const result = await this.call(context, limit, child.operation, () => this.rawGet(client, child.path(parent.id), child.apiVersion, context.signal));
-    const options = { type: child.type, parent: { type: parent.type, id: parent.id, location: parent.region }, capturedAt: context.now().toISOString() };
-    if (!result.ok) {
-      if (result.error.status === 404 || child.notApplicableCodes?.includes(result.error.code)) return;
-      gap(parent.account, [child.type], typeReason(parent.account, child.type, result.error));
-      return;
-    }
-    const bodies = child.list ? listValue(result.value) : [result.value];
-    for (const body of bodies) {
-      const resource = normalizeArmResource(body, options);
-      // A setting is of its parent's subscription; one that says otherwise is dropped (the scope is failed by the caller's check).
-      if (resource.account === parent.account || resource.malformed) emit(resource.malformed ? { ...resource, account: parent.account } : resource);
-      else throw new VisibilityFailure(mismatchReason(parent.account, resource, 'ARM'));
+    let result = await this.call(context, limit, child.operation, () => this.rawGet(client, child.path(parent.id), child.apiVersion, context.signal));
+    const options = child.standalone ? { type: child.type, capturedAt: context.now().toISOString() } : { type: child.type, parent: { type: parent.type, id: parent.id, location: parent.region }, capturedAt: context.now().toISOString() };
+    for (let pages = 1; ; pages++) {
+      if (!result.ok) {
+        // A parent deleted since it was listed has no settings left; a later page failing leaves the list partial.
+        if (pages === 1 && (result.error.status === 404 || child.notApplicableCodes?.includes(result.error.code))) return;
+        gap(parent.account, [child.type], typeReason(parent.account, child.type, result.error));
+        return;
+      }
+      const bodies = child.list ? listValue(result.value) : [result.value];
+      for (const body of bodies) {
+        const resource = normalizeArmResource(body, options);
+        // A setting is of its parent's subscription; one that says otherwise is dropped (the scope is failed by the caller's check).
+        if (resource.account === parent.account || resource.malformed) emit(resource.malformed ? { ...resource, account: parent.account } : resource);
+        else throw new VisibilityFailure(mismatchReason(parent.account, resource, 'ARM'));
+      }
+      if (!child.paged) return;
+      const next = nextLinkOf(result.value, this.clients.endpoint);
+      if (next === undefined) return;
+      if ('error' in next || pages >= MAX_ARM_LIST_PAGES) {
+        gap(parent.account, [child.type], typeReason(parent.account, child.type, { code: 'InvalidNextLink', message: 'error' in next ? next.error : `still a nextLink after ${pages} pages`, retryable: false }));
+        return;
+      }
+      result = await this.call(context, limit, child.operation, () => this.getUrl(next.url, context.signal));
     }
   }
 
@@ -919,6 +1013,13 @@ function sameOrigin(url: string, base: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The `nextLink` of an ARM list page: none, one on the ARM endpoint the bearer token may go to, or why not. */
+function nextLinkOf(body: unknown, endpoint: string): { url: string } | { error: string } | undefined {
+  const link = (body as { nextLink?: unknown } | undefined)?.nextLink;
+  if (typeof link !== 'string' || link === '') return undefined;
+  return sameOrigin(link, endpoint) ? { url: link } : { error: `nextLink points outside ${endpoint}: ${link}` };
 }
 
 function listValue(body: unknown): Json[] {

@@ -3,7 +3,7 @@
  * `@azure/arm-resourcegraph` clients: subscription list, `resources.list` (no properties, absolute
  * `nextLink`), GET by id with a per-type api-version, the child settings a collector reads
  * (diagnostic settings, SQL auditing, TDE and long-term retention, blob service properties, flexible-server
- * parameters) and the Resource Graph
+ * parameters), Azure Backup's vault lists and Defender's assessments list (azure-backup-security.ts) and the Resource Graph
  * `resources` query for the fixed query shape the collector sends.
  *
  * Identity: `Authorization: Bearer <AZURE_SANDBOX_TOKEN>`; the caller for fault decisions is the
@@ -33,12 +33,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLog } from './calls.js';
 import { decodeSkipToken, encodeSkipToken, GraphQuota, pageable, parseGraphRequest, QUOTA_REMAINING_HEADER, QUOTA_RESETS_AFTER_HEADER, formatResetsAfter, shapeRows, type GraphRequest } from './azure-graph.js';
-import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, NETWORK_WATCHER, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
+import { AZURE_API_VERSIONS, AZURE_SANDBOX_TENANT, KEY_VAULT, RECOVERY_VAULT, NETWORK_WATCHER, SECURITY_PRICINGS_API_VERSION, SERVER_PARAMETER_API_VERSIONS, SQL_DATABASE, SQL_SERVER, STORAGE_ACCOUNT, type ArmResource, type AzureCell, type AzureEstate } from './estate/azure.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { send, sleep, type ProviderHandler, SandboxApiError } from './http.js';
 import { unitHash } from './estate/random.js';
 import { MicrosoftGraphHandler } from './azure-msgraph.js';
-import { AzureTableRows, GRAPH_TABLES } from './estate/azure-tables.js';
+import { ASSESSMENT_TYPE, AzureTableRows, BACKUP_POLICY_TYPE, GRAPH_TABLES, PROTECTED_ITEM_TYPE } from './estate/azure-tables.js';
+import { ASSESSMENTS_API_VERSIONS, listAssessments, listBackupPolicies, listBackupProtectedItems, RECOVERY_SERVICES_BACKUP_API_VERSIONS } from './azure-backup-security.js';
 import { AZURE_SANDBOX_PRINCIPAL, CLASSIC_ADMIN_API_VERSIONS, listClassicAdministrators, listRoleAssignments, listRoleDefinitions, roleDefinition, ROLE_API_VERSIONS, sandboxAccessToken } from './azure-rbac.js';
 
 /** The bearer token the sandbox accepts: JWT-shaped, naming the caller (azure-rbac.ts). */
@@ -177,6 +178,7 @@ export class AzureArmHandler implements ProviderHandler {
     if (method === 'POST' && /^\/providers\/Microsoft\.ResourceGraph\/resources$/i.test(path)) {
       requireVersion(RESOURCE_GRAPH_API_VERSIONS, 'resources');
       const request = parseGraphRequest(body);
+      if (this.estate.resourceGraphDenied) throw authorizationFailed('Microsoft.ResourceGraph/resources/read', `/subscriptions/${request.subscriptions[0] ?? ''}`);
       return { operation: 'ListResourceGraphResources', subscriptions: request.subscriptions, run: () => this.graph(request), graph: true };
     }
     // Anything but GET (and the Resource Graph POST) is a write: refused, and logged as one.
@@ -247,6 +249,30 @@ export class AzureArmHandler implements ProviderHandler {
       const subscription = this.subscription(m[1] ?? '', 'Microsoft.Authorization/roleDefinitions/read');
       const role = m[2] ?? '';
       return { operation: 'GetRoleDefinition', subscriptions: [subscription], run: () => roleDefinition(this.estate, subscription, role) };
+    }
+    // Azure Backup's lists per Recovery Services vault (azure-backup-security.ts). A vault that does not exist answers
+    // 404 ResourceNotFound; a role without the list's read action there, 403 AuthorizationFailed naming the action.
+    m = /^(\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.RecoveryServices\/vaults\/[^/]+)\/(backupProtectedItems|backupPolicies)$/i.exec(path);
+    if (m) {
+      const items = (m[3] ?? '').toLowerCase() === 'backupprotecteditems';
+      const vaultId = m[1] ?? '';
+      const action = items ? 'Microsoft.RecoveryServices/Vaults/backupProtectedItems/read' : 'Microsoft.RecoveryServices/Vaults/backupPolicies/read';
+      const subscription = this.subscription(m[2] ?? '', action);
+      requireVersion(RECOVERY_SERVICES_BACKUP_API_VERSIONS, items ? 'vaults/backupProtectedItems' : 'vaults/backupPolicies');
+      const operation = items ? 'ListBackupProtectedItems' : 'ListBackupPolicies';
+      const target = this.estate.find(vaultId);
+      if (!target || target.cell.type !== RECOVERY_VAULT) throw new SandboxApiError(404, 'ResourceNotFound', `The Resource 'Microsoft.RecoveryServices/vaults/${vaultId.split('/').at(-1) ?? ''}' was not found.`);
+      if (this.estate.unreadableTypes.includes(items ? PROTECTED_ITEM_TYPE : BACKUP_POLICY_TYPE) || this.estate.deniedBackupVaults.includes(vaultId.toLowerCase())) throw authorizationFailed(action, vaultId);
+      const { cell, k } = target;
+      return { operation, subscriptions: [subscription], run: () => this.malformableList(items ? listBackupProtectedItems(this.estate, cell, k, url, this.origin) : listBackupPolicies(this.estate, cell, k, url, this.origin)) };
+    }
+    // Assessments - List on a subscription (azure-backup-security.ts).
+    m = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Security\/assessments$/i.exec(path);
+    if (m) {
+      const subscription = this.subscription(m[1] ?? '', 'Microsoft.Security/assessments/read');
+      requireVersion(ASSESSMENTS_API_VERSIONS, 'assessments');
+      if (this.estate.unreadableTypes.includes(ASSESSMENT_TYPE)) throw authorizationFailed('Microsoft.Security/assessments/read', `/subscriptions/${subscription}`);
+      return { operation: 'ListSecurityAssessments', subscriptions: [subscription], run: () => this.malformableList(listAssessments(this.estate, subscription, url, this.origin)) };
     }
     m = /^(\/subscriptions\/([^/]+)\/.+?)(\/providers\/microsoft\.insights\/diagnosticSettings|\/auditingSettings\/default|\/firewallRules|\/flowLogs|\/transparentDataEncryption\/current|\/backupLongTermRetentionPolicies\/default|\/blobServices\/default|\/configurations\/[^/]+)?$/i.exec(path);
     if (m) {
@@ -339,6 +365,15 @@ export class AzureArmHandler implements ProviderHandler {
     const kind = this.faults.malformed(resource.id);
     if (kind === undefined) return resource;
     return { ...resource, properties: kind === 'truncated' ? '{"provisioningState":"Succ' : 'not json' };
+  }
+
+  /** A list page whose entries are broken as the malformed knob selects them (the same entries Resource Graph breaks). */
+  private malformableList(page: Json): Json {
+    const value = (page.value as Json[]).map((entry) => {
+      const kind = this.faults.malformed(String(entry.id));
+      return kind === undefined ? entry : { ...entry, properties: kind === 'truncated' ? '{"provisioningState":"Succ' : 'not json' };
+    });
+    return { ...page, value };
   }
 
   /** `resources.list`: `$filter=resourceType eq 'T'` (optionally several joined by `or`), paged by absolute nextLink. */

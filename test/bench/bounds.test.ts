@@ -8,6 +8,7 @@ import { awsBound, azureBound, byFamily, familyOf, OTHER_FAMILY } from '../../be
 import type { Control } from '../../src/mappings/controls.js';
 import type { AwsEstateDescription } from '../../src/sandbox/estate/aws.js';
 import { AzureEstate } from '../../src/sandbox/estate/azure.js';
+import { AzureTableRows } from '../../src/sandbox/estate/azure-tables.js';
 
 const A0 = '111111111111';
 const A1 = '222222222222';
@@ -135,6 +136,27 @@ describe('Azure lower bound', () => {
     expect(azureBound(azure, [control('Microsoft.Compute/virtualMachines', ...backup, assessments)], 'resourceGraph').parts['Resource Graph']).toBe(3);
     expect(azureBound(azure, [control('Microsoft.Compute/virtualMachines', ...backup)], 'resourceGraph').parts['Resource Graph']).toBe(2);
     expect(azureBound(azure, [control('Microsoft.Compute/virtualMachines', ...backup, assessments)], 'arm').parts['Resource Graph']).toBeUndefined();
+  });
+
+  it('through ARM, counts every page of each vault\'s backup lists and of each subscription\'s assessments, and lists the vaults', () => {
+    const backup = ['Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems', 'Microsoft.RecoveryServices/vaults/backupPolicies'];
+    const assessments = 'Microsoft.Security/assessments';
+    const page = 7;
+    const estate = new AzureEstate({ resources: 400, seed: 1, backupSecurityPageSize: page });
+    const rows = new AzureTableRows(estate);
+    const [first = '', second = ''] = estate.subscriptions;
+    const items = rows.count('recoveryservicesresources', [first], ['microsoft.recoveryservices/vaults/backupfabrics/protectioncontainers/protecteditems']);
+    // Every assessment of the subscription is listed (Assessments - List has no $filter), not only the two keys read.
+    const listed = (s: string): number => rows.count('securityresources', [s], ['microsoft.security/assessments']);
+    expect(items).toBeGreaterThan(page);
+    const b = azureBound(estate, [control('Microsoft.Compute/virtualMachines', ...backup, assessments)], 'arm');
+    // One vault (the first subscription's): ceil(items ÷ 7) pages of protected items, one page of three policies.
+    expect(b.parts['Azure Backup + Defender lists (ARM)']).toBe(Math.ceil(items / page) + 1 + Math.ceil(listed(first) / page) + Math.ceil(listed(second) / page));
+    // The vault is listed (its id names the lists) though no control reads it: one more entry in the first subscription's listing.
+    const vms = (s: string): number => estate.count({ subscriptions: [s], types: ['Microsoft.Compute/virtualMachines'] });
+    expect(b.parts['ARM Resources - List + Get']).toBe(Math.ceil((vms(first) + 1) / 1000) + vms(first) + Math.ceil(vms(second) / 1000) + vms(second));
+    expect(familyOf('azure', 'ListBackupProtectedItems')).toBe('Azure Backup + Defender lists (ARM)');
+    expect(familyOf('azure', 'ListSecurityAssessments')).toBe('Azure Backup + Defender lists (ARM)');
   });
 });
 

@@ -221,6 +221,11 @@ describe('narrowed to a configuration', () => {
     expect(actions).toContain('Microsoft.Resources/subscriptions/resources/read');
     expect(actions).toContain('Microsoft.Resources/subscriptions/read');
     expect(actions.filter((a) => a.startsWith('Microsoft.Storage/storageAccounts'))).toContain('Microsoft.Storage/storageAccounts/read');
+    // Azure Backup's items are listed per vault through ARM, which needs its own action; Resource Graph alone does not.
+    expect(actions).toContain('Microsoft.RecoveryServices/Vaults/backupProtectedItems/read');
+    expect(actions).toContain('Microsoft.Security/assessments/read');
+    const graphOnly = configSchema.parse({ collectors: { azure: { source: 'resourceGraph', fallbackToArm: false, subscriptions: ['00000000-0000-0000-0000-000000000001'] } } });
+    expect(generatePermissions('azure', controls, modesOf('azure', graphOnly)).actions).not.toContain('Microsoft.RecoveryServices/Vaults/backupProtectedItems/read');
   });
 
   it('Azure: Entra ID types need Microsoft Graph application permissions, listed beside the role and never as RBAC actions', () => {

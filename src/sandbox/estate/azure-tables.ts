@@ -24,7 +24,8 @@
  *   ships Microsoft Defender Vulnerability Management): on Standard (the first subscription) every VM has a solution
  *   (Healthy) and a findings assessment, Unhealthy for k % 5 == 2; on Free (the others) the solution assessment is
  *   Unhealthy and there is no findings assessment. A VM Defender has not assessed at all is left to the control
- *   tests: in the default estate it would make 5-1 unknown for the demo.
+ *   tests: in the default estate it would make 5-1 unknown for the demo. Each scale set also has an assessment no control
+ *   reads (VMSS_ENDPOINT_PROTECTION_KEY), which readers must leave out.
  */
 import { AZURE_SANDBOX_TENANT, type AzureCell, type AzureEstate } from './azure.js';
 
@@ -42,8 +43,15 @@ export const GRAPH_TABLES: Readonly<Record<string, readonly string[]>> = {
 /** Assessment keys (learn.microsoft.com/azure/defender-for-cloud/recommendations-reference). */
 export const VA_SOLUTION_KEY = 'ffff0522-1e88-47fc-8382-2a80ba848f5d';
 export const VA_FINDINGS_KEY = '1195afff-c881-495e-9bc5-1486211ae03f';
+/**
+ * An assessment no control reads, so that Assessments - List (which has no `$filter`) and the table hold more than the
+ * two keys kansa keeps: "Install endpoint protection solution on virtual machine scale sets", the key of
+ * ListAssessments_example.json (Azure/azure-rest-api-specs specification/security/.../stable/2021-06-01/examples/Assessments).
+ */
+export const VMSS_ENDPOINT_PROTECTION_KEY = '21300918-b2e3-0346-785f-c77ff57d243b';
 
 const VM_TYPE = 'Microsoft.Compute/virtualMachines';
+const VMSS_TYPE = 'Microsoft.Compute/virtualMachineScaleSets';
 const VAULT_TYPE = 'Microsoft.RecoveryServices/vaults';
 
 const POLICIES: readonly { name: string; properties: Json }[] = [
@@ -83,7 +91,7 @@ const POLICIES: readonly { name: string; properties: Json }[] = [
 ];
 
 /** One unit of rows: a cell whose item k yields `count(k)` rows, rendered only when a page needs them. */
-interface RowSource {
+export interface RowSource {
   readonly cell: AzureCell;
   count(k: number): number;
   render(k: number): Json[];
@@ -141,8 +149,22 @@ export class AzureTableRows {
         const keys = scanned ? [VA_SOLUTION_KEY, VA_FINDINGS_KEY].filter(named) : [VA_SOLUTION_KEY].filter(named);
         out.push({ cell: vm, count: () => keys.length, render: (k) => keys.map((key) => this.assessment(vm, k, key, scanned)) });
       }
+      if (named(VMSS_ENDPOINT_PROTECTION_KEY)) {
+        for (const scaleSet of this.estate.select({ subscriptions, types: [VMSS_TYPE] })) out.push({ cell: scaleSet, count: () => 1, render: (k) => [this.endpointProtection(scaleSet, k)] });
+      }
     }
     return out;
+  }
+
+  /**
+   * One vault's rows of a recoveryservicesresources type (lower-case), as Backup Protected Items - List and Backup
+   * Policies - List return them per vault: its policies, and the items of the VMs it protects.
+   */
+  vaultSources(vault: AzureCell, k: number, type: string): RowSource[] {
+    const vaultId = this.estate.idOf(vault, k).toLowerCase();
+    return this.sources('recoveryservicesresources', [vault.subscription], [type], undefined).filter((source) =>
+      type === BACKUP_POLICY_TYPE ? source.cell === vault && k === 0 : this.vaultFor(source.cell)?.id.toLowerCase() === vaultId,
+    );
   }
 
   /** Rows a query of the table returns over these subscriptions (the live bench's lower bound counts their pages). */
@@ -188,6 +210,18 @@ export class AzureTableRows {
         lastRecoveryPoint: '2026-12-06T18:12:00Z',
         isScheduledForDeferredDelete: false,
       },
+    });
+  }
+
+  /** Shaped as the spec's example: Healthy, no metadata. */
+  private endpointProtection(scaleSet: AzureCell, k: number): Json {
+    const id = this.estate.idOf(scaleSet, k);
+    return row({
+      id: `${id}/providers/Microsoft.Security/assessments/${VMSS_ENDPOINT_PROTECTION_KEY}`,
+      name: VMSS_ENDPOINT_PROTECTION_KEY,
+      type: ASSESSMENT_TYPE,
+      location: '',
+      properties: { resourceDetails: { Source: 'Azure', Id: id }, displayName: 'Install endpoint protection solution on virtual machine scale sets', status: { code: 'Healthy' } },
     });
   }
 

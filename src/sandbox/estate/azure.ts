@@ -227,6 +227,22 @@ export interface AzureEstateOptions {
   readonly graphPageSize?: number;
   /** Entries per page of the RBAC lists (role assignments, role definitions); unset: one page (src/sandbox/azure-rbac.ts). */
   readonly rbacPageSize?: number;
+  /**
+   * Entries per page of Backup Protected Items - List, Backup Policies - List and Assessments - List, which document a
+   * `nextLink` but no page size (src/sandbox/azure-backup-security.ts); unset: one page.
+   */
+  readonly backupSecurityPageSize?: number;
+  /**
+   * Recovery Services vaults (ids, any case) whose backup items and policies the credential may not list: its role
+   * reads the vault (Microsoft.RecoveryServices/Vaults/read) but lacks Vaults/backupProtectedItems/read and
+   * Vaults/backupPolicies/read there, so those lists answer 403 AuthorizationFailed.
+   */
+  readonly deniedBackupVaults?: readonly string[];
+  /**
+   * The credential's role lacks Microsoft.ResourceGraph/resources/read: every Resource Graph query answers 403
+   * AuthorizationFailed (collectors then fall back to ARM).
+   */
+  readonly resourceGraphDenied?: boolean;
 }
 
 /**
@@ -266,6 +282,10 @@ export class AzureEstate {
   readonly entraFreeTenant: boolean;
   readonly graphPageSize: number;
   readonly rbacPageSize: number | undefined;
+  readonly backupSecurityPageSize: number | undefined;
+  /** Lower-cased vault ids. */
+  readonly deniedBackupVaults: readonly string[];
+  readonly resourceGraphDenied: boolean;
   readonly total: number;
   readonly cells: readonly AzureCell[];
   private readonly idKey: number;
@@ -306,6 +326,10 @@ export class AzureEstate {
     this.entraFreeTenant = options.entraFreeTenant ?? false;
     if (options.rbacPageSize !== undefined && !(Number.isSafeInteger(options.rbacPageSize) && options.rbacPageSize >= 1)) throw new Error(`sandbox azure estate: rbacPageSize must be a positive integer, got ${options.rbacPageSize}`);
     this.rbacPageSize = options.rbacPageSize;
+    if (options.backupSecurityPageSize !== undefined && !(Number.isSafeInteger(options.backupSecurityPageSize) && options.backupSecurityPageSize >= 1)) throw new Error(`sandbox azure estate: backupSecurityPageSize must be a positive integer, got ${options.backupSecurityPageSize}`);
+    this.backupSecurityPageSize = options.backupSecurityPageSize;
+    this.deniedBackupVaults = [...new Set((options.deniedBackupVaults ?? []).map((v) => v.toLowerCase()))];
+    this.resourceGraphDenied = options.resourceGraphDenied ?? false;
     this.graphPageSize = options.graphPageSize ?? 100;
     this.locations = [...locations];
     this.idKey = hashParts('kansa-sandbox-azure-ids', seed);

@@ -1,8 +1,8 @@
 /**
  * Azure Backup items and policies (Resource Graph `recoveryservicesresources`) and Defender for Cloud assessments
  * (`securityresources`), issue #14: the real @azure/arm-resourcegraph client against the sandbox, paging by
- * $skipToken, and what must never pass silently — ARM as the source, a type the role cannot read, a truncated
- * result, a subscription the credential cannot see.
+ * $skipToken, and what must never pass silently — a type the role cannot read, a truncated result, a subscription the
+ * credential cannot see. The ARM source of the same types: backup-assessments-arm.test.ts.
  */
 import { AZURE_TYPES } from '../../../collectors/azure/normalize.js';
 import { VULNERABILITY_ASSESSMENT_KEYS } from '../../../collectors/azure/graph-tables.js';
@@ -80,16 +80,6 @@ describe('Resource Graph tables besides resources', () => {
     expect(tally(findings, 'azure-vm-vulnerability-findings-resolved')).toEqual({ pass: expect.any(Number) as unknown, fail: expect.any(Number) as unknown });
     // The second subscription has no vault: none of its VMs is protected.
     expect(findings.filter((f) => f.control === 'azure-vm-backup-protected' && f.account === second).every((f) => f.status === 'fail')).toBe(true);
-  }, 120_000);
-
-  it('with ARM as the source, the tables are gaps saying so and the controls are unknown, not failed', async () => {
-    const { run, findings } = await collect(sandbox, { source: 'arm' });
-    for (const scope of run.coverage) {
-      expect(scope.types).not.toEqual(expect.arrayContaining([AZURE_TYPES.protectedItem]));
-      expect(scope.gaps?.flatMap((g) => g.types).sort()).toEqual(TABLE_TYPES);
-      expect(scope.gaps?.[0]?.reason.en).toMatch(/read from Resource Graph only, and collectors\.azure\.source is arm/);
-    }
-    for (const id of CONTROL_IDS) expect(tally(findings, id)).toEqual({ unknown: expect.any(Number) as unknown });
   }, 120_000);
 });
 
