@@ -318,6 +318,8 @@ export class AwsConfigHandler implements ProviderHandler {
       const visible = found.scope.region === caller.region || (found.scope.region === AWS_GLOBAL_REGION && caller.region === this.estate.homeRegion);
       if (!visible) continue;
       const item = this.estate.item(found.scope, found.k);
+      // "The API does not return results for deleted resources" (API reference).
+      if (this.faults.deletedSinceListed(itemKey(item))) continue;
       items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
     }
     return JSON.stringify({ baseConfigurationItems: items, unprocessedResourceKeys: [] });
@@ -344,7 +346,7 @@ export class AwsConfigHandler implements ProviderHandler {
       const held = found && recording.hasRecorder(found.scope.region === AWS_GLOBAL_REGION ? this.estate.homeRegion : found.scope.region) && !recording.sourceFailed(found.scope.account, found.scope.region);
       if (found && held && found.scope.account === id.SourceAccountId && found.scope.region === id.SourceRegion) {
         const item = this.estate.item(found.scope, found.k);
-        items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
+        if (!this.faults.deletedSinceListed(itemKey(item))) items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
       }
     }
     return JSON.stringify({ BaseConfigurationItems: items, UnprocessedResourceIdentifiers: [] });

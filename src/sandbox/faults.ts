@@ -26,6 +26,11 @@ export interface Faults {
    * the case a collector must not read as "no policy, no encryption". Deterministic per item.
    */
   readonly supplementaryOmittedRate?: number;
+  /**
+   * 0..1: share of AWS Config items BatchGet answers nothing for, as for a resource deleted after a Select listed
+   * it (BatchGetResourceConfig API reference: "The API does not return results for deleted resources").
+   */
+  readonly deletedSinceListedRate?: number;
   /** 0..1: share of successful responses whose body is cut off mid-JSON (Content-Length matches the cut). */
   readonly truncatedPageRate?: number;
   /** Shifts the `Date` response header. */
@@ -67,6 +72,7 @@ export function validateFaults(faults: Faults): Faults {
   checkRate('malformedRate', faults.malformedRate);
   checkRate('truncatedPageRate', faults.truncatedPageRate);
   checkRate('supplementaryOmittedRate', faults.supplementaryOmittedRate);
+  checkRate('deletedSinceListedRate', faults.deletedSinceListedRate);
   checkNonNegative('latencyMs', faults.latencyMs);
   checkNonNegative('throttleRetryAfterSeconds', faults.throttleRetryAfterSeconds);
   if (faults.ratePerSecond !== undefined && !(Number.isFinite(faults.ratePerSecond) && faults.ratePerSecond > 0)) {
@@ -144,6 +150,12 @@ export class FaultInjector {
   supplementaryOmitted(itemKey: string): boolean {
     const rate = this.faults.supplementaryOmittedRate;
     return rate !== undefined && rate > 0 && unitHash(this.seed, 'supplementary-omitted', itemKey) < rate;
+  }
+
+  /** Whether the item with this stable key counts as deleted since it was listed: BatchGet answers nothing for it. */
+  deletedSinceListed(itemKey: string): boolean {
+    const rate = this.faults.deletedSinceListedRate;
+    return rate !== undefined && rate > 0 && unitHash(this.seed, 'deleted-since-listed', itemKey) < rate;
   }
 
   /** The server's clock as responses report it. */

@@ -237,6 +237,11 @@ describe('AWS Config sandbox through the real SDK', () => {
       expect(JSON.parse(supplementary.PublicAccessBlockConfiguration ?? '')).toHaveProperty('blockPublicAcls');
       expect(normalizeConfigItem(item).kind).toBe('resource');
     }
+    // "The API does not return results for deleted resources": the knob makes listed items count as deleted since.
+    sandbox.setFaults({ deletedSinceListedRate: 1 });
+    const gone = await c.send(new BatchGetResourceConfigCommand({ resourceKeys: rows.map((r) => ({ resourceType: BUCKET, resourceId: String(r.resourceId) })) }));
+    expect(gone.baseConfigurationItems).toEqual([]);
+    expect(gone.unprocessedResourceKeys).toEqual([]);
   });
 
   it('BatchGet returns only the caller’s own resources in the request region and rejects more than 100 keys', async () => {

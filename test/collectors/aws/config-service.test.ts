@@ -11,7 +11,8 @@ import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
 import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
-import { Evaluation } from '../../../src/evaluate/evaluate.js';
+import { evaluate, Evaluation } from '../../../src/evaluate/evaluate.js';
+import type { Finding } from '../../../src/evaluate/assessment.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { expectedCount } from '../../../src/sandbox/estate/aws.js';
 import { startSandbox, type Faults, type Sandbox } from '../../../src/sandbox/server.js';
@@ -175,6 +176,26 @@ describe('AWS Config collector against the sandbox', () => {
     // Up to 100 keys a call, in each scope: at least one call, fewer than the buckets.
     expect(count(calls, batchGet)).toBeGreaterThan(0);
     expect(count(calls, batchGet)).toBeLessThan(buckets.length / 2);
+  });
+
+  it('leaves a bucket\'s supplementary controls unknown when neither its row nor BatchGet has its documents (deleted since listed)', async () => {
+    sandbox.setFaults({ supplementaryOmittedRate: 1, deletedSinceListedRate: 0.3, seed: 5 });
+    const { resources, run } = await collect(sandbox);
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    const buckets = resources.filter((r) => r.type === 'AWS::S3::Bucket');
+    const bare = buckets.filter((b) => b.withoutSupplementary === true);
+    expect(bare.length).toBeGreaterThan(0);
+    expect(bare.length).toBeLessThan(buckets.length);
+    expect(bare.every((b) => Object.keys(b.supplementary).length === 0)).toBe(true);
+    const { controls, catalog, attestations } = bundledMappings();
+    const assessment = evaluate(resources, run.coverage, controls, catalog, attestations, NOW);
+    const findingOf = (control: string, id: string): Finding | undefined => assessment.findings.find((f) => f.control === control && f.resourceId === id);
+    // Absent documents prove nothing: never "no encryption" or "no TLS-only policy", and never a pass.
+    for (const control of ['aws-s3-bucket-default-encryption', 'aws-s3-bucket-secure-transport', 'aws-s3-bucket-versioning']) {
+      for (const b of bare) expect(findingOf(control, b.id)?.status).toBe('unknown');
+    }
+    // The residency control reads only the region: still judged.
+    expect(bare.every((b) => findingOf('aws-data-stored-in-japan', b.id)?.status !== 'unknown')).toBe(true);
   });
 
   it('turns malformed rows into malformed resources, not a failed scan', async () => {
