@@ -116,9 +116,9 @@ export function byFamily(provider: 'aws' | 'azure' | 'gcp', callsByOperation: Re
 
 /**
  * The types AWS Config does not serve (kansa's pseudo-types, documented in the README), each read from its
- * service's own API, and `AWS::Logs::LogGroup`, whose retention a reader takes from CloudWatch Logs
- * DescribeLogGroups (the fewer calls of the two sources here: the sandbox's AWS Config estate holds
- * thousands of log-group items, its CloudWatch Logs a handful a region). Their rows are not Select's.
+ * service's own API, and `AWS::Logs::LogGroup`, which AWS Config does not record (its ResourceType enum and
+ * the advanced-query schema list only AWS::Logs::Destination): a reader takes retention from CloudWatch Logs
+ * DescribeLogGroups. Their rows are not Select's.
  */
 const AWS_DIRECT_TYPES: ReadonlySet<string> = new Set([
   'AWS::IAM::CredentialReportUser',
