@@ -12,7 +12,6 @@
  */
 import type { Control } from '../src/mappings/controls.js';
 import type { AwsEstateDescription } from '../src/sandbox/estate/aws.js';
-import { SELECT_OMITS_SUPPLEMENTARY } from '../src/sandbox/aws-config.js';
 import { sandboxTrails } from '../src/sandbox/estate/aws-cloudtrail.js';
 import { ROOT, sandboxIdentity } from '../src/sandbox/estate/aws-identity.js';
 import { sandboxMonitoring } from '../src/sandbox/estate/aws-monitoring.js';
@@ -26,8 +25,6 @@ import type { GcpEstate } from '../src/sandbox/estate/gcp.js';
 
 /** SelectResourceConfig `Limit`: "Valid Range: Minimum value of 0. Maximum value of 100" (AWS Config API reference). */
 export const AWS_SELECT_MAX_PAGE = 100;
-/** BatchGetResourceConfig `resourceKeys`: "Array Members: Minimum number of 1 item. Maximum number of 100 items" (AWS Config API reference). */
-export const AWS_BATCH_GET_MAX_KEYS = 100;
 /** Account ListRegions `MaxResults`: "Valid Range: Minimum value of 1. Maximum value of 50" (AWS Account Management API reference). */
 export const AWS_LIST_REGIONS_MAX_PAGE = 50;
 /** IAM ListVirtualMFADevices `MaxItems`: "Valid Range: Minimum value of 1. Maximum value of 1000" (IAM API reference). */
@@ -121,9 +118,9 @@ export function byFamily(provider: 'aws' | 'azure' | 'gcp', callsByOperation: Re
 
 /**
  * The types AWS Config does not serve (kansa's pseudo-types, documented in the README), each read from its
- * service's own API, and `AWS::Logs::LogGroup`, whose retention a reader takes from CloudWatch Logs
- * DescribeLogGroups (the fewer calls of the two sources here: the sandbox's AWS Config estate holds
- * thousands of log-group items, its CloudWatch Logs a handful a region). Their rows are not Select's.
+ * service's own API, and `AWS::Logs::LogGroup`, which AWS Config does not record (its ResourceType enum and
+ * the advanced-query schema list only AWS::Logs::Destination): a reader takes retention from CloudWatch Logs
+ * DescribeLogGroups. Their rows are not Select's.
  */
 const AWS_DIRECT_TYPES: ReadonlySet<string> = new Set([
   'AWS::IAM::CredentialReportUser',
@@ -147,11 +144,10 @@ const AWS_DIRECT_TYPES: ReadonlySet<string> = new Set([
  *   items (awsRegion `global`, IAM) are recorded in one region, here the estate's home region. One query can
  *   ask for every type at once (`resourceType IN (…)`, query-components), so a region needs ceil(rows ÷ 100)
  *   pages. The sandbox's recorders record every type in every region by default.
- * - AWS Config BatchGet: Select rows of the types whose `supplementaryConfiguration` the sandbox's Select
- *   leaves out (SELECT_OMITS_SUPPLEMENTARY, S3 buckets: its strictest reading of the resource schema) need
- *   BatchGetResourceConfig, ≤ 100 keys a call, in the bucket's region. (The project's real recording
- *   test/fixtures/aws/samples/custodian/select_s3_bucket_no_sse.json has them in the Select row: against
- *   that AWS this family's bound is 0; the bench note says which reading the figures take.)
+ * - AWS Config BatchGet: none. A Select row carries the whole supplementaryConfiguration (the real
+ *   recording test/fixtures/aws/samples/custodian/select_s3_bucket_no_sse.json: an S3 bucket's policy, ACL,
+ *   logging, versioning in the row), so no item needs fetching again; the family stays named so a call
+ *   to it shows as above its bound of 0.
  * - AWS Config recorders: DescribeConfigurationRecorders and …Status once per region: whether a region
  *   records a type (coverage: "not collected" is never "none there") and the recorder control's data.
  * - STS + account regions: GetCallerIdentity once per account (findings must name the account the
@@ -187,8 +183,6 @@ export function awsBound(estate: AwsEstateDescription, types: ReadonlySet<string
     regions.forEach((region, regionIndex) => {
       const scopes = estate.scopes.filter(inScope(region));
       if (configTypes.size > 0) add(parts, 'AWS Config Select', pages(scopes.reduce((n, s) => n + s.count, 0), AWS_SELECT_MAX_PAGE));
-      const batched = scopes.filter((s) => SELECT_OMITS_SUPPLEMENTARY.has(s.type)).reduce((n, s) => n + s.count, 0);
-      if (batched > 0) add(parts, 'AWS Config BatchGet', Math.ceil(batched / AWS_BATCH_GET_MAX_KEYS));
       const monitoring = sandboxMonitoring(accountIndex, account, region, region === estate.homeRegion);
       if (has('AWS::Logs::LogGroup')) add(parts, 'CloudWatch (Logs)', pages(monitoring.logGroups.length, AWS_LOGS_MAX_PAGE));
       if (has('AWS::Logs::MetricFilter')) add(parts, 'CloudWatch (Logs)', pages(monitoring.metricFilters.length, AWS_LOGS_MAX_PAGE));

@@ -1,7 +1,8 @@
 /**
  * AWS collector on AWS Config (`@aws-sdk/client-config-service`): per account, STS checks who answers
  * and Account ListRegions which regions are enabled; per account × region, the recorders say what is
- * recorded and advanced-query Select (BatchGet for types whose rows lack what controls read) fetches it.
+ * recorded and advanced-query Select fetches it (BatchGet only for a bucket row that came without its
+ * supplementary configuration).
  * Or one aggregator for a whole organization, its sources status saying which sources are current.
  * Every scope reports what it really covers and why not the rest. Pages stream into the evaluation.
  */
@@ -22,7 +23,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCollectorConfig } from './config.js';
 import { errorMessage } from '../../src/errors.js';
-import { GLOBAL_REGION, type CollectionScope, type CoverageGap } from '../../src/model/resource.js';
+import { GLOBAL_REGION, type CollectionScope, type CoverageGap, type Resource } from '../../src/model/resource.js';
 import { delay } from '../../src/util/delay.js';
 import { TokenBucket } from '../../src/util/rate-limit.js';
 import { Semaphore } from '../../src/util/semaphore.js';
@@ -62,11 +63,14 @@ const ROWS_BETWEEN_YIELDS = 5;
 const MAX_EXPRESSION_LENGTH = 4096;
 
 /**
- * Types whose Select rows do not carry what controls read: S3 bucket settings (encryption, policy,
- * logging, versioning, public access block, replication) live in supplementaryConfiguration, which
- * advanced queries do not return whole. For these, Select lists keys and BatchGet fetches the items.
+ * Types whose every item AWS Config records with a supplementaryConfiguration: an S3 bucket always carries
+ * its ACL, policy, logging and versioning documents, empty or not (aws-config-rdk example_ci/AWS_S3_Bucket.json;
+ * the recorded Select row cloud-custodian test_s3_metrics_user_dims, select_s3_bucket_no_sse.json here).
+ * Select returns that whole document in the row, so buckets need no other call. A row that comes without it
+ * would read as "no policy, no encryption": its item is fetched again with BatchGet, and when that has none
+ * either, the controls reading it are unknown (`withoutSupplementary`).
  */
-export const TYPES_NEEDING_BATCH_GET: ReadonlySet<string> = new Set(['AWS::S3::Bucket']);
+export const TYPES_WITH_SUPPLEMENTARY: ReadonlySet<string> = new Set(['AWS::S3::Bucket']);
 
 const SELECT_FIELDS = [
   'resourceId',
@@ -415,11 +419,11 @@ export class AwsConfigCollector implements Collector {
         let unreadable = 0;
         /** Types AWS Config answered with ResourceNotRecorded items: not covered here, whatever the recorders said. */
         const notRecorded = new Set<string>();
-        const emit = (item: unknown): void => {
+        const emit: Emit = (item, options) => {
           const outcome = normalizeConfigItem(item, context.now());
           if (outcome.kind === 'skipped' && outcome.notRecorded) notRecorded.add(outcome.notRecorded);
           if (outcome.kind !== 'resource') return;
-          const r = outcome.resource;
+          const r = withSupplementaryFlag(outcome.resource, options);
           // Not even a type: the row cannot be attributed to any control.
           if (r.type === '') {
             unreadable++;
@@ -510,7 +514,7 @@ export class AwsConfigCollector implements Collector {
     };
     /** account|region → types the aggregator answered with ResourceNotRecorded items (not covered there). */
     const notRecordedAt = new Map<string, Set<string>>();
-    const emit = (item: unknown): void => {
+    const emit: Emit = (item, options) => {
       const outcome = normalizeConfigItem(item, context.now());
       if (outcome.kind === 'skipped' && outcome.notRecorded) {
         const at = item as { accountId?: unknown; awsRegion?: unknown };
@@ -518,7 +522,7 @@ export class AwsConfigCollector implements Collector {
         notRecordedAt.set(key, (notRecordedAt.get(key) ?? new Set()).add(outcome.notRecorded));
       }
       if (outcome.kind !== 'resource') return;
-      const r = outcome.resource;
+      const r = withSupplementaryFlag(outcome.resource, options);
       if (r.type === '') {
         unattributed++;
         return;
@@ -626,50 +630,46 @@ export class AwsConfigCollector implements Collector {
     };
   }
 
-  /** Runs the Select queries (and BatchGets) for the given types, emitting every item. */
+  /**
+   * Runs the Select queries for the given types, emitting every item. A row of TYPES_WITH_SUPPLEMENTARY without
+   * its supplementary configuration is fetched again with BatchGet (≤ 100 keys a call).
+   */
   private async selectAll(
     context: CollectContext,
     limit: Limiter,
     types: readonly string[],
-    emit: (item: unknown) => void,
+    emit: Emit,
     api: SelectApi,
     /** A row that is not JSON: counted as unreadable in its scope, never a resource. */
     onUnreadable: (text: string) => void,
   ): Promise<void> {
-    const direct = types.filter((t) => !TYPES_NEEDING_BATCH_GET.has(t));
-    const viaBatch = types.filter((t) => TYPES_NEEDING_BATCH_GET.has(t));
-    const jobs: Promise<void>[] = [];
-    for (const group of typeGroups(direct, SELECT_FIELDS)) {
-      jobs.push(this.pages(context, limit, api.selectOperation, `SELECT ${SELECT_FIELDS} WHERE ${typeCondition(group)}`, api.select, (row) => emit(row), onUnreadable));
-    }
-    for (const type of viaBatch) {
-      jobs.push(
-        (async () => {
-          let keys: BatchKey[] = [];
-          const flush = async (): Promise<void> => {
-            const chunk = keys;
-            keys = [];
-            const result = await this.call(context, limit, api.batchOperation, () => api.batchGet(chunk));
-            for (const item of result.items) emit(item);
-            if (result.unprocessed > 0) throw new ScopeFailure({ code: 'Unprocessed', message: `${result.unprocessed} ${type} items left unprocessed by ${api.batchOperation}`, retryable: false });
-          };
-          await this.pages(context, limit, api.selectOperation, `SELECT resourceId, resourceType, accountId, awsRegion WHERE ${typeCondition([type])}`, api.select, async (row) => {
-            const key = row as Partial<BatchKey>;
-            if (typeof key.resourceId !== 'string') {
-              emit(row); // a typed row without an id: a malformed resource, unknown for its controls
-              return;
-            }
-            keys.push({ resourceId: key.resourceId, resourceType: key.resourceType ?? type, accountId: key.accountId ?? '', awsRegion: key.awsRegion ?? '' });
-            if (keys.length === BATCH_GET_SIZE) await flush();
-          }, onUnreadable);
-          if (keys.length > 0) await flush();
-        })(),
-      );
-    }
+    let incomplete: { readonly key: BatchKey; readonly row: unknown }[] = [];
+    const refetch = async (): Promise<void> => {
+      const chunk = incomplete;
+      incomplete = [];
+      if (chunk.length === 0) return;
+      const result = await this.call(context, limit, api.batchOperation, () => api.batchGet(chunk.map((c) => c.key)));
+      if (result.unprocessed > 0) throw new ScopeFailure({ code: 'Unprocessed', message: `${result.unprocessed} items left unprocessed by ${api.batchOperation}`, retryable: false });
+      const fetched = new Map(result.items.map((item) => [`${item.resourceType ?? ''}|${item.resourceId ?? ''}|${item.accountId ?? ''}|${item.awsRegion ?? ''}`, item]));
+      for (const { key, row } of chunk) {
+        // BatchGet answers nothing for a resource deleted since the Select: the row is all there is.
+        const item = fetched.get(`${key.resourceType}|${key.resourceId}|${key.accountId}|${key.awsRegion}`);
+        emit(item ?? row, { withoutSupplementary: item === undefined || !hasSupplementary(item) });
+      }
+    };
+    const jobs = typeGroups(types, SELECT_FIELDS).map((group) =>
+      this.pages(context, limit, api.selectOperation, `SELECT ${SELECT_FIELDS} WHERE ${typeCondition(group)}`, api.select, async (row) => {
+        const key = incompleteRow(row);
+        if (key === undefined) return emit(row);
+        incomplete.push({ key, row });
+        if (incomplete.length === BATCH_GET_SIZE) await refetch();
+      }, onUnreadable),
+    );
     // Let every job finish before reporting the first failure: their resources are still evidence.
     const results = await Promise.allSettled(jobs);
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
+    await refetch();
   }
 
   private async pages(
@@ -752,6 +752,27 @@ interface BatchKey {
   readonly resourceType: string;
   readonly accountId: string;
   readonly awsRegion: string;
+}
+
+/** Hands one Select row or BatchGet item to the scope; `withoutSupplementary`: its supplementary documents are missing. */
+type Emit = (item: unknown, options?: { readonly withoutSupplementary: boolean }) => void;
+
+function withSupplementaryFlag(resource: Resource, options: { readonly withoutSupplementary: boolean } | undefined): Resource {
+  return options?.withoutSupplementary ? { ...resource, withoutSupplementary: true } : resource;
+}
+
+/** A row or item carries supplementaryConfiguration (an object in Select rows, a map of JSON strings in BatchGet items). */
+function hasSupplementary(item: object): boolean {
+  const value = (item as { supplementaryConfiguration?: unknown }).supplementaryConfiguration;
+  return (typeof value === 'object' && value !== null && !Array.isArray(value)) || typeof value === 'string';
+}
+
+/** The BatchGet key of a row of TYPES_WITH_SUPPLEMENTARY that came without its supplementary configuration. */
+function incompleteRow(row: unknown): BatchKey | undefined {
+  if (typeof row !== 'object' || row === null || Array.isArray(row)) return undefined;
+  const r = row as Partial<Record<keyof BatchKey, unknown>>;
+  if (typeof r.resourceType !== 'string' || !TYPES_WITH_SUPPLEMENTARY.has(r.resourceType) || typeof r.resourceId !== 'string' || hasSupplementary(row)) return undefined;
+  return { resourceId: r.resourceId, resourceType: r.resourceType, accountId: typeof r.accountId === 'string' ? r.accountId : '', awsRegion: typeof r.awsRegion === 'string' ? r.awsRegion : '' };
 }
 
 /**

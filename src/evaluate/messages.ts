@@ -78,8 +78,8 @@ export const findingText = {
     en: `${count} items in this account could not be read even to their type; the one this check needs may be among them`,
   }),
   supplementaryOmitted: (type: string): Bilingual => ({
-    ja: `この入力の ${type} には補足構成（supplementaryConfiguration）が含まれていないため判定できません（Select の結果には含まれません。構成スナップショットか BatchGetResourceConfig の結果を入力してください）`,
-    en: `this input's ${type} items carry no supplementary configuration (Select results omit it; use a configuration snapshot or BatchGetResourceConfig items)`,
+    ja: `この ${type} の項目には補足構成（supplementaryConfiguration）が揃っていないため判定できません（Select のエクスポートは問い合わせで選んだ部分しか含みません。構成スナップショットか BatchGetResourceConfig の結果を入力してください）`,
+    en: `these ${type} items carry no complete supplementary configuration (a Select export holds only the parts its query named; use a configuration snapshot or BatchGetResourceConfig items)`,
   }),
   stale: (lastSuccessAt: string, error: string): Bilingual => ({
     ja: `データが古いため判定できません（最後に収集に成功したのは ${lastSuccessAt}、${error}）`,

@@ -8,7 +8,7 @@
  *   `GetResourceConfigHistory` `configurationItems` without the snapshot's own fields), or one change notification.
  * - `jsonl`: one configuration item per line.
  * Lists and Select results cover only the types they contain; Select rows never vouch for supplementary
- * configuration. Every scope is dated by the capture times the file carries, never by when it was read.
+ * configuration (the query may have named only part of it). Every scope is dated by the capture times the file carries, never by when it was read.
  */
 import { basename } from 'node:path';
 import { normalizeConfigItem } from '../../collectors/aws/normalize.js';
@@ -189,7 +189,8 @@ export class AwsInputs implements ProviderInputs {
       cover.unreadable(r.account || undefined, r.region);
       return;
     }
-    // Select rows carry only the fields the query named, and never vouch for supplementary configuration.
+    // Select rows carry only the fields the query named (`supplementaryConfiguration.BucketPolicy` alone leaves the
+    // encryption out), so an exported row never vouches for supplementary configuration.
     const withoutSupplementary = plan.rows === true || (!isObject(raw.supplementaryConfiguration) && typeof raw.supplementaryConfiguration !== 'string');
     cover.item(r.account, r.region, r.type, capturedAt, { withoutSupplementary });
     // Controls that read supplementary documents are unknown for it: an absent document proves nothing here.

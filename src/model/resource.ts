@@ -26,7 +26,8 @@ export interface Resource {
   /** Set when the payload could not be normalized: every control over it yields `unknown`. */
   readonly malformed?: string;
   /**
-   * Set when the source omits the side documents (AWS Select results carry no supplementaryConfiguration):
+   * Set when the item comes without its side documents (an offline AWS Select export, whose query may name only
+   * part of supplementaryConfiguration; a live bucket row without it that BatchGet could not supply):
    * controls that read `supplementary` are `unknown` for it, since an absent document proves nothing.
    */
   readonly withoutSupplementary?: true;

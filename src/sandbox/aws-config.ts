@@ -29,14 +29,22 @@ export const SELECT_DEFAULT_PAGE_SIZE = 25;
 export const BATCH_GET_MAX_KEYS = 100;
 
 /**
- * Types whose `supplementaryConfiguration` Select does not return (the key is absent from the row).
- * AWS Config's advanced query indexes only some supplementary properties (for S3 buckets the
- * aws-config-resource-schema lists encryption, versioning, logging, public access block and replication
- * but neither BucketPolicy nor AccessControlList), and what a Select row carries for them has changed
- * over time. The sandbox takes the strictest reading: a collector must fetch S3 buckets' supplementary
- * configuration (notably the bucket policy) with BatchGetResourceConfig, which returns it in full.
+ * An S3 bucket's Select row as recorded from AWS (cloud-custodian tests/data/placebo/test_s3_metrics_user_dims/
+ * config.SelectResourceConfig_1.json, here test/fixtures/aws/samples/custodian/select_s3_bucket_no_sse.json):
+ * `SELECT …, supplementaryConfiguration` returns the whole supplementary configuration, keys the advanced-query
+ * schema does not index included (BucketPolicy, AccessControlList, BucketNotificationConfiguration), each value
+ * a JSON object (AccessControlList stays the JSON string AWS Config stores), and properties whose value is null
+ * left out: the row has `BucketLoggingConfiguration: {}` and `owner: {id}` where the recorded item
+ * (aws-config-rdk example_ci/AWS_S3_Bucket.json) has `{destinationBucketName: null, logFilePrefix: null}` and
+ * `owner: {displayName: null, id}`. No Select row in the ~35 Custodian recordings holds a JSON null.
  */
-export const SELECT_OMITS_SUPPLEMENTARY: ReadonlySet<string> = new Set([S3_BUCKET]);
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  const out: Json = {};
+  for (const [key, entry] of Object.entries(value)) if (entry !== null) out[key] = withoutNulls(entry);
+  return out;
+}
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -240,14 +248,16 @@ export class AwsConfigHandler implements ProviderHandler {
 
   private selectRow(item: AwsConfigItem, fields: readonly SelectableField[]): string {
     const malformed = this.faults.malformed(itemKey(item));
+    // Only the S3 row is recorded in full (see withoutNulls); other types keep the estate's item as it is.
+    const bucket = item.resourceType === S3_BUCKET;
     const row: Json = {};
     for (const field of fields) {
       switch (field) {
         case 'configuration':
-          row.configuration = malformed === 'notJson' ? 'Internal error: configuration could not be serialized' : item.configuration;
+          row.configuration = malformed === 'notJson' ? 'Internal error: configuration could not be serialized' : bucket ? withoutNulls(item.configuration) : item.configuration;
           break;
         case 'supplementaryConfiguration':
-          if (!SELECT_OMITS_SUPPLEMENTARY.has(item.resourceType)) row.supplementaryConfiguration = item.supplementaryConfiguration;
+          if (!(bucket && this.faults.supplementaryOmitted(itemKey(item)))) row.supplementaryConfiguration = bucket ? withoutNulls(item.supplementaryConfiguration) : item.supplementaryConfiguration;
           break;
         case 'tags':
           row.tags = Object.entries(item.tags).map(([key, value]) => ({ key, value, tag: `${key}=${value}` }));
@@ -308,6 +318,8 @@ export class AwsConfigHandler implements ProviderHandler {
       const visible = found.scope.region === caller.region || (found.scope.region === AWS_GLOBAL_REGION && caller.region === this.estate.homeRegion);
       if (!visible) continue;
       const item = this.estate.item(found.scope, found.k);
+      // "The API does not return results for deleted resources" (API reference).
+      if (this.faults.deletedSinceListed(itemKey(item))) continue;
       items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
     }
     return JSON.stringify({ baseConfigurationItems: items, unprocessedResourceKeys: [] });
@@ -334,7 +346,7 @@ export class AwsConfigHandler implements ProviderHandler {
       const held = found && recording.hasRecorder(found.scope.region === AWS_GLOBAL_REGION ? this.estate.homeRegion : found.scope.region) && !recording.sourceFailed(found.scope.account, found.scope.region);
       if (found && held && found.scope.account === id.SourceAccountId && found.scope.region === id.SourceRegion) {
         const item = this.estate.item(found.scope, found.k);
-        items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
+        if (!this.faults.deletedSinceListed(itemKey(item))) items.push(recording.records(found.scope.region, found.scope.type) ? this.baseItem(item) : notRecordedItem(item));
       }
     }
     return JSON.stringify({ BaseConfigurationItems: items, UnprocessedResourceIdentifiers: [] });

@@ -20,6 +20,17 @@ export interface Faults {
   readonly accessDeniedAccounts?: readonly string[];
   /** 0..1: share of result items whose payload is broken. Deterministic per item, not per request. */
   readonly malformedRate?: number;
+  /**
+   * 0..1: share of AWS Config Select rows of S3 buckets served without `supplementaryConfiguration` although
+   * the query selected it. No recording shows AWS doing so (select_s3_bucket_no_sse.json has it whole); it is
+   * the case a collector must not read as "no policy, no encryption". Deterministic per item.
+   */
+  readonly supplementaryOmittedRate?: number;
+  /**
+   * 0..1: share of AWS Config items BatchGet answers nothing for, as for a resource deleted after a Select listed
+   * it (BatchGetResourceConfig API reference: "The API does not return results for deleted resources").
+   */
+  readonly deletedSinceListedRate?: number;
   /** 0..1: share of successful responses whose body is cut off mid-JSON (Content-Length matches the cut). */
   readonly truncatedPageRate?: number;
   /** Shifts the `Date` response header. */
@@ -60,6 +71,8 @@ export function validateFaults(faults: Faults): Faults {
   checkRate('serverErrorRate', faults.serverErrorRate);
   checkRate('malformedRate', faults.malformedRate);
   checkRate('truncatedPageRate', faults.truncatedPageRate);
+  checkRate('supplementaryOmittedRate', faults.supplementaryOmittedRate);
+  checkRate('deletedSinceListedRate', faults.deletedSinceListedRate);
   checkNonNegative('latencyMs', faults.latencyMs);
   checkNonNegative('throttleRetryAfterSeconds', faults.throttleRetryAfterSeconds);
   if (faults.ratePerSecond !== undefined && !(Number.isFinite(faults.ratePerSecond) && faults.ratePerSecond > 0)) {
@@ -132,6 +145,18 @@ export class FaultInjector {
     const rate = this.faults.malformedRate;
     if (!rate || unitHash(this.seed, 'malformed', itemKey) >= rate) return undefined;
     return unitHash(this.seed, 'malformed-kind', itemKey) < 0.5 ? 'truncated' : 'notJson';
+  }
+
+  /** Whether the Select row of the item with this stable key leaves out its supplementary configuration. */
+  supplementaryOmitted(itemKey: string): boolean {
+    const rate = this.faults.supplementaryOmittedRate;
+    return rate !== undefined && rate > 0 && unitHash(this.seed, 'supplementary-omitted', itemKey) < rate;
+  }
+
+  /** Whether the item with this stable key counts as deleted since it was listed: BatchGet answers nothing for it. */
+  deletedSinceListed(itemKey: string): boolean {
+    const rate = this.faults.deletedSinceListedRate;
+    return rate !== undefined && rate > 0 && unitHash(this.seed, 'deleted-since-listed', itemKey) < rate;
   }
 
   /** The server's clock as responses report it. */

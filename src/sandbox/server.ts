@@ -37,7 +37,7 @@ export type { AwsEstateOptions, AwsEstateDescription, AwsScopeCount } from './es
 export type { AwsRecordingOptions } from './estate/aws-recording.js';
 export { AWS_GLOBAL_TYPES, SANDBOX_ROLE_NAME, sandboxRoleArn } from './estate/aws-recording.js';
 export { describeEstate, expectedCount, minimumCalls, AWS_RESOURCE_TYPES } from './estate/aws.js';
-export { SELECT_MAX_PAGE_SIZE, SELECT_DEFAULT_PAGE_SIZE, BATCH_GET_MAX_KEYS, SELECT_OMITS_SUPPLEMENTARY } from './aws-config.js';
+export { SELECT_MAX_PAGE_SIZE, SELECT_DEFAULT_PAGE_SIZE, BATCH_GET_MAX_KEYS } from './aws-config.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 

@@ -58,8 +58,7 @@ describe('AWS lower bound', () => {
       // A0 Tokyo: 150 + 30 (IAM, recorded in the home region) + 120 = 300 rows → 3 pages; A0 Virginia empty → 1;
       // A1 Tokyo empty → 1; A1 Virginia 100 → 1. The 500 log-group items are not Select's.
       'AWS Config Select': 6,
-      // S3 rows lack supplementaryConfiguration in the sandbox's Select: ≤ 100 keys a call, per region: 120 → 2, 100 → 1.
-      'AWS Config BatchGet': 3,
+      // No BatchGet: Select rows carry S3 buckets' supplementary configuration (select_s3_bucket_no_sse.json).
       // DescribeConfigurationRecorders and …Status, per account × region.
       'AWS Config recorders': 8,
       // GetCallerIdentity + one ListRegions page (2 regions ≤ 50), per account.
@@ -80,7 +79,7 @@ describe('AWS lower bound', () => {
       // account × region: 3 functions → 1 + 3.
       'Lambda function URLs': 57 + 3 * 4,
     });
-    expect(b.total).toBe(66 + 69);
+    expect(b.total).toBe(63 + 69);
   });
 
   it('counts only the families the needed types read through', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import { AWS_PERMISSIONS } from '../../collectors/aws/permissions.js';
-import { AwsConfigCollector, TYPES_NEEDING_BATCH_GET } from '../../collectors/aws/config-service.js';
+import { AwsConfigCollector, TYPES_WITH_SUPPLEMENTARY } from '../../collectors/aws/config-service.js';
 import { sandboxAwsClients } from '../../collectors/aws/sandbox-clients.js';
 import { main, type Io } from '../../src/cli/main.js';
 import { awsCollectorSchema } from '../../collectors/aws/config.js';
@@ -102,7 +102,7 @@ describe('declarations follow the code', () => {
     for (const operation of ['BatchGetResourceConfig', 'BatchGetAggregateResourceConfig']) {
       const pattern = new RegExp(AWS_PERMISSIONS.operations.find((o) => o.operation === operation)!.forTypesMatching!);
       const types = [...Evaluation.typesNeeded(bundledMappings().controls)].filter((t) => t.startsWith('AWS::'));
-      expect(types.filter((t) => pattern.test(t)).sort()).toEqual([...TYPES_NEEDING_BATCH_GET].filter((t) => types.includes(t)).sort());
+      expect(types.filter((t) => pattern.test(t)).sort()).toEqual([...TYPES_WITH_SUPPLEMENTARY].filter((t) => types.includes(t)).sort());
     }
   });
 

@@ -69,7 +69,6 @@ export interface AwsTypeSpec {
 export const EC2_SECURITY_GROUP = 'AWS::EC2::SecurityGroup';
 export const EC2_VOLUME = 'AWS::EC2::Volume';
 export const S3_BUCKET = 'AWS::S3::Bucket';
-export const LOGS_LOG_GROUP = 'AWS::Logs::LogGroup';
 export const KMS_KEY = 'AWS::KMS::Key';
 export const RDS_DB_INSTANCE = 'AWS::RDS::DBInstance';
 export const CLOUDTRAIL_TRAIL = 'AWS::CloudTrail::Trail';
@@ -463,48 +462,6 @@ const bucket: AwsTypeSpec = {
       tags: baseTags(rng, id),
       configuration: { name: id, owner: { displayName: null, id: ownerId }, creationDate: iso(ctx.createdMs) },
       supplementary,
-    };
-  },
-};
-
-// ---------------------------------------------------------------- CloudWatch Logs log group
-
-const logGroup: AwsTypeSpec = {
-  type: LOGS_LOG_GROUP,
-  weight: 14,
-  fixed: () => 0,
-  formatId: (token, rng) =>
-    `${rng.pick(['/aws/lambda/', '/ecs/', '/aws/rds/instance/', '/app/', '/aws/vpc/flowlogs/'] as const)}${rng.pick(SYSTEMS)}-${token}`,
-  tokenOf: trailingToken,
-  generate(ctx) {
-    const { rng, account, region, id } = ctx;
-    const retention = rng.weighted([
-      [undefined, 25],
-      [7, 5],
-      [30, 10],
-      [90, 15],
-      [365, 15],
-      [400, 10],
-      [731, 8],
-      [1827, 7],
-      [3653, 5],
-    ] as const);
-    const configuration: Record<string, unknown> = {
-      logGroupName: id,
-      creationTime: ctx.createdMs,
-      metricFilterCount: rng.int(0, 3),
-      arn: `arn:aws:logs:${region}:${account}:log-group:${id}:*`,
-      storedBytes: rng.int(0, 5_000_000_000),
-    };
-    if (retention !== undefined) configuration.retentionInDays = retention;
-    if (rng.chance(0.3)) configuration.kmsKeyId = kmsKeyArn(region, account, rng);
-    return {
-      name: id,
-      arn: `arn:aws:logs:${region}:${account}:log-group:${id}`,
-      availabilityZone: NOT_APPLICABLE,
-      tags: rng.chance(0.5) ? baseTags(rng, id) : {},
-      configuration,
-      supplementary: {},
     };
   },
 };
@@ -1662,7 +1619,6 @@ export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   securityGroup,
   volume,
   bucket,
-  logGroup,
   kmsKey,
   rdsInstance,
   trail,

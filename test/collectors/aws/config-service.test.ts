@@ -11,7 +11,8 @@ import { MONITORING_TYPES } from '../../../collectors/aws/monitoring-types.js';
 import { REGIONAL_DIRECT_TYPES } from '../../../collectors/aws/regional-types.js';
 import { sandboxAwsClients } from '../../../collectors/aws/sandbox-clients.js';
 import { awsCollectorSchema } from '../../../collectors/aws/config.js';
-import { Evaluation } from '../../../src/evaluate/evaluate.js';
+import { evaluate, Evaluation } from '../../../src/evaluate/evaluate.js';
+import type { Finding } from '../../../src/evaluate/assessment.js';
 import type { Resource } from '../../../src/model/resource.js';
 import { expectedCount } from '../../../src/sandbox/estate/aws.js';
 import { startSandbox, type Faults, type Sandbox } from '../../../src/sandbox/server.js';
@@ -85,10 +86,12 @@ describe('AWS Config collector against the sandbox', () => {
     expect(run.coverage).toHaveLength(sandbox.aws.accounts.length * sandbox.aws.regions.length);
     expect(run.accounts.map((a) => a.ok)).toEqual(sandbox.aws.accounts.map(() => true));
     expect(resources.filter((r) => r.malformed !== undefined)).toEqual([]);
-    // S3 buckets come through BatchGet, with their supplementary configuration parsed
-    expect(count(calls, 'BatchGetResourceConfig 200')).toBeGreaterThan(0);
-    const bucket = resources.find((r) => r.type === 'AWS::S3::Bucket');
-    expect(bucket?.supplementary).toHaveProperty('ServerSideEncryptionConfiguration');
+    // S3 buckets come with their supplementary configuration in the Select row: no BatchGet.
+    expect(count(calls, 'BatchGet')).toBe(0);
+    const buckets = resources.filter((r) => r.type === 'AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThan(0);
+    expect(buckets.every((b) => 'BucketPolicy' in b.supplementary && 'BucketVersioningConfiguration' in b.supplementary && b.withoutSupplementary === undefined)).toBe(true);
+    expect(buckets.some((b) => 'ServerSideEncryptionConfiguration' in b.supplementary)).toBe(true);
     expect(sandbox.writeOperations()).toEqual([]);
     // only the types controls read were asked for
     expect(new Set(resources.map((r) => r.type)).size).toBeLessThanOrEqual(TYPES.length);
@@ -103,7 +106,7 @@ describe('AWS Config collector against the sandbox', () => {
     expect(run.coverage.every((s) => s.gaps?.[0]?.types.join() === 'AWS::Config::ConfigurationRecorder')).toBe(true);
     expect(new Set(run.coverage.map((s) => `${s.account}|${s.region}`))).toEqual(new Set(sandbox.aws.accounts.flatMap((a) => sandbox.aws.regions.map((r) => `${a}|${r}`))));
     expect(count(calls, 'SelectAggregateResourceConfig 200')).toBeGreaterThan(0);
-    expect(count(calls, 'BatchGetAggregateResourceConfig 200')).toBeGreaterThan(0);
+    expect(count(calls, 'BatchGet')).toBe(0);
     expect(count(calls, 'SelectResourceConfig')).toBe(0);
     expect(new Set(run.coverage.map((s) => s.account))).toEqual(new Set(sandbox.aws.accounts));
     expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
@@ -151,8 +154,48 @@ describe('AWS Config collector against the sandbox', () => {
     expect(run.accounts.find((a) => a.account === denied)).toMatchObject({ ok: false, error: expect.stringContaining('AccessDeniedException') as unknown });
     expect(resources.some((r) => r.account === denied)).toBe(false);
     expect(resources.length).toBe(expected() - expectedCount(sandbox.aws.estate, { types: TYPES, account: denied }) - sandbox.aws.regions.length);
-    // a permission error is not retried: per region, one Select for most types and one key Select for S3, each tried once
-    expect(count(calls, 'SelectResourceConfig AccessDeniedException')).toBe(sandbox.aws.regions.length * 2);
+    // a permission error is not retried: per region, one Select for every type, tried once
+    expect(count(calls, 'SelectResourceConfig AccessDeniedException')).toBe(sandbox.aws.regions.length);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['an account', {}, 'BatchGetResourceConfig 200'],
+    ['an aggregator', { aggregator: { name: 'kansa-sandbox-org', region: 'ap-northeast-1' } }, 'BatchGetAggregateResourceConfig 200'],
+  ])('fetches again with BatchGet the bucket rows that come without their supplementary configuration (through %s)', async (_what, config, batchGet) => {
+    const direct = await collect(sandbox, config.aggregator ? { accounts: [], ...config } : config);
+    sandbox.setFaults({ supplementaryOmittedRate: 0.5, seed: 4 });
+    const { resources, run, calls } = await collect(sandbox, config.aggregator ? { accounts: [], ...config } : config);
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    const buckets = resources.filter((r) => r.type === 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(direct.resources.filter((r) => r.type === 'AWS::S3::Bucket').length);
+    // Every bucket has its documents, read from the BatchGet item (JSON strings) where the row had none.
+    expect(buckets.every((b) => 'BucketPolicy' in b.supplementary && b.withoutSupplementary === undefined)).toBe(true);
+    const byId = new Map(direct.resources.map((r) => [`${r.account}|${r.id}`, r]));
+    const sse = (r: Resource | undefined): unknown => (r?.supplementary.ServerSideEncryptionConfiguration as { rules?: { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }[] } | undefined)?.rules?.[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm;
+    for (const b of buckets) expect(sse(b)).toEqual(sse(byId.get(`${b.account}|${b.id}`)));
+    // Up to 100 keys a call, in each scope: at least one call, fewer than the buckets.
+    expect(count(calls, batchGet)).toBeGreaterThan(0);
+    expect(count(calls, batchGet)).toBeLessThan(buckets.length / 2);
+  });
+
+  it('leaves a bucket\'s supplementary controls unknown when neither its row nor BatchGet has its documents (deleted since listed)', async () => {
+    sandbox.setFaults({ supplementaryOmittedRate: 1, deletedSinceListedRate: 0.3, seed: 5 });
+    const { resources, run } = await collect(sandbox);
+    expect(run.coverage.every((s) => s.outcome.status === 'ok')).toBe(true);
+    const buckets = resources.filter((r) => r.type === 'AWS::S3::Bucket');
+    const bare = buckets.filter((b) => b.withoutSupplementary === true);
+    expect(bare.length).toBeGreaterThan(0);
+    expect(bare.length).toBeLessThan(buckets.length);
+    expect(bare.every((b) => Object.keys(b.supplementary).length === 0)).toBe(true);
+    const { controls, catalog, attestations } = bundledMappings();
+    const assessment = evaluate(resources, run.coverage, controls, catalog, attestations, NOW);
+    const findingOf = (control: string, id: string): Finding | undefined => assessment.findings.find((f) => f.control === control && f.resourceId === id);
+    // Absent documents prove nothing: never "no encryption" or "no TLS-only policy", and never a pass.
+    for (const control of ['aws-s3-bucket-default-encryption', 'aws-s3-bucket-secure-transport', 'aws-s3-bucket-versioning']) {
+      for (const b of bare) expect(findingOf(control, b.id)?.status).toBe('unknown');
+    }
+    // The residency control reads only the region: still judged.
+    expect(bare.every((b) => findingOf('aws-data-stored-in-japan', b.id)?.status !== 'unknown')).toBe(true);
   });
 
   it('turns malformed rows into malformed resources, not a failed scan', async () => {
