@@ -1,5 +1,6 @@
 /** Availability and backup (mappings/controls/aws/resilience.yaml). */
 import { assess, configItem, findingsOf, reasonsJaOf } from '../../support/evaluate.js';
+import { normalizeConfigItem } from '../../../collectors/aws/normalize.js';
 import type { CollectionScope } from '../../../src/model/resource.js';
 import { ACCOUNT, collected, collectionFailed, rdkItem, selectRows } from '../../fixtures/aws/samples.js';
 
@@ -258,10 +259,13 @@ describe('aws-data-store-recent-backup (recovery points as context)', () => {
     };
     // Only a stale recovery point is visible: without coverage it proves neither way.
     const items = [volume('vol-0c1'), recoveryPoint(volumeArn('vol-0c1'), 'EBS', { CreationDate: '2026-10-01T00:00:00.000Z' }), volume('vol-0c2')];
-    const f = findingsOf(assess(items, [notRecorded]), control);
+    // Recorded in another Region of the account, not in the store's: the store's own Region decides.
+    const f = findingsOf(assess(items, [notRecorded, collected('ap-northeast-3')]), control);
     expect(f['vol-0c1']?.status).toBe('unknown');
     expect(f['vol-0c2']?.status).toBe('unknown');
-    expect(f['vol-0c2']?.reason).toContain('AWS::Backup::RecoveryPoint');
+    expect(f['vol-0c2']?.reason).toBe('the AWS::Backup::RecoveryPoint this check reads is not covered: AWS Config does not record AWS::Backup::RecoveryPoint in ap-northeast-1');
+    // Recorded nowhere in the account.
+    expect(findingsOf(assess(items, [notRecorded]), control)['vol-0c2']?.status).toBe('unknown');
     // A region whose collection failed may hold the store's recovery points (copies keep the source's ARN).
     expect(findingsOf(assess(items, [collected(), collectionFailed('ap-northeast-3')]), control)['vol-0c2']?.status).toBe('unknown');
   });
@@ -284,5 +288,21 @@ describe('aws-data-store-recent-backup (recovery points as context)', () => {
     expect(orphan['vol-0e1']).toEqual({ status: 'unknown', reason: "cannot evaluate: a recovery point of this account has no ResourceArn recorded: it may be this resource's" });
     // A recent recovery point of the store itself still decides.
     expect(findingsOf(assess([volume('vol-0e2'), recoveryPoint(volumeArn('vol-0e2'), 'EBS', {}), recoveryPoint(undefined, 'EBS', {})]), control)['vol-0e2']).toEqual({ status: 'pass' });
+  });
+});
+
+describe('normalizing an AWS Backup recovery point item', () => {
+  const configuration = (creationDate: unknown, observedAt?: Date): Record<string, unknown> => {
+    const item = configItem({ type: 'AWS::Backup::RecoveryPoint', id: 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0f00d', configuration: { Status: 'COMPLETED', CreationDate: creationDate } });
+    const outcome = normalizeConfigItem(item, observedAt);
+    return outcome.kind === 'resource' ? outcome.resource.configuration : {};
+  };
+
+  it('counts the age in whole hours from the reading time (not the capture time), and adds nothing without one', () => {
+    expect(configuration('2026-10-31T17:04:12.000Z', new Date('2026-11-01T00:00:00Z'))).toMatchObject({ creationDateAgeHours: 6, creationDateAgeAsOf: '2026-11-01T00:00:00.000Z' });
+    // Epoch seconds, the Backup API's own form of the date, read alike.
+    expect(configuration(Date.parse('2026-10-29T00:00:00Z') / 1000, new Date('2026-11-01T00:00:00Z')).creationDateAgeHours).toBe(72);
+    expect(configuration('2026-10-31T17:04:12.000Z')).not.toHaveProperty('creationDateAgeHours');
+    expect(configuration('not a date', new Date('2026-11-01T00:00:00Z'))).not.toHaveProperty('creationDateAgeHours');
   });
 });
