@@ -183,6 +183,18 @@ const typeNormalizers: Readonly<Record<string, (documents: Documents, observedAt
       supplementary,
     };
   },
+  // A recovery point's age decides whether a data store was backed up recently (control aws-data-store-recent-backup).
+  // Like a certificate's days left, it is counted from when the item was read: an old item of a recovery point
+  // keeps its CreationDate (awslabs/aws-config-resource-schema AWS::Backup::RecoveryPoint: configuration.CreationDate,
+  // a date; Backup API DescribeRecoveryPoint: epoch seconds).
+  'AWS::Backup::RecoveryPoint': ({ configuration: c, supplementary }, observedAt) => {
+    const created = dateMs(c.CreationDate);
+    if (created === undefined || observedAt === undefined) return { configuration: c, supplementary };
+    return {
+      configuration: { ...c, creationDateAgeHours: Math.floor((observedAt.getTime() - created) / 3_600_000), creationDateAgeAsOf: observedAt.toISOString() },
+      supplementary,
+    };
+  },
 };
 
 /** An AWS Config date: an ISO 8601 string, or epoch seconds or milliseconds. */
@@ -338,7 +350,7 @@ function asList(value: unknown): unknown[] {
 
 /**
  * `observedAt`: when the item was read (collection or file-reading time); types whose verdict depends on time
- * (certificate expiry) get their ages counted from it, and stay without them (unknown) when it is not given.
+ * (certificate expiry, recovery point age) get their ages counted from it, and stay without them (unknown) when it is not given.
  */
 export function normalizeConfigItem(item: unknown, observedAt?: Date): NormalizeOutcome {
   if (!isObject(item)) {

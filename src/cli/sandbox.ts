@@ -38,7 +38,8 @@ export async function withSandbox(config: AgentConfig, options: SandboxRunOption
   const sandbox = await startSandbox({
     host: '127.0.0.1',
     port: 0,
-    aws: { resources: options.resources, ...options.aws },
+    // Recovery points are dated back from now (the demo's now when it runs), so the scan sees recent backups.
+    aws: { resources: options.resources, now: options.demo?.now ?? new Date(), ...options.aws },
     azure: { ...(options.hideSubscriptions ? { hiddenSubscriptions: options.hideSubscriptions } : {}), ...(options.graphTruncated ? { graphTruncated: true } : {}) },
     gcp: { ...(options.denyProjects ? { deniedProjects: options.denyProjects } : {}) },
   });

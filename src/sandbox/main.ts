@@ -105,6 +105,8 @@ async function main(): Promise<void> {
       ...(resources !== undefined ? { resources } : {}),
       ...(accounts ? { accounts } : {}),
       ...(regions ? { regions } : {}),
+      // Recovery points are dated back from when the sandbox starts, so a scan of it sees recent backups.
+      now: new Date(),
       ...compact({
         enabledRegions: list(values['enabled-regions']),
         recorderOff: list(values['recorder-off']),

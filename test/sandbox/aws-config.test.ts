@@ -445,7 +445,7 @@ describe('AWS sandbox determinism and scale', () => {
   it('keeps memory flat while paging 200,000 resources', async () => {
     const sandbox = await startSandbox({ aws: { resources: 200_000 } });
     try {
-      const types = ['AWS::EC2::SecurityGroup', 'AWS::EC2::Volume', 'AWS::S3::Bucket', 'AWS::EC2::Subnet', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::EC2::NetworkAcl', 'AWS::EC2::PrefixList', 'AWS::EC2::Instance', 'AWS::Lambda::Function'];
+      const types = ['AWS::EC2::SecurityGroup', 'AWS::EC2::Volume', 'AWS::S3::Bucket', 'AWS::EC2::Subnet', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::RDS::DBInstance', 'AWS::DynamoDB::Table', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::EC2::NetworkAcl', 'AWS::EC2::PrefixList', 'AWS::EC2::Instance', 'AWS::Lambda::Function', 'AWS::Backup::RecoveryPoint'];
       const expected = expectedCount(sandbox.aws.estate, { types });
       // These types hold most of the estate (about 85 %).
       expect(expected).toBeGreaterThan(160_000);

@@ -48,6 +48,8 @@ export interface ItemContext extends ScopeFacts {
   readonly id: string;
   readonly rng: Rng;
   readonly createdMs: number;
+  /** The estate's "now" (epoch ms): time-relative fields (recovery point dates) count back from it. */
+  readonly nowMs: number;
   /** Id of item `k mod count` of another type in the same account × region, if any exist. */
   ref(type: string, k: number): string | undefined;
 }
@@ -81,6 +83,7 @@ export const EC2_SUBNET = 'AWS::EC2::Subnet';
 export const ELBV2_LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
 export const EVENTS_RULE = 'AWS::Events::Rule';
 export const BACKUP_PLAN = 'AWS::Backup::BackupPlan';
+export const BACKUP_RECOVERY_POINT = 'AWS::Backup::RecoveryPoint';
 export const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK = 'AWS::S3::AccountPublicAccessBlock';
 export const IAM_ROLE = 'AWS::IAM::Role';
 export const REDSHIFT_CLUSTER = 'AWS::Redshift::Cluster';
@@ -1017,6 +1020,101 @@ const backupPlan: AwsTypeSpec = {
   },
 };
 
+// ---------------------------------------------------------------- AWS Backup recovery points
+
+/**
+ * What AWS Backup backs up in the estate, one kind per recovery point in turn: item k backs up item floor(k / 4)
+ * of its kind's type in the same account × region, so the first volumes, tables, instances and buckets of a scope
+ * have a recovery point and the rest have none. The recovery point ARN follows where the backup is kept (Backup
+ * developer guide, "Amazon Resource Names for recovery points"): an EBS snapshot, an EC2 AMI, or a recovery point of
+ * the vault for DynamoDB (AWS Backup advanced features) and S3.
+ */
+const RECOVERY_POINT_KINDS = [
+  { resourceType: 'EBS', type: EC2_VOLUME, arn: (region: string, account: string, id: string) => `arn:aws:ec2:${region}:${account}:volume/${id}` },
+  { resourceType: 'DynamoDB', type: DYNAMODB_TABLE, arn: (region: string, account: string, id: string) => `arn:aws:dynamodb:${region}:${account}:table/${id}` },
+  { resourceType: 'EC2', type: EC2_INSTANCE, arn: (region: string, account: string, id: string) => `arn:aws:ec2:${region}:${account}:instance/${id}` },
+  { resourceType: 'S3', type: S3_BUCKET, arn: (_region: string, _account: string, id: string) => `arn:aws:s3:::${id}` },
+] as const;
+
+const HOUR_MS = 3_600_000;
+
+function recoveryPointKind(k: number): (typeof RECOVERY_POINT_KINDS)[number] {
+  return RECOVERY_POINT_KINDS[k % RECOVERY_POINT_KINDS.length]!;
+}
+
+/**
+ * AWS::Backup::RecoveryPoint items (awslabs/aws-config-resource-schema: the fields of Backup's DescribeRecoveryPoint).
+ * Most are AVAILABLE and a few hours old (a daily plan); some are old COMPLETED ones of a backup that stopped, some
+ * PARTIAL or EXPIRED (Backup API, RecoveryPointStatus). Dates count back from the estate's now, so a scan against a
+ * sandbox started now sees recent backups. The resource id is the recovery point ARN.
+ */
+const recoveryPoint: AwsTypeSpec = {
+  type: BACKUP_RECOVERY_POINT,
+  weight: 4,
+  fixed: () => 0,
+  formatId: (token, rng, scope, k) => {
+    switch (recoveryPointKind(k).resourceType) {
+      case 'EBS':
+        return `arn:aws:ec2:${scope.region}::snapshot/snap-0${token}`;
+      case 'EC2':
+        return `arn:aws:ec2:${scope.region}::image/ami-0${token}`;
+      case 'DynamoDB':
+      case 'S3':
+        return `arn:aws:backup:${scope.region}:${scope.account}:recovery-point:${uuidFromToken(token, rng)}`;
+    }
+  },
+  tokenOf: (id) => {
+    const native = /::(?:snapshot\/snap-0|image\/ami-0)([0-9a-f]{16})$/.exec(id);
+    if (native) return native[1];
+    const vault = /:recovery-point:([0-9a-f-]{36})$/.exec(id);
+    return vault ? tokenFromUuid(vault[1]!) : undefined;
+  },
+  generate(ctx) {
+    const { rng, account, region, id, k } = ctx;
+    const kind = recoveryPointKind(k);
+    const sourceId = ctx.ref(kind.type, Math.floor(k / RECOVERY_POINT_KINDS.length)) ?? `deleted-${rng.hex(16)}`;
+    const state = rng.weighted([
+      ['recent', 7],
+      ['stale', 1],
+      ['partial', 1],
+      ['expired', 1],
+    ] as const);
+    const ageHours = state === 'stale' || state === 'expired' ? rng.int(200, 900) : rng.int(2, 30);
+    const createdMs = ctx.nowMs - ageHours * HOUR_MS - rng.int(0, HOUR_MS - 1);
+    const status = state === 'stale' ? 'COMPLETED' : state === 'partial' ? 'PARTIAL' : state === 'expired' ? 'EXPIRED' : 'AVAILABLE';
+    const planId = uuidFromToken(rng.hex(16), rng);
+    const vaultArn = `arn:aws:backup:${region}:${account}:backup-vault:Default`;
+    return {
+      arn: id,
+      availabilityZone: NOT_APPLICABLE,
+      configuration: {
+        RecoveryPointArn: id,
+        BackupVaultName: 'Default',
+        BackupVaultArn: vaultArn,
+        ResourceArn: kind.arn(region, account, sourceId),
+        ResourceType: kind.resourceType,
+        CreatedBy: {
+          BackupPlanId: planId,
+          BackupPlanArn: `arn:aws:backup:${region}:${account}:backup-plan:${planId}`,
+          BackupPlanVersion: rng.hex(32),
+          BackupRuleId: uuidFromToken(rng.hex(16), rng),
+        },
+        IamRoleArn: `arn:aws:iam::${account}:role/service-role/AWSBackupDefaultServiceRole`,
+        Status: status,
+        CreationDate: iso(createdMs),
+        CompletionDate: iso(createdMs + rng.int(5, 90) * 60_000),
+        BackupSizeInBytes: rng.int(1, 500) * 1_073_741_824,
+        Lifecycle: { DeleteAfterDays: 35 },
+        CalculatedLifecycle: { DeleteAt: iso(createdMs + 35 * 24 * HOUR_MS) },
+        IsEncrypted: true,
+        EncryptionKeyArn: kmsKeyArn(region, account, rng),
+        StorageClass: 'WARM',
+      },
+      supplementary: {},
+    };
+  },
+};
+
 // ---------------------------------------------------------------- S3 account public access block (one per account)
 
 const accountPublicAccessBlock: AwsTypeSpec = {
@@ -1646,4 +1744,5 @@ export const AWS_TYPE_SPECS: readonly AwsTypeSpec[] = [
   redshiftParameterGroup,
   ec2Instance,
   lambdaFunction,
+  recoveryPoint,
 ];

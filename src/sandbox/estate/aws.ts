@@ -42,6 +42,8 @@ export interface AwsEstateOptions {
   readonly accounts?: readonly string[];
   /** Default ap-northeast-1, ap-northeast-3, us-east-1; the first one is the home region. */
   readonly regions?: readonly string[];
+  /** What time-relative fields (recovery point dates) count back from; default the estate's epoch, 2026-11-01. */
+  readonly now?: Date;
 }
 
 /** A configuration item as AWS Config holds it (object form; the protocol layer encodes it per operation). */
@@ -110,7 +112,7 @@ function accountWeight(index: number): number {
   return index === 0 ? 1 : 2;
 }
 
-function validate(options: AwsEstateOptions): Required<AwsEstateOptions> {
+function validate(options: AwsEstateOptions): Required<Omit<AwsEstateOptions, 'now'>> {
   const seed = options.seed ?? AWS_DEFAULT_SEED;
   const resources = options.resources ?? AWS_DEFAULT_RESOURCES;
   const accounts = options.accounts ?? AWS_DEFAULT_ACCOUNTS;
@@ -135,6 +137,8 @@ export class AwsEstate {
   /** The first region: per-account singletons and global (IAM) items are recorded here. */
   readonly homeRegion: string;
   readonly total: number;
+  /** See AwsEstateOptions.now. */
+  readonly nowMs: number;
   private readonly cells: readonly Cell[];
   private readonly cellByKey: ReadonlyMap<string, Cell>;
   private readonly specByType: ReadonlyMap<string, AwsTypeSpec>;
@@ -142,6 +146,9 @@ export class AwsEstate {
 
   constructor(options: AwsEstateOptions = {}) {
     const { seed, resources, accounts, regions } = validate(options);
+    const nowMs = options.now?.getTime() ?? ESTATE_EPOCH_MS;
+    if (!Number.isFinite(nowMs)) throw new Error('sandbox estate: now is not a valid date');
+    this.nowMs = nowMs;
     this.seed = seed;
     this.requestedResources = resources;
     this.accounts = accounts;
@@ -223,6 +230,7 @@ export class AwsEstate {
       id,
       rng,
       createdMs,
+      nowMs: this.nowMs,
       ref: (type, index) => {
         const other = this.cellByKey.get(cellKey(cell.account, cell.region, type));
         return other && other.count > 0 ? this.resourceId(other, index % other.count) : undefined;
