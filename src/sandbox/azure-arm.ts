@@ -152,7 +152,10 @@ export class AzureArmHandler implements ProviderHandler {
         // (resource-graph/concepts/guidance-for-throttled-requests: "Resource Graph allocates a quota number for
         // each user based on a time window"); ARM's bucket is per subscription and principal (one principal here).
         const decision = this.faults.decide(s, route.graph ? null : s);
-        if (decision.kind !== 'none') throw faultError(decision, s, operation, this.quota);
+        // ARM's answer to its own read limit says when to come back: "The response includes a Retry-After value"
+        // (azure-resource-manager/management/request-limits-and-throttling); here, when the bucket has a token again.
+        const armLimit = decision.kind === 'throttle' && decision.cause === 'rateLimit' && !route.graph && decision.retryAfterSeconds === undefined;
+        if (decision.kind !== 'none') throw faultError(armLimit ? { ...decision, retryAfterSeconds: this.faults.secondsUntilToken(s) } : decision, s, operation, this.quota);
       }
       const payload = route.run();
       const text = JSON.stringify(payload);

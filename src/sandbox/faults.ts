@@ -164,6 +164,15 @@ export class FaultInjector {
     return new Date(Date.now() + (this.faults.clockSkewSeconds ?? 0) * 1000);
   }
 
+  /** Whole seconds until `rateBucket` holds a token again (at least 1): what a Retry-After for its refusal says. */
+  secondsUntilToken(rateBucket: string): number {
+    const rate = this.faults.ratePerSecond;
+    const bucket = this.buckets.get(rateBucket);
+    if (rate === undefined || !bucket) return 1;
+    const tokens = bucket.tokens + ((this.nowMs() - bucket.updatedMs) / 1000) * rate;
+    return Math.max(1, Math.ceil((1 - tokens) / rate));
+  }
+
   private take(principal: string, rate: number, capacity: number): boolean {
     const now = this.nowMs();
     const bucket = this.buckets.get(principal) ?? { tokens: capacity, updatedMs: now };
