@@ -71,9 +71,10 @@ export async function startAgent(options: {
   // Parsed before the engine starts: a bad address must not leave a worker running (the process would hang).
   const listen = parseListen(options.listen ?? config.listen);
   const mirror = new AgentMirror(mappings, new Set(config.disabledControls));
-  const { registry, apiCalls } = createRegistry();
+  const { registry, fixedRegistry, apiCalls } = createRegistry();
   if (shard) registerShardMetrics(registry, shard);
-  registerAgentMetrics(registry, mirror, { version: VERSION });
+  // The catalog and the enabled controls are loaded once: their descriptions are rendered at the first scrape only.
+  registerAgentMetrics(registry, mirror, { version: VERSION }, fixedRegistry);
   const reloads = registerReloadMetrics(registry, new Date());
   const engine = await startEngine(
     { config, ...(options.sandbox ? { sandbox: options.sandbox } : {}), runAtStart: options.runAtStart ?? true, logLevel: logger.level, version: VERSION },
@@ -95,6 +96,7 @@ export async function startAgent(options: {
   const endpoint = await startEndpoint({
     ...listen,
     registry,
+    fixedRegistry,
     ready: () => mirror.ready,
     metricsVersion: () => mirror.version,
     onError: (error) => logger.error({ error }, 'metrics collection failed'),

@@ -19,6 +19,11 @@ export interface EndpointOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
+  /**
+   * Families that never change while the process runs (descriptions of the catalog and the controls): rendered at
+   * the first scrape only, and put before the registry's on every one. They were most of /metrics' bytes.
+   */
+  readonly fixedRegistry?: Registry;
   readonly ready: () => boolean;
   readonly onError: (error: string) => void;
   /** Refused clients (bad certificates); defaults to onError. */
@@ -89,7 +94,7 @@ const BOARD_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; fr
 export async function startEndpoint(options: EndpointOptions): Promise<Endpoint> {
   const { web } = options;
   const limits: ConnectionLimits = { ...CONNECTION_LIMITS, ...options.limits };
-  const metrics = new RenderedMetrics(options.registry, options.metricsVersion ?? (() => undefined));
+  const metrics = new RenderedMetrics(options.registry, options.metricsVersion ?? (() => undefined), options.fixedRegistry);
   const route = (request: IncomingMessage, response: ServerResponse): void => {
     const [path = '/', query = ''] = (request.url ?? '/').split('?', 2);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -223,10 +228,12 @@ function limitPerSource(server: Server | HttpsServer, max: number): void {
 class RenderedMetrics {
   private rendered: { at: number; version: unknown; body: string; gzip?: Buffer } | undefined;
   private rendering: { version: unknown; promise: Promise<{ body: string; gzipped: () => Buffer }> } | undefined;
+  private fixed: Promise<string> | undefined;
 
   constructor(
     private readonly registry: Registry,
     private readonly version: () => unknown,
+    private readonly fixedRegistry: Registry | undefined,
   ) {}
 
   current(): Promise<{ body: string; gzipped: () => Buffer }> {
@@ -237,8 +244,8 @@ class RenderedMetrics {
     if (this.rendering && this.rendering.version === version) return this.rendering.promise;
     const rendering = {
       version,
-      promise: this.registry.metrics().then((body) => {
-        const fresh = { at: performance.now(), version, body };
+      promise: Promise.all([this.fixedText(), this.registry.metrics()]).then(([fixed, changing]) => {
+        const fresh = { at: performance.now(), version, body: fixed + changing };
         this.rendered = fresh;
         return this.view(fresh);
       }),
@@ -248,6 +255,16 @@ class RenderedMetrics {
       if (this.rendering === rendering) this.rendering = undefined;
     }).catch(() => undefined);
     return rendering.promise;
+  }
+
+  /** The fixed families, rendered once; a failed rendering is tried again at the next scrape. */
+  private fixedText(): Promise<string> {
+    if (!this.fixedRegistry) return Promise.resolve('');
+    const rendering = (this.fixed ??= this.fixedRegistry.metrics());
+    rendering.catch(() => {
+      if (this.fixed === rendering) this.fixed = undefined;
+    });
+    return rendering;
   }
 
   private view(entry: { body: string; gzip?: Buffer }): { body: string; gzipped: () => Buffer } {

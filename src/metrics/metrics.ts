@@ -18,7 +18,8 @@ const DEFAULT_METRICS_FAILING_LINT = ['nodejs_active_handles_total', 'nodejs_act
 
 const CACHED = 'Read from the latest assessment; scrapes never call cloud APIs (collection runs on its own schedule).';
 
-export function createRegistry(): { registry: Registry; apiCalls: Counter<'provider' | 'operation' | 'code'> } {
+/** `fixedRegistry`: for families that cannot change while the process runs (see registerAgentMetrics), rendered once. */
+export function createRegistry(): { registry: Registry; fixedRegistry: Registry; apiCalls: Counter<'provider' | 'operation' | 'code'> } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   for (const name of DEFAULT_METRICS_FAILING_LINT) registry.removeSingleMetric(name);
@@ -28,17 +29,22 @@ export function createRegistry(): { registry: Registry; apiCalls: Counter<'provi
     labelNames: ['provider', 'operation', 'code'] as const,
     registers: [registry],
   });
-  return { registry, apiCalls };
+  return { registry, fixedRegistry: new Registry(), apiCalls };
 }
 
-export function registerAgentMetrics(registry: Registry, source: AgentStatusSource, build: { version: string }): void {
+/**
+ * `fixed`: where the families that cannot change while the process runs go (build, catalog and control
+ * descriptions: the catalog and the enabled controls are loaded once); the endpoint renders it once.
+ */
+export function registerAgentMetrics(registry: Registry, source: AgentStatusSource, build: { version: string }, fixed: Registry = registry): void {
   const registers = [registry];
+  const fixedRegisters = [fixed];
 
   new Gauge({
     name: 'kansa_build_info',
     help: 'Build information of the running agent; value 1.',
     labelNames: ['version', 'nodejs_version'] as const,
-    registers,
+    registers: fixedRegisters,
     collect() {
       this.reset();
       this.set({ version: build.version, nodejs_version: process.versions.node }, 1);
@@ -49,7 +55,7 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
     name: 'kansa_requirement_info',
     help: 'Checklist requirement descriptions; value 1.',
     labelNames: ['catalog', 'requirement', 'category', 'automation', 'title_en', 'title_ja'] as const,
-    registers,
+    registers: fixedRegisters,
     collect() {
       this.reset();
       const catalog = source.catalog;
@@ -121,7 +127,7 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
     name: 'kansa_control_info',
     help: 'Control descriptions; value 1.',
     labelNames: ['control', 'provider', 'severity', 'title_en', 'title_ja'] as const,
-    registers,
+    registers: fixedRegisters,
     collect() {
       this.reset();
       for (const c of source.controls) this.set({ control: c.id, provider: c.provider, severity: c.severity, title_en: c.titleEn, title_ja: c.titleJa }, 1);
@@ -134,7 +140,7 @@ export function registerAgentMetrics(registry: Registry, source: AgentStatusSour
     name: 'kansa_control_requirement_info',
     help: 'Which enabled controls evidence which requirement of the catalog (the control names it, or the catalog lists it); value 1.',
     labelNames: ['catalog', 'requirement', 'control'] as const,
-    registers,
+    registers: fixedRegisters,
     collect() {
       this.reset();
       const catalog = source.catalog;

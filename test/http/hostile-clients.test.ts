@@ -119,6 +119,30 @@ describe('/metrics rendering', () => {
   });
 });
 
+describe('/metrics fixed families', () => {
+  it('renders the fixed registry at the first scrape only, before the changing families of every scrape', async () => {
+    let fixedRenders = 0;
+    let renders = 0;
+    let version = 0;
+    const fixed = new Registry();
+    new Gauge({ name: 'kansa_test_info', help: 'fixed', labelNames: ['id'] as const, registers: [fixed], collect() { fixedRenders++; this.set({ id: 'a' }, 1); } });
+    const endpoint = await startEndpoint({ host: '127.0.0.1', port: 0, registry: registry(() => renders++), fixedRegistry: fixed, metricsVersion: () => version, ready: () => true, onError: () => undefined });
+    try {
+      const bodies: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        version++; // a new status: the changing families are rendered again
+        bodies.push((await fetchRaw(endpoint)).body.toString());
+      }
+      expect({ fixedRenders, renders }).toEqual({ fixedRenders: 1, renders: 3 });
+      for (const body of bodies) expect(body).toMatch(/^kansa_test_info\{id="a"\} 1\n[\s\S]*^kansa_test_value 1$/m);
+      const gzipped = await fetchRaw(endpoint, { 'accept-encoding': 'gzip' });
+      expect(gunzipSync(gzipped.body).toString()).toBe(bodies[2]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
 describe('basic auth under a wrong-password flood', () => {
   const header = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
