@@ -97,11 +97,11 @@ describe('what the credential cannot read', () => {
     }
   }, 120_000);
 
-  it('a malformed protected item or assessment makes the controls over its subscription unknown, never failed', async () => {
+  it.each(['resourceGraph', 'arm'] as const)('a malformed protected item or assessment (source %s) makes the controls over its subscription unknown, never failed', async (source) => {
     const sandbox = await startSandbox({ azure: { resources: 600 } });
     try {
       sandbox.setFaults({ malformedRate: 0.3, seed: 9 });
-      const { resources, findings } = await collect(sandbox);
+      const { resources, findings } = await collect(sandbox, { source });
       const broken = resources.filter((r) => r.malformed !== undefined && TABLE_TYPES.includes(r.type));
       expect(broken.length).toBeGreaterThan(0);
       for (const account of new Set(broken.map((r) => r.account))) {
