@@ -47,7 +47,11 @@ export function defaultEngine(): CelEngine {
 }
 
 export interface CelVerification {
-  /** Evaluations run by both engines. */
+  /**
+   * Evaluations run by both engines where the interpreter gave a value. Those where it gave an error (a context
+   * not yet complete, `unknown(…)`, a missing field) have no answer to compare; the compiled code must still not
+   * give a value there (a mismatch), but they do not count here.
+   */
   compared: number;
   /** Of those, how many the compiled code answered itself (the rest it deferred to the interpreter). */
   answered: number;
@@ -154,14 +158,14 @@ function verified(
   bindings: Readonly<Record<string, unknown>>,
 ): EvalOutcome {
   const expected = interpret(bindings);
-  verification.compared++;
+  if (expected.ok) verification.compared++;
   let value: unknown;
   try {
     value = compiled(bindings);
   } catch {
     return expected; // deferred: the interpreter answers, as in `compile`
   }
-  verification.answered++;
+  if (expected.ok) verification.answered++;
   if (!expected.ok || !sameValue(value, expected.value)) {
     const got = describe(value);
     const want = expected.ok ? describe(expected.value) : `error ${expected.error}`;

@@ -124,6 +124,13 @@ function checkDyn(v: unknown): void {
 function checkDeep(value: unknown): void {
   let v = value;
   for (;;) {
+    // A context binding (a JS Map, see member): its first value, as for a map.
+    if (v instanceof Map) {
+      const first = (v as Map<unknown, unknown>).values().next();
+      if (first.done === true) return;
+      v = first.value;
+      continue;
+    }
     const kind = kindOf(v);
     if (kind === K_LIST) {
       v = (v as unknown[])[0];
@@ -190,6 +197,13 @@ function index(o: unknown, key: unknown): unknown {
   if (isPlainMap(o)) {
     if (typeof key !== 'string') return defer();
     return field(o, key);
+  }
+  if (o instanceof Map) {
+    // A context binding (see member): a missing key is cel-js's "No such key" error, which the interpreter gives.
+    const v: unknown = typeof key === 'string' ? o.get(key) : undefined;
+    if (v === undefined) return defer();
+    checkDyn(v);
+    return v;
   }
   if (Array.isArray(o) && o.constructor === Array) return listIndex(o, key, checkDyn);
   if (o instanceof Optional) return optionalField(o, key);
@@ -330,6 +344,9 @@ function equals(l: unknown, r: unknown): boolean {
 
 function member(l: unknown, r: unknown): boolean {
   kindOf(l);
+  // A control's context (src/evaluate/evaluate.ts) is bound as a JS Map from key to resources; cel-js reads a
+  // Map's entries with has/get. String keys only: other key kinds are left to the interpreter.
+  if (r instanceof Map) return typeof l === 'string' ? r.has(l) && r.get(l) !== undefined : defer();
   const kr = kindOf(r);
   if (kr === K_LIST) {
     for (const v of r as unknown[]) if (isEqual(l, v)) return true;

@@ -252,7 +252,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--sign <key>', 'with --output json --out FILE: sign FILE with this Ed25519 private key (PEM, the evidence key format) into FILE.sig, which kansa report checks')
     .action(async (options: AgentCliOptions & { output: AssessmentFormat; lang: Language; failOn?: 'noncompliant' | 'unknown'; out?: string; sign?: string }) => {
       const signer = options.sign === undefined ? undefined : scanSigner(options, (message) => io.stderr(`kansa: warning: ${message}\n`));
-      const prepared = await prepareAgent(options);
+      const prepared = await prepareAgent(options, undefined, io.now());
       let configured: ConfiguredCollector[] = [];
       try {
         const logger = createLogger(prepared.config.log.level === 'info' ? 'warn' : prepared.config.log.level);
@@ -397,7 +397,8 @@ function mappingsFor(config: AgentConfig): Mappings {
   return loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
 }
 
-async function prepareAgent(options: AgentCliOptions, demo?: { dir: string; now: Date }): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
+/** `now`: the command's clock, from which the sandbox dates what it dates (AWS Backup recovery points). */
+async function prepareAgent(options: AgentCliOptions, demo?: { dir: string; now: Date }, now: Date = demo?.now ?? new Date()): Promise<{ config: AgentConfig; mappings: Mappings; sandbox?: SandboxRun }> {
   const config = options.config ? loadConfig(options.config) : defaultConfig();
   requireCollectors(config, options.config, options.sandbox === true);
   const mappings = mappingsFor(config);
@@ -407,6 +408,7 @@ async function prepareAgent(options: AgentCliOptions, demo?: { dir: string; now:
   const { withSandbox } = await import('./sandbox.js');
   const sandbox = await withSandbox(config, {
     resources: options.sandboxResources,
+    now,
     aws: {
       ...(options.sandboxEnabledRegions ? { enabledRegions: options.sandboxEnabledRegions } : {}),
       ...(options.sandboxRecorderOff ? { recorderOff: options.sandboxRecorderOff } : {}),

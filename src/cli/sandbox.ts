@@ -32,6 +32,8 @@ export interface SandboxRunOptions extends SandboxScopeOptions {
   readonly aws?: AwsRecordingOptions;
   /** The demo (attestations, an exception, evidence, an estate change) in this directory. */
   readonly demo?: { readonly dir: string; readonly now: Date };
+  /** The command's clock (`kansa scan` with an injected one gives the same estate on every run); default: now. */
+  readonly now?: Date;
 }
 
 export async function withSandbox(config: AgentConfig, options: SandboxRunOptions): Promise<SandboxRun> {
@@ -39,7 +41,7 @@ export async function withSandbox(config: AgentConfig, options: SandboxRunOption
     host: '127.0.0.1',
     port: 0,
     // Recovery points are dated back from now (the demo's now when it runs), so the scan sees recent backups.
-    aws: { resources: options.resources, now: options.demo?.now ?? new Date(), ...options.aws },
+    aws: { resources: options.resources, now: options.demo?.now ?? options.now ?? new Date(), ...options.aws },
     azure: { ...(options.hideSubscriptions ? { hiddenSubscriptions: options.hideSubscriptions } : {}), ...(options.graphTruncated ? { graphTruncated: true } : {}) },
     gcp: { ...(options.denyProjects ? { deniedProjects: options.denyProjects } : {}) },
   });

@@ -169,7 +169,7 @@ describe('coverage truth in the engine', () => {
   it('a source without supplementary documents makes controls that read them unknown, others still decide', () => {
     const bucket = resource('AWS::S3::Bucket', 'b1', {}, { withoutSupplementary: true });
     const a = evaluate([bucket], [scope('ap-northeast-1', { supplementary: false })], controls, catalog, [], NOW);
-    expect(a.findings.find((f) => f.resourceId === 'b1')).toMatchObject({ status: 'unknown', reason: expect.stringContaining('no supplementary configuration') as unknown });
+    expect(a.findings.find((f) => f.resourceId === 'b1')).toMatchObject({ status: 'unknown', reason: expect.stringContaining('carry no complete supplementary configuration') as unknown });
     const live = evaluate([resource('AWS::S3::Bucket', 'b1')], [scope('ap-northeast-1')], controls, catalog, [], NOW);
     expect(live.findings.find((f) => f.resourceId === 'b1')?.status).toBe('fail');
   });
