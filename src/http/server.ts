@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { gzipSync } from 'node:zlib';
 import type { Registry } from 'prom-client';
 import { errorMessage } from '../errors.js';
 import { WWW_AUTHENTICATE } from './basic-auth.js';
+import { PrefixedGzip } from './prefixed-gzip.js';
 import type { TlsSettings } from './web-config.js';
 import type { WebSecurity } from './web-security.js';
 
@@ -224,11 +224,14 @@ function limitPerSource(server: Server | HttpsServer, max: number): void {
   });
 }
 
-/** The latest rendering of /metrics, reused for METRICS_CACHE_MS; its gzip made once, when first asked. */
+/**
+ * The latest rendering of /metrics, reused for METRICS_CACHE_MS; its gzip made once, when first asked, from
+ * the fixed families' compressed bytes and the changing families (PrefixedGzip).
+ */
 class RenderedMetrics {
-  private rendered: { at: number; version: unknown; body: string; gzip?: Buffer } | undefined;
-  private rendering: { version: unknown; promise: Promise<{ body: string; gzipped: () => Buffer }> } | undefined;
-  private fixed: Promise<string> | undefined;
+  private rendered: Rendering | undefined;
+  private rendering: { version: unknown; promise: Promise<RenderedView> } | undefined;
+  private fixed: Promise<FixedPart> | undefined;
 
   constructor(
     private readonly registry: Registry,
@@ -236,18 +239,18 @@ class RenderedMetrics {
     private readonly fixedRegistry: Registry | undefined,
   ) {}
 
-  current(): Promise<{ body: string; gzipped: () => Buffer }> {
+  current(): Promise<RenderedView> {
     const version = this.version();
     const cached = this.rendered;
-    if (cached && cached.version === version && performance.now() - cached.at < METRICS_CACHE_MS) return Promise.resolve(this.view(cached));
+    if (cached && cached.version === version && performance.now() - cached.at < METRICS_CACHE_MS) return Promise.resolve(view(cached));
     // Share a rendering in flight only if it began after the last change.
     if (this.rendering && this.rendering.version === version) return this.rendering.promise;
     const rendering = {
       version,
-      promise: Promise.all([this.fixedText(), this.registry.metrics()]).then(([fixed, changing]) => {
-        const fresh = { at: performance.now(), version, body: fixed + changing };
+      promise: Promise.all([this.fixedPart(), this.registry.metrics()]).then(([fixed, changing]) => {
+        const fresh: Rendering = { at: performance.now(), version, fixed, changing, body: fixed.text + changing };
         this.rendered = fresh;
-        return this.view(fresh);
+        return view(fresh);
       }),
     };
     this.rendering = rendering;
@@ -258,18 +261,40 @@ class RenderedMetrics {
   }
 
   /** The fixed families, rendered once; a failed rendering is tried again at the next scrape. */
-  private fixedText(): Promise<string> {
-    if (!this.fixedRegistry) return Promise.resolve('');
-    const rendering = (this.fixed ??= this.fixedRegistry.metrics());
+  private fixedPart(): Promise<FixedPart> {
+    const rendering = (this.fixed ??= (this.fixedRegistry ? this.fixedRegistry.metrics() : Promise.resolve('')).then((text) => new FixedPart(text)));
     rendering.catch(() => {
       if (this.fixed === rendering) this.fixed = undefined;
     });
     return rendering;
   }
+}
 
-  private view(entry: { body: string; gzip?: Buffer }): { body: string; gzipped: () => Buffer } {
-    return { body: entry.body, gzipped: () => (entry.gzip ??= gzipSync(entry.body)) };
+class FixedPart {
+  private compressed: PrefixedGzip | undefined;
+  constructor(readonly text: string) {}
+  /** Compressed at the first gzip scrape, not at start-up: a scraper that never asks for gzip never pays. */
+  gzip(changing: string): Buffer {
+    return (this.compressed ??= new PrefixedGzip(this.text)).gzip(changing);
   }
+}
+
+interface Rendering {
+  readonly at: number;
+  readonly version: unknown;
+  readonly fixed: FixedPart;
+  readonly changing: string;
+  readonly body: string;
+  gzip?: Buffer;
+}
+
+interface RenderedView {
+  readonly body: string;
+  readonly gzipped: () => Buffer;
+}
+
+function view(entry: Rendering): RenderedView {
+  return { body: entry.body, gzipped: () => (entry.gzip ??= entry.fixed.gzip(entry.changing)) };
 }
 
 function createTlsServer(
