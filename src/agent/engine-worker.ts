@@ -13,7 +13,7 @@ import { createForwardingLogger, type Logger } from '../log.js';
 import { Agent } from './agent.js';
 import type { ApiCallCount, EngineCommand, EngineInput, EngineMessage } from './engine.js';
 import { longestGapSeconds, Scheduler, type ScheduleSpec } from './scheduler.js';
-import { lowerThisThreadPriority } from './priority.js';
+import { lowerThisThreadPriority, lowerThreadsNamed } from './priority.js';
 import { statusOf } from './status.js';
 
 /** How often the status is checked for changes and sent (staleness, clock offsets, API call counts). */
@@ -53,6 +53,9 @@ class EngineThread {
     const priority = lowerThisThreadPriority();
     if ('error' in priority) this.logger.info({ error: priority.error }, 'the engine thread keeps the process priority: scrapes may wait behind a scan');
     else this.logger.debug({ niceness: priority.niceness }, 'engine thread priority lowered');
+    const helpers = lowerThreadsNamed();
+    if ('error' in helpers) this.logger.info({ error: helpers.error }, 'the garbage collector threads keep the process priority: scrapes may wait behind a scan');
+    else this.logger.debug({ lowered: helpers.lowered }, 'garbage collector thread priority lowered');
     try {
       const mappings = loadMappings({ catalog: config.catalog, controls: config.controls, attestations: config.attestations, exceptions: config.exceptions });
       // Sandbox mode: clients pointed at the sandbox's listeners (each provider's SDK loads with its collector).

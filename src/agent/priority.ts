@@ -5,7 +5,7 @@
  * own nice value: the engine's thread runs at ENGINE_NICENESS, the HTTP thread stays at the process's, so a
  * scrape takes a core at once and the scan uses every cycle left over (nothing slows when the machine is idle).
  */
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { basename } from 'node:path';
 import { errorMessage } from '../errors.js';
@@ -13,15 +13,25 @@ import { errorMessage } from '../errors.js';
 /** CFS weighs nice 0 against nice 10 about 9.3 to 1 (kernel/sched/core.c, sched_prio_to_weight). */
 export const ENGINE_NICENESS = 10;
 
+/**
+ * V8's platform worker threads (Node names them "V8Worker") run the garbage collector's parallel and concurrent
+ * tasks of every isolate in the process. During a scan nearly all of that work is the engine's heap, and at nice 0
+ * those threads took the cores the HTTP thread was waiting for.
+ */
+export const GC_HELPER_THREAD_NAME = 'V8Worker';
+
 export interface ThreadPriorityApi {
   /** The calling thread's id: /proc/thread-self names it (Linux ≥ 3.17; proc(5)). */
   readonly threadId: () => number;
+  /** Every thread of the process with its name (/proc/self/task/<tid>/comm; proc(5)). */
+  readonly threads: () => ReadonlyArray<{ readonly id: number; readonly name: string }>;
   readonly get: (id: number) => number;
   readonly set: (id: number, niceness: number) => void;
 }
 
 const LINUX: ThreadPriorityApi = {
   threadId: () => Number(basename(readlinkSync('/proc/thread-self'))),
+  threads: () => readdirSync('/proc/self/task').map((id) => ({ id: Number(id), name: readFileSync(`/proc/self/task/${id}/comm`, 'utf8').trim() })),
   // setpriority(PRIO_PROCESS, tid) changes that one thread on Linux (setpriority(2), "BUGS"; sched(7)).
   get: (id) => getPriority(id),
   set: (id, niceness) => setPriority(id, niceness),
@@ -40,6 +50,25 @@ export function lowerThisThreadPriority(niceness: number = ENGINE_NICENESS, api:
     if (current >= niceness) return { niceness: current };
     api.set(id, niceness);
     return { niceness };
+  } catch (error) {
+    return { error: errorMessage(error) };
+  }
+}
+
+/**
+ * Lowers every thread named `name` (the GC helpers by default) to `niceness`, never raising one. The main
+ * thread still finishes its own small collections itself when the helpers are busy (V8 joins parallel work on
+ * the calling thread), so a scrape does not wait on them.
+ */
+export function lowerThreadsNamed(name: string = GC_HELPER_THREAD_NAME, niceness: number = ENGINE_NICENESS, api: ThreadPriorityApi = LINUX): { lowered: number } | { error: string } {
+  try {
+    let lowered = 0;
+    for (const thread of api.threads()) {
+      if (thread.name !== name || api.get(thread.id) >= niceness) continue;
+      api.set(thread.id, niceness);
+      lowered++;
+    }
+    return { lowered };
   } catch (error) {
     return { error: errorMessage(error) };
   }

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { ENGINE_NICENESS, lowerThisThreadPriority, type ThreadPriorityApi } from '../../src/agent/priority.js';
+import { execFileSync } from 'node:child_process';
+import { ENGINE_NICENESS, GC_HELPER_THREAD_NAME, lowerThisThreadPriority, lowerThreadsNamed, type ThreadPriorityApi } from '../../src/agent/priority.js';
 
 function fakeThread(niceness: number, threadId: () => number = () => 4242): ThreadPriorityApi & { readonly niceness: () => number; readonly sets: number[] } {
   let current = niceness;
   const sets: number[] = [];
   return {
     threadId,
+    threads: () => [],
     get: (id) => {
       expect(id).toBe(threadId());
       return current;
@@ -47,7 +49,7 @@ it('reports why when the thread id cannot be read or the priority cannot be set,
   expect(lowerThisThreadPriority(ENGINE_NICENESS, noProc)).toEqual({ error: expect.stringContaining('/proc/thread-self') as string });
   const garbled = fakeThread(0, () => Number.NaN);
   expect(lowerThisThreadPriority(ENGINE_NICENESS, garbled)).toEqual({ error: expect.stringContaining('thread id') as string });
-  const refused: ThreadPriorityApi = { threadId: () => 7, get: () => 0, set: () => { throw new Error('EACCES: permission denied'); } };
+  const refused: ThreadPriorityApi = { threadId: () => 7, threads: () => [], get: () => 0, set: () => { throw new Error('EACCES: permission denied'); } };
   expect(lowerThisThreadPriority(ENGINE_NICENESS, refused)).toEqual({ error: expect.stringContaining('EACCES') as string });
 });
 
@@ -74,4 +76,58 @@ it('on this Linux machine, lowers the calling thread and no other', async () => 
   expect(reported.result).toEqual({ niceness: Math.max(mainBefore, ENGINE_NICENESS) });
   expect(workerNice).toBe(Math.max(mainBefore, ENGINE_NICENESS));
   expect(getPriority(process.pid)).toBe(mainBefore);
+});
+
+/** A process's threads by id, with names and nice values. */
+function fakeProcess(threads: ReadonlyArray<{ id: number; name: string; nice: number }>): ThreadPriorityApi & { readonly nice: Map<number, number> } {
+  const nice = new Map(threads.map((t) => [t.id, t.nice]));
+  return {
+    threadId: () => 1,
+    threads: () => threads.map(({ id, name }) => ({ id, name })),
+    get: (id) => nice.get(id)!,
+    set: (id, value) => void nice.set(id, value),
+    nice,
+  };
+}
+
+describe('the garbage collector helper threads', () => {
+  it('lowers every V8 worker thread, and no other thread', () => {
+    const process = fakeProcess([
+      { id: 1, name: 'MainThread', nice: 0 },
+      { id: 2, name: 'V8Worker', nice: 0 },
+      { id: 3, name: 'V8Worker', nice: 0 },
+      { id: 4, name: 'libuv-worker', nice: 0 },
+      { id: 5, name: 'WorkerThread', nice: 0 },
+    ]);
+    expect(lowerThreadsNamed(GC_HELPER_THREAD_NAME, ENGINE_NICENESS, process)).toEqual({ lowered: 2 });
+    expect([...process.nice]).toEqual([[1, 0], [2, ENGINE_NICENESS], [3, ENGINE_NICENESS], [4, 0], [5, 0]]);
+  });
+
+  it('never raises a helper started nicer, and reports a refusal', () => {
+    const process = fakeProcess([{ id: 2, name: 'V8Worker', nice: 15 }]);
+    expect(lowerThreadsNamed(GC_HELPER_THREAD_NAME, ENGINE_NICENESS, process)).toEqual({ lowered: 0 });
+    expect(process.nice.get(2)).toBe(15);
+    const refused: ThreadPriorityApi = { threadId: () => 1, threads: () => [{ id: 2, name: 'V8Worker' }], get: () => 0, set: () => { throw new Error('EACCES: permission denied'); } };
+    expect(lowerThreadsNamed(GC_HELPER_THREAD_NAME, ENGINE_NICENESS, refused)).toEqual({ error: expect.stringContaining('EACCES') as string });
+  });
+
+  it('on this Linux machine, lowers the V8 workers of the process and leaves its main thread', () => {
+    // Its own process: the helpers serve every thread of the process, this test's included.
+    const compiled = pathToFileURL(join(PACKAGE_ROOT, 'dist', 'src', 'agent', 'priority.js')).href;
+    const script = `
+      const { readdirSync, readFileSync } = require('node:fs');
+      const { getPriority } = require('node:os');
+      import(${JSON.stringify(compiled)}).then((m) => {
+        const result = m.lowerThreadsNamed();
+        const threads = readdirSync('/proc/self/task').map((id) => ({ name: readFileSync('/proc/self/task/' + id + '/comm', 'utf8').trim(), nice: getPriority(Number(id)) }));
+        process.stdout.write(JSON.stringify({ result, threads }));
+      });`;
+    const { result, threads } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { result: { lowered: number }; threads: { name: string; nice: number }[] };
+    const started = getPriority(process.pid); // the child starts at its parent's niceness
+    const helpers = threads.filter((t) => t.name === GC_HELPER_THREAD_NAME);
+    expect(helpers.length).toBeGreaterThan(0);
+    expect(result).toEqual({ lowered: started < ENGINE_NICENESS ? helpers.length : 0 });
+    for (const helper of helpers) expect(helper.nice).toBe(Math.max(started, ENGINE_NICENESS));
+    expect(threads.find((t) => t.name === 'MainThread')?.nice).toBe(started);
+  });
 });
