@@ -32,7 +32,7 @@ export interface SandboxRunOptions extends SandboxScopeOptions {
   readonly aws?: AwsRecordingOptions;
   /** The demo (attestations, an exception, evidence, an estate change) in this directory. */
   readonly demo?: { readonly dir: string; readonly now: Date };
-  /** The command's clock (`kansa scan` with an injected one gives the same estate on every run); default: now. */
+  /** The command's clock (`kansa scan` with an injected one gives the same estate on every run; the demo's clock when it runs); default: now. */
   readonly now?: Date;
 }
 
@@ -40,8 +40,8 @@ export async function withSandbox(config: AgentConfig, options: SandboxRunOption
   const sandbox = await startSandbox({
     host: '127.0.0.1',
     port: 0,
-    // Recovery points are dated back from now (the demo's now when it runs), so the scan sees recent backups.
-    aws: { resources: options.resources, now: options.demo?.now ?? options.now ?? new Date(), ...options.aws },
+    // Recovery points are dated back from the command's clock, so the scan sees recent backups.
+    aws: { resources: options.resources, now: options.now ?? new Date(), ...options.aws },
     azure: { ...(options.hideSubscriptions ? { hiddenSubscriptions: options.hideSubscriptions } : {}), ...(options.graphTruncated ? { graphTruncated: true } : {}) },
     gcp: { ...(options.denyProjects ? { deniedProjects: options.denyProjects } : {}) },
   });
