@@ -34,7 +34,7 @@ const MODULES = {
   },
   verify: {
     mutate: ['src/evidence/verify.ts'],
-    tests: ['test/evidence/verify-report.test.ts', 'test/evidence/verify-links.test.ts', 'test/evidence/tamper.test.ts', 'test/evidence/chain-anchors.test.ts'],
+    tests: ['test/evidence/verify-report.test.ts', 'test/evidence/verify-links.test.ts', 'test/evidence/tamper.test.ts', 'test/evidence/chain-anchors.test.ts', 'test/evidence/verify-problems.test.ts'],
     ignoreStatic: false,
   },
 };
