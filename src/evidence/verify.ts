@@ -117,13 +117,21 @@ function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[
   if (torn !== undefined && torn !== '') notes.push(`${LEDGER_FILE}: the last line is incomplete (an interrupted prune; its snapshot was not deleted) and is ignored`);
   lines.forEach((line, index) => {
     const where = `${LEDGER_FILE} line ${index + 1}`;
-    let entry;
+    let json: unknown;
     try {
-      entry = ledgerEntrySchema.parse(JSON.parse(line));
+      json = JSON.parse(line);
     } catch (error) {
-      problems.push(`${where}: not a ledger entry (${errorMessage(error).split('\n')[0] ?? ''})`);
+      problems.push(`${where}: not a ledger entry (not JSON: ${errorMessage(error)})`);
       return;
     }
+    const checked = ledgerEntrySchema.safeParse(json);
+    if (!checked.success) {
+      // The first wrong field, as parseManifest names it (zod's own message is a multi-line JSON dump).
+      const issue = checked.error.issues[0];
+      problems.push(`${where}: not a ledger entry (${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'})`);
+      return;
+    }
+    const entry = checked.data;
     const bytes = Buffer.from(entry.manifest, 'base64');
     const entryProblems: string[] = [];
     if (ledgerEntryDigest(entry) !== entry.entrySha256) entryProblems.push(`${where}: the entry does not hash to its entrySha256 (the line was changed)`);

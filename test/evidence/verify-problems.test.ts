@@ -293,12 +293,12 @@ describe('the pruned ledger', () => {
     const [first] = ledgerLines(dir);
     writeLedger(dir, [first!, 'not json']);
     const report = await verify(dir);
-    expect(report.problems).toEqual([expect.stringMatching(/^pruned\.jsonl line 2: not a ledger entry \(Unexpected token .+\)$/)]);
+    expect(report.problems).toEqual([expect.stringMatching(/^pruned\.jsonl line 2: not a ledger entry \(not JSON: Unexpected token .+\)$/)]);
     expect(report.firstBroken).toEqual({ name: n[2], reason: `the snapshot before it (${n[1]}, sequence 2) is missing and not recorded in pruned.jsonl` });
-    // JSON, but not an entry: the first line of the reason only (the report prints one line per problem).
+    // JSON, but not an entry: the first wrong field, on one line (the report prints one line per problem).
     writeLedger(dir, [first!, '{"name":"not a snapshot"}']);
     const [problem] = (await verify(dir)).problems;
-    expect(problem).toMatch(/^pruned\.jsonl line 2: not a ledger entry \([^\n]+\)$/);
+    expect(problem).toMatch(/^pruned\.jsonl line 2: not a ledger entry \(name: Invalid string[^\n]+\)$/);
   });
 
   it('catches a ledger entry changed without its digest, one whose manifest digest is wrong, and a manifest that does not parse', async () => {
