@@ -119,3 +119,31 @@ export function flipByte(path: string, offset: number): () => void {
 }
 
 export const kansa = (...argv: string[]): Promise<CliRun> => runCli(argv);
+
+/**
+ * A chain of `count` snapshots of a small synthetic estate, an hour apart (or `stepsMs[i]` after the i-th),
+ * written by the real evidence service into a fresh directory: signed when asked, pruned into the ledger
+ * beyond `keepHourly` hourly snapshots when given.
+ */
+export async function writeChain(count: number, options: { signed?: boolean; keepHourly?: number; stepsMs?: readonly number[] } = {}): Promise<{ readonly dir: string; readonly names: readonly string[] }> {
+  const dir = tempDir();
+  const clock = steppingClock('2026-11-02T00:15:00Z');
+  const { logger } = capturedLogger();
+  const { service } = evidenceService(dir, {
+    now: clock.now,
+    logger,
+    ...(options.signed ? { signer: signer(ed25519Pem().privateKey) } : {}),
+    ...(options.keepHourly === undefined ? {} : { retention: { hourly: options.keepHourly, daily: 0, monthly: 0 } }),
+  });
+  const collector = new SyntheticCollector(40);
+  const agent = syntheticAgent(collector, clock.now, logger);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    collector.openFrom = i * 10; // the estate changes a little every snapshot
+    const outcome = await service.snapshot(agent, new AbortController().signal);
+    if (!outcome.ok) throw new Error(outcome.error);
+    names.push(outcome.name);
+    clock.advance(options.stepsMs?.[i] ?? 3600_000);
+  }
+  return { dir, names };
+}

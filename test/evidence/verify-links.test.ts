@@ -8,27 +8,7 @@ import { join } from 'node:path';
 import { MANIFEST_FILE } from '../../src/evidence/format.js';
 import { LocalEvidenceStore } from '../../src/evidence/store.js';
 import { verifyStore } from '../../src/evidence/verify.js';
-import { capturedLogger, evidenceService, steppingClock, SyntheticCollector, syntheticAgent, tempDir } from './helpers.js';
-
-const HOUR = 3600_000;
-
-async function unsignedChain(count: number): Promise<{ dir: string; names: string[] }> {
-  const dir = tempDir();
-  const clock = steppingClock('2026-11-02T00:15:00Z');
-  const { logger } = capturedLogger();
-  const { service } = evidenceService(dir, { now: clock.now, logger });
-  const collector = new SyntheticCollector(60);
-  const agent = syntheticAgent(collector, clock.now, logger);
-  const names: string[] = [];
-  for (let i = 0; i < count; i++) {
-    collector.openFrom = i * 10;
-    const outcome = await service.snapshot(agent, new AbortController().signal);
-    if (!outcome.ok) throw new Error(outcome.error);
-    names.push(outcome.name);
-    clock.advance(HOUR);
-  }
-  return { dir, names };
-}
+import { writeChain } from './helpers.js';
 
 type Manifest = { name: string; sequence: number; startedAt: string; previous: { name: string; sequence: number; sha256: string } | null };
 const readManifest = (dir: string, name: string): Manifest => JSON.parse(readFileSync(join(dir, name, MANIFEST_FILE), 'utf8')) as Manifest;
@@ -37,14 +17,14 @@ const verify = (dir: string) => verifyStore(new LocalEvidenceStore(dir), {});
 
 describe('verify chain links', () => {
   it('starts from an unsigned chain that verifies', async () => {
-    const { dir, names } = await unsignedChain(3);
+    const { dir, names } = await writeChain(3);
     const report = await verify(dir);
     expect(report.ok).toBe(true);
     expect(report.snapshots.map((s) => [s.name, s.sequence, s.problems])).toEqual(names.map((n, i) => [n, i + 1, []]));
   });
 
   it('rejects a link that names the right manifest and digest but the wrong sequence', async () => {
-    const { dir, names } = await unsignedChain(3);
+    const { dir, names } = await writeChain(3);
     const newest = readManifest(dir, names[2]!);
     expect(newest.previous).toMatchObject({ name: names[1], sequence: 2 });
     writeManifest(dir, names[2]!, { ...newest, previous: { ...newest.previous!, sequence: 1 } });
@@ -54,7 +34,7 @@ describe('verify chain links', () => {
   });
 
   it('rejects two snapshots claiming one sequence (a fork), both linking correctly to the one before', async () => {
-    const { dir, names } = await unsignedChain(2);
+    const { dir, names } = await writeChain(2);
     // A second "sequence 2": a copy of the newest with another start time, every file and link intact.
     const twin = names[1]!.replace(/-[0-9a-f]{8}$/, names[1]!.endsWith('-0000f0f0') ? '-0000f0f1' : '-0000f0f0');
     expect(twin).not.toBe(names[1]);

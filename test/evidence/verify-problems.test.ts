@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, ledgerEntryDigest, sha256Hex } from '../../src/evidence/format.js';
 import { LocalEvidenceStore, type StoredVersion } from '../../src/evidence/store.js';
 import { verifySnapshot, verifyStore, type VerifyReport } from '../../src/evidence/verify.js';
-import { capturedLogger, ed25519Pem, evidenceService, signer, steppingClock, SyntheticCollector, syntheticAgent, tempDir } from './helpers.js';
+import { tempDir, writeChain } from './helpers.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,33 +20,7 @@ const DAY = 24 * HOUR;
 const NOW = new Date('2026-11-20T00:00:00Z');
 const at = (offsetMs: number): Date => new Date(NOW.getTime() + offsetMs);
 
-interface Chain {
-  readonly dir: string;
-  readonly names: readonly string[];
-}
-
-async function writeChain(count: number, options: { signed?: boolean; keepHourly?: number; stepsMs?: readonly number[] } = {}): Promise<Chain> {
-  const dir = tempDir();
-  const clock = steppingClock('2026-11-02T00:15:00Z');
-  const { logger } = capturedLogger();
-  const { service } = evidenceService(dir, {
-    now: clock.now,
-    logger,
-    ...(options.signed ? { signer: signer(ed25519Pem().privateKey) } : {}),
-    ...(options.keepHourly === undefined ? {} : { retention: { hourly: options.keepHourly, daily: 0, monthly: 0 } }),
-  });
-  const collector = new SyntheticCollector(40);
-  const agent = syntheticAgent(collector, clock.now, logger);
-  const names: string[] = [];
-  for (let i = 0; i < count; i++) {
-    collector.openFrom = i * 10;
-    const outcome = await service.snapshot(agent, new AbortController().signal);
-    if (!outcome.ok) throw new Error(outcome.error);
-    names.push(outcome.name);
-    clock.advance(options.stepsMs?.[i] ?? HOUR);
-  }
-  return { dir, names };
-}
+type Chain = Awaited<ReturnType<typeof writeChain>>;
 
 /** Tests change their chain: each gets its own copy of one written once. */
 function copyOf(chain: Chain): { dir: string; n: readonly string[] } {
