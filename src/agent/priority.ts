@@ -62,9 +62,12 @@ export function lowerThisThreadPriority(niceness: number = ENGINE_NICENESS, api:
  */
 export function lowerThreadsNamed(name: string = GC_HELPER_THREAD_NAME, niceness: number = ENGINE_NICENESS, api: ThreadPriorityApi = LINUX): { lowered: number } | { error: string } {
   try {
+    const named = api.threads().filter((thread) => thread.name === name);
+    // Node.js names its threads from version 24 on; before that every one of them is "node".
+    if (named.length === 0) return { error: `no thread of this process is named ${name} (Node.js ${process.versions.node}; Node.js 24 and later name them)` };
     let lowered = 0;
-    for (const thread of api.threads()) {
-      if (thread.name !== name || api.get(thread.id) >= niceness) continue;
+    for (const thread of named) {
+      if (api.get(thread.id) >= niceness) continue;
       api.set(thread.id, niceness);
       lowered++;
     }

@@ -35,7 +35,8 @@ export class PrefixedGzip {
     const bytes = Buffer.from(suffix, 'utf8');
     const deflatedSuffix = deflateRawSync(bytes, this.window.length > 0 ? { dictionary: this.window } : {});
     const trailer = Buffer.alloc(8);
-    trailer.writeUInt32LE(crc32(bytes, this.prefixCrc), 0);
+    // Node 22's crc32 answers 0 for an empty buffer that zlib has just read: nothing to add is the prefix's own CRC.
+    trailer.writeUInt32LE(bytes.length === 0 ? this.prefixCrc : crc32(bytes, this.prefixCrc), 0);
     // ISIZE: the uncompressed length modulo 2^32.
     trailer.writeUInt32LE((this.prefixBytes + bytes.length) % 2 ** 32, 4);
     return Buffer.concat([GZIP_HEADER, this.deflatedPrefix, deflatedSuffix, trailer]);

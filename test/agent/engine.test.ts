@@ -131,7 +131,8 @@ describe('agent engine worker', () => {
       const engine = [...during].filter(([id, t]) => !before.has(id) && t.name !== GC_HELPER_THREAD_NAME && t.nice === ENGINE_NICENESS);
       expect(engine).toHaveLength(1);
       const helpers = [...during].filter(([, t]) => t.name === GC_HELPER_THREAD_NAME);
-      expect(helpers.length).toBeGreaterThan(0);
+      // Node.js names its threads from version 24 on; on 22 the helpers cannot be found, and stay as they were.
+      if (Number(process.versions.node.split('.')[0]) >= 24) expect(helpers.length).toBeGreaterThan(0);
       expect(helpers.filter(([, t]) => t.nice !== Math.max(started, ENGINE_NICENESS))).toEqual([]);
       const others = [...during].filter(([id, t]) => t.name !== GC_HELPER_THREAD_NAME && !engine.some(([e]) => e === id));
       expect(others.filter(([, t]) => t.nice !== started)).toEqual([]);

@@ -78,6 +78,9 @@ it('on this Linux machine, lowers the calling thread and no other', async () => 
   expect(getPriority(process.pid)).toBe(mainBefore);
 });
 
+/** Node.js names its threads (V8Worker, libuv-worker, …) from version 24 on. */
+const NODE_NAMES_THREADS = Number(process.versions.node.split('.')[0]) >= 24;
+
 /** A process's threads by id, with names and nice values. */
 function fakeProcess(threads: ReadonlyArray<{ id: number; name: string; nice: number }>): ThreadPriorityApi & { readonly nice: Map<number, number> } {
   const nice = new Map(threads.map((t) => [t.id, t.nice]));
@@ -103,6 +106,15 @@ describe('the garbage collector helper threads', () => {
     expect([...process.nice]).toEqual([[1, 0], [2, ENGINE_NICENESS], [3, ENGINE_NICENESS], [4, 0], [5, 0]]);
   });
 
+  it('says so, and changes nothing, when no thread has the name (Node.js before 24 names every thread "node")', () => {
+    const process = fakeProcess([
+      { id: 1, name: 'node', nice: 0 },
+      { id: 2, name: 'node', nice: 0 },
+    ]);
+    expect(lowerThreadsNamed(GC_HELPER_THREAD_NAME, ENGINE_NICENESS, process)).toEqual({ error: expect.stringContaining('no thread of this process is named V8Worker') as string });
+    expect([...process.nice]).toEqual([[1, 0], [2, 0]]);
+  });
+
   it('never raises a helper started nicer, and reports a refusal', () => {
     const process = fakeProcess([{ id: 2, name: 'V8Worker', nice: 15 }]);
     expect(lowerThreadsNamed(GC_HELPER_THREAD_NAME, ENGINE_NICENESS, process)).toEqual({ lowered: 0 });
@@ -125,6 +137,13 @@ describe('the garbage collector helper threads', () => {
     const { result, threads } = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { result: { lowered: number }; threads: { name: string; nice: number }[] };
     const started = getPriority(process.pid); // the child starts at its parent's niceness
     const helpers = threads.filter((t) => t.name === GC_HELPER_THREAD_NAME);
+    if (!NODE_NAMES_THREADS) {
+      // Node.js 22 names every thread "node": nothing can be told apart, nothing is changed, and it says why.
+      expect(helpers).toEqual([]);
+      expect(result).toEqual({ error: expect.stringContaining('Node.js 24 and later name them') as string });
+      expect(threads.filter((t) => t.nice !== started)).toEqual([]);
+      return;
+    }
     expect(helpers.length).toBeGreaterThan(0);
     expect(result).toEqual({ lowered: started < ENGINE_NICENESS ? helpers.length : 0 });
     for (const helper of helpers) expect(helper.nice).toBe(Math.max(started, ENGINE_NICENESS));
