@@ -37,6 +37,9 @@ import { COMMAND_GROUPS } from './commands/index.js';
 import { applyMemorySettings } from '../agent/memory.js';
 
 // The entry point's own signature names Io: exported here as well as from command.ts.
+
+/** How long `kansa run` waits, at most, for its last log line to be written before it exits. */
+const STOPPED_LOG_FLUSH_MS = 2_000;
 export type { Io } from './command.js';
 
 const processIo: Io = {
@@ -210,7 +213,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
             .stop()
             .then(() => prepared.sandbox?.close())
             .then(
-              () => logger.info({}, 'stopped'),
+              // The pretty logs go through a transport thread: wait until it has written the last line, which a
+              // process exiting at once could lose (seen in CI: the agent exited 0 after Ctrl-C without "stopped").
+              () =>
+                new Promise<void>((written) => {
+                  logger.info({}, 'stopped');
+                  stopped = true; // presses from here on are ignored, not logged after "stopped"
+                  setTimeout(written, STOPPED_LOG_FLUSH_MS).unref();
+                  logger.flush(() => written());
+                }),
               (error: unknown) => {
                 logger.error({ error: errorMessage(error) }, 'shutdown failed');
                 exitCode = EXIT_INTERNAL;
