@@ -37,10 +37,10 @@ import { COMMAND_GROUPS } from './commands/index.js';
 import { applyMemorySettings } from '../agent/memory.js';
 
 // The entry point's own signature names Io: exported here as well as from command.ts.
+export type { Io } from './command.js';
 
 /** How long `kansa run` waits, at most, for its last log line to be written before it exits. */
 const STOPPED_LOG_FLUSH_MS = 2_000;
-export type { Io } from './command.js';
 
 const processIo: Io = {
   stdout: (text) => void process.stdout.write(text),

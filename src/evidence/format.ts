@@ -128,6 +128,12 @@ export function ledgerEntryDigest(entry: Omit<LedgerEntry, 'entrySha256'>): stri
   return sha256Hex(JSON.stringify([entry.name, entry.sequence, entry.manifestSha256, entry.manifest, entry.signature, entry.prunedAt]));
 }
 
+/** The first wrong field of a zod error on one line, `path: message` (zod's own message is a multi-line JSON dump). */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+}
+
 /** Parses manifest bytes; the error says which field is wrong. */
 export function parseManifest(bytes: Uint8Array): { ok: true; manifest: Manifest } | { ok: false; error: string } {
   let json: unknown;
@@ -137,10 +143,7 @@ export function parseManifest(bytes: Uint8Array): { ok: true; manifest: Manifest
     return { ok: false, error: `manifest is not JSON (${(error as Error).message})` };
   }
   const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: `manifest ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
-  }
+  if (!parsed.success) return { ok: false, error: `manifest ${firstIssue(parsed.error)}` };
   return { ok: true, manifest: parsed.data };
 }
 

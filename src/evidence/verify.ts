@@ -5,7 +5,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { errorMessage } from '../errors.js';
-import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, type Manifest } from './format.js';
+import { LEDGER_FILE, MANIFEST_FILE, SIGNATURE_FILE, SNAPSHOT_FILES, firstIssue, ledgerEntryDigest, ledgerEntrySchema, parseManifest, sha256Hex, type Manifest } from './format.js';
 import { checkSignature, type SnapshotSignature } from './read.js';
 import type { EvidenceStore, StoredVersion } from './store.js';
 
@@ -126,9 +126,7 @@ function checkLedger(text: string, pinned: KeyObject | undefined, notes: string[
     }
     const checked = ledgerEntrySchema.safeParse(json);
     if (!checked.success) {
-      // The first wrong field, as parseManifest names it (zod's own message is a multi-line JSON dump).
-      const issue = checked.error.issues[0];
-      problems.push(`${where}: not a ledger entry (${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'})`);
+      problems.push(`${where}: not a ledger entry (${firstIssue(checked.error)})`);
       return;
     }
     const entry = checked.data;
