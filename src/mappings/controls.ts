@@ -66,8 +66,11 @@ export function controlsEvidencing(catalog: Catalog, requirement: Catalog['requi
 const RESOURCE_VARIABLE = 'resource';
 const VARIABLES_VARIABLE = 'variables';
 const CONTEXT_KEY_VARIABLE = 'r';
-/** `variables.NAME` or `variables.?NAME` (optional field selection). */
-const VARIABLE_REFERENCE = /(?<![\w.])variables\s*\.\s*\??\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+/**
+ * `variables.NAME` or `variables.?NAME` (optional field selection); not a field named `variables`, selected with
+ * `.` or `.?` (a Lambda function's `configuration.?environment.?variables`).
+ */
+const VARIABLE_REFERENCE = /(?<!\w|\.\s*\??\s*)variables\s*\.\s*\??\s*([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** Lists control files: a file is itself, a directory is every *.yaml / *.yml under it, sorted. */
 export function controlFiles(path: string): string[] {
