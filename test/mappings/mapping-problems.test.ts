@@ -74,6 +74,21 @@ describe('reading a mapping file', () => {
     expect(controlProblems('just a sentence\n')).toEqual([['c.yaml:1', '', 'Invalid input: expected object, received string']]);
   });
 
+  it('refuses a key given twice in one mapping, on its line', () => {
+    const found = controlProblems(`controls:\n${control('my-control', (t) => t.replace('    severity: high\n', '    severity: high\n    severity: low\n'))}`);
+    expect(found).toEqual([['c.yaml:9', '', 'invalid YAML: Map keys must be unique at line 9, column 5:']]);
+  });
+
+  it('refuses an empty file as a document that is not a mapping, in every kind of mapping file', () => {
+    const files = tempFiles({ 'empty.yaml': '' });
+    const empty = files['empty.yaml']!;
+    const expected = [['empty.yaml', '', 'Invalid input: expected object, received null']];
+    expect(problems(() => loadCatalog(empty))).toEqual(expected);
+    expect(problems(() => loadControls([empty], [catalog]))).toEqual(expected);
+    expect(problems(() => loadAttestations(empty, [catalog], catalog.id))).toEqual(expected);
+    expect(problems(() => loadExceptions(empty, []))).toEqual(expected);
+  });
+
   it('names every unknown field of an entry, quoted and comma-separated', () => {
     const found = controlProblems(`controls:\n${control('my-control', (t) => `${t}    colour: red\n    size: 3\n`)}`);
     expect(found).toEqual([['c.yaml:2', 'controls[0]', 'unknown field(s) "colour", "size"']]);
@@ -211,8 +226,9 @@ describe('control problems', () => {
   });
 
   it('lists control files: a missing path is an error naming it, a file is itself, a directory every YAML file under it, sorted', () => {
-    const files = tempFiles({ 'dir/b.yaml': '', 'dir/a.yml': '', 'dir/sub/c.yaml': '', 'dir/notes.md': '', 'dir/d.yaml.bak': '', 'single.json': '' });
-    expect(controlFiles(join(files.dir, 'dir'))).toEqual([files['dir/a.yml'], files['dir/b.yaml'], files['dir/sub/c.yaml']]);
+    const files = tempFiles({ 'dir/b.yaml': '', 'dir/a.yml': '', 'dir/aws/c.yaml': '', 'dir/notes.md': '', 'dir/d.yaml.bak': '', 'single.json': '' });
+    // By path, a subdirectory's files among the others (a directory listing gives them after the top level's).
+    expect(controlFiles(join(files.dir, 'dir'))).toEqual([files['dir/a.yml'], files['dir/aws/c.yaml'], files['dir/b.yaml']]);
     expect(controlFiles(files['single.json']!)).toEqual([files['single.json']]);
     const missing = join(files.dir, 'absent');
     expect(problems(() => controlFiles(missing))).toEqual([['absent', '', 'no such file or directory']]);
@@ -248,13 +264,15 @@ describe('exception problems', () => {
         entry('one', 'my-control', '{ provider: gcp }') +
         entry('two', 'my-control', '{ tags: { team: "data-{a,b}" } }') +
         entry('two', '*', '{ resource: "vol-]" }') +
-        entry('three', 'my-control', '{ account: "1111*", region: "ap-northeast-?" }'),
+        entry('three', 'my-control', '{ account: "1111*", region: "ap-northeast-?" }') +
+        entry('four', 'my-control', '{ account: "11112222333[0-9]" }'),
     });
     expect(problems(() => loadExceptions(files['e.yaml']!, controls()))).toEqual([
       ['e.yaml:2', 'exceptions[0].match.provider', 'control my-control is a aws control; provider gcp never matches it'],
       ['e.yaml:3', 'exceptions[1].match.tags.team', 'invalid glob "data-{a,b}": only * and ? are supported (found "{")'],
       ['e.yaml:4', 'exceptions[2].id', 'duplicate exception id "two"'],
       ['e.yaml:4', 'exceptions[2].match.resource', 'invalid glob "vol-]": only * and ? are supported (found "]")'],
+      ['e.yaml:6', 'exceptions[4].match.account', 'invalid glob "11112222333[0-9]": only * and ? are supported (found "[")'],
     ]);
   });
 
