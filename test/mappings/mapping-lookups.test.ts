@@ -7,7 +7,10 @@ import { attestationFor, loadAttestations, type Attestation } from '../../src/ma
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { controlsEvidencing, loadControls, requirementsOfControl, type Control } from '../../src/mappings/controls.js';
 import { ExceptionMatcher, exceptionActive, exceptionExpirySeconds, loadExceptions, type ControlException, type ExceptionSubject } from '../../src/mappings/exceptions.js';
+import { loadMappings } from '../../src/mappings/load.js';
 import { loadRegisters, registerCounts, registerProblems } from '../../src/mappings/registers.js';
+import { controlsFileSchema } from '../../src/mappings/schemas.js';
+import { parseYamlText } from '../../src/mappings/yaml-file.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
 import { dirname } from 'node:path';
@@ -69,11 +72,11 @@ const controlsYaml = `controls:
       - { name: buckets, type: AWS::S3::Bucket, key: r.name }
     variables:
       - { name: logging, expression: "resource.supplementary.?IsLogging.orValue(false) == true" }
-      - { name: unused, expression: "1" }
+      - { name: threshold, expression: "1" }
       - { name: multiRegion, expression: "resource.configuration.?isMultiRegionTrail.orValue(false) == true" }
       - { name: good, expression: "variables.multiRegion && variables.logging" }
     where: resource.name != ""
-    expression: "resource.name == 'x' ? variables.logging : variables.good"
+    expression: "resource.name == 'x' ? variables.threshold == 1 : variables.good"
     reason:
       ja: '"証跡 " + resource.name + " は記録していません"'
       en: '"trail " + resource.name + " is not logging"'
@@ -167,14 +170,14 @@ describe('a loaded control', () => {
     const sources = trail.variables.map((v) => v.program.source);
     expect(trail.variables.map((v) => ({ name: v.name, needs: v.needs }))).toEqual([
       { name: 'logging', needs: [] },
-      { name: 'unused', needs: [] },
+      { name: 'threshold', needs: [] },
       { name: 'multiRegion', needs: [] },
       { name: 'good', needs: [0, 2] },
     ]);
     expect(trail.variables[3]!.sources).toEqual([sources[3], sources[0], sources[2]]);
-    // The ternary's `? variables.logging` is a variable read, though `.?variables` would not be.
-    expect(trail.expression.needs).toEqual([0, 2, 3]);
-    expect(trail.expression.sources).toEqual(["resource.name == 'x' ? variables.logging : variables.good", sources[0], sources[2], sources[3]]);
+    // The conditional's `? variables.threshold` is a variable read, though `.?variables` would not be.
+    expect(trail.expression.needs).toEqual([0, 1, 2, 3]);
+    expect(trail.expression.sources).toEqual(["resource.name == 'x' ? variables.threshold == 1 : variables.good", ...sources]);
     expect(trail.where).toEqual({ program: expect.objectContaining({ source: 'resource.name != ""' }) as unknown, needs: [], sources: ['resource.name != ""'] });
     expect(trail.reason?.ja.program.source).toBe('"証跡 " + resource.name + " は記録していません"');
     expect(trail.reason?.en.program.source).toBe('"trail " + resource.name + " is not logging"');
@@ -292,16 +295,17 @@ describe('exceptions', () => {
     const files = tempFiles({
       'e.yaml':
         'exceptions:\n' +
-        '  - id: dr-volumes\n    control: my-volume-encrypted\n    match: { account: "1111*", region: us-east-1 }\n' +
+        '  - id: dr-volumes\n    control: my-volume-encrypted\n    match: { provider: aws, account: "1111*", region: us-east-1 }\n' +
         '    justification: { ja: 日本法の下で運用, en: operated under Japanese law }\n    approvedBy: CISO\n    reference: ISC-2026-041\n    expires: 2027-06-30\n' +
-        '  - { id: every-control, control: "*", match: { provider: aws }, justification: { ja: 検証環境, en: test estate }, approvedBy: CISO, expires: 2026-12-31 }\n',
+        // Every control of one provider: the aws controls loaded are no reason to refuse it.
+        '  - { id: every-control, control: "*", match: { provider: gcp }, justification: { ja: 検証環境, en: test estate }, approvedBy: CISO, expires: 2026-12-31 }\n',
     });
     const loaded = loadExceptions(files['e.yaml']!, controls);
     expect(loaded).toEqual([
       {
         id: 'dr-volumes',
         control: 'my-volume-encrypted',
-        match: { account: '1111*', region: 'us-east-1' },
+        match: { provider: 'aws', account: '1111*', region: 'us-east-1' },
         justification: { ja: '日本法の下で運用', en: 'operated under Japanese law' },
         approvedBy: 'CISO',
         expires: '2027-06-30',
@@ -311,7 +315,7 @@ describe('exceptions', () => {
       {
         id: 'every-control',
         control: '*',
-        match: { provider: 'aws' },
+        match: { provider: 'gcp' },
         justification: { ja: '検証環境', en: 'test estate' },
         approvedBy: 'CISO',
         expires: '2026-12-31',
@@ -351,6 +355,7 @@ describe('exceptions', () => {
     const byArn = new ExceptionMatcher([exception('one', { match: { resource: 'arn:aws:ec2:*:volume/vol-0abc' } })], NOW);
     expect(byArn.match(subject({ arn: 'arn:aws:ec2:ap-northeast-1:111122223333:volume/vol-0abc' }), true)?.id).toBe('one');
     expect(byArn.match(subject(), true)).toBeUndefined();
+    expect(byArn.match(subject({ resourceId: 'vol-0def', arn: 'arn:aws:ec2:ap-northeast-1:111122223333:volume/vol-0def' }), true)).toBeUndefined();
     const byId = new ExceptionMatcher([exception('one', { match: { resource: 'vol-*' } })], NOW);
     expect(byId.match(subject({ arn: 'arn:aws:ec2:ap-northeast-1:111122223333:volume/vol-0abc' }), true)?.id).toBe('one');
   });
@@ -389,6 +394,43 @@ describe('exceptions', () => {
     expect(new ExceptionMatcher([], NOW).empty).toBe(true);
     expect(new ExceptionMatcher([exception('w', { control: '*', match: { provider: 'aws' } })], NOW).empty).toBe(false);
     expect(new ExceptionMatcher([exception('c', { match: { provider: 'aws' } })], NOW).empty).toBe(false);
+  });
+});
+
+describe('loadMappings', () => {
+  it('loads only the given controls without the bundled ones, and no attestations or exceptions unless given', () => {
+    const { files } = loadFixtures();
+    const mappings = loadMappings({ catalog: files['mine.yaml']!, controls: [files['c.yaml']!], bundledControls: false });
+    expect(mappings.catalog.id).toBe('my-framework');
+    expect(mappings.controls.map((c) => c.id)).toEqual(['my-volume-encrypted', 'my-trail-enabled']);
+    expect(mappings.attestations).toEqual([]);
+    expect(mappings.exceptions).toEqual([]);
+  });
+
+  it('adds the given controls to the bundled ones, and loads attestations and exceptions', () => {
+    const { files } = loadFixtures();
+    const extra = tempFiles({
+      'a.yaml': 'attestations:\n  - { requirement: "1-1", statement: 規程を定め運用している, evidence: DOC-1, owner: CISO, attested: 2026-01-01, expires: 2026-12-31 }\n',
+      'e.yaml': 'exceptions:\n  - { id: dr-volumes, control: my-volume-encrypted, match: { region: us-east-1 }, justification: { ja: 理由, en: why }, approvedBy: CISO, expires: 2026-12-31 }\n',
+    });
+    const mappings = loadMappings({ controls: [files['c.yaml']!], attestations: extra['a.yaml']!, exceptions: extra['e.yaml']! });
+    expect(mappings.catalog.id).toBe('jp-cloud-procurement');
+    expect(mappings.controls.length).toBeGreaterThan(100);
+    expect(mappings.controls.slice(-2).map((c) => c.id)).toEqual(['my-volume-encrypted', 'my-trail-enabled']);
+    expect(mappings.attestations.map((a) => `${a.catalog} ${a.requirement}`)).toEqual(['jp-cloud-procurement 1-1']);
+    expect(mappings.exceptions.map((e) => e.id)).toEqual(['dr-volumes']);
+  });
+});
+
+describe('a mapping given as text', () => {
+  it('is validated like a file, under the name given, and locates its paths', () => {
+    const parsed = parseYamlText('(inline)', controlsYaml, controlsFileSchema);
+    expect(parsed.file).toBe('(inline)');
+    expect(parsed.value.controls.map((c) => c.id)).toEqual(['my-volume-encrypted', 'my-trail-enabled']);
+    expect(parsed.locate(['controls', 1, 'scope'])).toBe('(inline):17');
+    // A path the document does not have is located at its nearest existing parent.
+    expect(parsed.locate(['controls', 0, 'where'])).toBe('(inline):2');
+    expect(() => parseYamlText('(inline)', 'controls: []\n', controlsFileSchema)).toThrow(/^\(inline\):1: controls: Too small: expected array to have >=1 item/);
   });
 });
 

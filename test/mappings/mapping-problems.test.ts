@@ -8,7 +8,7 @@ import { loadCatalog } from '../../src/mappings/catalog.js';
 import { controlFiles, loadControls } from '../../src/mappings/controls.js';
 import { loadExceptions } from '../../src/mappings/exceptions.js';
 import { loadMappings } from '../../src/mappings/load.js';
-import { loadRegisters } from '../../src/mappings/registers.js';
+import { loadRegisters, registerProblems } from '../../src/mappings/registers.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
 import { join } from 'node:path';
@@ -89,6 +89,23 @@ describe('reading a mapping file', () => {
     expect(problems(() => loadExceptions(empty, []))).toEqual(expected);
   });
 
+  it('expands an anchored node at most 1000 times, itself and 999 aliases (one justification for many waived resources)', () => {
+    const controls = loadControls([tempFiles({ 'c.yaml': `controls:\n${control('my-control')}` })['c.yaml']!], [catalog]);
+    /** `aliases` entries read the first entry's justification through an alias. */
+    const waivers = (aliases: number): string =>
+      'exceptions:\n' +
+      Array.from({ length: aliases + 1 }, (_, i) =>
+        `  - { id: dr-bucket-${i}, control: "*", match: { resource: "arn:aws:s3:::example-dr-${i}" }, justification: ${i === 0 ? '&dr { ja: 災害対策用の複製先, en: disaster-recovery copy }' : '*dr'}, approvedBy: CISO, expires: 2027-06-30 }\n`,
+      ).join('');
+    const files = tempFiles({ 'many.yaml': waivers(999), 'too-many.yaml': waivers(1000) });
+    const loaded = loadExceptions(files['many.yaml']!, controls);
+    expect(loaded).toHaveLength(1000);
+    expect(loaded[999]!.justification).toEqual({ ja: '災害対策用の複製先', en: 'disaster-recovery copy' });
+    expect(problems(() => loadExceptions(files['too-many.yaml']!, controls))).toEqual([
+      ['too-many.yaml', '', 'invalid YAML: Excessive alias count indicates a resource exhaustion attack (at most 1000 alias expansions)'],
+    ]);
+  });
+
   it('names every unknown field of an entry, quoted and comma-separated', () => {
     const found = controlProblems(`controls:\n${control('my-control', (t) => `${t}    colour: red\n    size: 3\n`)}`);
     expect(found).toEqual([['c.yaml:2', 'controls[0]', 'unknown field(s) "colour", "size"']]);
@@ -166,6 +183,19 @@ describe('control problems', () => {
     ]);
   });
 
+  it('refuses a variable that reads itself, and names only the earlier variables a variable may read', () => {
+    const lines =
+      '    variables:\n' +
+      '      - { name: first, expression: "variables.first" }\n' +
+      '      - { name: second, expression: "variables.missing" }\n' +
+      '      - { name: third, expression: "true" }\n' +
+      '    expression: variables.third\n';
+    expect(controlProblems(`controls:\n${controlWith('my-control', lines)}`)).toEqual([
+      ['c.yaml:8', 'controls[0].variables[0].expression', 'variables.first is declared after this expression; a variable may read only earlier ones'],
+      ['c.yaml:9', 'controls[0].variables[1].expression', 'unknown variable "variables.missing" (declared: first)'],
+    ]);
+  });
+
   it('says when a control declares no variables, and names an unknown variable once however often it is read', () => {
     const lines = '    expression: variables.missing && variables.missing && variables.?other.orValue(true)\n';
     expect(controlProblems(`controls:\n${controlWith('my-control', lines)}`)).toEqual([
@@ -223,6 +253,30 @@ describe('control problems', () => {
     expect(unreadable).toEqual([[expect.stringMatching(/^broken\.yaml:\d+$/), '', expect.stringMatching(/^invalid YAML/)]]);
     const missing = problems(() => loadControls([files['c.yaml']!, join(files.dir, 'missing.yaml')], [mine]));
     expect(missing).toEqual([['missing.yaml', '', expect.stringMatching(/^cannot read file: /)]]);
+  });
+
+  it('counts the id of a control with schema errors as declared, and names the first file declaring an id', () => {
+    const files = tempFiles({
+      'mine.yaml': catalogHead + requirementLine('A.1', ', controls: [dup-control]'),
+      'a.yaml': `controls:\n${control('dup-control')}`,
+      'b.yaml': `controls:\n${control('dup-control', (t) => t.replace('severity: high', 'severity: urgent'))}`,
+      'c.yaml': `controls:\n${control('dup-control')}`,
+    });
+    const mine = loadCatalog(files['mine.yaml']!);
+    expect(problems(() => loadControls([files['b.yaml']!], [mine]))).toEqual([['b.yaml:8', 'controls[0].severity', expect.stringMatching(/^Invalid option: /)]]);
+    const found = problems(() => loadControls([files['a.yaml']!, files['b.yaml']!, files['c.yaml']!], [mine]));
+    expect(found).toEqual([
+      ['b.yaml:8', 'controls[0].severity', expect.stringMatching(/^Invalid option: /)],
+      ['c.yaml:2', 'controls[0].id', expect.stringMatching(/^duplicate control id "dup-control" \(also in .*\/a\.yaml\)$/)],
+    ]);
+  });
+
+  it('refuses an empty entry (a stray "-") in the list, and still checks the other controls', () => {
+    const text = `controls:\n${control('first-control')}  -\n${control('third-control', (t) => t.replace('encrypted == true', 'encrypted =='))}`;
+    expect(controlProblems(text)).toEqual([
+      ['c.yaml:12', 'controls[1]', 'Invalid input: expected object, received null'],
+      ['c.yaml:18', 'controls[2].expression', expect.stringMatching(/^CEL does not compile: /)],
+    ]);
   });
 
   it('lists control files: a missing path is an error naming it, a file is itself, a directory every YAML file under it, sorted', () => {
@@ -290,10 +344,22 @@ describe('register problems', () => {
       'registers/aws.yaml': `provider: aws\ntypeListSource: "${DOC}"\ntypes: []\n`,
       'registers/gcp.yml': `provider: gcp\ntypeListSource: "http://example.com/list"\ntypes:\n  - { type: storage.googleapis.com/Bucket, holds: data, location: { scope: regional, field: location }, docs: ["${DOC}"] }\n`,
       'registers/README.md': 'not a register',
+      'registers/aws.yaml.orig': 'an editor\'s backup: not a register',
     });
     expect(problems(() => loadRegisters(join(files.dir, 'registers')))).toEqual([
       ['aws.yaml:3', 'types', expect.stringMatching(/^Too small: expected array to have >=1 item/)],
       ['gcp.yml:2', 'typeListSource', 'expected an https URL of the provider documentation page'],
+    ]);
+  });
+
+  it('reports a control of 2-1, 2-2 or 9-6 that reads an unregistered type, also when it evidences other items too', () => {
+    const files = tempFiles({
+      'c.yaml': `controls:\n${control('my-control', (t) => t.replace('["2-1"]', '["4-1", "2-1"]'))}`,
+      'registers/aws.yaml': `provider: aws\ntypeListSource: "${DOC}"\ntypes:\n  - { type: AWS::EC2::Subnet, holds: placement, location: { scope: zonal, field: configuration.availabilityZone }, notJudged: { residency: { ja: 理由, en: reason } }, docs: ["${DOC}"] }\n`,
+    });
+    const controls = loadControls([files['c.yaml']!], [catalog]);
+    expect(registerProblems(loadRegisters(join(files.dir, 'registers')), controls).map((p) => `${p.at.replace(/^.*\//, '')}: ${p.message}`)).toEqual([
+      'aws.yaml: control my-control evidences 2-1, 2-2 or 9-6 on AWS::EC2::Volume, which the register does not list',
     ]);
   });
 
