@@ -193,9 +193,9 @@ describe('requirement lookups', () => {
     expect(requirementsOfControl(volume, catalog)).toEqual(['A.1']);
     expect(requirementsOfControl(trail, catalog)).toEqual(['A.2']);
     expect(requirementsOfControl(volume, bundledCatalog)).toEqual(['2-1']);
-    // Named by the control and listed by the catalog: once.
-    const both = { ...trail, requirements: { 'my-framework': ['A.1', 'A.2'] } };
-    expect(requirementsOfControl({ ...both, id: 'my-volume-encrypted' }, catalog)).toEqual(['A.1', 'A.2']);
+    // A.1 both named by the control and listed by the catalog: once.
+    const namingBoth: Control = { ...volume, requirements: { 'my-framework': ['A.1', 'A.2'] } };
+    expect(requirementsOfControl(namingBoth, catalog)).toEqual(['A.1', 'A.2']);
   });
 
   it('a requirement is evidenced by the controls naming it and the controls its entry lists, and by no other', () => {
