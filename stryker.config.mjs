@@ -29,7 +29,8 @@ const MODULES = {
   },
   mappings: {
     mutate: ['src/mappings/**/*.ts'],
-    tests: ['test/mappings/*.test.ts'],
+    // exceptions.test.ts: the exceptions files' own refusals (and their evaluation) are tested there.
+    tests: ['test/mappings/*.test.ts', 'test/evaluate/exceptions.test.ts'],
     ignoreStatic: true,
   },
   verify: {
