@@ -159,11 +159,14 @@ describe('a verdict decided on arrival waits only for its context-reading `where
 
   it('is unknown with the gap when the context its `where` reads was not collected, even though the verdict was known', () => {
     const gap = withGap('AWS::EC2::Instance', 'permission ec2:DescribeInstances missing', '権限がありません');
-    const a = evaluate([volumes[0]!, volumes[1]!], [gap], attached, catalog, [], NOW);
+    const a = evaluate([volumes[0]!, volumes[1]!, volumes[3]!], [gap], attached, catalog, [], NOW);
     const reason = 'the AWS::EC2::Instance this check reads is not covered: permission ec2:DescribeInstances missing';
+    const reasonJa = '参照先の AWS::EC2::Instance が収集範囲外のため判定できません（権限がありません）';
+    // The waiting record keeps only what the `where` reads: it is not judged again, whatever the `where` could say.
     expect(verdicts(a)['attached-volume-encrypted']).toEqual({
-      'vol-plain': ['unknown', reason, '参照先の AWS::EC2::Instance が収集範囲外のため判定できません（権限がありません）'],
-      'vol-sealed': ['unknown', reason, '参照先の AWS::EC2::Instance が収集範囲外のため判定できません（権限がありません）'],
+      'vol-plain': ['unknown', reason, reasonJa],
+      'vol-sealed': ['unknown', reason, reasonJa],
+      'vol-nodata': ['unknown', reason, reasonJa],
     });
   });
 
@@ -210,8 +213,10 @@ describe('what a context-reading control cannot see in its subject is unknown as
     });
   });
 
-  it('a subject without its side documents is unknown for a control that reads them, whatever the context holds', () => {
-    const a = evaluate([bucket('b-select', { withoutSupplementary: true }), accountBlock()], [scope({ supplementary: false })], only('bucket-logged'), catalog, [], NOW);
+  it('a subject without its side documents is unknown for a control that reads them, whatever part of them it holds', () => {
+    // A Select export holds the parts its query named: this one would pass on its own, without any context.
+    const partial = bucket('b-select', { withoutSupplementary: true, supplementary: { BucketLoggingConfiguration: { destinationBucketName: 'logs' } } });
+    const a = evaluate([partial, accountBlock()], [scope({ supplementary: false })], only('bucket-logged'), catalog, [], NOW);
     const [status, reason] = verdicts(a)['bucket-logged']!['b-select']!;
     expect(status).toBe('unknown');
     expect(reason).toMatch(/^these AWS::S3::Bucket items carry no complete supplementary configuration/);

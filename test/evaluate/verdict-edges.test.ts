@@ -81,6 +81,12 @@ controls:
     approvedBy: CISO 山田
     reference: RISK-42
     expires: 2026-12-31
+  - id: audit-trails
+    control: trail-validated
+    match: { tags: { owner: "audit-*" } }
+    justification: { ja: 監査部門の証跡, en: the audit team's trail }
+    approvedBy: CISO 山田
+    expires: 2026-12-31
   - id: scratch-volumes
     control: volume-encrypted
     match: { resource: "vol-scratch-*" }
@@ -188,6 +194,13 @@ describe('exists: one satisfying resource per scope', () => {
     expect(requirement(a, 'E-3')).toMatchObject({ status: 'noncompliant', reason: 'failing controls: detector-on', reason_ja: '不適合のコントロールがあります: detector-on' });
   });
 
+  it('an exception matched by the satisfying resource’s tags counts the match, and waives nothing that passes', () => {
+    const audited = trail('t-audit', true, { tags: { owner: 'audit-team' } });
+    const a = evaluate([audited], [scope()], trails, catalog, [], NOW, { keptFindings: 'all', exceptions: { list: exceptions, now: NOW } });
+    expect(a.findings.map((f) => [f.resourceId, f.status, f.exception])).toEqual([['t-audit', 'pass', undefined]]);
+    expect(a.exceptions.find((e) => e.id === 'audit-trails')).toMatchObject({ matched: 1, waived: 0 });
+  });
+
   it('an active exception waives a failing scope, and the result says which and how often', () => {
     const a = evaluate([], [scope(), scope({ account: SANDBOX })], trails, catalog, [attest('E-2', '2026-01-01', '2026-12-31')], NOW, { keptFindings: 'all', exceptions: { list: exceptions, now: NOW } });
     expect(a.findings.map((f) => [f.account, f.status, f.exception])).toEqual([
@@ -200,6 +213,7 @@ describe('exists: one satisfying resource per scope', () => {
     ]);
     expect(a.exceptions).toEqual([
       { id: 'sandbox-no-trail', control: 'trail-validated', expires: '2026-12-31', state: 'active', justification: { ja: '検証用アカウント', en: 'sandbox account' }, approvedBy: 'CISO 山田', reference: 'RISK-42', matched: 1, waived: 1 },
+      { id: 'audit-trails', control: 'trail-validated', expires: '2026-12-31', state: 'active', justification: { ja: '監査部門の証跡', en: "the audit team's trail" }, approvedBy: 'CISO 山田', matched: 0, waived: 0 },
       { id: 'scratch-volumes', control: 'volume-encrypted', expires: '2026-12-31', state: 'active', justification: { ja: '一時領域', en: 'scratch space' }, approvedBy: 'CISO 山田', matched: 0, waived: 0 },
     ]);
   });
@@ -366,11 +380,12 @@ describe('combining runs, and stale ones', () => {
     const a = assess([{ result: withoutExceptions() }], volumes, catalog, [], NOW, exceptions);
     expect(a.exceptions.map((e) => [e.id, e.state, e.matched, e.waived])).toEqual([
       ['sandbox-no-trail', 'active', 0, 0],
+      ['audit-trails', 'active', 0, 0],
       ['scratch-volumes', 'active', 0, 0],
     ]);
     // Not waived by an exception this evaluation was not given.
     expect(a.findings.map((f) => f.status)).toEqual(['fail']);
-    expect(assess([{ result: withoutExceptions() }], volumes, catalog, [], new Date('2027-01-01T00:00:00Z'), exceptions).exceptions.map((e) => e.state)).toEqual(['expired', 'expired']);
+    expect(assess([{ result: withoutExceptions() }], volumes, catalog, [], new Date('2027-01-01T00:00:00Z'), exceptions).exceptions.map((e) => e.state)).toEqual(['expired', 'expired', 'expired']);
   });
 });
 
