@@ -89,6 +89,35 @@ const files = tempFiles({
     rationale: { ja: 根拠, en: why }
     remediation: { ja: 対処, en: fix }
     requirements: { t: ["1-1"] }
+  # The expression reads no context; the reason does (it says whether the volume is in use).
+  - id: volume-encrypted-says-use
+    title: { ja: 暗号化, en: Volumes are encrypted }
+    provider: aws
+    resourceTypes: [AWS::EC2::Volume]
+    kind: each
+    context:
+      - { name: instances, type: AWS::EC2::Instance, key: r.id }
+    expression: resource.configuration.encrypted == true
+    reason:
+      ja: '(resource.configuration.attachments.exists(a, a.instanceId in instances) ? "使用中の" : "未使用の") + "ボリューム " + resource.id + " は暗号化されていません"'
+      en: '(resource.configuration.attachments.exists(a, a.instanceId in instances) ? "in-use" : "unused") + " volume " + resource.id + " is not encrypted"'
+    severity: high
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
+    requirements: { t: ["1-1"] }
+  # An instance without a profile looks up a missing value: an entry without a key must not answer it.
+  - id: instance-profile-known
+    title: { ja: 既知のプロファイル, en: Instances use a known profile }
+    provider: aws
+    resourceTypes: [AWS::EC2::Instance]
+    kind: each
+    context:
+      - { name: profiles, type: AWS::IAM::InstanceProfile, key: 'r.configuration.?arn.orValue(null)' }
+    expression: 'resource.configuration.?iamInstanceProfile.?arn.orValue(null) in profiles'
+    severity: low
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
+    requirements: { t: ["1-1"] }
   # Reads the bucket's side documents and a context.
   - id: bucket-logged
     title: { ja: ログ, en: Bucket access is logged }
@@ -285,6 +314,32 @@ describe('context coverage problems are counted per account and worded exactly',
     ]);
   });
 
+  it('a gap recorded in the account’s global scope counts for resources in every region', () => {
+    const globalGap = scope({ region: 'global', types: ['AWS::IAM::Role'], gaps: [{ types: ['AWS::EC2::FlowLog'], reason: { ja: '権限がありません', en: 'permission ec2:DescribeFlowLogs missing' } }] });
+    const a = evaluate([vpc], [scope({ types: ['AWS::EC2::VPC'] }), globalGap], flow, catalog, [], NOW);
+    expect(verdicts(a)['vpc-flow-logs']!['vpc-app']).toEqual(['unknown', 'the AWS::EC2::FlowLog this check reads is not covered: permission ec2:DescribeFlowLogs missing', '参照先の AWS::EC2::FlowLog が収集範囲外のため判定できません（権限がありません）']);
+  });
+
+  it('a gap in one region leaves a resource in another region of the account judged, whatever the order', () => {
+    const usVpc = resource('AWS::EC2::VPC', 'vpc-us', { isDefault: false }, { region: 'us-east-1' });
+    const usGap = scope({ region: 'us-east-1', types: ['AWS::EC2::VPC'], gaps: [{ types: ['AWS::EC2::FlowLog'], reason: { ja: 'リージョンで記録されていません', en: 'not recorded in us-east-1' } }] });
+    for (const order of [[vpc, usVpc], [usVpc, vpc]]) {
+      const byId = verdicts(evaluate(order, [scope(), usGap], flow, catalog, [], NOW))['vpc-flow-logs']!;
+      expect([byId['vpc-app']![0], byId['vpc-us']![0]]).toEqual(['fail', 'unknown']);
+    }
+  });
+
+  it('a failed scope that was not collecting the context type casts no doubt on it', () => {
+    const rdsFailed: CollectionScope = { ...scope(), region: 'ap-northeast-3', types: ['AWS::RDS::DBInstance'], outcome: { status: 'failed', error: 'ThrottlingException', at: NOW.toISOString() } };
+    const a = evaluate([vpc], [scope(), rdsFailed], flow, catalog, [], NOW);
+    expect(verdicts(a)['vpc-flow-logs']!['vpc-app']).toEqual(['fail', 'no flow log is attached', 'フローログがありません']);
+  });
+
+  it('unreadable items add up over the account’s scopes', () => {
+    const a = evaluate([vpc], [scope(), scope({ region: 'us-east-1', unreadable: 2 }), scope({ region: 'ap-northeast-3', unreadable: 1 })], flow, catalog, [], NOW);
+    expect(verdicts(a)['vpc-flow-logs']!['vpc-app']![1]).toBe('3 items in this account could not be read even to their type; the one this check needs may be among them');
+  });
+
   it('a failed collection names the region where it failed', () => {
     const failed: CollectionScope = { ...scope(), region: 'ap-northeast-3', outcome: { status: 'failed', error: 'ThrottlingException', at: NOW.toISOString() } };
     const a = evaluate([vpc], [scope(), failed], flow, catalog, [], NOW);
@@ -305,6 +360,27 @@ describe('context entries under one key', () => {
     }
     const cloudWatchOnly = evaluate([flowLog('fl-cw', 'cloud-watch-logs'), vpc], [scope()], only('vpc-flow-logs-to-s3'), catalog, [], NOW);
     expect(verdicts(cloudWatchOnly)['vpc-flow-logs-to-s3']).toEqual({ 'vpc-app': ['fail', 'VPC flow logs reach S3', 'S3 へのフローログ'] });
+  });
+});
+
+describe('what a verdict reads of its contexts', () => {
+  it('a reason that reads a context is worded with the complete context, though the verdict needed none', () => {
+    const plain = (id: string, instanceId: string) => volume(id, { encrypted: false, attachments: [{ instanceId }] });
+    for (const order of [[plain('vol-used', 'i-1'), plain('vol-idle', 'i-gone'), instance('i-1')], [instance('i-1'), plain('vol-used', 'i-1'), plain('vol-idle', 'i-gone')]]) {
+      expect(verdicts(evaluate(order, [scope()], only('volume-encrypted-says-use'), catalog, [], NOW))['volume-encrypted-says-use']).toEqual({
+        'vol-used': ['fail', 'in-use volume vol-used is not encrypted', '使用中のボリューム vol-used は暗号化されていません'],
+        'vol-idle': ['fail', 'unused volume vol-idle is not encrypted', '未使用のボリューム vol-idle は暗号化されていません'],
+      });
+    }
+  });
+
+  it('an entry whose key is null is never found, not even by a lookup of a missing value', () => {
+    const profileWithoutArn = resource('AWS::IAM::InstanceProfile', 'profile-draft', {}, { region: 'global' });
+    const profile = resource('AWS::IAM::InstanceProfile', 'profile-app', { arn: 'arn:aws:iam::111122223333:instance-profile/app' }, { region: 'global' });
+    const bare = resource('AWS::EC2::Instance', 'i-bare', {});
+    const app = resource('AWS::EC2::Instance', 'i-app', { iamInstanceProfile: { arn: 'arn:aws:iam::111122223333:instance-profile/app' } });
+    const a = evaluate([profileWithoutArn, profile, bare, app], [scope(), scope({ region: 'global' })], only('instance-profile-known'), catalog, [], NOW);
+    expect(Object.fromEntries(a.findings.map((f) => [f.resourceId, f.status]))).toEqual({ 'i-bare': 'fail', 'i-app': 'pass' });
   });
 });
 

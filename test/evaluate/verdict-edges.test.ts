@@ -50,6 +50,18 @@ controls:
     rationale: { ja: 根拠, en: why }
     remediation: { ja: 対処, en: fix }
     requirements: { edges: ["E-1"] }
+  - id: website-bucket-private
+    title: { ja: 公開サイトでない, en: Website buckets are private }
+    provider: aws
+    resourceTypes: [AWS::S3::Bucket]
+    kind: each
+    # Only the applicability reads the side documents.
+    where: has(resource.supplementary.BucketWebsiteConfiguration)
+    expression: resource.configuration.public == false
+    severity: medium
+    rationale: { ja: 根拠, en: why }
+    remediation: { ja: 対処, en: fix }
+    requirements: { edges: ["E-1"] }
   - id: trail-validated
     title: { ja: 検証付きの証跡, en: A validated trail exists }
     provider: aws
@@ -124,7 +136,8 @@ describe('exists: one satisfying resource per scope', () => {
   it('passes naming the satisfying resource by ARN when it has one, else by id', () => {
     const withArn = evaluate([trail('t-ok', true, { arn: 'arn:aws:cloudtrail:ap-northeast-1:111122223333:trail/t-ok' })], [scope()], trails, catalog, [], NOW);
     expect(of(withArn, 'trail-validated')).toEqual([['t-ok', 'pass', 'satisfied by arn:aws:cloudtrail:ap-northeast-1:111122223333:trail/t-ok', 'arn:aws:cloudtrail:ap-northeast-1:111122223333:trail/t-ok が条件を満たしています']]);
-    const withoutArn = evaluate([trail('t-bad', false), trail('t-ok', true)], [scope()], trails, catalog, [], NOW);
+    const withoutArn = evaluate([trail('t-bad', false), trail('t-ok', true), trail('t-also-ok', true)], [scope()], trails, catalog, [], NOW);
+    // The first satisfying resource is named.
     expect(of(withoutArn, 'trail-validated')).toEqual([['t-ok', 'pass', 'satisfied by t-ok', 't-ok が条件を満たしています']]);
   });
 
@@ -247,6 +260,38 @@ describe('an expression that cannot decide is unknown with its reason', () => {
   });
 });
 
+describe('scope-level findings of `each` controls', () => {
+  it('name every problem of a scope, in both languages', () => {
+    const partial = scope({ types: ['AWS::S3::Bucket'], gaps: [{ types: ['AWS::EC2::Volume'], reason: { ja: '記録されていません', en: 'not recorded' } }], unreadable: 2 });
+    expect(of(evaluate([], [partial], only('volume-encrypted'), catalog, [], NOW), 'volume-encrypted')).toEqual([
+      [
+        `${ACCOUNT}/${REGION}`,
+        'unknown',
+        'AWS::EC2::Volume not covered: not recorded; 2 items in this scope could not be read even to their type; resources this control checks may be among them',
+        'AWS::EC2::Volume は収集範囲外のため判定できません（記録されていません）、このスコープで種類すら読み取れない項目が 2 件あり、対象リソースが含まれている可能性があるため判定できません',
+      ],
+    ]);
+  });
+
+  it('count only the scopes of the control’s provider', () => {
+    const azure: CollectionScope = { provider: 'azure', account: '0b1f6471-1bf0-4dda-aec3-cb9272f09590', region: 'japaneast', types: 'all', outcome: { status: 'ok', collectedAt: NOW.toISOString() } };
+    const failedAzure: CollectionScope = { ...azure, region: 'japanwest', outcome: { status: 'failed', error: 'AuthorizationFailed', at: NOW.toISOString() } };
+    const a = evaluate([volume('vol-ok', { encrypted: true })], [scope(), azure, failedAzure], only('volume-encrypted'), catalog, [], NOW);
+    expect(a.findings.map((f) => f.resourceId)).toEqual(['vol-ok']);
+    expect(a.tallies.map((t) => t.account)).toEqual([ACCOUNT]);
+    expect(requirement(a, 'E-1')).toMatchObject({ status: 'compliant', counts: { checked: 1, scopesCovered: 1, scopesNotCovered: 0 } });
+  });
+});
+
+describe('side documents read only by the `where`', () => {
+  it('make a resource whose source omits them unknown', () => {
+    const selectRow = resource('AWS::S3::Bucket', 'b-select', { public: false }, { withoutSupplementary: true });
+    const a = evaluate([selectRow], [scope({ supplementary: false })], only('website-bucket-private'), catalog, [], NOW);
+    expect(a.findings.map((f) => [f.resourceId, f.status])).toEqual([['b-select', 'unknown']]);
+    expect(a.findings[0]!.reason).toMatch(/^these AWS::S3::Bucket items carry no complete supplementary configuration/);
+  });
+});
+
 describe('which findings are kept, and what onFinding receives', () => {
   const resources = [volume('vol-ok', { encrypted: true }), volume('vol-bad', { encrypted: false, label: 'x' }), volume('vol-nodata', {})];
   const coverage = [scope(), scope({ region: 'us-east-1', outcome: { status: 'failed', error: 'Throttling', at: NOW.toISOString() } })];
@@ -359,6 +404,16 @@ describe('combining runs, and stale ones', () => {
     expect(requirement(a, 'E-1')).toMatchObject({ status: 'unknown', counts: { checked: 3, failing: 0, unknown: 3, waived: 0, scopesCovered: 0, scopesNotCovered: 2 } });
     // The exception still matched what it matched; it waived nothing that counts.
     expect(a.exceptions.find((e) => e.id === 'scratch-volumes')).toMatchObject({ matched: 1, waived: 0 });
+  });
+
+  it('a requirement whose only failure is waived is compliant and says so', () => {
+    const a = assess([{ result: osaka() }], volumes, catalog, [], NOW, exceptions);
+    expect(requirement(a, 'E-1')).toMatchObject({
+      status: 'compliant',
+      reason: 'all 1 controls with data pass (1 findings waived by exceptions)',
+      reason_ja: 'データのあるコントロール 1 件がすべて適合しています（例外承認により 1 件を許容）',
+      counts: { checked: 1, failing: 0, unknown: 0, waived: 1, scopesCovered: 1, scopesNotCovered: 0 },
+    });
   });
 
   it('a requirement whose controls no run evaluated has no data', () => {
