@@ -246,9 +246,11 @@ describe('what a context-reading control cannot see in its subject is unknown as
     // A Select export holds the parts its query named: this one would pass on its own, without any context.
     const partial = bucket('b-select', { withoutSupplementary: true, supplementary: { BucketLoggingConfiguration: { destinationBucketName: 'logs' } } });
     const a = evaluate([partial, accountBlock()], [scope({ supplementary: false })], only('bucket-logged'), catalog, [], NOW);
-    const [status, reason] = verdicts(a)['bucket-logged']!['b-select']!;
-    expect(status).toBe('unknown');
-    expect(reason).toMatch(/^these AWS::S3::Bucket items carry no complete supplementary configuration/);
+    expect(verdicts(a)['bucket-logged']!['b-select']).toEqual([
+      'unknown',
+      'these AWS::S3::Bucket items carry no complete supplementary configuration (a Select export holds only the parts its query named; use a configuration snapshot or BatchGetResourceConfig items)',
+      'この AWS::S3::Bucket の項目には補足構成（supplementaryConfiguration）が揃っていないため判定できません（Select のエクスポートは問い合わせで選んだ部分しか含みません。構成スナップショットか BatchGetResourceConfig の結果を入力してください）',
+    ]);
     // With its side documents the same bucket is judged (the account block passes it).
     expect(verdicts(evaluate([bucket('b-live'), accountBlock()], [scope()], only('bucket-logged'), catalog, [], NOW))['bucket-logged']).toEqual({ 'b-live': ['pass', undefined, undefined] });
   });
@@ -283,9 +285,11 @@ describe('a judgement that never reads the untrusted context stands', () => {
 
   it('unreadable items anywhere in the account leave no context trusted', () => {
     const a = evaluate([bucket('b-1'), accountBlock()], [scope({ gaps: policiesGap.gaps!, unreadable: 1 })], only('bucket-not-public'), catalog, [], NOW);
-    const [status, reason] = verdicts(a)['bucket-not-public']!['b-1']!;
-    expect(status).toBe('unknown');
-    expect(reason).toBe(`${unknownReason}; 1 items in this account could not be read even to their type; the one this check needs may be among them`);
+    expect(verdicts(a)['bucket-not-public']!['b-1']).toEqual([
+      'unknown',
+      `${unknownReason}; 1 items in this account could not be read even to their type; the one this check needs may be among them`,
+      '参照先の AWS::S3::BucketPolicy が収集範囲外のため判定できません（権限がありません）、このアカウントで種類すら読み取れない項目が 1 件あり、参照先が含まれている可能性があるため判定できません',
+    ]);
   });
 });
 

@@ -24,6 +24,7 @@ requirements:
   - { id: "E-2", category: "1", automation: partial, nothing_in_scope: compliant, title_en: Trails, text_ja: 証跡, rationale: { ja: 根拠, en: why } }
   - { id: "E-3", category: "1", automation: automated, title_en: Detectors, text_ja: 検知, rationale: { ja: 根拠, en: why } }
   - { id: "E-4", category: "1", automation: manual, title_en: Policy, text_ja: 規程, rationale: { ja: 根拠, en: why } }
+  - { id: "E-5", category: "1", automation: automated, nothing_in_scope: compliant, title_en: Websites, text_ja: 公開サイト, rationale: { ja: 根拠, en: why } }
 `,
   'controls.yaml': `
 controls:
@@ -61,7 +62,7 @@ controls:
     severity: medium
     rationale: { ja: 根拠, en: why }
     remediation: { ja: 対処, en: fix }
-    requirements: { edges: ["E-1"] }
+    requirements: { edges: ["E-5"] }
   - id: trail-validated
     title: { ja: 検証付きの証跡, en: A validated trail exists }
     provider: aws
@@ -414,6 +415,22 @@ describe('combining runs, and stale ones', () => {
       reason_ja: 'データのあるコントロール 1 件がすべて適合しています（例外承認により 1 件を許容）',
       counts: { checked: 1, failing: 0, unknown: 0, waived: 1, scopesCovered: 1, scopesNotCovered: 0 },
     });
+  });
+
+  it('nothing of the checked types in covered scopes: compliant only where the catalog says absence holds, in both languages', () => {
+    const none = evaluate([], [scope(), scope({ region: 'ap-northeast-3' })], controls, catalog, [attest('E-2', '2026-01-01', '2026-12-31')], NOW);
+    expect(requirement(none, 'E-1')).toMatchObject({
+      status: 'unknown',
+      reason: 'no resources of the checked types in the 2 covered scopes, so nothing shows this requirement is met',
+      reason_ja: '収集範囲（2 スコープ）に確認対象の種類のリソースがなく、この項目を満たす仕組みがあることを確認できません',
+    });
+    expect(requirement(none, 'E-5')).toMatchObject({
+      status: 'compliant',
+      reason: 'no resources of the checked types in the 2 covered scopes, so nothing breaks this requirement',
+      reason_ja: '収集範囲（2 スコープ）に確認対象の種類のリソースがなく、この項目に反するものはありません',
+    });
+    // E-2 allows absence, but its existence check fails an account with no trail.
+    expect(requirement(none, 'E-2').status).toBe('noncompliant');
   });
 
   it('a requirement whose controls no run evaluated has no data', () => {
