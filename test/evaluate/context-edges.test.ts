@@ -199,18 +199,26 @@ describe('a verdict decided on arrival waits only for its context-reading `where
     });
   });
 
-  it('gives the same verdicts on the live path, drained in slices with a pause between them', async () => {
-    const evaluation = new Evaluation(attached, catalog, { keptFindings: 'all' });
-    for (const r of [...volumes, instance('i-1')]) evaluation.add(r);
-    let pauses = 0;
-    await evaluation.drainDeferred([scope()], () => {
-      pauses++;
-      return Promise.resolve();
-    }, 2);
-    // Five volumes wait (vol-elsewhere too: its `where` needs the instances): three slices of at most two.
-    expect(pauses).toBe(3);
-    const a = evaluation.finish([scope()], [], NOW);
-    expect(Object.fromEntries(a.findings.map((f) => [f.resourceId, f.status]))).toEqual({ 'vol-plain': 'fail', 'vol-sealed': 'pass', 'vol-nodata': 'unknown', 'vol-badshape': 'unknown' });
+  it('gives the same verdicts on the live path, drained in slices with a pause between them, each judged once', async () => {
+    // Five volumes wait (vol-elsewhere too: its `where` needs the instances).
+    for (const [sliceSize, slices] of [[2, 3], [5, 1]] as const) {
+      const evaluation = new Evaluation(attached, catalog, { keptFindings: 'all' });
+      for (const r of [...volumes, instance('i-1')]) evaluation.add(r);
+      let pauses = 0;
+      await evaluation.drainDeferred([scope()], () => {
+        pauses++;
+        return Promise.resolve();
+      }, sliceSize);
+      expect(pauses).toBe(slices);
+      const a = evaluation.finish([scope()], [], NOW);
+      expect(a.findings.map((f) => [f.resourceId, f.status])).toEqual([
+        ['vol-plain', 'fail'],
+        ['vol-sealed', 'pass'],
+        ['vol-nodata', 'unknown'],
+        ['vol-badshape', 'unknown'],
+      ]);
+      expect(a.tallies[0]).toMatchObject({ checked: 4, failing: 1, unknown: 2 });
+    }
   });
 });
 

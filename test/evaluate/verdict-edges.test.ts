@@ -381,6 +381,11 @@ describe('combining runs, and stale ones', () => {
     expect(a.coverage.map((s) => s.region)).toEqual([REGION, 'ap-northeast-3']);
     expect(requirement(a, 'E-1')).toMatchObject({ status: 'unknown', counts: { checked: 3, failing: 0, unknown: 1, waived: 1, scopesCovered: 2, scopesNotCovered: 0 } });
     expect(a.exceptions.find((e) => e.id === 'scratch-volumes')).toMatchObject({ matched: 1, waived: 1 });
+    // The result names its catalog and the time it was made.
+    expect([a.catalog, a.generatedAt]).toEqual([{ id: 'edges', version: '1' }, NOW.toISOString()]);
+    // An exception's counts add up over the runs.
+    const twice = assess([{ result: osaka() }, { result: osaka() }], volumes, catalog, [], NOW, exceptions);
+    expect(twice.exceptions.find((e) => e.id === 'scratch-volumes')).toMatchObject({ matched: 2, waived: 2 });
   });
 
   it('a stale run turns every verdict into unknown, keeps a finding’s own unknown reason, and waives nothing', () => {
