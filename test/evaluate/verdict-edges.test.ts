@@ -164,6 +164,19 @@ describe('exists: one satisfying resource per scope', () => {
     expect(reasonJa).toMatch(/^t-nodata: 評価できません（評価エラー: .+）$/);
   });
 
+  it('a scope-level finding names its scope: the account, or the account and region', () => {
+    const common = { requirements: ['E-2'], provider: 'aws', severity: 'high', account: ACCOUNT, status: 'fail' };
+    expect(evaluate([], [scope()], trails, catalog, [], NOW).findings).toEqual([
+      { ...common, control: 'trail-validated', region: '', resourceType: 'AWS::CloudTrail::Trail', resourceId: ACCOUNT, scope: 'account', reason: 'no AWS::CloudTrail::Trail in this account', reason_ja: 'このアカウントに AWS::CloudTrail::Trail がありません' },
+    ]);
+    expect(evaluate([detector('d-off', REGION, 'DISABLED')], [scope()], only('detector-on'), catalog, [], NOW).findings).toEqual([
+      {
+        ...common, requirements: ['E-3'], control: 'detector-on', region: REGION, resourceType: 'AWS::GuardDuty::Detector', resourceId: `${ACCOUNT}/${REGION}`, scope: 'region',
+        reason: 'none of 1 AWS::GuardDuty::Detector qualifies: d-off: A detector in every region', reason_ja: 'AWS::GuardDuty::Detector 1 件のいずれも条件を満たしていません: d-off: 検知',
+      },
+    ]);
+  });
+
   it('fails an account with nothing in it, in words that name the scope', () => {
     expect(of(evaluate([], [scope()], trails, catalog, [], NOW), 'trail-validated')).toEqual([
       [ACCOUNT, 'fail', 'no AWS::CloudTrail::Trail in this account', 'このアカウントに AWS::CloudTrail::Trail がありません'],
@@ -331,6 +344,10 @@ describe('which findings are kept, and what onFinding receives', () => {
     expect(streamed.find((f) => f.resourceId === `${ACCOUNT}/us-east-1`)).toEqual({
       control: 'volume-encrypted', requirements: ['E-1'], provider: 'aws', severity: 'high', account: ACCOUNT, region: 'us-east-1', resourceType: 'AWS::EC2::Volume',
       resourceId: `${ACCOUNT}/us-east-1`, scope: 'region', status: 'unknown', reason: 'collection failed: Throttling', reason_ja: '収集に失敗したため判定できません（Throttling）',
+    });
+    expect(streamed.find((f) => f.resourceId === 'vol-bad')).toEqual({
+      control: 'volume-encrypted', requirements: ['E-1'], provider: 'aws', severity: 'high', account: ACCOUNT, region: REGION, resourceType: 'AWS::EC2::Volume',
+      resourceId: 'vol-bad', scope: 'resource', status: 'fail', reason: 'x', reason_ja: 'ボリューム x は暗号化されていません',
     });
   });
 });
