@@ -89,4 +89,17 @@ describe('controls that read context decide early where the context cannot chang
       expect(byId).toEqual({ 'v-closed': ['pass', undefined], 'v-approved': ['pass', undefined], 'v-open': ['fail', 'not approved'] });
     }
   });
+
+  it('a pass that never needed the context stands where no context can be trusted; the rest is unknown', () => {
+    const volumes = [res('AWS::EC2::Volume', 'v-closed', 'ap-northeast-1', { open: false }), res('AWS::EC2::Volume', 'v-open', 'ap-northeast-1', { open: true })];
+    // Unreadable items in the account could be approvals: nothing looked up there proves anything.
+    const unreadable: CollectionScope = { ...scope('ap-northeast-1'), unreadable: 1 };
+    const a = evaluate([...volumes, approval('v-open')], [unreadable], ctxControls, catalog, [], NOW);
+    expect(a.findings.map((f) => [f.resourceId, f.status, f.reason])).toEqual([
+      ['v-closed', 'pass', undefined],
+      ['v-open', 'unknown', '1 items in this account could not be read even to their type; the one this check needs may be among them'],
+      // and the scope itself: a volume may be among the unreadable items
+      ['111122223333/ap-northeast-1', 'unknown', '1 items in this scope could not be read even to their type; resources this control checks may be among them'],
+    ]);
+  });
 });

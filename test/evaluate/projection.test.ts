@@ -29,6 +29,10 @@ describe('fieldsRead', () => {
     expect(tree(['resource.configuration.a', 'resource.configuration.a.b'])).toEqual({ configuration: { a: true } });
   });
 
+  it('follows selections written across lines and with spaces around the dots', () => {
+    expect(tree(['resource.configuration\n  .?encryption\n  .kmsKeyName.orValue("") != ""', 'resource . tags . owner'])).toEqual({ configuration: { encryption: { kmsKeyName: true } }, tags: { owner: true } });
+  });
+
   it('ignores words in string literals and fields of other variables, and gives up on the resource used whole', () => {
     expect(tree(['"the resource " + resource.name + " of r.resource"', "r.resource.configuration.x == 'resource.configuration'"])).toEqual({ name: true });
     expect(tree(['size(resource) > 0'])).toBeUndefined();
@@ -47,6 +51,11 @@ describe('resourceProjection', () => {
     const keep = resourceProjection(['size(resource.configuration.?resourcePolicies.orValue([])) > 0'])!;
     expect(keep(disk)).toEqual({ ...disk, name: '', capturedAt: '', configuration: { resourcePolicies: ['rp1'] }, supplementary: {}, relationships: [] });
     expect(resourceProjection(['resource.name + resource.capturedAt'])!(disk)).toEqual({ ...disk, configuration: {}, supplementary: {}, relationships: [] });
+  });
+
+  it('keeps a null where a deeper field is read (JSON nulls are common in configuration documents)', () => {
+    const keep = resourceProjection(['resource.configuration.?encryption.?kmsKeyName.orValue("") != ""'])!;
+    expect(keep({ ...disk, configuration: { encryption: null, sizeGb: '10' } }).configuration).toEqual({ encryption: null });
   });
 
   it('keeps everything when the resource is used whole, and never touches a malformed resource', () => {
@@ -140,6 +149,10 @@ describe('context entries keep what any reader selects of them', () => {
     expect(keep(item)).toEqual({ ...item, id: '', arn: '', capturedAt: '', configuration: { properties: { status: { code: 'Healthy' } } }, supplementary: {}, relationships: [] });
     expect(contextProjection(['a.id == resource.id', 'has(a.configuration.x)'])!(item)).toMatchObject({ id: '/a/1', arn: '', name: '' });
     expect(contextProjection(['i["configuration"]'])).toBeUndefined();
+    // A macro variable named `resource` hides which entries' identity is read: keep them whole.
+    expect(contextProjection(['x.exists(resource, resource.id == "a")'])).toBeUndefined();
+    // Relationships some reader selects are kept.
+    expect(contextProjection(['a.relationships.exists(r, r.type == "t")'])!(item).relationships).toEqual(item.relationships);
     const malformed = { ...item, malformed: 'bad' };
     expect(keep(malformed)).toBe(malformed);
   });

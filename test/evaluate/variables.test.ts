@@ -92,6 +92,20 @@ describe('variables', () => {
     expect(a.findings.find((f) => f.resourceId === 'sg-bad')?.reason).toMatch(/^cannot evaluate: variables\.broken: /);
   });
 
+  it('a failed variable still exists: `has()` and an optional read raise its reason rather than fall back to a default', () => {
+    for (const expression of ['variables.?rules.orValue([]).size() == 0', '!has(variables.rules) || variables.rules.size() == 0']) {
+      const guarded = load(`    variables:
+      - name: rules
+        expression: 'has(resource.configuration.rules) ? resource.configuration.rules : unknown({"ja": "規則がありません", "en": "no rules in the payload"})'
+    expression: '${expression}'`);
+      const a = evaluate([sg('sg-norules', {}), sg('sg-empty', { rules: [] })], [scope], guarded.controls, guarded.catalog, [], NOW);
+      expect(a.findings.map((f) => [f.resourceId, f.status, f.reason, f.reason_ja])).toEqual([
+        ['sg-norules', 'unknown', 'cannot evaluate: no rules in the payload', '判定できません: 規則がありません'],
+        ['sg-empty', 'pass', undefined, undefined],
+      ]);
+    }
+  });
+
   it('are evaluated at most once per resource, and only when read', () => {
     let calls = 0;
     const counting = load(`    variables:
