@@ -8,22 +8,11 @@ import { loadMappings } from '../../src/mappings/load.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { runCli } from '../support/cli.js';
 import { tempFiles } from '../support/files.js';
+import { controlEntry } from './fixtures.js';
 
 const catalog = loadCatalog(BUNDLED_CATALOG);
 
-/** One control of ten lines; `edit` changes its text (the first line is `  - id: …`). */
-const control = (id: string, edit: (text: string) => string = (t) => t): string =>
-  edit(`  - id: ${id}
-    title: { ja: ボリュームの暗号化, en: Volumes encrypted }
-    provider: aws
-    resourceTypes: [AWS::EC2::Volume]
-    kind: each
-    expression: resource.configuration.encrypted == true
-    severity: high
-    rationale: { ja: 保存データの暗号化, en: data at rest is encrypted }
-    remediation: { ja: 暗号化を有効にする, en: enable encryption }
-    requirements: { jp-cloud-procurement: ["2-1"] }
-`);
+const control = controlEntry;
 
 /** Three controls, each with a different kind of problem (CEL, catalog reference, schema), and a valid fourth. */
 const threeBadControls = `controls:

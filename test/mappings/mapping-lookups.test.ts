@@ -13,6 +13,7 @@ import { controlsFileSchema } from '../../src/mappings/schemas.js';
 import { parseYamlText } from '../../src/mappings/yaml-file.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
+import { controlEntry } from './fixtures.js';
 import { dirname } from 'node:path';
 
 const bundledCatalog = loadCatalog(BUNDLED_CATALOG);
@@ -52,17 +53,7 @@ requirements:
 `;
 
 const controlsYaml = `controls:
-  - id: my-volume-encrypted
-    title: { ja: ボリュームの暗号化, en: Volumes encrypted }
-    provider: aws
-    resourceTypes: [AWS::EC2::Volume]
-    kind: each
-    expression: resource.configuration.encrypted == true
-    severity: high
-    rationale: { ja: 保存データの暗号化, en: data at rest is encrypted }
-    remediation: { ja: 暗号化を有効にする, en: enable encryption }
-    requirements: { jp-cloud-procurement: ["2-1"] }
-  - id: my-trail-enabled
+${controlEntry('my-volume-encrypted')}  - id: my-trail-enabled
     title: { ja: 証跡が有効, en: A trail is logging }
     provider: aws
     resourceTypes: [AWS::CloudTrail::Trail]

@@ -11,23 +11,12 @@ import { loadMappings } from '../../src/mappings/load.js';
 import { loadRegisters, registerProblems } from '../../src/mappings/registers.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
+import { controlEntry } from './fixtures.js';
 import { join } from 'node:path';
 
 const catalog = loadCatalog(BUNDLED_CATALOG);
 
-/** One control as the bundled files write it; `edit` changes its text (line 1 of it is `  - id: …`). */
-const control = (id: string, edit: (text: string) => string = (t) => t): string =>
-  edit(`  - id: ${id}
-    title: { ja: ボリュームの暗号化, en: Volumes encrypted }
-    provider: aws
-    resourceTypes: [AWS::EC2::Volume]
-    kind: each
-    expression: resource.configuration.encrypted == true
-    severity: high
-    rationale: { ja: 保存データの暗号化, en: data at rest is encrypted }
-    remediation: { ja: 暗号化を有効にする, en: enable encryption }
-    requirements: { jp-cloud-procurement: ["2-1"] }
-`);
+const control = controlEntry;
 
 /** A control whose `expression:` line is replaced by `lines` (variables, where, expression, reason, context…). */
 const controlWith = (id: string, lines: string): string => control(id, (t) => t.replace('    expression: resource.configuration.encrypted == true\n', lines));

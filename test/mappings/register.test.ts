@@ -9,22 +9,13 @@ import { loadMappings } from '../../src/mappings/load.js';
 import { loadRegisters, registerCounts, registerProblems } from '../../src/mappings/registers.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
+import { controlEntry } from './fixtures.js';
 import { dirname } from 'node:path';
 
 const DOC = 'https://docs.aws.amazon.com/config/latest/developerguide/resource-config-reference.html';
 
 const controlsYaml = `controls:
-  - id: test-volume-encrypted
-    title: { ja: ボリュームの暗号化, en: Volumes encrypted }
-    provider: aws
-    resourceTypes: [AWS::EC2::Volume]
-    kind: each
-    expression: resource.configuration.encrypted == true
-    severity: high
-    rationale: { ja: 保存データの暗号化, en: data at rest is encrypted }
-    remediation: { ja: 暗号化を有効にする, en: enable encryption }
-    requirements: { jp-cloud-procurement: ["2-1"] }
-  - id: test-volume-in-japan
+${controlEntry('test-volume-encrypted')}  - id: test-volume-in-japan
     title: { ja: ボリュームが国内にある, en: Volumes in Japan }
     provider: aws
     resourceTypes: [AWS::EC2::Volume, AWS::EC2::Snapshot]
