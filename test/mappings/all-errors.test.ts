@@ -8,27 +8,13 @@ import { loadMappings } from '../../src/mappings/load.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { runCli } from '../support/cli.js';
 import { tempFiles } from '../support/files.js';
-import { controlEntry } from './fixtures.js';
+import { controlEntry as control, problems } from './fixtures.js';
 
 const catalog = loadCatalog(BUNDLED_CATALOG);
-
-const control = controlEntry;
 
 /** Three controls, each with a different kind of problem (CEL, catalog reference, schema), and a valid fourth. */
 const threeBadControls = `controls:
 ${control('first-control', (t) => t.replace('encrypted == true', 'encrypted =='))}${control('second-control', (t) => t.replace('["2-1"]', '["2-1", "11-1"]'))}${control('third-control', (t) => t.replace('kind: each', 'kind: every'))}${control('fourth-control')}`;
-
-/** The problems of a load, as [file:line (basename), path, reason]. */
-function problems(load: () => unknown): [string, string, string][] {
-  try {
-    load();
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    const list = error instanceof InputErrors ? error.errors : [error];
-    return list.map((e) => [e.file.replace(/^.*\//, ''), e.path, e.reason]);
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('every problem of a controls file', () => {
   it('reports three errors in three controls, each with its line and path', () => {

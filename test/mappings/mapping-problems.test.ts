@@ -2,7 +2,6 @@
  * The refusals of the mapping loaders that the other files leave out (#19, surviving mutants of src/mappings): each
  * names the file and line, the path inside the file and what was expected, and a file's problems come all at once.
  */
-import { InputError, InputErrors } from '../../src/errors.js';
 import { loadAttestations } from '../../src/mappings/attestations.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { controlFiles, loadControls } from '../../src/mappings/controls.js';
@@ -11,27 +10,13 @@ import { loadMappings } from '../../src/mappings/load.js';
 import { loadRegisters, registerProblems } from '../../src/mappings/registers.js';
 import { BUNDLED_CATALOG } from '../../src/paths.js';
 import { tempFiles } from '../support/files.js';
-import { controlEntry } from './fixtures.js';
+import { controlEntry as control, problems } from './fixtures.js';
 import { join } from 'node:path';
 
 const catalog = loadCatalog(BUNDLED_CATALOG);
 
-const control = controlEntry;
-
 /** A control whose `expression:` line is replaced by `lines` (variables, where, expression, reason, context…). */
 const controlWith = (id: string, lines: string): string => control(id, (t) => t.replace('    expression: resource.configuration.encrypted == true\n', lines));
-
-/** The problems of a load, as [file:line (basename), path, reason]. */
-function problems(load: () => unknown): [string, string, string][] {
-  try {
-    load();
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    const list = error instanceof InputErrors ? error.errors : [error];
-    return list.map((e) => [e.file.replace(/^.*\//, ''), e.path, e.reason]);
-  }
-  throw new Error('expected an InputError');
-}
 
 const controlProblems = (text: string): [string, string, string][] => {
   const files = tempFiles({ 'c.yaml': text });
