@@ -624,7 +624,9 @@ export function assess(
     const reason = findingText.stale(stale.lastSuccessAt, stale.reason);
     for (const f of result.findings) {
       const keep = f.status === 'unknown' && f.reason !== undefined;
-      findings.push({ ...f, status: 'unknown', reason: keep ? f.reason : reason.en, reason_ja: keep ? f.reason_ja ?? reason.ja : reason.ja });
+      // An unknown finding is neither waived nor passing: the exception id and observed values go with the old verdict.
+      const { exception, observed, ...finding } = f;
+      findings.push({ ...finding, status: 'unknown', reason: keep ? f.reason : reason.en, reason_ja: keep ? f.reason_ja ?? reason.ja : reason.ja });
     }
     for (const t of result.tallies) tallies.push({ ...t, failing: 0, waived: 0, unknown: t.checked });
     for (const s of result.coverage) coverage.push({ ...s, outcome: { status: 'stale', lastSuccessAt: stale.lastSuccessAt, error: stale.reason } });

@@ -1,8 +1,8 @@
 /**
  * How a passing finding words what it observed (#15, #19): each kind of CEL value as a reviewer reads it,
- * lists and maps shortened, nesting cut off, and the whole text bounded in length.
+ * lists and maps shortened, nesting cut off, the whole text bounded in length, and none once stale data makes the pass unknown.
  */
-import { evaluate } from '../../src/evaluate/evaluate.js';
+import { assess, evaluate, Evaluation } from '../../src/evaluate/evaluate.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadControls } from '../../src/mappings/controls.js';
 import type { CollectionScope, Resource } from '../../src/model/resource.js';
@@ -85,6 +85,17 @@ describe('observed values', () => {
       'empty={}',
       'deep={l1: {l2: {l3: ...}}, list: [[...]]}',
     ]);
+  });
+
+  it('go with a pass that stale data turns into unknown', () => {
+    const evaluation = new Evaluation(controls.filter((c) => c.id === 'name-only'), catalog, { keptFindings: 'all', observePassing: true });
+    evaluation.add(volume('vol-1', 'data', {}));
+    const partial = evaluation.partial([scope]);
+    expect(partial.findings.map((f) => [f.status, f.observed])).toEqual([['pass', 'name="data"']]);
+    const stale = assess([{ result: partial, stale: { lastSuccessAt: '2026-06-14T00:00:00.000Z', reason: 'old' } }], controls, catalog, [], NOW);
+    expect(stale.findings).toHaveLength(1);
+    expect(stale.findings[0]).toMatchObject({ status: 'unknown' });
+    expect(stale.findings[0]).not.toHaveProperty('observed');
   });
 
   it('bound the whole text at 400 characters', () => {

@@ -413,6 +413,8 @@ describe('combining runs, and stale ones', () => {
     const byId = Object.fromEntries(a.findings.map((f) => [f.resourceId, [f.status, f.reason, f.reason_ja]]));
     expect(byId['vol-ok']).toEqual(['unknown', staleEn, staleJa]);
     expect(byId['vol-scratch-1']).toEqual(['unknown', staleEn, staleJa]);
+    // Its exception waived the old failure, not this unknown: a report must not print "waived by" beside it.
+    expect(a.findings.find((f) => f.resourceId === 'vol-scratch-1')).not.toHaveProperty('exception');
     expect(byId['vol-nodata']![0]).toBe('unknown');
     expect(byId['vol-nodata']![1]).toMatch(/^cannot evaluate: /);
     expect(byId['vol-nodata']![2]).toMatch(/^評価できません/);
