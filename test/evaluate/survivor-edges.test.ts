@@ -148,6 +148,28 @@ ${common}
     expression: resource.configuration.encrypted == true
 ${common}
     requirements: { s: ["S-4"] }
+  # A context left over from an earlier version: no CEL of the control reads it.
+  - id: in-use-volume-encrypted
+    title: { ja: 使用中ボリュームの暗号化, en: Volumes in use are encrypted }
+    provider: aws
+    resourceTypes: [AWS::EC2::Volume]
+    kind: each
+    context:
+      - { name: instances, type: AWS::EC2::Instance, key: r.id }
+    where: resource.configuration.state == "in-use"
+    expression: resource.configuration.encrypted == true
+${common}
+    requirements: { s: ["S-4"] }
+  - id: every-volume-encrypted
+    title: { ja: 全ボリュームの暗号化, en: Every volume is encrypted }
+    provider: aws
+    resourceTypes: [AWS::EC2::Volume]
+    kind: each
+    context:
+      - { name: instances, type: AWS::EC2::Instance, key: r.id }
+    expression: resource.configuration.encrypted == true
+${common}
+    requirements: { s: ["S-4"] }
   # Three contexts of three types; the \`where\` reads one before the field that can decide it alone.
   - id: bucket-not-public
     title: { ja: 非公開, en: Buckets are not public }
@@ -361,6 +383,19 @@ describe('what is decided as a subject arrives', () => {
       ['vol-broken', 'unknown', 'malformed AWS::EC2::Volume: configuration is not valid JSON', 'AWS::EC2::Volume の構成データを解釈できないため判定できません（configuration is not valid JSON）'],
       ['vol-plain', 'fail', 'Attached volumes are encrypted', '接続ボリュームの暗号化'],
     ]);
+  });
+
+  it('a context no CEL of the control reads casts no doubt, and its `where` still leaves resources out', () => {
+    const instancesGap = scope({ gaps: [{ types: ['AWS::EC2::Instance'], reason: { ja: '権限がありません', en: 'permission ec2:DescribeInstances missing' } }] });
+    const volumes = [resource('AWS::EC2::Volume', 'vol-used', { state: 'in-use', encrypted: false }), resource('AWS::EC2::Volume', 'vol-spare', { state: 'available', encrypted: false })];
+    for (const coverage of [[scope()], [instancesGap]]) {
+      const a = evaluate(volumes, coverage, only('in-use-volume-encrypted', 'every-volume-encrypted'), catalog, [], NOW);
+      expect(of(a, 'in-use-volume-encrypted')).toEqual([['vol-used', 'fail', 'Volumes in use are encrypted', '使用中ボリュームの暗号化']]);
+      expect(of(a, 'every-volume-encrypted')).toEqual([
+        ['vol-used', 'fail', 'Every volume is encrypted', '全ボリュームの暗号化'],
+        ['vol-spare', 'fail', 'Every volume is encrypted', '全ボリュームの暗号化'],
+      ]);
+    }
   });
 
   it('a failure that read no context stands where no context can be trusted; what read one is unknown', () => {
