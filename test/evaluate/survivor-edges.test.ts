@@ -125,6 +125,20 @@ ${common}
         '''no flow log: the VPC's range ''' + resource.configuration.cidrBlock + ' is unmonitored'
 ${common}
     requirements: { s: ["S-4"] }
+  # The reason names the flow log it found: an entry's own id, beside the VPC's.
+  - id: vpc-flow-logs-to-s3-named
+    title: { ja: S3 へのフローログ, en: VPC flow logs reach S3 }
+    provider: aws
+    resourceTypes: [AWS::EC2::VPC]
+    kind: each
+    context:
+      - { name: flowLogs, type: AWS::EC2::FlowLog, key: r.configuration.resourceId }
+    expression: 'resource.id in flowLogs && flowLogs[resource.id].exists(f, f.configuration.logDestinationType == "s3")'
+    reason:
+      ja: 'resource.id in flowLogs ? "フローログ " + flowLogs[resource.id][0].id + " は S3 に送っていません" : "フローログがありません"'
+      en: 'resource.id in flowLogs ? "flow log " + flowLogs[resource.id][0].id + " does not deliver to S3" : "no flow log"'
+${common}
+    requirements: { s: ["S-4"] }
   # Selects a flow log's configuration by a string-literal index, after an \`in\`.
   - id: vpc-flow-logs-to-s3-indexed
     title: { ja: S3 へのフローログ, en: VPC flow logs reach S3 }
@@ -363,6 +377,14 @@ describe('what CEL sources read, however they are written', () => {
   it('a word after an apostrophe in a triple-quoted string is text, and the field read after the string is kept', () => {
     const a = evaluate([resource('AWS::EC2::VPC', 'vpc-app', { cidrBlock: '10.0.0.0/16' })], [scope()], only('vpc-logged-says-range'), catalog, [], NOW);
     expect(of(a, 'vpc-logged-says-range')).toEqual([['vpc-app', 'fail', "no flow log: the VPC's range 10.0.0.0/16 is unmonitored", 'VPC vpc-app にフローログがありません']]);
+  });
+
+  it('an entry’s id selected after the subject’s own is kept', () => {
+    const a = evaluate([vpc('vpc-cw'), vpc('vpc-bare'), flowLog('fl-0123456789abcdef0', 'vpc-cw', 'cloud-watch-logs')], [scope()], only('vpc-flow-logs-to-s3-named'), catalog, [], NOW);
+    expect(of(a, 'vpc-flow-logs-to-s3-named')).toEqual([
+      ['vpc-cw', 'fail', 'flow log fl-0123456789abcdef0 does not deliver to S3', 'フローログ fl-0123456789abcdef0 は S3 に送っていません'],
+      ['vpc-bare', 'fail', 'no flow log', 'フローログがありません'],
+    ]);
   });
 
   it('a string-literal index on a context entry after an `in` keeps the entries’ configuration', () => {
