@@ -1,7 +1,8 @@
 /**
  * What the evaluation knows about coverage: which scopes a control's types were collected in, which
  * they were not (and why), and whether the resources a context-reading control joins could be
- * missing for a reason other than not existing (a gap, a malformed or unreadable item).
+ * missing or incomplete for a reason other than not existing (a gap, a malformed or unreadable item, an item
+ * without the side documents the control reads).
  */
 import type { Control } from '../mappings/controls.js';
 import { GLOBAL_REGION, scopeCovers, scopeGap, type CollectionScope, type ProviderId, type Resource } from '../model/resource.js';
@@ -11,8 +12,8 @@ import { findingText } from './messages.js';
 export const scopeKey = (provider: ProviderId, account: string, region: string): string => `${provider}|${account}|${region}`;
 const accountKey = (provider: ProviderId, account: string): string => `${provider}|${account}`;
 
-/** Malformed items of context types, counted per provider × account while resources stream in. */
-export class MalformedContextCounts {
+/** Items of context types with a defect (malformed, or without their side documents), counted per provider × account while resources stream in. */
+export class ContextItemCounts {
   private readonly counts = new Map<string, Map<string, number>>();
 
   add(resource: Resource): void {
@@ -34,7 +35,10 @@ export class CoverageIndex {
 
   constructor(
     readonly scopes: readonly CollectionScope[],
-    private readonly malformed: MalformedContextCounts,
+    private readonly malformed: ContextItemCounts,
+    /** Items whose source omitted their side documents, and the controls whose CEL reads an entry's. */
+    private readonly withoutSupplementary: ContextItemCounts,
+    private readonly readEntrySupplementary: ReadonlySet<string>,
   ) {
     for (const scope of scopes) {
       this.byScope.set(scopeKey(scope.provider, scope.account, scope.region), scope);
@@ -108,6 +112,8 @@ export class CoverageIndex {
       else if (!accountScopes.some((s) => s.outcome.status === 'ok' && scopeCovers(s, type))) problems.push(findingText.contextNotCollected(type));
       const malformed = this.malformed.count(resource.provider, resource.account, type);
       if (malformed > 0) problems.push(findingText.contextMalformed(type, malformed));
+      const omitted = this.readEntrySupplementary.has(control.id) ? this.withoutSupplementary.count(resource.provider, resource.account, type) : 0;
+      if (omitted > 0) problems.push(findingText.contextSupplementaryOmitted(type, omitted));
       if (problems.length > 0) byType.set(type, problems);
     }
     const unreadable = accountScopes.reduce((n, s) => n + (s.unreadable ?? 0), 0);

@@ -13,9 +13,9 @@ import { ExceptionMatcher, exceptionActive, type ControlException } from '../map
 import { GLOBAL_REGION, type CollectionScope, type Resource } from '../model/resource.js';
 import type { Bilingual } from '../model/text.js';
 import type { Assessment, ControlTally, ExceptionResult, Finding, FindingStatus, RequirementCounts, RequirementResult, RequirementState } from './assessment.js';
-import { CoverageIndex, MalformedContextCounts, scopeKey } from './coverage.js';
+import { ContextItemCounts, CoverageIndex, scopeKey } from './coverage.js';
 import { evaluateIn, frameFor, type VariableFrame } from './frame.js';
-import { contextProjection, sharedProjections } from './projection.js';
+import { contextProjection, entrySupplementaryRead, sharedProjections } from './projection.js';
 import { findingText, requirementText } from './messages.js';
 
 /**
@@ -82,7 +82,10 @@ export class Evaluation {
   /** Reads of not-yet-complete context indexes (see defer). */
   private pendingReads = 0;
   private readonly pendingContextsByControl = new Map<string, Record<string, unknown>>();
-  private readonly malformedContext = new MalformedContextCounts();
+  private readonly malformedContext = new ContextItemCounts();
+  private readonly contextWithoutSupplementary = new ContextItemCounts();
+  /** Controls whose CEL reads a context entry's side documents: unknown where entries of the account lack them. */
+  private readonly readEntrySupplementary = new Set<string>();
   /** Controls whose CEL reads `supplementary`: unknown for resources whose source omits it. */
   private readonly readsSupplementary = new Set<string>();
 
@@ -110,10 +113,11 @@ export class Evaluation {
       }
       this.requirementRefs.set(control.id, requirementsOfControl(control, catalog));
       if (readsSupplementary(control)) this.readsSupplementary.add(control.id);
+      if (control.context.length > 0 && entrySupplementaryRead(controlSources(control))) this.readEntrySupplementary.add(control.id);
     }
     for (const type of this.contextByType.keys()) {
       const readers = controls.filter((c) => c.context.some((x) => x.type === type));
-      this.contextViews.set(type, contextProjection(readers.flatMap(controlSources)) ?? slim);
+      this.contextViews.set(type, contextProjection(readers.flatMap(controlSources)) ?? WHOLE);
     }
     const matcher = options.exceptions ? new ExceptionMatcher(options.exceptions.list, options.exceptions.now) : undefined;
     this.exceptions = matcher && !matcher.empty ? matcher : undefined;
@@ -134,6 +138,7 @@ export class Evaluation {
     if (contextEntries) {
       // A malformed context item has no key: whoever looks it up finds nothing, which proves nothing.
       if (resource.malformed !== undefined) this.malformedContext.add(resource);
+      else if (resource.withoutSupplementary) this.contextWithoutSupplementary.add(resource);
       const view = this.contextViews.get(resource.type)!(resource);
       for (const entry of contextEntries) {
         const key = resource.malformed ? undefined : entry.key.evaluate({ r: resource });
@@ -311,7 +316,7 @@ export class Evaluation {
   }
 
   private coverageIndex(coverage: readonly CollectionScope[]): CoverageIndex {
-    return new CoverageIndex(coverage, this.malformedContext);
+    return new CoverageIndex(coverage, this.malformedContext, this.contextWithoutSupplementary, this.readEntrySupplementary);
   }
 
   private check(control: Control, resource: Resource, bindings: Record<string, unknown>): void {
@@ -718,13 +723,6 @@ function deferralPlan(control: Control, projections: ReturnType<typeof sharedPro
     keepForWhere: projections(control.where?.sources ?? []) ?? WHOLE,
     keepForAll: projections(controlSources(control)) ?? WHOLE,
   };
-}
-
-const NO_SUPPLEMENTARY: Readonly<Record<string, unknown>> = Object.freeze({});
-
-/** Context entries and waiting records keep identity, tags and configuration, not supplementary documents. */
-function slim(resource: Resource): Resource {
-  return resource.malformed !== undefined || Object.keys(resource.supplementary).length === 0 ? resource : { ...resource, supplementary: NO_SUPPLEMENTARY };
 }
 
 /** One control × one resource. `undefined` when the control does not apply to this resource. `observe`: see judgeExpression. */

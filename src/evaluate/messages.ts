@@ -73,6 +73,10 @@ export const findingText = {
     ja: `参照先の ${type} のうち ${count} 件の構成データを解釈できず、必要な項目が含まれている可能性があるため判定できません`,
     en: `${count} ${type} items in this account are malformed; the one this check needs may be among them`,
   }),
+  contextSupplementaryOmitted: (type: string, count: number): Bilingual => ({
+    ja: `参照先の ${type} のうち ${count} 件には補足構成（supplementaryConfiguration）が揃っておらず、このチェックが読む部分が欠けている可能性があるため判定できません`,
+    en: `${count} ${type} items in this account carry no complete supplementary configuration; the part this check reads may be missing`,
+  }),
   contextUnreadable: (count: number): Bilingual => ({
     ja: `このアカウントで種類すら読み取れない項目が ${count} 件あり、参照先が含まれている可能性があるため判定できません`,
     en: `${count} items in this account could not be read even to their type; the one this check needs may be among them`,

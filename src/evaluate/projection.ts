@@ -90,17 +90,18 @@ function indexesByString(source: string): boolean {
 }
 
 /**
- * What the sources read of the configuration and relationships of any value, whatever variable holds it: context
- * entries reach CEL through index lookups, macros and variables (`items.map(i, i.configuration.x)`), so every
- * selection of `.configuration` or `.relationships` counts, on whatever receiver. `undefined` when a use cannot
- * be bounded: a string-literal index (`i["configuration"]`), or a part used whole (`i.configuration == …`).
+ * What the sources read of the configuration, supplementary documents and relationships of any value, whatever
+ * variable holds it: context entries reach CEL through index lookups, macros and variables
+ * (`items.map(i, i.configuration.x)`), so every selection of `.configuration`, `.supplementary` or `.relationships`
+ * counts, on whatever receiver. `undefined` when a use cannot be bounded: a string-literal index
+ * (`i["configuration"]`), or a part used whole (`i.configuration == …`).
  */
 export function partsReadAnywhere(sources: readonly string[]): Map<string, ReadTree> | undefined {
   const root = new Map<string, ReadTree>();
   for (const raw of sources) {
     const source = withoutStrings(raw);
     if (indexesByString(source)) return undefined;
-    const uses = /(?<=[\w)\]])\s*\.\s*\??\s*(configuration|relationships)(?!\w)/g;
+    const uses = /(?<=[\w)\]])\s*\.\s*\??\s*(configuration|supplementary|relationships)(?!\w)/g;
     for (let use = uses.exec(source); use; use = uses.exec(source)) {
       const path = pathAt(source, use.index + use[0].length);
       if (path.length === 0 && /^\s*\(/.test(source.slice(use.index + use[0].length))) continue; // a method named so
@@ -108,6 +109,21 @@ export function partsReadAnywhere(sources: readonly string[]): Map<string, ReadT
     }
   }
   return root;
+}
+
+/**
+ * Whether the sources select `.supplementary` on anything but the subject (`resource.supplementary` is the judged
+ * resource's): a context entry's side documents. True when a use cannot be bounded (a string-literal index).
+ */
+export function entrySupplementaryRead(sources: readonly string[]): boolean {
+  for (const raw of sources) {
+    const source = withoutStrings(raw);
+    if (indexesByString(source)) return true;
+    for (const use of source.matchAll(/(?<=[\w)\]])\s*\.\s*\??\s*supplementary(?!\w)/g)) {
+      if (!/(?<![\w.])resource$/.test(source.slice(0, use.index))) return true;
+    }
+  }
+  return false;
 }
 
 /** Identity fields a context entry can do without: kept only when some reader selects them on an entry. */
@@ -205,10 +221,10 @@ export function resourceProjection(sources: readonly string[]): ((resource: Reso
 const NO_SUPPLEMENTARY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
- * What a context entry keeps: its identity and tags, and of its configuration and relationships only what any
- * of the sources (every control reading that context type) selects; never its supplementary documents. At a
- * million resources the whole documents of every backup item and assessment a control looks up were most of
- * the engine's heap. `undefined` when the sources' uses cannot be bounded (then configuration stays whole).
+ * What a context entry keeps: its identity and tags, and of its configuration, supplementary documents and
+ * relationships only what any of the sources (every control reading that context type) selects. At a million
+ * resources the whole documents of every backup item and assessment a control looks up were most of the
+ * engine's heap. `undefined` when the sources' uses cannot be bounded (then the entry stays whole).
  */
 export function contextProjection(sources: readonly string[]): ((resource: Resource) => Resource) | undefined {
   const read = partsReadAnywhere(sources);
@@ -217,6 +233,7 @@ export function contextProjection(sources: readonly string[]): ((resource: Resou
   // An id no reader selects is only the index key's source (copied out when indexed): the entry need not hold it.
   const blanks = Object.fromEntries(ENTRY_IDENTITY.filter((field) => !identity.has(field)).map((field) => [field, '']));
   const configuration = read.get('configuration');
+  const supplementary = read.get('supplementary');
   const relationships = read.get('relationships');
   const share = sharer();
   return (resource) => {
@@ -229,7 +246,7 @@ export function contextProjection(sources: readonly string[]): ((resource: Resou
       tags: tagsOf(resource),
       configuration: configuration === undefined ? EMPTY : (project(resource.configuration, configuration) as Resource['configuration']),
       relationships: relationships === undefined ? (NO_RELATIONSHIPS) : resource.relationships,
-      supplementary: NO_SUPPLEMENTARY,
+      supplementary: supplementary === undefined ? NO_SUPPLEMENTARY : (project(resource.supplementary, supplementary) as Resource['supplementary']),
       ...blanks,
     };
   };

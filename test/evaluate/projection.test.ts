@@ -2,7 +2,7 @@
  * Records that wait for their contexts keep only what their control reads: the verdicts and messages are
  * those of the whole resource, and what no CEL reads is left out (so a million waiting disks stay small).
  */
-import { contextProjection, entryIdentityRead, fieldsRead, partsReadAnywhere, resourceProjection, sharedProjections } from '../../src/evaluate/projection.js';
+import { contextProjection, entryIdentityRead, entrySupplementaryRead, fieldsRead, partsReadAnywhere, resourceProjection, sharedProjections } from '../../src/evaluate/projection.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { loadCatalog } from '../../src/mappings/catalog.js';
 import { loadControls } from '../../src/mappings/controls.js';
@@ -138,7 +138,11 @@ describe('context entries keep what any reader selects of them', () => {
     expect(parts(['i[?"configuration"].orValue({})'])).toBeUndefined();
   });
 
-  it('keeps account, region, type and tags, drops supplementary documents and what no reader selects', () => {
+  it('follows selections of side documents too', () => {
+    expect(parts(['b.supplementary.?BucketVersioningConfiguration.status.orValue("Off") == "Enabled"'])).toEqual({ supplementary: { BucketVersioningConfiguration: { status: true } } });
+  });
+
+  it('keeps account, region, type and tags, drops side documents and what no reader selects', () => {
     const item: Resource = {
       provider: 'azure', account: 's', region: 'japaneast', type: 'microsoft.security/assessments', id: '/a/1', name: 'k', arn: '', tags: { t: '1' },
       configuration: { properties: { status: { code: 'Healthy', cause: 'x' }, displayName: 'long text', resourceDetails: { Id: '/vm' } }, kind: '' },
@@ -151,6 +155,8 @@ describe('context entries keep what any reader selects of them', () => {
     expect(contextProjection(['i["configuration"]'])).toBeUndefined();
     // A macro variable named `resource` hides which entries' identity is read: keep them whole.
     expect(contextProjection(['x.exists(resource, resource.id == "a")'])).toBeUndefined();
+    // Side documents some reader selects are kept, and only those.
+    expect(contextProjection(['b.supplementary.doc == "x"'])!({ ...item, supplementary: { doc: 'x', other: 'y' } }).supplementary).toEqual({ doc: 'x' });
     // Relationships some reader selects are kept.
     expect(contextProjection(['a.relationships.exists(r, r.type == "t")'])!(item).relationships).toEqual(item.relationships);
     const malformed = { ...item, malformed: 'bad' };
@@ -164,6 +170,16 @@ describe('the identity fields read of context entries', () => {
     expect([...entryIdentityRead(['resource.name + resource.arn'])!]).toEqual([]);
     expect(entryIdentityRead(['x.exists(resource, resource.id == "a")'])).toBeUndefined();
     expect(entryIdentityRead(['x[0]["id"]'])).toBeUndefined();
+  });
+});
+
+describe("the side documents read of context entries", () => {
+  it('counts selections on any receiver but the subject, and any string-literal index', () => {
+    expect(entrySupplementaryRead(['buckets[n].all(b, b.supplementary.?BucketVersioningConfiguration.hasValue())'])).toBe(true);
+    expect(entrySupplementaryRead(['found[0].supplementary.x', 'resource.id in found'])).toBe(true);
+    expect(entrySupplementaryRead(['resource.supplementary.?TrailStatus.isLogging.orValue(false) && resource.id in found'])).toBe(false);
+    expect(entrySupplementaryRead(['reason("a.supplementary.b")'])).toBe(false);
+    expect(entrySupplementaryRead(['found[0]["supplementary"]'])).toBe(true);
   });
 });
 
