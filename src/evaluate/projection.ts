@@ -111,14 +111,18 @@ export function partsReadAnywhere(sources: readonly string[]): Map<string, ReadT
   return root;
 }
 
+/** A macro variable named `resource` (`x.exists(resource, …)`): inside it, `resource.` is an entry, not the subject. */
+const MACRO_NAMED_RESOURCE = /[(,]\s*resource\s*,/;
+
 /**
  * Whether the sources select `.supplementary` on anything but the subject (`resource.supplementary` is the judged
- * resource's): a context entry's side documents. True when a use cannot be bounded (a string-literal index).
+ * resource's): a context entry's side documents. True when a use cannot be bounded: a string-literal index, or a
+ * macro whose variable is named `resource` (`found.all(resource, resource.supplementary…)` reads entries).
  */
 export function entrySupplementaryRead(sources: readonly string[]): boolean {
   for (const raw of sources) {
     const source = withoutStrings(raw);
-    if (indexesByString(source)) return true;
+    if (indexesByString(source) || MACRO_NAMED_RESOURCE.test(source)) return true;
     for (const use of source.matchAll(/(?<=[\w)\]])\s*\.\s*\??\s*supplementary(?!\w)/g)) {
       if (!/(?<![\w.])resource$/.test(source.slice(0, use.index))) return true;
     }
@@ -138,7 +142,7 @@ export function entryIdentityRead(sources: readonly string[]): Set<string> | und
   const read = new Set<string>();
   for (const raw of sources) {
     const source = withoutStrings(raw);
-    if (indexesByString(source) || /[(,]\s*resource\s*,/.test(source)) return undefined;
+    if (indexesByString(source) || MACRO_NAMED_RESOURCE.test(source)) return undefined;
     const uses = new RegExp(`(?<=[\\w)\\]])\\s*\\.\\s*\\??\\s*(${ENTRY_IDENTITY.join('|')})(?!\\w)`, 'g');
     for (let use = uses.exec(source); use; use = uses.exec(source)) {
       if (/(?<![\w.])resource$/.test(source.slice(0, use.index))) continue; // the subject's own field
@@ -218,8 +222,6 @@ export function resourceProjection(sources: readonly string[]): ((resource: Reso
   };
 }
 
-const NO_SUPPLEMENTARY: Readonly<Record<string, unknown>> = Object.freeze({});
-
 /**
  * What a context entry keeps: its identity and tags, and of its configuration, supplementary documents and
  * relationships only what any of the sources (every control reading that context type) selects. At a million
@@ -246,7 +248,7 @@ export function contextProjection(sources: readonly string[]): ((resource: Resou
       tags: tagsOf(resource),
       configuration: configuration === undefined ? EMPTY : (project(resource.configuration, configuration) as Resource['configuration']),
       relationships: relationships === undefined ? (NO_RELATIONSHIPS) : resource.relationships,
-      supplementary: supplementary === undefined ? NO_SUPPLEMENTARY : (project(resource.supplementary, supplementary) as Resource['supplementary']),
+      supplementary: supplementary === undefined ? EMPTY : (project(resource.supplementary, supplementary) as Resource['supplementary']),
       ...blanks,
     };
   };

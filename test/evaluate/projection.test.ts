@@ -180,6 +180,8 @@ describe("the side documents read of context entries", () => {
     expect(entrySupplementaryRead(['resource.supplementary.?TrailStatus.isLogging.orValue(false) && resource.id in found'])).toBe(false);
     expect(entrySupplementaryRead(['reason("a.supplementary.b")'])).toBe(false);
     expect(entrySupplementaryRead(['found[0]["supplementary"]'])).toBe(true);
+    // A macro variable named `resource` is an entry: its side documents are an entry's.
+    expect(entrySupplementaryRead(['found[resource.id].all(resource, resource.supplementary.?x.orValue(0) == 1)'])).toBe(true);
   });
 });
 
